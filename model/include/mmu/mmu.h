@@ -1,0 +1,119 @@
+#ifndef MMU_H
+#define MMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mmu/mmu_config.h"
+#include "mmu/mmu_error.h"
+#include "mmu/mmu_mem.h"
+#include "mmu/mmu_paging.h"
+#include "mmu/mmu_stats.h"
+#include "mmu/mmu_tlb.h"
+
+/*
+ * The MMU top: L1 ITLB and L1 DTLB request ports, a unified L2 TLB, one page walker shared by both ports, CR3/PTBR.
+ * docs/timing.md is the contract; rule numbers (T1, ...) are cited where the code implements them.
+ *
+ * Two ways to drive it, which agree cycle for cycle (testbench/unit/test_mmu_fastpath.c):
+ *   - per cycle, mirroring the RTL: mmu_comb() computes this cycle's outputs from state (a Moore machine: no output
+ *     depends on an input of the same cycle), mmu_clock() samples the inputs at the clock edge and advances state;
+ *   - the fast path for trace simulation: mmu_translate() runs one request to completion without stepping idle
+ *     cycles, as an in-order requester that presents each request in the cycle the previous response appears.
+ */
+enum { MMU_REQ_I = 0, MMU_REQ_D = 1, MMU_NREQ = 2 };
+
+typedef enum { MMU_OP_LOAD = 0, MMU_OP_STORE = 1, MMU_OP_FETCH = 2 } mmu_op_t;
+
+/* flush_op (rule T11); the x86 instruction each one models in brackets. */
+typedef enum {
+	MMU_FLUSH_ALL = 0,       /* every entry, global ones too (INVPCID type 2) */
+	MMU_FLUSH_NONGLOBAL = 1, /* every non-global entry (INVPCID type 3) */
+	MMU_FLUSH_PCID = 2,      /* non-global entries of flush_pcid (INVPCID type 1) */
+	MMU_FLUSH_VA = 3,        /* entries mapping flush_vaddr in the current PCID, and global ones (INVLPG) */
+	MMU_FLUSH_VA_PCID = 4,   /* non-global entries mapping flush_vaddr in flush_pcid (INVPCID type 0) */
+} mmu_flush_op_t;
+
+typedef enum {
+	MMU_CAUSE_NONE = 0,
+	MMU_CAUSE_NOT_PRESENT = 1,
+	MMU_CAUSE_PROTECTION = 2,
+	MMU_CAUSE_RESERVED = 3,
+	MMU_CAUSE_NONCANONICAL = 4,
+} mmu_fault_cause_t;
+
+typedef enum { MMU_LEVEL_L1 = 0, MMU_LEVEL_L2 = 1, MMU_LEVEL_WALK = 2, MMU_LEVEL_NONE = 3 } mmu_hit_level_t;
+
+/* x86 page-fault error code bits (Intel SDM vol. 3A, 4.7). */
+enum {
+	MMU_EC_P = 1u << 0,    /* 0: not present; 1: protection or reserved-bit violation */
+	MMU_EC_W = 1u << 1,    /* access was a write */
+	MMU_EC_U = 1u << 2,    /* access was in user mode */
+	MMU_EC_RSVD = 1u << 3, /* a reserved bit was set */
+	MMU_EC_ID = 1u << 4,   /* access was an instruction fetch */
+};
+
+/* CR3: bit 63 of a written value means "do not flush" when cr3.pcid is on (rule T10). */
+#define MMU_CR3_NOFLUSH (UINT64_C(1) << 63)
+#define MMU_CR3_PCID_MASK UINT64_C(0xfff)
+
+typedef struct mmu_in {
+#define MMU_IN(name, width) uint64_t name;
+#define MMU_IN_REQ(name, width) uint64_t name[MMU_NREQ];
+#include "mmu/mmu_ports.def"
+} mmu_in_t;
+
+typedef struct mmu_out {
+#define MMU_OUT(name, width) uint64_t name;
+#define MMU_OUT_REQ(name, width) uint64_t name[MMU_NREQ];
+#include "mmu/mmu_ports.def"
+} mmu_out_t;
+
+typedef struct mmu mmu_t;
+
+/* Validates cfg (mmu_cfg_validate) and builds an MMU in its reset state. Returns 0, MMU_EINVAL or MMU_ENOMEM. */
+int mmu_create(const mmu_cfg_t *cfg, mmu_t **out);
+void mmu_destroy(mmu_t *m);
+
+/* Back to the reset state (rule T14): TLBs empty, CR3 = 0, statistics kept. */
+void mmu_reset(mmu_t *m);
+
+void mmu_comb(const mmu_t *m, const mmu_in_t *in, mmu_out_t *out);
+void mmu_clock(mmu_t *m, const mmu_in_t *in);
+
+/* Result of one translation on the fast path. */
+typedef struct mmu_result {
+	uint64_t paddr;
+	uint32_t latency; /* cycles from the request cycle to the response cycle */
+	uint8_t fault;
+	uint8_t cause; /* mmu_fault_cause_t */
+	uint8_t ecode; /* MMU_EC_* */
+	uint8_t level; /* mmu_hit_level_t */
+} mmu_result_t;
+
+/*
+ * Fast path: one request on port req, presented in the current cycle, run to its response; the current cycle then
+ * becomes the response cycle. mem must be the memory the per-cycle path would be wired to.
+ */
+void mmu_translate(mmu_t *m, mmu_mem_t *mem, unsigned req, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t *res);
+
+/* Fast path: a CR3 write / a flush presented alone in the current cycle; the current cycle advances by one. */
+void mmu_fast_cr3_write(mmu_t *m, uint64_t value);
+void mmu_fast_flush(mmu_t *m, mmu_flush_op_t op, uint64_t vaddr, uint16_t pcid);
+/* Fast path: n idle cycles (nothing presented). */
+void mmu_fast_idle(mmu_t *m, uint64_t n);
+
+const mmu_stats_t *mmu_stats(const mmu_t *m);
+const mmu_paging_t *mmu_paging(const mmu_t *m);
+const mmu_cfg_t *mmu_config(const mmu_t *m);
+uint64_t mmu_cr3(const mmu_t *m);
+uint16_t mmu_current_pcid(const mmu_t *m);
+uint64_t mmu_cycle(const mmu_t *m);
+/* Whether both ports and the walker are idle (nothing in flight). */
+bool mmu_idle(const mmu_t *m);
+
+typedef enum { MMU_TLB_L1I = 0, MMU_TLB_L1D = 1, MMU_TLB_L2 = 2 } mmu_tlb_id_t;
+/* The TLB instance, or NULL for an absent L2. */
+const mmu_tlb_t *mmu_tlb(const mmu_t *m, mmu_tlb_id_t id);
+
+#endif

@@ -1,0 +1,83 @@
+#ifndef MMU_CONFIG_H
+#define MMU_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Replacement policies of a TLB (docs/timing.md, rules R1-R5). */
+typedef enum { MMU_POLICY_LRU = 0, MMU_POLICY_PLRU = 1, MMU_POLICY_FIFO = 2, MMU_POLICY_RANDOM = 3 } mmu_policy_t;
+
+/* Paging modes: the x86 ones are fixed tables; textbook takes its geometry from the paging.* keys. */
+typedef enum { MMU_MODE_X86_64 = 0, MMU_MODE_X86_32 = 1, MMU_MODE_TEXTBOOK = 2 } mmu_mode_t;
+
+typedef struct mmu_tlb_cfg {
+	uint32_t entries; /* 0 only allowed for the L2 TLB (absent) */
+	uint32_t ways;    /* ways == entries: fully associative */
+	mmu_policy_t policy;
+	uint32_t hit_latency; /* cycles, >= 1 */
+} mmu_tlb_cfg_t;
+
+typedef struct mmu_mem_cfg {
+	uint32_t latency;     /* cycles from acceptance to response */
+	uint32_t latency_max; /* > latency: uniform random latency per access */
+	uint32_t stall_max;   /* > 0: random back-pressure before acceptance */
+} mmu_mem_cfg_t;
+
+typedef struct mmu_paging_cfg {
+	mmu_mode_t mode;
+	uint32_t pa_bits;
+	/* textbook mode only */
+	uint32_t levels, bits_per_level, page_bits, pte_bytes;
+	int32_t present_bit, writable_bit, user_bit, accessed_bit, dirty_bit, global_bit, nx_bit;
+	uint32_t pfn_lsb, pfn_bits;
+} mmu_paging_cfg_t;
+
+typedef struct mmu_os_cfg {
+	uint64_t fault_cycles;
+	bool populate;
+} mmu_os_cfg_t;
+
+typedef struct mmu_cfg {
+	mmu_tlb_cfg_t l1i, l1d, l2;
+	mmu_mem_cfg_t mem;
+	mmu_paging_cfg_t paging;
+	bool pcid;
+	mmu_os_cfg_t os;
+	uint64_t seed;
+} mmu_cfg_t;
+
+/* Fills every field with the defaults of mmu_config_keys.def. */
+void mmu_cfg_default(mmu_cfg_t *cfg);
+
+/*
+ * Sets one key from its textual value, as --set key=value does. Returns 0, or MMU_EKEY for an unknown key (the
+ * message then suggests the nearest valid key), MMU_EINVAL for a value that does not parse or is out of range for the
+ * key's type. The message always names the key.
+ */
+int mmu_cfg_set(mmu_cfg_t *cfg, const char *key, const char *value, char *msg, size_t msglen);
+
+/*
+ * Reads an INI config file: `[tlb.l1d]` then `entries = 64` sets tlb.l1d.entries; keys may also be written in full
+ * outside any section. Errors name the file, the line and the key.
+ */
+int mmu_cfg_load_file(mmu_cfg_t *cfg, const char *path, char *msg, size_t msglen);
+
+/* Checks the relations between keys (ways divide entries, sets a power of two, ...). The message names the key. */
+int mmu_cfg_validate(const mmu_cfg_t *cfg, char *msg, size_t msglen);
+
+/* Writes the current value of a key as text; returns MMU_EKEY for an unknown key. */
+int mmu_cfg_get(const mmu_cfg_t *cfg, const char *key, char *buf, size_t buflen);
+
+/* Number of keys, and the name / unit / description / default of key i, for listings and sweeps. */
+size_t mmu_cfg_key_count(void);
+const char *mmu_cfg_key_name(size_t i);
+const char *mmu_cfg_key_unit(size_t i);
+const char *mmu_cfg_key_description(size_t i);
+const char *mmu_cfg_key_default(size_t i);
+
+/* Prints every key with its default, unit and meaning (`mmusim config --list`). */
+void mmu_cfg_list(FILE *out);
+
+#endif

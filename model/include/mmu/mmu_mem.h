@@ -1,0 +1,47 @@
+#ifndef MMU_MEM_H
+#define MMU_MEM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mmu/mmu_config.h"
+#include "mmu/mmu_physmem.h"
+
+/*
+ * The memory the walker talks to: a request/response port with latency (docs/timing.md, rules M1-M5), over a
+ * sparse physical memory. Same two-phase API as the MMU: mmu_mem_comb() gives the outputs of the current cycle from
+ * state alone, mmu_mem_clock() samples the inputs at the clock edge.
+ *
+ * The fast path calls mmu_mem_access() instead, which performs the same access with the same random draws in the
+ * same order and returns its cost in cycles, so both paths agree cycle for cycle.
+ */
+typedef struct mmu_mem mmu_mem_t;
+
+typedef struct mmu_mem_in {
+	uint64_t req_valid, req_addr, req_write, req_wdata, req_wstrb;
+} mmu_mem_in_t;
+
+typedef struct mmu_mem_out {
+	uint64_t req_ready, resp_valid, resp_rdata;
+} mmu_mem_out_t;
+
+int mmu_mem_create(const mmu_mem_cfg_t *cfg, uint64_t seed, mmu_physmem_t *pm, mmu_mem_t **out);
+void mmu_mem_destroy(mmu_mem_t *mem);
+
+void mmu_mem_comb(const mmu_mem_t *mem, mmu_mem_out_t *out);
+void mmu_mem_clock(mmu_mem_t *mem, const mmu_mem_in_t *in);
+
+/*
+ * One access as the fast path sees it: the request is presented in some cycle r; the function returns the number
+ * of cycles from r to the first cycle in which the requester can present its next request (or its result), that is
+ * stall + latency + 1 (rule M4). rdata gets the aligned word (reads; the old word for writes).
+ */
+uint32_t mmu_mem_access(mmu_mem_t *mem, uint64_t addr, bool write, uint64_t wdata, uint8_t wstrb, uint64_t *rdata);
+
+mmu_physmem_t *mmu_mem_physmem(const mmu_mem_t *mem);
+
+/* Accesses performed (reads, writes). */
+uint64_t mmu_mem_reads(const mmu_mem_t *mem);
+uint64_t mmu_mem_writes(const mmu_mem_t *mem);
+
+#endif

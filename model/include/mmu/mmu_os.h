@@ -1,0 +1,101 @@
+#ifndef MMU_OS_H
+#define MMU_OS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mmu/mmu_config.h"
+#include "mmu/mmu_paging.h"
+#include "mmu/mmu_physmem.h"
+
+/*
+ * The OS side: builds real page tables in physical memory so that real traces run. It allocates frames, creates
+ * processes (each with its own root table and PCID), maps and unmaps ranges with permissions and page size, shares
+ * frames between address spaces, maps kernel pages global in every process, locks pages, and serves demand faults.
+ *
+ * It writes page tables straight into physical memory (no timing: the cost of the OS is os.fault_cycles per demand
+ * fault). PTEs are created with A = D = 0, so the walker's hardware A/D updates happen as on x86.
+ *
+ * Deterministic: frames are handed out in increasing address order from a fixed base, PCIDs in order of first use.
+ */
+typedef struct mmu_os mmu_os_t;
+
+/* Permissions of a mapping. Without MMU_PERM_X the NX bit is set (where the mode has one). */
+enum {
+	MMU_PERM_W = 1u << 0,      /* writable */
+	MMU_PERM_U = 1u << 1,      /* user-accessible */
+	MMU_PERM_X = 1u << 2,      /* executable */
+	MMU_PERM_G = 1u << 3,      /* global (survives CR3 writes) */
+	MMU_PERM_RWX_USER = MMU_PERM_W | MMU_PERM_U | MMU_PERM_X,
+};
+
+typedef struct mmu_os_stats {
+	uint64_t frames;        /* frames allocated (data and tables) */
+	uint64_t table_frames;  /* of which page-table frames */
+	uint64_t demand_faults; /* faults served by mapping a frame */
+	uint64_t processes;
+} mmu_os_stats_t;
+
+/* pm must outlive the OS. The paging mode comes from cfg->paging. */
+int mmu_os_create(const mmu_cfg_t *cfg, mmu_physmem_t *pm, mmu_os_t **out);
+void mmu_os_destroy(mmu_os_t *os);
+
+const mmu_paging_t *mmu_os_paging(const mmu_os_t *os);
+
+/* Creates process pid if it does not exist yet (root table, PCID, kernel mappings). Returns 0 or an error. */
+int mmu_os_process(mmu_os_t *os, uint32_t pid);
+
+/*
+ * The CR3 value that switches to pid: root table address, plus the PCID in bits 11:0 when cr3.pcid is on, plus
+ * bit 63 ("do not flush") when no_flush and cr3.pcid is on. The process must exist.
+ */
+uint64_t mmu_os_cr3(const mmu_os_t *os, uint32_t pid, bool no_flush);
+uint16_t mmu_os_pcid(const mmu_os_t *os, uint32_t pid);
+
+/*
+ * Maps [va, va + size) in pid with pages of level `level` (1 = base page, 2 = 2 MiB on x86-64, ...) and fresh zeroed
+ * frames. va and size must be aligned to that page size; every page in the range must be unmapped.
+ * Returns 0, MMU_EINVAL (alignment, level not allowed by the mode, address not canonical), MMU_EEXIST (already
+ * mapped), MMU_ENOFRAME (physical memory exhausted).
+ */
+int mmu_os_map(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t size, unsigned level, unsigned perms);
+
+/* Maps one page of level `level` at va in pid onto the existing frame at physical address pa (shared frames). */
+int mmu_os_map_frame(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t pa, unsigned level, unsigned perms);
+
+/*
+ * Maps [va, va + size) as kernel pages: supervisor-only, global, in every process that exists now or later (the
+ * upper-level tables are shared, as Linux does). The range must be aligned to the base page size.
+ */
+int mmu_os_map_kernel(mmu_os_t *os, uint64_t va, uint64_t size, unsigned perms);
+
+/*
+ * Unmaps every page of pid that lies in [va, va + size) (clears the leaf PTEs; frames of shared pages stay). The
+ * caller must then invalidate the TLBs (INVLPG per page, or a flush). Returns the number of pages unmapped.
+ */
+long mmu_os_unmap(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t size);
+
+/* Marks [va, va + size) of pid as locked (never evicted when memory pressure is modelled). */
+int mmu_os_lock(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t size);
+bool mmu_os_is_locked(const mmu_os_t *os, uint32_t pid, uint64_t va);
+
+/*
+ * Software translation of va in pid by reading the page tables (no timing, no A/D updates). Returns 0 and fills
+ * *pa and *level (leaf level), or MMU_EFAULT if not mapped.
+ */
+int mmu_os_translate(const mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t *pa, unsigned *level);
+
+/*
+ * Demand paging: called after a not-present fault of pid at va. Maps a fresh base page there (user, writable,
+ * executable: a trace carries no permissions) and returns 0, so the access can be retried; returns MMU_EFAULT if the
+ * page is already mapped (the fault was not a demand fault) or va is not canonical, MMU_ENOFRAME when memory is full.
+ */
+int mmu_os_demand_fault(mmu_os_t *os, uint32_t pid, uint64_t va);
+
+/* Maps va's base page in pid if unmapped, as a demand fault would (os.populate). Returns 0 or an error. */
+int mmu_os_populate(mmu_os_t *os, uint32_t pid, uint64_t va);
+
+const mmu_os_stats_t *mmu_os_stats(const mmu_os_t *os);
+
+#endif

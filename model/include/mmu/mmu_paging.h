@@ -1,0 +1,89 @@
+#ifndef MMU_PAGING_H
+#define MMU_PAGING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mmu/mmu_config.h"
+
+/*
+ * A paging mode as a table of parameters: the walker is one loop over levels driven by this table, so x86-64, 32-bit
+ * x86 and classroom systems all run on the same code (docs/timing.md, section "Paging modes").
+ *
+ * Levels are numbered from the leaf: level 1 holds base-page entries, level `levels` is the root table that CR3
+ * points to. A level-n leaf maps a page of 2^mmu_paging_shift(p, n) bytes.
+ */
+#define MMU_MAX_LEVELS 5
+
+typedef struct mmu_paging {
+	const char *name;
+	unsigned levels;
+	unsigned bits_per_level;
+	unsigned page_bits; /* base page offset bits */
+	unsigned pte_bytes; /* 1, 2, 4 or 8; little-endian in memory */
+	unsigned va_bits;   /* levels * bits_per_level + page_bits */
+	unsigned pa_bits;
+	bool sign_extend; /* true: bits above va_bits must copy bit va_bits-1 (x86-64 canonical); false: must be 0 */
+	/* PTE bit positions; -1 means the mode has no such bit */
+	int bit_present, bit_writable, bit_user, bit_accessed, bit_dirty, bit_pagesize, bit_global, bit_nx;
+	unsigned pfn_lsb, pfn_bits; /* frame number field; frame address = pfn << page_bits */
+	unsigned huge_levels;       /* bit n set: a level-n entry with the page-size bit set is a leaf */
+	uint64_t rsvd_table[MMU_MAX_LEVELS + 1]; /* reserved bits of a level-n entry that points to a table */
+	uint64_t rsvd_leaf[MMU_MAX_LEVELS + 1];  /* reserved bits of a level-n leaf entry */
+} mmu_paging_t;
+
+/* Builds the mode table of cfg->paging. Returns 0 or MMU_EINVAL (message names the key). */
+int mmu_paging_init(mmu_paging_t *p, const mmu_paging_cfg_t *cfg, char *msg, unsigned long msglen);
+
+/* log2 of the size of the page mapped by a level-n leaf. */
+static inline unsigned mmu_paging_shift(const mmu_paging_t *p, unsigned level)
+{
+	return p->page_bits + (level - 1) * p->bits_per_level;
+}
+
+/* Index into the level-n table for virtual address va. */
+static inline uint64_t mmu_paging_index(const mmu_paging_t *p, uint64_t va, unsigned level)
+{
+	return (va >> mmu_paging_shift(p, level)) & ((UINT64_C(1) << p->bits_per_level) - 1);
+}
+
+static inline uint64_t mmu_paging_pa_mask(const mmu_paging_t *p)
+{
+	return p->pa_bits >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << p->pa_bits) - 1;
+}
+
+/* Physical address of the root table held in a CR3/PTBR value. */
+static inline uint64_t mmu_paging_root(const mmu_paging_t *p, uint64_t cr3)
+{
+	return cr3 & mmu_paging_pa_mask(p) & ~((UINT64_C(1) << p->page_bits) - 1);
+}
+
+/* Whether va is a valid (canonical) address of the mode. */
+bool mmu_paging_canonical(const mmu_paging_t *p, uint64_t va);
+
+/* Is bit `bit` (may be -1) set in pte? */
+static inline bool mmu_pte_bit(uint64_t pte, int bit)
+{
+	return bit >= 0 && ((pte >> bit) & 1);
+}
+
+/* Physical address of the frame a PTE points to (table or page). */
+static inline uint64_t mmu_pte_frame(const mmu_paging_t *p, uint64_t pte)
+{
+	uint64_t pfn = (pte >> p->pfn_lsb) & ((p->pfn_bits >= 64) ? ~UINT64_C(0) : (UINT64_C(1) << p->pfn_bits) - 1);
+	return (pfn << p->page_bits) & mmu_paging_pa_mask(p);
+}
+
+/* A PTE's frame-number field set to the frame at physical address pa (pa aligned to a base page). */
+static inline uint64_t mmu_pte_with_frame(const mmu_paging_t *p, uint64_t pa)
+{
+	return (pa >> p->page_bits) << p->pfn_lsb;
+}
+
+/* Is a level-n entry a leaf? Level 1 always; higher levels when the mode allows it and the page-size bit is set. */
+static inline bool mmu_pte_is_leaf(const mmu_paging_t *p, uint64_t pte, unsigned level)
+{
+	return level == 1 || (((p->huge_levels >> level) & 1) && mmu_pte_bit(pte, p->bit_pagesize));
+}
+
+#endif

@@ -1,0 +1,54 @@
+#ifndef MMU_TRACE_H
+#define MMU_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Trace readers. Formats:
+ *   lackey  Valgrind lackey --trace-mem=yes: "I  0401ab70,3", " L 04222cac,8", " S ...", " M ..."; "==pid==" banner
+ *           lines are skipped.
+ *   text    "R|W|X <hex vaddr> [pid]" (load, store, fetch; pid decimal, default 1).
+ * Either may be gzip-compressed (detected from the content, not the name). "-" reads standard input.
+ * Any other line is an error that names the file, the line number and what is wrong.
+ */
+typedef enum { MMU_TRACE_AUTO = 0, MMU_TRACE_LACKEY = 1, MMU_TRACE_TEXT = 2 } mmu_trace_format_t;
+
+typedef enum {
+	MMU_REF_LOAD = 0,
+	MMU_REF_STORE = 1,
+	MMU_REF_FETCH = 2,
+	MMU_REF_MODIFY = 3, /* lackey M: a load and a store to the same address, one translation (as a store) */
+} mmu_ref_kind_t;
+
+typedef struct mmu_trace_rec {
+	uint64_t vaddr;
+	uint32_t size; /* bytes; 1 for the text format */
+	uint32_t pid;  /* 1 unless the trace says otherwise */
+	uint8_t kind;  /* mmu_ref_kind_t */
+} mmu_trace_rec_t;
+
+typedef struct mmu_trace mmu_trace_t;
+
+/* Opens a trace. MMU_TRACE_AUTO picks the format from the first line that is not a banner. */
+int mmu_trace_open(const char *path, mmu_trace_format_t fmt, mmu_trace_t **out, char *msg, size_t msglen);
+void mmu_trace_close(mmu_trace_t *t);
+
+/*
+ * Reads up to max records. Returns the number read (0 at the end of the trace), or a negative error code with msg
+ * set to "FILE:LINE: what is wrong".
+ */
+long mmu_trace_read(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char *msg, size_t msglen);
+
+/* Line number of the last line read, and compressed bytes consumed so far (for progress). */
+uint64_t mmu_trace_line(const mmu_trace_t *t);
+uint64_t mmu_trace_bytes(const mmu_trace_t *t);
+/* Total size of the file in bytes (compressed, as on disk), or 0 if unknown (stdin, pipe). */
+uint64_t mmu_trace_file_size(const mmu_trace_t *t);
+
+mmu_trace_format_t mmu_trace_format(const mmu_trace_t *t);
+const char *mmu_trace_format_name(mmu_trace_format_t fmt);
+/* "lackey", "text" or "auto" to the enum; returns -1 for an unknown name. */
+int mmu_trace_format_parse(const char *name);
+
+#endif
