@@ -1,0 +1,622 @@
+#include "mmu/mmu_config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <ini.h>
+
+#include "mmu/mmu_error.h"
+#include "mmu/mmu_paging.h"
+
+/* Room for any key name (checked per key below) and the fixed buffers sized from it. */
+#define KEY_NAME_MAX 48
+
+/* Sane upper bounds: beyond them a value is a typo, and sums of cycles could overflow. */
+#define ENTRIES_MAX      (UINT32_C(1) << 20)
+#define HIT_LATENCY_MAX  1000u
+#define MEM_LATENCY_MAX  1000000u
+#define FAULT_CYCLES_MAX UINT64_C(1000000000)
+
+typedef enum { KT_U32, KT_U64, KT_BOOL, KT_INT, KT_WAYS, KT_POLICY, KT_MODE } key_type_t;
+
+/* Whether a field has the C type its key's type stores, so a retyped field breaks the build instead of memory. */
+#define KT_IS_U32(f)    _Generic((f), uint32_t : 1, default : 0)
+#define KT_IS_U64(f)    _Generic((f), uint64_t : 1, default : 0)
+#define KT_IS_BOOL(f)   _Generic((f), bool : 1, default : 0)
+#define KT_IS_INT(f)    _Generic((f), int32_t : 1, default : 0)
+#define KT_IS_WAYS(f)   _Generic((f), uint32_t : 1, default : 0)
+#define KT_IS_POLICY(f) _Generic((f), mmu_policy_t : 1, default : 0)
+#define KT_IS_MODE(f)   _Generic((f), mmu_mode_t : 1, default : 0)
+
+#define MMU_KEY(name, type, field, def, unit, desc)                                                                    \
+	_Static_assert(KT_IS_##type(((mmu_cfg_t *)0)->field), name ": field type does not match key type " #type);     \
+	_Static_assert(sizeof(name) <= KEY_NAME_MAX, name ": key name longer than KEY_NAME_MAX");
+#include "mmu/mmu_config_keys.def"
+#undef MMU_KEY
+
+typedef struct key_desc {
+	const char *name;
+	key_type_t type;
+	size_t offset;
+	const char *def, *unit, *desc;
+} key_desc_t;
+
+static const key_desc_t keys[] = {
+#define MMU_KEY(name, type, field, def, unit, desc) {name, KT_##type, offsetof(mmu_cfg_t, field), def, unit, desc},
+#include "mmu/mmu_config_keys.def"
+#undef MMU_KEY
+};
+
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+static const char *const policy_names[] = {
+    [MMU_POLICY_LRU] = "lru",
+    [MMU_POLICY_PLRU] = "plru",
+    [MMU_POLICY_FIFO] = "fifo",
+    [MMU_POLICY_RANDOM] = "random",
+};
+
+static const char *const mode_names[] = {
+    [MMU_MODE_X86_64] = "x86_64",
+    [MMU_MODE_X86_32] = "x86_32",
+    [MMU_MODE_TEXTBOOK] = "textbook",
+};
+
+static const struct {
+	const char *word;
+	bool value;
+} bool_words[] = {
+    {"0", false},   {"1", true},  {"false", false}, {"true", true},
+    {"off", false}, {"on", true}, {"no", false},    {"yes", true},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+__attribute__((format(printf, 4, 5))) static int fail(char *msg, size_t msglen, int err, const char *fmt, ...)
+{
+	if (msg && msglen) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(msg, msglen, fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}
+
+static const key_desc_t *find_key(const char *name)
+{
+	for (size_t i = 0; name && i < NKEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* ---- parsing ---- */
+
+typedef enum { NUM_OK, NUM_BAD, NUM_NEGATIVE, NUM_RANGE } num_status_t;
+
+/*
+ * Decimal or 0x hex only: strtoull's base 0 would read "010" as octal 8, which nobody writing a TLB size means.
+ * The first-character check also keeps strtoull from accepting leading blanks and signs.
+ */
+static num_status_t parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	if (s[0] == '-') {
+		uint64_t ignored;
+		num_status_t st = parse_u64(s + 1, UINT64_MAX, &ignored);
+		return (st == NUM_OK || st == NUM_RANGE) ? NUM_NEGATIVE : NUM_BAD;
+	}
+	int base = 10;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (base == 16 ? !isxdigit((unsigned char)*s) : !isdigit((unsigned char)*s))
+		return NUM_BAD;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, base);
+	if (*end != '\0')
+		return NUM_BAD;
+	if (errno == ERANGE || v > max)
+		return NUM_RANGE;
+	*out = v;
+	return NUM_OK;
+}
+
+static int number_error(const key_desc_t *k, const char *v, num_status_t st, uint64_t max, char *msg, size_t msglen)
+{
+	if (st == NUM_NEGATIVE)
+		return fail(msg, msglen, MMU_EINVAL, "%s: '%s' is negative (expected 0..%" PRIu64 ")", k->name, v, max);
+	if (st == NUM_RANGE)
+		return fail(msg, msglen, MMU_EINVAL, "%s: '%s' is out of range 0..%" PRIu64, k->name, v, max);
+	return fail(msg, msglen, MMU_EINVAL, "%s: '%s' is not a number", k->name, v);
+}
+
+static int parse_unsigned(const key_desc_t *k, const char *v, uint64_t max, uint64_t *out, char *msg, size_t msglen)
+{
+	num_status_t st = parse_u64(v, max, out);
+	return st == NUM_OK ? 0 : number_error(k, v, st, max, msg, msglen);
+}
+
+/* -1 is the only negative value: it is the "no such bit" marker, anything below it is a typo. */
+static int parse_int(const key_desc_t *k, const char *v, int32_t *out, char *msg, size_t msglen)
+{
+	uint64_t mag = 0;
+	num_status_t st = parse_u64(v[0] == '-' ? v + 1 : v, INT32_MAX, &mag);
+	if (st == NUM_OK && (v[0] != '-' || mag <= 1)) {
+		*out = v[0] == '-' ? -(int32_t)mag : (int32_t)mag;
+		return 0;
+	}
+	if (st == NUM_BAD)
+		return fail(msg, msglen, MMU_EINVAL, "%s: '%s' is not a number", k->name, v);
+	return fail(msg, msglen, MMU_EINVAL, "%s: '%s' is out of range -1..%d (-1 = none)", k->name, v, INT32_MAX);
+}
+
+static int parse_ways(const key_desc_t *k, const char *v, uint32_t *out, char *msg, size_t msglen)
+{
+	if (strcasecmp(v, "full") == 0) {
+		*out = 0; /* the model reads 0 as ways = entries */
+		return 0;
+	}
+	uint64_t n = 0;
+	num_status_t st = parse_u64(v, UINT32_MAX, &n);
+	if (st == NUM_OK && n > 0) {
+		*out = (uint32_t)n;
+		return 0;
+	}
+	if (st == NUM_OK || st == NUM_NEGATIVE)
+		return fail(msg, msglen, MMU_EINVAL, "%s: '%s' is not a positive count or 'full'", k->name, v);
+	if (st == NUM_RANGE)
+		return number_error(k, v, st, UINT32_MAX, msg, msglen);
+	return fail(msg, msglen, MMU_EINVAL, "%s: '%s' is not a number or 'full'", k->name, v);
+}
+
+static void join_words(const char *const *words, size_t n, char *buf, size_t buflen)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used < buflen; i++)
+		used += (size_t)snprintf(buf + used, buflen - used, "%s%s", i ? ", " : "", words[i]);
+}
+
+/* Case-insensitive: "LRU" in a config file cannot mean anything but lru. */
+static int parse_word(const key_desc_t *k, const char *v, const char *const *words, size_t n, int *out, char *msg,
+                      size_t msglen)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcasecmp(v, words[i]) == 0) {
+			*out = (int)i;
+			return 0;
+		}
+	}
+	char list[128];
+	join_words(words, n, list, sizeof list);
+	return fail(msg, msglen, MMU_EINVAL, "%s: '%s' is not one of %s", k->name, v, list);
+}
+
+static int parse_bool(const key_desc_t *k, const char *v, bool *out, char *msg, size_t msglen)
+{
+	for (size_t i = 0; i < COUNT(bool_words); i++) {
+		if (strcasecmp(v, bool_words[i].word) == 0) {
+			*out = bool_words[i].value;
+			return 0;
+		}
+	}
+	return fail(msg, msglen, MMU_EINVAL, "%s: '%s' is not one of 0, 1, true, false, on, off, yes, no", k->name, v);
+}
+
+/* Parses v for key k and stores it; the field is left untouched on error. */
+static int set_value(mmu_cfg_t *cfg, const key_desc_t *k, const char *v, char *msg, size_t msglen)
+{
+	void *field = (char *)cfg + k->offset;
+	uint64_t u = 0;
+	int word = 0, err = 0;
+	switch (k->type) {
+	case KT_U32:
+		if ((err = parse_unsigned(k, v, UINT32_MAX, &u, msg, msglen)) == 0)
+			*(uint32_t *)field = (uint32_t)u;
+		return err;
+	case KT_U64:
+		if ((err = parse_unsigned(k, v, UINT64_MAX, &u, msg, msglen)) == 0)
+			*(uint64_t *)field = u;
+		return err;
+	case KT_BOOL:
+		return parse_bool(k, v, (bool *)field, msg, msglen);
+	case KT_INT:
+		return parse_int(k, v, (int32_t *)field, msg, msglen);
+	case KT_WAYS:
+		return parse_ways(k, v, (uint32_t *)field, msg, msglen);
+	case KT_POLICY:
+		if ((err = parse_word(k, v, policy_names, COUNT(policy_names), &word, msg, msglen)) == 0)
+			*(mmu_policy_t *)field = (mmu_policy_t)word;
+		return err;
+	case KT_MODE:
+		if ((err = parse_word(k, v, mode_names, COUNT(mode_names), &word, msg, msglen)) == 0)
+			*(mmu_mode_t *)field = (mmu_mode_t)word;
+		return err;
+	}
+	return fail(msg, msglen, MMU_EINVAL, "%s: key of unknown type %d", k->name, (int)k->type);
+}
+
+/* ---- unknown keys ---- */
+
+/* Levenshtein distance; b is a key name, so one row of KEY_NAME_MAX cells is enough whatever the length of a. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t nb = strlen(b), row[KEY_NAME_MAX];
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = j;
+	for (size_t i = 0; a[i]; i++) {
+		size_t diag = row[0];
+		row[0] = i + 1;
+		for (size_t j = 1; j <= nb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[nb];
+}
+
+/* The nearest key, if it is close enough to be a likely typo of name; NULL otherwise. */
+static const key_desc_t *nearest_key(const char *name)
+{
+	const key_desc_t *best = NULL;
+	size_t best_d = SIZE_MAX;
+	for (size_t i = 0; i < NKEYS; i++) {
+		size_t d = edit_distance(name, keys[i].name);
+		size_t limit = strlen(keys[i].name) / 3;
+		if (limit < 2)
+			limit = 2;
+		if (d <= limit && d < best_d) {
+			best = &keys[i];
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+static int unknown_key(const char *name, char *msg, size_t msglen)
+{
+	if (!name)
+		name = "";
+	const key_desc_t *near = nearest_key(name);
+	if (near)
+		return fail(msg, msglen, MMU_EKEY, "unknown key '%s' (did you mean '%s'?)", name, near->name);
+	return fail(msg, msglen, MMU_EKEY, "unknown key '%s' (run 'mmusim config --list' for the valid keys)", name);
+}
+
+/* ---- public: set, defaults, get, listing ---- */
+
+int mmu_cfg_set(mmu_cfg_t *cfg, const char *key, const char *value, char *msg, size_t msglen)
+{
+	const key_desc_t *k = find_key(key);
+	if (!k)
+		return unknown_key(key, msg, msglen);
+	if (!value)
+		return fail(msg, msglen, MMU_EINVAL, "%s: no value given", k->name);
+	return set_value(cfg, k, value, msg, msglen);
+}
+
+void mmu_cfg_default(mmu_cfg_t *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	for (size_t i = 0; i < NKEYS; i++) {
+		char msg[256];
+		if (set_value(cfg, &keys[i], keys[i].def, msg, sizeof msg) != 0) {
+			/* A default that does not parse is a broken table, not a user error. */
+			fprintf(stderr, "mmu_config_keys.def: bad default: %s\n", msg);
+			abort();
+		}
+	}
+}
+
+static int format_word(const char *const *words, size_t n, int v, char *buf, size_t buflen)
+{
+	if (v >= 0 && (size_t)v < n)
+		return snprintf(buf, buflen, "%s", words[v]);
+	return snprintf(buf, buflen, "%d", v); /* not a valid word: set() rejects it on the way back */
+}
+
+static int format_value(const mmu_cfg_t *cfg, const key_desc_t *k, char *buf, size_t buflen)
+{
+	const void *field = (const char *)cfg + k->offset;
+	switch (k->type) {
+	case KT_U32:
+		return snprintf(buf, buflen, "%" PRIu32, *(const uint32_t *)field);
+	case KT_U64:
+		return snprintf(buf, buflen, "%" PRIu64, *(const uint64_t *)field);
+	case KT_BOOL:
+		return snprintf(buf, buflen, "%d", *(const bool *)field ? 1 : 0);
+	case KT_INT:
+		return snprintf(buf, buflen, "%" PRId32, *(const int32_t *)field);
+	case KT_WAYS:
+		if (*(const uint32_t *)field == 0)
+			return snprintf(buf, buflen, "full");
+		return snprintf(buf, buflen, "%" PRIu32, *(const uint32_t *)field);
+	case KT_POLICY:
+		return format_word(policy_names, COUNT(policy_names), (int)*(const mmu_policy_t *)field, buf, buflen);
+	case KT_MODE:
+		return format_word(mode_names, COUNT(mode_names), (int)*(const mmu_mode_t *)field, buf, buflen);
+	}
+	return snprintf(buf, buflen, "?");
+}
+
+int mmu_cfg_get(const mmu_cfg_t *cfg, const char *key, char *buf, size_t buflen)
+{
+	if (buf && buflen)
+		buf[0] = '\0';
+	const key_desc_t *k = find_key(key);
+	if (!k)
+		return MMU_EKEY;
+	int n = format_value(cfg, k, buf, buflen);
+	return (n < 0 || (size_t)n >= buflen) ? MMU_ERANGE : 0;
+}
+
+size_t mmu_cfg_key_count(void)
+{
+	return NKEYS;
+}
+
+const char *mmu_cfg_key_name(size_t i)
+{
+	return i < NKEYS ? keys[i].name : NULL;
+}
+
+const char *mmu_cfg_key_unit(size_t i)
+{
+	return i < NKEYS ? keys[i].unit : NULL;
+}
+
+const char *mmu_cfg_key_description(size_t i)
+{
+	return i < NKEYS ? keys[i].desc : NULL;
+}
+
+const char *mmu_cfg_key_default(size_t i)
+{
+	return i < NKEYS ? keys[i].def : NULL;
+}
+
+static int max_width(int w, const char *s)
+{
+	int n = (int)strlen(s);
+	return n > w ? n : w;
+}
+
+void mmu_cfg_list(FILE *out)
+{
+	int wk = (int)strlen("key"), wd = (int)strlen("default"), wu = (int)strlen("unit");
+	for (size_t i = 0; i < NKEYS; i++) {
+		wk = max_width(wk, keys[i].name);
+		wd = max_width(wd, keys[i].def);
+		wu = max_width(wu, keys[i].unit);
+	}
+	fprintf(out, "%-*s  %-*s  %-*s  %s\n", wk, "key", wd, "default", wu, "unit", "meaning");
+	for (size_t i = 0; i < NKEYS; i++)
+		fprintf(out, "%-*s  %-*s  %-*s  %s\n", wk, keys[i].name, wd, keys[i].def, wu, keys[i].unit,
+		        keys[i].desc);
+}
+
+/* ---- validation ---- */
+
+static bool is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+static int validate_tlb(const char *name, const mmu_tlb_cfg_t *t, bool may_be_absent, char *msg, size_t msglen)
+{
+	if (t->entries == 0 && may_be_absent)
+		return 0; /* absent: its geometry is never used */
+	if (t->entries == 0)
+		return fail(msg, msglen, MMU_EINVAL, "%s.entries: 0, but an L1 TLB needs at least 1 entry", name);
+	if (t->entries > ENTRIES_MAX)
+		return fail(msg, msglen, MMU_EINVAL, "%s.entries: %" PRIu32 " is more than the limit of %" PRIu32, name,
+		            t->entries, ENTRIES_MAX);
+	uint32_t ways = t->ways ? t->ways : t->entries;
+	if (ways > t->entries)
+		return fail(msg, msglen, MMU_EINVAL, "%s.ways: %" PRIu32 " is more than %s.entries (%" PRIu32 ")", name,
+		            ways, name, t->entries);
+	if (t->entries % ways)
+		return fail(msg, msglen, MMU_EINVAL, "%s.ways: %" PRIu32 " does not divide %s.entries (%" PRIu32 ")",
+		            name, ways, name, t->entries);
+	uint32_t sets = t->entries / ways;
+	if (!is_pow2(sets))
+		return fail(msg, msglen, MMU_EINVAL,
+		            "%s.entries: %" PRIu32 " entries / %" PRIu32 " ways = %" PRIu32 " sets, not a power of two",
+		            name, t->entries, ways, sets);
+	if ((unsigned)t->policy >= COUNT(policy_names))
+		return fail(msg, msglen, MMU_EINVAL, "%s.policy: %d is not a valid policy", name, (int)t->policy);
+	if (t->policy == MMU_POLICY_PLRU && !is_pow2(ways))
+		return fail(msg, msglen, MMU_EINVAL, "%s.policy: plru needs a power-of-two %s.ways, not %" PRIu32, name,
+		            name, ways);
+	if (t->hit_latency < 1 || t->hit_latency > HIT_LATENCY_MAX)
+		return fail(msg, msglen, MMU_EINVAL, "%s.hit_latency: %" PRIu32 " is not in 1..%u", name,
+		            t->hit_latency, HIT_LATENCY_MAX);
+	return 0;
+}
+
+static int validate_mem(const mmu_mem_cfg_t *m, char *msg, size_t msglen)
+{
+	if (m->latency < 1 || m->latency > MEM_LATENCY_MAX)
+		return fail(msg, msglen, MMU_EINVAL, "mem.latency: %" PRIu32 " is not in 1..%u", m->latency,
+		            MEM_LATENCY_MAX);
+	if (m->latency_max != 0 && m->latency_max < m->latency)
+		return fail(msg, msglen, MMU_EINVAL,
+		            "mem.latency_max: %" PRIu32 " is below mem.latency (%" PRIu32 "); 0 means a fixed latency",
+		            m->latency_max, m->latency);
+	if (m->latency_max > MEM_LATENCY_MAX)
+		return fail(msg, msglen, MMU_EINVAL, "mem.latency_max: %" PRIu32 " is more than the limit of %u",
+		            m->latency_max, MEM_LATENCY_MAX);
+	if (m->stall_max > MEM_LATENCY_MAX)
+		return fail(msg, msglen, MMU_EINVAL, "mem.stall_max: %" PRIu32 " is more than the limit of %u",
+		            m->stall_max, MEM_LATENCY_MAX);
+	return 0;
+}
+
+int mmu_cfg_validate(const mmu_cfg_t *cfg, char *msg, size_t msglen)
+{
+	int err;
+	if ((err = validate_tlb("tlb.l1i", &cfg->l1i, false, msg, msglen)) != 0 ||
+	    (err = validate_tlb("tlb.l1d", &cfg->l1d, false, msg, msglen)) != 0 ||
+	    (err = validate_tlb("tlb.l2", &cfg->l2, true, msg, msglen)) != 0 ||
+	    (err = validate_mem(&cfg->mem, msg, msglen)) != 0)
+		return err;
+	if (cfg->os.fault_cycles > FAULT_CYCLES_MAX)
+		return fail(msg, msglen, MMU_EINVAL, "os.fault_cycles: %" PRIu64 " is more than the limit of %" PRIu64,
+		            cfg->os.fault_cycles, FAULT_CYCLES_MAX);
+	mmu_paging_t paging;
+	char scratch[1];
+	if (!msg || !msglen) { /* mmu_paging_init always writes its message */
+		msg = scratch;
+		msglen = sizeof scratch;
+	}
+	return mmu_paging_init(&paging, &cfg->paging, msg, msglen);
+}
+
+/* ---- config files ---- */
+
+typedef struct load_ctx {
+	mmu_cfg_t *cfg;
+	FILE *file;
+	const char *path;
+	int line; /* line the parser is on: the reader hands it exactly one line per call */
+	int err;  /* first error from the handler or the reader, with its line */
+	int err_line;
+	char *msg;
+	size_t msglen;
+} load_ctx_t;
+
+/*
+ * Line reader for inih. Leading blanks are dropped so an indented `key = value` is never taken as the continuation of
+ * the previous value; a line longer than the parser's buffer is an error here, because inih would split it silently.
+ * Returning NULL after an error stops the parse at the first error.
+ */
+static char *read_line(char *str, int num, void *stream)
+{
+	load_ctx_t *c = stream;
+	if (c->err || !fgets(str, num, c->file))
+		return NULL;
+	c->line++;
+	size_t n = strlen(str);
+	if (n + 1 == (size_t)num && str[n - 1] != '\n' && !feof(c->file)) {
+		c->err = fail(c->msg, c->msglen, MMU_EFORMAT, "%s:%d: line longer than %d characters", c->path, c->line,
+		              num - 2);
+		c->err_line = c->line;
+		return NULL;
+	}
+	size_t blanks = strspn(str, " \t");
+	memmove(str, str + blanks, n - blanks + 1);
+	return str;
+}
+
+static int on_entry(void *user, const char *section, const char *name, const char *value)
+{
+	load_ctx_t *c = user;
+	char key[2 * KEY_NAME_MAX], why[512];
+	if (section[0])
+		snprintf(key, sizeof key, "%s.%s", section, name);
+	else
+		snprintf(key, sizeof key, "%s", name);
+	int err = mmu_cfg_set(c->cfg, key, value, why, sizeof why);
+	if (err) {
+		c->err = fail(c->msg, c->msglen, err, "%s:%d: %s", c->path, c->line, why);
+		c->err_line = c->line;
+		return 0;
+	}
+	return 1;
+}
+
+/* Line n of the file, stripped, to quote in a syntax error (inih reports only the line number). */
+static void fetch_line(FILE *f, int n, char *buf, size_t buflen)
+{
+	buf[0] = '\0';
+	if (fseek(f, 0, SEEK_SET) != 0)
+		return;
+	for (int i = 1; i <= n; i++) {
+		if (!fgets(buf, (int)buflen, f)) {
+			buf[0] = '\0';
+			return;
+		}
+		int ch = 0;
+		while (!strchr(buf, '\n') && ch != '\n' && ch != EOF)
+			ch = fgetc(f); /* the rest of a long line */
+	}
+	buf[strcspn(buf, "\r\n")] = '\0';
+}
+
+static int syntax_error(load_ctx_t *c, int line)
+{
+	char text[64];
+	fetch_line(c->file, line, text, sizeof text);
+	const char *start = text + strspn(text, " \t");
+	const char *what = start[0] == '[' ? "section header without a closing ']'"
+	                                   : "syntax error: expected 'key = value', '[section]' or a comment";
+	return fail(c->msg, c->msglen, MMU_EFORMAT, "%s:%d: %s: '%s'", c->path, line, what, start);
+}
+
+static int open_config(const char *path, FILE **out, char *msg, size_t msglen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return fail(msg, msglen, MMU_EIO, "%s: %s", path, strerror(errno));
+	/* fopen() succeeds on a directory; the first read would then fail with a less helpful EISDIR. */
+	struct stat st;
+	if (fstat(fileno(f), &st) != 0) {
+		int e = errno;
+		fclose(f);
+		return fail(msg, msglen, MMU_EIO, "%s: %s", path, strerror(e));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return fail(msg, msglen, MMU_EIO, "%s: is a directory", path);
+	}
+	*out = f;
+	return 0;
+}
+
+static int parse_config(load_ctx_t *c)
+{
+	int ret = ini_parse_stream(read_line, c, on_entry, c);
+	if (ret > 0 && (!c->err || ret < c->err_line))
+		return syntax_error(c, ret);
+	if (c->err)
+		return c->err;
+	if (ferror(c->file))
+		return fail(c->msg, c->msglen, MMU_EIO, "%s: read error: %s", c->path, strerror(errno));
+	if (ret == -2)
+		return fail(c->msg, c->msglen, MMU_ENOMEM, "%s: out of memory", c->path);
+	return ret < 0 ? fail(c->msg, c->msglen, MMU_EIO, "%s: cannot be read", c->path) : 0;
+}
+
+/*
+ * Keys are applied to a copy: inih keeps going after a syntax error, so lines after the first error would otherwise
+ * land in cfg. On error cfg is left as it was.
+ */
+int mmu_cfg_load_file(mmu_cfg_t *cfg, const char *path, char *msg, size_t msglen)
+{
+	FILE *f = NULL;
+	int err = open_config(path, &f, msg, msglen);
+	if (err)
+		return err;
+	mmu_cfg_t work = *cfg;
+	load_ctx_t c = {.cfg = &work, .file = f, .path = path, .msg = msg, .msglen = msglen};
+	err = parse_config(&c);
+	fclose(f);
+	if (err == 0)
+		*cfg = work;
+	return err;
+}
