@@ -17,24 +17,24 @@ static uint64_t bits(unsigned lo, unsigned hi_exclusive)
 static void init_x86_64(mmu_paging_t *p, unsigned pa_bits)
 {
 	*p = (mmu_paging_t){
-		.name = "x86_64",
-		.levels = 4,
-		.bits_per_level = 9,
-		.page_bits = 12,
-		.pte_bytes = 8,
-		.pa_bits = pa_bits,
-		.sign_extend = true,
-		.bit_present = 0,
-		.bit_writable = 1,
-		.bit_user = 2,
-		.bit_accessed = 5,
-		.bit_dirty = 6,
-		.bit_pagesize = 7,
-		.bit_global = 8,
-		.bit_nx = 63,
-		.pfn_lsb = 12,
-		.pfn_bits = pa_bits - 12,
-		.huge_levels = (1u << 2) | (1u << 3), /* 2 MiB PDEs, 1 GiB PDPTEs */
+	    .name = "x86_64",
+	    .levels = 4,
+	    .bits_per_level = 9,
+	    .page_bits = 12,
+	    .pte_bytes = 8,
+	    .pa_bits = pa_bits,
+	    .sign_extend = true,
+	    .bit_present = 0,
+	    .bit_writable = 1,
+	    .bit_user = 2,
+	    .bit_accessed = 5,
+	    .bit_dirty = 6,
+	    .bit_pagesize = 7,
+	    .bit_global = 8,
+	    .bit_nx = 63,
+	    .pfn_lsb = 12,
+	    .pfn_bits = pa_bits - 12,
+	    .huge_levels = (1u << 2) | (1u << 3), /* 2 MiB PDEs, 1 GiB PDPTEs */
 	};
 	uint64_t above_pa = bits(pa_bits, 52); /* address bits beyond MAXPHYADDR are reserved in every entry */
 	for (unsigned n = 1; n <= 4; n++) {
@@ -50,24 +50,24 @@ static void init_x86_64(mmu_paging_t *p, unsigned pa_bits)
 static void init_x86_32(mmu_paging_t *p)
 {
 	*p = (mmu_paging_t){
-		.name = "x86_32",
-		.levels = 2,
-		.bits_per_level = 10,
-		.page_bits = 12,
-		.pte_bytes = 4,
-		.pa_bits = 32,
-		.sign_extend = false,
-		.bit_present = 0,
-		.bit_writable = 1,
-		.bit_user = 2,
-		.bit_accessed = 5,
-		.bit_dirty = 6,
-		.bit_pagesize = 7,
-		.bit_global = 8,
-		.bit_nx = -1,
-		.pfn_lsb = 12,
-		.pfn_bits = 20,
-		.huge_levels = 1u << 2,
+	    .name = "x86_32",
+	    .levels = 2,
+	    .bits_per_level = 10,
+	    .page_bits = 12,
+	    .pte_bytes = 4,
+	    .pa_bits = 32,
+	    .sign_extend = false,
+	    .bit_present = 0,
+	    .bit_writable = 1,
+	    .bit_user = 2,
+	    .bit_accessed = 5,
+	    .bit_dirty = 6,
+	    .bit_pagesize = 7,
+	    .bit_global = 8,
+	    .bit_nx = -1,
+	    .pfn_lsb = 12,
+	    .pfn_bits = 20,
+	    .huge_levels = 1u << 2,
 	};
 	p->rsvd_leaf[2] = bits(13, 22); /* 4 MiB page without PSE-36: bits 21:13 reserved */
 }
@@ -97,16 +97,16 @@ static int init_textbook(mmu_paging_t *p, const mmu_paging_cfg_t *c, char *msg, 
 		const char *key;
 		int32_t bit;
 	} flags[] = {
-		{"paging.pte.present_bit", c->present_bit}, {"paging.pte.writable_bit", c->writable_bit},
-		{"paging.pte.user_bit", c->user_bit},       {"paging.pte.accessed_bit", c->accessed_bit},
-		{"paging.pte.dirty_bit", c->dirty_bit},     {"paging.pte.global_bit", c->global_bit},
-		{"paging.pte.nx_bit", c->nx_bit},
+	    {"paging.pte.present_bit", c->present_bit}, {"paging.pte.writable_bit", c->writable_bit},
+	    {"paging.pte.user_bit", c->user_bit},       {"paging.pte.accessed_bit", c->accessed_bit},
+	    {"paging.pte.dirty_bit", c->dirty_bit},     {"paging.pte.global_bit", c->global_bit},
+	    {"paging.pte.nx_bit", c->nx_bit},
 	};
 	uint64_t used = 0;
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
 		if (flags[i].bit < -1 || flags[i].bit >= (int32_t)pte_width)
 			TB_FAIL("%s: %d is not a bit of a %u-byte PTE (-1 for none)", flags[i].key, flags[i].bit,
-				c->pte_bytes);
+			        c->pte_bytes);
 		if (flags[i].bit < 0)
 			continue;
 		if (used & (UINT64_C(1) << flags[i].bit))
@@ -117,29 +117,29 @@ static int init_textbook(mmu_paging_t *p, const mmu_paging_cfg_t *c, char *msg, 
 		TB_FAIL("paging.pte.present_bit: a PTE needs a present bit");
 	if (c->pfn_bits < 1 || c->pfn_lsb + c->pfn_bits > pte_width)
 		TB_FAIL("paging.pte.pfn_bits: field %u..%u does not fit a %u-byte PTE", c->pfn_lsb,
-			c->pfn_lsb + c->pfn_bits - 1, c->pte_bytes);
+		        c->pfn_lsb + c->pfn_bits - 1, c->pte_bytes);
 	if (used & bits(c->pfn_lsb, c->pfn_lsb + c->pfn_bits))
 		TB_FAIL("paging.pte.pfn_lsb: the frame field overlaps a flag bit");
 #undef TB_FAIL
 	*p = (mmu_paging_t){
-		.name = "textbook",
-		.levels = c->levels,
-		.bits_per_level = c->bits_per_level,
-		.page_bits = c->page_bits,
-		.pte_bytes = c->pte_bytes,
-		.pa_bits = c->pa_bits,
-		.sign_extend = false,
-		.bit_present = c->present_bit,
-		.bit_writable = c->writable_bit,
-		.bit_user = c->user_bit,
-		.bit_accessed = c->accessed_bit,
-		.bit_dirty = c->dirty_bit,
-		.bit_pagesize = -1,
-		.bit_global = c->global_bit,
-		.bit_nx = c->nx_bit,
-		.pfn_lsb = c->pfn_lsb,
-		.pfn_bits = c->pfn_bits,
-		.huge_levels = 0,
+	    .name = "textbook",
+	    .levels = c->levels,
+	    .bits_per_level = c->bits_per_level,
+	    .page_bits = c->page_bits,
+	    .pte_bytes = c->pte_bytes,
+	    .pa_bits = c->pa_bits,
+	    .sign_extend = false,
+	    .bit_present = c->present_bit,
+	    .bit_writable = c->writable_bit,
+	    .bit_user = c->user_bit,
+	    .bit_accessed = c->accessed_bit,
+	    .bit_dirty = c->dirty_bit,
+	    .bit_pagesize = -1,
+	    .bit_global = c->global_bit,
+	    .bit_nx = c->nx_bit,
+	    .pfn_lsb = c->pfn_lsb,
+	    .pfn_bits = c->pfn_bits,
+	    .huge_levels = 0,
 	};
 	return 0;
 }

@@ -25,7 +25,7 @@ enum { MMU_REQ_I = 0, MMU_REQ_D = 1, MMU_NREQ = 2 };
 
 typedef enum { MMU_OP_LOAD = 0, MMU_OP_STORE = 1, MMU_OP_FETCH = 2 } mmu_op_t;
 
-/* flush_op (rule T11); the x86 instruction each one models in brackets. */
+/* flush_op (rule T12); the x86 instruction each one models in brackets. */
 typedef enum {
 	MMU_FLUSH_ALL = 0,       /* every entry, global ones too (INVPCID type 2) */
 	MMU_FLUSH_NONGLOBAL = 1, /* every non-global entry (INVPCID type 3) */
@@ -53,18 +53,18 @@ enum {
 	MMU_EC_ID = 1u << 4,   /* access was an instruction fetch */
 };
 
-/* CR3: bit 63 of a written value means "do not flush" when cr3.pcid is on (rule T10). */
-#define MMU_CR3_NOFLUSH (UINT64_C(1) << 63)
+/* CR3: bit 63 of a written value means "do not flush" when cr3.pcid is on (rule T11). */
+#define MMU_CR3_NOFLUSH   (UINT64_C(1) << 63)
 #define MMU_CR3_PCID_MASK UINT64_C(0xfff)
 
 typedef struct mmu_in {
-#define MMU_IN(name, width) uint64_t name;
+#define MMU_IN(name, width)     uint64_t name;
 #define MMU_IN_REQ(name, width) uint64_t name[MMU_NREQ];
 #include "mmu/mmu_ports.def"
 } mmu_in_t;
 
 typedef struct mmu_out {
-#define MMU_OUT(name, width) uint64_t name;
+#define MMU_OUT(name, width)     uint64_t name;
 #define MMU_OUT_REQ(name, width) uint64_t name[MMU_NREQ];
 #include "mmu/mmu_ports.def"
 } mmu_out_t;
@@ -75,7 +75,7 @@ typedef struct mmu mmu_t;
 int mmu_create(const mmu_cfg_t *cfg, mmu_t **out);
 void mmu_destroy(mmu_t *m);
 
-/* Back to the reset state (rule T14): TLBs empty, CR3 = 0, statistics kept. */
+/* Back to the reset state (rule T15): TLBs empty, CR3 = 0, statistics kept. */
 void mmu_reset(mmu_t *m);
 
 void mmu_comb(const mmu_t *m, const mmu_in_t *in, mmu_out_t *out);
@@ -86,9 +86,10 @@ typedef struct mmu_result {
 	uint64_t paddr;
 	uint32_t latency; /* cycles from the request cycle to the response cycle */
 	uint8_t fault;
-	uint8_t cause; /* mmu_fault_cause_t */
-	uint8_t ecode; /* MMU_EC_* */
-	uint8_t level; /* mmu_hit_level_t */
+	uint8_t cause;      /* mmu_fault_cause_t */
+	uint8_t ecode;      /* MMU_EC_* */
+	uint8_t level;      /* mmu_hit_level_t */
+	uint8_t page_level; /* leaf level of the translation (1 = base page); 0 on a fault */
 } mmu_result_t;
 
 /*
@@ -103,7 +104,8 @@ void mmu_fast_flush(mmu_t *m, mmu_flush_op_t op, uint64_t vaddr, uint16_t pcid);
 /* Fast path: n idle cycles (nothing presented). */
 void mmu_fast_idle(mmu_t *m, uint64_t n);
 
-const mmu_stats_t *mmu_stats(const mmu_t *m);
+/* A snapshot of the statistics (the TLBs' own counters included). */
+void mmu_stats_read(const mmu_t *m, mmu_stats_t *out);
 const mmu_paging_t *mmu_paging(const mmu_t *m);
 const mmu_cfg_t *mmu_config(const mmu_t *m);
 uint64_t mmu_cr3(const mmu_t *m);

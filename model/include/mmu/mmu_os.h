@@ -23,10 +23,10 @@ typedef struct mmu_os mmu_os_t;
 
 /* Permissions of a mapping. Without MMU_PERM_X the NX bit is set (where the mode has one). */
 enum {
-	MMU_PERM_W = 1u << 0,      /* writable */
-	MMU_PERM_U = 1u << 1,      /* user-accessible */
-	MMU_PERM_X = 1u << 2,      /* executable */
-	MMU_PERM_G = 1u << 3,      /* global (survives CR3 writes) */
+	MMU_PERM_W = 1u << 0, /* writable */
+	MMU_PERM_U = 1u << 1, /* user-accessible */
+	MMU_PERM_X = 1u << 2, /* executable */
+	MMU_PERM_G = 1u << 3, /* global (survives CR3 writes) */
 	MMU_PERM_RWX_USER = MMU_PERM_W | MMU_PERM_U | MMU_PERM_X,
 };
 

@@ -26,8 +26,8 @@ typedef struct mmu_paging {
 	bool sign_extend; /* true: bits above va_bits must copy bit va_bits-1 (x86-64 canonical); false: must be 0 */
 	/* PTE bit positions; -1 means the mode has no such bit */
 	int bit_present, bit_writable, bit_user, bit_accessed, bit_dirty, bit_pagesize, bit_global, bit_nx;
-	unsigned pfn_lsb, pfn_bits; /* frame number field; frame address = pfn << page_bits */
-	unsigned huge_levels;       /* bit n set: a level-n entry with the page-size bit set is a leaf */
+	unsigned pfn_lsb, pfn_bits;              /* frame number field; frame address = pfn << page_bits */
+	unsigned huge_levels;                    /* bit n set: a level-n entry with the page-size bit set is a leaf */
 	uint64_t rsvd_table[MMU_MAX_LEVELS + 1]; /* reserved bits of a level-n entry that points to a table */
 	uint64_t rsvd_leaf[MMU_MAX_LEVELS + 1];  /* reserved bits of a level-n leaf entry */
 } mmu_paging_t;

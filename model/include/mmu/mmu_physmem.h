@@ -28,6 +28,6 @@ size_t mmu_physmem_pages(const mmu_physmem_t *pm);
 
 /* Calls fn for each allocated page in increasing address order (for dumps and comparisons). */
 void mmu_physmem_foreach(const mmu_physmem_t *pm, void (*fn)(void *ctx, uint64_t page_addr, const uint8_t *bytes),
-			 void *ctx);
+                         void *ctx);
 
 #endif

@@ -1,6 +1,7 @@
 #ifndef MMU_STATS_H
 #define MMU_STATS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 

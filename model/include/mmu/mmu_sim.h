@@ -1,0 +1,61 @@
+#ifndef MMU_SIM_H
+#define MMU_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mmu/mmu.h"
+#include "mmu/mmu_os.h"
+#include "mmu/mmu_trace.h"
+
+/*
+ * A whole system for trace simulation: the MMU, its memory, physical memory and the OS side, driven by an in-order
+ * requester that presents each translation in the cycle the previous response appears (docs/timing.md, T14).
+ *
+ * Per trace record: a change of pid is a context switch (a CR3 write; with cr3.pcid on it keeps the TLBs, bit 63);
+ * an access that crosses a base-page boundary is two translations; a not-present fault is served by the OS (demand
+ * paging, os.fault_cycles idle cycles) and the access retried, as on Linux.
+ *
+ * Two engines give identical results: FAST calls mmu_translate(); TICKED steps mmu_comb()/mmu_clock() and the memory
+ * every cycle.
+ */
+typedef enum { MMU_ENGINE_FAST = 0, MMU_ENGINE_TICKED = 1 } mmu_engine_t;
+
+typedef struct mmu_sim_stats {
+	uint64_t references;           /* trace records */
+	uint64_t translations;         /* translations requested, retries and page-crossing halves included */
+	uint64_t split_references;     /* records that crossed a page boundary */
+	uint64_t demand_faults;        /* not-present faults served by the OS */
+	uint64_t unhandled_faults;     /* faults the OS could not serve (reported, access dropped) */
+	uint64_t fault_service_cycles; /* cycles spent in the OS fault handler */
+	uint64_t context_switches;     /* pid changes */
+} mmu_sim_stats_t;
+
+typedef struct mmu_sim mmu_sim_t;
+
+int mmu_sim_create(const mmu_cfg_t *cfg, mmu_engine_t engine, mmu_sim_t **out, char *msg, size_t msglen);
+void mmu_sim_destroy(mmu_sim_t *s);
+
+/*
+ * Simulates one trace record. Returns 0, or MMU_EFAULT with msg set when the record's address cannot be translated
+ * at all in this paging mode (not canonical / too wide), or MMU_ENOFRAME when physical memory is exhausted.
+ */
+int mmu_sim_ref(mmu_sim_t *s, const mmu_trace_rec_t *rec, char *msg, size_t msglen);
+
+/* One translation request as the requester presents it (no OS involvement). */
+void mmu_sim_translate(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t *res);
+/* A CR3 write / flush presented alone for one cycle; n idle cycles. */
+void mmu_sim_cr3_write(mmu_sim_t *s, uint64_t value);
+void mmu_sim_flush(mmu_sim_t *s, mmu_flush_op_t op, uint64_t vaddr, uint16_t pcid);
+void mmu_sim_idle(mmu_sim_t *s, uint64_t n);
+/* Switches to process pid (creating it), as a pid change in a trace does. */
+int mmu_sim_switch(mmu_sim_t *s, uint32_t pid);
+
+mmu_t *mmu_sim_mmu(const mmu_sim_t *s);
+mmu_os_t *mmu_sim_os(const mmu_sim_t *s);
+mmu_mem_t *mmu_sim_mem(const mmu_sim_t *s);
+mmu_physmem_t *mmu_sim_physmem(const mmu_sim_t *s);
+const mmu_sim_stats_t *mmu_sim_stats(const mmu_sim_t *s);
+
+#endif

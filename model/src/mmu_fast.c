@@ -1,0 +1,75 @@
+/*
+ * Fast path: one request run to its response without stepping idle cycles. It makes the same decisions as the
+ * per-cycle path (same lookup, walker and fill functions) and adds up the same cycles: with one request in flight no
+ * arbitration wait exists, and each memory access costs stall + latency + 1 (rule M4).
+ */
+#include "mmu_assert.h"
+#include "mmu_internal.h"
+
+static uint64_t run_walk(mmu_t *m, mmu_mem_t *mem, const req_ctx_t *ctx, walk_t *w)
+{
+	uint64_t cycles = 0, addr, wdata, rdata;
+	bool write;
+	uint8_t wstrb;
+	walk_begin(w, &m->pg, ctx);
+	do {
+		walk_request(w, &m->pg, &addr, &write, &wdata, &wstrb);
+		cycles += mmu_mem_access(mem, addr, write, wdata, wstrb, &rdata);
+	} while (!walk_response(w, &m->pg, rdata, &m->st));
+	return cycles;
+}
+
+static uint64_t walk_and_fill(mmu_t *m, mmu_mem_t *mem, unsigned port, const req_ctx_t *ctx, bool dirty,
+                              mmu_result_t *res)
+{
+	walk_t w;
+	uint64_t cycles = run_walk(m, mem, ctx, &w);
+	mmu_walk_done(m, port, &w, cycles, dirty, cycles, false);
+	*res = w.res;
+	return cycles;
+}
+
+void mmu_translate(mmu_t *m, mmu_mem_t *mem, unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t *res)
+{
+	MMU_ASSERT(port < MMU_NREQ && mmu_idle(m));
+	req_ctx_t ctx = mmu_make_ctx(m, vaddr, op, user, 0);
+	uint64_t latency = m->h1[port];
+	m->st.hit_time_cycles += latency;
+	lookup_kind_t kind = mmu_l1_lookup(m, port, &ctx, res);
+	if (kind == LK_DIRTY) {
+		latency += walk_and_fill(m, mem, port, &ctx, true, res);
+	} else if (kind == LK_MISS) {
+		if (m->l2) {
+			mmu_tlb_entry_t e;
+			latency += m->h2;
+			m->st.l2_stage_cycles += m->h2;
+			kind = mmu_l2_lookup(m, &ctx, res, &e);
+			if (kind == LK_HIT)
+				mmu_fill_l1(m, port, &e);
+		}
+		if (kind == LK_MISS || kind == LK_DIRTY)
+			latency += walk_and_fill(m, mem, port, &ctx, kind == LK_DIRTY, res);
+	}
+	res->latency = (uint32_t)latency;
+	mmu_respond(m, port, res, latency);
+	m->cycle += latency;
+}
+
+void mmu_fast_cr3_write(mmu_t *m, uint64_t value)
+{
+	MMU_ASSERT(mmu_idle(m));
+	mmu_apply_cr3_write(m, value);
+	m->cycle++;
+}
+
+void mmu_fast_flush(mmu_t *m, mmu_flush_op_t op, uint64_t vaddr, uint16_t pcid)
+{
+	MMU_ASSERT(mmu_idle(m));
+	mmu_apply_flush(m, op, vaddr, pcid);
+	m->cycle++;
+}
+
+void mmu_fast_idle(mmu_t *m, uint64_t n)
+{
+	m->cycle += n;
+}

@@ -1,0 +1,124 @@
+/*
+ * The walker's memory: one request at a time, a fixed or random latency, optional random back-pressure
+ * (docs/timing.md, rules M1-M5). Data is read or written when the request is accepted.
+ */
+#include "mmu/mmu_mem.h"
+
+#include <stdlib.h>
+
+#include "mmu/mmu_error.h"
+#include "mmu_assert.h"
+#include "mmu_rng.h"
+
+struct mmu_mem {
+	mmu_mem_cfg_t cfg;
+	mmu_physmem_t *pm;
+	uint64_t rng;
+	uint32_t stall_left; /* M3: cycles the next request still waits before acceptance */
+	bool busy;           /* a request was accepted and its response is pending */
+	uint32_t lat_left;   /* cycles until the response is visible */
+	uint64_t rdata;
+	uint64_t reads, writes;
+};
+
+/* The random seed of the memory is the run's seed, offset so it never shares a stream with anything else. */
+#define MEM_SEED_SALT UINT64_C(0x6d656d6f7279)
+
+static uint32_t draw_stall(mmu_mem_t *mem)
+{
+	return mem->cfg.stall_max ? mmu_rng_range(&mem->rng, 0, mem->cfg.stall_max) : 0;
+}
+
+static uint32_t draw_latency(mmu_mem_t *mem)
+{
+	return mem->cfg.latency_max > mem->cfg.latency
+	           ? mmu_rng_range(&mem->rng, mem->cfg.latency, mem->cfg.latency_max)
+	           : mem->cfg.latency;
+}
+
+int mmu_mem_create(const mmu_mem_cfg_t *cfg, uint64_t seed, mmu_physmem_t *pm, mmu_mem_t **out)
+{
+	if (cfg->latency < 1)
+		return MMU_EINVAL;
+	mmu_mem_t *mem = calloc(1, sizeof *mem);
+	if (!mem)
+		return MMU_ENOMEM;
+	mem->cfg = *cfg;
+	mem->pm = pm;
+	mem->rng = seed ^ MEM_SEED_SALT;
+	mem->stall_left = draw_stall(mem); /* M5: the first request's stall is drawn at reset */
+	*out = mem;
+	return 0;
+}
+
+void mmu_mem_destroy(mmu_mem_t *mem)
+{
+	free(mem);
+}
+
+void mmu_mem_comb(const mmu_mem_t *mem, mmu_mem_out_t *out)
+{
+	out->req_ready = !mem->busy && mem->stall_left == 0;
+	out->resp_valid = mem->busy && mem->lat_left == 0;
+	out->resp_rdata = out->resp_valid ? mem->rdata : 0;
+}
+
+/* M2: the access happens at acceptance; M5: latency drawn, then the next request's stall. */
+static uint64_t perform(mmu_mem_t *mem, uint64_t addr, bool write, uint64_t wdata, uint8_t wstrb, uint32_t *latency)
+{
+	uint64_t old = mmu_physmem_read_word(mem->pm, addr);
+	if (write) {
+		int err = mmu_physmem_write_word(mem->pm, addr, wdata, wstrb);
+		MMU_ASSERT(err == 0);
+		mem->writes++;
+	} else {
+		mem->reads++;
+	}
+	*latency = draw_latency(mem);
+	mem->stall_left = draw_stall(mem);
+	return old;
+}
+
+void mmu_mem_clock(mmu_mem_t *mem, const mmu_mem_in_t *in)
+{
+	mmu_mem_out_t now;
+	mmu_mem_comb(mem, &now);
+	if (now.resp_valid)
+		mem->busy = false; /* M1: the response is visible for one cycle */
+	else if (mem->busy)
+		mem->lat_left--;
+	if (!in->req_valid)
+		return;
+	if (!now.req_ready) {
+		if (!mem->busy && mem->stall_left)
+			mem->stall_left--;
+		return;
+	}
+	uint32_t latency;
+	mem->rdata = perform(mem, in->req_addr, in->req_write, in->req_wdata, (uint8_t)in->req_wstrb, &latency);
+	mem->busy = true;
+	mem->lat_left = latency - 1;
+}
+
+uint32_t mmu_mem_access(mmu_mem_t *mem, uint64_t addr, bool write, uint64_t wdata, uint8_t wstrb, uint64_t *rdata)
+{
+	MMU_ASSERT(!mem->busy);
+	uint32_t stall = mem->stall_left, latency;
+	*rdata = perform(mem, addr, write, wdata, wstrb, &latency);
+	return stall + latency + 1; /* M4 */
+}
+
+mmu_physmem_t *mmu_mem_physmem(const mmu_mem_t *mem)
+{
+	return mem->pm;
+}
+
+uint64_t mmu_mem_reads(const mmu_mem_t *mem)
+{
+	return mem->reads;
+}
+
+uint64_t mmu_mem_writes(const mmu_mem_t *mem)
+{
+	return mem->writes;
+}

@@ -1,0 +1,271 @@
+/* The trace-driven system: MMU + memory + OS, with a fast or a per-cycle engine. */
+#include "mmu/mmu_sim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu_assert.h"
+
+struct mmu_sim {
+	mmu_cfg_t cfg;
+	mmu_engine_t engine;
+	mmu_physmem_t *pm;
+	mmu_mem_t *mem;
+	mmu_os_t *os;
+	mmu_t *mmu;
+	bool started;
+	uint32_t pid;
+	uint64_t last_page[MMU_NREQ]; /* os.populate: page last made present on each port, +1 (0 = none) */
+	mmu_sim_stats_t st;
+};
+
+int mmu_sim_create(const mmu_cfg_t *cfg, mmu_engine_t engine, mmu_sim_t **out, char *msg, size_t msglen)
+{
+	int err = mmu_cfg_validate(cfg, msg, msglen);
+	if (err)
+		return err;
+	mmu_sim_t *s = calloc(1, sizeof *s);
+	if (!s)
+		return MMU_ENOMEM;
+	s->cfg = *cfg;
+	s->engine = engine;
+	err = mmu_physmem_create(&s->pm);
+	if (!err)
+		err = mmu_mem_create(&cfg->mem, cfg->seed, s->pm, &s->mem);
+	if (!err)
+		err = mmu_os_create(cfg, s->pm, &s->os);
+	if (!err)
+		err = mmu_create(cfg, &s->mmu);
+	if (err) {
+		snprintf(msg, msglen, "cannot build the system: %s", mmu_strerror(err));
+		mmu_sim_destroy(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
+void mmu_sim_destroy(mmu_sim_t *s)
+{
+	if (!s)
+		return;
+	mmu_destroy(s->mmu);
+	mmu_os_destroy(s->os);
+	mmu_mem_destroy(s->mem);
+	mmu_physmem_destroy(s->pm);
+	free(s);
+}
+
+/* One cycle of the per-cycle engine: outputs of both blocks from state, then both clock edges. */
+static void tick(mmu_sim_t *s, mmu_in_t *in, mmu_out_t *out)
+{
+	mmu_mem_out_t mo;
+	mmu_mem_comb(s->mem, &mo);
+	in->mem_req_ready = mo.req_ready;
+	in->mem_resp_valid = mo.resp_valid;
+	in->mem_resp_rdata = mo.resp_rdata;
+	mmu_comb(s->mmu, in, out);
+	mmu_mem_in_t mi = {
+	    .req_valid = out->mem_req_valid,
+	    .req_addr = out->mem_req_addr,
+	    .req_write = out->mem_req_write,
+	    .req_wdata = out->mem_req_wdata,
+	    .req_wstrb = out->mem_req_wstrb,
+	};
+	mmu_clock(s->mmu, in);
+	mmu_mem_clock(s->mem, &mi);
+}
+
+static void ticked_translate(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t *res)
+{
+	mmu_in_t in = {0};
+	mmu_out_t out;
+	uint64_t start = mmu_cycle(s->mmu);
+	in.req_valid[port] = 1;
+	in.req_vaddr[port] = vaddr;
+	in.req_op[port] = op;
+	in.req_user[port] = user;
+	tick(s, &in, &out);
+	MMU_ASSERT(out.req_ready[port]);
+	in.req_valid[port] = 0;
+	for (;;) {
+		mmu_mem_out_t mo;
+		mmu_mem_comb(s->mem, &mo);
+		in.mem_req_ready = mo.req_ready;
+		in.mem_resp_valid = mo.resp_valid;
+		in.mem_resp_rdata = mo.resp_rdata;
+		mmu_comb(s->mmu, &in, &out);
+		if (out.resp_valid[port])
+			break; /* T14: the next request is presented in this response cycle */
+		tick(s, &in, &out);
+	}
+	*res = (mmu_result_t){
+	    .paddr = out.resp_paddr[port],
+	    .latency = (uint32_t)(mmu_cycle(s->mmu) - start),
+	    .fault = (uint8_t)out.resp_fault[port],
+	    .cause = (uint8_t)out.resp_cause[port],
+	    .ecode = (uint8_t)out.resp_ecode[port],
+	    .level = (uint8_t)out.resp_level[port],
+	};
+}
+
+void mmu_sim_translate(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t *res)
+{
+	if (s->engine == MMU_ENGINE_FAST)
+		mmu_translate(s->mmu, s->mem, port, vaddr, op, user, res);
+	else
+		ticked_translate(s, port, vaddr, op, user, res);
+}
+
+void mmu_sim_cr3_write(mmu_sim_t *s, uint64_t value)
+{
+	if (s->engine == MMU_ENGINE_FAST) {
+		mmu_fast_cr3_write(s->mmu, value);
+		return;
+	}
+	mmu_in_t in = {.cr3_we = 1, .cr3_wdata = value};
+	mmu_out_t out;
+	tick(s, &in, &out);
+}
+
+void mmu_sim_flush(mmu_sim_t *s, mmu_flush_op_t op, uint64_t vaddr, uint16_t pcid)
+{
+	if (s->engine == MMU_ENGINE_FAST) {
+		mmu_fast_flush(s->mmu, op, vaddr, pcid);
+		return;
+	}
+	mmu_in_t in = {.flush_valid = 1, .flush_op = op, .flush_vaddr = vaddr, .flush_pcid = pcid};
+	mmu_out_t out;
+	tick(s, &in, &out);
+}
+
+void mmu_sim_idle(mmu_sim_t *s, uint64_t n)
+{
+	if (s->engine == MMU_ENGINE_FAST) {
+		mmu_fast_idle(s->mmu, n);
+		return;
+	}
+	mmu_in_t in = {0};
+	mmu_out_t out;
+	for (uint64_t i = 0; i < n; i++)
+		tick(s, &in, &out);
+}
+
+int mmu_sim_switch(mmu_sim_t *s, uint32_t pid)
+{
+	int err = mmu_os_process(s->os, pid);
+	if (err)
+		return err;
+	if (s->started)
+		s->st.context_switches++;
+	/* With PCIDs each process keeps its own entries: Linux sets bit 63 when the PCID's entries are still valid. */
+	mmu_sim_cr3_write(s, mmu_os_cr3(s->os, pid, true));
+	s->started = true;
+	s->pid = pid;
+	s->last_page[0] = s->last_page[1] = 0;
+	return 0;
+}
+
+/* os.populate: a page is mapped before its first access, free of charge, as MAP_POPULATE does before a run. */
+static int populate(mmu_sim_t *s, unsigned port, uint64_t vaddr)
+{
+	uint64_t page = (vaddr >> mmu_paging(s->mmu)->page_bits) + 1;
+	if (s->last_page[port] == page)
+		return 0;
+	int err = mmu_os_populate(s->os, s->pid, vaddr);
+	if (!err)
+		s->last_page[port] = page;
+	return err;
+}
+
+static int translate_access(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op_t op, char *msg, size_t msglen)
+{
+	const mmu_paging_t *pg = mmu_paging(s->mmu);
+	if (!mmu_paging_canonical(pg, vaddr)) {
+		snprintf(msg, msglen, "address 0x%llx is not a valid %s virtual address (%u bits%s)",
+		         (unsigned long long)vaddr, pg->name, pg->va_bits, pg->sign_extend ? ", canonical form" : "");
+		return MMU_EFAULT;
+	}
+	if (s->cfg.os.populate) {
+		int err = populate(s, port, vaddr);
+		if (err) {
+			snprintf(msg, msglen, "cannot map address 0x%llx: %s", (unsigned long long)vaddr,
+			         mmu_strerror(err));
+			return err;
+		}
+	}
+	for (unsigned attempt = 0;; attempt++) {
+		mmu_result_t res;
+		s->st.translations++;
+		mmu_sim_translate(s, port, vaddr, op, true, &res);
+		if (!res.fault)
+			return 0;
+		if (res.cause != MMU_CAUSE_NOT_PRESENT || attempt > 0) {
+			s->st.unhandled_faults++;
+			return 0;
+		}
+		int err = mmu_os_demand_fault(s->os, s->pid, vaddr);
+		if (err == MMU_ENOFRAME) {
+			snprintf(msg, msglen, "physical memory exhausted mapping address 0x%llx",
+			         (unsigned long long)vaddr);
+			return err;
+		}
+		if (err) {
+			s->st.unhandled_faults++;
+			return 0;
+		}
+		s->st.demand_faults++;
+		s->st.fault_service_cycles += s->cfg.os.fault_cycles;
+		mmu_sim_idle(s, s->cfg.os.fault_cycles);
+	}
+}
+
+int mmu_sim_ref(mmu_sim_t *s, const mmu_trace_rec_t *rec, char *msg, size_t msglen)
+{
+	if (!s->started || rec->pid != s->pid) {
+		int err = mmu_sim_switch(s, rec->pid);
+		if (err) {
+			snprintf(msg, msglen, "cannot create process %u: %s", rec->pid, mmu_strerror(err));
+			return err;
+		}
+	}
+	s->st.references++;
+	unsigned port = rec->kind == MMU_REF_FETCH ? MMU_REQ_I : MMU_REQ_D;
+	mmu_op_t op = rec->kind == MMU_REF_FETCH  ? MMU_OP_FETCH
+	              : rec->kind == MMU_REF_LOAD ? MMU_OP_LOAD
+	                                          : MMU_OP_STORE; /* M: one translation, as a store */
+	unsigned page_bits = mmu_paging(s->mmu)->page_bits;
+	uint64_t last = rec->vaddr + (rec->size ? rec->size - 1 : 0);
+	int err = translate_access(s, port, rec->vaddr, op, msg, msglen);
+	if (!err && (last >> page_bits) != (rec->vaddr >> page_bits)) {
+		s->st.split_references++;
+		err = translate_access(s, port, last & ~((UINT64_C(1) << page_bits) - 1), op, msg, msglen);
+	}
+	return err;
+}
+
+mmu_t *mmu_sim_mmu(const mmu_sim_t *s)
+{
+	return s->mmu;
+}
+
+mmu_os_t *mmu_sim_os(const mmu_sim_t *s)
+{
+	return s->os;
+}
+
+mmu_mem_t *mmu_sim_mem(const mmu_sim_t *s)
+{
+	return s->mem;
+}
+
+mmu_physmem_t *mmu_sim_physmem(const mmu_sim_t *s)
+{
+	return s->pm;
+}
+
+const mmu_sim_stats_t *mmu_sim_stats(const mmu_sim_t *s)
+{
+	return &s->st;
+}

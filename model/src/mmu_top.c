@@ -1,0 +1,261 @@
+/*
+ * MMU top: creation, and the steps shared by the per-cycle path (mmu_cycle.c) and the fast path (mmu_fast.c):
+ * lookups, fills, responses, flushes and CR3 writes. docs/timing.md rules are cited where implemented.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu_assert.h"
+#include "mmu_internal.h"
+
+/* R5: each TLB's LFSR starts from the run's seed folded to 16 bits, xor a per-instance constant. */
+static uint16_t lfsr_seed(uint64_t seed, mmu_tlb_id_t id)
+{
+	uint16_t s = (uint16_t)(seed ^ (seed >> 16) ^ (seed >> 32) ^ (seed >> 48));
+	s ^= (uint16_t)(0x1000u * (id + 1));
+	return s ? s : 1;
+}
+
+int mmu_create(const mmu_cfg_t *cfg, mmu_t **out)
+{
+	char msg[256];
+	if (mmu_cfg_validate(cfg, msg, sizeof msg) != 0)
+		return MMU_EINVAL;
+	mmu_t *m = calloc(1, sizeof *m);
+	if (!m)
+		return MMU_ENOMEM;
+	m->cfg = *cfg;
+	int err = mmu_paging_init(&m->pg, &cfg->paging, msg, sizeof msg);
+	const mmu_tlb_cfg_t *l1cfg[MMU_NREQ] = {&cfg->l1i, &cfg->l1d};
+	for (unsigned p = 0; p < MMU_NREQ && !err; p++) {
+		err = mmu_tlb_create(l1cfg[p], &m->pg, lfsr_seed(cfg->seed, (mmu_tlb_id_t)p), &m->l1[p]);
+		m->h1[p] = l1cfg[p]->hit_latency;
+	}
+	if (!err && cfg->l2.entries) {
+		err = mmu_tlb_create(&cfg->l2, &m->pg, lfsr_seed(cfg->seed, MMU_TLB_L2), &m->l2);
+		m->h2 = cfg->l2.hit_latency;
+	}
+	if (err) {
+		mmu_destroy(m);
+		return err;
+	}
+	mmu_reset(m);
+	*out = m;
+	return 0;
+}
+
+void mmu_destroy(mmu_t *m)
+{
+	if (!m)
+		return;
+	for (unsigned p = 0; p < MMU_NREQ; p++)
+		mmu_tlb_destroy(m->l1[p]);
+	mmu_tlb_destroy(m->l2);
+	free(m);
+}
+
+/* T15 */
+void mmu_reset(mmu_t *m)
+{
+	for (unsigned p = 0; p < MMU_NREQ; p++) {
+		mmu_tlb_reset(m->l1[p]);
+		memset(&m->port[p], 0, sizeof m->port[p]);
+	}
+	if (m->l2)
+		mmu_tlb_reset(m->l2);
+	memset(&m->mu, 0, sizeof m->mu);
+	m->cr3 = 0;
+	m->last_grant = MMU_REQ_I; /* T5: after reset the data port wins the first tie */
+}
+
+uint16_t mmu_current_pcid(const mmu_t *m)
+{
+	return m->cfg.pcid ? (uint16_t)(m->cr3 & MMU_CR3_PCID_MASK) : 0;
+}
+
+/* T4: the context is taken from CR3 as it is in the request's cycle. */
+req_ctx_t mmu_make_ctx(const mmu_t *m, uint64_t vaddr, unsigned op, bool user, uint8_t tag)
+{
+	return (req_ctx_t){
+	    .vaddr = vaddr,
+	    .root = mmu_paging_root(&m->pg, m->cr3),
+	    .pcid = mmu_current_pcid(m),
+	    .op = (uint8_t)op,
+	    .tag = tag,
+	    .user = user,
+	};
+}
+
+/* Classifies a TLB hit (T8, T9) and fills res for the responses it allows. */
+static lookup_kind_t classify_hit(const mmu_t *m, const req_ctx_t *ctx, const mmu_tlb_entry_t *e, uint8_t level,
+                                  mmu_result_t *res)
+{
+	unsigned cause = access_check(e->writable, e->user, e->nx, ctx->op, ctx->user);
+	*res = (mmu_result_t){.level = level};
+	if (cause != MMU_CAUSE_NONE) {
+		res->fault = 1;
+		res->cause = (uint8_t)cause;
+		res->ecode = fault_ecode(&m->pg, cause, ctx->op, ctx->user);
+		return LK_FAULT;
+	}
+	if (ctx->op == MMU_OP_STORE && !e->dirty)
+		return LK_DIRTY;
+	unsigned shift = mmu_paging_shift(&m->pg, e->level);
+	res->page_level = e->level;
+	res->paddr = e->base | (ctx->vaddr & ((UINT64_C(1) << shift) - 1));
+	return LK_HIT;
+}
+
+lookup_kind_t mmu_l1_lookup(mmu_t *m, unsigned port, const req_ctx_t *ctx, mmu_result_t *res)
+{
+	if (!mmu_paging_canonical(&m->pg, ctx->vaddr)) { /* T7 */
+		*res = (mmu_result_t){.fault = 1, .cause = MMU_CAUSE_NONCANONICAL, .level = MMU_LEVEL_NONE};
+		return LK_NONCANON;
+	}
+	mmu_tlb_entry_t e;
+	long slot = mmu_tlb_lookup(m->l1[port], ctx->vaddr, ctx->pcid, &e);
+	if (slot < 0)
+		return LK_MISS;
+	lookup_kind_t kind = classify_hit(m, ctx, &e, MMU_LEVEL_L1, res);
+	if (kind == LK_FAULT) /* T8: a faulting translation is dropped from the TLB that held it */
+		mmu_tlb_invalidate_slot(m->l1[port], slot);
+	return kind;
+}
+
+lookup_kind_t mmu_l2_lookup(mmu_t *m, const req_ctx_t *ctx, mmu_result_t *res, mmu_tlb_entry_t *entry)
+{
+	long slot = mmu_tlb_lookup(m->l2, ctx->vaddr, ctx->pcid, entry);
+	if (slot < 0)
+		return LK_MISS;
+	lookup_kind_t kind = classify_hit(m, ctx, entry, MMU_LEVEL_L2, res);
+	if (kind == LK_FAULT)
+		mmu_tlb_invalidate_slot(m->l2, slot);
+	return kind;
+}
+
+void mmu_fill_l1(mmu_t *m, unsigned port, const mmu_tlb_entry_t *e)
+{
+	mmu_tlb_fill(m->l1[port], e);
+}
+
+void mmu_walk_done(mmu_t *m, unsigned port, const walk_t *w, uint64_t walk_cycles, bool dirty, uint64_t dirty_cycles,
+                   bool stale)
+{
+	mmu_stats_walk(&m->st, walk_cycles);
+	if (dirty) {
+		m->st.walks_dirty++;
+		m->st.walk_cycles_dirty += dirty_cycles;
+	} else {
+		m->st.walk_cycles_miss += walk_cycles;
+	}
+	if (w->res.fault || stale) /* W8: faults are not cached; T13: nothing overtaken is */
+		return;
+	if (m->l2)
+		mmu_tlb_fill(m->l2, &w->entry);
+	mmu_tlb_fill(m->l1[port], &w->entry);
+}
+
+void mmu_respond(mmu_t *m, unsigned port, const mmu_result_t *res, uint64_t latency)
+{
+	mmu_stats_t *st = &m->st;
+	st->requests++;
+	if (port == MMU_REQ_I)
+		st->requests_i++;
+	else
+		st->requests_d++;
+	st->translation_cycles += latency;
+	if (res->fault) {
+		st->faults++;
+		uint64_t *by_cause[] = {NULL, &st->faults_not_present, &st->faults_protection, &st->faults_reserved,
+		                        &st->faults_noncanonical};
+		MMU_ASSERT(res->cause >= 1 && res->cause <= 4);
+		(*by_cause[res->cause])++;
+		return;
+	}
+	uint64_t *served[] = {NULL, &st->served_level1, &st->served_level2, &st->served_level3};
+	if (res->page_level >= 1 && res->page_level <= 3)
+		(*served[res->page_level])++;
+}
+
+static void flush_tlbs(mmu_t *m, unsigned op, uint64_t vaddr, uint16_t pcid)
+{
+	uint16_t current = mmu_current_pcid(m);
+	for (unsigned p = 0; p < MMU_NREQ; p++)
+		mmu_tlb_flush(m->l1[p], op, vaddr, pcid, current);
+	if (m->l2)
+		mmu_tlb_flush(m->l2, op, vaddr, pcid, current);
+}
+
+/* T12 */
+void mmu_apply_flush(mmu_t *m, unsigned op, uint64_t vaddr, uint16_t pcid)
+{
+	flush_tlbs(m, op, vaddr, pcid);
+	m->st.flushes++;
+}
+
+/* T11: what MOV to CR3 invalidates (Intel SDM vol. 3A, 4.10.4.1). */
+void mmu_apply_cr3_write(mmu_t *m, uint64_t value)
+{
+	m->st.cr3_writes++;
+	if (!m->cfg.pcid) {
+		m->cr3 = value;
+		flush_tlbs(m, MMU_FLUSH_NONGLOBAL, 0, 0);
+		return;
+	}
+	m->cr3 = value & ~MMU_CR3_NOFLUSH;
+	if (!(value & MMU_CR3_NOFLUSH))
+		flush_tlbs(m, MMU_FLUSH_PCID, 0, (uint16_t)(value & MMU_CR3_PCID_MASK));
+}
+
+void mmu_stats_read(const mmu_t *m, mmu_stats_t *out)
+{
+	*out = m->st;
+	const mmu_tlb_counters_t *c = mmu_tlb_counters(m->l1[MMU_REQ_I]);
+	out->l1i_accesses = c->accesses;
+	out->l1i_hits = c->hits;
+	out->l1i_misses = c->misses;
+	c = mmu_tlb_counters(m->l1[MMU_REQ_D]);
+	out->l1d_accesses = c->accesses;
+	out->l1d_hits = c->hits;
+	out->l1d_misses = c->misses;
+	if (m->l2) {
+		c = mmu_tlb_counters(m->l2);
+		out->l2_accesses = c->accesses;
+		out->l2_hits = c->hits;
+		out->l2_misses = c->misses;
+	}
+	out->cycles = m->cycle;
+}
+
+const mmu_paging_t *mmu_paging(const mmu_t *m)
+{
+	return &m->pg;
+}
+
+const mmu_cfg_t *mmu_config(const mmu_t *m)
+{
+	return &m->cfg;
+}
+
+uint64_t mmu_cr3(const mmu_t *m)
+{
+	return m->cr3;
+}
+
+uint64_t mmu_cycle(const mmu_t *m)
+{
+	return m->cycle;
+}
+
+bool mmu_idle(const mmu_t *m)
+{
+	for (unsigned p = 0; p < MMU_NREQ; p++)
+		if (m->port[p].state != PORT_IDLE && m->port[p].state != PORT_RESP)
+			return false;
+	return m->mu.state == MU_IDLE;
+}
+
+const mmu_tlb_t *mmu_tlb(const mmu_t *m, mmu_tlb_id_t id)
+{
+	return id == MMU_TLB_L2 ? m->l2 : m->l1[id];
+}

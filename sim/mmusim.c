@@ -1,0 +1,234 @@
+/*
+ * mmusim: the trace-driven MMU simulator.
+ *
+ *   mmusim run [--trace FILE] [--format lackey|text|auto] [--config FILE] [--set key=value]... [--seed N]
+ *              [--json] [--engine fast|ticked]
+ *   mmusim config --list
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mmu/mmu_sim.h"
+#include "mmusim_report.h"
+
+#ifndef MMU_DEFAULT_WORKLOAD
+#define MMU_DEFAULT_WORKLOAD "workloads/default.lackey.gz"
+#endif
+
+static const char usage[] =
+    "usage: mmusim run [options]      simulate a memory trace and print the report\n"
+    "       mmusim config --list      every configuration key with its default, unit and meaning\n"
+    "\n"
+    "run options:\n"
+    "  --trace FILE          trace to simulate ('-' = stdin; gzip read directly). Default: the bundled workload\n"
+    "  --format F            lackey, text or auto (default auto)\n"
+    "  --config FILE         INI config file ([tlb.l1d] entries = 64, ...)\n"
+    "  --set KEY=VALUE       set one config key (repeatable; applied after --config)\n"
+    "  --seed N              same as --set seed=N\n"
+    "  --json                print the report as one JSON object on stdout\n"
+    "  --engine E            fast (default) or ticked (steps every cycle; same results, slower)\n";
+
+typedef struct options {
+	const char *trace, *format, *config, *seed, *engine;
+	const char **sets;
+	int nsets;
+	int json;
+} options_t;
+
+static int fail(const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, "mmusim: ");
+	fprintf(stderr, fmt, a, b);
+	fprintf(stderr, "\n");
+	return 2;
+}
+
+static int parse_run_args(int argc, char **argv, options_t *o)
+{
+	o->sets = calloc((size_t)argc, sizeof *o->sets);
+	if (!o->sets)
+		return fail("%s%s", "out of memory", "");
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = NULL;
+		if (!strcmp(a, "--json")) {
+			o->json = 1;
+			continue;
+		} else if (!strcmp(a, "--trace")) {
+			slot = &o->trace;
+		} else if (!strcmp(a, "--format")) {
+			slot = &o->format;
+		} else if (!strcmp(a, "--config")) {
+			slot = &o->config;
+		} else if (!strcmp(a, "--seed")) {
+			slot = &o->seed;
+		} else if (!strcmp(a, "--engine")) {
+			slot = &o->engine;
+		} else if (!strcmp(a, "--set")) {
+			slot = &o->sets[o->nsets++];
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(usage, stdout);
+			exit(0);
+		} else {
+			return fail("unknown option '%s'%s (see mmusim --help)", a, "");
+		}
+		if (i + 1 >= argc)
+			return fail("option %s needs a value%s", a, "");
+		*slot = argv[++i];
+	}
+	return 0;
+}
+
+static int build_config(const options_t *o, mmu_cfg_t *cfg)
+{
+	char msg[512];
+	mmu_cfg_default(cfg);
+	if (o->config && mmu_cfg_load_file(cfg, o->config, msg, sizeof msg))
+		return fail("%s%s", msg, "");
+	for (int i = 0; i < o->nsets; i++) {
+		char key[256];
+		const char *eq = strchr(o->sets[i], '=');
+		if (!eq || eq == o->sets[i] || (size_t)(eq - o->sets[i]) >= sizeof key)
+			return fail("--set '%s': expected KEY=VALUE%s", o->sets[i], "");
+		memcpy(key, o->sets[i], (size_t)(eq - o->sets[i]));
+		key[eq - o->sets[i]] = 0;
+		if (mmu_cfg_set(cfg, key, eq + 1, msg, sizeof msg))
+			return fail("--set: %s%s", msg, "");
+	}
+	if (o->seed && mmu_cfg_set(cfg, "seed", o->seed, msg, sizeof msg))
+		return fail("--seed: %s%s", msg, "");
+	if (mmu_cfg_validate(cfg, msg, sizeof msg))
+		return fail("%s%s", msg, "");
+	return 0;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A progress line on stderr, only for a person watching a terminal. */
+static void progress(const mmu_trace_t *t, uint64_t refs, double start, int final)
+{
+	uint64_t size = mmu_trace_file_size(t);
+	double secs = now_seconds() - start;
+	if (size)
+		fprintf(stderr, "\rmmusim: %5.1f %%  %llu references  %.1f s%s",
+		        100.0 * (double)mmu_trace_bytes(t) / (double)size, (unsigned long long)refs, secs,
+		        final ? "\n" : "");
+	else
+		fprintf(stderr, "\rmmusim: %llu references  %.1f s%s", (unsigned long long)refs, secs,
+		        final ? "\n" : "");
+}
+
+#define BATCH 4096
+
+static int simulate(mmu_trace_t *t, mmu_sim_t *sim, const char *path)
+{
+	static mmu_trace_rec_t recs[BATCH];
+	char msg[512];
+	int tty = isatty(STDERR_FILENO);
+	double start = now_seconds(), last_report = start;
+	uint64_t refs = 0;
+	for (;;) {
+		long n = mmu_trace_read(t, recs, BATCH, msg, sizeof msg);
+		if (n < 0)
+			return fail("%s%s", msg, "");
+		if (n == 0)
+			break;
+		for (long i = 0; i < n; i++) {
+			if (mmu_sim_ref(sim, &recs[i], msg, sizeof msg) != 0) {
+				char where[600];
+				snprintf(where, sizeof where, "%s: record %llu: %s", path,
+				         (unsigned long long)(refs + (uint64_t)i + 1), msg);
+				return fail("%s%s", where, "");
+			}
+		}
+		refs += (uint64_t)n;
+		if (tty && (refs & 0xFFFF) < BATCH && now_seconds() - last_report > 0.25) {
+			last_report = now_seconds();
+			progress(t, refs, start, 0);
+		}
+	}
+	double secs = now_seconds() - start;
+	if (tty)
+		progress(t, refs, start, 1);
+	const mmu_sim_stats_t *ss = mmu_sim_stats(sim);
+	fprintf(stderr, "mmusim: %llu translations in %.3f s (%.2f M translations/s)\n",
+	        (unsigned long long)ss->translations, secs, secs > 0 ? (double)ss->translations / secs / 1e6 : 0.0);
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	options_t o = {0};
+	mmu_cfg_t cfg;
+	int rc = parse_run_args(argc, argv, &o);
+	if (!rc)
+		rc = build_config(&o, &cfg);
+	if (rc) {
+		free(o.sets);
+		return rc;
+	}
+	free(o.sets);
+	const char *path = o.trace ? o.trace : MMU_DEFAULT_WORKLOAD;
+	int fmt = mmu_trace_format_parse(o.format ? o.format : "auto");
+	if (fmt < 0)
+		return fail("--format: '%s' is not one of lackey, text, auto%s", o.format, "");
+	mmu_engine_t engine = MMU_ENGINE_FAST;
+	if (o.engine && !strcmp(o.engine, "ticked"))
+		engine = MMU_ENGINE_TICKED;
+	else if (o.engine && strcmp(o.engine, "fast"))
+		return fail("--engine: '%s' is not one of fast, ticked%s", o.engine, "");
+
+	char msg[512];
+	mmu_trace_t *t;
+	if (mmu_trace_open(path, (mmu_trace_format_t)fmt, &t, msg, sizeof msg))
+		return fail("%s%s", msg, "");
+	mmu_sim_t *sim;
+	if (mmu_sim_create(&cfg, engine, &sim, msg, sizeof msg)) {
+		mmu_trace_close(t);
+		return fail("%s%s", msg, "");
+	}
+	rc = simulate(t, sim, path);
+	if (!rc) {
+		run_info_t info = {
+		    .trace = path,
+		    .format = mmu_trace_format_name(mmu_trace_format(t)),
+		    .engine = engine == MMU_ENGINE_FAST ? "fast" : "ticked",
+		};
+		if (o.json)
+			rc = report_json(stdout, &info, sim) ? fail("%s%s", "cannot format the JSON report", "") : 0;
+		else
+			report_text(stdout, &info, sim);
+	}
+	mmu_sim_destroy(sim);
+	mmu_trace_close(t);
+	if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
+		return fail("writing the report: %s%s", strerror(errno), "");
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "config")) {
+		if (argc == 3 && !strcmp(argv[2], "--list")) {
+			mmu_cfg_list(stdout);
+			return 0;
+		}
+		return fail("usage: mmusim config --list%s%s", "", "");
+	}
+	return fail("unknown command '%s'%s (commands: run, config)", argv[1], "");
+}

@@ -1,0 +1,176 @@
+/* The report of a run: readable text, or one flat JSON object for scripts. */
+#include "mmusim_report.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <string.h>
+
+static double pct(uint64_t num, uint64_t den)
+{
+	return den ? 100.0 * (double)num / (double)den : 0.0;
+}
+
+static void tlb_row(FILE *out, const char *name, const mmu_tlb_cfg_t *c, uint64_t acc, uint64_t hit, uint64_t miss)
+{
+	static const char *policy[] = {"lru", "plru", "fifo", "random"};
+	unsigned ways = c->ways ? c->ways : c->entries;
+	fprintf(out, "  %-8s %5u x %-3u %-6s %3u cy %14" PRIu64 " %14" PRIu64 " %12" PRIu64 " %9.4f %%\n", name,
+	        c->entries / ways, ways, policy[c->policy], c->hit_latency, acc, hit, miss, pct(miss, acc));
+}
+
+static void walk_histogram(FILE *out, const mmu_stats_t *st)
+{
+	uint64_t most = 0;
+	for (unsigned b = 0; b < MMU_WALK_HIST_BUCKETS; b++)
+		if (st->walk_hist[b] > most)
+			most = st->walk_hist[b];
+	if (!most)
+		return;
+	fprintf(out, "  walk latency histogram (cycles):\n");
+	for (unsigned b = 0; b < MMU_WALK_HIST_BUCKETS; b++) {
+		if (!st->walk_hist[b])
+			continue;
+		unsigned bar = (unsigned)(40.0 * (double)st->walk_hist[b] / (double)most + 0.5);
+		char hi[24];
+		if (b + 1 < MMU_WALK_HIST_BUCKETS)
+			snprintf(hi, sizeof hi, "%" PRIu64, (UINT64_C(1) << (b + 1)) - 1);
+		else
+			snprintf(hi, sizeof hi, "...");
+		fprintf(out, "    %6" PRIu64 " - %-6s %12" PRIu64 "  %.*s\n", UINT64_C(1) << b, hi, st->walk_hist[b],
+		        (int)bar, "########################################");
+	}
+}
+
+void report_text(FILE *out, const run_info_t *info, const mmu_sim_t *sim)
+{
+	const mmu_t *m = mmu_sim_mmu(sim);
+	const mmu_cfg_t *cfg = mmu_config(m);
+	const mmu_sim_stats_t *ss = mmu_sim_stats(sim);
+	mmu_stats_t st;
+	mmu_stats_derived_t d;
+	mmu_stats_read(m, &st);
+	mmu_stats_derive(&st, &d);
+
+	fprintf(out, "mmusim: %s (%s), %s engine\n", info->trace, info->format, info->engine);
+	fprintf(out,
+	        "  %" PRIu64 " references -> %" PRIu64 " translations (%" PRIu64 " page-crossing, %" PRIu64
+	        " retried after a fault), %" PRIu64 " context switches\n",
+	        ss->references, ss->translations, ss->split_references, ss->demand_faults, ss->context_switches);
+	fprintf(out, "  paging %s, cr3.pcid %s, os.populate %s, mem.latency %u cycles\n\n", mmu_paging(m)->name,
+	        cfg->pcid ? "on" : "off", cfg->os.populate ? "on" : "off", cfg->mem.latency);
+
+	fprintf(out, "  TLB       sets x ways policy latency     accesses           hits       misses  miss rate\n");
+	tlb_row(out, "L1 ITLB", &cfg->l1i, st.l1i_accesses, st.l1i_hits, st.l1i_misses);
+	tlb_row(out, "L1 DTLB", &cfg->l1d, st.l1d_accesses, st.l1d_hits, st.l1d_misses);
+	if (cfg->l2.entries)
+		tlb_row(out, "L2 TLB", &cfg->l2, st.l2_accesses, st.l2_hits, st.l2_misses);
+	else
+		fprintf(out, "  L2 TLB   absent\n");
+
+	fprintf(out, "\n  page walks      %12" PRIu64 "  (%" PRIu64 " re-walks to set a dirty bit)\n", st.walks,
+	        st.walks_dirty);
+	if (st.walks)
+		fprintf(out, "  walk latency    min %" PRIu64 ", mean %.1f, max %" PRIu64 " cycles\n",
+		        st.walk_cycles_min, d.walk_cycles_mean, st.walk_cycles_max);
+	fprintf(out,
+	        "  PTE reads       %12" PRIu64 "  (level 4: %" PRIu64 ", 3: %" PRIu64 ", 2: %" PRIu64 ", 1: %" PRIu64
+	        ")\n",
+	        st.pte_reads, st.pte_reads_l4, st.pte_reads_l3, st.pte_reads_l2, st.pte_reads_l1);
+	fprintf(out, "  A/D write-backs %12" PRIu64 "\n", st.ad_writes);
+	walk_histogram(out, &st);
+
+	fprintf(out,
+	        "\n  faults          %12" PRIu64 "  (not present %" PRIu64 ", protection %" PRIu64 ", reserved %" PRIu64
+	        ", non-canonical %" PRIu64 ")\n",
+	        st.faults, st.faults_not_present, st.faults_protection, st.faults_reserved, st.faults_noncanonical);
+	fprintf(out, "  demand faults   %12" PRIu64 "  served by the OS, %" PRIu64 " cycles at %" PRIu64 " each\n",
+	        ss->demand_faults, ss->fault_service_cycles, cfg->os.fault_cycles);
+	if (ss->unhandled_faults)
+		fprintf(out, "  UNHANDLED       %12" PRIu64 "  faults the OS could not serve\n", ss->unhandled_faults);
+	fprintf(out, "  pages served    4K-level %" PRIu64 ", 2M-level %" PRIu64 ", 1G-level %" PRIu64 "\n",
+	        st.served_level1, st.served_level2, st.served_level3);
+
+	fprintf(out, "\n  cycles          %12" PRIu64 "  (translation %" PRIu64 ", OS fault service %" PRIu64 ")\n",
+	        st.cycles, st.translation_cycles, ss->fault_service_cycles);
+	fprintf(out, "\n  AMAT (average translation time per request)\n");
+	fprintf(out, "    measured: translation cycles / requests = %" PRIu64 " / %" PRIu64 " = %.4f cycles\n",
+	        st.translation_cycles, st.requests, d.amat_cycles);
+	fprintf(out, "    formula:  hit time + L1 miss rate x (L2 time + L2 miss rate x walk penalty)\n");
+	fprintf(out, "              + dirty re-walk rate x re-walk penalty\n");
+	fprintf(out, "            = %.4f + %.6f x (%.4f + %.6f x %.2f) + %.6f x %.2f\n", d.hit_time, d.m1, d.t2, d.m2,
+	        d.walk_penalty, d.dirty_rate, d.dirty_penalty);
+	fprintf(out, "            = %.4f cycles\n", d.amat_formula);
+	fprintf(out, "    (rates per request; L2 miss rate is per L2 lookup%s)\n",
+	        cfg->l2.entries ? "" : "; no L2: its time is the wait for the walker, its miss rate 1");
+}
+
+static int add_u64(cJSON *obj, const char *name, uint64_t v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%" PRIu64, v);
+	return cJSON_AddItemToObject(obj, name, cJSON_CreateRaw(buf)) ? 0 : -1;
+}
+
+static int add_f(cJSON *obj, const char *name, double v)
+{
+	char buf[48];
+	snprintf(buf, sizeof buf, "%.6f", v);
+	return cJSON_AddItemToObject(obj, name, cJSON_CreateRaw(buf)) ? 0 : -1;
+}
+
+int report_json(FILE *out, const run_info_t *info, const mmu_sim_t *sim)
+{
+	const mmu_t *m = mmu_sim_mmu(sim);
+	const mmu_sim_stats_t *ss = mmu_sim_stats(sim);
+	mmu_stats_t st;
+	mmu_stats_derived_t d;
+	mmu_stats_read(m, &st);
+	mmu_stats_derive(&st, &d);
+	cJSON *obj = cJSON_CreateObject();
+	if (!obj)
+		return -1;
+	int err = 0;
+	err |= !cJSON_AddStringToObject(obj, "trace", info->trace);
+	err |= !cJSON_AddStringToObject(obj, "format", info->format);
+	err |= !cJSON_AddStringToObject(obj, "engine", info->engine);
+	for (size_t i = 0; i < mmu_cfg_key_count(); i++) {
+		char key[96], val[64];
+		snprintf(key, sizeof key, "config.%s", mmu_cfg_key_name(i));
+		mmu_cfg_get(mmu_config(m), mmu_cfg_key_name(i), val, sizeof val);
+		err |= !cJSON_AddStringToObject(obj, key, val);
+	}
+	err |= add_u64(obj, "references", ss->references);
+	err |= add_u64(obj, "translations", ss->translations);
+	err |= add_u64(obj, "split_references", ss->split_references);
+	err |= add_u64(obj, "os.demand_faults", ss->demand_faults);
+	err |= add_u64(obj, "os.unhandled_faults", ss->unhandled_faults);
+	err |= add_u64(obj, "os.fault_service_cycles", ss->fault_service_cycles);
+	err |= add_u64(obj, "context_switches", ss->context_switches);
+	for (unsigned i = 0; i < mmu_stats_count(); i++)
+		err |= add_u64(obj, mmu_stats_name(i), mmu_stats_value(&st, i));
+	for (unsigned b = 0; b < MMU_WALK_HIST_BUCKETS; b++) {
+		char name[48];
+		snprintf(name, sizeof name, "walk_cycles.hist.%" PRIu64, UINT64_C(1) << b);
+		err |= add_u64(obj, name, st.walk_hist[b]);
+	}
+	err |= add_f(obj, "tlb.l1i.miss_rate", d.l1i_miss_rate);
+	err |= add_f(obj, "tlb.l1d.miss_rate", d.l1d_miss_rate);
+	err |= add_f(obj, "tlb.l2.miss_rate", d.l2_miss_rate);
+	err |= add_f(obj, "walk_cycles.mean", d.walk_cycles_mean);
+	err |= add_f(obj, "amat_cycles", d.amat_cycles);
+	err |= add_f(obj, "amat.formula_cycles", d.amat_formula);
+	err |= add_f(obj, "amat.hit_time", d.hit_time);
+	err |= add_f(obj, "amat.l1_miss_rate", d.m1);
+	err |= add_f(obj, "amat.l2_time", d.t2);
+	err |= add_f(obj, "amat.l2_miss_rate", d.m2);
+	err |= add_f(obj, "amat.walk_penalty", d.walk_penalty);
+	err |= add_f(obj, "amat.dirty_rate", d.dirty_rate);
+	err |= add_f(obj, "amat.dirty_penalty", d.dirty_penalty);
+	char *text = err ? NULL : cJSON_Print(obj);
+	cJSON_Delete(obj);
+	if (!text)
+		return -1;
+	fprintf(out, "%s\n", text);
+	cJSON_free(text);
+	return 0;
+}
