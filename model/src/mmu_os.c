@@ -1,0 +1,690 @@
+#include "mmu/mmu_os.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu/mmu_error.h"
+#include "mmu_assert.h"
+
+/*
+ * Policies of this OS model, beyond what the header promises:
+ *   - Frames are never freed or reused: unmapping clears PTEs only. A fresh frame is therefore always zero in the
+ *     sparse memory without being written, and frame addresses depend only on the order of calls.
+ *   - One bump allocator serves tables and data. A page is aligned to its own size (a 2 MiB page skips ahead to the
+ *     next 2 MiB boundary and the skipped frames stay unused); a table takes whole contiguous base pages.
+ *   - Page tables emptied by unmapping stay linked; mapping a huge page over an empty table replaces the entry.
+ *   - Kernel mappings own whole top-level slots: the template root's entry is copied into every process. A user
+ *     mapping into a kernel-owned slot, or a kernel mapping into a slot a process already uses for user pages, is
+ *     refused with MMU_EEXIST, and mmu_os_unmap leaves kernel-owned slots alone.
+ *   - Ranges must be canonical and must not wrap or straddle the x86-64 hole.
+ *   - A process is created on its first use by any call that maps or locks, so PCIDs follow first use. With cr3.pcid
+ *     on, a 4096th process is refused with MMU_ERANGE (PCIDs are never recycled: that would need TLB flushes).
+ *   - mmu_os_stats counts frames in base pages: a 2 MiB page counts 512.
+ */
+
+/* PCIDs are CR3[11:0]; 0 is the PCID of "no PCID". */
+#define OS_PCID_MAX 4095u
+
+typedef struct os_proc {
+	uint32_t pid;
+	uint16_t pcid;
+	uint64_t root;
+} os_proc_t;
+
+typedef struct os_lock {
+	uint64_t vpn;
+	uint32_t pid;
+	bool used;
+} os_lock_t;
+
+struct mmu_os {
+	mmu_paging_t paging;
+	mmu_physmem_t *pm;
+	bool pcid_on;
+	uint64_t next_free; /* bump pointer of the frame allocator */
+	uint64_t pa_max;    /* last allocatable byte: the smaller of 2^pa_bits and what the PTE's frame field reaches */
+	bool exhausted;     /* next_free wrapped past 2^64 - 1 */
+	uint64_t table_size; /* bytes allocated per table: the table rounded up to whole base pages */
+	os_proc_t *procs;    /* sorted by pid */
+	size_t nprocs, procs_cap;
+	uint64_t kroot;   /* kernel template root table, 0 until the first kernel mapping */
+	bool *kowned;     /* top-level slots that belong to the kernel, one per root entry */
+	os_lock_t *locks; /* open-addressing set of (pid, vpn) */
+	size_t nlocks, locks_cap;
+	mmu_os_stats_t stats;
+};
+
+/* ---- PTE encoding ---- */
+
+static uint64_t with_bit(uint64_t pte, int bit, bool on)
+{
+	return (bit >= 0 && on) ? pte | (UINT64_C(1) << bit) : pte;
+}
+
+static uint64_t page_size(const mmu_os_t *os, unsigned level)
+{
+	return UINT64_C(1) << mmu_paging_shift(&os->paging, level);
+}
+
+/* Permissions are enforced at the leaf, so a table entry grants everything its kind of mapping may need. */
+static uint64_t table_entry(const mmu_os_t *os, uint64_t pa, bool user)
+{
+	const mmu_paging_t *p = &os->paging;
+	uint64_t pte = mmu_pte_with_frame(p, pa);
+	pte = with_bit(pte, p->bit_present, true);
+	pte = with_bit(pte, p->bit_writable, true);
+	return with_bit(pte, p->bit_user, user);
+}
+
+static uint64_t leaf_entry(const mmu_os_t *os, uint64_t pa, unsigned level, unsigned perms)
+{
+	const mmu_paging_t *p = &os->paging;
+	uint64_t pte = mmu_pte_with_frame(p, pa);
+	pte = with_bit(pte, p->bit_present, true);
+	pte = with_bit(pte, p->bit_writable, perms & MMU_PERM_W);
+	pte = with_bit(pte, p->bit_user, perms & MMU_PERM_U);
+	pte = with_bit(pte, p->bit_nx, !(perms & MMU_PERM_X));
+	pte = with_bit(pte, p->bit_global, perms & MMU_PERM_G);
+	return with_bit(pte, p->bit_pagesize, level > 1);
+}
+
+static uint64_t pte_slot(const mmu_os_t *os, uint64_t table, uint64_t va, unsigned level)
+{
+	return table + mmu_paging_index(&os->paging, va, level) * os->paging.pte_bytes;
+}
+
+static uint64_t pte_read(const mmu_os_t *os, uint64_t slot)
+{
+	return mmu_physmem_read(os->pm, slot, os->paging.pte_bytes);
+}
+
+static int pte_write(mmu_os_t *os, uint64_t slot, uint64_t pte)
+{
+	return mmu_physmem_write(os->pm, slot, os->paging.pte_bytes, pte);
+}
+
+static bool pte_present(const mmu_os_t *os, uint64_t pte)
+{
+	return mmu_pte_bit(pte, os->paging.bit_present);
+}
+
+/* Frame of a leaf: a huge page's frame field may carry low flag bits (x86 PAT at bit 12), so mask to its size. */
+static uint64_t leaf_frame(const mmu_os_t *os, uint64_t pte, unsigned level)
+{
+	return mmu_pte_frame(&os->paging, pte) & ~(page_size(os, level) - 1);
+}
+
+/* ---- frame allocator ---- */
+
+static int alloc_frames(mmu_os_t *os, uint64_t bytes, uint64_t align, bool table, uint64_t *pa)
+{
+	if (os->exhausted || os->next_free > UINT64_MAX - (align - 1))
+		return MMU_ENOFRAME;
+	uint64_t a = (os->next_free + align - 1) & ~(align - 1);
+	if (a > os->pa_max || bytes - 1 > os->pa_max - a)
+		return MMU_ENOFRAME;
+	os->next_free = a + bytes;
+	os->exhausted = os->next_free == 0;
+	uint64_t frames = bytes >> os->paging.page_bits;
+	os->stats.frames += frames;
+	if (table)
+		os->stats.table_frames += frames;
+	*pa = a;
+	return 0;
+}
+
+static int alloc_table(mmu_os_t *os, uint64_t *pa)
+{
+	return alloc_frames(os, os->table_size, page_size(os, 1), true, pa);
+}
+
+/* ---- processes ---- */
+
+/* Index of pid in the sorted table, or where it would be inserted. */
+static size_t proc_pos(const mmu_os_t *os, uint32_t pid)
+{
+	size_t lo = 0, hi = os->nprocs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (os->procs[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static const os_proc_t *proc_find(const mmu_os_t *os, uint32_t pid)
+{
+	size_t i = proc_pos(os, pid);
+	return (i < os->nprocs && os->procs[i].pid == pid) ? &os->procs[i] : NULL;
+}
+
+static size_t top_entries(const mmu_os_t *os)
+{
+	return (size_t)1 << os->paging.bits_per_level;
+}
+
+static int copy_kernel_slots(mmu_os_t *os, uint64_t root)
+{
+	if (os->kroot == 0)
+		return 0;
+	unsigned pte_bytes = os->paging.pte_bytes;
+	for (size_t i = 0; i < top_entries(os); i++) {
+		if (!os->kowned[i])
+			continue;
+		int err = pte_write(os, root + i * pte_bytes, pte_read(os, os->kroot + i * pte_bytes));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int mmu_os_process(mmu_os_t *os, uint32_t pid)
+{
+	size_t pos = proc_pos(os, pid);
+	if (pos < os->nprocs && os->procs[pos].pid == pid)
+		return 0;
+	if (os->pcid_on && os->nprocs >= OS_PCID_MAX)
+		return MMU_ERANGE;
+	if (os->nprocs == os->procs_cap) {
+		size_t cap = os->procs_cap ? 2 * os->procs_cap : 8;
+		os_proc_t *procs = realloc(os->procs, cap * sizeof *procs);
+		if (procs == NULL)
+			return MMU_ENOMEM;
+		os->procs = procs;
+		os->procs_cap = cap;
+	}
+	uint64_t root;
+	int err = alloc_table(os, &root);
+	if (err == 0)
+		err = copy_kernel_slots(os, root);
+	if (err)
+		return err;
+	memmove(&os->procs[pos + 1], &os->procs[pos], (os->nprocs - pos) * sizeof *os->procs);
+	os->procs[pos] = (os_proc_t){
+	    .pid = pid,
+	    .pcid = os->pcid_on ? (uint16_t)(os->stats.processes + 1) : 0,
+	    .root = root,
+	};
+	os->nprocs++;
+	os->stats.processes++;
+	return 0;
+}
+
+/* Root of pid, creating the process on first use (PCIDs are handed out in order of first use). */
+static int proc_root(mmu_os_t *os, uint32_t pid, uint64_t *root)
+{
+	int err = mmu_os_process(os, pid);
+	if (err == 0)
+		*root = proc_find(os, pid)->root;
+	return err;
+}
+
+uint64_t mmu_os_cr3(const mmu_os_t *os, uint32_t pid, bool no_flush)
+{
+	const os_proc_t *pr = proc_find(os, pid);
+	if (pr == NULL)
+		return 0;
+	uint64_t cr3 = pr->root | pr->pcid;
+	if (os->pcid_on && no_flush)
+		cr3 |= UINT64_C(1) << 63;
+	return cr3;
+}
+
+uint16_t mmu_os_pcid(const mmu_os_t *os, uint32_t pid)
+{
+	const os_proc_t *pr = proc_find(os, pid);
+	return pr ? pr->pcid : 0;
+}
+
+/* ---- create / destroy ---- */
+
+static uint64_t os_pa_max(const mmu_paging_t *p)
+{
+	unsigned bits = p->page_bits + p->pfn_bits;
+	if (bits > p->pa_bits)
+		bits = p->pa_bits;
+	return bits >= 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+}
+
+int mmu_os_create(const mmu_cfg_t *cfg, mmu_physmem_t *pm, mmu_os_t **out)
+{
+	*out = NULL;
+	mmu_os_t *os = calloc(1, sizeof *os);
+	if (os == NULL)
+		return MMU_ENOMEM;
+	char msg[160];
+	int err = mmu_paging_init(&os->paging, &cfg->paging, msg, sizeof msg);
+	/* CR3 carries the PCID in bits 11:0, so with smaller pages the root address and the PCID would overlap. */
+	if (err == 0 && cfg->pcid && os->paging.page_bits < 12)
+		err = MMU_EINVAL;
+	if (err) {
+		free(os);
+		return err;
+	}
+	os->pm = pm;
+	os->pcid_on = cfg->pcid;
+	os->pa_max = os_pa_max(&os->paging);
+	/* x86: leave the first MiB alone as PCs do; textbook: skip frame 0 so that no table or page sits at address 0.
+	 */
+	os->next_free = cfg->paging.mode == MMU_MODE_TEXTBOOK ? page_size(os, 1) : UINT64_C(0x100000);
+	uint64_t bytes = (uint64_t)top_entries(os) * os->paging.pte_bytes;
+	os->table_size = (bytes + page_size(os, 1) - 1) & ~(page_size(os, 1) - 1);
+	os->kowned = calloc(top_entries(os), sizeof *os->kowned);
+	if (os->kowned == NULL) {
+		free(os);
+		return MMU_ENOMEM;
+	}
+	*out = os;
+	return 0;
+}
+
+void mmu_os_destroy(mmu_os_t *os)
+{
+	if (os == NULL)
+		return;
+	free(os->procs);
+	free(os->kowned);
+	free(os->locks);
+	free(os);
+}
+
+const mmu_paging_t *mmu_os_paging(const mmu_os_t *os)
+{
+	return &os->paging;
+}
+
+const mmu_os_stats_t *mmu_os_stats(const mmu_os_t *os)
+{
+	return &os->stats;
+}
+
+/* ---- argument checks ---- */
+
+/* [va, va + size) is non-empty, does not wrap, and lies in one canonical half of the address space. */
+static bool range_ok(const mmu_os_t *os, uint64_t va, uint64_t size)
+{
+	if (size == 0 || va + (size - 1) < va)
+		return false;
+	uint64_t last = va + (size - 1);
+	if (!mmu_paging_canonical(&os->paging, va) || !mmu_paging_canonical(&os->paging, last))
+		return false;
+	return !os->paging.sign_extend || os->paging.va_bits >= 64 || (va >> 63) == (last >> 63);
+}
+
+static bool level_ok(const mmu_os_t *os, unsigned level)
+{
+	return level >= 1 && level <= os->paging.levels && (level == 1 || ((os->paging.huge_levels >> level) & 1));
+}
+
+static bool perms_ok(unsigned perms)
+{
+	return (perms & ~(unsigned)(MMU_PERM_W | MMU_PERM_U | MMU_PERM_X | MMU_PERM_G)) == 0;
+}
+
+static size_t top_index(const mmu_os_t *os, uint64_t va)
+{
+	return (size_t)mmu_paging_index(&os->paging, va, os->paging.levels);
+}
+
+/* ---- walking ---- */
+
+/*
+ * Address of the level-`level` entry for va under root. Missing tables above it are created when `create` (user
+ * tables when `user`), else the walk stops with MMU_EFAULT. A huge leaf above it gives MMU_EEXIST.
+ */
+static int walk_to(mmu_os_t *os, uint64_t root, uint64_t va, unsigned level, bool create, bool user, uint64_t *slot)
+{
+	uint64_t table = root;
+	for (unsigned n = os->paging.levels; n > level; n--) {
+		uint64_t s = pte_slot(os, table, va, n);
+		uint64_t pte = pte_read(os, s);
+		if (!pte_present(os, pte)) {
+			if (!create)
+				return MMU_EFAULT;
+			uint64_t pa;
+			int err = alloc_table(os, &pa);
+			if (err == 0)
+				err = pte_write(os, s, table_entry(os, pa, user));
+			if (err)
+				return err;
+			pte = table_entry(os, pa, user);
+		} else if (mmu_pte_is_leaf(&os->paging, pte, n)) {
+			return MMU_EEXIST;
+		}
+		table = mmu_pte_frame(&os->paging, pte);
+	}
+	*slot = pte_slot(os, table, va, level);
+	return 0;
+}
+
+/* Whether no present entry lies in the level-`level` table at `table` or below it. */
+static bool table_empty(const mmu_os_t *os, uint64_t table, unsigned level)
+{
+	for (size_t i = 0; i < top_entries(os); i++) {
+		uint64_t pte = pte_read(os, table + i * os->paging.pte_bytes);
+		if (!pte_present(os, pte))
+			continue;
+		if (mmu_pte_is_leaf(&os->paging, pte, level) ||
+		    !table_empty(os, mmu_pte_frame(&os->paging, pte), level - 1))
+			return false;
+	}
+	return true;
+}
+
+/* Whether a level-`level` page at va under root could be mapped: nothing maps any byte of it yet. */
+static bool page_free(mmu_os_t *os, uint64_t root, uint64_t va, unsigned level)
+{
+	uint64_t slot;
+	int err = walk_to(os, root, va, level, false, false, &slot);
+	if (err)
+		return err == MMU_EFAULT;
+	uint64_t pte = pte_read(os, slot);
+	if (!pte_present(os, pte))
+		return true;
+	return !mmu_pte_is_leaf(&os->paging, pte, level) && table_empty(os, mmu_pte_frame(&os->paging, pte), level - 1);
+}
+
+static bool range_free(mmu_os_t *os, uint64_t root, uint64_t va, uint64_t size, unsigned level)
+{
+	uint64_t step = page_size(os, level);
+	for (uint64_t off = 0; off < size; off += step)
+		if (!page_free(os, root, va + off, level))
+			return false;
+	return true;
+}
+
+/* Process mappings get user tables; the kernel's shared tables are supervisor-only. */
+static int install_leaf(mmu_os_t *os, uint64_t root, uint64_t va, uint64_t pa, unsigned level, unsigned perms)
+{
+	uint64_t slot;
+	int err = walk_to(os, root, va, level, true, true, &slot);
+	return err ? err : pte_write(os, slot, leaf_entry(os, pa, level, perms));
+}
+
+/* ---- unmapping ---- */
+
+static long unmap_table(mmu_os_t *os, uint64_t table, unsigned level, uint64_t lo, uint64_t hi, bool skip_kernel);
+
+/* Unmaps what the entry at slot maps inside [lo, hi]; [start, end] is the whole range the entry covers. */
+static long unmap_entry(mmu_os_t *os, uint64_t slot, unsigned level, uint64_t start, uint64_t end, uint64_t lo,
+                        uint64_t hi)
+{
+	uint64_t pte = pte_read(os, slot);
+	if (!pte_present(os, pte))
+		return 0;
+	if (!mmu_pte_is_leaf(&os->paging, pte, level)) {
+		uint64_t sub_lo = start > lo ? start : lo, sub_hi = end < hi ? end : hi;
+		return unmap_table(os, mmu_pte_frame(&os->paging, pte), level - 1, sub_lo, sub_hi, false);
+	}
+	if (start < lo || end > hi) /* a huge page only partly in the range stays mapped */
+		return 0;
+	return pte_write(os, slot, 0) == 0 ? 1 : 0;
+}
+
+/*
+ * Clears the leaves of the level-`level` table at `table` that lie wholly in [lo, hi] (inclusive; the table covers
+ * both). Only present entries are descended into, so sparse ranges of any size cost little.
+ */
+static long unmap_table(mmu_os_t *os, uint64_t table, unsigned level, uint64_t lo, uint64_t hi, bool skip_kernel)
+{
+	uint64_t span = page_size(os, level);
+	long count = 0;
+	for (uint64_t a = lo;;) {
+		uint64_t start = a & ~(span - 1), end = start + (span - 1);
+		if (!(skip_kernel && os->kowned[top_index(os, a)]))
+			count += unmap_entry(os, pte_slot(os, table, a, level), level, start, end, lo, hi);
+		if (end >= hi)
+			return count;
+		a = end + 1;
+	}
+}
+
+long mmu_os_unmap(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t size)
+{
+	if (size == 0)
+		return 0;
+	if (!range_ok(os, va, size))
+		return MMU_EINVAL;
+	const os_proc_t *pr = proc_find(os, pid);
+	if (pr == NULL)
+		return 0;
+	return unmap_table(os, pr->root, os->paging.levels, va, va + (size - 1), true);
+}
+
+/* ---- mapping ---- */
+
+/* A user mapping must not reach into the kernel's top-level slots (they are shared by every process). */
+static bool touches_kernel(const mmu_os_t *os, uint64_t va, uint64_t size)
+{
+	for (size_t i = top_index(os, va); i <= top_index(os, va + (size - 1)); i++)
+		if (os->kowned[i])
+			return true;
+	return false;
+}
+
+/* The arguments alone: level, permissions, a canonical range aligned to the page size. */
+static bool map_args_ok(const mmu_os_t *os, uint64_t va, uint64_t size, unsigned level, unsigned perms)
+{
+	if (!level_ok(os, level) || !perms_ok(perms) || !range_ok(os, va, size))
+		return false;
+	uint64_t mask = page_size(os, level) - 1;
+	return (va & mask) == 0 && (size & mask) == 0;
+}
+
+static int map_conflicts(mmu_os_t *os, uint64_t root, uint64_t va, uint64_t size, unsigned level)
+{
+	return touches_kernel(os, va, size) || !range_free(os, root, va, size, level) ? MMU_EEXIST : 0;
+}
+
+/*
+ * Maps fresh frames, each after the tables leading to it (as a page fault allocates them); on failure the pages
+ * mapped so far are unmapped again (their frames stay used).
+ */
+static int map_fresh(mmu_os_t *os, uint64_t root, uint64_t va, uint64_t size, unsigned level, unsigned perms,
+                     bool kernel)
+{
+	uint64_t step = page_size(os, level);
+	for (uint64_t off = 0; off < size; off += step) {
+		uint64_t slot, pa;
+		int err = walk_to(os, root, va + off, level, true, !kernel, &slot);
+		if (err == 0)
+			err = alloc_frames(os, step, step, false, &pa);
+		if (err == 0)
+			err = pte_write(os, slot, leaf_entry(os, pa, level, perms));
+		if (err) {
+			if (off > 0)
+				unmap_table(os, root, os->paging.levels, va, va + (off - 1), false);
+			return err;
+		}
+	}
+	return 0;
+}
+
+int mmu_os_map(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t size, unsigned level, unsigned perms)
+{
+	if (!map_args_ok(os, va, size, level, perms))
+		return MMU_EINVAL;
+	uint64_t root;
+	int err = proc_root(os, pid, &root);
+	if (err == 0)
+		err = map_conflicts(os, root, va, size, level);
+	return err ? err : map_fresh(os, root, va, size, level, perms, false);
+}
+
+int mmu_os_map_frame(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t pa, unsigned level, unsigned perms)
+{
+	if (!level_ok(os, level))
+		return MMU_EINVAL;
+	uint64_t size = page_size(os, level);
+	if (!map_args_ok(os, va, size, level, perms) || (pa & (size - 1)) || pa > os->pa_max ||
+	    size - 1 > os->pa_max - pa)
+		return MMU_EINVAL;
+	uint64_t root;
+	int err = proc_root(os, pid, &root);
+	if (err == 0)
+		err = map_conflicts(os, root, va, size, level);
+	return err ? err : install_leaf(os, root, va, pa, level, perms);
+}
+
+/* ---- kernel mappings ---- */
+
+/* A slot the kernel is about to take must not hold a process's own (user) table. */
+static bool kernel_slots_free(const mmu_os_t *os, uint64_t va, uint64_t size)
+{
+	for (size_t i = top_index(os, va); i <= top_index(os, va + (size - 1)); i++) {
+		if (os->kowned[i])
+			continue;
+		for (size_t p = 0; p < os->nprocs; p++)
+			if (pte_present(os, pte_read(os, os->procs[p].root + i * os->paging.pte_bytes)))
+				return false;
+	}
+	return true;
+}
+
+static int kernel_publish(mmu_os_t *os, uint64_t va, uint64_t size)
+{
+	for (size_t i = top_index(os, va); i <= top_index(os, va + (size - 1)); i++)
+		os->kowned[i] = true;
+	for (size_t p = 0; p < os->nprocs; p++) {
+		int err = copy_kernel_slots(os, os->procs[p].root);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int mmu_os_map_kernel(mmu_os_t *os, uint64_t va, uint64_t size, unsigned perms)
+{
+	uint64_t mask = page_size(os, 1) - 1;
+	if (!perms_ok(perms) || !range_ok(os, va, size) || (va & mask) || (size & mask))
+		return MMU_EINVAL;
+	if (os->kroot == 0) {
+		int err = alloc_table(os, &os->kroot);
+		if (err)
+			return err;
+	}
+	if (!kernel_slots_free(os, va, size) || !range_free(os, os->kroot, va, size, 1))
+		return MMU_EEXIST;
+	unsigned kperms = (perms & (MMU_PERM_W | MMU_PERM_X)) | MMU_PERM_G;
+	int err = map_fresh(os, os->kroot, va, size, 1, kperms, true);
+	return err ? err : kernel_publish(os, va, size);
+}
+
+/* ---- translation and demand paging ---- */
+
+int mmu_os_translate(const mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t *pa, unsigned *level)
+{
+	const os_proc_t *pr = proc_find(os, pid);
+	if (pr == NULL || !mmu_paging_canonical(&os->paging, va))
+		return MMU_EFAULT;
+	uint64_t table = pr->root;
+	for (unsigned n = os->paging.levels; n >= 1; n--) {
+		uint64_t pte = pte_read(os, pte_slot(os, table, va, n));
+		if (!pte_present(os, pte))
+			return MMU_EFAULT;
+		if (mmu_pte_is_leaf(&os->paging, pte, n)) {
+			*pa = leaf_frame(os, pte, n) | (va & (page_size(os, n) - 1));
+			*level = n;
+			return 0;
+		}
+		table = mmu_pte_frame(&os->paging, pte);
+	}
+	MMU_UNREACHABLE(); /* level-1 entries are always leaves */
+}
+
+/* Maps va's base page as a demand fault does; MMU_EEXIST when something already maps it or the kernel owns it. */
+static int map_demand_page(mmu_os_t *os, uint32_t pid, uint64_t va)
+{
+	uint64_t base = va & ~(page_size(os, 1) - 1);
+	return mmu_os_map(os, pid, base, page_size(os, 1), 1, MMU_PERM_RWX_USER);
+}
+
+int mmu_os_demand_fault(mmu_os_t *os, uint32_t pid, uint64_t va)
+{
+	if (!mmu_paging_canonical(&os->paging, va))
+		return MMU_EFAULT;
+	int err = map_demand_page(os, pid, va);
+	if (err == MMU_EEXIST || err == MMU_EINVAL)
+		return MMU_EFAULT;
+	if (err == 0)
+		os->stats.demand_faults++;
+	return err;
+}
+
+int mmu_os_populate(mmu_os_t *os, uint32_t pid, uint64_t va)
+{
+	if (!mmu_paging_canonical(&os->paging, va))
+		return MMU_EINVAL;
+	uint64_t pa;
+	unsigned level;
+	if (mmu_os_translate(os, pid, va, &pa, &level) == 0)
+		return 0;
+	return map_demand_page(os, pid, va);
+}
+
+/* ---- locked pages ---- */
+
+static size_t lock_hash(uint32_t pid, uint64_t vpn, size_t cap)
+{
+	uint64_t h = (vpn ^ ((uint64_t)pid << 40) ^ pid) * UINT64_C(0x9e3779b97f4a7c15);
+	return (size_t)(h ^ (h >> 32)) & (cap - 1);
+}
+
+static os_lock_t *lock_slot(os_lock_t *locks, size_t cap, uint32_t pid, uint64_t vpn)
+{
+	for (size_t i = lock_hash(pid, vpn, cap);; i = (i + 1) & (cap - 1))
+		if (!locks[i].used || (locks[i].pid == pid && locks[i].vpn == vpn))
+			return &locks[i];
+}
+
+static int locks_grow(mmu_os_t *os)
+{
+	size_t cap = os->locks_cap ? 2 * os->locks_cap : 64;
+	os_lock_t *locks = calloc(cap, sizeof *locks);
+	if (locks == NULL)
+		return MMU_ENOMEM;
+	for (size_t i = 0; i < os->locks_cap; i++)
+		if (os->locks[i].used)
+			*lock_slot(locks, cap, os->locks[i].pid, os->locks[i].vpn) = os->locks[i];
+	free(os->locks);
+	os->locks = locks;
+	os->locks_cap = cap;
+	return 0;
+}
+
+static int lock_add(mmu_os_t *os, uint32_t pid, uint64_t vpn)
+{
+	if (2 * (os->nlocks + 1) > os->locks_cap) {
+		int err = locks_grow(os);
+		if (err)
+			return err;
+	}
+	os_lock_t *s = lock_slot(os->locks, os->locks_cap, pid, vpn);
+	if (!s->used) {
+		*s = (os_lock_t){.vpn = vpn, .pid = pid, .used = true};
+		os->nlocks++;
+	}
+	return 0;
+}
+
+int mmu_os_lock(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t size)
+{
+	if (size == 0)
+		return 0;
+	if (!range_ok(os, va, size))
+		return MMU_EINVAL;
+	int err = mmu_os_process(os, pid);
+	unsigned shift = os->paging.page_bits;
+	for (uint64_t vpn = va >> shift; err == 0 && vpn <= (va + (size - 1)) >> shift; vpn++)
+		err = lock_add(os, pid, vpn);
+	return err;
+}
+
+bool mmu_os_is_locked(const mmu_os_t *os, uint32_t pid, uint64_t va)
+{
+	if (os->nlocks == 0)
+		return false;
+	return lock_slot(os->locks, os->locks_cap, pid, va >> os->paging.page_bits)->used;
+}
