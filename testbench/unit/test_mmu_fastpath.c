@@ -1,0 +1,245 @@
+/*
+ * The fast path (mmu_translate) and the per-cycle path (mmu_comb/mmu_clock stepped every cycle) must agree on every
+ * result, every latency, every statistic and the final memory contents (A/D bits), on random streams of requests,
+ * CR3 writes, flushes and idle cycles over page tables with every page size, permission and fault cause.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mmu/mmu_sim.h"
+
+/* xorshift64: the stream generator of this test only. */
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+typedef struct variant {
+	const char *name;
+	const char *sets[8]; /* key=value pairs applied on top of the defaults */
+} variant_t;
+
+static void apply(mmu_cfg_t *cfg, const variant_t *v)
+{
+	char msg[256];
+	mmu_cfg_default(cfg);
+	cfg->seed = 7;
+	for (int i = 0; i < 8 && v->sets[i]; i++) {
+		char key[64];
+		const char *eq = strchr(v->sets[i], '=');
+		cr_assert(eq && (size_t)(eq - v->sets[i]) < sizeof key);
+		memcpy(key, v->sets[i], (size_t)(eq - v->sets[i]));
+		key[eq - v->sets[i]] = 0;
+		cr_assert_eq(mmu_cfg_set(cfg, key, eq + 1, msg, sizeof msg), 0, "%s", msg);
+	}
+	cr_assert_eq(mmu_cfg_validate(cfg, msg, sizeof msg), 0, "%s", msg);
+}
+
+/* Regions per process: 4K pages with mixed rights, a 2M and a 1G page, kernel pages, and holes (not present). */
+#define NPROC 3
+static const uint64_t region_base[] = {UINT64_C(0x400000), UINT64_C(0x7f0000000000), UINT64_C(0x40000000),
+                                       UINT64_C(0x200000000)};
+
+static void build_tables(mmu_sim_t *s, bool huge)
+{
+	mmu_os_t *os = mmu_sim_os(s);
+	cr_assert_eq(mmu_os_map_kernel(os, UINT64_C(0xffff800000000000), 16 * 4096, MMU_PERM_W), 0);
+	for (uint32_t pid = 1; pid <= NPROC; pid++) {
+		cr_assert_eq(mmu_os_process(os, pid), 0);
+		for (unsigned i = 0; i < 24; i++) {
+			unsigned perms = MMU_PERM_U | (i % 3 ? MMU_PERM_W : 0) | (i % 4 ? 0 : MMU_PERM_X);
+			if (i % 7 == 5)
+				continue; /* hole */
+			cr_assert_eq(mmu_os_map(os, pid, region_base[0] + i * 4096, 4096, 1, perms), 0);
+		}
+		for (unsigned i = 0; i < 8; i++)
+			cr_assert_eq(mmu_os_map(os, pid, region_base[1] + i * 4096, 4096, 1, MMU_PERM_W), 0);
+		if (huge) {
+			cr_assert_eq(mmu_os_map(os, pid, region_base[2], UINT64_C(1) << 21, 2, MMU_PERM_RWX_USER), 0);
+			if (pid == 1)
+				cr_assert_eq(mmu_os_map(os, pid, region_base[3], UINT64_C(1) << 30, 3, MMU_PERM_U), 0);
+		}
+	}
+	/* a shared frame: pid 2 sees pid 1's first page at another address */
+	uint64_t pa;
+	unsigned level;
+	cr_assert_eq(mmu_os_translate(os, 1, region_base[0], &pa, &level), 0);
+	cr_assert_eq(mmu_os_map_frame(os, 2, region_base[0] + 64 * 4096, pa, 1, MMU_PERM_RWX_USER), 0);
+}
+
+static uint64_t random_address(uint64_t *r, bool huge)
+{
+	uint64_t x = rnd(r);
+	switch (x % 16) {
+	case 0:
+		return UINT64_C(0xffff800000000000) + (rnd(r) % (20 * 4096)); /* kernel, some beyond the mapping */
+	case 1:
+		return UINT64_C(0x0000900000000000) ^ (rnd(r) & 0xffff); /* nothing mapped */
+	case 2:
+		return UINT64_C(0x8000000000000000) | (rnd(r) & 0xfff); /* non-canonical */
+	case 3:
+	case 4:
+		return region_base[1] + rnd(r) % (9 * 4096);
+	case 5:
+	case 6:
+		if (huge)
+			return region_base[2 + (x >> 8) % 2] +
+			       (rnd(r) % (UINT64_C(1) << 21)) * ((x >> 9) % 2 ? 1 : 512);
+		/* fall through */
+	default:
+		return region_base[0] + rnd(r) % (26 * 4096) + ((x >> 12) % 8 == 0 ? 64 * 4096 : 0);
+	}
+}
+
+typedef struct trace_step {
+	mmu_result_t res;
+	uint64_t cycle;
+} step_t;
+
+/* Runs a stream on one engine; records every result. */
+static void run_stream(const mmu_cfg_t *cfg, mmu_engine_t engine, uint64_t seed, bool huge, step_t *out, size_t n,
+                       mmu_sim_t **keep)
+{
+	char msg[256];
+	mmu_sim_t *s;
+	cr_assert_eq(mmu_sim_create(cfg, engine, &s, msg, sizeof msg), 0, "%s", msg);
+	build_tables(s, huge);
+	cr_assert_eq(mmu_sim_switch(s, 1), 0);
+	uint64_t r = seed;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = rnd(&r);
+		memset(&out[i], 0, sizeof out[i]);
+		if (x % 97 == 0) {
+			cr_assert_eq(mmu_sim_switch(s, 1 + (uint32_t)(rnd(&r) % NPROC)), 0);
+		} else if (x % 89 == 0) {
+			uint64_t cr3 = rnd(&r) % 2 ? mmu_os_cr3(mmu_sim_os(s), 1 + (uint32_t)(rnd(&r) % NPROC), false)
+			                           : mmu_cr3(mmu_sim_mmu(s));
+			mmu_sim_cr3_write(s, cr3); /* with PCID: bit 63 clear, flushes that PCID */
+		} else if (x % 83 == 0) {
+			mmu_sim_flush(s, (mmu_flush_op_t)(rnd(&r) % 5), random_address(&r, huge),
+			              (uint16_t)(rnd(&r) % (NPROC + 1)));
+		} else if (x % 79 == 0) {
+			mmu_sim_idle(s, rnd(&r) % 5);
+		} else {
+			unsigned port = (unsigned)(rnd(&r) % 3 == 0 ? MMU_REQ_I : MMU_REQ_D);
+			mmu_op_t op = port == MMU_REQ_I ? MMU_OP_FETCH : (mmu_op_t)(rnd(&r) % 2);
+			if (rnd(&r) % 10 == 0)
+				op = (mmu_op_t)(rnd(&r) % 3); /* any op on any port */
+			bool user = rnd(&r) % 8 != 0;
+			mmu_sim_translate(s, port, random_address(&r, huge), op, user, &out[i].res);
+		}
+		out[i].cycle = mmu_cycle(mmu_sim_mmu(s));
+	}
+	*keep = s;
+}
+
+typedef struct page_list {
+	uint64_t addr[4096];
+	uint64_t hash[4096]; /* FNV-1a of each page's bytes */
+	size_t n;
+} page_list_t;
+
+static void collect(void *ctx, uint64_t page_addr, const uint8_t *bytes)
+{
+	page_list_t *pl = ctx;
+	cr_assert_lt(pl->n, 4096);
+	uint64_t h = UINT64_C(1469598103934665603);
+	for (unsigned i = 0; i < 4096; i++)
+		h = (h ^ bytes[i]) * UINT64_C(1099511628211);
+	pl->addr[pl->n] = page_addr;
+	pl->hash[pl->n] = h;
+	pl->n++;
+}
+
+#define STEPS 20000
+
+static void check_variant(const variant_t *v, bool huge)
+{
+	mmu_cfg_t cfg;
+	apply(&cfg, v);
+	static step_t fast[STEPS], ticked[STEPS];
+	for (uint64_t seed = 1; seed <= 3; seed++) {
+		mmu_sim_t *a, *b;
+		run_stream(&cfg, MMU_ENGINE_FAST, seed * 0x9E3779B97F4A7C15u, huge, fast, STEPS, &a);
+		run_stream(&cfg, MMU_ENGINE_TICKED, seed * 0x9E3779B97F4A7C15u, huge, ticked, STEPS, &b);
+		for (size_t i = 0; i < STEPS; i++) {
+			const mmu_result_t *x = &fast[i].res, *y = &ticked[i].res;
+			cr_assert(x->paddr == y->paddr && x->fault == y->fault && x->cause == y->cause &&
+			              x->ecode == y->ecode && x->level == y->level && x->latency == y->latency &&
+			              fast[i].cycle == ticked[i].cycle,
+			          "%s seed %" PRIu64 " step %zu: fast paddr %" PRIx64
+			          " fault %u cause %u ecode %u level %u "
+			          "latency %u cycle %" PRIu64 " / ticked paddr %" PRIx64 " fault %u cause %u ecode %u "
+			          "level %u latency %u cycle %" PRIu64,
+			          v->name, seed, i, x->paddr, x->fault, x->cause, x->ecode, x->level, x->latency,
+			          fast[i].cycle, y->paddr, y->fault, y->cause, y->ecode, y->level, y->latency,
+			          ticked[i].cycle);
+		}
+		mmu_stats_t sa, sb;
+		mmu_stats_read(mmu_sim_mmu(a), &sa);
+		mmu_stats_read(mmu_sim_mmu(b), &sb);
+		for (unsigned i = 0; i < mmu_stats_count(); i++)
+			cr_assert_eq(mmu_stats_value(&sa, i), mmu_stats_value(&sb, i),
+			             "%s seed %" PRIu64 ": %s %" PRIu64 " vs %" PRIu64, v->name, seed,
+			             mmu_stats_name(i), mmu_stats_value(&sa, i), mmu_stats_value(&sb, i));
+		cr_assert_arr_eq(sa.walk_hist, sb.walk_hist, sizeof sa.walk_hist);
+		/* the stream must have exercised the interesting cases */
+		cr_assert_gt(sa.walks, 100);
+		cr_assert_gt(sa.faults_not_present, 10);
+		cr_assert_gt(sa.faults_protection, 10);
+		cr_assert_gt(sa.faults_noncanonical, 10);
+		cr_assert_gt(sa.ad_writes, 10);
+		cr_assert_gt(sa.walks_dirty, 0);
+		if (cfg.l2.entries)
+			cr_assert_gt(sa.l2_hits, 10);
+		static page_list_t pa, pb;
+		pa.n = pb.n = 0;
+		mmu_physmem_foreach(mmu_sim_physmem(a), collect, &pa);
+		mmu_physmem_foreach(mmu_sim_physmem(b), collect, &pb);
+		cr_assert_eq(pa.n, pb.n);
+		cr_assert_arr_eq(pa.addr, pb.addr, pa.n * sizeof pa.addr[0]);
+		cr_assert_arr_eq(pa.hash, pb.hash, pa.n * sizeof pa.hash[0], "%s: memory contents differ", v->name);
+		mmu_sim_destroy(a);
+		mmu_sim_destroy(b);
+	}
+}
+
+static const variant_t variants[] = {
+    {"default", {NULL}},
+    {"small-full",
+     {"tlb.l1i.entries=8", "tlb.l1i.ways=full", "tlb.l1d.entries=8", "tlb.l1d.ways=full", "tlb.l2.entries=32",
+      "tlb.l2.ways=full", NULL}},
+    {"plru",
+     {"tlb.l1d.entries=16", "tlb.l1d.policy=plru", "tlb.l1i.policy=plru", "tlb.l2.entries=64", "tlb.l2.ways=8",
+      "tlb.l2.policy=plru", NULL}},
+    {"random",
+     {"tlb.l1d.entries=16", "tlb.l1d.policy=random", "tlb.l1i.policy=random", "tlb.l2.entries=64", "tlb.l2.ways=4",
+      "tlb.l2.policy=random", NULL}},
+    {"fifo",
+     {"tlb.l1d.entries=16", "tlb.l1d.policy=fifo", "tlb.l1i.entries=16", "tlb.l1i.policy=fifo", "tlb.l2.entries=64",
+      "tlb.l2.policy=fifo", "tlb.l2.ways=4", NULL}},
+    {"no-l2", {"tlb.l2.entries=0", "tlb.l1d.entries=16", NULL}},
+    {"pcid", {"cr3.pcid=1", "tlb.l1d.entries=16", NULL}},
+    {"slow-lookups", {"tlb.l1d.hit_latency=3", "tlb.l1i.hit_latency=2", "tlb.l2.hit_latency=1", NULL}},
+    {"random-memory", {"mem.latency=5", "mem.latency_max=40", "mem.stall_max=3", "tlb.l1d.entries=16", NULL}},
+};
+
+/* Criterion copies parameters into the test process: pass an index, not pointers. */
+ParameterizedTestParameters(mmu_fastpath, equal_on_random_streams)
+{
+	static unsigned index[sizeof variants / sizeof variants[0]];
+	for (unsigned i = 0; i < sizeof index / sizeof index[0]; i++)
+		index[i] = i;
+	return cr_make_param_array(unsigned, index, sizeof index / sizeof index[0]);
+}
+
+ParameterizedTest(unsigned *i, mmu_fastpath, equal_on_random_streams, .timeout = 300)
+{
+	check_variant(&variants[*i], true);
+}
