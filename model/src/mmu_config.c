@@ -484,7 +484,14 @@ int mmu_cfg_validate(const mmu_cfg_t *cfg, char *msg, size_t msglen)
 		msg = scratch;
 		msglen = sizeof scratch;
 	}
-	return mmu_paging_init(&paging, &cfg->paging, msg, msglen);
+	if ((err = mmu_paging_init(&paging, &cfg->paging, msg, msglen)) != 0)
+		return err;
+	/* CR3 holds the PCID in bits 11:0 below a page-aligned root: smaller pages would overlap them (T11). */
+	if (cfg->pcid && paging.page_bits < 12)
+		return fail(msg, msglen, MMU_EINVAL,
+		            "cr3.pcid: needs pages of at least 4 KiB (paging.page_bits >= 12), this mode has %u",
+		            paging.page_bits);
+	return 0;
 }
 
 /* ---- config files ---- */

@@ -965,3 +965,24 @@ Test(mmu_config, file_then_validate_names_key)
 	cr_assert_eq(load_text("[tlb.l1d]\nentries = 48\n", path), 0, "%s", msg);
 	expect_invalid("tlb.l1d.entries: 48 entries / 4 ways = 12 sets, not a power of two");
 }
+
+Test(mmu_config, pcid_needs_pages_of_4k)
+{
+	mmu_cfg_t cfg;
+	char msg[256] = "";
+	mmu_cfg_default(&cfg);
+	cfg.paging.mode = MMU_MODE_TEXTBOOK;
+	cfg.paging.levels = 2;
+	cfg.paging.bits_per_level = 5;
+	cfg.paging.page_bits = 5;
+	cfg.paging.pte_bytes = 1;
+	cfg.paging.present_bit = 7;
+	cfg.paging.writable_bit = cfg.paging.user_bit = cfg.paging.accessed_bit = cfg.paging.dirty_bit = -1;
+	cfg.paging.pfn_lsb = 0;
+	cfg.paging.pfn_bits = 7;
+	cfg.paging.pa_bits = 12;
+	cr_assert_eq(mmu_cfg_validate(&cfg, msg, sizeof msg), 0, "%s", msg);
+	cfg.pcid = true;
+	cr_assert_eq(mmu_cfg_validate(&cfg, msg, sizeof msg), MMU_EINVAL);
+	cr_assert(strstr(msg, "cr3.pcid") != NULL, "%s", msg);
+}
