@@ -1,0 +1,250 @@
+/*
+ * mmusim as a user meets it: exit codes, messages naming the file, line and key, the JSON interface, determinism,
+ * context switches with and without PCIDs.
+ */
+#include <criterion/criterion.h>
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct run {
+	int status;
+	char out[1 << 16], err[1 << 14];
+} run_t;
+
+static char *slurp(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	cr_assert(f);
+	size_t n = fread(buf, 1, cap - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+/* Runs `mmusim ARGS` with stdout and stderr captured separately. */
+static void mmusim(run_t *r, const char *args)
+{
+	char out[] = "/tmp/mmusim-out-XXXXXX", err[] = "/tmp/mmusim-err-XXXXXX";
+	int fo = mkstemp(out), fe = mkstemp(err);
+	cr_assert(fo >= 0 && fe >= 0);
+	close(fo);
+	close(fe);
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", MMU_MMUSIM, args, out, err);
+	int st = system(cmd);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	slurp(out, r->out, sizeof r->out);
+	slurp(err, r->err, sizeof r->err);
+	unlink(out);
+	unlink(err);
+}
+
+static char *write_temp(const char *text)
+{
+	static char path[64];
+	strcpy(path, "/tmp/mmusim-in-XXXXXX");
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static double num(cJSON *j, const char *name)
+{
+	cJSON *item = cJSON_GetObjectItemCaseSensitive(j, name);
+	cr_assert(item && cJSON_IsNumber(item), "no number '%s' in the JSON report", name);
+	return item->valuedouble;
+}
+
+Test(mmusim_cli, json_is_one_object_with_the_stable_names)
+{
+	static run_t r;
+	mmusim(&r, "run --json");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cJSON *j = cJSON_Parse(r.out);
+	cr_assert(j, "stdout is not exactly one JSON object");
+	const char *names[] = {"tlb.l1d.accesses", "tlb.l1d.hits",   "tlb.l1d.misses",  "tlb.l1i.accesses",
+	                       "tlb.l1i.hits",     "tlb.l1i.misses", "tlb.l2.accesses", "tlb.l2.hits",
+	                       "tlb.l2.misses",    "walks",          "walk_cycles",     "faults",
+	                       "cycles",           "amat_cycles"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		(void)num(j, names[i]);
+	cr_assert_eq(num(j, "tlb.l1d.hits") + num(j, "tlb.l1d.misses"), num(j, "tlb.l1d.accesses"));
+	cr_assert_eq(num(j, "tlb.l1i.hits") + num(j, "tlb.l1i.misses"), num(j, "tlb.l1i.accesses"));
+	cr_assert_eq(num(j, "tlb.l2.accesses"), num(j, "tlb.l1d.misses") + num(j, "tlb.l1i.misses"));
+	cr_assert_float_eq(num(j, "amat_cycles"), num(j, "amat.formula_cycles"), 1e-5);
+	cr_assert_gt(num(j, "references"), 1000000, "the bundled workload is a real program's trace");
+	cJSON_Delete(j);
+}
+
+Test(mmusim_cli, text_report_shows_both_amat_forms)
+{
+	static run_t r;
+	mmusim(&r, "run");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "measured: translation cycles / requests"));
+	cr_assert(strstr(r.out, "formula:"));
+	cr_assert(strstr(r.out, "L1 DTLB"));
+}
+
+Test(mmusim_cli, same_config_trace_and_seed_give_identical_reports)
+{
+	static run_t a, b;
+	const char *args =
+	    "run --json --set tlb.l1d.policy=random --set tlb.l2.policy=random --set mem.latency_max=300 "
+	    "--seed 42";
+	mmusim(&a, args);
+	mmusim(&b, args);
+	cr_assert_eq(a.status, 0, "%s", a.err);
+	cr_assert_str_eq(a.out, b.out);
+	static run_t c;
+	mmusim(&c, "run --json --set tlb.l1d.policy=random --set tlb.l2.policy=random --set mem.latency_max=300 "
+	           "--seed 43");
+	cr_assert_str_neq(a.out, c.out, "a different seed should change random choices");
+}
+
+Test(mmusim_cli, ticked_engine_gives_the_same_report)
+{
+	static run_t a, b;
+	char *trace = write_temp("R 400000\nW 400008\nX 401000\nR 7fff0000 2\nW 400010 2\nR 400000 1\nR 600000 1\n");
+	char args[256];
+	snprintf(args, sizeof args, "run --format text --trace %s --json", trace);
+	mmusim(&a, args);
+	strcat(args, " --engine ticked");
+	mmusim(&b, args);
+	unlink(trace);
+	cr_assert_eq(a.status, 0, "%s", a.err);
+	char *ea = strstr(a.out, "\"engine\""), *eb = strstr(b.out, "\"engine\"");
+	cr_assert(ea && eb);
+	cr_assert_str_eq(strchr(ea, '\n'), strchr(eb, '\n'), "everything after the engine line must match");
+}
+
+Test(mmusim_cli, pid_changes_are_context_switches_and_pcid_keeps_entries)
+{
+	/* two processes ping-pong over the same 4 pages: without PCIDs each switch flushes the TLBs */
+	static char text[1 << 14];
+	size_t n = 0;
+	for (int i = 0; i < 200; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "R %x %d\n", 0x400000 + (i % 4) * 0x1000,
+		                      1 + (i / 4) % 2);
+	char *trace = write_temp(text);
+	char args[256];
+	static run_t off, on;
+	snprintf(args, sizeof args, "run --format text --trace %s --json --set os.populate=1", trace);
+	mmusim(&off, args);
+	strcat(args, " --set cr3.pcid=1");
+	mmusim(&on, args);
+	unlink(trace);
+	cJSON *joff = cJSON_Parse(off.out), *jon = cJSON_Parse(on.out);
+	cr_assert(joff && jon, "%s %s", off.err, on.err);
+	/* 200 references in blocks of 4 alternate pid 1, 2: 49 switches; 4 pages x 2 processes */
+	cr_assert_eq(num(joff, "context_switches"), 49);
+	cr_assert_eq(num(jon, "context_switches"), 49);
+	/* PCID on: each process misses its 4 pages once; off: every block of 4 misses again (50 blocks) */
+	cr_assert_eq(num(jon, "tlb.l1d.misses"), 8);
+	cr_assert_eq(num(joff, "tlb.l1d.misses"), 200);
+	cJSON_Delete(joff);
+	cJSON_Delete(jon);
+}
+
+Test(mmusim_cli, unknown_key_suggests_the_nearest)
+{
+	static run_t r;
+	mmusim(&r, "run --set tlb.l1d.entires=32");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "tlb.l1d.entires") && strstr(r.err, "did you mean 'tlb.l1d.entries'"), "%s", r.err);
+	cr_assert_str_empty(r.out);
+}
+
+Test(mmusim_cli, impossible_value_names_the_key)
+{
+	static run_t r;
+	mmusim(&r, "run --set tlb.l1d.ways=3");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "tlb.l1d.ways"), "%s", r.err);
+	mmusim(&r, "run --set tlb.l1d.entries=0");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "tlb.l1d.entries"), "%s", r.err);
+	mmusim(&r, "run --set tlb.l2.policy=plru");
+	cr_assert_eq(r.status, 2, "PLRU with 12 ways must be refused");
+	cr_assert(strstr(r.err, "tlb.l2"), "%s", r.err);
+}
+
+Test(mmusim_cli, malformed_trace_line_names_file_and_line)
+{
+	static run_t r;
+	char *trace = write_temp("R 400000\nR 400008\nQ 1234\n");
+	char args[256];
+	snprintf(args, sizeof args, "run --format text --trace %s", trace);
+	mmusim(&r, args);
+	cr_assert_eq(r.status, 2);
+	char where[128];
+	snprintf(where, sizeof where, "%s:3", trace);
+	cr_assert(strstr(r.err, where), "expected '%s' in: %s", where, r.err);
+	cr_assert_str_empty(r.out, "no partial report on stdout");
+	unlink(trace);
+}
+
+Test(mmusim_cli, non_canonical_address_is_an_input_error)
+{
+	static run_t r;
+	char *trace = write_temp("R 400000\nR 8000000000001000\n");
+	char args[256];
+	snprintf(args, sizeof args, "run --format text --trace %s", trace);
+	mmusim(&r, args);
+	unlink(trace);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "record 2") && strstr(r.err, "0x8000000000001000"), "%s", r.err);
+}
+
+Test(mmusim_cli, missing_trace_and_bad_options)
+{
+	static run_t r;
+	mmusim(&r, "run --trace /nonexistent/t.gz");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "/nonexistent/t.gz"), "%s", r.err);
+	mmusim(&r, "run --format xml");
+	cr_assert_eq(r.status, 2);
+	mmusim(&r, "run --engine warp");
+	cr_assert_eq(r.status, 2);
+	mmusim(&r, "run --bogus");
+	cr_assert_eq(r.status, 2);
+	mmusim(&r, "fly");
+	cr_assert_eq(r.status, 2);
+	mmusim(&r, "run --set novalue");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "KEY=VALUE"), "%s", r.err);
+}
+
+Test(mmusim_cli, config_file_is_applied_before_set)
+{
+	static run_t r;
+	char *ini = write_temp("[tlb.l1d]\nentries = 16\nways = full\n");
+	char args[256];
+	snprintf(args, sizeof args, "run --json --config %s --set tlb.l1d.policy=fifo", ini);
+	mmusim(&r, args);
+	unlink(ini);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cJSON *j = cJSON_Parse(r.out);
+	cr_assert(j);
+	cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(j, "config.tlb.l1d.entries")->valuestring, "16");
+	cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(j, "config.tlb.l1d.ways")->valuestring, "full");
+	cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(j, "config.tlb.l1d.policy")->valuestring, "fifo");
+	cJSON_Delete(j);
+}
+
+Test(mmusim_cli, config_list_names_every_key)
+{
+	static run_t r;
+	mmusim(&r, "config --list");
+	cr_assert_eq(r.status, 0);
+	const char *keys[] = {"tlb.l1d.entries", "tlb.l1i.ways",    "tlb.l2.hit_latency", "mem.latency", "paging.mode",
+	                      "cr3.pcid",        "os.fault_cycles", "os.populate",        "seed"};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		cr_assert(strstr(r.out, keys[i]), "%s missing", keys[i]);
+}
