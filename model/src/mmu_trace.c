@@ -1,0 +1,663 @@
+#include "mmu/mmu_trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "mmu/mmu_error.h"
+
+/*
+ * The reader decompresses big blocks and parses complete lines in place. Every line handed to a parser ends in '\n'
+ * inside the buffer, so the scanners need no bounds checks: '\n' stops each of them. A line cut by the end of a block
+ * is moved to the front of the buffer before the next block is read behind it.
+ */
+enum {
+	TRACE_BLOCK = 1 << 20,
+	TRACE_GZBUF = 1 << 18,
+	TRACE_MAX_LINE = 4096, /* bytes, newline excluded */
+	TRACE_MSG = 512,
+};
+#define TOO_LONG "line too long (more than 4096 bytes)"
+
+struct mmu_trace {
+	gzFile gz;
+	char *name; /* as shown in messages: the path, or "<stdin>" */
+	mmu_trace_format_t fmt;
+	uint64_t line;
+	uint64_t file_size;
+	char *buf;  /* TRACE_MAX_LINE + TRACE_BLOCK + 1 bytes */
+	size_t pos; /* next line to parse */
+	size_t lim; /* one past the last '\n' of the buffer: [pos, lim) holds complete lines */
+	size_t len; /* bytes in the buffer; [lim, len) is a line still missing its end */
+	bool eof;
+	int gz_err;    /* zlib error seen at the end of the input, reported once the lines before it are used */
+	int err;       /* sticky: once a read failed, every later read fails the same way */
+	char *err_msg; /* TRACE_MSG bytes */
+};
+
+/* Hex digit value + 1; 0 for every byte that is not a hex digit (including '\n', which ends every scan). */
+static const uint8_t hex_val[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+static void set_msg(char *msg, size_t msglen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void set_msg(char *msg, size_t msglen, const char *fmt, ...)
+{
+	if (!msg || !msglen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, msglen, fmt, ap);
+	va_end(ap);
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* A byte quoted for a message: 'x' when printable, otherwise its value, so binary input is recognisable. */
+static const char *show_byte(char c, char *out, size_t outlen)
+{
+	unsigned char u = (unsigned char)c;
+	if (u == 0)
+		snprintf(out, outlen, "a NUL byte (binary data?)");
+	else if (u == '\n')
+		snprintf(out, outlen, "end of line");
+	else if (u < 0x20 || u >= 0x7f)
+		snprintf(out, outlen, "byte 0x%02x (binary data?)", u);
+	else
+		snprintf(out, outlen, "'%c'", c);
+	return out;
+}
+
+/* Records the error at the current line; it is sticky and reported by this and every later read. */
+static int fail_line(mmu_trace_t *t, const char *what, bool show, char c)
+{
+	char b[48];
+	if (show)
+		snprintf(t->err_msg, TRACE_MSG, "%s:%llu: %s: %s", t->name, (unsigned long long)t->line, what,
+		         show_byte(c, b, sizeof b));
+	else
+		snprintf(t->err_msg, TRACE_MSG, "%s:%llu: %s", t->name, (unsigned long long)t->line, what);
+	t->err = MMU_EFORMAT;
+	return t->err;
+}
+
+static int fail_file(mmu_trace_t *t, int code, const char *what)
+{
+	snprintf(t->err_msg, TRACE_MSG, "%s: %s", t->name, what);
+	t->err = code;
+	return code;
+}
+
+/* ---- block reading ---- */
+
+static void find_lim(mmu_trace_t *t, size_t from)
+{
+	for (size_t i = t->len; i > from; i--) {
+		if (t->buf[i - 1] == '\n') {
+			t->lim = i;
+			return;
+		}
+	}
+}
+
+/* zlib reports a stream that ends early as Z_BUF_ERROR without failing gzread, so it is checked at the end. */
+static void note_gz_end(mmu_trace_t *t)
+{
+	int zerr = Z_OK;
+	gzerror(t->gz, &zerr);
+	t->eof = true;
+	if (zerr != Z_OK)
+		t->gz_err = zerr;
+}
+
+static int gz_failure(mmu_trace_t *t, int zerr)
+{
+	if (zerr == Z_ERRNO)
+		return fail_file(t, MMU_EIO, strerror(errno));
+	if (zerr == Z_MEM_ERROR)
+		return fail_file(t, MMU_ENOMEM, "out of memory while decompressing");
+	int ignored;
+	const char *why = gzerror(t->gz, &ignored);
+	const char *own = strstr(why, ": "); /* zlib prefixes its name for the descriptor, "<fd:3>" */
+	snprintf(t->err_msg, TRACE_MSG, "%s: truncated or corrupt gzip data (zlib: %s)", t->name, own ? own + 2 : why);
+	t->err = MMU_EFORMAT;
+	return t->err;
+}
+
+static int read_more(mmu_trace_t *t)
+{
+	size_t before = t->len;
+	int n = gzread(t->gz, t->buf + t->len, TRACE_BLOCK);
+	if (n < 0) {
+		int zerr = Z_OK;
+		gzerror(t->gz, &zerr);
+		return gz_failure(t, zerr);
+	}
+	if (n == 0) {
+		note_gz_end(t);
+		return 0;
+	}
+	t->len += (size_t)n;
+	find_lim(t, before);
+	return 0;
+}
+
+/* At the end of the input: a last line without its newline is still a line (it is parsed, complete or not). */
+static int finish_input(mmu_trace_t *t)
+{
+	if (t->gz_err)
+		return gz_failure(t, t->gz_err);
+	if (t->len == 0)
+		return 0;
+	t->buf[t->len++] = '\n';
+	t->lim = t->len;
+	return 1;
+}
+
+/* Makes [pos, lim) non-empty. Returns 1, 0 at the end of the input, or a negative error. */
+static int refill(mmu_trace_t *t)
+{
+	size_t tail = t->len - t->lim;
+	memmove(t->buf, t->buf + t->lim, tail);
+	t->pos = t->lim = 0;
+	t->len = tail;
+	while (t->lim == 0) {
+		if (t->len > TRACE_MAX_LINE) {
+			t->line++;
+			return fail_line(t, TOO_LONG, false, 0);
+		}
+		if (t->eof)
+			return finish_input(t);
+		int rc = read_more(t);
+		if (rc < 0)
+			return rc;
+	}
+	return 1;
+}
+
+/* ---- line scanners ---- */
+
+typedef enum { LINE_REC, LINE_SKIP, LINE_ERR } line_kind_t;
+
+/* What is wrong with a line; the caller, which knows the line number, turns it into the message. */
+typedef struct line_err {
+	const char *what;
+	bool show; /* show the offending byte c */
+	char c;
+} line_err_t;
+
+static line_kind_t too_long(line_err_t *e)
+{
+	*e = (line_err_t){.what = TOO_LONG};
+	return LINE_ERR;
+}
+
+/* Checks a line that is skipped whole (banner, comment, blank); returns the start of the next line or NULL. */
+static const char *skip_line(line_err_t *e, const char *p, const char *lim)
+{
+	const char *nl = memchr(p, '\n', (size_t)(lim - p));
+	if (nl - p > TRACE_MAX_LINE) {
+		too_long(e);
+		return NULL;
+	}
+	if (memchr(p, '\0', (size_t)(nl - p))) {
+		*e = (line_err_t){.what = "unexpected byte", .show = true, .c = '\0'};
+		return NULL;
+	}
+	return nl + 1;
+}
+
+/* A bad line: reported as too long if it is, since its content is then beside the point. */
+static line_kind_t bad_line(line_err_t *e, const char *line, const char *lim, const char *what, char c)
+{
+	const char *nl = memchr(line, '\n', (size_t)(lim - line));
+	if (nl - line > TRACE_MAX_LINE)
+		return too_long(e);
+	*e = (line_err_t){.what = what, .show = true, .c = c};
+	return LINE_ERR;
+}
+
+/* Leading zeros do not count towards the 16 digits a 64-bit address can have. */
+static const char *scan_hex(const char *p, uint64_t *v, int *ndigits, bool *wide)
+{
+	const char *first = p;
+	while (*p == '0')
+		p++;
+	const char *sig = p;
+	uint64_t x = 0;
+	uint8_t d;
+	while ((d = hex_val[(unsigned char)*p]) != 0) {
+		x = (x << 4) | (uint64_t)(d - 1);
+		p++;
+	}
+	*v = x;
+	*ndigits = (int)(p - first);
+	*wide = p - sig > 16;
+	return p;
+}
+
+/* Decimal number up to 2^32 - 1; *big is set beyond that. */
+static const char *scan_dec(const char *p, uint64_t *v, int *ndigits, bool *big)
+{
+	const char *first = p;
+	uint64_t x = 0;
+	while (is_digit(*p)) {
+		if (x <= UINT32_MAX) /* past the limit the value no longer matters, only that it is too big */
+			x = x * 10 + (uint64_t)(*p - '0');
+		p++;
+	}
+	*v = x;
+	*ndigits = (int)(p - first);
+	*big = x > UINT32_MAX;
+	return p;
+}
+
+static const char *skip_blanks(const char *p)
+{
+	while (is_blank(*p))
+		p++;
+	return p;
+}
+
+/* The end of a record: optional blanks and a '\r' before the newline. */
+static bool at_line_end(const char *p, const char **next)
+{
+	p = skip_blanks(p);
+	if (*p == '\r')
+		p++;
+	if (*p != '\n')
+		return false;
+	*next = p + 1;
+	return true;
+}
+
+/* Kind + 1 of a lackey data access by its letter; 0 for any other byte. */
+static const uint8_t lackey_data_kind[256] = {
+    ['L'] = MMU_REF_LOAD + 1,
+    ['S'] = MMU_REF_STORE + 1,
+    ['M'] = MMU_REF_MODIFY + 1,
+};
+
+/* The kind of a record from its first three bytes ("I  ", " L ", " S ", " M "), or -1. */
+static inline int lackey_kind(const char *p)
+{
+	if (p[0] == 'I')
+		return p[1] == ' ' && p[2] == ' ' ? MMU_REF_FETCH : -1;
+	if (p[0] != ' ')
+		return -1;
+	unsigned k = lackey_data_kind[(unsigned char)p[1]];
+	return k && p[2] == ' ' ? (int)k - 1 : -1;
+}
+
+/* Nothing but blanks and the line end. */
+static bool blank_line(const char *p)
+{
+	p = skip_blanks(p);
+	return p[0] == '\n' || (p[0] == '\r' && p[1] == '\n');
+}
+
+/* One lackey line at p: "I  addr,size", " L addr,size", " S ...", " M ...", or a "==pid==" banner. */
+static line_kind_t lackey_line(line_err_t *e, const char *p, const char *lim, mmu_trace_rec_t *r, const char **next)
+{
+	const char *line = p;
+	int kind = lackey_kind(p);
+	if (kind < 0) {
+		if (blank_line(p) || (p[0] == '=' && p[1] == '='))
+			return (*next = skip_line(e, p, lim)) ? LINE_SKIP : LINE_ERR;
+		return bad_line(e, line, lim, "unknown record type", p[0] == ' ' ? p[1] : p[0]);
+	}
+	p += 3;
+	uint64_t addr, size;
+	int nd;
+	bool over;
+	p = scan_hex(p, &addr, &nd, &over);
+	if (nd == 0)
+		return bad_line(e, line, lim, *p == ',' || blank_line(p) ? "missing address" : "invalid address", *p);
+	if (over)
+		return bad_line(e, line, lim, "address wider than 64 bits", *p);
+	if (*p != ',') {
+		if (*p == '\n' || *p == '\r' || is_blank(*p))
+			return bad_line(e, line, lim, "missing ',size' after the address", *p);
+		return bad_line(e, line, lim, "invalid address", *p);
+	}
+	p = scan_dec(p + 1, &size, &nd, &over);
+	if (nd == 0)
+		return bad_line(e, line, lim, "missing size", *p);
+	if (over)
+		return bad_line(e, line, lim, "size out of range (more than 4294967295)", *p);
+	if (size == 0)
+		return bad_line(e, line, lim, "size must be at least 1", *p);
+	if (!at_line_end(p, next))
+		return bad_line(e, line, lim, "trailing garbage after the size", *skip_blanks(p));
+	if (*next - line - 1 > TRACE_MAX_LINE)
+		return too_long(e);
+	*r = (mmu_trace_rec_t){.vaddr = addr, .size = (uint32_t)size, .pid = 1, .kind = (uint8_t)kind};
+	return LINE_REC;
+}
+
+static bool text_kind(char c, uint8_t *kind)
+{
+	switch (c) {
+	case 'R':
+		*kind = MMU_REF_LOAD;
+		return true;
+	case 'W':
+		*kind = MMU_REF_STORE;
+		return true;
+	case 'X':
+		*kind = MMU_REF_FETCH;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Where a text record may end: blanks, a '#' comment, or the end of the line. */
+static bool text_end(const char *p, const char *lim, const char **next)
+{
+	p = skip_blanks(p);
+	if (*p == '#') {
+		*next = (const char *)memchr(p, '\n', (size_t)(lim - p)) + 1;
+		return true;
+	}
+	return at_line_end(p, next);
+}
+
+static line_kind_t text_pid(line_err_t *e, const char *line, const char *p, const char *lim, uint32_t *pid,
+                            const char **next)
+{
+	uint64_t v;
+	int nd;
+	bool big;
+	const char *q = scan_dec(p, &v, &nd, &big);
+	if (nd == 0 || (!is_blank(*q) && *q != '\n' && *q != '\r' && *q != '#'))
+		return bad_line(e, line, lim, "pid is not a decimal number", nd ? *q : *p);
+	if (big)
+		return bad_line(e, line, lim, "pid out of range (more than 4294967295)", *q);
+	*pid = (uint32_t)v;
+	if (!text_end(q, lim, next))
+		return bad_line(e, line, lim, "trailing garbage after the pid", *skip_blanks(q));
+	return LINE_REC;
+}
+
+/* One text line at p: "R|W|X <hex vaddr> [pid]", a '#' comment or a blank line. */
+static line_kind_t text_line(line_err_t *e, const char *p, const char *lim, mmu_trace_rec_t *r, const char **next)
+{
+	const char *line = p;
+	p = skip_blanks(p);
+	uint8_t kind = 0;
+	if (!text_kind(*p, &kind) || !is_blank(p[1])) {
+		if (blank_line(p) || *p == '#')
+			return (*next = skip_line(e, line, lim)) ? LINE_SKIP : LINE_ERR;
+		if (!text_kind(*p, &kind))
+			return bad_line(e, line, lim, "unknown record type", *p);
+		return bad_line(e, line, lim, blank_line(p + 1) ? "missing address" : "unknown record type", p[1]);
+	}
+	p = skip_blanks(p + 1);
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	uint64_t addr;
+	int nd;
+	bool wide;
+	p = scan_hex(p, &addr, &nd, &wide);
+	if (nd == 0)
+		return bad_line(e, line, lim, blank_line(p) || *p == '#' ? "missing address" : "invalid address", *p);
+	if (wide)
+		return bad_line(e, line, lim, "address wider than 64 bits", *p);
+	uint32_t pid = 1;
+	if (!text_end(p, lim, next)) {
+		if (!is_blank(*p))
+			return bad_line(e, line, lim, "invalid address", *p);
+		if (text_pid(e, line, skip_blanks(p), lim, &pid, next) == LINE_ERR)
+			return LINE_ERR;
+	}
+	if (*next - line - 1 > TRACE_MAX_LINE)
+		return too_long(e);
+	*r = (mmu_trace_rec_t){.vaddr = addr, .size = 1, .pid = pid, .kind = kind};
+	return LINE_REC;
+}
+
+static int line_failure(mmu_trace_t *t, uint64_t line, const line_err_t *e)
+{
+	t->line = line;
+	return fail_line(t, e->what, e->show, e->c);
+}
+
+/*
+ * Parses complete lines of [pos, lim) into recs; returns the number stored. A bad line stops it with t->err set.
+ * One loop per format, with the line count in a local: a store to a record could alias a field of *t.
+ */
+#define PARSE_LINES(name, parse_line)                                                                                  \
+	static size_t name(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max)                                          \
+	{                                                                                                              \
+		const char *p = t->buf + t->pos, *lim = t->buf + t->lim;                                               \
+		uint64_t line = t->line;                                                                               \
+		size_t n = 0;                                                                                          \
+		line_err_t e;                                                                                          \
+		while (n < max && p < lim) {                                                                           \
+			const char *next = p;                                                                          \
+			line++;                                                                                        \
+			line_kind_t k = parse_line(&e, p, lim, &recs[n], &next);                                       \
+			if (k == LINE_ERR) {                                                                           \
+				line_failure(t, line, &e);                                                             \
+				break;                                                                                 \
+			}                                                                                              \
+			n += k == LINE_REC;                                                                            \
+			p = next;                                                                                      \
+		}                                                                                                      \
+		t->pos = (size_t)(p - t->buf);                                                                         \
+		t->line = line;                                                                                        \
+		return n;                                                                                              \
+	}
+PARSE_LINES(parse_lackey_lines, lackey_line)
+PARSE_LINES(parse_text_lines, text_line)
+
+long mmu_trace_read(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char *msg, size_t msglen)
+{
+	size_t n = 0;
+	while (!t->err && n < max) {
+		if (t->pos == t->lim && refill(t) <= 0)
+			break;
+		n += t->fmt == MMU_TRACE_TEXT ? parse_text_lines(t, recs + n, max - n)
+		                              : parse_lackey_lines(t, recs + n, max - n);
+	}
+	/* Records before a bad line are delivered first; the error comes with the next call. */
+	if (t->err && n == 0) {
+		set_msg(msg, msglen, "%s", t->err_msg);
+		return t->err;
+	}
+	return (long)n;
+}
+
+/* ---- opening ---- */
+
+static bool looks_lackey(const char *p)
+{
+	return lackey_kind(p) >= 0;
+}
+
+static bool looks_text(const char *p)
+{
+	uint8_t kind;
+	p = skip_blanks(p);
+	return *p == '#' || (text_kind(*p, &kind) && is_blank(p[1]));
+}
+
+/* Picks the format from the first line that is neither blank nor a banner; that line is left unread. */
+static int detect_format(mmu_trace_t *t)
+{
+	for (;;) {
+		if (t->pos == t->lim) {
+			int rc = refill(t);
+			if (rc < 0)
+				return rc;
+			if (rc == 0) {
+				/* Nothing but banners: what lackey writes for a program that did nothing. */
+				t->fmt = MMU_TRACE_LACKEY;
+				return 0;
+			}
+		}
+		const char *p = t->buf + t->pos, *lim = t->buf + t->lim;
+		if (looks_lackey(p) || looks_text(p)) {
+			t->fmt = looks_lackey(p) ? MMU_TRACE_LACKEY : MMU_TRACE_TEXT;
+			return 0;
+		}
+		line_err_t e;
+		if (!blank_line(p) && !(p[0] == '=' && p[1] == '=')) {
+			bad_line(&e, p, lim, "unknown record type (neither lackey nor text format)", *p);
+			return line_failure(t, t->line + 1, &e);
+		}
+		const char *next = skip_line(&e, p, lim);
+		if (!next)
+			return line_failure(t, t->line + 1, &e);
+		t->line++;
+		t->pos = (size_t)(next - t->buf);
+	}
+}
+
+static int open_fd(const char *path, int *fd, uint64_t *size, char *msg, size_t msglen)
+{
+	bool std = !strcmp(path, "-");
+	*fd = std ? dup(STDIN_FILENO) : open(path, O_RDONLY);
+	struct stat st;
+	if (*fd < 0 || fstat(*fd, &st) != 0) {
+		set_msg(msg, msglen, "%s: %s", std ? "<stdin>" : path, strerror(errno));
+		if (*fd >= 0)
+			close(*fd);
+		return MMU_EIO;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		set_msg(msg, msglen, "%s: %s", std ? "<stdin>" : path, strerror(EISDIR));
+		close(*fd);
+		return MMU_EIO;
+	}
+	*size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	return 0;
+}
+
+static int alloc_trace(const char *path, mmu_trace_format_t fmt, mmu_trace_t **out)
+{
+	mmu_trace_t *t = calloc(1, sizeof *t);
+	if (!t)
+		return MMU_ENOMEM;
+	t->fmt = fmt;
+	t->name = strdup(strcmp(path, "-") ? path : "<stdin>");
+	t->buf = malloc(TRACE_MAX_LINE + TRACE_BLOCK + 1);
+	t->err_msg = malloc(TRACE_MSG);
+	*out = t;
+	return t->name && t->buf && t->err_msg ? 0 : MMU_ENOMEM;
+}
+
+int mmu_trace_open(const char *path, mmu_trace_format_t fmt, mmu_trace_t **out, char *msg, size_t msglen)
+{
+	*out = NULL;
+	if (!path || (fmt != MMU_TRACE_AUTO && fmt != MMU_TRACE_LACKEY && fmt != MMU_TRACE_TEXT)) {
+		set_msg(msg, msglen, "mmu_trace_open: invalid path or format");
+		return MMU_EINVAL;
+	}
+	int fd;
+	uint64_t size;
+	int rc = open_fd(path, &fd, &size, msg, msglen);
+	if (rc)
+		return rc;
+	mmu_trace_t *t = NULL;
+	rc = alloc_trace(path, fmt, &t);
+	if (!rc && !(t->gz = gzdopen(fd, "rb")))
+		rc = MMU_ENOMEM;
+	if (rc) {
+		if (!t || !t->gz)
+			close(fd);
+		mmu_trace_close(t);
+		set_msg(msg, msglen, "%s: out of memory", strcmp(path, "-") ? path : "<stdin>");
+		return rc;
+	}
+	gzbuffer(t->gz, TRACE_GZBUF);
+	t->file_size = size;
+	if (fmt == MMU_TRACE_AUTO && detect_format(t) < 0) {
+		set_msg(msg, msglen, "%s", t->err_msg);
+		rc = t->err;
+		mmu_trace_close(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+void mmu_trace_close(mmu_trace_t *t)
+{
+	if (!t)
+		return;
+	if (t->gz)
+		gzclose(t->gz);
+	free(t->name);
+	free(t->buf);
+	free(t->err_msg);
+	free(t);
+}
+
+uint64_t mmu_trace_line(const mmu_trace_t *t)
+{
+	return t->line;
+}
+
+uint64_t mmu_trace_bytes(const mmu_trace_t *t)
+{
+	/* gzoffset needs a seekable file: a pipe reports -1, and progress there is unknown anyway. */
+	z_off_t off = gzoffset(t->gz);
+	return off < 0 ? 0 : (uint64_t)off;
+}
+
+uint64_t mmu_trace_file_size(const mmu_trace_t *t)
+{
+	return t->file_size;
+}
+
+mmu_trace_format_t mmu_trace_format(const mmu_trace_t *t)
+{
+	return t->fmt;
+}
+
+const char *mmu_trace_format_name(mmu_trace_format_t fmt)
+{
+	switch (fmt) {
+	case MMU_TRACE_AUTO:
+		return "auto";
+	case MMU_TRACE_LACKEY:
+		return "lackey";
+	case MMU_TRACE_TEXT:
+		return "text";
+	default:
+		return "unknown";
+	}
+}
+
+int mmu_trace_format_parse(const char *name)
+{
+	if (!name)
+		return -1;
+	if (!strcmp(name, "auto"))
+		return MMU_TRACE_AUTO;
+	if (!strcmp(name, "lackey"))
+		return MMU_TRACE_LACKEY;
+	if (!strcmp(name, "text"))
+		return MMU_TRACE_TEXT;
+	return -1;
+}
