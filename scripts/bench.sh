@@ -24,8 +24,9 @@ best_time() {
 
 sim=("$build/sim/mmusim" run --trace "$trace" --set os.populate=1 --json)
 json=$("${sim[@]}" 2>/dev/null)
-translations=$(printf '%s\n' "$json" | awk -F': ' '/"translations"/ { gsub(/[ ,]/, "", $2); print $2 }')
-references=$(printf '%s\n' "$json" | awk -F': ' '/"references"/ { gsub(/[ ,]/, "", $2); print $2 }')
+json_field() { printf '%s\n' "$json" | grep -o "\"$1\":[[:space:]]*[0-9]*" | grep -o '[0-9]*$'; }
+translations=$(json_field translations)
+references=$(json_field references)
 
 t_parse=$(best_time "$build/sim/trace-parse-only" "$trace")
 t_sim=$(best_time "${sim[@]}")

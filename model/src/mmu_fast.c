@@ -31,7 +31,7 @@ static uint64_t walk_and_fill(mmu_t *m, mmu_mem_t *mem, unsigned port, const req
 
 void mmu_translate(mmu_t *m, mmu_mem_t *mem, unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t *res)
 {
-	MMU_ASSERT(port < MMU_NREQ && mmu_idle(m));
+	MMU_ASSERT(port < MMU_NREQ && m->mu.state == MU_IDLE); /* the fast path never leaves work in flight */
 	req_ctx_t ctx = mmu_make_ctx(m, vaddr, op, user, 0);
 	uint64_t latency = m->h1[port];
 	m->st.hit_time_cycles += latency;

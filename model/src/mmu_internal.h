@@ -87,6 +87,8 @@ struct mmu {
 	mmu_tlb_t *l2; /* NULL when absent */
 	uint32_t h1[MMU_NREQ], h2;
 	uint64_t cr3;
+	uint64_t root; /* root table address held in cr3 (T11), kept with it */
+	uint16_t pcid; /* current PCID (0 when cr3.pcid is off) */
 	uint64_t cycle;
 	mmu_stats_t st;
 	port_t port[MMU_NREQ];

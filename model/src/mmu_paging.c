@@ -90,6 +90,9 @@ static int init_textbook(mmu_paging_t *p, const mmu_paging_cfg_t *c, char *msg, 
 	unsigned va_bits = c->levels * c->bits_per_level + c->page_bits;
 	if (va_bits > 64)
 		TB_FAIL("paging.levels x paging.bits_per_level + paging.page_bits = %u exceeds 64 bits", va_bits);
+	if (c->levels * c->bits_per_level > 60) /* a TLB tag holds the page number in 61 bits */
+		TB_FAIL("paging.levels x paging.bits_per_level = %u exceeds 60 translated bits",
+		        c->levels * c->bits_per_level);
 	if (c->pa_bits < c->page_bits || c->pa_bits > 64)
 		TB_FAIL("paging.pa_bits: %u is not in paging.page_bits (%u)..64", c->pa_bits, c->page_bits);
 	unsigned pte_width = c->pte_bytes * 8;
@@ -168,15 +171,4 @@ int mmu_paging_init(mmu_paging_t *p, const mmu_paging_cfg_t *cfg, char *msg, uns
 	if (err == 0)
 		p->va_bits = p->levels * p->bits_per_level + p->page_bits;
 	return err;
-}
-
-bool mmu_paging_canonical(const mmu_paging_t *p, uint64_t va)
-{
-	if (p->va_bits >= 64)
-		return true;
-	uint64_t upper = va >> (p->va_bits - (p->sign_extend ? 1 : 0));
-	if (!p->sign_extend)
-		return upper == 0;
-	uint64_t all = ~UINT64_C(0) >> (p->va_bits - 1);
-	return upper == 0 || upper == all;
 }

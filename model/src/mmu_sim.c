@@ -7,6 +7,8 @@
 
 #include "mmu_assert.h"
 
+#define POPULATED_SLOTS 4096
+
 struct mmu_sim {
 	mmu_cfg_t cfg;
 	mmu_engine_t engine;
@@ -16,7 +18,8 @@ struct mmu_sim {
 	mmu_t *mmu;
 	bool started;
 	uint32_t pid;
-	uint64_t last_page[MMU_NREQ]; /* os.populate: page last made present on each port, +1 (0 = none) */
+	/* os.populate: pages known to be mapped, direct-mapped by page number; key = page + 1 (0 = empty) */
+	uint64_t populated[POPULATED_SLOTS];
 	mmu_sim_stats_t st;
 };
 
@@ -163,32 +166,37 @@ int mmu_sim_switch(mmu_sim_t *s, uint32_t pid)
 	mmu_sim_cr3_write(s, mmu_os_cr3(s->os, pid, true));
 	s->started = true;
 	s->pid = pid;
-	s->last_page[0] = s->last_page[1] = 0;
+	memset(s->populated, 0, sizeof s->populated);
 	return 0;
 }
 
 /* os.populate: a page is mapped before its first access, free of charge, as MAP_POPULATE does before a run. */
-static int populate(mmu_sim_t *s, unsigned port, uint64_t vaddr)
+static int populate(mmu_sim_t *s, uint64_t vaddr)
 {
 	uint64_t page = (vaddr >> mmu_paging(s->mmu)->page_bits) + 1;
-	if (s->last_page[port] == page)
-		return 0;
+	uint64_t *slot = &s->populated[page % POPULATED_SLOTS];
+	if (*slot == page)
+		return 0; /* a cache of the OS's answer: the software walk below is the slow part */
 	int err = mmu_os_populate(s->os, s->pid, vaddr);
 	if (!err)
-		s->last_page[port] = page;
+		*slot = page;
 	return err;
+}
+
+static int not_canonical(const mmu_sim_t *s, uint64_t vaddr, char *msg, size_t msglen)
+{
+	const mmu_paging_t *pg = mmu_paging(s->mmu);
+	snprintf(msg, msglen, "address 0x%llx is not a valid %s virtual address (%u bits%s)", (unsigned long long)vaddr,
+	         pg->name, pg->va_bits, pg->sign_extend ? ", canonical form" : "");
+	return MMU_EFAULT;
 }
 
 static int translate_access(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op_t op, char *msg, size_t msglen)
 {
-	const mmu_paging_t *pg = mmu_paging(s->mmu);
-	if (!mmu_paging_canonical(pg, vaddr)) {
-		snprintf(msg, msglen, "address 0x%llx is not a valid %s virtual address (%u bits%s)",
-		         (unsigned long long)vaddr, pg->name, pg->va_bits, pg->sign_extend ? ", canonical form" : "");
-		return MMU_EFAULT;
-	}
 	if (s->cfg.os.populate) {
-		int err = populate(s, port, vaddr);
+		int err = populate(s, vaddr);
+		if (err && !mmu_paging_canonical(mmu_paging(s->mmu), vaddr))
+			return not_canonical(s, vaddr, msg, msglen);
 		if (err) {
 			snprintf(msg, msglen, "cannot map address 0x%llx: %s", (unsigned long long)vaddr,
 			         mmu_strerror(err));
@@ -201,6 +209,8 @@ static int translate_access(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op_
 		mmu_sim_translate(s, port, vaddr, op, true, &res);
 		if (!res.fault)
 			return 0;
+		if (res.cause == MMU_CAUSE_NONCANONICAL) /* a trace of a real program never has one: bad input */
+			return not_canonical(s, vaddr, msg, msglen);
 		if (res.cause != MMU_CAUSE_NOT_PRESENT || attempt > 0) {
 			s->st.unhandled_faults++;
 			return 0;

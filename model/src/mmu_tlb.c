@@ -21,11 +21,13 @@ struct mmu_tlb {
 	uint64_t size_vpn_mask[MMU_MAX_LEVELS];
 	uint32_t valid_by_level[MMU_MAX_LEVELS + 1]; /* lets a lookup skip sizes with no entry (same result, faster) */
 	mmu_tlb_entry_t *entry;                      /* sets * ways */
-	uint64_t *stamp;                             /* LRU: when each entry was last used */
-	uint64_t now;                                /* LRU use counter */
-	uint8_t *plru;                               /* PLRU: ways node bits per set (index 1..ways-1) */
-	uint16_t *fifo;                              /* FIFO: next way to replace, per set */
-	uint16_t lfsr, lfsr_seed;                    /* random: R5 */
+	long memo;       /* slot of the last base-page hit or fill: checked first by a lookup (a hint, validated) */
+	uint64_t *tag;   /* per entry: valid ? vpn << 3 | level : 0, what a probe scans (mmu_paging keeps vpn < 2^61) */
+	uint64_t *stamp; /* LRU: when each entry was last used */
+	uint64_t now;    /* LRU use counter */
+	uint8_t *plru;   /* PLRU: ways node bits per set (index 1..ways-1) */
+	uint16_t *fifo;  /* FIFO: next way to replace, per set */
+	uint16_t lfsr, lfsr_seed; /* random: R5 */
 	mmu_tlb_counters_t counters;
 };
 
@@ -58,10 +60,11 @@ int mmu_tlb_create(const mmu_tlb_cfg_t *cfg, const mmu_paging_t *paging, uint16_
 		t->nsizes++;
 	}
 	t->entry = calloc(cfg->entries, sizeof *t->entry);
+	t->tag = calloc(cfg->entries, sizeof *t->tag);
 	t->stamp = calloc(cfg->entries, sizeof *t->stamp);
 	t->plru = calloc((size_t)sets * ways, 1);
 	t->fifo = calloc(sets, sizeof *t->fifo);
-	if (!t->entry || !t->stamp || !t->plru || !t->fifo) {
+	if (!t->entry || !t->tag || !t->stamp || !t->plru || !t->fifo) {
 		mmu_tlb_destroy(t);
 		return MMU_ENOMEM;
 	}
@@ -76,6 +79,7 @@ void mmu_tlb_destroy(mmu_tlb_t *t)
 	if (!t)
 		return;
 	free(t->entry);
+	free(t->tag);
 	free(t->stamp);
 	free(t->plru);
 	free(t->fifo);
@@ -87,11 +91,13 @@ void mmu_tlb_reset(mmu_tlb_t *t)
 {
 	size_t n = (size_t)t->sets * t->ways;
 	memset(t->entry, 0, n * sizeof *t->entry);
+	memset(t->tag, 0, n * sizeof *t->tag);
 	memset(t->stamp, 0, n * sizeof *t->stamp);
 	memset(t->plru, 0, n);
 	memset(t->fifo, 0, t->sets * sizeof *t->fifo);
 	memset(t->valid_by_level, 0, sizeof t->valid_by_level);
 	t->now = 0;
+	t->memo = 0; /* tag 0 never matches */
 	t->lfsr = t->lfsr_seed;
 }
 
@@ -141,18 +147,13 @@ static unsigned plru_victim(const mmu_tlb_t *t, unsigned set)
 	return lo;
 }
 
-static void touch(mmu_tlb_t *t, unsigned set, unsigned way)
+/* A use (hit or fill) of a slot: R1 and R3 record it, FIFO and random keep no use history. */
+static void touch(mmu_tlb_t *t, size_t slot)
 {
-	switch (t->cfg.policy) {
-	case MMU_POLICY_LRU:
-		t->stamp[(size_t)set * t->ways + way] = ++t->now;
-		break;
-	case MMU_POLICY_PLRU:
-		plru_touch(t, set, way);
-		break;
-	default:
-		break; /* FIFO and random keep no use history */
-	}
+	if (t->cfg.policy == MMU_POLICY_LRU)
+		t->stamp[slot] = ++t->now;
+	else if (t->cfg.policy == MMU_POLICY_PLRU)
+		plru_touch(t, (unsigned)(slot / t->ways), (unsigned)(slot % t->ways));
 }
 
 unsigned mmu_tlb_policy_victim(const mmu_tlb_t *t, unsigned set)
@@ -176,6 +177,11 @@ unsigned mmu_tlb_policy_victim(const mmu_tlb_t *t, unsigned set)
 	MMU_UNREACHABLE();
 }
 
+static uint64_t make_tag(uint64_t vpn, unsigned level)
+{
+	return vpn << 3 | level; /* level >= 1, so a valid entry's tag is never 0; vpn < 2^61 as va_bits <= 64 - 3 */
+}
+
 static bool entry_matches(const mmu_tlb_entry_t *e, unsigned level, uint64_t vpn, uint16_t pcid)
 {
 	return e->valid && e->level == level && e->vpn == vpn && (e->global || e->pcid == pcid);
@@ -189,25 +195,42 @@ long mmu_tlb_probe(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid)
 		if (t->valid_by_level[level] == 0)
 			continue;
 		uint64_t vpn = (vaddr >> t->size_shift[s]) & t->size_vpn_mask[s];
+		uint64_t want = make_tag(vpn, level);
 		size_t base = (size_t)(vpn & t->set_mask) * t->ways;
+		const uint64_t *tag = t->tag + base;
 		for (unsigned w = 0; w < t->ways; w++)
-			if (entry_matches(&t->entry[base + w], level, vpn, pcid))
+			if (tag[w] == want && (t->entry[base + w].global || t->entry[base + w].pcid == pcid))
 				return (long)(base + w);
 	}
 	return -1;
 }
 
+/*
+ * The memo shortcut gives the probe's answer: R7 keeps at most one entry per page size matching any lookup, and the
+ * smallest size is probed first, so a matching base-page entry is the probe's result.
+ */
+static long memo_probe(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid)
+{
+	uint64_t vpn = (vaddr >> t->size_shift[0]) & t->size_vpn_mask[0];
+	const mmu_tlb_entry_t *e = &t->entry[t->memo];
+	if (t->tag[t->memo] == make_tag(vpn, t->size_level[0]) && (e->global || e->pcid == pcid))
+		return t->memo;
+	return mmu_tlb_probe(t, vaddr, pcid);
+}
+
 long mmu_tlb_lookup(mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid, mmu_tlb_entry_t *hit)
 {
-	long slot = mmu_tlb_probe(t, vaddr, pcid);
+	long slot = memo_probe(t, vaddr, pcid);
 	t->counters.accesses++;
 	if (slot < 0) {
 		t->counters.misses++;
 		return -1;
 	}
 	t->counters.hits++;
-	touch(t, (unsigned)(slot / t->ways), (unsigned)(slot % t->ways));
+	touch(t, (size_t)slot);
 	*hit = t->entry[slot];
+	if (hit->level == t->size_level[0])
+		t->memo = slot;
 	return slot;
 }
 
@@ -217,6 +240,7 @@ static void set_entry(mmu_tlb_t *t, size_t slot, const mmu_tlb_entry_t *e)
 	if (old->valid)
 		t->valid_by_level[old->level]--;
 	*old = *e;
+	t->tag[slot] = old->valid ? make_tag(old->vpn, old->level) : 0;
 	if (old->valid)
 		t->valid_by_level[old->level]++;
 }
@@ -244,9 +268,15 @@ long mmu_tlb_fill(mmu_tlb_t *t, const mmu_tlb_entry_t *e)
 	unsigned set = (unsigned)(e->vpn & t->set_mask);
 	size_t base = (size_t)set * t->ways;
 	unsigned way = t->ways;
-	for (unsigned w = 0; w < t->ways && way == t->ways; w++) /* R7: replace a stale copy in place */
-		if (entry_matches(&t->entry[base + w], e->level, e->vpn, e->global ? t->entry[base + w].pcid : e->pcid))
+	for (unsigned w = 0; w < t->ways; w++) { /* R7: replace a stale copy in place, drop any other */
+		if (!entry_matches(&t->entry[base + w], e->level, e->vpn,
+		                   e->global ? t->entry[base + w].pcid : e->pcid))
+			continue;
+		if (way == t->ways)
 			way = w;
+		else
+			mmu_tlb_invalidate_slot(t, (long)(base + w));
+	}
 	for (unsigned w = 0; w < t->ways && way == t->ways; w++) /* R7: else the first invalid way */
 		if (!t->entry[base + w].valid)
 			way = w;
@@ -256,7 +286,9 @@ long mmu_tlb_fill(mmu_tlb_t *t, const mmu_tlb_entry_t *e)
 		t->fifo[set] = (uint16_t)((way + 1) % t->ways);
 	t->lfsr = lfsr_next(t->lfsr); /* R5: one step per fill */
 	set_entry(t, base + way, e);
-	touch(t, set, way);
+	touch(t, base + way);
+	if (e->level == t->size_level[0])
+		t->memo = (long)(base + way);
 	return (long)(base + way);
 }
 

@@ -65,12 +65,14 @@ void mmu_reset(mmu_t *m)
 		mmu_tlb_reset(m->l2);
 	memset(&m->mu, 0, sizeof m->mu);
 	m->cr3 = 0;
+	m->root = 0;
+	m->pcid = 0;
 	m->last_grant = MMU_REQ_I; /* T5: after reset the data port wins the first tie */
 }
 
 uint16_t mmu_current_pcid(const mmu_t *m)
 {
-	return m->cfg.pcid ? (uint16_t)(m->cr3 & MMU_CR3_PCID_MASK) : 0;
+	return m->pcid;
 }
 
 /* T4: the context is taken from CR3 as it is in the request's cycle. */
@@ -78,8 +80,8 @@ req_ctx_t mmu_make_ctx(const mmu_t *m, uint64_t vaddr, unsigned op, bool user, u
 {
 	return (req_ctx_t){
 	    .vaddr = vaddr,
-	    .root = mmu_paging_root(&m->pg, m->cr3),
-	    .pcid = mmu_current_pcid(m),
+	    .root = m->root,
+	    .pcid = m->pcid,
 	    .op = (uint8_t)op,
 	    .tag = tag,
 	    .user = user,
@@ -166,15 +168,37 @@ void mmu_respond(mmu_t *m, unsigned port, const mmu_result_t *res, uint64_t late
 	st->translation_cycles += latency;
 	if (res->fault) {
 		st->faults++;
-		uint64_t *by_cause[] = {NULL, &st->faults_not_present, &st->faults_protection, &st->faults_reserved,
-		                        &st->faults_noncanonical};
-		MMU_ASSERT(res->cause >= 1 && res->cause <= 4);
-		(*by_cause[res->cause])++;
+		switch (res->cause) {
+		case MMU_CAUSE_NOT_PRESENT:
+			st->faults_not_present++;
+			break;
+		case MMU_CAUSE_PROTECTION:
+			st->faults_protection++;
+			break;
+		case MMU_CAUSE_RESERVED:
+			st->faults_reserved++;
+			break;
+		case MMU_CAUSE_NONCANONICAL:
+			st->faults_noncanonical++;
+			break;
+		default:
+			MMU_UNREACHABLE();
+		}
 		return;
 	}
-	uint64_t *served[] = {NULL, &st->served_level1, &st->served_level2, &st->served_level3};
-	if (res->page_level >= 1 && res->page_level <= 3)
-		(*served[res->page_level])++;
+	switch (res->page_level) {
+	case 1:
+		st->served_level1++;
+		break;
+	case 2:
+		st->served_level2++;
+		break;
+	case 3:
+		st->served_level3++;
+		break;
+	default:
+		break; /* levels 4-5 leaves do not exist in any mode */
+	}
 }
 
 static void flush_tlbs(mmu_t *m, unsigned op, uint64_t vaddr, uint16_t pcid)
@@ -197,14 +221,13 @@ void mmu_apply_flush(mmu_t *m, unsigned op, uint64_t vaddr, uint16_t pcid)
 void mmu_apply_cr3_write(mmu_t *m, uint64_t value)
 {
 	m->st.cr3_writes++;
-	if (!m->cfg.pcid) {
-		m->cr3 = value;
+	m->cr3 = m->cfg.pcid ? value & ~MMU_CR3_NOFLUSH : value;
+	m->root = mmu_paging_root(&m->pg, m->cr3);
+	m->pcid = m->cfg.pcid ? (uint16_t)(m->cr3 & MMU_CR3_PCID_MASK) : 0;
+	if (!m->cfg.pcid)
 		flush_tlbs(m, MMU_FLUSH_NONGLOBAL, 0, 0);
-		return;
-	}
-	m->cr3 = value & ~MMU_CR3_NOFLUSH;
-	if (!(value & MMU_CR3_NOFLUSH))
-		flush_tlbs(m, MMU_FLUSH_PCID, 0, (uint16_t)(value & MMU_CR3_PCID_MASK));
+	else if (!(value & MMU_CR3_NOFLUSH))
+		flush_tlbs(m, MMU_FLUSH_PCID, 0, m->pcid);
 }
 
 void mmu_stats_read(const mmu_t *m, mmu_stats_t *out)

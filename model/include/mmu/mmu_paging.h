@@ -58,8 +58,16 @@ static inline uint64_t mmu_paging_root(const mmu_paging_t *p, uint64_t cr3)
 	return cr3 & mmu_paging_pa_mask(p) & ~((UINT64_C(1) << p->page_bits) - 1);
 }
 
-/* Whether va is a valid (canonical) address of the mode. */
-bool mmu_paging_canonical(const mmu_paging_t *p, uint64_t va);
+/* Whether va is a valid (canonical) address of the mode. Inline: every request asks. */
+static inline bool mmu_paging_canonical(const mmu_paging_t *p, uint64_t va)
+{
+	if (p->va_bits >= 64)
+		return true;
+	if (!p->sign_extend)
+		return (va >> p->va_bits) == 0;
+	uint64_t upper = va >> (p->va_bits - 1); /* the top bits and the sign bit must all be equal */
+	return upper == 0 || upper == (~UINT64_C(0) >> (p->va_bits - 1));
+}
 
 /* Is bit `bit` (may be -1) set in pte? */
 static inline bool mmu_pte_bit(uint64_t pte, int bit)
