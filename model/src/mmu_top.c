@@ -9,7 +9,7 @@
 #include "mmu_internal.h"
 
 /* R5: each TLB's LFSR starts from the run's seed folded to 16 bits, xor a per-instance constant. */
-static uint16_t lfsr_seed(uint64_t seed, mmu_tlb_id_t id)
+uint16_t mmu_lfsr_seed(uint64_t seed, mmu_tlb_id_t id)
 {
 	uint16_t s = (uint16_t)(seed ^ (seed >> 16) ^ (seed >> 32) ^ (seed >> 48));
 	s ^= (uint16_t)(0x1000u * (id + 1));
@@ -28,11 +28,11 @@ int mmu_create(const mmu_cfg_t *cfg, mmu_t **out)
 	int err = mmu_paging_init(&m->pg, &cfg->paging, msg, sizeof msg);
 	const mmu_tlb_cfg_t *l1cfg[MMU_NREQ] = {&cfg->l1i, &cfg->l1d};
 	for (unsigned p = 0; p < MMU_NREQ && !err; p++) {
-		err = mmu_tlb_create(l1cfg[p], &m->pg, lfsr_seed(cfg->seed, (mmu_tlb_id_t)p), &m->l1[p]);
+		err = mmu_tlb_create(l1cfg[p], &m->pg, mmu_lfsr_seed(cfg->seed, (mmu_tlb_id_t)p), &m->l1[p]);
 		m->h1[p] = l1cfg[p]->hit_latency;
 	}
 	if (!err && cfg->l2.entries) {
-		err = mmu_tlb_create(&cfg->l2, &m->pg, lfsr_seed(cfg->seed, MMU_TLB_L2), &m->l2);
+		err = mmu_tlb_create(&cfg->l2, &m->pg, mmu_lfsr_seed(cfg->seed, MMU_TLB_L2), &m->l2);
 		m->h2 = cfg->l2.hit_latency;
 	}
 	if (err) {

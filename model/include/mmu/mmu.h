@@ -118,4 +118,7 @@ typedef enum { MMU_TLB_L1I = 0, MMU_TLB_L1D = 1, MMU_TLB_L2 = 2 } mmu_tlb_id_t;
 /* The TLB instance, or NULL for an absent L2. */
 const mmu_tlb_t *mmu_tlb(const mmu_t *m, mmu_tlb_id_t id);
 
+/* Initial LFSR state of TLB `id` for a run seed (rule R5): what an RTL instance gets as its LfsrSeed parameter. */
+uint16_t mmu_lfsr_seed(uint64_t seed, mmu_tlb_id_t id);
+
 #endif
