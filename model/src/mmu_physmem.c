@@ -215,6 +215,7 @@ static void pm_foreach_unsorted(const mmu_physmem_t *pm, void (*fn)(void *, uint
 			if (s->bytes != NULL && (!have_prev || s->pn > prev) && (next == NULL || s->pn < next->pn))
 				next = s;
 		}
+		MMU_ASSERT(next != NULL); /* count pages are in the table */
 		fn(ctx, next->pn << PM_PAGE_BITS, next->bytes);
 		prev = next->pn;
 		have_prev = true;

@@ -262,7 +262,7 @@ static unsigned size_index(const mmu_tlb_t *t, unsigned level)
 
 long mmu_tlb_fill(mmu_tlb_t *t, const mmu_tlb_entry_t *e)
 {
-	MMU_ASSERT(e->valid);
+	MMU_ASSERT(e->valid && t->ways > 0);
 	unsigned s = size_index(t, e->level);
 	MMU_ASSERT((e->vpn & ~t->size_vpn_mask[s]) == 0);
 	unsigned set = (unsigned)(e->vpn & t->set_mask);
