@@ -12,14 +12,17 @@ trace=$build/bench/bench-$refs.lackey.gz
 mkdir -p "$build/bench"
 "$root/scripts/bench-trace.sh" "$trace" "$refs"
 
-# Best of $runs wall-clock times of a command, in seconds.
+# Best of $runs runs of a command: "wall cpu" in seconds (cpu = user + system; less disturbed by other load).
 best_time() {
-  local best="" t
+  local best_wall="" best_cpu="" t wall cpu
   for _ in $(seq "$runs"); do
-    t=$(TIMEFORMAT=%R; { time "$@" >/dev/null 2>&1; } 2>&1)
-    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; fi
+    t=$(TIMEFORMAT='%R %U %S'; { time "$@" >/dev/null 2>&1; } 2>&1)
+    wall=${t%% *}
+    cpu=$(echo "$t" | awk '{ print $2 + $3 }')
+    if [ -z "$best_wall" ] || awk -v a="$wall" -v b="$best_wall" 'BEGIN { exit !(a < b) }'; then best_wall=$wall; fi
+    if [ -z "$best_cpu" ] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { exit !(a < b) }'; then best_cpu=$cpu; fi
   done
-  echo "$best"
+  echo "$best_wall $best_cpu"
 }
 
 sim=("$build/sim/mmusim" run --trace "$trace" --set os.populate=1 --json)
@@ -31,11 +34,16 @@ references=$(json_field references)
 t_parse=$(best_time "$build/sim/trace-parse-only" "$trace")
 t_sim=$(best_time "${sim[@]}")
 
-awk -v refs="$references" -v tr="$translations" -v tp="$t_parse" -v ts="$t_sim" -v trace="$trace" 'BEGIN {
+read -r w_parse c_parse <<<"$t_parse"
+read -r w_sim c_sim <<<"$t_sim"
+awk -v refs="$references" -v tr="$translations" -v wp="$w_parse" -v cp="$c_parse" -v ws="$w_sim" -v cs="$c_sim" \
+  -v trace="$trace" -v runs="$runs" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
   printf "bench: mmusim run (L1 ITLB + L1 DTLB + STLB, os.populate=1) on %s\n", trace
+  printf "  best of %d runs; load average at start %s\n", runs, load
   printf "  references                 %12d\n", refs
   printf "  translations               %12d\n", tr
-  printf "  parse-only reader          %9.3f s  %8.2f M references/s\n", tp, refs / tp / 1e6
-  printf "  mmusim run                 %9.3f s  %8.2f M translations/s   (target >= 10)\n", ts, tr / ts / 1e6
-  printf "  mmusim / parse-only        %9.2f x                           (target <= 2)\n", ts / tp
+  printf "                               wall s    cpu s\n"
+  printf "  parse-only reader          %9.3f %9.3f   %7.2f M references/s (cpu)\n", wp, cp, refs / cp / 1e6
+  printf "  mmusim run                 %9.3f %9.3f   %7.2f M translations/s (cpu; target >= 10)\n", ws, cs, tr / cs / 1e6
+  printf "  mmusim / parse-only        %9.2f %9.2f x (target <= 2)\n", ws / wp, cs / cp
 }'

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "mmu/mmu_sim.h"
+#include "mmusim_prefetch.h"
 #include "mmusim_report.h"
 
 #ifndef MMU_DEFAULT_WORKLOAD
@@ -114,30 +115,27 @@ static double now_seconds(void)
 }
 
 /* A progress line on stderr, only for a person watching a terminal. */
-static void progress(const mmu_trace_t *t, uint64_t refs, double start, int final)
+static void progress(const mmu_trace_t *t, uint64_t bytes, uint64_t refs, double start, int final)
 {
 	uint64_t size = mmu_trace_file_size(t);
 	double secs = now_seconds() - start;
 	if (size)
-		fprintf(stderr, "\rmmusim: %5.1f %%  %llu references  %.1f s%s",
-		        100.0 * (double)mmu_trace_bytes(t) / (double)size, (unsigned long long)refs, secs,
-		        final ? "\n" : "");
+		fprintf(stderr, "\rmmusim: %5.1f %%  %llu references  %.1f s%s", 100.0 * (double)bytes / (double)size,
+		        (unsigned long long)refs, secs, final ? "\n" : "");
 	else
 		fprintf(stderr, "\rmmusim: %llu references  %.1f s%s", (unsigned long long)refs, secs,
 		        final ? "\n" : "");
 }
 
-#define BATCH 4096
-
-static int simulate(mmu_trace_t *t, mmu_sim_t *sim, const char *path)
+static int simulate_batches(prefetch_t *pf, const mmu_trace_t *t, mmu_sim_t *sim, const char *path)
 {
-	static mmu_trace_rec_t recs[BATCH];
 	char msg[512];
 	int tty = isatty(STDERR_FILENO);
 	double start = now_seconds(), last_report = start;
-	uint64_t refs = 0;
+	uint64_t refs = 0, bytes = 0;
 	for (;;) {
-		long n = mmu_trace_read(t, recs, BATCH, msg, sizeof msg);
+		const mmu_trace_rec_t *recs;
+		long n = prefetch_next(pf, &recs, &bytes, msg, sizeof msg);
 		if (n < 0)
 			return fail("%s%s", msg, "");
 		if (n == 0)
@@ -151,18 +149,29 @@ static int simulate(mmu_trace_t *t, mmu_sim_t *sim, const char *path)
 			}
 		}
 		refs += (uint64_t)n;
-		if (tty && (refs & 0xFFFF) < BATCH && now_seconds() - last_report > 0.25) {
+		if (tty && now_seconds() - last_report > 0.25) {
 			last_report = now_seconds();
-			progress(t, refs, start, 0);
+			progress(t, bytes, refs, start, 0);
 		}
 	}
 	double secs = now_seconds() - start;
 	if (tty)
-		progress(t, refs, start, 1);
+		progress(t, bytes, refs, start, 1);
 	const mmu_sim_stats_t *ss = mmu_sim_stats(sim);
 	fprintf(stderr, "mmusim: %llu translations in %.3f s (%.2f M translations/s)\n",
 	        (unsigned long long)ss->translations, secs, secs > 0 ? (double)ss->translations / secs / 1e6 : 0.0);
 	return 0;
+}
+
+/* The trace is decoded in a second thread while this one simulates (same records, same order). */
+static int simulate(mmu_trace_t *t, mmu_sim_t *sim, const char *path)
+{
+	prefetch_t *pf;
+	if (prefetch_start(t, &pf) != 0)
+		return fail("%s%s", "cannot start the trace reader thread", "");
+	int rc = simulate_batches(pf, t, sim, path);
+	prefetch_stop(pf);
+	return rc;
 }
 
 static int cmd_run(int argc, char **argv)

@@ -1,0 +1,59 @@
+/* Model configuration -> RTL parameters (one list, used by the build and checked again by the harness). */
+#include "cosim_params.h"
+
+#include <stdio.h>
+
+unsigned cosim_tlb_ways(const mmu_tlb_cfg_t *t)
+{
+	if (t->entries == 0)
+		return 1;
+	return t->ways ? t->ways : t->entries;
+}
+
+/* An absent L2 still gets legal values for its geometry parameters: the RTL generates no instance from them. */
+static unsigned l2_or(const mmu_cfg_t *cfg, unsigned value, unsigned absent)
+{
+	return cfg->l2.entries ? value : absent;
+}
+
+int cosim_params_format(const mmu_cfg_t *cfg, char *buf, size_t buflen, char *msg, size_t msglen)
+{
+	if (mmu_cfg_validate(cfg, msg, msglen))
+		return MMU_EINVAL;
+	if (cfg->paging.mode != MMU_MODE_X86_64) {
+		snprintf(msg, msglen, "paging.mode: the RTL implements x86_64 only");
+		return MMU_EINVAL;
+	}
+	const struct {
+		const char *name;
+		unsigned long value;
+	} p[] = {
+	    {"L1iEntries", cfg->l1i.entries},
+	    {"L1iWays", cosim_tlb_ways(&cfg->l1i)},
+	    {"L1iPolicy", cfg->l1i.policy},
+	    {"L1iHitLatency", cfg->l1i.hit_latency},
+	    {"L1dEntries", cfg->l1d.entries},
+	    {"L1dWays", cosim_tlb_ways(&cfg->l1d)},
+	    {"L1dPolicy", cfg->l1d.policy},
+	    {"L1dHitLatency", cfg->l1d.hit_latency},
+	    {"L2Entries", cfg->l2.entries},
+	    {"L2Ways", cosim_tlb_ways(&cfg->l2)},
+	    {"L2Policy", l2_or(cfg, cfg->l2.policy, 0)},
+	    {"L2HitLatency", l2_or(cfg, cfg->l2.hit_latency, 1)},
+	    {"PcidEn", cfg->pcid ? 1u : 0u},
+	    {"PaBits", cfg->paging.pa_bits},
+	    {"LfsrSeedL1i", mmu_lfsr_seed(cfg->seed, MMU_TLB_L1I)},
+	    {"LfsrSeedL1d", mmu_lfsr_seed(cfg->seed, MMU_TLB_L1D)},
+	    {"LfsrSeedL2", mmu_lfsr_seed(cfg->seed, MMU_TLB_L2)},
+	};
+	size_t used = 0;
+	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) {
+		int n = snprintf(buf + used, buflen - used, "%s-G%s=%lu", i ? " " : "", p[i].name, p[i].value);
+		if (n < 0 || (size_t)n >= buflen - used) {
+			snprintf(msg, msglen, "parameter list longer than %zu bytes", buflen);
+			return MMU_EINVAL;
+		}
+		used += (size_t)n;
+	}
+	return 0;
+}

@@ -1,0 +1,25 @@
+#ifndef COSIM_PARAMS_H
+#define COSIM_PARAMS_H
+
+#include <stddef.h>
+
+#include "mmu/mmu.h"
+
+/*
+ * The RTL parameters of mmu_top derived from one model configuration. The build passes them to Verilator as -G
+ * values and the harness recomputes them from the configuration it runs, so both sides always come from one
+ * mmu_cfg_t. Names and encodings: the RTL/co-simulation contract (policy = mmu_policy_t, ways resolved, LFSR seeds
+ * from mmu_lfsr_seed()).
+ */
+#define COSIM_PARAMS_LEN 1024
+
+/*
+ * Writes "-GL1iEntries=128 -GL1iWays=8 ..." into buf. Returns 0, or MMU_EINVAL with msg set when the configuration
+ * cannot be built as RTL (a paging mode other than x86_64, an invalid configuration).
+ */
+int cosim_params_format(const mmu_cfg_t *cfg, char *buf, size_t buflen, char *msg, size_t msglen);
+
+/* Ways of a TLB as the RTL counts them ("full" resolved); for an absent L2 a neutral 1. */
+unsigned cosim_tlb_ways(const mmu_tlb_cfg_t *t);
+
+#endif

@@ -1,0 +1,272 @@
+// The C shim over the Verilated mmu_top: ports through the X-macro list, the public TLB/CR3 state through
+// Verilator's scope table (robust to inlining and to how the RTL sizes or packs each field), FST tracing.
+#include "cosim_rtl.h"
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "Vmmu_top.h"
+#include "verilated.h"
+#include "verilated_fst_c.h"
+#include "verilated_syms.h"
+
+#ifndef COSIM_GPARAMS
+#error "COSIM_GPARAMS (the -G values of this build) must be defined by the build"
+#endif
+#ifndef COSIM_CONFIG_NAME
+#error "COSIM_CONFIG_NAME must be defined by the build"
+#endif
+
+namespace {
+
+// One field array of one TLB: either an unpacked array (one element per slot) or a packed vector of slots.
+struct field_ref {
+	const uint8_t *base = nullptr;
+	size_t stride = 0;      // unpacked: bytes between elements
+	int vltype = 0;         // element storage (VLVT_UINT8 ... VLVT_WDATA)
+	unsigned bits = 0;      // packed: bits per slot
+	bool packed = false;
+	unsigned entries = 0;
+
+	uint64_t word_bits(const uint8_t *p, unsigned lsb, unsigned width) const
+	{
+		uint64_t v = 0;
+		for (unsigned b = 0; b < width && b < 64; b++) {
+			unsigned bit = lsb + b;
+			if (p[bit / 8] >> (bit % 8) & 1)
+				v |= uint64_t(1) << b;
+		}
+		return v;
+	}
+
+	uint64_t scalar(const uint8_t *p) const
+	{
+		switch (vltype) {
+		case VLVT_UINT8:
+			return *reinterpret_cast<const CData *>(p);
+		case VLVT_UINT16:
+			return *reinterpret_cast<const SData *>(p);
+		case VLVT_UINT32:
+			return *reinterpret_cast<const IData *>(p);
+		case VLVT_UINT64:
+			return *reinterpret_cast<const QData *>(p);
+		default: // WData: little-endian 32-bit words, the low 64 bits are what any field here holds
+			return word_bits(p, 0, 64);
+		}
+	}
+
+	uint64_t get(unsigned slot) const
+	{
+		if (!packed)
+			return scalar(base + slot * stride);
+		return word_bits(base, slot * bits, bits); // Verilator stores packed vectors little-endian
+	}
+};
+
+enum { F_VALID, F_VPN, F_LEVEL, F_BASE, F_PCID, F_GLOBAL, F_WRITABLE, F_USER, F_NX, F_DIRTY, F_COUNT };
+const char *const field_names[F_COUNT] = {"valid_q", "vpn_q",      "level_q", "base_q", "pcid_q",
+                                          "global_q", "writable_q", "user_q",  "nx_q",   "dirty_q"};
+const char *const tlb_scopes[3] = {"TOP.mmu_top.u_l1i", "TOP.mmu_top.u_l1d", "TOP.mmu_top.u_l2"};
+
+bool bind_field(const VerilatedScope *scope, const char *name, unsigned entries, field_ref *f, char *msg,
+                size_t msglen)
+{
+	VerilatedVar *v = scope->varFind(name);
+	if (!v) {
+		snprintf(msg, msglen, "%s.%s not found: the RTL must mark it /*verilator public_flat_rd*/",
+		         scope->name(), name);
+		return false;
+	}
+	f->entries = entries;
+	f->vltype = v->vltype();
+	f->base = static_cast<const uint8_t *>(v->datap());
+	if (v->udims() == 1 && unsigned(v->unpacked().elements()) == entries) {
+		const int lo = v->low(1);
+		auto *p0 = static_cast<uint8_t *>(v->datapAdjustIndex(v->datap(), 1, lo));
+		f->base = p0;
+		f->stride = entries > 1 ? static_cast<uint8_t *>(v->datapAdjustIndex(v->datap(), 1, lo + 1)) - p0 : 0;
+		return true;
+	}
+	if (v->udims() == 0 && v->packed().elements() % int(entries) == 0) {
+		f->packed = true;
+		f->bits = unsigned(v->packed().elements()) / entries;
+		return true;
+	}
+	snprintf(msg, msglen, "%s.%s: expected %u elements (one per entry), found %d unpacked dimension(s)",
+	         scope->name(), name, entries, v->udims());
+	return false;
+}
+
+uint64_t mask(unsigned width)
+{
+	return width >= 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1;
+}
+
+} // namespace
+
+struct cosim_rtl {
+	std::unique_ptr<VerilatedContext> ctx;
+	std::unique_ptr<Vmmu_top> top;
+	std::unique_ptr<VerilatedFstC> fst;
+	uint64_t time = 0; // 10 per cycle: the clock falls at 10 (c + 1) and rises 5 later
+	field_ref tlb[3][F_COUNT];
+	field_ref cr3;
+	bool bound = false;
+};
+
+extern "C" {
+
+const char *cosim_rtl_params(void)
+{
+	return COSIM_GPARAMS;
+}
+
+const char *cosim_rtl_config_name(void)
+{
+	return COSIM_CONFIG_NAME;
+}
+
+int cosim_rtl_create(cosim_rtl_t **out, char *msg, size_t msglen)
+{
+	auto *r = new (std::nothrow) cosim_rtl;
+	if (!r) {
+		snprintf(msg, msglen, "out of memory");
+		return MMU_ENOMEM;
+	}
+	r->ctx.reset(new VerilatedContext);
+	r->ctx->traceEverOn(true);
+	r->ctx->fatalOnError(false);
+	r->top.reset(new Vmmu_top(r->ctx.get(), "TOP"));
+	*out = r;
+	return 0;
+}
+
+void cosim_rtl_destroy(cosim_rtl_t *r)
+{
+	if (!r)
+		return;
+	cosim_rtl_trace_close(r);
+	r->top->final();
+	delete r;
+}
+
+static void dump(cosim_rtl_t *r)
+{
+	r->ctx->time(r->time);
+	if (r->fst)
+		r->fst->dump(r->time);
+}
+
+void cosim_rtl_reset(cosim_rtl_t *r)
+{
+	Vmmu_top *t = r->top.get();
+	t->rst_ni = 0;
+	t->clk_i = 0;
+	r->time = 0;
+	t->eval();
+	dump(r);
+	t->clk_i = 1;
+	r->time = 5;
+	t->eval();
+	dump(r);
+	r->time = 10;
+}
+
+void cosim_rtl_low(cosim_rtl_t *r, const mmu_in_t *in, mmu_out_t *out)
+{
+	Vmmu_top *t = r->top.get();
+	t->rst_ni = 1;
+	t->clk_i = 0;
+#define MMU_IN(name, width) t->name##_i = in->name & mask(width);
+#define MMU_IN_REQ(name, width)                                                                                        \
+	t->i##name##_i = in->name[MMU_REQ_I] & mask(width);                                                            \
+	t->d##name##_i = in->name[MMU_REQ_D] & mask(width);
+#include "mmu/mmu_ports.def"
+	t->eval();
+	dump(r);
+#define MMU_OUT(name, width) out->name = t->name##_o;
+#define MMU_OUT_REQ(name, width)                                                                                       \
+	out->name[MMU_REQ_I] = t->i##name##_o;                                                                         \
+	out->name[MMU_REQ_D] = t->d##name##_o;
+#include "mmu/mmu_ports.def"
+}
+
+void cosim_rtl_high(cosim_rtl_t *r)
+{
+	r->top->clk_i = 1;
+	r->time += 5;
+	r->top->eval();
+	dump(r);
+	r->time += 5;
+}
+
+int cosim_rtl_trace_open(cosim_rtl_t *r, const char *path, uint64_t cycle, char *msg, size_t msglen)
+{
+	(void)cycle;
+	cosim_rtl_trace_close(r);
+	r->fst.reset(new VerilatedFstC);
+	r->top->trace(r->fst.get(), 99);
+	r->fst->open(path);
+	if (!r->fst->isOpen()) {
+		snprintf(msg, msglen, "cannot open %s for writing", path);
+		r->fst.reset();
+		return MMU_EIO;
+	}
+	return 0;
+}
+
+void cosim_rtl_trace_close(cosim_rtl_t *r)
+{
+	if (!r->fst)
+		return;
+	r->fst->close();
+	r->fst.reset();
+}
+
+int cosim_rtl_bind_state(cosim_rtl_t *r, const unsigned entries[3], char *msg, size_t msglen)
+{
+	for (unsigned id = 0; id < 3; id++) {
+		if (!entries[id])
+			continue;
+		const VerilatedScope *scope = r->ctx->scopeFind(tlb_scopes[id]);
+		if (!scope) {
+			snprintf(msg, msglen, "no scope %s: is the TLB instance named so, with public_flat_rd fields?",
+			         tlb_scopes[id]);
+			return MMU_EINVAL;
+		}
+		for (unsigned f = 0; f < F_COUNT; f++)
+			if (!bind_field(scope, field_names[f], entries[id], &r->tlb[id][f], msg, msglen))
+				return MMU_EINVAL;
+	}
+	const VerilatedScope *top = r->ctx->scopeFind("TOP.mmu_top");
+	if (!top || !bind_field(top, "cr3_q", 1, &r->cr3, msg, msglen)) {
+		if (!top)
+			snprintf(msg, msglen, "no scope TOP.mmu_top");
+		return MMU_EINVAL;
+	}
+	r->bound = true;
+	return 0;
+}
+
+void cosim_rtl_tlb_entry(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot, mmu_tlb_entry_t *e)
+{
+	const field_ref *f = r->tlb[id];
+	e->valid = f[F_VALID].get(slot) & 1;
+	e->vpn = f[F_VPN].get(slot);
+	e->level = uint8_t(f[F_LEVEL].get(slot));
+	e->base = f[F_BASE].get(slot);
+	e->pcid = uint16_t(f[F_PCID].get(slot));
+	e->global = f[F_GLOBAL].get(slot) & 1;
+	e->writable = f[F_WRITABLE].get(slot) & 1;
+	e->user = f[F_USER].get(slot) & 1;
+	e->nx = f[F_NX].get(slot) & 1;
+	e->dirty = f[F_DIRTY].get(slot) & 1;
+}
+
+uint64_t cosim_rtl_cr3(const cosim_rtl_t *r)
+{
+	return r->bound ? r->cr3.get(0) : 0;
+}
+
+} // extern "C"

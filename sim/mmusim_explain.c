@@ -1,0 +1,340 @@
+/*
+ * mmusim explain: one translation step by step. The request runs on the per-cycle path of a ticked system
+ * (mmusim_probe.c); the walk steps are the memory accesses the model made, the TLB outcomes are its counters and
+ * contents before and after, and the PTE values are the words memory returned. Only their meaning (which field of
+ * the address indexes which table, what each bit of an entry says) is spelled out here, from the paging-mode table.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu/mmu_ostep.h"
+#include "mmusim_explain.h"
+
+#define ACCEPTED "--addr --op --preset --config --set --seed --warm --demand --ostep-dump --trace --format --at --json"
+
+const char *explain_op_name(mmu_op_t op)
+{
+	return op == MMU_OP_STORE ? "store" : op == MMU_OP_FETCH ? "fetch" : "load";
+}
+
+const char *explain_level_name(const mmu_paging_t *pg, unsigned level)
+{
+	static const char *const x86_64[] = {"", "PT", "PD", "PDPT", "PML4"};
+	static const char *const two[] = {"", "PT", "PD"};
+	static const char *const other[] = {"", "L1", "L2", "L3", "L4", "L5"};
+	if (level < 1 || level > MMU_MAX_LEVELS)
+		return "?";
+	if (pg->levels == 4 && !strcmp(pg->name, "x86_64"))
+		return x86_64[level];
+	if (pg->levels == 2)
+		return two[level];
+	return other[level];
+}
+
+static int parse_op(const char *s, mmu_op_t *op)
+{
+	if (!s || !strcmp(s, "load"))
+		*op = MMU_OP_LOAD;
+	else if (!strcmp(s, "store"))
+		*op = MMU_OP_STORE;
+	else if (!strcmp(s, "fetch"))
+		*op = MMU_OP_FETCH;
+	else
+		return lecture_fail("explain: --op '%s' is not one of load, store, fetch", s);
+	return 0;
+}
+
+static uint64_t pte_mask(const mmu_paging_t *pg)
+{
+	return pg->pte_bytes >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * pg->pte_bytes)) - 1;
+}
+
+/* The entry at byte address pte_addr within the aligned 8-byte word memory moved. */
+static uint64_t lane(const mmu_paging_t *pg, uint64_t word, uint64_t pte_addr)
+{
+	return (word >> (8 * (pte_addr & 7))) & pte_mask(pg);
+}
+
+/*
+ * Names the model's memory accesses: reads go one level down from the root each (W1, W3); a write follows the read
+ * of the entry it updates (W7). The address the model read is checked against the entry the address split selects.
+ */
+static int decode_steps(const explain_t *e, attempt_t *a)
+{
+	const mmu_paging_t *pg = e->pg;
+	unsigned level = pg->levels;
+	uint64_t table = mmu_paging_root(pg, a->cr3), last = 0;
+	a->nsteps = 0;
+	a->fault_level = 0;
+	for (size_t i = 0; i < a->probe.nacc; i++) {
+		const probe_access_t *acc = &a->probe.acc[i];
+		step_t *s = &a->steps[a->nsteps++];
+		if (acc->write) {
+			if (i == 0)
+				return lecture_fail("explain: internal: the walk began with a write");
+			*s = a->steps[a->nsteps - 2];
+			s->write = true;
+			s->before = last;
+			s->value = lane(pg, acc->wdata, s->pte_addr);
+			last = s->value;
+		} else {
+			if (a->nsteps > 1) { /* the entry read before points to this table */
+				table = mmu_pte_frame(pg, last);
+				level--;
+			}
+			uint64_t index = mmu_paging_index(pg, e->va, level);
+			*s = (step_t){
+			    .level = level, .table = table, .index = index, .pte_addr = table + index * pg->pte_bytes};
+			s->value = lane(pg, acc->rdata, s->pte_addr);
+			last = s->value;
+		}
+		if ((s->pte_addr & ~UINT64_C(7)) != acc->addr)
+			return lecture_fail("explain: internal: the model accessed 0x%llx, the walk expects 0x%llx",
+			                    (unsigned long long)acc->addr, (unsigned long long)s->pte_addr);
+		s->first = acc->visible;
+		s->last = acc->resp;
+	}
+	if (a->probe.res.fault && a->nsteps)
+		a->fault_level = pg->levels - a->steps[a->nsteps - 1].level + 1;
+	return 0;
+}
+
+static void view_before(tlb_view_t *v, const mmu_tlb_t *t, const char *name, const char *key, uint64_t va,
+                        uint16_t pcid)
+{
+	*v = (tlb_view_t){.name = name, .key = key, .tlb = t, .slot_before = -1, .slot_after = -1};
+	if (!t)
+		return;
+	v->slot_before = mmu_tlb_probe(t, va, pcid);
+	v->before = *mmu_tlb_counters(t);
+}
+
+static void view_after(tlb_view_t *v, uint64_t va, uint16_t pcid)
+{
+	if (!v->tlb)
+		return;
+	v->slot_after = mmu_tlb_probe(v->tlb, va, pcid);
+	v->after = *mmu_tlb_counters(v->tlb);
+}
+
+static int run_attempt(explain_t *e, attempt_t *a)
+{
+	mmu_t *m = mmu_sim_mmu(e->sim);
+	uint16_t pcid = mmu_current_pcid(m);
+	a->cr3 = mmu_cr3(m);
+	bool data = e->port == MMU_REQ_D;
+	view_before(&a->tlb[0], mmu_tlb(m, data ? MMU_TLB_L1D : MMU_TLB_L1I), data ? "L1 DTLB" : "L1 ITLB",
+	            data ? "l1d" : "l1i", e->va, pcid);
+	view_before(&a->tlb[1], mmu_tlb(m, MMU_TLB_L2), "L2 TLB", "l2", e->va, pcid);
+	mmu_stats_read(m, &a->st_before);
+	if (probe_translate(e->sim, e->port, e->va, e->op, true, &a->probe))
+		return lecture_fail("explain: out of memory");
+	mmu_stats_read(m, &a->st_after);
+	for (int i = 0; i < 2; i++)
+		view_after(&a->tlb[i], e->va, pcid);
+	return decode_steps(e, a);
+}
+
+/* The access once, as a trace record would make it (demand paging included), so the TLBs hold it. */
+static int warm(explain_t *e)
+{
+	char msg[512];
+	if (e->dump) {
+		mmu_result_t res;
+		mmu_sim_translate(e->sim, e->port, e->va, e->op, true, &res);
+		return 0;
+	}
+	mmu_trace_rec_t rec = {.vaddr = e->va, .size = 1, .pid = e->pid};
+	rec.kind = e->op == MMU_OP_STORE ? MMU_REF_STORE : e->op == MMU_OP_FETCH ? MMU_REF_FETCH : MMU_REF_LOAD;
+	if (mmu_sim_ref(e->sim, &rec, msg, sizeof msg))
+		return lecture_fail("explain: --warm: %s", msg);
+	return 0;
+}
+
+static int setup_dump(explain_t *e, const char *path)
+{
+	char msg[512];
+	mmu_ostep_dump_t *d = malloc(sizeof *d);
+	if (!d)
+		return lecture_fail("explain: out of memory");
+	int err = mmu_ostep_check_config(e->cfg, msg, sizeof msg);
+	if (!err)
+		err = mmu_ostep_read(path, d, msg, sizeof msg);
+	uint64_t cr3 = 0;
+	if (!err && mmu_ostep_load(d, mmu_sim_physmem(e->sim), &cr3)) {
+		snprintf(msg, sizeof msg, "%s: out of memory", path);
+		err = -1;
+	}
+	if (!err) {
+		mmu_sim_cr3_write(e->sim, cr3);
+		snprintf(e->setup, sizeof e->setup,
+		         "memory from %s (%u of %d pages listed), PDBR %u -> CR3 = %u x %d = 0x%llx", path, d->pages,
+		         MMU_OSTEP_PAGES, d->pdbr, d->pdbr, MMU_OSTEP_PAGE_BYTES, (unsigned long long)cr3);
+	}
+	free(d);
+	return err ? lecture_fail("%s", msg) : 0;
+}
+
+/* --trace F --at N: records 1..N-1 run as mmusim run would; record N is the one explained. */
+static int setup_trace(explain_t *e, bool have_addr, bool have_op)
+{
+	const lecture_opts_t *o = e->o;
+	char msg[512];
+	uint64_t at;
+	if (!o->at || !lecture_number(o->at, &at) || at < 1)
+		return lecture_fail("explain: --trace needs --at N, the record to explain (1 = the first)");
+	int fmt = mmu_trace_format_parse(o->format ? o->format : "auto");
+	if (fmt < 0)
+		return lecture_fail("explain: --format '%s' is not one of lackey, text, auto", o->format);
+	mmu_trace_t *t;
+	if (mmu_trace_open(o->trace, (mmu_trace_format_t)fmt, &t, msg, sizeof msg))
+		return lecture_fail("%s", msg);
+	mmu_trace_rec_t rec;
+	uint64_t n = 0;
+	uint32_t prev_pid = 0;
+	int rc = 0;
+	for (;;) {
+		long got = mmu_trace_read(t, &rec, 1, msg, sizeof msg);
+		if (got < 0) {
+			rc = lecture_fail("%s", msg);
+			break;
+		}
+		if (got == 0) {
+			rc = lecture_fail("explain: %s has %llu records, fewer than --at %llu", o->trace,
+			                  (unsigned long long)n, (unsigned long long)at);
+			break;
+		}
+		if (++n == at)
+			break;
+		prev_pid = rec.pid;
+		if (mmu_sim_ref(e->sim, &rec, msg, sizeof msg)) {
+			rc = lecture_fail("%s: record %llu: %s", o->trace, (unsigned long long)n, msg);
+			break;
+		}
+	}
+	mmu_trace_close(t);
+	if (rc)
+		return rc;
+	if (!have_addr)
+		e->va = rec.vaddr;
+	if (!have_op)
+		e->op = rec.kind == MMU_REF_FETCH  ? MMU_OP_FETCH
+		        : rec.kind == MMU_REF_LOAD ? MMU_OP_LOAD
+		                                   : MMU_OP_STORE;
+	e->port = e->op == MMU_OP_FETCH ? MMU_REQ_I : MMU_REQ_D;
+	e->pid = rec.pid;
+	e->demand = true;
+	const mmu_sim_stats_t *ss = mmu_sim_stats(e->sim);
+	snprintf(e->setup, sizeof e->setup, "records 1..%llu of %s ran first (%llu translations, %llu demand faults)",
+	         (unsigned long long)(at - 1), o->trace, (unsigned long long)ss->translations,
+	         (unsigned long long)ss->demand_faults);
+	unsigned pb = e->pg->page_bits;
+	if (!have_addr && rec.size > 1 && ((rec.vaddr + rec.size - 1) >> pb) != (rec.vaddr >> pb))
+		snprintf(e->note, sizeof e->note, "record %llu crosses a page: its second translation is not shown",
+		         (unsigned long long)at);
+	if ((n == 1 || rec.pid != prev_pid) && mmu_sim_switch(e->sim, e->pid)) /* as mmu_sim_ref switches */
+		return lecture_fail("explain: cannot create process %u", e->pid);
+	if (e->cfg->os.populate && mmu_os_populate(mmu_sim_os(e->sim), e->pid, e->va) == MMU_ENOFRAME)
+		return lecture_fail("explain: physical memory exhausted mapping 0x%llx", (unsigned long long)e->va);
+	return 0;
+}
+
+/* No trace: process 1, with the page mapped by the OS beforehand unless --demand. */
+static int setup_plain(explain_t *e)
+{
+	e->pid = 1;
+	if (mmu_sim_switch(e->sim, e->pid))
+		return lecture_fail("explain: cannot create process 1");
+	if (e->demand) {
+		snprintf(e->setup, sizeof e->setup,
+		         "page not mapped beforehand: the OS maps it on the fault (--demand)");
+		return 0;
+	}
+	int err = mmu_os_populate(mmu_sim_os(e->sim), e->pid, e->va);
+	if (err == MMU_ENOFRAME)
+		return lecture_fail("explain: physical memory exhausted mapping 0x%llx", (unsigned long long)e->va);
+	/* an address the OS cannot map (not canonical) goes to the model as it is: its answer is the lesson */
+	snprintf(e->setup, sizeof e->setup, "page mapped by the OS beforehand (%s)",
+	         e->o->warm ? "then accessed once: TLBs warm" : "TLBs empty");
+	return 0;
+}
+
+static int setup(explain_t *e)
+{
+	const lecture_opts_t *o = e->o;
+	bool have_addr = o->addr != NULL;
+	if (have_addr && !lecture_number(o->addr, &e->va))
+		return lecture_fail("explain: --addr '%s' is not a number (hex as 0x611c)", o->addr);
+	if (!have_addr && !o->trace)
+		return lecture_fail("explain: --addr VA is required (or --trace F --at N)");
+	if (o->at && !o->trace)
+		return lecture_fail("explain: --at needs --trace");
+	if (o->ostep_dump && (o->trace || o->demand))
+		return lecture_fail("explain: --ostep-dump takes its memory from the dump: no --trace or --demand");
+	if (o->warm && o->demand)
+		return lecture_fail("explain: --warm and --demand exclude each other");
+	if (parse_op(o->op, &e->op))
+		return 2;
+	e->port = e->op == MMU_OP_FETCH ? MMU_REQ_I : MMU_REQ_D;
+	e->demand = o->demand;
+	int rc = o->ostep_dump ? setup_dump(e, o->ostep_dump)
+	         : o->trace    ? setup_trace(e, have_addr, o->op != NULL)
+	                       : setup_plain(e);
+	if (!rc && o->warm)
+		rc = warm(e);
+	return rc;
+}
+
+/* The explained request; after a not-present fault that the OS serves, the retry as well. */
+static int run(explain_t *e)
+{
+	int rc = run_attempt(e, &e->att[e->natt++]);
+	const mmu_result_t *r = &e->att[0].probe.res;
+	if (rc || !r->fault || r->cause != MMU_CAUSE_NOT_PRESENT || !e->demand)
+		return rc;
+	mmu_os_t *os = mmu_sim_os(e->sim);
+	if (mmu_os_demand_fault(os, e->pid, e->va))
+		return 0; /* not a demand fault: the fault is the answer */
+	unsigned level;
+	mmu_os_translate(os, e->pid, e->va, &e->frame, &level);
+	e->frame &= ~((UINT64_C(1) << e->pg->page_bits) - 1);
+	e->fault_cycles = e->cfg->os.fault_cycles;
+	mmu_sim_idle(e->sim, e->fault_cycles);
+	return run_attempt(e, &e->att[e->natt++]);
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	lecture_opts_t o;
+	mmu_cfg_t cfg;
+	char msg[512];
+	mmu_cfg_default(&cfg);
+	int rc = lecture_parse("explain", ACCEPTED, argc, argv, &o);
+	if (!rc)
+		rc = lecture_config(&o, &cfg);
+	explain_t *e = rc ? NULL : calloc(1, sizeof *e);
+	if (!rc && !e)
+		rc = lecture_fail("out of memory");
+	if (!rc && mmu_sim_create(&cfg, MMU_ENGINE_TICKED, &e->sim, msg, sizeof msg))
+		rc = lecture_fail("%s", msg);
+	if (!rc) {
+		e->o = &o;
+		e->cfg = mmu_config(mmu_sim_mmu(e->sim));
+		e->pg = mmu_paging(mmu_sim_mmu(e->sim));
+		rc = setup(e);
+	}
+	if (!rc)
+		rc = run(e);
+	if (!rc && o.json)
+		rc = explain_print_json(stdout, e) ? lecture_fail("explain: cannot build the JSON") : 0;
+	else if (!rc)
+		explain_print_text(stdout, e);
+	if (e) {
+		for (int i = 0; i < e->natt; i++)
+			probe_free(&e->att[i].probe);
+		mmu_sim_destroy(e->sim);
+		free(e);
+	}
+	lecture_free(&o);
+	return rc;
+}

@@ -1,0 +1,121 @@
+/* The per-cycle recorder behind explain and diagram (see mmusim_probe.h). */
+#include "mmusim_probe.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu/mmu_error.h"
+
+static int keep(probe_t *p, const mmu_in_t *in, const mmu_out_t *out)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 64;
+		probe_cycle_t *c = realloc(p->cyc, cap * sizeof *c);
+		if (!c)
+			return MMU_ENOMEM;
+		p->cyc = c;
+		p->cap = cap;
+	}
+	p->cyc[p->n++] = (probe_cycle_t){.in = *in, .out = *out};
+	return 0;
+}
+
+/* The outputs of both blocks in this cycle (each a function of its own state: T1, M1). */
+static void comb(mmu_sim_t *s, mmu_in_t *in, mmu_out_t *out)
+{
+	mmu_mem_out_t mo;
+	mmu_mem_comb(mmu_sim_mem(s), &mo);
+	in->mem_req_ready = mo.req_ready;
+	in->mem_resp_valid = mo.resp_valid;
+	in->mem_resp_rdata = mo.resp_rdata;
+	mmu_comb(mmu_sim_mmu(s), in, out);
+}
+
+/* Both clock edges, the memory seeing what the MMU drives in this cycle. */
+static void clock(mmu_sim_t *s, const mmu_in_t *in, const mmu_out_t *out)
+{
+	mmu_mem_in_t mi = {
+	    .req_valid = out->mem_req_valid,
+	    .req_addr = out->mem_req_addr,
+	    .req_write = out->mem_req_write,
+	    .req_wdata = out->mem_req_wdata,
+	    .req_wstrb = out->mem_req_wstrb,
+	};
+	mmu_clock(mmu_sim_mmu(s), in);
+	mmu_mem_clock(mmu_sim_mem(s), &mi);
+}
+
+/* The walker's accesses, read off the memory port of the recorded cycles (M1: visible, accepted, answered). */
+static void find_accesses(probe_t *p)
+{
+	long pending = -1, waiting = -1; /* visible but not accepted; accepted but not answered */
+	p->nacc = 0;
+	for (size_t c = 0; c < p->n; c++) {
+		const probe_cycle_t *k = &p->cyc[c];
+		if (waiting >= 0 && k->in.mem_resp_valid) {
+			p->acc[waiting].resp = c;
+			p->acc[waiting].rdata = k->in.mem_resp_rdata;
+			waiting = -1;
+		}
+		if (!k->out.mem_req_valid)
+			continue;
+		if (pending < 0) {
+			if (p->nacc == PROBE_MAX_ACCESSES)
+				break; /* more than any mode's walk can make */
+			pending = (long)p->nacc++;
+			p->acc[pending] = (probe_access_t){
+			    .visible = c,
+			    .addr = k->out.mem_req_addr,
+			    .write = k->out.mem_req_write,
+			    .wdata = k->out.mem_req_wdata,
+			    .wstrb = (uint8_t)k->out.mem_req_wstrb,
+			};
+		}
+		if (k->in.mem_req_ready) {
+			p->acc[pending].accepted = c;
+			waiting = pending;
+			pending = -1;
+		}
+	}
+}
+
+int probe_translate(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op_t op, bool user, probe_t *p)
+{
+	mmu_t *m = mmu_sim_mmu(s);
+	p->n = 0;
+	p->port = port;
+	p->start = mmu_cycle(m);
+	mmu_in_t in = {0};
+	mmu_out_t out;
+	in.req_valid[port] = 1;
+	in.req_vaddr[port] = vaddr;
+	in.req_op[port] = op;
+	in.req_user[port] = user;
+	for (;;) {
+		comb(s, &in, &out);
+		if (keep(p, &in, &out))
+			return MMU_ENOMEM;
+		if (p->n == 1 && !out.req_ready[port])
+			return MMU_EINVAL; /* the caller presented a request while one was in flight */
+		if (p->n > 1 && out.resp_valid[port])
+			break; /* T14: the requester's next request goes in this response cycle */
+		clock(s, &in, &out);
+		in.req_valid[port] = 0;
+	}
+	p->res = (mmu_result_t){
+	    .paddr = out.resp_paddr[port],
+	    .latency = (uint32_t)(mmu_cycle(m) - p->start),
+	    .fault = (uint8_t)out.resp_fault[port],
+	    .cause = (uint8_t)out.resp_cause[port],
+	    .ecode = (uint8_t)out.resp_ecode[port],
+	    .level = (uint8_t)out.resp_level[port],
+	};
+	find_accesses(p);
+	return 0;
+}
+
+void probe_free(probe_t *p)
+{
+	free(p->cyc);
+	memset(p, 0, sizeof *p);
+}
