@@ -92,7 +92,14 @@ static void ticked_translate(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op
 	tick(s, &in, &out);
 	MMU_ASSERT(out.req_ready[port]);
 	in.req_valid[port] = 0;
+	/* No response within the longest possible walk means a broken model: fail loudly instead of hanging. */
+	const mmu_cfg_t *c = &s->cfg;
+	uint64_t access = (uint64_t)c->mem.stall_max +
+	                  (c->mem.latency_max > c->mem.latency ? c->mem.latency_max : c->mem.latency) + 1;
+	uint64_t limit = start + 64 + c->l1i.hit_latency + c->l1d.hit_latency + c->l2.hit_latency +
+	                 2 * (2 * MMU_MAX_LEVELS) * access; /* this request's walk and one of the other port's */
 	for (;;) {
+		MMU_ASSERT(mmu_cycle(s->mmu) < limit);
 		mmu_mem_out_t mo;
 		mmu_mem_comb(s->mem, &mo);
 		in.mem_req_ready = mo.req_ready;
