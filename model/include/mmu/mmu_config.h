@@ -80,4 +80,19 @@ const char *mmu_cfg_key_default(size_t i);
 /* Prints every key with its default, unit and meaning (`mmusim config --list`). */
 void mmu_cfg_list(FILE *out);
 
+/*
+ * Presets: named configurations (model/src/mmu_presets.c), e.g. "ostep" (the OSTEP multi-level paging homework's
+ * system), "textbook32", "teaching". mmu_cfg_preset() sets every field to the defaults, then applies the preset's
+ * keys, so the result does not depend on what cfg held; callers then apply a config file and --set on top. Returns
+ * 0, or MMU_EKEY for an unknown name (the message lists the presets).
+ */
+int mmu_cfg_preset(mmu_cfg_t *cfg, const char *name, char *msg, size_t msglen);
+size_t mmu_cfg_preset_count(void);
+const char *mmu_cfg_preset_name(size_t i);
+const char *mmu_cfg_preset_description(size_t i);
+/* The key=value settings of preset i, NULL-terminated, in the order they are applied over the defaults. */
+const char *const *mmu_cfg_preset_settings(size_t i);
+/* Prints every preset with its description and settings (`mmusim config --presets`). */
+void mmu_cfg_preset_list(FILE *out);
+
 #endif
