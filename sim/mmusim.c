@@ -3,7 +3,8 @@
  *
  *   mmusim run [--trace FILE] [--format lackey|text|auto] [--config FILE] [--set key=value]... [--seed N]
  *              [--json] [--engine fast|ticked]
- *   mmusim config --list
+ *   mmusim config --list | --presets
+ *   mmusim explain | amat | diagram ...   the lecture commands (mmusim_lecture.h, docs/lecture.md)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "mmu/mmu_sim.h"
 #include "mmusim_prefetch.h"
+#include "mmusim_lecture.h"
 #include "mmusim_report.h"
 
 #ifndef MMU_DEFAULT_WORKLOAD
@@ -23,18 +25,29 @@
 static const char usage[] =
     "usage: mmusim run [options]      simulate a memory trace and print the report\n"
     "       mmusim config --list      every configuration key with its default, unit and meaning\n"
+    "       mmusim config --presets   the named configurations (--preset NAME)\n"
+    "\n"
+    "for lectures (docs/lecture.md; each takes --help):\n"
+    "       mmusim explain --addr VA [--op load|store|fetch] [--preset P] [--warm|--demand] [--json]\n"
+    "                                 one translation step by step: address split, TLBs, walk, result, cycles\n"
+    "       mmusim explain --preset ostep --ostep-dump FILE --addr VA\n"
+    "                                 answers OSTEP's multi-level paging homework from its printout\n"
+    "       mmusim explain --trace F --at N  record N of a trace, after records 1..N-1 warmed the TLBs\n"
+    "       mmusim amat [--trace F] [--markdown|--json]  the AMAT derivation of a run, then EAT with faults\n"
+    "       mmusim diagram [--scenario S] [--out DIR]    WaveJSON timing diagrams of directed scenarios\n"
     "\n"
     "run options:\n"
     "  --trace FILE          trace to simulate ('-' = stdin; gzip read directly). Default: the bundled workload\n"
     "  --format F            lackey, text or auto (default auto)\n"
-    "  --config FILE         INI config file ([tlb.l1d] entries = 64, ...)\n"
+    "  --preset NAME         start from a named configuration (mmusim config --presets)\n"
+    "  --config FILE         INI config file ([tlb.l1d] entries = 64, ...; applied after --preset)\n"
     "  --set KEY=VALUE       set one config key (repeatable; applied after --config)\n"
     "  --seed N              same as --set seed=N\n"
     "  --json                print the report as one JSON object on stdout\n"
     "  --engine E            fast (default) or ticked (steps every cycle; same results, slower)\n";
 
 typedef struct options {
-	const char *trace, *format, *config, *seed, *engine;
+	const char *trace, *format, *preset, *config, *seed, *engine;
 	const char **sets;
 	int nsets;
 	int json;
@@ -63,6 +76,8 @@ static int parse_run_args(int argc, char **argv, options_t *o)
 			slot = &o->trace;
 		} else if (!strcmp(a, "--format")) {
 			slot = &o->format;
+		} else if (!strcmp(a, "--preset")) {
+			slot = &o->preset;
 		} else if (!strcmp(a, "--config")) {
 			slot = &o->config;
 		} else if (!strcmp(a, "--seed")) {
@@ -88,6 +103,8 @@ static int build_config(const options_t *o, mmu_cfg_t *cfg)
 {
 	char msg[512];
 	mmu_cfg_default(cfg);
+	if (o->preset && mmu_cfg_preset(cfg, o->preset, msg, sizeof msg))
+		return fail("--preset: %s%s", msg, "");
 	if (o->config && mmu_cfg_load_file(cfg, o->config, msg, sizeof msg))
 		return fail("%s%s", msg, "");
 	for (int i = 0; i < o->nsets; i++) {
@@ -232,12 +249,22 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "explain"))
+		return cmd_explain(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "amat"))
+		return cmd_amat(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "diagram"))
+		return cmd_diagram(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "config")) {
 		if (argc == 3 && !strcmp(argv[2], "--list")) {
 			mmu_cfg_list(stdout);
 			return 0;
 		}
-		return fail("usage: mmusim config --list%s%s", "", "");
+		if (argc == 3 && !strcmp(argv[2], "--presets")) {
+			mmu_cfg_preset_list(stdout);
+			return 0;
+		}
+		return fail("usage: mmusim config --list | --presets%s%s", "", "");
 	}
-	return fail("unknown command '%s'%s (commands: run, config)", argv[1], "");
+	return fail("unknown command '%s'%s (commands: run, config, explain, amat, diagram)", argv[1], "");
 }

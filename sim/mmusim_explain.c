@@ -166,6 +166,7 @@ static int setup_dump(explain_t *e, const char *path)
 		err = -1;
 	}
 	if (!err) {
+		e->dump = true;
 		mmu_sim_cr3_write(e->sim, cr3);
 		snprintf(e->setup, sizeof e->setup,
 		         "memory from %s (%u of %d pages listed), PDBR %u -> CR3 = %u x %d = 0x%llx", path, d->pages,

@@ -1,0 +1,340 @@
+/*
+ * mmusim amat: a run, then its average translation time derived step by step from mmu_stats_derive() (the formula of
+ * docs/timing.md, "Statistics and AMAT"), the substitution, the result beside the measured value, and the effective
+ * access time with page faults. Text, Markdown for slides, or JSON.
+ */
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu/mmu_sim.h"
+#include "mmusim_lecture.h"
+#include "mmusim_table.h"
+
+#ifndef MMU_DEFAULT_WORKLOAD
+#define MMU_DEFAULT_WORKLOAD "workloads/default.lackey.gz"
+#endif
+
+#define ACCEPTED "--trace --format --preset --config --set --seed --engine --markdown --json"
+#define BATCH    4096
+
+typedef struct amat {
+	const char *trace, *format;
+	const char *shown; /* the trace as the report names it: no build-machine path for the bundled one */
+	mmu_cfg_t cfg;
+	mmu_stats_t st;
+	mmu_stats_derived_t d;
+	mmu_sim_stats_t ss;
+	/* effective access time with faults, per reference */
+	double ma, p, eat, eat_measured;
+} amat_t;
+
+static int simulate(amat_t *a, const char *path, mmu_trace_format_t fmt, mmu_engine_t engine)
+{
+	char msg[512];
+	mmu_trace_t *t;
+	mmu_sim_t *sim;
+	if (mmu_trace_open(path, fmt, &t, msg, sizeof msg))
+		return lecture_fail("%s", msg);
+	if (mmu_sim_create(&a->cfg, engine, &sim, msg, sizeof msg)) {
+		mmu_trace_close(t);
+		return lecture_fail("%s", msg);
+	}
+	mmu_trace_rec_t *recs = malloc(BATCH * sizeof *recs);
+	int rc = recs ? 0 : lecture_fail("out of memory");
+	uint64_t done = 0;
+	while (!rc) {
+		long n = mmu_trace_read(t, recs, BATCH, msg, sizeof msg);
+		if (n <= 0) {
+			rc = n < 0 ? lecture_fail("%s", msg) : 0;
+			break;
+		}
+		for (long i = 0; i < n && !rc; i++)
+			if (mmu_sim_ref(sim, &recs[i], msg, sizeof msg))
+				rc = lecture_fail("%s: record %" PRIu64 ": %s", path, done + (uint64_t)i + 1, msg);
+		done += (uint64_t)n;
+	}
+	free(recs);
+	a->format = mmu_trace_format_name(mmu_trace_format(t));
+	mmu_stats_read(mmu_sim_mmu(sim), &a->st);
+	a->ss = *mmu_sim_stats(sim);
+	mmu_sim_destroy(sim);
+	mmu_trace_close(t);
+	return rc;
+}
+
+static double ratio(uint64_t num, uint64_t den)
+{
+	return den ? (double)num / (double)den : 0.0;
+}
+
+/*
+ * EAT = (1 - p) x ma + p x fault service, the textbook form: ma = AMAT + mem.latency (one translation, then the data
+ * access at memory latency), p = demand faults per reference, fault service = os.fault_cycles. The measured value
+ * per reference is (translation cycles + fault service cycles) / references + mem.latency.
+ */
+static void derive(amat_t *a)
+{
+	mmu_stats_derive(&a->st, &a->d);
+	double lat = a->cfg.mem.latency, fault = (double)a->cfg.os.fault_cycles;
+	a->ma = a->d.amat_formula + lat;
+	a->p = ratio(a->ss.demand_faults, a->ss.references);
+	a->eat = (1.0 - a->p) * a->ma + a->p * fault;
+	a->eat_measured = ratio(a->st.translation_cycles + a->ss.fault_service_cycles, a->ss.references) + lat;
+}
+
+typedef struct term {
+	const char *name, *meaning;
+	uint64_t num, den;
+	double value;
+	bool rate; /* printed with 6 decimals; times with 4 */
+} term_t;
+
+static size_t terms(const amat_t *a, term_t *t)
+{
+	const mmu_stats_t *s = &a->st;
+	uint64_t l1m = s->l1i_misses + s->l1d_misses, walks = s->walks - s->walks_dirty;
+	size_t n = 0;
+	t[n++] =
+	    (term_t){"hit_time", "L1 lookup cycles per request", s->hit_time_cycles, s->requests, a->d.hit_time, 0};
+	t[n++] = (term_t){"m1", "L1 TLB misses per request", l1m, s->requests, a->d.m1, 1};
+	t[n++] = (term_t){"t2",
+	                  a->cfg.l2.entries ? "cycles from L1 miss to L2 result, per L1 miss"
+	                                    : "cycles an L1 miss waits for the walker (no L2 TLB)",
+	                  s->l2_stage_cycles,
+	                  l1m,
+	                  a->d.t2,
+	                  0};
+	t[n++] =
+	    (term_t){"m2",    a->cfg.l2.entries ? "walks per L1 miss (L2 TLB local miss rate)" : "walks per L1 miss",
+	             walks,   l1m,
+	             a->d.m2, 1};
+	t[n++] = (term_t){"walk_penalty", "cycles per miss walk", s->walk_cycles_miss, walks, a->d.walk_penalty, 0};
+	t[n++] =
+	    (term_t){"dirty_rate", "dirty re-walks per request (T9)", s->walks_dirty, s->requests, a->d.dirty_rate, 1};
+	t[n++] = (term_t){"dirty_penalty", "cycles per dirty re-walk", s->walk_cycles_dirty,
+	                  s->walks_dirty,  a->d.dirty_penalty,         0};
+	return n;
+}
+
+static void fmt_value(const term_t *t, char *buf, size_t n)
+{
+	snprintf(buf, n, t->rate ? "%.6f" : "%.4f", t->value);
+}
+
+static const char *code(bool md)
+{
+	return md ? "`" : "";
+}
+
+static const char *indent(bool md)
+{
+	return md ? "" : "  ";
+}
+
+/* Derivations are monospaced: a fenced block in Markdown, indented lines in text. */
+static void block_begin(FILE *out, bool md)
+{
+	fputs(md ? "\n```text\n" : "\n", out);
+}
+
+static void block_end(FILE *out, bool md)
+{
+	if (md)
+		fputs("```\n", out);
+}
+
+static void print_terms(FILE *out, const amat_t *a, bool md)
+{
+	term_t t[8];
+	size_t n = terms(a, t);
+	table_t tab;
+	table_init(&tab, 4, true);
+	const char *head[] = {"term", "meaning", "measured", "value"};
+	table_add(&tab, head);
+	for (size_t i = 0; i < n; i++) {
+		int r = table_row(&tab);
+		char v[32];
+		fmt_value(&t[i], v, sizeof v);
+		table_set(&tab, r, 0, "%s%s%s", code(md), t[i].name, code(md));
+		table_set(&tab, r, 1, "%s", t[i].meaning);
+		table_set(&tab, r, 2, "%" PRIu64 " / %" PRIu64, t[i].num, t[i].den);
+		table_set(&tab, r, 3, "%s", v);
+	}
+	table_print(out, &tab, "  ", md);
+	char v[8][32];
+	for (size_t i = 0; i < n; i++)
+		fmt_value(&t[i], v[i], sizeof v[i]);
+	block_begin(out, md);
+	fprintf(out, "%sAMAT = %s + %s x (%s + %s x %s) + %s x %s\n", indent(md), v[0], v[1], v[2], v[3], v[4], v[5],
+	        v[6]);
+	fprintf(out, "%s     = %.4f cycles per translation (formula)\n", indent(md), a->d.amat_formula);
+	fprintf(out, "%smeasured: translation_cycles / requests = %" PRIu64 " / %" PRIu64 "\n", indent(md),
+	        a->st.translation_cycles, a->st.requests);
+	fprintf(out, "%s     = %.4f cycles per translation\n", indent(md), a->d.amat_cycles);
+	block_end(out, md);
+}
+
+static void print_levels(FILE *out, const amat_t *a, bool md)
+{
+	const mmu_stats_t *s = &a->st;
+	table_t t;
+	table_init(&t, 5, true);
+	const char *head[] = {"level", "lookups", "misses", "miss rate", "time (cycles)"};
+	table_add(&t, head);
+	struct {
+		const char *name;
+		uint64_t acc, miss;
+		double rate;
+		unsigned lat;
+		bool present;
+	} rows[] = {
+	    {"L1 ITLB", s->l1i_accesses, s->l1i_misses, a->d.l1i_miss_rate, a->cfg.l1i.hit_latency, true},
+	    {"L1 DTLB", s->l1d_accesses, s->l1d_misses, a->d.l1d_miss_rate, a->cfg.l1d.hit_latency, true},
+	    {"L2 TLB", s->l2_accesses, s->l2_misses, a->d.l2_miss_rate, a->cfg.l2.hit_latency, a->cfg.l2.entries != 0},
+	};
+	for (size_t i = 0; i < 3; i++) {
+		if (!rows[i].present)
+			continue;
+		int r = table_row(&t);
+		table_set(&t, r, 0, "%s", rows[i].name);
+		table_set(&t, r, 1, "%" PRIu64, rows[i].acc);
+		table_set(&t, r, 2, "%" PRIu64, rows[i].miss);
+		table_set(&t, r, 3, "%.6f", rows[i].rate);
+		table_set(&t, r, 4, "%u (hit latency)", rows[i].lat);
+	}
+	int r = table_row(&t);
+	table_set(&t, r, 0, "page walk");
+	table_set(&t, r, 1, "%" PRIu64 " walks", s->walks);
+	table_set(&t, r, 4, "%.4f (mean; %u per access)", a->d.walk_cycles_mean, a->cfg.mem.latency + 1);
+	fprintf(out, "\n%sper level%s\n%s", md ? "**" : "", md ? "**" : "", md ? "\n" : "");
+	table_print(out, &t, "  ", md);
+}
+
+static void print_eat(FILE *out, const amat_t *a, bool md)
+{
+	const char *ind = indent(md);
+	uint64_t lat = a->cfg.mem.latency, fault = a->cfg.os.fault_cycles;
+	fprintf(out, "\n%sEffective access time with page faults, per reference%s\n\n", md ? "**" : "", md ? "**" : "");
+	fprintf(out, "%s%sEAT = (1 - p) x ma + p x fault_service%s\n\n", ind, code(md), code(md));
+	table_t t;
+	table_init(&t, 4, true);
+	const char *head[] = {"term", "meaning", "measured", "value"};
+	table_add(&t, head);
+	int r = table_row(&t);
+	table_set(&t, r, 0, "%sma%s", code(md), code(md));
+	table_set(&t, r, 1, "memory access: AMAT + mem.latency (the data access)");
+	table_set(&t, r, 2, "%.4f + %" PRIu64, a->d.amat_formula, lat);
+	table_set(&t, r, 3, "%.4f", a->ma);
+	r = table_row(&t);
+	table_set(&t, r, 0, "%sp%s", code(md), code(md));
+	table_set(&t, r, 1, "demand page faults per reference");
+	table_set(&t, r, 2, "%" PRIu64 " / %" PRIu64, a->ss.demand_faults, a->ss.references);
+	table_set(&t, r, 3, "%.6f", a->p);
+	r = table_row(&t);
+	table_set(&t, r, 0, "%sfault_service%s", code(md), code(md));
+	table_set(&t, r, 1, "OS fault handler (os.fault_cycles)");
+	table_set(&t, r, 2, "%" PRIu64, fault);
+	table_set(&t, r, 3, "%" PRIu64, fault);
+	table_print(out, &t, "  ", md);
+	block_begin(out, md);
+	fprintf(out, "%sEAT = (1 - %.6f) x %.4f + %.6f x %" PRIu64 "\n", indent(md), a->p, a->ma, a->p, fault);
+	fprintf(out, "%s    = %.4f cycles per reference (formula)\n", indent(md), a->eat);
+	fprintf(out, "%smeasured: (translation_cycles + fault service cycles) / references + mem.latency\n",
+	        indent(md));
+	fprintf(out, "%s    = (%" PRIu64 " + %" PRIu64 ") / %" PRIu64 " + %" PRIu64 " = %.4f cycles per reference\n",
+	        indent(md), a->st.translation_cycles, a->ss.fault_service_cycles, a->ss.references, lat,
+	        a->eat_measured);
+	block_end(out, md);
+	fprintf(
+	    out,
+	    "%sThe textbook form charges a faulting reference the fault service only; in the model it also pays\n"
+	    "%sthe translation that faulted and the retried one, and an access that crosses a page translates twice.\n",
+	    md ? "\n" : "\n  ", indent(md));
+}
+
+static void print_report(FILE *out, const amat_t *a, bool md)
+{
+	fprintf(out, "%smmusim amat: %s (%s)\n", md ? "### " : "", a->shown, a->format);
+	fprintf(out, "%s%s%" PRIu64 " references, %" PRIu64 " translation requests, %" PRIu64 " demand faults\n\n",
+	        md ? "\n" : "", md ? "" : "  ", a->ss.references, a->st.requests, a->ss.demand_faults);
+	fprintf(out, "%s%sAMAT = hit_time + m1 x (t2 + m2 x walk_penalty) + dirty_rate x dirty_penalty%s\n\n",
+	        md ? "" : "  ", code(md), code(md));
+	print_terms(out, a, md);
+	print_levels(out, a, md);
+	print_eat(out, a, md);
+}
+
+static int add_f(cJSON *o, const char *name, double v)
+{
+	char buf[48];
+	snprintf(buf, sizeof buf, "%.6f", v);
+	return cJSON_AddItemToObject(o, name, cJSON_CreateRaw(buf)) ? 0 : -1;
+}
+
+static int add_u(cJSON *o, const char *name, uint64_t v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%" PRIu64, v);
+	return cJSON_AddItemToObject(o, name, cJSON_CreateRaw(buf)) ? 0 : -1;
+}
+
+static int print_json(FILE *out, const amat_t *a)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return -1;
+	term_t t[8];
+	size_t n = terms(a, t);
+	int err = !cJSON_AddStringToObject(o, "trace", a->shown);
+	err |= add_u(o, "references", a->ss.references) | add_u(o, "requests", a->st.requests);
+	for (size_t i = 0; i < n; i++)
+		err |= add_f(o, t[i].name, t[i].value);
+	err |= add_f(o, "amat_formula", a->d.amat_formula) | add_f(o, "amat_measured", a->d.amat_cycles);
+	err |= add_u(o, "mem_latency", a->cfg.mem.latency) | add_u(o, "fault_service", a->cfg.os.fault_cycles);
+	err |= add_u(o, "demand_faults", a->ss.demand_faults);
+	err |= add_f(o, "ma", a->ma) | add_f(o, "p", a->p) | add_f(o, "eat", a->eat);
+	err |= add_f(o, "eat_measured", a->eat_measured);
+	char *text = err ? NULL : cJSON_Print(o);
+	cJSON_Delete(o);
+	if (!text)
+		return -1;
+	fprintf(out, "%s\n", text);
+	cJSON_free(text);
+	return 0;
+}
+
+int cmd_amat(int argc, char **argv)
+{
+	lecture_opts_t o;
+	amat_t *a = calloc(1, sizeof *a);
+	if (!a)
+		return lecture_fail("out of memory");
+	mmu_cfg_default(&a->cfg);
+	int rc = lecture_parse("amat", ACCEPTED, argc, argv, &o);
+	if (!rc)
+		rc = lecture_config(&o, &a->cfg);
+	int fmt = mmu_trace_format_parse(o.format ? o.format : "auto");
+	mmu_engine_t engine = o.engine && !strcmp(o.engine, "ticked") ? MMU_ENGINE_TICKED : MMU_ENGINE_FAST;
+	if (!rc && fmt < 0)
+		rc = lecture_fail("amat: --format '%s' is not one of lackey, text, auto", o.format);
+	if (!rc && o.engine && strcmp(o.engine, "ticked") && strcmp(o.engine, "fast"))
+		rc = lecture_fail("amat: --engine '%s' is not one of fast, ticked", o.engine);
+	if (!rc && o.json && o.markdown)
+		rc = lecture_fail("amat: --json and --markdown exclude each other");
+	a->trace = o.trace ? o.trace : MMU_DEFAULT_WORKLOAD;
+	a->shown = o.trace ? o.trace : "the bundled workload, workloads/default.lackey.gz";
+	if (!rc)
+		rc = simulate(a, a->trace, (mmu_trace_format_t)fmt, engine);
+	if (!rc) {
+		derive(a);
+		if (o.json)
+			rc = print_json(stdout, a) ? lecture_fail("amat: cannot build the JSON") : 0;
+		else
+			print_report(stdout, a, o.markdown);
+	}
+	lecture_free(&o);
+	free(a);
+	return rc;
+}
