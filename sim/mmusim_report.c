@@ -41,14 +41,12 @@ static void walk_histogram(FILE *out, const mmu_stats_t *st)
 	}
 }
 
-void report_text(FILE *out, const run_info_t *info, const mmu_sim_t *sim)
+void report_text_src(FILE *out, const run_info_t *info, const report_src_t *src)
 {
-	const mmu_t *m = mmu_sim_mmu(sim);
-	const mmu_cfg_t *cfg = mmu_config(m);
-	const mmu_sim_stats_t *ss = mmu_sim_stats(sim);
-	mmu_stats_t st;
+	const mmu_cfg_t *cfg = src->cfg;
+	const mmu_sim_stats_t *ss = src->ss;
+	const mmu_stats_t st = *src->st;
 	mmu_stats_derived_t d;
-	mmu_stats_read(m, &st);
 	mmu_stats_derive(&st, &d);
 
 	fprintf(out, "mmusim: %s (%s), %s engine\n", info->trace, info->format, info->engine);
@@ -56,7 +54,7 @@ void report_text(FILE *out, const run_info_t *info, const mmu_sim_t *sim)
 	        "  %" PRIu64 " references -> %" PRIu64 " translations (%" PRIu64 " page-crossing, %" PRIu64
 	        " retried after a fault), %" PRIu64 " context switches\n",
 	        ss->references, ss->translations, ss->split_references, ss->demand_faults, ss->context_switches);
-	fprintf(out, "  paging %s, cr3.pcid %s, os.populate %s, mem.latency %u cycles\n\n", mmu_paging(m)->name,
+	fprintf(out, "  paging %s, cr3.pcid %s, os.populate %s, mem.latency %u cycles\n\n", src->paging,
 	        cfg->pcid ? "on" : "off", cfg->os.populate ? "on" : "off", cfg->mem.latency);
 
 	fprintf(out, "  TLB       sets x ways policy latency     accesses           hits       misses  miss rate\n");
@@ -118,13 +116,11 @@ static int add_f(cJSON *obj, const char *name, double v)
 	return cJSON_AddItemToObject(obj, name, cJSON_CreateRaw(buf)) ? 0 : -1;
 }
 
-int report_json(FILE *out, const run_info_t *info, const mmu_sim_t *sim)
+int report_json_src(FILE *out, const run_info_t *info, const report_src_t *src)
 {
-	const mmu_t *m = mmu_sim_mmu(sim);
-	const mmu_sim_stats_t *ss = mmu_sim_stats(sim);
-	mmu_stats_t st;
+	const mmu_sim_stats_t *ss = src->ss;
+	const mmu_stats_t st = *src->st;
 	mmu_stats_derived_t d;
-	mmu_stats_read(m, &st);
 	mmu_stats_derive(&st, &d);
 	cJSON *obj = cJSON_CreateObject();
 	if (!obj)
@@ -136,7 +132,7 @@ int report_json(FILE *out, const run_info_t *info, const mmu_sim_t *sim)
 	for (size_t i = 0; i < mmu_cfg_key_count(); i++) {
 		char key[96], val[64];
 		snprintf(key, sizeof key, "config.%s", mmu_cfg_key_name(i));
-		mmu_cfg_get(mmu_config(m), mmu_cfg_key_name(i), val, sizeof val);
+		mmu_cfg_get(src->cfg, mmu_cfg_key_name(i), val, sizeof val);
 		err |= !cJSON_AddStringToObject(obj, key, val);
 	}
 	err |= add_u64(obj, "references", ss->references);
@@ -173,4 +169,28 @@ int report_json(FILE *out, const run_info_t *info, const mmu_sim_t *sim)
 	fprintf(out, "%s\n", text);
 	cJSON_free(text);
 	return 0;
+}
+
+/* mmusim's own runs: the figures come from the simulated system. */
+static void sim_src(const mmu_sim_t *sim, mmu_stats_t *st, report_src_t *src)
+{
+	const mmu_t *m = mmu_sim_mmu(sim);
+	mmu_stats_read(m, st);
+	*src = (report_src_t){.cfg = mmu_config(m), .paging = mmu_paging(m)->name, .st = st, .ss = mmu_sim_stats(sim)};
+}
+
+void report_text(FILE *out, const run_info_t *info, const mmu_sim_t *sim)
+{
+	mmu_stats_t st;
+	report_src_t src;
+	sim_src(sim, &st, &src);
+	report_text_src(out, info, &src);
+}
+
+int report_json(FILE *out, const run_info_t *info, const mmu_sim_t *sim)
+{
+	mmu_stats_t st;
+	report_src_t src;
+	sim_src(sim, &st, &src);
+	return report_json_src(out, info, &src);
 }
