@@ -226,9 +226,13 @@ static int setup_trace(explain_t *e, bool have_addr, bool have_op)
 	e->pid = rec.pid;
 	e->demand = true;
 	const mmu_sim_stats_t *ss = mmu_sim_stats(e->sim);
-	snprintf(e->setup, sizeof e->setup, "records 1..%llu of %s ran first (%llu translations, %llu demand faults)",
-	         (unsigned long long)(at - 1), o->trace, (unsigned long long)ss->translations,
-	         (unsigned long long)ss->demand_faults);
+	if (at == 1)
+		snprintf(e->setup, sizeof e->setup, "record 1 of %s, the first: nothing ran before it", o->trace);
+	else
+		snprintf(e->setup, sizeof e->setup,
+		         "records 1..%llu of %s ran first (%llu translations, %llu demand faults)",
+		         (unsigned long long)(at - 1), o->trace, (unsigned long long)ss->translations,
+		         (unsigned long long)ss->demand_faults);
 	unsigned pb = e->pg->page_bits;
 	if (!have_addr && rec.size > 1 && ((rec.vaddr + rec.size - 1) >> pb) != (rec.vaddr >> pb))
 		snprintf(e->note, sizeof e->note, "record %llu crosses a page: its second translation is not shown",

@@ -277,7 +277,7 @@ static cJSON *wave_json(const scenario_t *sc, const probe_t *p, const mmu_cfg_t 
 	cJSON *foot = cJSON_AddObjectToObject(root, "foot");
 	cJSON_AddStringToObject(foot, "text", text);
 	cJSON *conf = cJSON_AddObjectToObject(root, "config");
-	cJSON_AddNumberToObject(conf, "hscale", 2);
+	cJSON_AddNumberToObject(conf, "hscale", 3);
 	free(mem);
 	return root;
 }

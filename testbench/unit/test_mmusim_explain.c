@@ -1,0 +1,512 @@
+/*
+ * mmusim explain as a student meets it: translations on the OSTEP system from a hand-made dump, the x86-64 and 32-bit
+ * walks with the OS's page tables, TLB hits, L2 hits and dirty re-walks from a trace, a demand fault and its retry,
+ * every error path; and the worked examples of docs/lecture.md, run again and compared byte for byte.
+ *
+ * Expected values are derived by hand in the comments. The OS model hands out frames in increasing order (from
+ * 0x100000 on x86, from frame 1 in the textbook mode): the root table first, then each table and the page as a
+ * mapping needs them, all entries created with A = D = 0 (model/include/mmu/mmu_os.h).
+ */
+#include <criterion/criterion.h>
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct run {
+	int status;
+	char out[1 << 16], err[1 << 12];
+} run_t;
+
+static run_t r;
+
+static void slurp(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	cr_assert(f);
+	size_t n = fread(buf, 1, cap - 1, f);
+	buf[n] = 0;
+	fclose(f);
+}
+
+/* Runs `mmusim ARGS` in the source directory, stdout and stderr captured apart. */
+static void mmusim(const char *args)
+{
+	char out[] = "/tmp/mmusim-explain-out-XXXXXX", err[] = "/tmp/mmusim-explain-err-XXXXXX";
+	int fo = mkstemp(out), fe = mkstemp(err);
+	cr_assert(fo >= 0 && fe >= 0);
+	close(fo);
+	close(fe);
+	static char cmd[8192];
+	snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >%s 2>%s", MMU_SOURCE_DIR, MMU_MMUSIM, args, out, err);
+	int st = system(cmd);
+	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	slurp(out, r.out, sizeof r.out);
+	slurp(err, r.err, sizeof r.err);
+	unlink(out);
+	unlink(err);
+}
+
+static char tmp_path[64];
+
+static const char *write_temp(const char *text)
+{
+	strcpy(tmp_path, "/tmp/mmusim-explain-in-XXXXXX");
+	int fd = mkstemp(tmp_path);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return tmp_path;
+}
+
+static cJSON *json_run(const char *args)
+{
+	char full[4096];
+	snprintf(full, sizeof full, "explain --json %s", args);
+	mmusim(full);
+	cr_assert_eq(r.status, 0, "mmusim %s: %s", full, r.err);
+	cJSON *j = cJSON_Parse(r.out);
+	cr_assert(j, "not JSON: %s", r.out);
+	return j;
+}
+
+static cJSON *item(const cJSON *j, const char *name)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(j, name);
+	cr_assert(v, "no '%s' in %s", name, cJSON_PrintUnformatted(j));
+	return v;
+}
+
+static double num(const cJSON *j, const char *name)
+{
+	cJSON *v = item(j, name);
+	cr_assert(cJSON_IsNumber(v), "'%s' is not a number", name);
+	return v->valuedouble;
+}
+
+static const char *str(const cJSON *j, const char *name)
+{
+	cJSON *v = item(j, name);
+	cr_assert(cJSON_IsString(v), "'%s' is not a string", name);
+	return v->valuestring;
+}
+
+static bool flag(const cJSON *j, const char *name)
+{
+	cJSON *v = item(j, name);
+	cr_assert(cJSON_IsBool(v), "'%s' is not a boolean", name);
+	return cJSON_IsTrue(v);
+}
+
+static const cJSON *at(const cJSON *arr, int i)
+{
+	const cJSON *v = cJSON_GetArrayItem(arr, i);
+	cr_assert(v, "no element %d", i);
+	return v;
+}
+
+/* ---- the OSTEP system ---- */
+
+/*
+ * Hand-made dump, every byte zero (an invalid entry) except:
+ *   page 3 (the directory, PDBR 3, at 0x60): byte 24 = 0x85 = 1 0000101 -> valid, page table in page 5
+ *   page 5 (0xa0): byte 8 = 0x8a -> valid, page 10; byte 9 = 0x7f -> invalid (bit 7 clear)
+ *   page 10 (0x140): byte 28 = 0x5a
+ * Only these four pages are listed (the rest read as zeros).
+ */
+static const char *ostep_dump(void)
+{
+	static char text[1024];
+	char pages[4][80];
+	const unsigned page[] = {3, 5, 10, 11};
+	const unsigned at_byte[][2] = {{24, 0x85}, {8, 0x8a}, {28, 0x5a}, {0, 0}};
+	for (int p = 0; p < 4; p++) {
+		int n = snprintf(pages[p], sizeof pages[p], "page %3u:", page[p]);
+		for (unsigned i = 0; i < 32; i++) {
+			unsigned v = i == at_byte[p][0] ? at_byte[p][1] : 0;
+			if (p == 1 && i == 9)
+				v = 0x7f;
+			n += snprintf(pages[p] + n, sizeof pages[p] - (size_t)n, "%02x", v);
+		}
+	}
+	snprintf(text, sizeof text, "ARG seed 0\n%s\n%s\n%s\n%s\n\nPDBR: 3  (decimal) [directory]\n", pages[0],
+	         pages[1], pages[2], pages[3]);
+	return write_temp(text);
+}
+
+static cJSON *ostep(const char *addr)
+{
+	char args[512];
+	snprintf(args, sizeof args, "--preset ostep --ostep-dump %s --addr %s", ostep_dump(), addr);
+	cJSON *j = json_run(args);
+	unlink(tmp_path);
+	return j;
+}
+
+/*
+ * 0x611c = 11000 01000 11100: PD index 24 -> entry at 0x60 + 24 = 0x78 = 0x85 -> table at 5 x 32 = 0xa0;
+ * PT index 8 -> entry at 0xa8 = 0x8a -> page 10 at 0x140; PA = 0x140 + 28 = 0x15c (348), holding 0x5a (90).
+ * Cycles: L1 miss 1, no L2, two accesses of mem.latency + 1 = 11: 23.
+ */
+Test(mmusim_explain, ostep_translation_matches_the_hand_derivation)
+{
+	cJSON *j = ostep("0x611c");
+	cr_assert(!flag(j, "fault"));
+	cr_assert_eq(num(j, "paddr"), 0x15c);
+	cr_assert_str_eq(str(j, "paddr_hex"), "0x15c");
+	cr_assert_eq(num(j, "value"), 0x5a);
+	cr_assert_eq(num(j, "fault_level"), 0);
+	cr_assert_eq(num(j, "cycles"), 23);
+	cr_assert_eq(num(j, "offset"), 28);
+	cr_assert_eq(num(j, "vpn"), 0x308);
+	const cJSON *fields = item(j, "fields");
+	cr_assert_str_eq(str(at(fields, 0), "name"), "PD");
+	cr_assert_eq(num(at(fields, 0), "index"), 24);
+	cr_assert_str_eq(str(at(fields, 1), "name"), "PT");
+	cr_assert_eq(num(at(fields, 1), "index"), 8);
+	const cJSON *steps = item(at(item(j, "attempts"), 0), "steps");
+	cr_assert_eq(cJSON_GetArraySize(steps), 2);
+	cr_assert_eq(num(at(steps, 0), "address"), 0x78);
+	cr_assert_eq(num(at(steps, 0), "value"), 0x85);
+	cr_assert_eq(num(at(steps, 0), "first_cycle"), 1);
+	cr_assert_eq(num(at(steps, 0), "last_cycle"), 11);
+	cr_assert_eq(num(at(steps, 1), "table"), 0xa0);
+	cr_assert_eq(num(at(steps, 1), "address"), 0xa8);
+	cr_assert_eq(num(at(steps, 1), "value"), 0x8a);
+	cr_assert_eq(num(at(steps, 1), "first_cycle"), 12);
+	cr_assert_eq(num(at(steps, 1), "last_cycle"), 22);
+	cJSON_Delete(j);
+}
+
+/* 0x3da8 = 01111 01101 01000: PD index 15 -> entry at 0x6f = 0 -> invalid: one access, 1 + 11 cycles. */
+Test(mmusim_explain, ostep_invalid_directory_entry_is_fault_level_1)
+{
+	cJSON *j = ostep("0x3da8");
+	cr_assert(flag(j, "fault"));
+	cr_assert_eq(num(j, "fault_level"), 1);
+	cr_assert_str_eq(str(j, "cause"), "not present");
+	cr_assert(cJSON_IsNull(item(j, "paddr")));
+	cr_assert(cJSON_IsNull(item(j, "value")));
+	cr_assert_eq(num(j, "cycles"), 12);
+	cJSON_Delete(j);
+}
+
+/* 0x6120 = 11000 01001 00000: PD[24] valid as above, PT[9] at 0xa9 = 0x7f -> invalid: two accesses. */
+Test(mmusim_explain, ostep_invalid_table_entry_is_fault_level_2)
+{
+	cJSON *j = ostep("0x6120");
+	cr_assert(flag(j, "fault"));
+	cr_assert_eq(num(j, "fault_level"), 2);
+	cr_assert_eq(num(j, "cycles"), 23);
+	const cJSON *steps = item(at(item(j, "attempts"), 0), "steps");
+	cr_assert_eq(num(at(steps, 1), "value"), 0x7f);
+	cJSON_Delete(j);
+}
+
+Test(mmusim_explain, ostep_text_shows_the_split_in_binary_and_each_entry_decoded)
+{
+	char args[512];
+	snprintf(args, sizeof args, "explain --preset ostep --ostep-dump %s --addr 0x611c", ostep_dump());
+	mmusim(args);
+	unlink(tmp_path);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "  binary  11000   01000  11100\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "  value   24      8      0x1c\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "0x85 (1 0000101)  V1 pfn 0x5 (5) -> table 0xa0\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "0x8a (1 0001010)  V1 pfn 0xa (10) -> 32 B page 0x140\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "result: paddr 0x15c = page 0x140 + offset 0x1c (answered by the page walk); memory "
+	                        "holds 0x5a there\n"),
+	          "%s", r.out);
+	cr_assert(strstr(r.out, "cycles: 23 = L1 lookup 1 + walk 22 (2 accesses x 11 = mem.latency + 1)\n"), "%s",
+	          r.out);
+	cr_assert(strstr(r.out, "(4 of 128 pages listed), PDBR 3 -> CR3 = 3 x 32 = 0x60"), "%s", r.out);
+}
+
+/* --set applies after the preset: mem.latency 3 makes each access 4 cycles, 1 + 2 x 4 = 9. */
+Test(mmusim_explain, set_applies_after_the_preset)
+{
+	char args[512];
+	snprintf(args, sizeof args, "--preset ostep --set mem.latency=3 --ostep-dump %s --addr 0x611c", ostep_dump());
+	cJSON *j = json_run(args);
+	unlink(tmp_path);
+	cr_assert_eq(num(j, "cycles"), 9);
+	cr_assert_eq(num(j, "paddr"), 0x15c);
+	cJSON_Delete(j);
+}
+
+Test(mmusim_explain, ostep_dump_needs_the_ostep_geometry)
+{
+	char args[512];
+	snprintf(args, sizeof args, "explain --ostep-dump %s --addr 0x611c", ostep_dump());
+	mmusim(args);
+	unlink(tmp_path);
+	cr_assert_eq(r.status, 2);
+	cr_assert_str_eq(r.err, "mmusim: an OSTEP dump needs paging.mode = textbook (use --preset ostep)\n");
+}
+
+Test(mmusim_explain, malformed_dump_names_file_and_line)
+{
+	const char *p = write_temp("ARG seed 0\npage 1: 0z00\nPDBR: 1\n");
+	char args[512], want[256];
+	snprintf(args, sizeof args, "explain --preset ostep --ostep-dump %s --addr 0x0", p);
+	mmusim(args);
+	unlink(p);
+	cr_assert_eq(r.status, 2);
+	snprintf(want, sizeof want, "mmusim: %s:2: page 1: 'z' is not a hex digit\n", p);
+	cr_assert_str_eq(r.err, want);
+}
+
+/* ---- x86-64 and 32-bit, page tables by the OS ---- */
+
+/*
+ * teaching: H1 1, H2 4, mem.latency 20 (21 cycles per access). 0x7f001234: PML4 0, PDPT 1, PD 504, PT 1. The OS
+ * builds root 0x100000, PDPT 0x101000, PD 0x102000, PT 0x103000, page 0x104000, every entry with A = 0: the walk
+ * reads and writes back A at each of the 4 levels (8 accesses). 1 + 4 + 8 x 21 = 173; PA 0x104234.
+ */
+Test(mmusim_explain, x86_64_cold_walk_sets_accessed_bits)
+{
+	cJSON *j = json_run("--preset teaching --addr 0x7f001234");
+	cr_assert(!flag(j, "fault"));
+	cr_assert_eq(num(j, "paddr"), 0x104234);
+	cr_assert_eq(num(j, "cycles"), 173);
+	cr_assert_str_eq(str(j, "answered_by"), "walk");
+	const cJSON *a = at(item(j, "attempts"), 0), *steps = item(a, "steps"), *tlb = item(a, "tlb");
+	cr_assert_eq(cJSON_GetArraySize(steps), 8);
+	const unsigned addr[] = {0x100000, 0x101008, 0x102fc0, 0x103008}; /* table + 8 x index */
+	for (int i = 0; i < 8; i++) {
+		cr_assert_str_eq(str(at(steps, i), "op"), i % 2 ? "write" : "read");
+		cr_assert_eq(num(at(steps, i), "address"), addr[i / 2]);
+		cr_assert_eq(num(at(steps, i), "first_cycle"), 5 + 21 * i);
+	}
+	cr_assert_eq(num(at(steps, 0), "value"), 0x101007, "P W U, table 0x101000, A clear");
+	cr_assert_eq(num(at(steps, 1), "value"), 0x101027, "A (bit 5) written back");
+	cr_assert_str_eq(str(at(tlb, 0), "tlb"), "l1d");
+	cr_assert_str_eq(str(at(tlb, 0), "result"), "miss");
+	cr_assert(flag(at(tlb, 0), "filled"));
+	/* VPN 0x7f001: L1 DTLB 4 sets -> set 1, tag 0x1fc00; L2 8 sets -> set 1, tag 0xfe00 */
+	cr_assert_eq(num(at(tlb, 0), "set"), 1);
+	cr_assert_eq(num(at(tlb, 0), "tag"), 0x1fc00);
+	cr_assert_str_eq(str(at(tlb, 1), "tlb"), "l2");
+	cr_assert_eq(num(at(tlb, 1), "set"), 1);
+	cr_assert_eq(num(at(tlb, 1), "tag"), 0xfe00);
+	cJSON_Delete(j);
+}
+
+Test(mmusim_explain, warm_access_hits_the_l1_tlb)
+{
+	cJSON *j = json_run("--preset teaching --addr 0x7f001234 --warm");
+	cr_assert_eq(num(j, "cycles"), 1);
+	cr_assert_str_eq(str(j, "answered_by"), "l1");
+	const cJSON *a = at(item(j, "attempts"), 0);
+	cr_assert_eq(cJSON_GetArraySize(item(a, "steps")), 0);
+	cr_assert_str_eq(str(at(item(a, "tlb"), 0), "result"), "hit");
+	cr_assert_str_eq(str(at(item(a, "tlb"), 1), "result"), "none", "no L2 lookup after an L1 hit");
+	cJSON_Delete(j);
+}
+
+/*
+ * --demand: the page is not mapped. First attempt: the PML4 entry (root 0x100000, empty) is read, not present:
+ * 1 + 4 + 21 = 26 cycles, fault level 1, error code W | U = 6. The OS maps the page (500 cycles). Retry: 4 reads and
+ * 4 write-backs, the last one setting A and D of the leaf (a store): 173. Total 26 + 500 + 173 = 699.
+ */
+Test(mmusim_explain, demand_fault_then_retry)
+{
+	cJSON *j = json_run("--preset teaching --addr 0x7ffd12345678 --op store --demand");
+	const cJSON *att = item(j, "attempts");
+	cr_assert_eq(cJSON_GetArraySize(att), 2);
+	const cJSON *a0 = at(att, 0), *a1 = at(att, 1);
+	cr_assert(flag(a0, "fault"));
+	cr_assert_eq(num(a0, "fault_level"), 1);
+	cr_assert_eq(num(a0, "error_code"), 6);
+	cr_assert_eq(num(a0, "cycles"), 26);
+	cr_assert_eq(num(at(item(a0, "steps"), 0), "address"), 0x100000 + 8 * 255, "PML4 index 255");
+	cr_assert(!flag(a1, "fault"));
+	cr_assert_eq(num(a1, "cycles"), 173);
+	const cJSON *last = at(item(a1, "steps"), 7);
+	cr_assert_eq(num(last, "value"), 0x104067, "P W U + A (bit 5) + D (bit 6)");
+	cr_assert_eq(num(j, "os_fault_cycles"), 500);
+	cr_assert_eq(num(j, "cycles"), 699);
+	cr_assert(!flag(j, "fault"));
+	cr_assert_eq(num(j, "paddr"), 0x104678);
+	cJSON_Delete(j);
+}
+
+/*
+ * textbook32: 0x0804a01c -> PD index 0x0804a01c >> 22 = 32, PT index (>> 12) & 0x3ff = 0x4a = 74, offset 0x1c.
+ * Root 0x100000, page table 0x101000, page 0x102000; A written back at both levels: 4 accesses of 101 cycles,
+ * no L2: 1 + 404 = 405. PDE at 0x100000 + 4 x 32 = 0x100080, PTE at 0x101000 + 4 x 74 = 0x101128.
+ */
+Test(mmusim_explain, x86_32_two_level_walk)
+{
+	cJSON *j = json_run("--preset textbook32 --addr 0x0804a01c");
+	cr_assert_eq(num(j, "paddr"), 0x10201c);
+	cr_assert_eq(num(j, "cycles"), 405);
+	cr_assert_eq(num(at(item(j, "fields"), 0), "index"), 32);
+	cr_assert_eq(num(at(item(j, "fields"), 1), "index"), 74);
+	const cJSON *steps = item(at(item(j, "attempts"), 0), "steps");
+	cr_assert_eq(cJSON_GetArraySize(steps), 4);
+	cr_assert_eq(num(at(steps, 0), "address"), 0x100080);
+	cr_assert_eq(num(at(steps, 2), "address"), 0x101128);
+	cr_assert_eq(num(at(steps, 2), "value"), 0x102007);
+	cJSON_Delete(j);
+}
+
+Test(mmusim_explain, fetch_goes_to_the_instruction_tlb)
+{
+	cJSON *j = json_run("--preset teaching --addr 0x401000 --op fetch");
+	const cJSON *tlb = item(at(item(j, "attempts"), 0), "tlb");
+	cr_assert_str_eq(str(at(tlb, 0), "tlb"), "l1i");
+	cr_assert_str_eq(str(j, "op"), "fetch");
+	cJSON_Delete(j);
+}
+
+/* T7: a non-canonical address is answered after H1 without a lookup or a walk. */
+Test(mmusim_explain, non_canonical_address_is_answered_without_lookup)
+{
+	cJSON *j = json_run("--preset teaching --addr 0x800000000000");
+	cr_assert(flag(j, "fault"));
+	cr_assert_str_eq(str(j, "cause"), "non-canonical");
+	cr_assert_str_eq(str(j, "answered_by"), "none");
+	cr_assert_eq(num(j, "cycles"), 1);
+	cJSON_Delete(j);
+}
+
+/* ---- from a trace ---- */
+
+#define TRACE5 "R 400000\nR 404000\nR 408000\nR 400010\nW 400020\n"
+
+/*
+ * teaching L1 DTLB: 4 sets x 2 ways, LRU. Pages 0x400, 0x404, 0x408 (VPNs) all map to set 0: the third evicts 0x400
+ * from L1; the L2 TLB (8 sets x 4 ways: sets 0, 4, 0) keeps it. Record 4 (page 0x400): L1 miss, L2 hit: 1 + 4 = 5.
+ */
+Test(mmusim_explain, trace_record_hits_the_l2_tlb)
+{
+	const char *p = write_temp(TRACE5);
+	char args[256];
+	snprintf(args, sizeof args, "--preset teaching --trace %s --at 4", p);
+	cJSON *j = json_run(args);
+	unlink(p);
+	cr_assert_str_eq(str(j, "answered_by"), "l2");
+	cr_assert_eq(num(j, "cycles"), 5);
+	cr_assert_eq(num(j, "vaddr"), 0x400010);
+	cJSON_Delete(j);
+}
+
+/*
+ * Record 5 stores to page 0x400, in L1 since record 4 but clean (D = 0): a dirty re-walk (T9) from the miss cycle 1,
+ * 4 reads (A already set everywhere) and one write of D: 1 + 5 x 21 = 106.
+ */
+Test(mmusim_explain, trace_store_to_a_clean_entry_rewalks)
+{
+	const char *p = write_temp(TRACE5);
+	char args[256];
+	snprintf(args, sizeof args, "--preset teaching --trace %s --at 5", p);
+	cJSON *j = json_run(args);
+	unlink(p);
+	cr_assert_str_eq(str(j, "op"), "store");
+	cr_assert_eq(num(j, "cycles"), 106);
+	const cJSON *a = at(item(j, "attempts"), 0), *steps = item(a, "steps");
+	cr_assert_eq(cJSON_GetArraySize(steps), 5);
+	cr_assert_str_eq(str(at(steps, 4), "op"), "write");
+	cr_assert_str_eq(str(at(item(a, "tlb"), 0), "result"), "hit");
+	cJSON_Delete(j);
+}
+
+Test(mmusim_explain, trace_shorter_than_at_is_an_error)
+{
+	const char *p = write_temp(TRACE5);
+	char args[256], want[256];
+	snprintf(args, sizeof args, "explain --trace %s --at 9", p);
+	mmusim(args);
+	unlink(p);
+	cr_assert_eq(r.status, 2);
+	snprintf(want, sizeof want, "mmusim: explain: %s has 5 records, fewer than --at 9\n", p);
+	cr_assert_str_eq(r.err, want);
+}
+
+/* ---- usage errors ---- */
+
+static void expect_usage_error(const char *args, const char *message)
+{
+	mmusim(args);
+	cr_assert_eq(r.status, 2, "mmusim %s exited %d", args, r.status);
+	cr_assert_str_eq(r.err, message);
+	cr_assert_str_eq(r.out, "", "nothing on stdout after an error");
+}
+
+Test(mmusim_explain, usage_errors_are_clear)
+{
+	expect_usage_error("explain", "mmusim: explain: --addr VA is required (or --trace F --at N)\n");
+	expect_usage_error("explain --addr 0x1000 --op jump",
+	                   "mmusim: explain: --op 'jump' is not one of load, store, fetch\n");
+	expect_usage_error("explain --addr 611c", "mmusim: explain: --addr '611c' is not a number (hex as 0x611c)\n");
+	expect_usage_error("explain --addr 0x1 --at 3", "mmusim: explain: --at needs --trace\n");
+	expect_usage_error("explain --addr 0x1 --warm --demand",
+	                   "mmusim: explain: --warm and --demand exclude each other\n");
+	expect_usage_error("explain --addr 0x1 --markdown",
+	                   "mmusim: explain: unknown option '--markdown' (see mmusim explain --help)\n");
+	expect_usage_error("explain --addr", "mmusim: explain: option --addr needs a value\n");
+	expect_usage_error("explain --preset ostp --addr 0x1",
+	                   "mmusim: --preset: unknown preset 'ostp' (presets: ostep, textbook32, teaching)\n");
+}
+
+/* ---- docs/lecture.md ---- */
+
+typedef struct example {
+	char cmd[512];
+	char *expected;
+} example_t;
+
+/*
+ * The worked examples: a ```sh block whose line starts with "build/sim/mmusim " is a command; the next fenced block
+ * (```text) is its output, exactly.
+ */
+static int read_examples(char *doc, example_t *ex, int max)
+{
+	int n = 0;
+	char *p = doc;
+	while (n < max && (p = strstr(p, "```sh\n"))) {
+		p += 6;
+		char *end = strstr(p, "```\n");
+		cr_assert(end, "unterminated ```sh block");
+		if (strncmp(p, "build/sim/mmusim ", 17)) {
+			p = end + 4;
+			continue;
+		}
+		char *nl = strchr(p, '\n');
+		cr_assert(nl == end - 1, "one command per ```sh block: %.60s", p);
+		snprintf(ex[n].cmd, sizeof ex[n].cmd, "%.*s", (int)(nl - p - 17), p + 17);
+		char *out = strstr(end, "```text\n");
+		cr_assert(out, "no ```text block after: %s", ex[n].cmd);
+		out += 8;
+		char *out_end = strstr(out, "\n```\n");
+		cr_assert(out_end, "unterminated ```text block after: %s", ex[n].cmd);
+		out_end[1] = '\0';
+		ex[n++].expected = out;
+		p = out_end + 5;
+	}
+	return n;
+}
+
+Test(mmusim_explain, lecture_examples_match_a_fresh_run, .timeout = 120)
+{
+	static char doc[1 << 17];
+	char path[512];
+	snprintf(path, sizeof path, "%s/docs/lecture.md", MMU_SOURCE_DIR);
+	slurp(path, doc, sizeof doc);
+	static example_t ex[32];
+	int n = read_examples(doc, ex, 32);
+	cr_assert_geq(n, 3, "docs/lecture.md should hold at least three worked examples, found %d", n);
+	bool seen_ostep = false, seen_32 = false, seen_fault = false;
+	for (int i = 0; i < n; i++) {
+		mmusim(ex[i].cmd);
+		cr_assert_eq(r.status, 0, "mmusim %s: %s", ex[i].cmd, r.err);
+		cr_assert_str_eq(r.out, ex[i].expected, "docs/lecture.md is out of date for: mmusim %s", ex[i].cmd);
+		seen_ostep |= strstr(ex[i].cmd, "--preset ostep --ostep-dump") != NULL;
+		seen_32 |= strstr(ex[i].cmd, "--preset textbook32") != NULL;
+		seen_fault |= strstr(ex[i].expected, "page fault") && strstr(ex[i].expected, "paging  x86_64");
+	}
+	cr_assert(seen_ostep && seen_32 && seen_fault, "the three worked examples: OSTEP, 32-bit, x86-64 with a fault");
+}
