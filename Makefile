@@ -4,7 +4,7 @@ SAN_BUILD ?= build-san
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?= --output-on-failure
 
-.PHONY: all deps configure build demo test test-san bench format clean
+.PHONY: all deps configure build demo test test-san bench diagrams format clean
 
 all: build
 
@@ -31,6 +31,11 @@ test-san: deps
 
 bench: build
 	@scripts/bench.sh $(BUILD)
+
+# Timing diagrams of directed scenarios (docs/lecture.md): WaveJSON in $(BUILD)/diagrams, SVG when wavedrom-cli is there.
+diagrams: build
+	@scripts/install-deps.sh --wavedrom
+	@scripts/diagrams.sh $(BUILD)
 
 format:
 	@clang-format -i model/include/mmu/*.h model/src/*.c model/src/*.h sim/*.c sim/tools/*.c testbench/*/*.c

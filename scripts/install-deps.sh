@@ -11,17 +11,40 @@ packages=(
   valgrind                         # recording workloads (lackey), memcheck
 )
 
+# --wavedrom: also wavedrom-cli, which `make diagrams` uses to render SVG. Optional: only with npm, never fatal, and
+# nothing else (build, tests) needs it.
+with_wavedrom=0
+[ "${1:-}" = "--wavedrom" ] && with_wavedrom=1
+
+install_wavedrom() {
+  local root
+  root=$(cd "$(dirname "$0")/.." && pwd)
+  [ -x "$root/node_modules/.bin/wavedrom-cli" ] && return 0
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "install-deps: no npm: make diagrams writes WaveJSON but cannot render SVG" >&2
+    return 0
+  fi
+  echo "install-deps: installing wavedrom-cli@3.2.0 into node_modules/ (npm)" >&2
+  (cd "$root" && npm install --no-save --no-audit --no-fund --loglevel=error wavedrom-cli@3.2.0 >/dev/null) ||
+    echo "install-deps: npm could not install wavedrom-cli: make diagrams writes WaveJSON only" >&2
+}
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "install-deps: installing ${missing[*]}" >&2
-if [ "$(id -u)" -ne 0 ]; then
-  echo "install-deps: missing packages and not root; run: sudo $0" >&2
-  exit 1
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}" >&2
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: missing packages and not root; run: sudo $0" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+if [ "$with_wavedrom" -eq 1 ]; then
+  install_wavedrom
+fi
