@@ -8,6 +8,7 @@ packages=(
   libinih-dev                      # config files (INI)
   libcjson-dev                     # --json reports
   libcriterion-dev                 # unit tests
+  libsystemc-dev                   # the SystemC/TLM-2.0 component and platform (sim/systemc)
   valgrind                         # recording workloads (lackey), memcheck
 )
 

@@ -1,0 +1,406 @@
+/* The MMU as a loosely-timed TLM-2.0 component: per-cycle core behind a target and two initiator sockets. */
+#include "mmu_tlm.h"
+
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+using sc_core::sc_time;
+using sc_core::sc_time_stamp;
+
+tlm::tlm_extension_base *mmu_tlm_ext::clone() const
+{
+	return new mmu_tlm_ext(*this);
+}
+
+void mmu_tlm_ext::copy_from(const tlm::tlm_extension_base &other)
+{
+	*this = static_cast<const mmu_tlm_ext &>(other);
+}
+
+mmu_tlm_model_core::mmu_tlm_model_core(const mmu_cfg_t &cfg)
+{
+	mmu_t *m = nullptr;
+	int err = mmu_create(&cfg, &m);
+	if (err)
+		throw std::runtime_error(std::string("cannot build the MMU model: ") + mmu_strerror(err));
+	m_.reset(m);
+}
+
+void mmu_tlm_model_core::comb(const mmu_in_t &in, mmu_out_t &out)
+{
+	mmu_comb(m_.get(), &in, &out);
+}
+
+void mmu_tlm_model_core::clock(const mmu_in_t &in)
+{
+	mmu_clock(m_.get(), &in);
+}
+
+/* With both ports and the miss unit idle and no response showing, an idle edge only counts the cycle. */
+bool mmu_tlm_model_core::skip_idle(uint64_t n)
+{
+	mmu_in_t in = {};
+	mmu_out_t out;
+	mmu_comb(m_.get(), &in, &out);
+	if (!mmu_idle(m_.get()) || out.resp_valid[MMU_REQ_I] || out.resp_valid[MMU_REQ_D])
+		return false;
+	mmu_fast_idle(m_.get(), n);
+	return true;
+}
+
+void mmu_tlm_model_core::stats(mmu_stats_t &out) const
+{
+	mmu_stats_read(m_.get(), &out);
+}
+
+const char *mmu_tlm_model_core::kind() const
+{
+	return "model";
+}
+
+const mmu_t *mmu_tlm_model_core::model() const
+{
+	return m_.get();
+}
+
+mmu_tlm::mmu_tlm(sc_core::sc_module_name name, const mmu_cfg_t &cfg, const sc_time &period)
+    : mmu_tlm(name, cfg, period, std::make_unique<mmu_tlm_model_core>(cfg))
+{
+}
+
+mmu_tlm::mmu_tlm(sc_core::sc_module_name name, const mmu_cfg_t &cfg, const sc_time &period,
+                 std::unique_ptr<mmu_tlm_core> core)
+    : sc_module(name), socket("socket"), walk_socket("walk_socket"), data_socket("data_socket"), cfg_(cfg),
+      period_(period), core_(std::move(core))
+{
+	char msg[256];
+	if (mmu_paging_init(&pg_, &cfg.paging, msg, sizeof msg))
+		throw std::invalid_argument(msg);
+	if (period_ == sc_core::SC_ZERO_TIME)
+		throw std::invalid_argument("mmu_tlm: the clock period must be greater than zero");
+	/* Without a memory request in flight only lookups and arbitration take cycles: a bound that flags a hang. */
+	quiet_limit_ = 64 + uint64_t(cfg.l1i.hit_latency) + cfg.l1d.hit_latency + 2 * uint64_t(cfg.l2.hit_latency);
+	socket.register_b_transport(this, &mmu_tlm::b_transport);
+	socket.register_transport_dbg(this, &mmu_tlm::transport_dbg);
+}
+
+/* One request at a time (T14): a concurrent initiator (another thread) waits for the response of the first. */
+void mmu_tlm::acquire()
+{
+	while (busy_)
+		sc_core::wait(idle_event_);
+	busy_ = true;
+}
+
+void mmu_tlm::release()
+{
+	busy_ = false;
+	idle_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+/* The cycle in which something at time t is presented: the first cycle starting at or after t. */
+uint64_t mmu_tlm::cycle_at(const sc_time &t) const
+{
+	uint64_t p = period_.value();
+	return (t.value() + p - 1) / p;
+}
+
+sc_time mmu_tlm::time_of(uint64_t cycle) const
+{
+	return sc_time::from_value(cycle * period_.value());
+}
+
+/* The memory port's inputs of this cycle (M1: ready when nothing is pending), then the core's outputs. */
+void mmu_tlm::eval(mmu_in_t &in, mmu_out_t &out)
+{
+	in.mem_req_ready = !mem_.pending;
+	in.mem_resp_valid = mem_.pending && mem_.resp_cycle == cycle_;
+	in.mem_resp_rdata = in.mem_resp_valid ? mem_.rdata : 0;
+	core_->comb(in, out);
+}
+
+/* The clock edge of the current cycle: a request accepted now goes to memory (M2: it takes effect at acceptance). */
+void mmu_tlm::edge(const mmu_in_t &in, const mmu_out_t &out)
+{
+	if (in.mem_resp_valid)
+		mem_.pending = false;
+	if (out.mem_req_valid && in.mem_req_ready)
+		access_memory(out);
+	core_->clock(in);
+	cycle_++;
+}
+
+void mmu_tlm::advance_to(uint64_t cycle)
+{
+	mmu_in_t in = {};
+	mmu_out_t out;
+	while (cycle_ < cycle) {
+		eval(in, out);
+		edge(in, out);
+		if (cycle_ < cycle && !mem_.pending && core_->skip_idle(cycle - cycle_))
+			cycle_ = cycle;
+	}
+}
+
+void mmu_tlm::access_memory(const mmu_out_t &out)
+{
+	bool write = out.mem_req_write != 0;
+	tlm::tlm_generic_payload &p = walk_tx_;
+	p.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+	p.set_address(out.mem_req_addr);
+	p.set_data_ptr(walk_data_);
+	p.set_data_length(8);
+	p.set_streaming_width(8);
+	p.set_byte_enable_ptr(nullptr);
+	p.set_byte_enable_length(0);
+	p.set_dmi_allowed(false);
+	p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+	for (unsigned i = 0; i < 8; i++)
+		walk_data_[i] = write ? (unsigned char)(out.mem_req_wdata >> (8 * i)) : 0;
+	if (write && (out.mem_req_wstrb & 0xff) != 0xff) {
+		for (unsigned i = 0; i < 8; i++)
+			walk_be_[i] = ((out.mem_req_wstrb >> i) & 1) ? TLM_BYTE_ENABLED : TLM_BYTE_DISABLED;
+		p.set_byte_enable_ptr(walk_be_);
+		p.set_byte_enable_length(8);
+	}
+	sc_time at = time_of(cycle_);
+	sc_time delay = at - sc_time_stamp();
+	walk_socket->b_transport(p, delay);
+	if (!p.is_response_ok()) {
+		char what[160];
+		std::snprintf(what, sizeof what, "page-table %s at 0x%llx failed: %s", write ? "write" : "read",
+		              (unsigned long long)out.mem_req_addr, p.get_response_string().c_str());
+		SC_REPORT_ERROR("mmu_tlm", what);
+	}
+	/* Rounded up: a memory never answers earlier than it says; at least one cycle (M1). */
+	sc_time took = sc_time_stamp() + delay - at;
+	uint64_t cycles = (took.value() + period_.value() - 1) / period_.value();
+	mem_.pending = true;
+	mem_.resp_cycle = cycle_ + (cycles ? cycles : 1);
+	mem_.rdata = 0;
+	for (unsigned i = 0; !write && i < 8; i++)
+		mem_.rdata |= uint64_t(walk_data_[i]) << (8 * i);
+}
+
+/* One request presented in the current cycle, run to its response cycle, which stays unclocked (T14). */
+mmu_tlm::response mmu_tlm::translate(unsigned port, uint64_t vaddr, mmu_op_t op, bool user)
+{
+	mmu_in_t in = {};
+	mmu_out_t out;
+	uint64_t start = cycle_;
+	in.req_valid[port] = 1;
+	in.req_vaddr[port] = vaddr;
+	in.req_op[port] = op;
+	in.req_user[port] = user;
+	eval(in, out);
+	if (!out.req_ready[port])
+		SC_REPORT_FATAL("mmu_tlm", "request port busy although requests are served one at a time (T2)");
+	edge(in, out);
+	in.req_valid[port] = 0;
+	for (uint64_t quiet = 0;;) {
+		eval(in, out);
+		if (out.resp_valid[port])
+			break;
+		quiet = mem_.pending ? 0 : quiet + 1;
+		if (quiet > quiet_limit_)
+			SC_REPORT_FATAL("mmu_tlm", "no response and no memory access in flight: the core hangs");
+		edge(in, out);
+	}
+	response r;
+	r.res = mmu_result_t{};
+	r.res.paddr = out.resp_paddr[port];
+	r.res.fault = (uint8_t)out.resp_fault[port];
+	r.res.cause = (uint8_t)out.resp_cause[port];
+	r.res.ecode = (uint8_t)out.resp_ecode[port];
+	r.res.level = (uint8_t)out.resp_level[port];
+	r.cycles = cycle_ - start;
+	r.res.latency = (uint32_t)r.cycles;
+	return r;
+}
+
+tlm::tlm_response_status mmu_tlm::check(const tlm::tlm_generic_payload &t, bool fetch) const
+{
+	if (fetch && t.get_command() == tlm::TLM_WRITE_COMMAND)
+		return tlm::TLM_COMMAND_ERROR_RESPONSE;
+	uint64_t first = t.get_address();
+	uint64_t last = first + (t.get_data_length() ? t.get_data_length() - 1 : 0);
+	if ((first >> pg_.page_bits) != (last >> pg_.page_bits))
+		return tlm::TLM_BURST_ERROR_RESPONSE;
+	return tlm::TLM_OK_RESPONSE;
+}
+
+void mmu_tlm::b_transport(tlm::tlm_generic_payload &t, sc_time &delay)
+{
+	mmu_tlm_ext *ext = t.get_extension<mmu_tlm_ext>();
+	bool fetch = ext && ext->fetch;
+	bool user = ext ? ext->user : true;
+	tlm::tlm_response_status st = check(t, fetch);
+	if (st != tlm::TLM_OK_RESPONSE) {
+		t.set_response_status(st);
+		return;
+	}
+	mmu_op_t op = fetch ? MMU_OP_FETCH : t.get_command() == tlm::TLM_WRITE_COMMAND ? MMU_OP_STORE : MMU_OP_LOAD;
+	uint64_t vaddr = t.get_address();
+
+	acquire();
+	advance_to(cycle_at(sc_time_stamp() + delay));
+	response r = translate(fetch ? MMU_REQ_I : MMU_REQ_D, vaddr, op, user);
+	delay = time_of(cycle_) - sc_time_stamp();
+	release();
+
+	if (ext) {
+		ext->fault = r.res.fault;
+		ext->cause = r.res.cause;
+		ext->ecode = r.res.ecode;
+		ext->level = r.res.level;
+		ext->paddr = r.res.paddr;
+		ext->cycles = r.cycles;
+	}
+	if (r.res.fault) {
+		t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+		return;
+	}
+	if (t.get_command() == tlm::TLM_IGNORE_COMMAND) {
+		t.set_response_status(tlm::TLM_OK_RESPONSE);
+		return;
+	}
+	t.set_address(r.res.paddr);
+	data_socket->b_transport(t, delay);
+	t.set_address(vaddr);
+}
+
+/* A control input presented alone in the cycle of local time sc_time_stamp() + delay (T11, T12, T14). */
+void mmu_tlm::control_cycle(const mmu_in_t &in, sc_time &delay)
+{
+	acquire();
+	advance_to(cycle_at(sc_time_stamp() + delay));
+	mmu_in_t i = in;
+	mmu_out_t out;
+	eval(i, out);
+	edge(i, out);
+	delay = time_of(cycle_) - sc_time_stamp();
+	release();
+}
+
+void mmu_tlm::write_cr3(uint64_t value, sc_time &delay)
+{
+	mmu_in_t in = {};
+	in.cr3_we = 1;
+	in.cr3_wdata = value;
+	control_cycle(in, delay);
+	cr3_ = cfg_.pcid ? value & ~MMU_CR3_NOFLUSH : value; /* T11: with PCIDs bit 63 is not stored */
+}
+
+void mmu_tlm::flush(mmu_flush_op_t op, uint64_t vaddr, uint16_t pcid, sc_time &delay)
+{
+	mmu_in_t in = {};
+	in.flush_valid = 1;
+	in.flush_op = op;
+	in.flush_vaddr = vaddr;
+	in.flush_pcid = pcid;
+	control_cycle(in, delay);
+}
+
+bool mmu_tlm::debug_read(uint64_t addr, unsigned len, uint64_t &value)
+{
+	unsigned char buf[8] = {0};
+	tlm::tlm_generic_payload p;
+	p.set_read();
+	p.set_address(addr);
+	p.set_data_ptr(buf);
+	p.set_data_length(len);
+	p.set_streaming_width(len);
+	if (walk_socket->transport_dbg(p) != len)
+		return false;
+	value = 0;
+	for (unsigned i = 0; i < len; i++)
+		value |= uint64_t(buf[i]) << (8 * i);
+	return true;
+}
+
+/* The walk of W1-W3 without timing, checks of rights or A/D updates: what a debugger wants to see. */
+bool mmu_tlm::debug_translate(uint64_t vaddr, uint64_t &paddr, unsigned &level)
+{
+	if (!mmu_paging_canonical(&pg_, vaddr))
+		return false;
+	uint64_t table = mmu_paging_root(&pg_, cr3_);
+	for (unsigned l = pg_.levels; l >= 1; l--) {
+		uint64_t pte;
+		if (!debug_read(table + mmu_paging_index(&pg_, vaddr, l) * pg_.pte_bytes, pg_.pte_bytes, pte))
+			return false;
+		if (!mmu_pte_bit(pte, pg_.bit_present))
+			return false;
+		if (mmu_pte_is_leaf(&pg_, pte, l)) {
+			uint64_t offset = (UINT64_C(1) << mmu_paging_shift(&pg_, l)) - 1;
+			paddr = (mmu_pte_frame(&pg_, pte) & ~offset) | (vaddr & offset);
+			level = l;
+			return true;
+		}
+		table = mmu_pte_frame(&pg_, pte);
+	}
+	return false;
+}
+
+unsigned int mmu_tlm::transport_dbg(tlm::tlm_generic_payload &t)
+{
+	uint64_t vaddr = t.get_address(), paddr;
+	unsigned level;
+	mmu_tlm_ext *ext = t.get_extension<mmu_tlm_ext>();
+	bool mapped = debug_translate(vaddr, paddr, level);
+	if (ext) {
+		ext->fault = !mapped;
+		ext->cause = mapped ? MMU_CAUSE_NONE : MMU_CAUSE_NOT_PRESENT;
+		ext->ecode = 0;
+		ext->level = mapped ? MMU_LEVEL_WALK : MMU_LEVEL_NONE;
+		ext->paddr = mapped ? paddr : 0;
+		ext->cycles = 0;
+	}
+	if (!mapped || t.get_command() == tlm::TLM_IGNORE_COMMAND)
+		return 0;
+	/* Up to the end of the page: a debug access may transfer fewer bytes than asked. */
+	uint64_t page_end = (vaddr | ((UINT64_C(1) << mmu_paging_shift(&pg_, level)) - 1)) + 1;
+	unsigned int len = t.get_data_length();
+	if (page_end - vaddr < len)
+		t.set_data_length((unsigned int)(page_end - vaddr));
+	t.set_address(paddr);
+	unsigned int n = data_socket->transport_dbg(t);
+	t.set_address(vaddr);
+	t.set_data_length(len);
+	return n;
+}
+
+void mmu_tlm::stats(mmu_stats_t &out) const
+{
+	core_->stats(out);
+}
+
+const mmu_tlm_core &mmu_tlm::core() const
+{
+	return *core_;
+}
+
+const mmu_cfg_t &mmu_tlm::config() const
+{
+	return cfg_;
+}
+
+const mmu_paging_t &mmu_tlm::paging() const
+{
+	return pg_;
+}
+
+const sc_time &mmu_tlm::period() const
+{
+	return period_;
+}
+
+uint64_t mmu_tlm::cycle() const
+{
+	return cycle_;
+}
+
+uint64_t mmu_tlm::cr3() const
+{
+	return cr3_;
+}

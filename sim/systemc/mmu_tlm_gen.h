@@ -1,0 +1,77 @@
+#ifndef MMU_TLM_GEN_H
+#define MMU_TLM_GEN_H
+
+/*
+ * A trace-driven traffic generator: mmusim's in-order requester (docs/timing.md, T14) as a TLM-2.0 initiator.
+ *
+ * It reads a trace (any format mmu_trace reads) one record at a time, in order, and does per record what mmu_sim
+ * does: a change of pid is a context switch, i.e. a CR3 write through `control` with the value the OS side gives
+ * (mmu_os_cr3, "do not flush" with PCIDs); an access is one b_transport on `socket` (load or store; fetches on the
+ * instruction side), two when it crosses a base page; a not-present fault is served by the OS
+ * (mmu_os_demand_fault), costs os.fault_cycles clock periods of idle time, and the access is retried once.
+ * Its local time runs in a quantum keeper (tlm_global_quantum), so each request is presented in the cycle the
+ * previous response appears.
+ */
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include "mmu_tlm.h"
+
+extern "C" {
+#include "mmu/mmu_sim.h"
+}
+
+class mmu_tlm_gen : public sc_core::sc_module
+{
+      public:
+	tlm_utils::simple_initiator_socket<mmu_tlm_gen> socket;
+	sc_core::sc_port<mmu_tlm_control_if> control;
+
+	/*
+	 * trace and os must outlive the generator; path names the trace in messages. The run starts with the
+	 * simulation and ends at the end of the trace or at the first error (see error()).
+	 */
+	mmu_tlm_gen(sc_core::sc_module_name name, const mmu_cfg_t &cfg, mmu_trace_t *trace, mmu_os_t *os,
+	            const sc_core::sc_time &period, const std::string &path);
+	~mmu_tlm_gen() override;
+
+	/* The trace side's counts, as mmu_sim counts them. */
+	const mmu_sim_stats_t &stats() const;
+	/* Whether the whole trace was simulated. */
+	bool done() const;
+	/* Empty, or "PATH: record N: what went wrong" (or the trace reader's "FILE:LINE: ..."). */
+	const std::string &error() const;
+
+      private:
+	void run();
+	int simulate(const mmu_trace_rec_t &rec, char *msg, size_t msglen);
+	int switch_to(uint32_t pid);
+	int access(uint64_t vaddr, unsigned len, bool fetch, bool write, char *msg, size_t msglen);
+	int populate(uint64_t vaddr, char *msg, size_t msglen);
+	int not_canonical(uint64_t vaddr, char *msg, size_t msglen) const;
+	tlm::tlm_response_status transport(uint64_t vaddr, unsigned len, bool fetch, bool write);
+
+	mmu_cfg_t cfg_;
+	mmu_paging_t pg_;
+	mmu_trace_t *trace_;
+	mmu_os_t *os_;
+	sc_core::sc_time period_;
+	std::string path_;
+	tlm_utils::tlm_quantumkeeper qk_;
+	tlm::tlm_generic_payload tx_;
+	mmu_tlm_ext ext_;
+	std::vector<unsigned char> data_;
+	bool started_ = false;
+	uint32_t pid_ = 0;
+	mmu_sim_stats_t st_ = {};
+	bool done_ = false;
+	std::string error_;
+};
+
+#endif

@@ -1,0 +1,305 @@
+/*
+ * mmusim-tlm: the example SystemC platform. A trace-driven traffic generator, the MMU as a TLM-2.0 component and a
+ * memory with latency, wired as
+ *
+ *   mmu_tlm_gen.socket -> mmu_tlm.socket;  mmu_tlm.walk_socket -> memory.walk_socket;
+ *   mmu_tlm.data_socket -> memory.data_socket;  mmu_tlm_gen.control -> mmu_tlm (CR3 writes)
+ *
+ * and printing mmusim's report (sim/mmusim_report.c) from the same figures, so both can be compared field by field.
+ */
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+
+#include "mmu_tlm.h"
+#include "mmu_tlm_gen.h"
+#include "mmu_tlm_memory.h"
+
+extern "C" {
+#include "mmu/mmu_os.h"
+#include "mmu/mmu_trace.h"
+#include "mmusim_report.h"
+}
+
+#ifndef MMU_DEFAULT_WORKLOAD
+#define MMU_DEFAULT_WORKLOAD "workloads/default.lackey.gz"
+#endif
+
+using sc_core::sc_time;
+
+static const char usage[] =
+    "usage: mmusim-tlm [run] [options]   simulate a trace on the SystemC/TLM-2.0 platform, print mmusim's report\n"
+    "\n"
+    "  --trace FILE          trace to simulate ('-' = stdin; gzip read directly). Default: the bundled workload\n"
+    "  --format F            lackey, text or auto (default auto)\n"
+    "  --preset NAME         start from a named configuration (mmusim config --presets)\n"
+    "  --config FILE         INI config file, as mmusim's (applied after --preset)\n"
+    "  --set KEY=VALUE       set one config key (repeatable; applied after --config)\n"
+    "  --seed N              same as --set seed=N\n"
+    "  --json                print the report as one JSON object on stdout (mmusim's names)\n"
+    "  --mmu M               the MMU behind the sockets: model (default; the C model) or rtl\n"
+    "  --period T            MMU clock period, e.g. 1ns, 250ps (default 1ns)\n"
+    "  --quantum T           the generator's time quantum (default 10us)\n"
+    "  --data-cycles N       latency of a translated data access, in clock periods (default 0, as mmusim)\n";
+
+namespace
+{
+
+struct options {
+	const char *trace = nullptr, *format = "auto", *preset = nullptr, *config = nullptr, *seed = nullptr;
+	const char *mmu = "model";
+	const char *period = "1ns", *quantum = "10us", *data_cycles = "0";
+	std::vector<const char *> sets;
+	bool json = false;
+};
+
+int fail(const std::string &what)
+{
+	std::fprintf(stderr, "mmusim-tlm: %s\n", what.c_str());
+	return 2;
+}
+
+int parse_args(int argc, char **argv, options &o)
+{
+	int i = argc > 1 && !std::strcmp(argv[1], "run") ? 2 : 1;
+	for (; i < argc; i++) {
+		std::string a = argv[i];
+		const char **slot = nullptr;
+		if (a == "-h" || a == "--help") {
+			std::fputs(usage, stdout);
+			std::exit(0);
+		}
+		if (a == "--json") {
+			o.json = true;
+			continue;
+		}
+		if (a == "--set") {
+			o.sets.push_back(nullptr);
+			slot = &o.sets.back();
+		} else if (a == "--trace") {
+			slot = &o.trace;
+		} else if (a == "--format") {
+			slot = &o.format;
+		} else if (a == "--preset") {
+			slot = &o.preset;
+		} else if (a == "--config") {
+			slot = &o.config;
+		} else if (a == "--seed") {
+			slot = &o.seed;
+		} else if (a == "--mmu") {
+			slot = &o.mmu;
+		} else if (a == "--period") {
+			slot = &o.period;
+		} else if (a == "--quantum") {
+			slot = &o.quantum;
+		} else if (a == "--data-cycles") {
+			slot = &o.data_cycles;
+		} else {
+			return fail("unknown option '" + a + "' (see mmusim-tlm --help)");
+		}
+		if (i + 1 >= argc)
+			return fail("option " + a + " needs a value");
+		*slot = argv[++i];
+	}
+	return 0;
+}
+
+int build_config(const options &o, mmu_cfg_t &cfg)
+{
+	char msg[512];
+	mmu_cfg_default(&cfg);
+	if (o.preset && mmu_cfg_preset(&cfg, o.preset, msg, sizeof msg))
+		return fail(std::string("--preset: ") + msg);
+	if (o.config && mmu_cfg_load_file(&cfg, o.config, msg, sizeof msg))
+		return fail(msg);
+	for (const char *s : o.sets) {
+		const char *eq = std::strchr(s, '=');
+		if (!eq || eq == s)
+			return fail(std::string("--set '") + s + "': expected KEY=VALUE");
+		std::string key(s, (size_t)(eq - s));
+		if (mmu_cfg_set(&cfg, key.c_str(), eq + 1, msg, sizeof msg))
+			return fail(std::string("--set: ") + msg);
+	}
+	if (o.seed && mmu_cfg_set(&cfg, "seed", o.seed, msg, sizeof msg))
+		return fail(std::string("--seed: ") + msg);
+	if (mmu_cfg_validate(&cfg, msg, sizeof msg))
+		return fail(msg);
+	return 0;
+}
+
+/* "1ns", "250ps", "0.5 ns", "2us"; a bare number is in ns. Returns false for anything else or a zero time. */
+bool parse_time(const char *s, sc_time &t)
+{
+	char *end;
+	double v = std::strtod(s, &end);
+	while (*end == ' ')
+		end++;
+	static const struct {
+		const char *name;
+		sc_core::sc_time_unit unit;
+	} units[] = {{"", sc_core::SC_NS},   {"ps", sc_core::SC_PS}, {"ns", sc_core::SC_NS},
+	             {"us", sc_core::SC_US}, {"ms", sc_core::SC_MS}, {"s", sc_core::SC_SEC}};
+	if (end == s || !(v > 0))
+		return false;
+	for (const auto &u : units) {
+		if (!std::strcmp(end, u.name)) {
+			t = sc_time(v, u.unit);
+			return t > sc_core::SC_ZERO_TIME;
+		}
+	}
+	return false;
+}
+
+bool parse_count(const char *s, uint64_t &v)
+{
+	char *end;
+	unsigned long long n = std::strtoull(s, &end, 0);
+	if (end == s || *end || *s == '-')
+		return false;
+	v = n;
+	return true;
+}
+
+struct trace_closer {
+	void operator()(mmu_trace_t *t) const
+	{
+		mmu_trace_close(t);
+	}
+};
+struct physmem_destroyer {
+	void operator()(mmu_physmem_t *p) const
+	{
+		mmu_physmem_destroy(p);
+	}
+};
+struct os_destroyer {
+	void operator()(mmu_os_t *os) const
+	{
+		mmu_os_destroy(os);
+	}
+};
+
+/* The platform and its C-side state, built in an order that lets them be destroyed in reverse. */
+struct platform {
+	std::unique_ptr<mmu_trace_t, trace_closer> trace;
+	std::unique_ptr<mmu_physmem_t, physmem_destroyer> pm;
+	std::unique_ptr<mmu_os_t, os_destroyer> os;
+	std::unique_ptr<mmu_tlm_memory> memory;
+	std::unique_ptr<mmu_tlm> mmu;
+	std::unique_ptr<mmu_tlm_gen> gen;
+};
+
+int build(const options &o, const mmu_cfg_t &cfg, const char *path, platform &p)
+{
+	char msg[512];
+	sc_time period;
+	uint64_t data_cycles;
+	if (!parse_time(o.period, period))
+		return fail(std::string("--period: '") + o.period + "' is not a time such as 1ns or 250ps");
+	if (!parse_count(o.data_cycles, data_cycles))
+		return fail(std::string("--data-cycles: '") + o.data_cycles + "' is not a number of cycles");
+	int fmt = mmu_trace_format_parse(o.format);
+	if (fmt < 0)
+		return fail(std::string("--format: '") + o.format + "' is not one of lackey, text, auto");
+	if (std::strcmp(o.mmu, "model") && std::strcmp(o.mmu, "rtl"))
+		return fail(std::string("--mmu: '") + o.mmu + "' is not one of model, rtl");
+	if (!std::strcmp(o.mmu, "rtl"))
+		return fail("--mmu rtl: this build has no RTL core yet (it needs the Verilated top, rtl/mmu_top.sv)");
+
+	mmu_trace_t *t;
+	if (mmu_trace_open(path, (mmu_trace_format_t)fmt, &t, msg, sizeof msg))
+		return fail(msg);
+	p.trace.reset(t);
+	mmu_physmem_t *pm;
+	mmu_os_t *os;
+	int err = mmu_physmem_create(&pm);
+	if (!err) {
+		p.pm.reset(pm);
+		err = mmu_os_create(&cfg, pm, &os);
+	}
+	if (err)
+		return fail(std::string("cannot build the system: ") + mmu_strerror(err));
+	p.os.reset(os);
+
+	p.memory = std::make_unique<mmu_tlm_memory>("memory", cfg, pm, period, data_cycles);
+	p.mmu = std::make_unique<mmu_tlm>("mmu", cfg, period);
+	p.gen = std::make_unique<mmu_tlm_gen>("generator", cfg, t, os, period, path);
+	p.gen->socket.bind(p.mmu->socket);
+	p.gen->control.bind(*p.mmu);
+	p.mmu->walk_socket.bind(p.memory->walk_socket);
+	p.mmu->data_socket.bind(p.memory->data_socket);
+	return 0;
+}
+
+int report(const options &o, const char *path, const platform &p)
+{
+	mmu_stats_t st;
+	p.mmu->stats(st);
+	std::string engine = std::string("systemc-") + p.mmu->core().kind();
+	run_info_t info = {path, mmu_trace_format_name(mmu_trace_format(p.trace.get())), engine.c_str()};
+	report_src_t src = {&p.mmu->config(), p.mmu->paging().name, &st, &p.gen->stats()};
+	if (o.json) {
+		if (report_json_src(stdout, &info, &src))
+			return fail("cannot format the JSON report");
+	} else {
+		report_text_src(stdout, &info, &src);
+	}
+	if (std::fflush(stdout) != 0 || std::ferror(stdout))
+		return fail(std::string("writing the report: ") + std::strerror(errno));
+	return 0;
+}
+
+} // namespace
+
+int sc_main(int argc, char **argv)
+{
+	options o;
+	mmu_cfg_t cfg;
+	int rc = parse_args(argc, argv, o);
+	if (!rc)
+		rc = build_config(o, cfg);
+	sc_time quantum;
+	if (!rc && !parse_time(o.quantum, quantum))
+		rc = fail(std::string("--quantum: '") + o.quantum + "' is not a time such as 10us");
+	if (rc)
+		return rc;
+	const char *path = o.trace ? o.trace : MMU_DEFAULT_WORKLOAD;
+	platform p;
+	try {
+		rc = build(o, cfg, path, p);
+	} catch (const std::exception &e) {
+		rc = fail(e.what());
+	}
+	if (rc)
+		return rc;
+	tlm::tlm_global_quantum::instance().set(quantum);
+
+	auto start = std::chrono::steady_clock::now();
+	sc_core::sc_start();
+	double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+	if (!p.gen->error().empty())
+		return fail(p.gen->error());
+	if (!p.gen->done())
+		return fail("the simulation stopped before the end of the trace");
+	uint64_t translations = p.gen->stats().translations;
+	std::fprintf(stderr,
+	             "mmusim-tlm: %llu translations in %.3f s (%.2f M translations/s), simulated %s = %llu cycles\n",
+	             (unsigned long long)translations, secs, secs > 0 ? (double)translations / secs / 1e6 : 0.0,
+	             sc_core::sc_time_stamp().to_string().c_str(), (unsigned long long)p.mmu->cycle());
+	return report(o, path, p);
+}
+
+/* What libsystemc's own main() does, without its banner on stderr: a run prints its report and one summary line. */
+int main(int argc, char **argv)
+{
+	setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+	return sc_core::sc_elab_and_sim(argc, argv);
+}

@@ -1,0 +1,323 @@
+/*
+ * mmusim-tlm, the SystemC platform (trace generator -> MMU component -> memory), against mmusim: for the same trace
+ * and config the counts and cycles of the JSON report are the same, field by field, on a prefix of the bundled
+ * workload and on multi-process traces; CR3 writes with and without PCIDs give the misses and cycles computed by hand;
+ * errors name the file, line and option as mmusim's do.
+ */
+#include <criterion/criterion.h>
+
+#include <cjson/cJSON.h>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+namespace
+{
+
+struct run_result {
+	int status;
+	std::string out, err;
+};
+
+std::string slurp(const char *path)
+{
+	std::string s;
+	FILE *f = std::fopen(path, "r");
+	cr_assert(f, "cannot read %s", path);
+	char buf[65536];
+	size_t n;
+	while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
+		s.append(buf, n);
+	std::fclose(f);
+	return s;
+}
+
+/* Runs `program args` with stdout and stderr captured separately. */
+run_result run(const char *program, const std::string &args)
+{
+	char out[] = "/tmp/mmusim-tlm-out-XXXXXX", err[] = "/tmp/mmusim-tlm-err-XXXXXX";
+	int fo = mkstemp(out), fe = mkstemp(err);
+	cr_assert(fo >= 0 && fe >= 0);
+	close(fo);
+	close(fe);
+	std::string cmd = std::string(program) + " " + args + " >" + out + " 2>" + err;
+	int st = std::system(cmd.c_str());
+	run_result r = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(out), slurp(err)};
+	unlink(out);
+	unlink(err);
+	return r;
+}
+
+/* A temporary file holding text; removed by the destructor. */
+struct temp_file {
+	char path[64];
+	explicit temp_file(const std::string &text)
+	{
+		std::strcpy(path, "/tmp/mmusim-tlm-in-XXXXXX");
+		int fd = mkstemp(path);
+		cr_assert(fd >= 0);
+		cr_assert_eq(write(fd, text.data(), text.size()), (ssize_t)text.size());
+		close(fd);
+	}
+	~temp_file()
+	{
+		unlink(path);
+	}
+};
+
+/* The first `lines` lines of the bundled workload (a real program's lackey trace). */
+std::string workload_prefix(unsigned lines)
+{
+	gzFile z = gzopen(MMU_SOURCE_DIR "/workloads/default.lackey.gz", "rb");
+	cr_assert(z, "cannot open the bundled workload");
+	std::string text;
+	char line[256];
+	for (unsigned i = 0; i < lines && gzgets(z, line, sizeof line); i++)
+		text += line;
+	gzclose(z);
+	return text;
+}
+
+/*
+ * Three processes, a context switch every hundred references on average; each mostly touches a hot set of 16 pages
+ * of its own and sometimes a wide range, or a range every process uses at the same addresses.
+ */
+std::string multi_process_trace(unsigned records)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	auto next = [&x]() {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		return x >> 33;
+	};
+	const uint64_t base[] = {0, 0x400000, 0x7f0000000000, 0x10000000};
+	unsigned pid = 1;
+	std::string text;
+	for (unsigned i = 0; i < records; i++) {
+		if (next() % 100 == 0)
+			pid = 1 + (unsigned)(next() % 3);
+		const char kind = "RRRWX"[next() % 5];
+		uint64_t b = next() % 10 < 7 ? base[pid] : 0x600000;
+		uint64_t va = next() % 8 ? b + (next() % 16) * 4096 + next() % 4096 : b + next() % (1u << 22);
+		char line[64];
+		std::snprintf(line, sizeof line, "%c %llx %u\n", kind, (unsigned long long)va, pid);
+		text += line;
+	}
+	return text;
+}
+
+cJSON *parse(const run_result &r, const char *who)
+{
+	cr_assert_eq(r.status, 0, "%s failed: %s", who, r.err.c_str());
+	cJSON *j = cJSON_Parse(r.out.c_str());
+	cr_assert(j, "%s: stdout is not one JSON object", who);
+	return j;
+}
+
+double number(cJSON *j, const char *name)
+{
+	cJSON *item = cJSON_GetObjectItemCaseSensitive(j, name);
+	cr_assert(item && cJSON_IsNumber(item), "no number '%s' in the JSON report", name);
+	return item->valuedouble;
+}
+
+/*
+ * Runs both simulators with the same arguments and compares the JSON reports: the names the issue lists first, then
+ * every other field mmusim reports (only the engine's name differs). Returns mmusim's report.
+ */
+cJSON *same_as_mmusim(const std::string &args)
+{
+	cJSON *want = parse(run(MMU_MMUSIM, "run " + args + " --json"), "mmusim");
+	cJSON *got = parse(run(MMU_MMUSIM_TLM, args + " --json"), "mmusim-tlm");
+	const char *names[] = {"tlb.l1i.accesses", "tlb.l1i.hits",   "tlb.l1i.misses",  "tlb.l1d.accesses",
+	                       "tlb.l1d.hits",     "tlb.l1d.misses", "tlb.l2.accesses", "tlb.l2.hits",
+	                       "tlb.l2.misses",    "walks",          "walk_cycles",     "faults",
+	                       "cycles",           "amat_cycles"};
+	for (const char *n : names)
+		cr_assert_eq(number(got, n), number(want, n), "%s: mmusim-tlm %.6f, mmusim %.6f (%s)", n,
+		             number(got, n), number(want, n), args.c_str());
+	unsigned fields = 0;
+	for (cJSON *w = want->child; w; w = w->next) {
+		if (!std::strcmp(w->string, "engine"))
+			continue;
+		cJSON *g = cJSON_GetObjectItemCaseSensitive(got, w->string);
+		cr_assert(g, "mmusim-tlm's report has no '%s'", w->string);
+		char *ws = cJSON_PrintUnformatted(w), *gs = cJSON_PrintUnformatted(g);
+		cr_assert_str_eq(gs, ws, "%s (%s)", w->string, args.c_str());
+		cJSON_free(ws);
+		cJSON_free(gs);
+		fields++;
+	}
+	cr_assert_gt(fields, 60, "the whole report was compared");
+	cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(got, "engine")->valuestring, "systemc-model");
+	cJSON_Delete(got);
+	return want;
+}
+
+} // namespace
+
+Test(mmusim_tlm, default_workload_prefix_gives_mmusims_report)
+{
+	temp_file t(workload_prefix(300000));
+	cJSON *j = same_as_mmusim(std::string("--trace ") + t.path);
+	cr_assert_gt(number(j, "references"), 250000, "the prefix was read");
+	cr_assert_gt(number(j, "walks"), 100, "walks happened");
+	cr_assert_gt(number(j, "os.demand_faults"), 10, "demand faults happened");
+	cJSON_Delete(j);
+}
+
+Test(mmusim_tlm, default_workload_prefix_with_random_memory_and_policies)
+{
+	temp_file t(workload_prefix(300000));
+	cJSON *j = same_as_mmusim(std::string("--trace ") + t.path +
+	                          " --set mem.latency_max=250 --set mem.stall_max=4 --set tlb.l1d.policy=random"
+	                          " --set tlb.l1i.policy=plru --set tlb.l2.policy=fifo --set tlb.l2.hit_latency=3"
+	                          " --seed 11");
+	cr_assert_gt(number(j, "walk_cycles.max"), number(j, "walk_cycles.min") + 250, "latencies varied");
+	cJSON_Delete(j);
+}
+
+Test(mmusim_tlm, multi_process_trace_without_pcid)
+{
+	temp_file t(multi_process_trace(20000));
+	cJSON *j = same_as_mmusim(std::string("--format text --trace ") + t.path);
+	cr_assert_gt(number(j, "context_switches"), 100);
+	cJSON_Delete(j);
+}
+
+Test(mmusim_tlm, multi_process_trace_with_pcid)
+{
+	temp_file t(multi_process_trace(20000));
+	cJSON *j = same_as_mmusim(std::string("--format text --trace ") + t.path + " --set cr3.pcid=1");
+	cr_assert_gt(number(j, "context_switches"), 100);
+	cJSON_Delete(j);
+}
+
+Test(mmusim_tlm, multi_process_trace_without_l2_and_populated)
+{
+	temp_file t(multi_process_trace(20000));
+	cJSON *j = same_as_mmusim(std::string("--format text --trace ") + t.path +
+	                          " --set tlb.l2.entries=0 --set os.populate=1 --set tlb.l1d.entries=16"
+	                          " --set tlb.l1d.ways=full");
+	cr_assert_eq(number(j, "os.demand_faults"), 0);
+	cJSON_Delete(j);
+}
+
+Test(mmusim_tlm, multi_process_trace_with_a_preset)
+{
+	temp_file t(multi_process_trace(20000));
+	cJSON *j = same_as_mmusim(std::string("--format text --trace ") + t.path + " --preset teaching");
+	cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(j, "config.mem.latency")->valuestring, "20");
+	cJSON_Delete(j);
+}
+
+Test(mmusim_tlm, page_crossing_records_are_split_as_mmusim_does)
+{
+	temp_file t("==1== banner\nI  00400ffe,4\n L 00401ffc,8\n M 00402ff8,16\n S 00400000,8\n");
+	cJSON *j = same_as_mmusim(std::string("--trace ") + t.path);
+	cr_assert_eq(number(j, "references"), 4);
+	cr_assert_eq(number(j, "split_references"), 3,
+	             "the fetch, the load and the modify cross a page; the store not");
+	cr_assert_eq(number(j, "translations"), 4 + 3 + number(j, "os.demand_faults"));
+	cJSON_Delete(j);
+}
+
+/*
+ * pid 1 reads 0x1000, pid 2 reads 0x1000, pid 1 reads it again. By hand (H1 = 1, H2 = 9, access 101 cycles, fault
+ * service 2000): each CR3 write 1 cycle; a first touch faults at the empty PML4 entry (1 + 9 + 101 = 111), waits
+ * 2000, and walks a fresh page with A clear at 4 levels (1 + 9 + 8 x 101 = 818): 2929 per process and two L1 misses.
+ * Back in pid 1: without PCID the switch flushed its entry, a walk with A set costs 1 + 9 + 4 x 101 = 414 and misses
+ * once more; with PCID it hits L1 in 1 cycle.
+ */
+static void pcid_by_hand(int pcid, double misses, double cycles)
+{
+	temp_file t("R 1000 1\nR 1000 2\nR 1000 1\n");
+	std::string args = std::string("--format text --trace ") + t.path + " --set cr3.pcid=" + std::to_string(pcid);
+	cJSON *j = same_as_mmusim(args);
+	cr_assert_eq(number(j, "context_switches"), 2);
+	cr_assert_eq(number(j, "tlb.l1d.misses"), misses);
+	cr_assert_eq(number(j, "cycles"), cycles);
+	cJSON_Delete(j);
+	run_result r = run(MMU_MMUSIM_TLM, args + " --period 2ns");
+	char expect[96];
+	std::snprintf(expect, sizeof expect, "simulated %.0f ns = %.0f cycles", 2 * cycles, cycles);
+	cr_assert(r.err.find(expect) != std::string::npos, "the simulation ends at cycles x period: %s", r.err.c_str());
+}
+
+Test(mmusim_tlm, cr3_writes_without_pcid_flush_the_returning_process)
+{
+	pcid_by_hand(0, 5, 1 + 2929 + 1 + 2929 + 1 + 414);
+}
+
+Test(mmusim_tlm, cr3_writes_with_pcid_keep_the_returning_process)
+{
+	pcid_by_hand(1, 4, 1 + 2929 + 1 + 2929 + 1 + 1);
+}
+
+Test(mmusim_tlm, text_report_is_mmusims_but_for_the_engine)
+{
+	temp_file t(multi_process_trace(2000));
+	std::string args = std::string("--format text --trace ") + t.path;
+	run_result want = run(MMU_MMUSIM, "run " + args), got = run(MMU_MMUSIM_TLM, args);
+	cr_assert_eq(got.status, 0, "%s", got.err.c_str());
+	cr_assert(got.out.find("systemc-model engine\n") != std::string::npos);
+	/* named copies: a temporary's c_str() would not outlive the assertion macro's first statement */
+	std::string got_body = got.out.substr(got.out.find('\n')), want_body = want.out.substr(want.out.find('\n'));
+	cr_assert_str_eq(got_body.c_str(), want_body.c_str());
+}
+
+Test(mmusim_tlm, bad_trace_line_names_file_and_line)
+{
+	temp_file t("R 1000\nQ 2000\n");
+	run_result r = run(MMU_MMUSIM_TLM, std::string("--format text --trace ") + t.path);
+	cr_assert_eq(r.status, 2);
+	cr_assert(r.out.empty(), "no report after an error");
+	cr_assert(r.err.find(std::string(t.path) + ":2:") != std::string::npos, "%s", r.err.c_str());
+}
+
+Test(mmusim_tlm, address_the_mode_cannot_translate_is_an_error_as_in_mmusim)
+{
+	temp_file t("R 1000\nR 7f0000001000\n");
+	std::string args = std::string("--format text --trace ") + t.path + " --set paging.mode=x86_32";
+	run_result want = run(MMU_MMUSIM, "run " + args), got = run(MMU_MMUSIM_TLM, args);
+	cr_assert_eq(got.status, 2);
+	cr_assert(got.err.find("record 2: address 0x7f0000001000 is not a valid x86_32 virtual address") !=
+	              std::string::npos,
+	          "%s", got.err.c_str());
+	std::string got_msg = got.err.substr(got.err.find(':')), want_msg = want.err.substr(want.err.find(':'));
+	cr_assert_str_eq(got_msg.c_str(), want_msg.c_str());
+}
+
+Test(mmusim_tlm, bad_options_are_named)
+{
+	const struct {
+		const char *args, *message;
+	} cases[] = {
+	    {"--mmu verilog", "--mmu: 'verilog' is not one of model, rtl"},
+	    {"--mmu rtl", "no RTL core"},
+	    {"--period 0ns", "--period: '0ns'"},
+	    {"--period fast", "--period: 'fast'"},
+	    {"--quantum -1us", "--quantum: '-1us'"},
+	    {"--data-cycles x", "--data-cycles: 'x'"},
+	    {"--set tlb.l1d.entrys=3", "tlb.l1d.entries"},
+	    {"--frobnicate", "unknown option '--frobnicate'"},
+	    {"--trace", "option --trace needs a value"},
+	};
+	for (const auto &c : cases) {
+		run_result r = run(MMU_MMUSIM_TLM, c.args);
+		cr_assert_eq(r.status, 2, "%s", c.args);
+		cr_assert(r.err.find(c.message) != std::string::npos, "%s: %s", c.args, r.err.c_str());
+	}
+}
+
+/* The README's example: a fresh page loaded by a user process, 1 + 9 + 8 x 101 cycles after a 1-cycle CR3 write. */
+Test(mmusim_tlm, readme_example_runs)
+{
+	run_result r = run(MMU_TLM_EXAMPLE, "");
+	cr_assert_eq(r.status, 0, "%s", r.err.c_str());
+	cr_assert(r.out.find(" in 818 cycles\n") != std::string::npos, "%s", r.out.c_str());
+	cr_assert(r.out.find("1 walks, 819 cycles\n") != std::string::npos, "%s", r.out.c_str());
+}
