@@ -268,6 +268,7 @@ void mmu_tlm::b_transport(tlm::tlm_generic_payload &t, sc_time &delay)
 	t.set_address(r.res.paddr);
 	data_socket->b_transport(t, delay);
 	t.set_address(vaddr);
+	t.set_dmi_allowed(false); /* a memory's DMI hint is about physical addresses: the requester sees virtual ones */
 }
 
 /* A control input presented alone in the cycle of local time sc_time_stamp() + delay (T11, T12, T14). */
