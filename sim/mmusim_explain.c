@@ -259,8 +259,12 @@ static int setup_plain(explain_t *e)
 	if (err == MMU_ENOFRAME)
 		return lecture_fail("explain: physical memory exhausted mapping 0x%llx", (unsigned long long)e->va);
 	/* an address the OS cannot map (not canonical) goes to the model as it is: its answer is the lesson */
-	snprintf(e->setup, sizeof e->setup, "page mapped by the OS beforehand (%s)",
-	         e->o->warm ? "then accessed once: TLBs warm" : "TLBs empty");
+	if (err)
+		snprintf(e->setup, sizeof e->setup, "the OS cannot map this address (%s)",
+		         mmu_paging_canonical(e->pg, e->va) ? mmu_strerror(err) : "not a valid address of the mode");
+	else
+		snprintf(e->setup, sizeof e->setup, "page mapped by the OS beforehand (%s)",
+		         e->o->warm ? "then accessed once: TLBs warm" : "TLBs empty");
 	return 0;
 }
 

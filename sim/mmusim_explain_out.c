@@ -7,7 +7,8 @@
 #include "mmusim_table.h"
 
 static const char *const cause_names[] = {"none", "not present", "protection", "reserved bit set", "non-canonical"};
-static const char *const answer_names[] = {"L1 TLB", "L2 TLB", "page walk", "nobody (address not canonical)"};
+static const char *const answer_names[] = {"answered by the L1 TLB", "answered by the L2 TLB",
+                                           "answered by the page walk", "answered without a lookup, T7"};
 static const char *const answer_keys[] = {"l1", "l2", "walk", "none"};
 
 static uint64_t field(uint64_t v, unsigned lsb, unsigned bits)
@@ -289,7 +290,7 @@ static void print_result(FILE *out, const explain_t *e, const attempt_t *a)
 	if (!r->fault) {
 		uint64_t off = field(e->va, 0, e->pg->page_bits);
 		fprintf(out,
-		        "result: paddr 0x%" PRIx64 " = page 0x%" PRIx64 " + offset 0x%" PRIx64 " (answered by the %s)",
+		        "result: paddr 0x%" PRIx64 " = page 0x%" PRIx64 " + offset 0x%" PRIx64 " (%s)",
 		        r->paddr, r->paddr - off, off, who);
 		if (e->dump)
 			fprintf(out, "; memory holds 0x%02" PRIx64 " there",
@@ -297,7 +298,11 @@ static void print_result(FILE *out, const explain_t *e, const attempt_t *a)
 		fputc('\n', out);
 		return;
 	}
-	fprintf(out, "result: page fault, %s (answered by the %s); error code 0x%02x = P%d W%d U%d RSVD%d I/D%d\n",
+	if (r->cause == MMU_CAUSE_NONCANONICAL) { /* x86 raises #GP here, not a page fault */
+		fprintf(out, "result: fault, address not canonical (%s); on x86 a general-protection exception\n", who);
+		return;
+	}
+	fprintf(out, "result: page fault, %s (%s); error code 0x%02x = P%d W%d U%d RSVD%d I/D%d\n",
 	        cause_names[r->cause < 5 ? r->cause : 0], who, r->ecode, !!(r->ecode & MMU_EC_P),
 	        !!(r->ecode & MMU_EC_W), !!(r->ecode & MMU_EC_U), !!(r->ecode & MMU_EC_RSVD), !!(r->ecode & MMU_EC_ID));
 }
