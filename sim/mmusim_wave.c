@@ -20,6 +20,7 @@
 #define ACCEPTED    "--scenario --out --preset --config --set --seed"
 #define SCENARIO_VA UINT64_C(0x400000)
 #define LABEL       48
+#define NELEM(a)    (sizeof(a) / sizeof((a)[0]))
 
 typedef struct scenario {
 	const char *name, *title;
@@ -153,6 +154,7 @@ typedef enum {
 	SIG_REQ_READY,
 	SIG_MEM_VALID,
 	SIG_MEM_ADDR,
+	SIG_MEM_WRITE,
 	SIG_MEM_READY,
 	SIG_MEM_RESP,
 	SIG_MEM_RDATA,
@@ -173,6 +175,7 @@ static const struct {
     [SIG_REQ_READY] = {"dreq_ready", false},
     [SIG_MEM_VALID] = {"mem_req_valid", false},
     [SIG_MEM_ADDR] = {"mem_req_addr", true},
+    [SIG_MEM_WRITE] = {"mem_req_write", false},
     [SIG_MEM_READY] = {"mem_req_ready", false},
     [SIG_MEM_RESP] = {"mem_resp_valid", false},
     [SIG_MEM_RDATA] = {"mem_resp_rdata", true},
@@ -213,8 +216,8 @@ static void fill_rows(row_t *rows, const probe_t *p, const mmu_paging_t *pg)
 		bit(&rows[SIG_REQ_READY], c, out->req_ready[port]);
 		bit(&rows[SIG_MEM_VALID], c, out->mem_req_valid);
 		if (out->mem_req_valid)
-			snprintf(rows[SIG_MEM_ADDR].label[c], LABEL, "%s0x%" PRIx64, out->mem_req_write ? "W " : "",
-			         out->mem_req_addr);
+			snprintf(rows[SIG_MEM_ADDR].label[c], LABEL, "0x%" PRIx64, out->mem_req_addr);
+		bit(&rows[SIG_MEM_WRITE], c, out->mem_req_write);
 		bit(&rows[SIG_MEM_READY], c, in->mem_req_ready);
 		bit(&rows[SIG_MEM_RESP], c, in->mem_resp_valid);
 		if (in->mem_resp_valid)
@@ -256,15 +259,15 @@ static cJSON *wave_json(const scenario_t *sc, const probe_t *p, const mmu_cfg_t 
 	}
 	fill_rows(rows, p, pg);
 	static const wave_sig_t req[] = {SIG_CLK, SIG_REQ_VALID, SIG_REQ_VADDR, SIG_REQ_READY};
-	static const wave_sig_t memp[] = {SIG_MEM_VALID, SIG_MEM_ADDR,  SIG_MEM_READY,
+	static const wave_sig_t memp[] = {SIG_MEM_VALID, SIG_MEM_ADDR,  SIG_MEM_WRITE, SIG_MEM_READY,
 	                                  SIG_MEM_RESP,  SIG_MEM_RDATA, SIG_WALK};
 	static const wave_sig_t resp[] = {SIG_RESP_VALID, SIG_RESP_PADDR, SIG_RESP_FAULT};
 	cJSON *root = cJSON_CreateObject(), *signal = cJSON_CreateArray();
-	cJSON_AddItemToArray(signal, group("request", rows, req, 4, n));
+	cJSON_AddItemToArray(signal, group("request", rows, req, NELEM(req), n));
 	cJSON_AddItemToArray(signal, cJSON_CreateObject());
-	cJSON_AddItemToArray(signal, group("walker memory port", rows, memp, 6, n));
+	cJSON_AddItemToArray(signal, group("walker memory port", rows, memp, NELEM(memp), n));
 	cJSON_AddItemToArray(signal, cJSON_CreateObject());
-	cJSON_AddItemToArray(signal, group("response", rows, resp, 3, n));
+	cJSON_AddItemToArray(signal, group("response", rows, resp, NELEM(resp), n));
 	cJSON_AddItemToObject(root, "signal", signal);
 	char text[256];
 	snprintf(text, sizeof text, "%s: %s 0x%" PRIx64 ", response in cycle %" PRIu32 " (%zu memory access%s)",

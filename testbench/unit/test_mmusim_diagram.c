@@ -172,7 +172,9 @@ Test(mmusim_diagram, first_store_writes_back_at_every_level)
 	const cJSON *addr = data(j, "mem_req_addr");
 	cr_assert_eq(cJSON_GetArraySize(addr), 8);
 	cr_assert_str_eq(cJSON_GetArrayItem(addr, 0)->valuestring, "0x100000");
-	cr_assert_str_eq(cJSON_GetArrayItem(addr, 1)->valuestring, "W 0x100000");
+	cr_assert_str_eq(cJSON_GetArrayItem(addr, 1)->valuestring, "0x100000", "the write-back of the same entry");
+	/* accesses visible in 3, 7, ..., 31; every second one (7, 15, 23, 31) a write */
+	cr_assert_str_eq(wave(j, "mem_req_write"), "0......10......10......10......10...");
 	cr_assert_str_eq(cJSON_GetArrayItem(data(j, "walk access"), 7)->valuestring, "PT wr");
 	cJSON_Delete(j);
 }
