@@ -319,7 +319,7 @@ int cmd_amat(int argc, char **argv)
 	mmu_engine_t engine = o.engine && !strcmp(o.engine, "ticked") ? MMU_ENGINE_TICKED : MMU_ENGINE_FAST;
 	if (!rc && fmt < 0)
 		rc = lecture_fail("amat: --format '%s' is not one of lackey, text, auto", o.format);
-	if (!rc && o.engine && strcmp(o.engine, "ticked") && strcmp(o.engine, "fast"))
+	if (!rc && o.engine && strcmp(o.engine, "ticked") != 0 && strcmp(o.engine, "fast") != 0)
 		rc = lecture_fail("amat: --engine '%s' is not one of fast, ticked", o.engine);
 	if (!rc && o.json && o.markdown)
 		rc = lecture_fail("amat: --json and --markdown exclude each other");

@@ -322,9 +322,11 @@ int cmd_explain(int argc, char **argv)
 	if (!rc)
 		rc = lecture_config(&o, &cfg);
 	explain_t *e = rc ? NULL : calloc(1, sizeof *e);
-	if (!rc && !e)
-		rc = lecture_fail("out of memory");
-	if (!rc && mmu_sim_create(&cfg, MMU_ENGINE_TICKED, &e->sim, msg, sizeof msg))
+	if (!e) {
+		lecture_free(&o);
+		return rc ? rc : lecture_fail("out of memory");
+	}
+	if (mmu_sim_create(&cfg, MMU_ENGINE_TICKED, &e->sim, msg, sizeof msg))
 		rc = lecture_fail("%s", msg);
 	if (!rc) {
 		e->o = &o;
@@ -338,12 +340,10 @@ int cmd_explain(int argc, char **argv)
 		rc = explain_print_json(stdout, e) ? lecture_fail("explain: cannot build the JSON") : 0;
 	else if (!rc)
 		explain_print_text(stdout, e);
-	if (e) {
-		for (int i = 0; i < e->natt; i++)
-			probe_free(&e->att[i].probe);
-		mmu_sim_destroy(e->sim);
-		free(e);
-	}
+	for (int i = 0; i < e->natt; i++)
+		probe_free(&e->att[i].probe);
+	mmu_sim_destroy(e->sim);
+	free(e);
 	lecture_free(&o);
 	return rc;
 }

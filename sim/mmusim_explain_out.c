@@ -289,9 +289,8 @@ static void print_result(FILE *out, const explain_t *e, const attempt_t *a)
 	const char *who = answer_names[r->level & 3];
 	if (!r->fault) {
 		uint64_t off = field(e->va, 0, e->pg->page_bits);
-		fprintf(out,
-		        "result: paddr 0x%" PRIx64 " = page 0x%" PRIx64 " + offset 0x%" PRIx64 " (%s)",
-		        r->paddr, r->paddr - off, off, who);
+		fprintf(out, "result: paddr 0x%" PRIx64 " = page 0x%" PRIx64 " + offset 0x%" PRIx64 " (%s)", r->paddr,
+		        r->paddr - off, off, who);
 		if (e->dump)
 			fprintf(out, "; memory holds 0x%02" PRIx64 " there",
 			        mmu_physmem_read(mmu_sim_physmem(e->sim), r->paddr, 1));

@@ -126,10 +126,10 @@ static cJSON *row_json(const char *name, const row_t *r, size_t n)
 	for (size_t c = 0; c < n; c++) {
 		const char *cur = r->label[c], *prev = c ? r->label[c - 1] : NULL;
 		bool same = prev && !strcmp(cur, prev);
-		if (!r->data)
-			wave[c] = same ? '.' : cur[0];
-		else if (same)
+		if (same)
 			wave[c] = '.';
+		else if (!r->data)
+			wave[c] = cur[0]; /* '0' or '1', or the clock's 'p' */
 		else if (!cur[0])
 			wave[c] = 'x';
 		else {
