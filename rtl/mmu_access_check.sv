@@ -1,0 +1,17 @@
+// Permission check of an access against a translation's accumulated rights (W6, also T8 on a TLB hit):
+// CR0.WP = 1 (supervisor stores obey R/W), no SMEP/SMAP (supervisor may touch user pages), EFER.NXE = 1.
+module mmu_access_check (
+  input  logic       writable_i,
+  input  logic       user_ok_i,
+  input  logic       nx_i,
+  input  logic [1:0] op_i,        // mmu_op_t: 0 load, 1 store, 2 fetch
+  input  logic       user_i,      // the access is in user mode
+  output logic       fault_o
+);
+
+  localparam logic [1:0] OpStore = 2'd1;
+  localparam logic [1:0] OpFetch = 2'd2;
+
+  assign fault_o = (op_i == OpStore && !writable_i) || (user_i && !user_ok_i) || (op_i == OpFetch && nx_i);
+
+endmodule

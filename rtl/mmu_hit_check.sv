@@ -1,0 +1,51 @@
+// Classifies a TLB hit for the access of a request, as the walker would check the leaf (T8, T9):
+// a protection fault, a store that needs a dirty re-walk, or a usable translation with its physical address.
+module mmu_hit_check #(
+  parameter int PaBits = 46
+) (
+  input  logic [1:0]        level_i,     // leaf level of the entry: 1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB
+  input  logic [PaBits-1:0] base_i,      // physical base of the page
+  input  logic              writable_i,
+  input  logic              user_ok_i,
+  input  logic              nx_i,
+  input  logic              dirty_i,
+  input  logic [29:0]       offset_i,    // vaddr bits below the largest page size
+  input  logic [1:0]        op_i,
+  input  logic              user_i,
+  output logic              fault_o,     // T8: protection fault
+  output logic              rewalk_o,    // T9: store to a clean entry
+  output logic [4:0]        ecode_o,     // error code of the protection fault
+  output logic [PaBits-1:0] paddr_o      // translation of a usable hit
+);
+
+  logic [29:0] page_mask, offset;
+
+  mmu_access_check u_access (
+    .writable_i(writable_i),
+    .user_ok_i (user_ok_i),
+    .nx_i      (nx_i),
+    .op_i      (op_i),
+    .user_i    (user_i),
+    .fault_o   (fault_o)
+  );
+
+  mmu_ecode u_ecode (
+    .cause_i(3'd2),
+    .op_i   (op_i),
+    .user_i (user_i),
+    .ecode_o(ecode_o)
+  );
+
+  always_comb begin
+    unique case (level_i)
+      2'd2: page_mask = 30'h001f_ffff;
+      2'd3: page_mask = 30'h3fff_ffff;
+      default: page_mask = 30'h0000_0fff;
+    endcase
+  end
+
+  assign rewalk_o = !fault_o && op_i == 2'd1 && !dirty_i;
+  assign offset   = offset_i & page_mask;
+  assign paddr_o  = base_i | PaBits'(offset);
+
+endmodule

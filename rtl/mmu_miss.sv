@@ -1,0 +1,378 @@
+// The miss unit (T5, T6, W1-W8): serves one L1 miss or dirty re-walk at a time for the two ports. Its grant is a
+// function of the state during the cycle. An L1 miss with an L2 TLB looks the L2 up at the grant edge and acts on
+// the result HitLatency cycles later (for a latency of 1, at the grant edge itself); an L2 miss or an L2 hit that
+// needs a dirty re-walk starts the walk in the cycle the result is known. Without an L2 TLB, and for a dirty
+// re-walk from an L1 hit, the walk starts in the grant cycle (the first memory request is visible in it).
+// Fills happen at the edge at which the response becomes visible, unless the request was overtaken (T13).
+//
+// Per-port vectors are concatenations {D, I} (index 0 = instruction port, 1 = data port).
+module mmu_miss #(
+  parameter int HasL2        = 1,
+  parameter int L2HitLatency = 9,
+  parameter int PaBits       = 46,
+  // Derived: do not override.
+  parameter int CntW         = $clog2(L2HitLatency + 1)
+) (
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+  input  logic                   control_i,    // a flush or CR3 write is presented this cycle (T13)
+
+  input  logic [1:0]             wait_i,
+  input  logic [1:0]             rewalk_i,
+  input  logic [1:0]             stale_i,
+  input  logic [2*48-1:0]        ctx_vaddr_i,
+  input  logic [2*2-1:0]         ctx_op_i,
+  input  logic [1:0]             ctx_user_i,
+  input  logic [2*12-1:0]        ctx_pcid_i,
+  input  logic [2*(PaBits-12)-1:0] ctx_root_i,
+  output logic [1:0]             grant_o,
+  output logic [1:0]             done_o,       // result for that port at this edge
+  output logic [PaBits-1:0]      done_paddr_o,
+  output logic                   done_fault_o,
+  output logic [2:0]             done_cause_o,
+  output logic [4:0]             done_ecode_o,
+  output logic [1:0]             done_level_o,
+
+  // L2 TLB: looked up at the grant edge
+  output logic                   l2_lkp_en_o,
+  output logic                   l2_lkp_drop_o,
+  output logic [35:0]            l2_lkp_vpn_o,
+  output logic [11:0]            l2_lkp_pcid_o,
+  input  logic                   l2_hit_i,
+  input  logic [35:0]            l2_vpn_i,
+  input  logic [1:0]             l2_level_i,
+  input  logic [PaBits-1:0]      l2_base_i,
+  input  logic [11:0]            l2_pcid_i,
+  input  logic                   l2_global_i,
+  input  logic                   l2_writable_i,
+  input  logic                   l2_user_i,
+  input  logic                   l2_nx_i,
+  input  logic                   l2_dirty_i,
+
+  // Fills: an L2 hit into the port's L1 TLB (R7), a walk into the L2 and the port's L1 TLB (W8)
+  output logic [1:0]             l1_fill_o,
+  output logic                   l2_fill_o,
+  output logic [35:0]            fill_vpn_o,
+  output logic [1:0]             fill_level_o,
+  output logic [PaBits-1:0]      fill_base_o,
+  output logic [11:0]            fill_pcid_o,
+  output logic                   fill_global_o,
+  output logic                   fill_writable_o,
+  output logic                   fill_user_o,
+  output logic                   fill_nx_o,
+  output logic                   fill_dirty_o,
+
+  output logic                   mem_req_valid_o,
+  output logic [63:0]            mem_req_addr_o,
+  output logic                   mem_req_write_o,
+  output logic [63:0]            mem_req_wdata_o,
+  output logic [7:0]             mem_req_wstrb_o,
+  input  logic                   mem_req_ready_i,
+  input  logic                   mem_resp_valid_i,
+  input  logic [63:0]            mem_resp_rdata_i
+);
+
+  typedef enum logic [1:0] {
+    MU_IDLE,
+    MU_L2,    // L2 lookup in progress (L2HitLatency > 1)
+    MU_WALK   // the walker works for the port
+  } mu_state_e;
+
+  localparam logic [1:0] LevelL2 = 2'd1;
+  localparam logic [1:0] LevelWalk = 2'd2;
+  localparam logic [2:0] CauseProtection = 3'd2;
+
+  mu_state_e       state_q /*verilator public_flat_rd*/, state_d;
+  logic            port_q /*verilator public_flat_rd*/, port_d;  // the port being served
+  logic [CntW-1:0] count_q, count_d;  // L2 cycles left
+  // The L2 lookup's entry, from the grant edge to the result (L2HitLatency > 1)
+  logic            l2_hit_q, l2_hit_d;
+  logic [35:0]     l2_vpn_q, l2_vpn_d;
+  logic [1:0]      l2_level_q, l2_level_d;
+  logic [PaBits-1:0] l2_base_q, l2_base_d;
+  logic [11:0]     l2_pcid_q, l2_pcid_d;
+  logic            l2_global_q, l2_global_d, l2_writable_q, l2_writable_d, l2_user_q, l2_user_d;
+  logic            l2_nx_q, l2_nx_d, l2_dirty_q, l2_dirty_d;
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Grant (T5) and the context of the port concerned
+  logic              grant_valid, grant_idx, cur, idle;
+  logic [47:0]       vaddr;
+  logic [1:0]        op;
+  logic              user, stale, direct;
+  logic [11:0]       pcid;
+  logic [PaBits-1:12] root;
+
+  assign idle = state_q == MU_IDLE;
+
+  mmu_arb2 u_arb (
+    .clk_i  (clk_i),
+    .rst_ni (rst_ni),
+    .en_i   (idle),
+    .req_i  (wait_i),
+    .valid_o(grant_valid),
+    .idx_o  (grant_idx)
+  );
+
+  assign cur    = idle ? grant_idx : port_q;
+  assign vaddr  = ctx_vaddr_i[cur*48+:48];
+  assign op     = ctx_op_i[cur*2+:2];
+  assign user   = ctx_user_i[cur];
+  assign pcid   = ctx_pcid_i[cur*12+:12];
+  assign root   = ctx_root_i[cur*(PaBits-12)+:(PaBits-12)];
+  assign stale  = stale_i[cur] || control_i;  // T13: this cycle's flush or CR3 write counts too
+  assign direct = HasL2 == 0 || rewalk_i[cur];
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // L2 stage (T6): the lookup's entry at the grant edge, the latched one afterwards
+  logic              l2_lookup, l2_done;
+  logic              e_hit, e_global, e_writable, e_user, e_nx, e_dirty;
+  logic [35:0]       e_vpn;
+  logic [1:0]        e_level;
+  logic [PaBits-1:0] e_base;
+  logic [11:0]       e_pcid;
+  logic              l2_fault, l2_rewalk;
+  logic [4:0]        l2_ecode;
+  logic [PaBits-1:0] l2_paddr;
+
+  assign l2_lookup     = idle && grant_valid && !direct;
+  assign l2_done       = (l2_lookup && L2HitLatency == 1) || (state_q == MU_L2 && count_q == CntW'(1));
+  assign l2_lkp_en_o   = l2_lookup;
+  assign l2_lkp_drop_o = l2_fault;  // T8 in the L2 TLB
+  assign l2_lkp_vpn_o  = vaddr[47:12];
+  assign l2_lkp_pcid_o = pcid;
+
+  always_comb begin
+    e_hit      = l2_hit_q;
+    e_vpn      = l2_vpn_q;
+    e_level    = l2_level_q;
+    e_base     = l2_base_q;
+    e_pcid     = l2_pcid_q;
+    e_global   = l2_global_q;
+    e_writable = l2_writable_q;
+    e_user     = l2_user_q;
+    e_nx       = l2_nx_q;
+    e_dirty    = l2_dirty_q;
+    if (idle) begin
+      e_hit      = l2_hit_i;
+      e_vpn      = l2_vpn_i;
+      e_level    = l2_level_i;
+      e_base     = l2_base_i;
+      e_pcid     = l2_pcid_i;
+      e_global   = l2_global_i;
+      e_writable = l2_writable_i;
+      e_user     = l2_user_i;
+      e_nx       = l2_nx_i;
+      e_dirty    = l2_dirty_i;
+    end
+  end
+
+  mmu_hit_check #(
+    .PaBits(PaBits)
+  ) u_l2_check (
+    .level_i   (e_level),
+    .base_i    (e_base),
+    .writable_i(e_writable),
+    .user_ok_i (e_user),
+    .nx_i      (e_nx),
+    .dirty_i   (e_dirty),
+    .offset_i  (vaddr[29:0]),
+    .op_i      (op),
+    .user_i    (user),
+    .fault_o   (l2_fault),
+    .rewalk_o  (l2_rewalk),
+    .ecode_o   (l2_ecode),
+    .paddr_o   (l2_paddr)
+  );
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Walker
+  logic              ptw_start, ptw_idle, ptw_done, ptw_fault;
+  logic [2:0]        ptw_cause;
+  logic [4:0]        ptw_ecode;
+  logic [PaBits-1:0] ptw_paddr, ptw_base;
+  logic [35:0]       ptw_vpn;
+  logic [1:0]        ptw_level;
+  logic [11:0]       ptw_pcid;
+  logic              ptw_global, ptw_writable, ptw_user, ptw_nx, ptw_dirty;
+
+  assign ptw_start = (idle && grant_valid && direct) || (state_q == MU_WALK && ptw_idle);
+
+  mmu_ptw #(
+    .PaBits(PaBits)
+  ) u_ptw (
+    .clk_i           (clk_i),
+    .rst_ni          (rst_ni),
+    .start_i         (ptw_start),
+    .vaddr_i         (vaddr),
+    .op_i            (op),
+    .user_i          (user),
+    .pcid_i          (pcid),
+    .root_i          (root),
+    .mem_req_valid_o (mem_req_valid_o),
+    .mem_req_addr_o  (mem_req_addr_o),
+    .mem_req_write_o (mem_req_write_o),
+    .mem_req_wdata_o (mem_req_wdata_o),
+    .mem_req_wstrb_o (mem_req_wstrb_o),
+    .mem_req_ready_i (mem_req_ready_i),
+    .mem_resp_valid_i(mem_resp_valid_i),
+    .mem_resp_rdata_i(mem_resp_rdata_i),
+    .idle_o          (ptw_idle),
+    .done_o          (ptw_done),
+    .fault_o         (ptw_fault),
+    .cause_o         (ptw_cause),
+    .ecode_o         (ptw_ecode),
+    .paddr_o         (ptw_paddr),
+    .vpn_o           (ptw_vpn),
+    .level_o         (ptw_level),
+    .base_o          (ptw_base),
+    .pcid_o          (ptw_pcid),
+    .global_o        (ptw_global),
+    .writable_o      (ptw_writable),
+    .user_ok_o       (ptw_user),
+    .nx_o            (ptw_nx),
+    .dirty_o         (ptw_dirty)
+  );
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Results and fills
+  logic l2_answers;  // the L2 result is the response: a usable hit or a protection fault
+
+  assign l2_answers = l2_done && e_hit && !l2_rewalk;
+
+  always_comb begin
+    done_o          = 2'b00;
+    done_o[cur]     = l2_answers || ptw_done;
+    done_paddr_o    = ptw_paddr;
+    done_fault_o    = ptw_fault;
+    done_cause_o    = ptw_cause;
+    done_ecode_o    = ptw_ecode;
+    done_level_o    = LevelWalk;
+    fill_vpn_o      = ptw_vpn;
+    fill_level_o    = ptw_level;
+    fill_base_o     = ptw_base;
+    fill_pcid_o     = ptw_pcid;
+    fill_global_o   = ptw_global;
+    fill_writable_o = ptw_writable;
+    fill_user_o     = ptw_user;
+    fill_nx_o       = ptw_nx;
+    fill_dirty_o    = ptw_dirty;
+    if (!ptw_done) begin
+      done_paddr_o    = l2_fault ? '0 : l2_paddr;
+      done_fault_o    = l2_fault;
+      done_cause_o    = l2_fault ? CauseProtection : 3'd0;
+      done_ecode_o    = l2_fault ? l2_ecode : 5'd0;
+      done_level_o    = LevelL2;
+      fill_vpn_o      = e_vpn;
+      fill_level_o    = e_level;
+      fill_base_o     = e_base;
+      fill_pcid_o     = e_pcid;
+      fill_global_o   = e_global;
+      fill_writable_o = e_writable;
+      fill_user_o     = e_user;
+      fill_nx_o       = e_nx;
+      fill_dirty_o    = e_dirty;
+    end
+    l1_fill_o      = 2'b00;
+    l1_fill_o[cur] = !stale && ((l2_answers && !l2_fault) || (ptw_done && !ptw_fault));
+    l2_fill_o      = HasL2 != 0 && !stale && ptw_done && !ptw_fault;
+  end
+
+  assign grant_o = {grant_valid && grant_idx, grant_valid && !grant_idx};
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Next state
+  always_comb begin
+    state_d       = state_q;
+    port_d        = port_q;
+    count_d       = count_q;
+    l2_hit_d      = l2_hit_q;
+    l2_vpn_d      = l2_vpn_q;
+    l2_level_d    = l2_level_q;
+    l2_base_d     = l2_base_q;
+    l2_pcid_d     = l2_pcid_q;
+    l2_global_d   = l2_global_q;
+    l2_writable_d = l2_writable_q;
+    l2_user_d     = l2_user_q;
+    l2_nx_d       = l2_nx_q;
+    l2_dirty_d    = l2_dirty_q;
+
+    unique case (state_q)
+      MU_IDLE: begin
+        if (grant_valid) begin
+          port_d = grant_idx;
+          if (direct) begin
+            state_d = MU_WALK;
+          end else if (L2HitLatency > 1) begin
+            state_d       = MU_L2;
+            count_d       = CntW'(L2HitLatency - 1);
+            l2_hit_d      = l2_hit_i;
+            l2_vpn_d      = l2_vpn_i;
+            l2_level_d    = l2_level_i;
+            l2_base_d     = l2_base_i;
+            l2_pcid_d     = l2_pcid_i;
+            l2_global_d   = l2_global_i;
+            l2_writable_d = l2_writable_i;
+            l2_user_d     = l2_user_i;
+            l2_nx_d       = l2_nx_i;
+            l2_dirty_d    = l2_dirty_i;
+          end
+        end
+      end
+      MU_L2: count_d = count_q - 1'b1;
+      MU_WALK: begin
+        if (ptw_done) state_d = MU_IDLE;
+      end
+      default: state_d = MU_IDLE;
+    endcase
+
+    if (l2_done) begin
+      if (l2_answers) state_d = MU_IDLE;
+      else state_d = MU_WALK;  // L2 miss or dirty re-walk: the walk starts in the next cycle (W1)
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q       <= MU_IDLE;
+      port_q        <= 1'b0;
+      count_q       <= '0;
+      l2_hit_q      <= 1'b0;
+      l2_vpn_q      <= '0;
+      l2_level_q    <= '0;
+      l2_base_q     <= '0;
+      l2_pcid_q     <= '0;
+      l2_global_q   <= 1'b0;
+      l2_writable_q <= 1'b0;
+      l2_user_q     <= 1'b0;
+      l2_nx_q       <= 1'b0;
+      l2_dirty_q    <= 1'b0;
+    end else begin
+      state_q       <= state_d;
+      port_q        <= port_d;
+      count_q       <= count_d;
+      l2_hit_q      <= l2_hit_d;
+      l2_vpn_q      <= l2_vpn_d;
+      l2_level_q    <= l2_level_d;
+      l2_base_q     <= l2_base_d;
+      l2_pcid_q     <= l2_pcid_d;
+      l2_global_q   <= l2_global_d;
+      l2_writable_q <= l2_writable_d;
+      l2_user_q     <= l2_user_d;
+      l2_nx_q       <= l2_nx_d;
+      l2_dirty_q    <= l2_dirty_d;
+    end
+  end
+
+`ifndef SYNTHESIS
+  always @(posedge clk_i) begin
+    if (rst_ni) begin
+      // One miss at a time: the walker only runs for the miss unit's current request.
+      assert (ptw_idle || state_q == MU_WALK) else $error("mmu_miss: walker busy outside MU_WALK");
+      assert (!ptw_done || state_q == MU_WALK) else $error("mmu_miss: walk done outside MU_WALK");
+      assert (HasL2 != 0 || state_q != MU_L2) else $error("mmu_miss: L2 stage without an L2 TLB");
+    end
+  end
+`endif
+
+endmodule

@@ -1,0 +1,316 @@
+// x86-64 4-level page walker (W1-W8) as one loop over levels: each step is one memory access, a read of the entry
+// of the current level, or the A/D write-back of the entry just read (W7). Every path returns to idle: a fault and
+// a leaf both end the walk in the cycle of the last response (done_o), so the result is visible in the next cycle.
+//
+// start_i (from registered state only) is sampled in idle: the first read, of the root-level entry, is presented
+// in that same cycle from the ctx inputs (W1), and the context is latched at that edge for the rest of the walk.
+module mmu_ptw #(
+  parameter int PaBits = 46
+) (
+  input  logic              clk_i,
+  input  logic              rst_ni,
+
+  input  logic              start_i,
+  input  logic [47:0]       vaddr_i,
+  input  logic [1:0]        op_i,
+  input  logic              user_i,
+  input  logic [11:0]       pcid_i,
+  input  logic [PaBits-1:12] root_i,     // root table frame (CR3 latched at the request's acceptance)
+
+  output logic              mem_req_valid_o,
+  output logic [63:0]       mem_req_addr_o,
+  output logic              mem_req_write_o,
+  output logic [63:0]       mem_req_wdata_o,
+  output logic [7:0]        mem_req_wstrb_o,
+  input  logic              mem_req_ready_i,
+  input  logic              mem_resp_valid_i,
+  input  logic [63:0]       mem_resp_rdata_i,
+
+  output logic              idle_o,
+  output logic              done_o,       // the walk ends at this edge; the fields below are its result
+  output logic              fault_o,
+  output logic [2:0]        cause_o,
+  output logic [4:0]        ecode_o,
+  output logic [PaBits-1:0] paddr_o,
+  // the translation to fill (valid with done_o && !fault_o)
+  output logic [35:0]       vpn_o,
+  output logic [1:0]        level_o,
+  output logic [PaBits-1:0] base_o,
+  output logic [11:0]       pcid_o,
+  output logic              global_o,
+  output logic              writable_o,
+  output logic              user_ok_o,
+  output logic              nx_o,
+  output logic              dirty_o
+);
+
+  typedef enum logic [1:0] {
+    PTW_IDLE,  // no walk
+    PTW_REQ,   // presenting a memory request until it is accepted (W2)
+    PTW_WAIT   // waiting for its response
+  } ptw_state_e;
+
+  localparam logic [2:0] CauseNone = 3'd0;
+  localparam logic [2:0] CauseNotPresent = 3'd1;
+  localparam logic [2:0] CauseProtection = 3'd2;
+  localparam logic [2:0] CauseReserved = 3'd3;
+
+  // Reserved bits (W5, docs/timing.md "Paging modes"): address bits PaBits..51 in every entry; PS in a PML4E;
+  // bits 20:13 of a 2 MiB leaf, 29:13 of a 1 GiB leaf.
+  localparam logic [63:0] AbovePa = ((64'd1 << 52) - 64'd1) & ~((64'd1 << PaBits) - 64'd1);
+  localparam logic [63:0] RsvdPml4 = AbovePa | (64'd1 << 7);
+  localparam logic [63:0] Rsvd2M = AbovePa | 64'h0000_0000_001f_e000;
+  localparam logic [63:0] Rsvd1G = AbovePa | 64'h0000_0000_3fff_e000;
+
+  localparam logic [1:0] OpStore = 2'd1;
+
+  ptw_state_e        state_q /*verilator public_flat_rd*/, state_d;
+  logic [2:0]        level_q /*verilator public_flat_rd*/, level_d;  // level of the entry being accessed, 4..1
+  logic [PaBits-1:3] addr_q, addr_d;        // its address (8-byte aligned)
+  logic              write_q, write_d;      // the access is the A/D write-back of that entry
+  logic [63:0]       pte_q, pte_d;          // the value being written back
+  logic              leaf_q, leaf_d;        // the entry written back is a leaf
+  logic              wr_q, wr_d, us_q, us_d, nx_q, nx_d;  // rights accumulated over the levels read (W6)
+  logic [47:0]       vaddr_q, vaddr_d;      // latched context
+  logic [1:0]        op_q, op_d;
+  logic              user_q, user_d;
+  logic [11:0]       pcid_q, pcid_d;
+
+  // Index of vaddr into the table of `level`.
+  function automatic logic [8:0] index_of(input logic [47:12] vpn, input logic [2:0] level);
+    unique case (level)
+      3'd4: index_of = vpn[47:39];
+      3'd3: index_of = vpn[38:30];
+      3'd2: index_of = vpn[29:21];
+      default: index_of = vpn[20:12];
+    endcase
+  endfunction
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Decision on a response (W3-W8)
+  logic [63:0]       rdata, updated, rsvd_mask;
+  logic              present, is_leaf, rsvd, acc_wr, acc_us, acc_nx, perm_fault, need_write;
+  logic [PaBits-1:0] frame, page_mask;
+
+  assign rdata   = mem_resp_rdata_i;
+  assign present = rdata[0];
+  assign is_leaf = level_q == 3'd1 || ((level_q == 3'd2 || level_q == 3'd3) && rdata[7]);
+
+  always_comb begin
+    rsvd_mask = AbovePa;
+    if (!is_leaf && level_q == 3'd4) rsvd_mask = RsvdPml4;
+    else if (is_leaf && level_q == 3'd3) rsvd_mask = Rsvd1G;
+    else if (is_leaf && level_q == 3'd2) rsvd_mask = Rsvd2M;
+  end
+
+  assign rsvd   = (rdata & rsvd_mask) != 64'd0;
+  assign acc_wr = wr_q && rdata[1];
+  assign acc_us = us_q && rdata[2];
+  assign acc_nx = nx_q || rdata[63];
+
+  mmu_access_check u_access (
+    .writable_i(acc_wr),
+    .user_ok_i (acc_us),
+    .nx_i      (acc_nx),
+    .op_i      (op_q),
+    .user_i    (user_q),
+    .fault_o   (perm_fault)
+  );
+
+  // W7: A on every entry used, D on the leaf of a store; one masked write of the whole PTE.
+  assign updated    = rdata | 64'h20 | ((is_leaf && op_q == OpStore) ? 64'h40 : 64'h0);
+  assign need_write = updated != rdata;
+
+  // After a write-back, the entry is the value written; after a read, the value read.
+  logic pte_global, pte_dirty;
+
+  assign frame      = write_q ? {pte_q[PaBits-1:12], 12'h000} : {rdata[PaBits-1:12], 12'h000};
+  assign pte_global = write_q ? pte_q[8] : rdata[8];
+  assign pte_dirty  = write_q ? pte_q[6] : rdata[6];
+
+  always_comb begin
+    unique case (level_q)
+      3'd2: page_mask = PaBits'(30'h001f_ffff);
+      3'd3: page_mask = PaBits'(30'h3fff_ffff);
+      default: page_mask = PaBits'(30'h0000_0fff);
+    endcase
+  end
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Next state
+  logic [2:0] cause;
+  logic       finish;
+
+  always_comb begin
+    state_d = state_q;
+    level_d = level_q;
+    addr_d  = addr_q;
+    write_d = write_q;
+    pte_d   = pte_q;
+    leaf_d  = leaf_q;
+    wr_d    = wr_q;
+    us_d    = us_q;
+    nx_d    = nx_q;
+    vaddr_d = vaddr_q;
+    op_d    = op_q;
+    user_d  = user_q;
+    pcid_d  = pcid_q;
+    finish  = 1'b0;
+    cause   = CauseNone;
+
+    unique case (state_q)
+      PTW_IDLE: begin
+        if (start_i) begin  // W1
+          vaddr_d = vaddr_i;
+          op_d    = op_i;
+          user_d  = user_i;
+          pcid_d  = pcid_i;
+          level_d = 3'd4;
+          addr_d  = {root_i, index_of(vaddr_i[47:12], 3'd4)};
+          write_d = 1'b0;
+          wr_d    = 1'b1;
+          us_d    = 1'b1;
+          nx_d    = 1'b0;
+          if (mem_req_ready_i) state_d = PTW_WAIT;
+          else state_d = PTW_REQ;
+        end
+      end
+      PTW_REQ: begin
+        if (mem_req_ready_i) state_d = PTW_WAIT;
+      end
+      PTW_WAIT: begin
+        if (mem_resp_valid_i) begin
+          if (write_q) begin
+            // W7: the write's response only acknowledges it
+            finish = leaf_q;
+          end else if (!present) begin  // W4
+            finish = 1'b1;
+            cause  = CauseNotPresent;
+          end else if (rsvd) begin  // W5
+            finish = 1'b1;
+            cause  = CauseReserved;
+          end else if (is_leaf && perm_fault) begin  // W6
+            finish = 1'b1;
+            cause  = CauseProtection;
+          end else begin
+            wr_d = acc_wr;
+            us_d = acc_us;
+            nx_d = acc_nx;
+            if (need_write) begin  // W7: write back before going on
+              write_d = 1'b1;
+              pte_d   = updated;
+              leaf_d  = is_leaf;
+            end else begin
+              finish = is_leaf;
+            end
+          end
+          if (finish) begin  // W8
+            state_d = PTW_IDLE;
+          end else begin
+            state_d = PTW_REQ;  // W2: the next access is visible in the following cycle
+            if (write_q || (!need_write && !is_leaf)) begin  // W3: descend
+              level_d = level_q - 3'd1;
+              addr_d  = {frame[PaBits-1:12], index_of(vaddr_q[47:12], level_q - 3'd1)};
+              write_d = 1'b0;
+            end
+          end
+        end
+      end
+      default: state_d = PTW_IDLE;
+    endcase
+  end
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Outputs (W2: the request is a function of state; in idle, of the registered context of the start)
+  always_comb begin
+    mem_req_valid_o = 1'b0;
+    mem_req_addr_o  = '0;
+    mem_req_write_o = 1'b0;
+    mem_req_wdata_o = '0;
+    mem_req_wstrb_o = '0;
+    if (state_q == PTW_IDLE && start_i) begin
+      mem_req_valid_o = 1'b1;
+      mem_req_addr_o  = 64'({root_i, index_of(vaddr_i[47:12], 3'd4), 3'b000});
+    end else if (state_q == PTW_REQ) begin
+      mem_req_valid_o = 1'b1;
+      mem_req_addr_o  = 64'({addr_q, 3'b000});
+      if (write_q) begin
+        mem_req_write_o = 1'b1;
+        mem_req_wdata_o = pte_q;
+        mem_req_wstrb_o = 8'hff;
+      end
+    end
+  end
+
+  mmu_ecode u_ecode (
+    .cause_i(cause),
+    .op_i   (op_q),
+    .user_i (user_q),
+    .ecode_o(ecode_o)
+  );
+
+  assign idle_o     = state_q == PTW_IDLE;
+  assign done_o     = state_q == PTW_WAIT && mem_resp_valid_i && finish;
+  assign fault_o    = cause != CauseNone;
+  assign cause_o    = cause;
+  assign base_o     = frame & ~page_mask;
+  assign paddr_o    = fault_o ? '0 : (base_o | (PaBits'(vaddr_q) & page_mask));
+  assign vpn_o      = vaddr_q[47:12] >> (9 * (32'(level_q) - 1));
+  assign level_o    = level_q[1:0];
+  assign pcid_o     = pcid_q;
+  assign global_o   = pte_global;
+  assign dirty_o    = pte_dirty;
+  // On the response to a leaf's read the rights still have to include it; after its write-back they do.
+  assign writable_o = write_q ? wr_q : acc_wr;
+  assign user_ok_o  = write_q ? us_q : acc_us;
+  assign nx_o       = write_q ? nx_q : acc_nx;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q <= PTW_IDLE;
+      level_q <= 3'd4;
+      addr_q  <= '0;
+      write_q <= 1'b0;
+      pte_q   <= '0;
+      leaf_q  <= 1'b0;
+      wr_q    <= 1'b1;
+      us_q    <= 1'b1;
+      nx_q    <= 1'b0;
+      vaddr_q <= '0;
+      op_q    <= '0;
+      user_q  <= 1'b0;
+      pcid_q  <= '0;
+    end else begin
+      state_q <= state_d;
+      level_q <= level_d;
+      addr_q  <= addr_d;
+      write_q <= write_d;
+      pte_q   <= pte_d;
+      leaf_q  <= leaf_d;
+      wr_q    <= wr_d;
+      us_q    <= us_d;
+      nx_q    <= nx_d;
+      vaddr_q <= vaddr_d;
+      op_q    <= op_d;
+      user_q  <= user_d;
+      pcid_q  <= pcid_d;
+    end
+  end
+
+`ifndef SYNTHESIS
+  always @(posedge clk_i) begin
+    if (rst_ni) begin
+      // A walk descends at most to level 1 and never starts twice.
+      assert (level_q >= 3'd1 && level_q <= 3'd4) else $error("mmu_ptw: level %0d out of range", level_q);
+      assert (!(start_i && state_q != PTW_IDLE)) else $error("mmu_ptw: start while walking");
+      // Every response ends the walk or leads to exactly one next access.
+      if (state_q == PTW_WAIT && mem_resp_valid_i) begin
+        assert (state_d == PTW_IDLE || state_d == PTW_REQ) else $error("mmu_ptw: response without exit");
+        assert (!(state_d == PTW_REQ && !write_d && level_d == level_q && !write_q))
+        else $error("mmu_ptw: re-reads the same level");
+      end
+    end
+  end
+`endif
+
+endmodule

@@ -1,0 +1,40 @@
+// FIFO replacement (R2): one pointer per set, reset to way 0. The victim is the pointer's way; a fill that writes
+// the pointer's way advances it by one (mod Ways), whichever rule chose the way (R4, R7 or the policy). Hits change
+// nothing.
+module mmu_repl_fifo #(
+  parameter int Sets = 1,
+  parameter int Ways = 4,
+  // Derived: do not override.
+  parameter int SetW = (Sets > 1) ? $clog2(Sets) : 1,
+  parameter int WayW = (Ways > 1) ? $clog2(Ways) : 1
+) (
+  input  logic            clk_i,
+  input  logic            rst_ni,
+  input  logic            fill_i,
+  input  logic [SetW-1:0] fill_set_i,
+  input  logic [WayW-1:0] fill_way_i,
+  input  logic [SetW-1:0] victim_set_i,
+  output logic [WayW-1:0] victim_way_o
+);
+
+  logic [WayW-1:0] ptr_q[Sets];  // one row per set
+  logic [WayW-1:0] fill_ptr, ptr_d;
+  logic            advance;
+
+  assign fill_ptr     = ptr_q[fill_set_i];
+  assign victim_way_o = ptr_q[victim_set_i];
+  assign advance      = fill_i && (fill_way_i == fill_ptr);
+
+  always_comb begin
+    ptr_d = fill_ptr + 1'b1;
+    if (fill_ptr == WayW'(Ways - 1)) ptr_d = '0;
+  end
+
+  for (genvar s = 0; s < Sets; s++) begin : g_set
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) ptr_q[s] <= '0;
+      else if (advance && fill_set_i == SetW'(s)) ptr_q[s] <= ptr_d;
+    end
+  end
+
+endmodule

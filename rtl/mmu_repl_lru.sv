@@ -1,0 +1,73 @@
+// True LRU per set as per-way ranks (R1): rank 0 is the most recently used way, rank Ways-1 the victim. A use of
+// the way with rank k increments the ranks below k and gives the used way rank 0, so the ranks stay a permutation.
+// The model keeps timestamps instead; both give the same victim because the policy is only consulted for a full
+// set (R4), in which every way has been used since reset, so the reset order of the ranks never shows.
+module mmu_repl_lru #(
+  parameter int Sets = 1,
+  parameter int Ways = 4,
+  // Derived: do not override.
+  parameter int SetW = (Sets > 1) ? $clog2(Sets) : 1,
+  parameter int WayW = (Ways > 1) ? $clog2(Ways) : 1
+) (
+  input  logic            clk_i,
+  input  logic            rst_ni,
+  input  logic            touch_i,       // a hit or a fill uses a way
+  input  logic [SetW-1:0] touch_set_i,
+  input  logic [WayW-1:0] touch_way_i,
+  input  logic [SetW-1:0] victim_set_i,
+  output logic [WayW-1:0] victim_way_o
+);
+
+  localparam int RowW = Ways * WayW;
+
+  // Reset ranks: way w has rank w.
+  function automatic logic [RowW-1:0] reset_row();
+    reset_row = '0;
+    for (int w = 0; w < Ways; w++) reset_row[w*WayW+:WayW] = WayW'(w);
+  endfunction
+
+  logic [RowW-1:0] rank_q[Sets];
+  logic [RowW-1:0] touch_row, row_d, victim_row;
+  logic [WayW-1:0] touched_rank;
+  logic [Ways-1:0] is_last;
+  logic            victim_found;
+
+  assign touch_row  = rank_q[touch_set_i];
+  assign victim_row = rank_q[victim_set_i];
+
+  always_comb begin
+    touched_rank = touch_row[touch_way_i*WayW+:WayW];
+    row_d = touch_row;
+    for (int w = 0; w < Ways; w++) begin
+      if (WayW'(w) == touch_way_i) row_d[w*WayW+:WayW] = '0;
+      else if (touch_row[w*WayW+:WayW] < touched_rank) row_d[w*WayW+:WayW] = touch_row[w*WayW+:WayW] + 1'b1;
+    end
+  end
+
+  always_comb begin
+    for (int w = 0; w < Ways; w++) is_last[w] = victim_row[w*WayW+:WayW] == WayW'(Ways - 1);
+  end
+
+  mmu_prio_enc #(
+    .Width(Ways)
+  ) u_victim (
+    .req_i  (is_last),
+    .valid_o(victim_found),
+    .idx_o  (victim_way_o)
+  );
+
+  for (genvar s = 0; s < Sets; s++) begin : g_set
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) rank_q[s] <= reset_row();
+      else if (touch_i && touch_set_i == SetW'(s)) rank_q[s] <= row_d;
+    end
+  end
+
+`ifndef SYNTHESIS
+  // The ranks of a set are a permutation, so exactly one way holds the last rank.
+  always @(posedge clk_i) begin
+    if (rst_ni && !$isunknown(victim_set_i)) assert (victim_found && $onehot(is_last)) else $error("mmu_repl_lru: ranks of a set are not a permutation");
+  end
+`endif
+
+endmodule

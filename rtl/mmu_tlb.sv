@@ -1,0 +1,366 @@
+// Set-associative TLB of x86-64 translations (docs/timing.md, "TLB organisation", R1-R7). One array holds 4 KiB,
+// 2 MiB and 1 GiB entries; an entry of leaf level n has VPN = vaddr[47:12+9(n-1)] and lives in set VPN mod Sets.
+// L1 I, L1 D and L2 are instances of this module.
+//
+// - Lookup: combinational. Three sets are probed in parallel, one per page size; the smallest size wins, then the
+//   lowest way (R6). At the edge, with lkp_en_i, a hit counts as a use (R1, R3) and with lkp_drop_i the hit entry is
+//   invalidated (T8).
+// - Fill (R7): over a valid entry of the same size and VPN that would match the new one (same PCID, or either
+//   global), the lowest such way, dropping the others; else the lowest invalid way (R4); else the policy's victim.
+// - Flush: two invalidation requests per edge (the flush of T12 and the one implied by a CR3 write, T11), each
+//   evaluated on every entry in parallel, VA kinds at the entry's own page size. They apply after a fill of the
+//   same edge, as in the model.
+//
+// The entry arrays (one per field, slot = set * Ways + way) are the architectural state the co-simulation compares
+// with the model. Only valid_q is reset and cleared by invalidations: the other fields of an invalid entry are
+// don't-care (the model zeroes them).
+module mmu_tlb #(
+  parameter int Entries  = 64,
+  parameter int Ways     = 4,
+  parameter int Policy   = 0,  // mmu_policy_t: 0 LRU, 1 tree PLRU, 2 FIFO, 3 random
+  parameter int LfsrSeed = 1,  // R5: initial LFSR state (random policy)
+  parameter int PaBits   = 46,
+  // Derived: do not override.
+  parameter int Sets     = Entries / Ways,
+  parameter int SetW     = (Sets > 1) ? $clog2(Sets) : 1,
+  parameter int WayW     = (Ways > 1) ? $clog2(Ways) : 1,
+  parameter int SlotW    = (Entries > 1) ? $clog2(Entries) : 1
+) (
+  input  logic              clk_i,
+  input  logic              rst_ni,
+
+  input  logic              lkp_en_i,         // a request looks up now: a hit counts as a use
+  input  logic              lkp_drop_i,       // ... and the hit entry is invalidated (T8)
+  input  logic [35:0]       lkp_vpn_i,        // vaddr[47:12]
+  input  logic [11:0]       lkp_pcid_i,
+  output logic              lkp_hit_o,
+  output logic [35:0]       lkp_vpn_o,
+  output logic [1:0]        lkp_level_o,
+  output logic [PaBits-1:0] lkp_base_o,
+  output logic [11:0]       lkp_pcid_o,
+  output logic              lkp_global_o,
+  output logic              lkp_writable_o,
+  output logic              lkp_user_o,
+  output logic              lkp_nx_o,
+  output logic              lkp_dirty_o,
+
+  input  logic              fill_i,
+  input  logic [35:0]       fill_vpn_i,       // VPN at the entry's own page size
+  input  logic [1:0]        fill_level_i,
+  input  logic [PaBits-1:0] fill_base_i,
+  input  logic [11:0]       fill_pcid_i,
+  input  logic              fill_global_i,
+  input  logic              fill_writable_i,
+  input  logic              fill_user_i,
+  input  logic              fill_nx_i,
+  input  logic              fill_dirty_i,
+
+  input  logic              flush_i,          // T12
+  input  logic [2:0]        flush_op_i,       // mmu_flush_op_t
+  input  logic [35:0]       flush_vpn_i,      // flush_vaddr[47:12]
+  input  logic [11:0]       flush_pcid_i,
+  input  logic [11:0]       flush_cur_pcid_i, // PCID of CR3 during the cycle (kind VA)
+  input  logic              cr3_flush_i,      // T11
+  input  logic [2:0]        cr3_flush_op_i,   // NONGLOBAL or PCID
+  input  logic [11:0]       cr3_flush_pcid_i
+);
+
+  localparam logic [SetW-1:0] SetMask = SetW'(Sets - 1);
+
+  logic              valid_q   [Entries] /*verilator public_flat_rd*/;
+  logic [35:0]       vpn_q     [Entries] /*verilator public_flat_rd*/;
+  logic [1:0]        level_q   [Entries] /*verilator public_flat_rd*/;
+  logic [PaBits-1:0] base_q    [Entries] /*verilator public_flat_rd*/;
+  logic [11:0]       pcid_q    [Entries] /*verilator public_flat_rd*/;
+  logic              global_q  [Entries] /*verilator public_flat_rd*/;
+  logic              writable_q[Entries] /*verilator public_flat_rd*/;
+  logic              user_q    [Entries] /*verilator public_flat_rd*/;
+  logic              nx_q      [Entries] /*verilator public_flat_rd*/;
+  logic              dirty_q   [Entries] /*verilator public_flat_rd*/;
+  logic              valid_d   [Entries];
+
+  function automatic logic [SlotW-1:0] slot_of(input logic [SetW-1:0] set, input logic [WayW-1:0] way);
+    slot_of = SlotW'(32'(set) * Ways + 32'(way));
+  endfunction
+
+  // The VPN of vaddr[47:12] at the page size of leaf level `level`.
+  function automatic logic [35:0] vpn_at(input logic [35:0] vpn4k, input logic [1:0] level);
+    unique case (level)
+      2'd2: vpn_at = vpn4k >> 9;
+      2'd3: vpn_at = vpn4k >> 18;
+      default: vpn_at = vpn4k;
+    endcase
+  endfunction
+
+  // T12 table; a CR3 write uses kinds 1 and 2.
+  function automatic logic flush_hit(input logic [2:0] op, input logic [1:0] level, input logic [35:0] vpn,
+                                     input logic glob, input logic [11:0] pcid, input logic [35:0] flush_vpn,
+                                     input logic [11:0] flush_pcid, input logic [11:0] cur_pcid);
+    logic va_match;
+    va_match = vpn == vpn_at(flush_vpn, level);
+    unique case (op)
+      3'd0: flush_hit = 1'b1;
+      3'd1: flush_hit = !glob;
+      3'd2: flush_hit = !glob && pcid == flush_pcid;
+      3'd3: flush_hit = va_match && (glob || pcid == cur_pcid);
+      3'd4: flush_hit = va_match && !glob && pcid == flush_pcid;
+      default: flush_hit = 1'b0;
+    endcase
+  endfunction
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Lookup: one probe per page size (R6)
+  logic [2:0]        probe_any;
+  logic [3*SetW-1:0] probe_set;
+  logic [3*WayW-1:0] probe_way;
+
+  for (genvar s = 0; s < 3; s++) begin : g_probe
+    logic [35:0]     vpn;
+    logic [SetW-1:0] set;
+    logic [Ways-1:0] match;
+    logic [WayW-1:0] way;
+    logic            any;
+
+    assign vpn = vpn_at(lkp_vpn_i, 2'(s + 1));
+    assign set = SetW'(vpn) & SetMask;
+
+    for (genvar w = 0; w < Ways; w++) begin : g_way
+      logic [SlotW-1:0] slot;
+
+      assign slot     = slot_of(set, WayW'(w));
+      assign match[w] = valid_q[slot] && level_q[slot] == 2'(s + 1) && vpn_q[slot] == vpn &&
+                        (global_q[slot] || pcid_q[slot] == lkp_pcid_i);
+    end
+
+    mmu_prio_enc #(
+      .Width(Ways)
+    ) u_way (
+      .req_i  (match),
+      .valid_o(any),
+      .idx_o  (way)
+    );
+
+    assign probe_any[s]               = any;
+    assign probe_set[s*SetW+:SetW]    = set;
+    assign probe_way[s*WayW+:WayW]    = way;
+  end
+
+  logic [SetW-1:0]  hit_set;
+  logic [WayW-1:0]  hit_way;
+  logic [SlotW-1:0] hit_slot;
+
+  always_comb begin
+    hit_set = probe_set[2*SetW+:SetW];
+    hit_way = probe_way[2*WayW+:WayW];
+    if (probe_any[0]) begin
+      hit_set = probe_set[0+:SetW];
+      hit_way = probe_way[0+:WayW];
+    end else if (probe_any[1]) begin
+      hit_set = probe_set[SetW+:SetW];
+      hit_way = probe_way[WayW+:WayW];
+    end
+  end
+
+  assign hit_slot       = slot_of(hit_set, hit_way);
+  assign lkp_hit_o      = |probe_any;
+  assign lkp_vpn_o      = vpn_q[hit_slot];
+  assign lkp_level_o    = level_q[hit_slot];
+  assign lkp_base_o     = base_q[hit_slot];
+  assign lkp_pcid_o     = pcid_q[hit_slot];
+  assign lkp_global_o   = global_q[hit_slot];
+  assign lkp_writable_o = writable_q[hit_slot];
+  assign lkp_user_o     = user_q[hit_slot];
+  assign lkp_nx_o       = nx_q[hit_slot];
+  assign lkp_dirty_o    = dirty_q[hit_slot];
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Fill: R7 in place, else R4 first invalid way, else the policy's victim
+  logic [SetW-1:0]  fill_set;
+  logic [Ways-1:0]  fill_match, fill_free;
+  logic             match_any, free_any;
+  logic [WayW-1:0]  match_way, free_way, victim_way, fill_way;
+  logic [SlotW-1:0] fill_slot;
+
+  assign fill_set = SetW'(fill_vpn_i) & SetMask;
+
+  // Array reads in continuous assignments rather than always_comb: Icarus 11 looped endlessly at time zero on an
+  // always_comb reading these arrays.
+  for (genvar w = 0; w < Ways; w++) begin : g_fill_way
+    logic [SlotW-1:0] slot;
+
+    assign slot          = slot_of(fill_set, WayW'(w));
+    assign fill_match[w] = valid_q[slot] && level_q[slot] == fill_level_i && vpn_q[slot] == fill_vpn_i &&
+                           (global_q[slot] || fill_global_i || pcid_q[slot] == fill_pcid_i);
+    assign fill_free[w]  = !valid_q[slot];
+  end
+
+  mmu_prio_enc #(
+    .Width(Ways)
+  ) u_fill_match (
+    .req_i  (fill_match),
+    .valid_o(match_any),
+    .idx_o  (match_way)
+  );
+
+  mmu_prio_enc #(
+    .Width(Ways)
+  ) u_fill_free (
+    .req_i  (fill_free),
+    .valid_o(free_any),
+    .idx_o  (free_way)
+  );
+
+  always_comb begin
+    fill_way = victim_way;
+    if (match_any) fill_way = match_way;
+    else if (free_any) fill_way = free_way;
+  end
+
+  assign fill_slot = slot_of(fill_set, fill_way);
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Replacement state (R1-R5): a hit and a fill are uses; only a full set consults the victim
+  if (Policy == 0 || Policy == 1) begin : g_use
+    logic             touch;
+    logic [SetW-1:0]  touch_set;
+    logic [WayW-1:0]  touch_way;
+
+    assign touch     = (lkp_en_i && lkp_hit_o) || fill_i;
+    assign touch_set = fill_i ? fill_set : hit_set;
+    assign touch_way = fill_i ? fill_way : hit_way;
+
+    if (Policy == 0) begin : g_lru
+      mmu_repl_lru #(
+        .Sets(Sets),
+        .Ways(Ways)
+      ) u_repl (
+        .clk_i       (clk_i),
+        .rst_ni      (rst_ni),
+        .touch_i     (touch),
+        .touch_set_i (touch_set),
+        .touch_way_i (touch_way),
+        .victim_set_i(fill_set),
+        .victim_way_o(victim_way)
+      );
+    end else begin : g_plru
+      mmu_repl_plru #(
+        .Sets(Sets),
+        .Ways(Ways)
+      ) u_repl (
+        .clk_i       (clk_i),
+        .rst_ni      (rst_ni),
+        .touch_i     (touch),
+        .touch_set_i (touch_set),
+        .touch_way_i (touch_way),
+        .victim_set_i(fill_set),
+        .victim_way_o(victim_way)
+      );
+    end
+  end else if (Policy == 2) begin : g_fifo
+    mmu_repl_fifo #(
+      .Sets(Sets),
+      .Ways(Ways)
+    ) u_repl (
+      .clk_i       (clk_i),
+      .rst_ni      (rst_ni),
+      .fill_i      (fill_i),
+      .fill_set_i  (fill_set),
+      .fill_way_i  (fill_way),
+      .victim_set_i(fill_set),
+      .victim_way_o(victim_way)
+    );
+  end else begin : g_random
+    logic [15:0] lfsr;
+
+    mmu_lfsr16 #(
+      .Seed(LfsrSeed)
+    ) u_lfsr (
+      .clk_i  (clk_i),
+      .rst_ni (rst_ni),
+      .step_i (fill_i),
+      .state_o(lfsr)
+    );
+
+    assign victim_way = WayW'(32'(lfsr) % Ways);  // R5: the state before this fill's step
+  end
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Next valid bits. Order as in the model: lookup invalidation (T8), fill (R7), then flushes (T12, T11).
+  logic new_flushed;
+
+  assign new_flushed =
+      (flush_i && flush_hit(flush_op_i, fill_level_i, fill_vpn_i, fill_global_i, fill_pcid_i, flush_vpn_i,
+                            flush_pcid_i, flush_cur_pcid_i)) ||
+      (cr3_flush_i && flush_hit(cr3_flush_op_i, fill_level_i, fill_vpn_i, fill_global_i, fill_pcid_i, flush_vpn_i,
+                                cr3_flush_pcid_i, flush_cur_pcid_i));
+
+  always_comb begin
+    for (int i = 0; i < Entries; i++) valid_d[i] = valid_q[i];
+    if (flush_i || cr3_flush_i) begin
+      for (int i = 0; i < Entries; i++) begin
+        if ((flush_i && flush_hit(flush_op_i, level_q[i], vpn_q[i], global_q[i], pcid_q[i], flush_vpn_i,
+                                  flush_pcid_i, flush_cur_pcid_i)) ||
+            (cr3_flush_i && flush_hit(cr3_flush_op_i, level_q[i], vpn_q[i], global_q[i], pcid_q[i], flush_vpn_i,
+                                      cr3_flush_pcid_i, flush_cur_pcid_i))) begin
+          valid_d[i] = 1'b0;
+        end
+      end
+    end
+    if (lkp_en_i && lkp_drop_i && lkp_hit_o) valid_d[hit_slot] = 1'b0;
+    if (fill_i) begin
+      for (int w = 0; w < Ways; w++) begin
+        if (fill_match[w]) valid_d[slot_of(fill_set, WayW'(w))] = 1'b0;  // R7: no duplicate survives
+      end
+      valid_d[fill_slot] = !new_flushed;
+    end
+  end
+
+  for (genvar i = 0; i < Entries; i++) begin : g_valid
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) valid_q[i] <= 1'b0;
+      else valid_q[i] <= valid_d[i];
+    end
+  end
+
+  // Entry fields are written like a RAM, one slot per fill; valid_q says which slots hold an entry.
+  always_ff @(posedge clk_i) begin
+    if (fill_i) begin
+      vpn_q[fill_slot]      <= fill_vpn_i;
+      level_q[fill_slot]    <= fill_level_i;
+      base_q[fill_slot]     <= fill_base_i;
+      pcid_q[fill_slot]     <= fill_pcid_i;
+      global_q[fill_slot]   <= fill_global_i;
+      writable_q[fill_slot] <= fill_writable_i;
+      user_q[fill_slot]     <= fill_user_i;
+      nx_q[fill_slot]       <= fill_nx_i;
+      dirty_q[fill_slot]    <= fill_dirty_i;
+    end
+  end
+
+`ifndef SYNTHESIS
+  // The geometry the model accepts (mmu_tlb_create): sets a power of two, PLRU ways a power of two.
+  initial begin
+    assert (Entries >= 1 && Ways >= 1 && Entries % Ways == 0 && (Sets & (Sets - 1)) == 0)
+    else $error("mmu_tlb: %0d entries in %0d ways is not a power-of-two number of sets", Entries, Ways);
+    assert (Policy >= 0 && Policy <= 3) else $error("mmu_tlb: policy %0d is not 0..3", Policy);
+    assert (Policy != 1 || (Ways & (Ways - 1)) == 0) else $error("mmu_tlb: PLRU needs a power-of-two number of ways");
+  end
+
+  always @(posedge clk_i) begin
+    if (rst_ni) begin
+      // R7 keeps at most one entry of a page size matching any lookup.
+      if (lkp_en_i) begin
+        assert ($onehot0(g_probe[0].match) && $onehot0(g_probe[1].match) && $onehot0(g_probe[2].match))
+        else $error("mmu_tlb: two ways of one page size match a lookup");
+      end
+      // The miss unit never fills a TLB at the edge at which a request looks it up.
+      assert (!(fill_i && lkp_en_i)) else $error("mmu_tlb: fill and lookup at one edge");
+      if (fill_i) begin
+        assert (fill_level_i != 2'd0 && (fill_vpn_i >> (36 - 9 * (32'(fill_level_i) - 1))) == 36'd0)
+        else $error("mmu_tlb: fill of level %0d with vpn %h out of range", fill_level_i, fill_vpn_i);
+      end
+    end
+  end
+`endif
+
+endmodule

@@ -1,0 +1,458 @@
+// The MMU (docs/timing.md): instruction and data request ports with their L1 TLBs, a unified L2 TLB (absent when
+// L2Entries = 0), the miss unit (arbitration, L2 stage, page walker), CR3 (T11), flushes (T12) and overtaken
+// requests (T13). x86-64 4-level paging only. Ports: model/include/mmu/mmu_ports.def, prefixed i (MMU_REQ_I) and
+// d (MMU_REQ_D) for the per-requester ones. Every output is a function of state only (T1).
+//
+// Reset: asynchronous, active low (rst_ni); the reset state is T15's.
+module mmu_top #(
+  parameter int L1iEntries    = 128,
+  parameter int L1iWays       = 8,
+  parameter int L1iPolicy     = 0,       // mmu_policy_t: 0 LRU, 1 tree PLRU, 2 FIFO, 3 random
+  parameter int L1iHitLatency = 1,
+  parameter int L1dEntries    = 64,
+  parameter int L1dWays       = 4,
+  parameter int L1dPolicy     = 0,
+  parameter int L1dHitLatency = 1,
+  parameter int L2Entries     = 1536,    // 0: no L2 TLB
+  parameter int L2Ways        = 12,
+  parameter int L2Policy      = 0,
+  parameter int L2HitLatency  = 9,
+  parameter int PcidEn        = 0,       // cr3.pcid (CR4.PCIDE)
+  parameter int PaBits        = 46,      // MAXPHYADDR, 32..52
+  parameter int LfsrSeedL1i   = 'h1001,  // R5 initial LFSR states; these are the model's for seed = 1
+  parameter int LfsrSeedL1d   = 'h2001,
+  parameter int LfsrSeedL2    = 'h3001
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+
+  input  logic        ireq_valid_i,
+  input  logic [63:0] ireq_vaddr_i,
+  input  logic [1:0]  ireq_op_i,
+  input  logic        ireq_user_i,
+  input  logic [7:0]  ireq_tag_i,
+  input  logic        dreq_valid_i,
+  input  logic [63:0] dreq_vaddr_i,
+  input  logic [1:0]  dreq_op_i,
+  input  logic        dreq_user_i,
+  input  logic [7:0]  dreq_tag_i,
+
+  input  logic        cr3_we_i,
+  input  logic [63:0] cr3_wdata_i,
+  input  logic        flush_valid_i,
+  input  logic [2:0]  flush_op_i,
+  input  logic [63:0] flush_vaddr_i,
+  input  logic [11:0] flush_pcid_i,
+
+  input  logic        mem_req_ready_i,
+  input  logic        mem_resp_valid_i,
+  input  logic [63:0] mem_resp_rdata_i,
+
+  output logic        ireq_ready_o,
+  output logic        iresp_valid_o,
+  output logic [7:0]  iresp_tag_o,
+  output logic [63:0] iresp_paddr_o,
+  output logic        iresp_fault_o,
+  output logic [2:0]  iresp_cause_o,
+  output logic [4:0]  iresp_ecode_o,
+  output logic [1:0]  iresp_level_o,
+  output logic        dreq_ready_o,
+  output logic        dresp_valid_o,
+  output logic [7:0]  dresp_tag_o,
+  output logic [63:0] dresp_paddr_o,
+  output logic        dresp_fault_o,
+  output logic [2:0]  dresp_cause_o,
+  output logic [4:0]  dresp_ecode_o,
+  output logic [1:0]  dresp_level_o,
+
+  output logic        mem_req_valid_o,
+  output logic [63:0] mem_req_addr_o,
+  output logic        mem_req_write_o,
+  output logic [63:0] mem_req_wdata_o,
+  output logic [7:0]  mem_req_wstrb_o
+);
+
+  localparam logic [2:0] FlushNonGlobal = 3'd1;
+  localparam logic [2:0] FlushPcid = 3'd2;
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // CR3 (T11): written at the edge; requests accepted from the next cycle on see it (T4)
+  logic [63:0]        cr3_q /*verilator public_flat_rd*/, cr3_d;
+  logic [PaBits-1:12] root;
+  logic [11:0]        pcid;
+  logic               control, cr3_flush;
+  logic [2:0]         cr3_flush_op;
+
+  always_comb begin
+    cr3_d = cr3_q;
+    if (cr3_we_i) begin
+      cr3_d = cr3_wdata_i;
+      if (PcidEn != 0) cr3_d[63] = 1'b0;  // the no-flush bit is not stored
+    end
+  end
+
+  assign root    = cr3_q[PaBits-1:12];
+  assign pcid    = (PcidEn != 0) ? cr3_q[11:0] : 12'h000;
+  assign control = cr3_we_i || flush_valid_i;
+
+  // What a CR3 write invalidates: without PCIDs every non-global entry; with PCIDs, unless bit 63 is set, the
+  // non-global entries of the new PCID. It applies after the flush of the same edge; both only clear entries.
+  assign cr3_flush    = cr3_we_i && (PcidEn == 0 || !cr3_wdata_i[63]);
+  assign cr3_flush_op = (PcidEn != 0) ? FlushPcid : FlushNonGlobal;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) cr3_q <= '0;
+    else cr3_q <= cr3_d;
+  end
+
+  // Only bits 47:12 of a flush address select pages (48-bit VAs, at least 4 KiB pages).
+  logic unused_flush_vaddr;
+  assign unused_flush_vaddr = ^{flush_vaddr_i[63:48], flush_vaddr_i[11:0]};
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Request ports, index 0 = I, 1 = D
+  logic [1:0]              lkp_en, lkp_drop, lkp_hit, lkp_writable, lkp_user, lkp_nx, lkp_dirty;
+  logic [1:0]              lkp_global;
+  logic [2*2-1:0]          lkp_level;
+  logic [2*PaBits-1:0]     lkp_base;
+  logic [2*36-1:0]         lkp_vpn;
+  logic [2*12-1:0]         lkp_pcid;
+  logic [1:0]              port_wait, port_rewalk, port_stale, grant, done;
+  logic [2*48-1:0]         ctx_vaddr;
+  logic [2*2-1:0]          ctx_op;
+  logic [1:0]              ctx_user;
+  logic [2*12-1:0]         ctx_pcid;
+  logic [2*(PaBits-12)-1:0] ctx_root;
+  logic [PaBits-1:0]       done_paddr;
+  logic                    done_fault;
+  logic [2:0]              done_cause;
+  logic [4:0]              done_ecode;
+  logic [1:0]              done_level;
+
+  // The lookup returns every field; a port only uses the ones its checks need.
+  logic unused_lkp;
+  assign unused_lkp = ^{lkp_global, lkp_vpn, lkp_pcid};
+
+  mmu_port #(
+    .HitLatency(L1iHitLatency),
+    .PaBits    (PaBits)
+  ) u_port_i (
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .req_valid_i   (ireq_valid_i),
+    .req_vaddr_i   (ireq_vaddr_i),
+    .req_op_i      (ireq_op_i),
+    .req_user_i    (ireq_user_i),
+    .req_tag_i     (ireq_tag_i),
+    .req_ready_o   (ireq_ready_o),
+    .resp_valid_o  (iresp_valid_o),
+    .resp_tag_o    (iresp_tag_o),
+    .resp_paddr_o  (iresp_paddr_o),
+    .resp_fault_o  (iresp_fault_o),
+    .resp_cause_o  (iresp_cause_o),
+    .resp_ecode_o  (iresp_ecode_o),
+    .resp_level_o  (iresp_level_o),
+    .root_i        (root),
+    .pcid_i        (pcid),
+    .control_i     (control),
+    .lkp_en_o      (lkp_en[0]),
+    .lkp_drop_o    (lkp_drop[0]),
+    .lkp_hit_i     (lkp_hit[0]),
+    .lkp_level_i   (lkp_level[0+:2]),
+    .lkp_base_i    (lkp_base[0+:PaBits]),
+    .lkp_writable_i(lkp_writable[0]),
+    .lkp_user_i    (lkp_user[0]),
+    .lkp_nx_i      (lkp_nx[0]),
+    .lkp_dirty_i   (lkp_dirty[0]),
+    .wait_o        (port_wait[0]),
+    .rewalk_o      (port_rewalk[0]),
+    .stale_o       (port_stale[0]),
+    .ctx_vaddr_o   (ctx_vaddr[0+:48]),
+    .ctx_op_o      (ctx_op[0+:2]),
+    .ctx_user_o    (ctx_user[0]),
+    .ctx_pcid_o    (ctx_pcid[0+:12]),
+    .ctx_root_o    (ctx_root[0+:(PaBits-12)]),
+    .grant_i       (grant[0]),
+    .done_i        (done[0]),
+    .done_paddr_i  (done_paddr),
+    .done_fault_i  (done_fault),
+    .done_cause_i  (done_cause),
+    .done_ecode_i  (done_ecode),
+    .done_level_i  (done_level)
+  );
+
+  mmu_port #(
+    .HitLatency(L1dHitLatency),
+    .PaBits    (PaBits)
+  ) u_port_d (
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .req_valid_i   (dreq_valid_i),
+    .req_vaddr_i   (dreq_vaddr_i),
+    .req_op_i      (dreq_op_i),
+    .req_user_i    (dreq_user_i),
+    .req_tag_i     (dreq_tag_i),
+    .req_ready_o   (dreq_ready_o),
+    .resp_valid_o  (dresp_valid_o),
+    .resp_tag_o    (dresp_tag_o),
+    .resp_paddr_o  (dresp_paddr_o),
+    .resp_fault_o  (dresp_fault_o),
+    .resp_cause_o  (dresp_cause_o),
+    .resp_ecode_o  (dresp_ecode_o),
+    .resp_level_o  (dresp_level_o),
+    .root_i        (root),
+    .pcid_i        (pcid),
+    .control_i     (control),
+    .lkp_en_o      (lkp_en[1]),
+    .lkp_drop_o    (lkp_drop[1]),
+    .lkp_hit_i     (lkp_hit[1]),
+    .lkp_level_i   (lkp_level[2+:2]),
+    .lkp_base_i    (lkp_base[PaBits+:PaBits]),
+    .lkp_writable_i(lkp_writable[1]),
+    .lkp_user_i    (lkp_user[1]),
+    .lkp_nx_i      (lkp_nx[1]),
+    .lkp_dirty_i   (lkp_dirty[1]),
+    .wait_o        (port_wait[1]),
+    .rewalk_o      (port_rewalk[1]),
+    .stale_o       (port_stale[1]),
+    .ctx_vaddr_o   (ctx_vaddr[48+:48]),
+    .ctx_op_o      (ctx_op[2+:2]),
+    .ctx_user_o    (ctx_user[1]),
+    .ctx_pcid_o    (ctx_pcid[12+:12]),
+    .ctx_root_o    (ctx_root[(PaBits-12)+:(PaBits-12)]),
+    .grant_i       (grant[1]),
+    .done_i        (done[1]),
+    .done_paddr_i  (done_paddr),
+    .done_fault_i  (done_fault),
+    .done_cause_i  (done_cause),
+    .done_ecode_i  (done_ecode),
+    .done_level_i  (done_level)
+  );
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Miss unit
+  logic              l2_lkp_en, l2_lkp_drop, l2_hit, l2_global, l2_writable, l2_user, l2_nx, l2_dirty;
+  logic [35:0]       l2_lkp_vpn, l2_vpn;
+  logic [11:0]       l2_lkp_pcid, l2_pcid;
+  logic [1:0]        l2_level;
+  logic [PaBits-1:0] l2_base;
+  logic [1:0]        l1_fill;
+  logic              l2_fill, fill_global, fill_writable, fill_user, fill_nx, fill_dirty;
+  logic [35:0]       fill_vpn;
+  logic [1:0]        fill_level;
+  logic [PaBits-1:0] fill_base;
+  logic [11:0]       fill_pcid;
+
+  mmu_miss #(
+    .HasL2       ((L2Entries > 0) ? 1 : 0),
+    .L2HitLatency(L2HitLatency),
+    .PaBits      (PaBits)
+  ) u_miss (
+    .clk_i           (clk_i),
+    .rst_ni          (rst_ni),
+    .control_i       (control),
+    .wait_i          (port_wait),
+    .rewalk_i        (port_rewalk),
+    .stale_i         (port_stale),
+    .ctx_vaddr_i     (ctx_vaddr),
+    .ctx_op_i        (ctx_op),
+    .ctx_user_i      (ctx_user),
+    .ctx_pcid_i      (ctx_pcid),
+    .ctx_root_i      (ctx_root),
+    .grant_o         (grant),
+    .done_o          (done),
+    .done_paddr_o    (done_paddr),
+    .done_fault_o    (done_fault),
+    .done_cause_o    (done_cause),
+    .done_ecode_o    (done_ecode),
+    .done_level_o    (done_level),
+    .l2_lkp_en_o     (l2_lkp_en),
+    .l2_lkp_drop_o   (l2_lkp_drop),
+    .l2_lkp_vpn_o    (l2_lkp_vpn),
+    .l2_lkp_pcid_o   (l2_lkp_pcid),
+    .l2_hit_i        (l2_hit),
+    .l2_vpn_i        (l2_vpn),
+    .l2_level_i      (l2_level),
+    .l2_base_i       (l2_base),
+    .l2_pcid_i       (l2_pcid),
+    .l2_global_i     (l2_global),
+    .l2_writable_i   (l2_writable),
+    .l2_user_i       (l2_user),
+    .l2_nx_i         (l2_nx),
+    .l2_dirty_i      (l2_dirty),
+    .l1_fill_o       (l1_fill),
+    .l2_fill_o       (l2_fill),
+    .fill_vpn_o      (fill_vpn),
+    .fill_level_o    (fill_level),
+    .fill_base_o     (fill_base),
+    .fill_pcid_o     (fill_pcid),
+    .fill_global_o   (fill_global),
+    .fill_writable_o (fill_writable),
+    .fill_user_o     (fill_user),
+    .fill_nx_o       (fill_nx),
+    .fill_dirty_o    (fill_dirty),
+    .mem_req_valid_o (mem_req_valid_o),
+    .mem_req_addr_o  (mem_req_addr_o),
+    .mem_req_write_o (mem_req_write_o),
+    .mem_req_wdata_o (mem_req_wdata_o),
+    .mem_req_wstrb_o (mem_req_wstrb_o),
+    .mem_req_ready_i (mem_req_ready_i),
+    .mem_resp_valid_i(mem_resp_valid_i),
+    .mem_resp_rdata_i(mem_resp_rdata_i)
+  );
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // TLBs
+  mmu_tlb #(
+    .Entries (L1iEntries),
+    .Ways    (L1iWays),
+    .Policy  (L1iPolicy),
+    .LfsrSeed(LfsrSeedL1i),
+    .PaBits  (PaBits)
+  ) u_l1i (
+    .clk_i           (clk_i),
+    .rst_ni          (rst_ni),
+    .lkp_en_i        (lkp_en[0]),
+    .lkp_drop_i      (lkp_drop[0]),
+    .lkp_vpn_i       (ireq_vaddr_i[47:12]),
+    .lkp_pcid_i      (pcid),
+    .lkp_hit_o       (lkp_hit[0]),
+    .lkp_vpn_o       (lkp_vpn[0+:36]),
+    .lkp_level_o     (lkp_level[0+:2]),
+    .lkp_base_o      (lkp_base[0+:PaBits]),
+    .lkp_pcid_o      (lkp_pcid[0+:12]),
+    .lkp_global_o    (lkp_global[0]),
+    .lkp_writable_o  (lkp_writable[0]),
+    .lkp_user_o      (lkp_user[0]),
+    .lkp_nx_o        (lkp_nx[0]),
+    .lkp_dirty_o     (lkp_dirty[0]),
+    .fill_i          (l1_fill[0]),
+    .fill_vpn_i      (fill_vpn),
+    .fill_level_i    (fill_level),
+    .fill_base_i     (fill_base),
+    .fill_pcid_i     (fill_pcid),
+    .fill_global_i   (fill_global),
+    .fill_writable_i (fill_writable),
+    .fill_user_i     (fill_user),
+    .fill_nx_i       (fill_nx),
+    .fill_dirty_i    (fill_dirty),
+    .flush_i         (flush_valid_i),
+    .flush_op_i      (flush_op_i),
+    .flush_vpn_i     (flush_vaddr_i[47:12]),
+    .flush_pcid_i    (flush_pcid_i),
+    .flush_cur_pcid_i(pcid),
+    .cr3_flush_i     (cr3_flush),
+    .cr3_flush_op_i  (cr3_flush_op),
+    .cr3_flush_pcid_i(cr3_wdata_i[11:0])
+  );
+
+  mmu_tlb #(
+    .Entries (L1dEntries),
+    .Ways    (L1dWays),
+    .Policy  (L1dPolicy),
+    .LfsrSeed(LfsrSeedL1d),
+    .PaBits  (PaBits)
+  ) u_l1d (
+    .clk_i           (clk_i),
+    .rst_ni          (rst_ni),
+    .lkp_en_i        (lkp_en[1]),
+    .lkp_drop_i      (lkp_drop[1]),
+    .lkp_vpn_i       (dreq_vaddr_i[47:12]),
+    .lkp_pcid_i      (pcid),
+    .lkp_hit_o       (lkp_hit[1]),
+    .lkp_vpn_o       (lkp_vpn[36+:36]),
+    .lkp_level_o     (lkp_level[2+:2]),
+    .lkp_base_o      (lkp_base[PaBits+:PaBits]),
+    .lkp_pcid_o      (lkp_pcid[12+:12]),
+    .lkp_global_o    (lkp_global[1]),
+    .lkp_writable_o  (lkp_writable[1]),
+    .lkp_user_o      (lkp_user[1]),
+    .lkp_nx_o        (lkp_nx[1]),
+    .lkp_dirty_o     (lkp_dirty[1]),
+    .fill_i          (l1_fill[1]),
+    .fill_vpn_i      (fill_vpn),
+    .fill_level_i    (fill_level),
+    .fill_base_i     (fill_base),
+    .fill_pcid_i     (fill_pcid),
+    .fill_global_i   (fill_global),
+    .fill_writable_i (fill_writable),
+    .fill_user_i     (fill_user),
+    .fill_nx_i       (fill_nx),
+    .fill_dirty_i    (fill_dirty),
+    .flush_i         (flush_valid_i),
+    .flush_op_i      (flush_op_i),
+    .flush_vpn_i     (flush_vaddr_i[47:12]),
+    .flush_pcid_i    (flush_pcid_i),
+    .flush_cur_pcid_i(pcid),
+    .cr3_flush_i     (cr3_flush),
+    .cr3_flush_op_i  (cr3_flush_op),
+    .cr3_flush_pcid_i(cr3_wdata_i[11:0])
+  );
+
+  if (L2Entries > 0) begin : g_l2
+    mmu_tlb #(
+      .Entries (L2Entries),
+      .Ways    (L2Ways),
+      .Policy  (L2Policy),
+      .LfsrSeed(LfsrSeedL2),
+      .PaBits  (PaBits)
+    ) u_l2 (
+      .clk_i           (clk_i),
+      .rst_ni          (rst_ni),
+      .lkp_en_i        (l2_lkp_en),
+      .lkp_drop_i      (l2_lkp_drop),
+      .lkp_vpn_i       (l2_lkp_vpn),
+      .lkp_pcid_i      (l2_lkp_pcid),
+      .lkp_hit_o       (l2_hit),
+      .lkp_vpn_o       (l2_vpn),
+      .lkp_level_o     (l2_level),
+      .lkp_base_o      (l2_base),
+      .lkp_pcid_o      (l2_pcid),
+      .lkp_global_o    (l2_global),
+      .lkp_writable_o  (l2_writable),
+      .lkp_user_o      (l2_user),
+      .lkp_nx_o        (l2_nx),
+      .lkp_dirty_o     (l2_dirty),
+      .fill_i          (l2_fill),
+      .fill_vpn_i      (fill_vpn),
+      .fill_level_i    (fill_level),
+      .fill_base_i     (fill_base),
+      .fill_pcid_i     (fill_pcid),
+      .fill_global_i   (fill_global),
+      .fill_writable_i (fill_writable),
+      .fill_user_i     (fill_user),
+      .fill_nx_i       (fill_nx),
+      .fill_dirty_i    (fill_dirty),
+      .flush_i         (flush_valid_i),
+      .flush_op_i      (flush_op_i),
+      .flush_vpn_i     (flush_vaddr_i[47:12]),
+      .flush_pcid_i    (flush_pcid_i),
+      .flush_cur_pcid_i(pcid),
+      .cr3_flush_i     (cr3_flush),
+      .cr3_flush_op_i  (cr3_flush_op),
+      .cr3_flush_pcid_i(cr3_wdata_i[11:0])
+    );
+  end else begin : g_no_l2
+    assign l2_hit      = 1'b0;
+    assign l2_vpn      = '0;
+    assign l2_level    = '0;
+    assign l2_base     = '0;
+    assign l2_pcid     = '0;
+    assign l2_global   = 1'b0;
+    assign l2_writable = 1'b0;
+    assign l2_user     = 1'b0;
+    assign l2_nx       = 1'b0;
+    assign l2_dirty    = 1'b0;
+    logic unused_l2;
+    assign unused_l2 = ^{l2_lkp_en, l2_lkp_drop, l2_lkp_vpn, l2_lkp_pcid, l2_fill};
+  end
+
+`ifndef SYNTHESIS
+  initial begin
+    assert (PaBits >= 32 && PaBits <= 52) else $error("mmu_top: PaBits %0d is not in 32..52", PaBits);
+    assert (L1iHitLatency >= 1 && L1dHitLatency >= 1 && L2HitLatency >= 1) else $error("mmu_top: hit latency < 1");
+    assert (PcidEn == 0 || PcidEn == 1) else $error("mmu_top: PcidEn must be 0 or 1");
+  end
+`endif
+
+endmodule
