@@ -22,6 +22,9 @@
 #include "mmu_tlm.h"
 #include "mmu_tlm_gen.h"
 #include "mmu_tlm_memory.h"
+#ifdef MMU_HAVE_RTL_CORE
+#include "mmu_tlm_rtl.h"
+#endif
 
 extern "C" {
 #include "mmu/mmu_os.h"
@@ -45,7 +48,8 @@ static const char usage[] =
     "  --set KEY=VALUE       set one config key (repeatable; applied after --config)\n"
     "  --seed N              same as --set seed=N\n"
     "  --json                print the report as one JSON object on stdout (mmusim's names)\n"
-    "  --mmu M               the MMU behind the sockets: model (default; the C model) or rtl\n"
+    "  --mmu M               the MMU behind the sockets: model (default; the C model) or rtl (the Verilated RTL in\n"
+    "                        lockstep with the model; only the default hardware configuration)\n"
     "  --period T            MMU clock period, e.g. 1ns, 250ps (default 1ns)\n"
     "  --quantum T           the generator's time quantum (default 10us)\n"
     "  --data-cycles N       latency of a translated data access, in clock periods (default 0, as mmusim)\n";
@@ -211,8 +215,16 @@ int build(const options &o, const mmu_cfg_t &cfg, const char *path, platform &p)
 		return fail(std::string("--format: '") + o.format + "' is not one of lackey, text, auto");
 	if (std::strcmp(o.mmu, "model") && std::strcmp(o.mmu, "rtl"))
 		return fail(std::string("--mmu: '") + o.mmu + "' is not one of model, rtl");
+#ifdef MMU_HAVE_RTL_CORE
+	if (!std::strcmp(o.mmu, "rtl")) {
+		std::string why = mmu_tlm_rtl_check(cfg);
+		if (!why.empty())
+			return fail(why);
+	}
+#else
 	if (!std::strcmp(o.mmu, "rtl"))
-		return fail("--mmu rtl: this build has no RTL core yet (it needs the Verilated top, rtl/mmu_top.sv)");
+		return fail("--mmu rtl: this build has no RTL core (it needs Verilator >= 5.0 when configured)");
+#endif
 
 	mmu_trace_t *t;
 	if (mmu_trace_open(path, (mmu_trace_format_t)fmt, &t, msg, sizeof msg))
@@ -230,7 +242,12 @@ int build(const options &o, const mmu_cfg_t &cfg, const char *path, platform &p)
 	p.os.reset(os);
 
 	p.memory = std::make_unique<mmu_tlm_memory>("memory", cfg, pm, period, data_cycles);
-	p.mmu = std::make_unique<mmu_tlm>("mmu", cfg, period);
+#ifdef MMU_HAVE_RTL_CORE
+	if (!std::strcmp(o.mmu, "rtl"))
+		p.mmu = std::make_unique<mmu_tlm>("mmu", cfg, period, std::make_unique<mmu_tlm_rtl_core>("rtl", cfg));
+	else
+#endif
+		p.mmu = std::make_unique<mmu_tlm>("mmu", cfg, period);
 	p.gen = std::make_unique<mmu_tlm_gen>("generator", cfg, t, os, period, path);
 	p.gen->socket.bind(p.mmu->socket);
 	p.gen->control.bind(*p.mmu);
