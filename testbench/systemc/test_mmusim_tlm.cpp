@@ -297,7 +297,11 @@ Test(mmusim_tlm, bad_options_are_named)
 		const char *args, *message;
 	} cases[] = {
 	    {"--mmu verilog", "--mmu: 'verilog' is not one of model, rtl"},
-	    {"--mmu rtl", "no RTL core"},
+#ifdef MMU_HAVE_RTL_CORE
+	    {"--mmu rtl --set tlb.l1d.entries=32", "--mmu rtl: tlb.l1d.entries = 32, but the RTL has 64"},
+#else
+	    {"--mmu rtl", "--mmu rtl: this build has no RTL core"},
+#endif
 	    {"--period 0ns", "--period: '0ns'"},
 	    {"--period fast", "--period: 'fast'"},
 	    {"--quantum -1us", "--quantum: '-1us'"},

@@ -1,0 +1,205 @@
+/*
+ * mmusim-tlm --mmu rtl (the Verilated RTL behind the sockets, in lockstep with the model) against --mmu model: for
+ * the same trace and config every field of the JSON report is the same, on a prefix of the bundled workload and on a
+ * multi-process text trace (CR3 writes, demand faults); a configuration that is not the hardware of the Verilated
+ * build is refused with a message naming the key. Only built where Verilator built the RTL core.
+ */
+#include <criterion/criterion.h>
+
+#include <cjson/cJSON.h>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+namespace
+{
+
+struct run_result {
+	int status;
+	std::string out, err;
+};
+
+std::string slurp(const char *path)
+{
+	std::string s;
+	FILE *f = std::fopen(path, "r");
+	cr_assert(f, "cannot read %s", path);
+	char buf[65536];
+	size_t n;
+	while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
+		s.append(buf, n);
+	std::fclose(f);
+	return s;
+}
+
+run_result run(const std::string &args)
+{
+	char out[] = "/tmp/mmusim-tlm-rtl-out-XXXXXX", err[] = "/tmp/mmusim-tlm-rtl-err-XXXXXX";
+	int fo = mkstemp(out), fe = mkstemp(err);
+	cr_assert(fo >= 0 && fe >= 0);
+	close(fo);
+	close(fe);
+	std::string cmd = std::string(MMU_MMUSIM_TLM) + " " + args + " >" + out + " 2>" + err;
+	int st = std::system(cmd.c_str());
+	run_result r = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(out), slurp(err)};
+	unlink(out);
+	unlink(err);
+	return r;
+}
+
+struct temp_file {
+	char path[64];
+	explicit temp_file(const std::string &text)
+	{
+		std::strcpy(path, "/tmp/mmusim-tlm-rtl-in-XXXXXX");
+		int fd = mkstemp(path);
+		cr_assert(fd >= 0);
+		cr_assert_eq(write(fd, text.data(), text.size()), (ssize_t)text.size());
+		close(fd);
+	}
+	~temp_file()
+	{
+		unlink(path);
+	}
+};
+
+std::string workload_prefix(unsigned lines)
+{
+	gzFile z = gzopen(MMU_SOURCE_DIR "/workloads/default.lackey.gz", "rb");
+	cr_assert(z, "cannot open the bundled workload");
+	std::string text;
+	char line[256];
+	for (unsigned i = 0; i < lines && gzgets(z, line, sizeof line); i++)
+		text += line;
+	gzclose(z);
+	return text;
+}
+
+/* The multi-process trace of test_mmusim_tlm.cpp (same generator, same numbers). */
+std::string multi_process_trace(unsigned records)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	auto next = [&x]() {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		return x >> 33;
+	};
+	const uint64_t base[] = {0, 0x400000, 0x7f0000000000, 0x10000000};
+	unsigned pid = 1;
+	std::string text;
+	for (unsigned i = 0; i < records; i++) {
+		if (next() % 100 == 0)
+			pid = 1 + (unsigned)(next() % 3);
+		const char kind = "RRRWX"[next() % 5];
+		uint64_t b = next() % 10 < 7 ? base[pid] : 0x600000;
+		uint64_t va = next() % 8 ? b + (next() % 16) * 4096 + next() % 4096 : b + next() % (1u << 22);
+		char line[64];
+		std::snprintf(line, sizeof line, "%c %llx %u\n", kind, (unsigned long long)va, pid);
+		text += line;
+	}
+	return text;
+}
+
+cJSON *parse(const run_result &r, const char *who)
+{
+	cr_assert_eq(r.status, 0, "%s failed: %s", who, r.err.c_str());
+	cJSON *j = cJSON_Parse(r.out.c_str());
+	cr_assert(j, "%s: stdout is not one JSON object", who);
+	return j;
+}
+
+double number(cJSON *j, const char *name)
+{
+	cJSON *item = cJSON_GetObjectItemCaseSensitive(j, name);
+	cr_assert(item && cJSON_IsNumber(item), "no number '%s' in the JSON report", name);
+	return item->valuedouble;
+}
+
+/* Both cores on the same arguments: every field but the engine's name equal. Returns the RTL variant's report. */
+cJSON *rtl_same_as_model(const std::string &args)
+{
+	cJSON *want = parse(run(args + " --json --mmu model"), "mmusim-tlm --mmu model");
+	cJSON *got = parse(run(args + " --json --mmu rtl"), "mmusim-tlm --mmu rtl");
+	unsigned fields = 0;
+	for (cJSON *w = want->child; w; w = w->next) {
+		if (!std::strcmp(w->string, "engine"))
+			continue;
+		cJSON *g = cJSON_GetObjectItemCaseSensitive(got, w->string);
+		cr_assert(g, "the RTL variant's report has no '%s'", w->string);
+		char *ws = cJSON_PrintUnformatted(w), *gs = cJSON_PrintUnformatted(g);
+		cr_assert_str_eq(gs, ws, "%s (%s): rtl %s, model %s", w->string, args.c_str(), gs, ws);
+		cJSON_free(ws);
+		cJSON_free(gs);
+		fields++;
+	}
+	cr_assert_gt(fields, 60, "the whole report was compared");
+	cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(want, "engine")->valuestring, "systemc-model");
+	cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(got, "engine")->valuestring, "systemc-rtl");
+	cJSON_Delete(want);
+	return got;
+}
+
+} // namespace
+
+Test(mmusim_tlm_rtl, default_workload_prefix_gives_the_models_report)
+{
+	temp_file t(workload_prefix(300000));
+	cJSON *j = rtl_same_as_model(std::string("--trace ") + t.path);
+	cr_assert_gt(number(j, "references"), 250000, "the prefix was read");
+	cr_assert_gt(number(j, "walks"), 100, "walks happened");
+	cr_assert_gt(number(j, "os.demand_faults"), 10, "demand faults happened");
+	cr_assert_gt(number(j, "tlb.l2.hits"), 0, "the L2 TLB answered some");
+	cJSON_Delete(j);
+}
+
+Test(mmusim_tlm_rtl, multi_process_trace)
+{
+	temp_file t(multi_process_trace(20000));
+	cJSON *j = rtl_same_as_model(std::string("--format text --trace ") + t.path);
+	cr_assert_gt(number(j, "context_switches"), 100, "CR3 writes reached the RTL");
+	cr_assert_gt(number(j, "faults"), 10, "faults came back from the RTL");
+	cJSON_Delete(j);
+}
+
+/* Memory latency, back-pressure and the seed are the platform's, not hardware: the RTL takes them. */
+Test(mmusim_tlm_rtl, multi_process_trace_with_random_memory_and_populated)
+{
+	temp_file t(multi_process_trace(20000));
+	cJSON *j = rtl_same_as_model(std::string("--format text --trace ") + t.path +
+	                             " --set mem.latency_max=250 --set mem.stall_max=4 --seed 11 --set os.populate=1"
+	                             " --period 250ps --data-cycles 3");
+	cr_assert_eq(number(j, "os.demand_faults"), 0);
+	cr_assert_gt(number(j, "walk_cycles.max"), number(j, "walk_cycles.min") + 250, "latencies varied");
+	cJSON_Delete(j);
+}
+
+/* Every message is written out by hand from the build's parameters (rtl/mmu_configs.txt "default"). */
+Test(mmusim_tlm_rtl, other_hardware_is_refused_naming_the_key)
+{
+	const struct {
+		const char *args, *message;
+	} cases[] = {
+	    {"--set tlb.l1d.entries=32", "--mmu rtl: tlb.l1d.entries = 32, but the RTL has 64"},
+	    {"--set tlb.l1i.ways=4", "--mmu rtl: tlb.l1i.ways = 4, but the RTL has 8"},
+	    {"--set tlb.l1i.policy=plru", "--mmu rtl: tlb.l1i.policy = plru, but the RTL has lru"},
+	    {"--set tlb.l1d.hit_latency=2", "--mmu rtl: tlb.l1d.hit_latency = 2, but the RTL has 1"},
+	    {"--set tlb.l2.entries=0", "--mmu rtl: tlb.l2.entries = 0, but the RTL has 1536"},
+	    {"--set tlb.l2.ways=full", "--mmu rtl: tlb.l2.ways = 1536, but the RTL has 12"}, /* full: ways = entries */
+	    {"--set tlb.l2.policy=fifo", "--mmu rtl: tlb.l2.policy = fifo, but the RTL has lru"},
+	    {"--set tlb.l2.hit_latency=3", "--mmu rtl: tlb.l2.hit_latency = 3, but the RTL has 9"},
+	    {"--set paging.pa_bits=52", "--mmu rtl: paging.pa_bits = 52, but the RTL has 46"},
+	    {"--set cr3.pcid=1", "--mmu rtl: cr3.pcid = 1, but the RTL has 0"},
+	    {"--set paging.mode=x86_32", "--mmu rtl: paging.mode must be x86_64"},
+	};
+	for (const auto &c : cases) {
+		run_result r = run(std::string("--mmu rtl ") + c.args);
+		cr_assert_eq(r.status, 2, "%s", c.args);
+		cr_assert(r.out.empty(), "no report after an error");
+		cr_assert(r.err.find(c.message) != std::string::npos, "%s: %s", c.args, r.err.c_str());
+		cr_assert(r.err.find("rtl/mmu_configs.txt") != std::string::npos || std::strstr(c.args, "mode"),
+		          "%s: the message says where the build's parameters come from", c.args);
+	}
+}
