@@ -9,6 +9,9 @@ packages=(
   libcjson-dev                     # --json reports
   libcriterion-dev                 # unit tests
   libsystemc-dev                   # the SystemC/TLM-2.0 component and platform (sim/systemc)
+  verilator                        # RTL lint, lockstep co-simulation (sim/cosim), the RTL in SystemC
+  iverilog                         # RTL compile check, Icarus testbenches, the co-sim speed comparison
+  yosys                            # RTL synthesis check and cell counts
   valgrind                         # recording workloads (lackey), memcheck
 )
 
