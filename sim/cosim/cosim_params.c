@@ -16,7 +16,7 @@ static unsigned l2_or(const mmu_cfg_t *cfg, unsigned value, unsigned absent)
 	return cfg->l2.entries ? value : absent;
 }
 
-int cosim_params_format(const mmu_cfg_t *cfg, char *buf, size_t buflen, char *msg, size_t msglen)
+int cosim_params_list(const mmu_cfg_t *cfg, cosim_param_t out[COSIM_PARAMS_MAX], char *msg, size_t msglen)
 {
 	if (mmu_cfg_validate(cfg, msg, msglen))
 		return MMU_EINVAL;
@@ -24,10 +24,7 @@ int cosim_params_format(const mmu_cfg_t *cfg, char *buf, size_t buflen, char *ms
 		snprintf(msg, msglen, "paging.mode: the RTL implements x86_64 only");
 		return MMU_EINVAL;
 	}
-	const struct {
-		const char *name;
-		unsigned long value;
-	} p[] = {
+	const cosim_param_t p[] = {
 	    {"L1iEntries", cfg->l1i.entries},
 	    {"L1iWays", cosim_tlb_ways(&cfg->l1i)},
 	    {"L1iPolicy", cfg->l1i.policy},
@@ -46,14 +43,27 @@ int cosim_params_format(const mmu_cfg_t *cfg, char *buf, size_t buflen, char *ms
 	    {"LfsrSeedL1d", mmu_lfsr_seed(cfg->seed, MMU_TLB_L1D)},
 	    {"LfsrSeedL2", mmu_lfsr_seed(cfg->seed, MMU_TLB_L2)},
 	};
+	_Static_assert(sizeof p / sizeof p[0] <= COSIM_PARAMS_MAX, "COSIM_PARAMS_MAX too small");
+	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
+		out[i] = p[i];
+	return (int)(sizeof p / sizeof p[0]);
+}
+
+int cosim_params_format(const mmu_cfg_t *cfg, char *buf, size_t buflen, char *msg, size_t msglen)
+{
+	cosim_param_t p[COSIM_PARAMS_MAX];
+	int n = cosim_params_list(cfg, p, msg, msglen);
+	if (n < 0)
+		return n;
 	size_t used = 0;
-	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) {
-		int n = snprintf(buf + used, buflen - used, "%s-G%s=%lu", i ? " " : "", p[i].name, p[i].value);
-		if (n < 0 || (size_t)n >= buflen - used) {
+	buf[0] = 0;
+	for (int i = 0; i < n; i++) {
+		int len = snprintf(buf + used, buflen - used, "%s-G%s=%lu", i ? " " : "", p[i].name, p[i].value);
+		if (len < 0 || (size_t)len >= buflen - used) {
 			snprintf(msg, msglen, "parameter list longer than %zu bytes", buflen);
 			return MMU_EINVAL;
 		}
-		used += (size_t)n;
+		used += (size_t)len;
 	}
 	return 0;
 }

@@ -12,6 +12,15 @@
  * from mmu_lfsr_seed()).
  */
 #define COSIM_PARAMS_LEN 1024
+#define COSIM_PARAMS_MAX 32
+
+typedef struct cosim_param {
+	const char *name;
+	unsigned long value;
+} cosim_param_t;
+
+/* The parameters in declaration order; returns how many, or MMU_EINVAL with msg set (see cosim_params_format). */
+int cosim_params_list(const mmu_cfg_t *cfg, cosim_param_t out[COSIM_PARAMS_MAX], char *msg, size_t msglen);
 
 /*
  * Writes "-GL1iEntries=128 -GL1iWays=8 ..." into buf. Returns 0, or MMU_EINVAL with msg set when the configuration

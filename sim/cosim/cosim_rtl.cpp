@@ -14,8 +14,8 @@
 #ifndef COSIM_GPARAMS
 #error "COSIM_GPARAMS (the -G values of this build) must be defined by the build"
 #endif
-#ifndef COSIM_CONFIG_NAME
-#error "COSIM_CONFIG_NAME must be defined by the build"
+#if !defined(COSIM_CONFIG_NAME) || !defined(COSIM_CONFIG_FILE) || !defined(COSIM_WRONG_VARIANT)
+#error "COSIM_CONFIG_NAME, COSIM_CONFIG_FILE and COSIM_WRONG_VARIANT must be defined by the build"
 #endif
 
 namespace {
@@ -67,7 +67,10 @@ struct field_ref {
 enum { F_VALID, F_VPN, F_LEVEL, F_BASE, F_PCID, F_GLOBAL, F_WRITABLE, F_USER, F_NX, F_DIRTY, F_COUNT };
 const char *const field_names[F_COUNT] = {"valid_q", "vpn_q",      "level_q", "base_q", "pcid_q",
                                           "global_q", "writable_q", "user_q",  "nx_q",   "dirty_q"};
-const char *const tlb_scopes[3] = {"TOP.mmu_top.u_l1i", "TOP.mmu_top.u_l1d", "TOP.mmu_top.u_l2"};
+// Where each TLB instance may live: directly in mmu_top, or in a generate block (the optional L2).
+const char *const tlb_scopes[3][2] = {{"TOP.mmu_top.u_l1i", "TOP.mmu_top.g_l1i.u_l1i"},
+                                      {"TOP.mmu_top.u_l1d", "TOP.mmu_top.g_l1d.u_l1d"},
+                                      {"TOP.mmu_top.u_l2", "TOP.mmu_top.g_l2.u_l2"}};
 
 bool bind_field(const VerilatedScope *scope, const char *name, unsigned entries, field_ref *f, char *msg,
                 size_t msglen)
@@ -88,9 +91,17 @@ bool bind_field(const VerilatedScope *scope, const char *name, unsigned entries,
 		f->stride = entries > 1 ? static_cast<uint8_t *>(v->datapAdjustIndex(v->datap(), 1, lo + 1)) - p0 : 0;
 		return true;
 	}
-	if (v->udims() == 0 && v->packed().elements() % int(entries) == 0) {
+	// Verilator 5.006 describes an unpacked array of 1-bit elements (`logic x [N]`, stored one byte per element) as
+	// a packed range [0:N-1] with no unpacked dimension; a real packed vector is declared descending ([N-1:0]).
+	const VerilatedRange &pr = v->packed();
+	if (v->udims() == 0 && pr.left() < pr.right() && unsigned(pr.elements()) == entries &&
+	    f->vltype == VLVT_UINT8) {
+		f->stride = 1;
+		return true;
+	}
+	if (v->udims() == 0 && pr.elements() % int(entries) == 0) {
 		f->packed = true;
-		f->bits = unsigned(v->packed().elements()) / entries;
+		f->bits = unsigned(pr.elements()) / entries;
 		return true;
 	}
 	snprintf(msg, msglen, "%s.%s: expected %u elements (one per entry), found %d unpacked dimension(s)",
@@ -125,6 +136,16 @@ const char *cosim_rtl_params(void)
 const char *cosim_rtl_config_name(void)
 {
 	return COSIM_CONFIG_NAME;
+}
+
+const char *cosim_rtl_config_file(void)
+{
+	return COSIM_CONFIG_FILE;
+}
+
+const char *cosim_rtl_wrong_variant(void)
+{
+	return COSIM_WRONG_VARIANT[0] ? COSIM_WRONG_VARIANT : nullptr;
 }
 
 int cosim_rtl_create(cosim_rtl_t **out, char *msg, size_t msglen)
@@ -201,6 +222,11 @@ void cosim_rtl_high(cosim_rtl_t *r)
 	r->time += 5;
 }
 
+bool cosim_rtl_failed(const cosim_rtl_t *r)
+{
+	return r->ctx->gotError() || r->ctx->gotFinish();
+}
+
 int cosim_rtl_trace_open(cosim_rtl_t *r, const char *path, uint64_t cycle, char *msg, size_t msglen)
 {
 	(void)cycle;
@@ -229,10 +255,12 @@ int cosim_rtl_bind_state(cosim_rtl_t *r, const unsigned entries[3], char *msg, s
 	for (unsigned id = 0; id < 3; id++) {
 		if (!entries[id])
 			continue;
-		const VerilatedScope *scope = r->ctx->scopeFind(tlb_scopes[id]);
+		const VerilatedScope *scope = r->ctx->scopeFind(tlb_scopes[id][0]);
+		if (!scope)
+			scope = r->ctx->scopeFind(tlb_scopes[id][1]);
 		if (!scope) {
-			snprintf(msg, msglen, "no scope %s: is the TLB instance named so, with public_flat_rd fields?",
-			         tlb_scopes[id]);
+			snprintf(msg, msglen, "neither scope %s nor %s: is the TLB instance named so, with public_flat_rd fields?",
+			         tlb_scopes[id][0], tlb_scopes[id][1]);
 			return MMU_EINVAL;
 		}
 		for (unsigned f = 0; f < F_COUNT; f++)

@@ -21,8 +21,11 @@ typedef struct cosim_rtl cosim_rtl_t;
 
 /* The -G parameters this binary's RTL was built with (cosim_params_format() of its configuration). */
 const char *cosim_rtl_params(void);
-/* Name of the configuration this binary was built for. */
+/* Name and file of the configuration this binary was built for. */
 const char *cosim_rtl_config_name(void);
+const char *cosim_rtl_config_file(void);
+/* NULL, or what is deliberately wrong in this binary's RTL build (the test that proves a mismatch is caught). */
+const char *cosim_rtl_wrong_variant(void);
 
 int cosim_rtl_create(cosim_rtl_t **out, char *msg, size_t msglen);
 void cosim_rtl_destroy(cosim_rtl_t *r);
@@ -31,6 +34,9 @@ void cosim_rtl_destroy(cosim_rtl_t *r);
 void cosim_rtl_reset(cosim_rtl_t *r);
 void cosim_rtl_low(cosim_rtl_t *r, const mmu_in_t *in, mmu_out_t *out);
 void cosim_rtl_high(cosim_rtl_t *r);
+
+/* Whether the RTL stopped itself: a failed assertion, $error, $stop or $finish (its message is on stdout). */
+bool cosim_rtl_failed(const cosim_rtl_t *r);
 
 /* FST dump of everything from now on, until closed; cycle numbers the timestamps (10 time units a cycle). */
 int cosim_rtl_trace_open(cosim_rtl_t *r, const char *path, uint64_t cycle, char *msg, size_t msglen);

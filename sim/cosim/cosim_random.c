@@ -1,0 +1,262 @@
+/*
+ * Constrained-random stimulus: both ports issue requests at once and back to back over the world's regions (hits,
+ * L2 hits, walks, every fault cause, stores to clean pages); CR3 writes with and without the PCID no-flush bit and
+ * flushes of every kind arrive at random, more often while a walk is in flight; the OS side ages A/D bits, unmaps,
+ * maps and write-protects pages under the walker's feet. Inputs of a busy port carry garbage (T4: the walk must use
+ * its latched context).
+ */
+#include <stdlib.h>
+
+#include "cosim_world.h"
+
+#define NPROCS 3
+#define RECENT 16
+
+typedef struct gen_port {
+	uint64_t recent[RECENT];
+	unsigned nrecent;
+	uint8_t tag;
+} gen_port_t;
+
+typedef struct rnd {
+	uint64_t cycles;
+	uint32_t pid; /* process of the last CR3 write */
+	gen_port_t port[MMU_NREQ];
+	unsigned weight_total[MMU_NREQ];
+	uint64_t invlpg_va;  /* an OS change waiting for its INVLPG */
+	uint64_t invlpg_at;  /* cycle it is issued; 0 = none */
+	uint32_t invlpg_pid; /* process whose page changed */
+	mmu_in_t held;       /* request inputs of the last cycle: a requester holds its bus when it has nothing new */
+} rnd_t;
+
+static const cosim_region_t *pick_region(rnd_t *r, cosim_env_t *env, unsigned p)
+{
+	uint64_t x = cosim_below(&env->rng, r->weight_total[p]);
+	for (unsigned i = 0; i < RG_COUNT; i++) {
+		const cosim_region_t *g = cosim_region(i);
+		unsigned w = p == MMU_REQ_I ? g->weight_i : g->weight_d;
+		if (x < w)
+			return g;
+		x -= w;
+	}
+	return cosim_region(RG_HEAP);
+}
+
+static uint64_t region_addr(cosim_env_t *env, const cosim_region_t *g)
+{
+	uint64_t size = cosim_region_page_size(g);
+	return g->va + cosim_below(&env->rng, g->pages) * size + cosim_below(&env->rng, size);
+}
+
+static uint64_t noncanonical(cosim_env_t *env)
+{
+	uint64_t x = cosim_rand(&env->rng);
+	switch (cosim_below(&env->rng, 3)) {
+	case 0:
+		return (x & UINT64_C(0x00007fffffffffff)) | (UINT64_C(1) << 47); /* bit 47 set, upper bits clear */
+	case 1:
+		return (x & UINT64_C(0x00007fffffffffff)) | (UINT64_C(0xffff) << 48); /* upper set, bit 47 clear */
+	default:
+		return x | (UINT64_C(1) << 62);
+	}
+}
+
+/* A request's address, op and privilege. */
+static void gen_request(rnd_t *r, cosim_env_t *env, unsigned p, mmu_in_t *in)
+{
+	gen_port_t *g = &r->port[p];
+	const gen_port_t *other = &r->port[!p];
+	uint64_t k = cosim_below(&env->rng, 100), va;
+	bool kernel = false;
+	if (k < 65 && g->nrecent) {
+		va = (g->recent[cosim_below(&env->rng, g->nrecent)] & ~UINT64_C(0xfff)) | cosim_below(&env->rng, 4096);
+	} else if (k < 72 && other->nrecent) {
+		va = other->recent[cosim_below(&env->rng, other->nrecent)];
+	} else if (k < 99) {
+		const cosim_region_t *reg = pick_region(r, env, p);
+		kernel = reg->kind == REG_KERNEL;
+		va = region_addr(env, reg);
+	} else {
+		va = noncanonical(env);
+	}
+	kernel = kernel || (va >> 63);
+	unsigned op;
+	uint64_t o = cosim_below(&env->rng, 100);
+	if (p == MMU_REQ_I)
+		op = o < 90 ? MMU_OP_FETCH : MMU_OP_LOAD;
+	else
+		op = o < 60 ? MMU_OP_LOAD : o < 96 ? MMU_OP_STORE : MMU_OP_FETCH;
+	in->req_valid[p] = 1;
+	in->req_vaddr[p] = va;
+	in->req_op[p] = op;
+	in->req_user[p] = kernel ? cosim_chance(&env->rng, 1, 10) : cosim_chance(&env->rng, 9, 10);
+	in->req_tag[p] = g->tag++;
+	g->recent[g->nrecent < RECENT ? g->nrecent++ : cosim_below(&env->rng, RECENT)] = va;
+}
+
+/* A busy port's inputs are ignored: garbage there, now and then, checks that nothing reads them (T4). */
+static void junk(cosim_env_t *env, unsigned p, mmu_in_t *in)
+{
+	if (cosim_chance(&env->rng, 3, 4))
+		return;
+	in->req_valid[p] = cosim_chance(&env->rng, 1, 2);
+	in->req_vaddr[p] = cosim_rand(&env->rng);
+	in->req_op[p] = cosim_below(&env->rng, 4);
+	in->req_user[p] = cosim_below(&env->rng, 2);
+	in->req_tag[p] = cosim_below(&env->rng, 256);
+}
+
+static uint64_t recent_or_region(rnd_t *r, cosim_env_t *env)
+{
+	const gen_port_t *g = &r->port[cosim_below(&env->rng, MMU_NREQ)];
+	if (g->nrecent && cosim_chance(&env->rng, 3, 4))
+		return g->recent[cosim_below(&env->rng, g->nrecent)];
+	return region_addr(env, cosim_region((unsigned)cosim_below(&env->rng, RG_COUNT)));
+}
+
+static uint16_t some_pcid(rnd_t *r, cosim_env_t *env)
+{
+	uint64_t k = cosim_below(&env->rng, 10);
+	if (k < 6)
+		return mmu_current_pcid(env->mmu);
+	if (k < 9)
+		return env->cfg.pcid ? mmu_os_pcid(env->os, 1 + (uint32_t)cosim_below(&env->rng, NPROCS)) : 0;
+	(void)r;
+	return (uint16_t)cosim_below(&env->rng, 4096);
+}
+
+static void gen_flush(rnd_t *r, cosim_env_t *env, mmu_in_t *in)
+{
+	static const unsigned weights[] = {5, 10, 20, 35, 30}; /* ALL, NONGLOBAL, PCID, VA, VA_PCID */
+	uint64_t x = cosim_below(&env->rng, 100);
+	unsigned op = 0;
+	while (x >= weights[op]) {
+		x -= weights[op];
+		op++;
+	}
+	in->flush_valid = 1;
+	in->flush_op = op;
+	in->flush_vaddr = recent_or_region(r, env);
+	in->flush_pcid = some_pcid(r, env);
+}
+
+static void gen_cr3(rnd_t *r, cosim_env_t *env, mmu_in_t *in)
+{
+	r->pid = 1 + (uint32_t)cosim_below(&env->rng, NPROCS);
+	bool noflush = env->cfg.pcid && cosim_chance(&env->rng, 1, 2);
+	uint64_t v = mmu_os_cr3(env->os, r->pid, noflush);
+	if (!env->cfg.pcid)
+		v |= cosim_below(&env->rng, 4096); /* without PCIDs bits 11:0 are not a PCID: the root ignores them */
+	if (cosim_chance(&env->rng, 1, 20))
+		v |= UINT64_C(1) << (env->cfg.paging.pa_bits + cosim_below(&env->rng, 62 - env->cfg.paging.pa_bits));
+	in->cr3_we = 1;
+	in->cr3_wdata = v;
+}
+
+/* A page of a user region of some process (mostly the current one). */
+static const cosim_region_t *os_target(rnd_t *r, cosim_env_t *env, uint32_t *pid, uint64_t *va)
+{
+	static const unsigned pool[] = {RG_DATA, RG_HEAP, RG_STACK, RG_CODE, RG_HUGE2M, RG_HUGE1G};
+	const cosim_region_t *g = cosim_region(pool[cosim_below(&env->rng, sizeof pool / sizeof pool[0])]);
+	*pid = cosim_chance(&env->rng, 3, 4) ? r->pid : 1 + (uint32_t)cosim_below(&env->rng, NPROCS);
+	*va = region_addr(env, g) & ~(cosim_region_page_size(g) - 1);
+	return g;
+}
+
+static void schedule_invlpg(rnd_t *r, cosim_env_t *env, uint64_t va, uint32_t pid)
+{
+	if (r->invlpg_at)
+		return;
+	r->invlpg_va = va;
+	r->invlpg_pid = pid;
+	r->invlpg_at = env->cycle + 1 + cosim_below(&env->rng, 40);
+}
+
+/* The OS changes page tables behind the MMU's back, as Linux does (aging, munmap, mprotect, page-in). */
+static void os_event(rnd_t *r, cosim_env_t *env)
+{
+	uint32_t pid;
+	uint64_t va, pa;
+	const cosim_region_t *g = os_target(r, env, &pid, &va);
+	unsigned level = g->level;
+	bool mapped = mmu_os_translate(env->os, pid, va, &pa, &level) == 0;
+	uint64_t k = cosim_below(&env->rng, 100);
+	if (mapped && k < 50) {
+		cosim_pte_modify(env, pid, va, level, 0, UINT64_C(0x60)); /* clear A and D: walks write them again */
+		cosim_log_os(env, "age (A/D cleared)", va, pid);
+	} else if (mapped && k < 70 && level == 1) {
+		mmu_os_unmap(env->os, pid, va, 4096);
+		cosim_log_os(env, "unmap", va, pid);
+		schedule_invlpg(r, env, va, pid);
+	} else if (mapped && k < 85) {
+		cosim_pte_modify(env, pid, va, level, 0, UINT64_C(0x2)); /* write-protect */
+		cosim_log_os(env, "write-protect", va, pid);
+		schedule_invlpg(r, env, va, pid);
+	} else if (!mapped && level == 1) {
+		if (mmu_os_map(env->os, pid, va, 4096, 1, MMU_PERM_U | MMU_PERM_W) == 0)
+			cosim_log_os(env, "map", va, pid);
+	}
+}
+
+static void controls(rnd_t *r, cosim_env_t *env, const mmu_out_t *out, mmu_in_t *in)
+{
+	bool busy = out->mem_req_valid || !out->req_ready[0] || !out->req_ready[1];
+	if (r->invlpg_at && env->cycle >= r->invlpg_at) {
+		in->flush_valid = 1;
+		in->flush_vaddr = r->invlpg_va;
+		in->flush_op = r->invlpg_pid == r->pid ? MMU_FLUSH_VA : MMU_FLUSH_VA_PCID;
+		in->flush_pcid = env->cfg.pcid ? mmu_os_pcid(env->os, r->invlpg_pid) : 0;
+		r->invlpg_at = 0;
+	} else if (cosim_chance(&env->rng, 1, busy ? 400 : 1500)) {
+		gen_flush(r, env, in);
+	}
+	if (env->cycle == 0 || cosim_chance(&env->rng, 1, busy ? 1500 : 5000))
+		gen_cr3(r, env, in);
+	if (cosim_chance(&env->rng, 1, 300))
+		os_event(r, env);
+}
+
+static int rnd_step(void *self, cosim_env_t *env, const mmu_out_t *out, mmu_in_t *in, char *msg, size_t msglen)
+{
+	(void)msg;
+	(void)msglen;
+	rnd_t *r = self;
+	if (env->cycle >= r->cycles)
+		return 1;
+	controls(r, env, out, in);
+	for (unsigned p = 0; p < MMU_NREQ; p++) {
+		in->req_valid[p] = 0;
+		in->req_vaddr[p] = r->held.req_vaddr[p];
+		in->req_op[p] = r->held.req_op[p];
+		in->req_user[p] = r->held.req_user[p];
+		in->req_tag[p] = r->held.req_tag[p];
+		if (!out->req_ready[p])
+			junk(env, p, in);
+		else if (cosim_chance(&env->rng, 3, 4))
+			gen_request(r, env, p, in);
+	}
+	r->held = *in;
+	return 0;
+}
+
+int cosim_random_create(cosim_env_t *env, const cosim_opts_t *o, cosim_driver_t *d, char *msg, size_t msglen)
+{
+	rnd_t *r = calloc(1, sizeof *r);
+	if (!r) {
+		snprintf(msg, msglen, "out of memory");
+		return MMU_ENOMEM;
+	}
+	int err = cosim_world_build(env, NPROCS, msg, msglen);
+	if (err) {
+		free(r);
+		return err;
+	}
+	r->cycles = o->cycles;
+	r->pid = 1;
+	for (unsigned i = 0; i < RG_COUNT; i++) {
+		r->weight_total[MMU_REQ_I] += cosim_region(i)->weight_i;
+		r->weight_total[MMU_REQ_D] += cosim_region(i)->weight_d;
+	}
+	*d = (cosim_driver_t){.self = r, .step = rnd_step, .destroy = free};
+	return 0;
+}

@@ -1,0 +1,409 @@
+/* One lockstep run: the environment, the per-cycle loop, the checks, the history and the report. */
+#include "cosim_run.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cosim_params.h"
+#include "cosim_record.h"
+
+typedef struct counts {
+	uint64_t requests[MMU_NREQ];
+	uint64_t cr3_writes, flushes;
+	uint64_t set_checks, full_checks;
+} counts_t;
+
+static int set_keys(mmu_cfg_t *cfg, const char **sets, int n, const char *opt, char *msg, size_t msglen)
+{
+	for (int i = 0; i < n; i++) {
+		char key[128], err[400];
+		const char *eq = strchr(sets[i], '=');
+		if (!eq || eq == sets[i] || (size_t)(eq - sets[i]) >= sizeof key) {
+			snprintf(msg, msglen, "%s '%s': expected KEY=VALUE", opt, sets[i]);
+			return MMU_EINVAL;
+		}
+		memcpy(key, sets[i], (size_t)(eq - sets[i]));
+		key[eq - sets[i]] = 0;
+		if (mmu_cfg_set(cfg, key, eq + 1, err, sizeof err)) {
+			snprintf(msg, msglen, "%s: %s", opt, err);
+			return MMU_EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* The configuration of the run; its RTL parameters must be the ones this binary was built with. */
+static int build_config(const cosim_opts_t *o, cosim_env_t *env, char *msg, size_t msglen)
+{
+	char err[512], params[COSIM_PARAMS_LEN];
+	const char *path = o->config ? o->config : cosim_rtl_config_file();
+	mmu_cfg_default(&env->cfg);
+	if (mmu_cfg_load_file(&env->cfg, path, err, sizeof err)) {
+		snprintf(msg, msglen, "%s", err);
+		return MMU_EINVAL;
+	}
+	if (o->stim == STIM_SCENARIO && cosim_scenario_config(o->scenario, &env->cfg, msg, msglen))
+		return MMU_EINVAL;
+	if (set_keys(&env->cfg, o->sets, o->nsets, "--set", msg, msglen))
+		return MMU_EINVAL;
+	if (cosim_params_format(&env->cfg, params, sizeof params, err, sizeof err)) {
+		snprintf(msg, msglen, "%s", err);
+		return MMU_EINVAL;
+	}
+	if (strcmp(params, cosim_rtl_params())) {
+		snprintf(
+		    msg, msglen,
+		    "the configuration asks for RTL parameters\n  %s\nbut this binary's RTL (configuration %s) was "
+		    "built with\n  %s\n(tlb.*, cr3.pcid, paging.* and seed are fixed when the RTL is built; mem.* and "
+		    "os.* may change)",
+		    params, cosim_rtl_config_name(), cosim_rtl_params());
+		return MMU_EINVAL;
+	}
+	if (cosim_rtl_wrong_variant())
+		fprintf(stderr, "mmucosim: this RTL is a deliberately wrong variant (%s)\n", cosim_rtl_wrong_variant());
+	env->model_cfg = env->cfg;
+	if (set_keys(&env->model_cfg, o->model_sets, o->nmodel_sets, "--model-set", msg, msglen))
+		return MMU_EINVAL;
+	if (mmu_cfg_validate(&env->model_cfg, err, sizeof err)) {
+		snprintf(msg, msglen, "--model-set: %s", err);
+		return MMU_EINVAL;
+	}
+	return 0;
+}
+
+static void env_destroy(cosim_env_t *env)
+{
+	if (!env)
+		return;
+	cosim_rtl_destroy(env->rtl);
+	mmu_destroy(env->mmu);
+	mmu_os_destroy(env->os);
+	mmu_mem_destroy(env->mem);
+	mmu_physmem_destroy(env->pm);
+	free(env);
+}
+
+static int env_create(const cosim_opts_t *o, cosim_env_t **out, char *msg, size_t msglen)
+{
+	cosim_env_t *env = calloc(1, sizeof *env);
+	if (!env) {
+		snprintf(msg, msglen, "out of memory");
+		return MMU_ENOMEM;
+	}
+	int err = build_config(o, env, msg, msglen);
+	/* The memory's random stream follows the stimulus seed; the model's seed only sets the LFSRs (RTL params). */
+	if (!err && (err = mmu_physmem_create(&env->pm)) == 0 &&
+	    (err = mmu_mem_create(&env->cfg.mem, o->seed, env->pm, &env->mem)) == 0 &&
+	    (err = mmu_os_create(&env->cfg, env->pm, &env->os)) == 0 && (err = mmu_create(&env->model_cfg, &env->mmu)))
+		snprintf(msg, msglen, "cannot build the model: %s", mmu_strerror(err));
+	if (!err)
+		err = cosim_rtl_create(&env->rtl, msg, msglen);
+	if (!err) {
+		unsigned entries[3] = {env->cfg.l1i.entries, env->cfg.l1d.entries, env->cfg.l2.entries};
+		err = cosim_rtl_bind_state(env->rtl, entries, msg, msglen);
+	}
+	if (err) {
+		env_destroy(env);
+		return err;
+	}
+	env->rng = o->seed;
+	*out = env;
+	return 0;
+}
+
+void cosim_log(cosim_env_t *env, const cosim_event_t *ev)
+{
+	env->hist[env->nhist++ % COSIM_HISTORY_MAX] = *ev;
+}
+
+void cosim_log_os(cosim_env_t *env, const char *what, uint64_t vaddr, uint64_t detail)
+{
+	cosim_event_t ev = {.cycle = env->cycle, .kind = EV_OS, .a = vaddr, .b = detail, .what = what};
+	cosim_log(env, &ev);
+}
+
+static const char *const op_names[] = {"load", "store", "fetch", "op3"};
+static const char *const level_names[] = {"L1", "L2", "walk", "none"};
+static const char *const cause_names[] = {"",  "not present", "protection", "reserved bit", "non-canonical",
+                                          "?", "?",           "?"};
+static const char *const flush_names[] = {"ALL", "NONGLOBAL", "PCID", "VA", "VA_PCID", "op5", "op6", "op7"};
+
+static void print_event(FILE *f, const cosim_event_t *e)
+{
+	char port = e->port == MMU_REQ_I ? 'I' : 'D';
+	fprintf(f, "  cycle %8" PRIu64 "  ", e->cycle);
+	switch (e->kind) {
+	case EV_REQ:
+		fprintf(f, "%c request   vaddr 0x%016" PRIx64 " %s %s tag 0x%02x\n", port, e->a, op_names[e->op & 3],
+		        e->user ? "user" : "supervisor", e->tag);
+		break;
+	case EV_RESP:
+		if (e->fault)
+			fprintf(f, "%c response  tag 0x%02x FAULT %s ecode 0x%02x (%s)\n", port, e->tag,
+			        cause_names[e->cause & 7], e->ecode, level_names[e->level & 3]);
+		else
+			fprintf(f, "%c response  tag 0x%02x paddr 0x%016" PRIx64 " (%s)\n", port, e->tag, e->a,
+			        level_names[e->level & 3]);
+		break;
+	case EV_CR3:
+		fprintf(f, "CR3 write   0x%016" PRIx64 "\n", e->a);
+		break;
+	case EV_FLUSH:
+		fprintf(f, "flush %-9s vaddr 0x%016" PRIx64 " pcid %" PRIu64 "\n", flush_names[e->op & 7], e->a, e->b);
+		break;
+	case EV_OS:
+		fprintf(f, "OS %s 0x%016" PRIx64 " (0x%" PRIx64 ")\n", e->what, e->a, e->b);
+		break;
+	}
+}
+
+static void print_history(FILE *f, const cosim_env_t *env, unsigned n)
+{
+	uint64_t avail = env->nhist < COSIM_HISTORY_MAX ? env->nhist : COSIM_HISTORY_MAX;
+	if (n > avail)
+		n = (unsigned)avail;
+	fprintf(f, "last %u transactions:\n", n);
+	for (uint64_t i = env->nhist - n; i < env->nhist; i++)
+		print_event(f, &env->hist[i % COSIM_HISTORY_MAX]);
+}
+
+/* Requests accepted, responses seen, control inputs: into the history and the counters. */
+static void note_inputs(cosim_env_t *env, const mmu_in_t *in, const mmu_out_t *exp, counts_t *c)
+{
+	for (unsigned p = 0; p < MMU_NREQ; p++) {
+		if (!in->req_valid[p] || !exp->req_ready[p])
+			continue;
+		c->requests[p]++;
+		env->inflight_vaddr[p] = in->req_vaddr[p];
+		cosim_event_t ev = {.cycle = env->cycle,
+		                    .kind = EV_REQ,
+		                    .port = (uint8_t)p,
+		                    .a = in->req_vaddr[p],
+		                    .op = (uint8_t)in->req_op[p],
+		                    .user = (uint8_t)in->req_user[p],
+		                    .tag = (uint8_t)in->req_tag[p]};
+		cosim_log(env, &ev);
+	}
+	if (in->flush_valid) {
+		c->flushes++;
+		cosim_event_t ev = {.cycle = env->cycle,
+		                    .kind = EV_FLUSH,
+		                    .op = (uint8_t)in->flush_op,
+		                    .a = in->flush_vaddr,
+		                    .b = in->flush_pcid};
+		cosim_log(env, &ev);
+	}
+	if (in->cr3_we) {
+		c->cr3_writes++;
+		cosim_event_t ev = {.cycle = env->cycle, .kind = EV_CR3, .a = in->cr3_wdata};
+		cosim_log(env, &ev);
+	}
+}
+
+/* A response visible now: the fills of its edge are checked in the sets its address maps to (W8, T6, T8). */
+static bool note_responses(cosim_env_t *env, const mmu_out_t *exp, counts_t *c, cosim_mismatch_t *mm)
+{
+	bool bad = false;
+	for (unsigned p = 0; p < MMU_NREQ; p++) {
+		if (!exp->resp_valid[p])
+			continue;
+		cosim_event_t ev = {.cycle = env->cycle,
+		                    .kind = EV_RESP,
+		                    .port = (uint8_t)p,
+		                    .a = exp->resp_paddr[p],
+		                    .tag = (uint8_t)exp->resp_tag[p],
+		                    .fault = (uint8_t)exp->resp_fault[p],
+		                    .cause = (uint8_t)exp->resp_cause[p],
+		                    .ecode = (uint8_t)exp->resp_ecode[p],
+		                    .level = (uint8_t)exp->resp_level[p]};
+		cosim_log(env, &ev);
+		c->set_checks++;
+		bad = bad ||
+		      cosim_check_tlb_sets(env, p == MMU_REQ_I ? MMU_TLB_L1I : MMU_TLB_L1D, env->inflight_vaddr[p], mm);
+		bad = bad || cosim_check_tlb_sets(env, MMU_TLB_L2, env->inflight_vaddr[p], mm);
+	}
+	return bad;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void print_report(const cosim_opts_t *o, const cosim_env_t *env, const counts_t *c, double secs)
+{
+	mmu_stats_t st;
+	mmu_stats_read(env->mmu, &st);
+	static const char *const stim[] = {"random", "trace", "scenario"};
+	printf("mmucosim: configuration %s, %s stimulus", cosim_rtl_config_name(), stim[o->stim]);
+	if (o->stim == STIM_SCENARIO)
+		printf(" %s", o->scenario);
+	if (o->stim == STIM_TRACE)
+		printf(" %s", o->trace);
+	printf(", seed %" PRIu64 ": %" PRIu64 " cycles, 0 mismatches\n", o->seed, env->cycle);
+	printf("  transactions  %" PRIu64 " requests (I %" PRIu64 ", D %" PRIu64 "), %" PRIu64 " CR3 writes, %" PRIu64
+	       " flushes\n",
+	       c->requests[0] + c->requests[1], c->requests[0], c->requests[1], c->cr3_writes, c->flushes);
+	printf("  TLB lookups   L1I %" PRIu64 " hits / %" PRIu64 " misses, L1D %" PRIu64 " / %" PRIu64 ", L2 %" PRIu64
+	       " / %" PRIu64 "\n",
+	       st.l1i_hits, st.l1i_misses, st.l1d_hits, st.l1d_misses, st.l2_hits, st.l2_misses);
+	printf("  walks         %" PRIu64 " (%" PRIu64 " dirty re-walks), %" PRIu64 " PTE reads, %" PRIu64
+	       " A/D writes\n",
+	       st.walks, st.walks_dirty, st.pte_reads, st.ad_writes);
+	printf("  faults        %" PRIu64 " (not present %" PRIu64 ", protection %" PRIu64 ", reserved %" PRIu64
+	       ", non-canonical %" PRIu64 ")\n",
+	       st.faults, st.faults_not_present, st.faults_protection, st.faults_reserved, st.faults_noncanonical);
+	printf("  state checks  %" PRIu64 " of the sets a response filled, %" PRIu64 " of every TLB entry and CR3\n",
+	       c->set_checks, c->full_checks);
+	printf("  speed         %.3f s, %.2f M cycles/s\n", secs, secs > 0 ? (double)env->cycle / secs / 1e6 : 0.0);
+}
+
+static int make_driver(cosim_env_t *env, const cosim_opts_t *o, cosim_driver_t *d, char *msg, size_t msglen)
+{
+	switch (o->stim) {
+	case STIM_RANDOM:
+		return cosim_random_create(env, o, d, msg, msglen);
+	case STIM_TRACE:
+		return cosim_trace_create(env, o, d, msg, msglen);
+	case STIM_SCENARIO:
+		return cosim_scenario_create(env, o, d, msg, msglen);
+	}
+	return MMU_EINVAL;
+}
+
+typedef struct loop {
+	cosim_env_t *env;
+	cosim_driver_t drv;
+	const cosim_opts_t *o;
+	const cosim_ctl_t *ctl;
+	FILE *record;
+	counts_t c;
+	cosim_mismatch_t *mm;
+} loop_t;
+
+/* Full comparison after the edges that can change any entry: flushes and CR3 writes (T11, T12), and now and then. */
+static bool state_check_due(const loop_t *l, const mmu_in_t *in)
+{
+	if (in->cr3_we || in->flush_valid || l->o->tlb_check_all)
+		return true;
+	return l->o->tlb_full_every && l->env->cycle % l->o->tlb_full_every == 0;
+}
+
+/* One cycle; returns 1 when the stimulus has ended, 0 to go on, or an error. */
+static int cycle(loop_t *l, char *msg, size_t msglen)
+{
+	cosim_env_t *env = l->env;
+	mmu_in_t in;
+	mmu_out_t exp, act;
+	mmu_mem_out_t mo;
+	memset(&in, 0, sizeof in);
+	mmu_mem_comb(env->mem, &mo);
+	in.mem_req_ready = mo.req_ready;
+	in.mem_resp_valid = mo.resp_valid;
+	in.mem_resp_rdata = mo.resp_rdata;
+	mmu_comb(env->mmu, &in, &exp);
+	bool bad = note_responses(env, &exp, &l->c, l->mm);
+	int rc = l->drv.step(l->drv.self, env, &exp, &in, msg, msglen);
+	if (rc)
+		return rc;
+	note_inputs(env, &in, &exp, &l->c);
+	cosim_rtl_low(env->rtl, &in, &act);
+	bad = cosim_check_outputs(&exp, &act, env->cycle, l->mm) || bad;
+	if (l->record)
+		cosim_record_cycle(l->record, &in, &exp);
+	mmu_mem_in_t mi = {.req_valid = exp.mem_req_valid,
+	                   .req_addr = exp.mem_req_addr,
+	                   .req_write = exp.mem_req_write,
+	                   .req_wdata = exp.mem_req_wdata,
+	                   .req_wstrb = exp.mem_req_wstrb};
+	mmu_clock(env->mmu, &in);
+	mmu_mem_clock(env->mem, &mi);
+	cosim_rtl_high(env->rtl);
+	bad = cosim_check_rtl_alive(env, env->cycle, l->mm) || bad;
+	env->cycle++;
+	if (!bad && state_check_due(l, &in)) {
+		l->c.full_checks++;
+		bad = cosim_check_state(env, l->mm);
+	}
+	return 0;
+}
+
+static int loop_run(loop_t *l, char *msg, size_t msglen)
+{
+	const cosim_ctl_t *ctl = l->ctl;
+	int rc = 0;
+	for (;;) {
+		if (ctl->stop_at && l->env->cycle >= ctl->stop_at)
+			break;
+		if (ctl->trace_path && l->env->cycle == ctl->trace_from && l->env->cycle > 0 &&
+		    (rc = cosim_rtl_trace_open(l->env->rtl, ctl->trace_path, l->env->cycle, msg, msglen)))
+			return rc;
+		rc = cycle(l, msg, msglen);
+		if (rc < 0)
+			return rc;
+		if (rc == 1)
+			break;
+		if (l->mm->found && !ctl->rerun)
+			return 0;
+	}
+	if (!l->mm->found && !ctl->rerun) {
+		l->c.full_checks++;
+		cosim_check_state(l->env, l->mm); /* the end state */
+	}
+	return l->drv.finish && !l->mm->found && !ctl->rerun ? l->drv.finish(l->drv.self, l->env, msg, msglen) : 0;
+}
+
+static int open_outputs(loop_t *l, char *msg, size_t msglen)
+{
+	const cosim_opts_t *o = l->o;
+	if (l->ctl->rerun)
+		return 0;
+	if (o->icarus_tb && cosim_icarus_tb_write(o->icarus_tb, &l->env->cfg, msg, msglen))
+		return MMU_EIO;
+	if (o->record && !(l->record = fopen(o->record, "w"))) {
+		snprintf(msg, msglen, "cannot write %s", o->record);
+		return MMU_EIO;
+	}
+	return 0;
+}
+
+int cosim_run(const cosim_opts_t *o, const cosim_ctl_t *ctl, cosim_mismatch_t *mm, char *msg, size_t msglen)
+{
+	loop_t l = {.o = o, .ctl = ctl, .mm = mm};
+	memset(mm, 0, sizeof *mm);
+	int rc = env_create(o, &l.env, msg, msglen);
+	if (rc)
+		return rc;
+	rc = make_driver(l.env, o, &l.drv, msg, msglen);
+	if (rc) {
+		env_destroy(l.env);
+		return rc;
+	}
+	if (ctl->trace_path && ctl->trace_from == 0)
+		rc = cosim_rtl_trace_open(l.env->rtl, ctl->trace_path, 0, msg, msglen);
+	if (!rc)
+		rc = open_outputs(&l, msg, msglen);
+	cosim_rtl_reset(l.env->rtl);
+	double t0 = now_seconds();
+	if (!rc)
+		rc = loop_run(&l, msg, msglen);
+	double secs = now_seconds() - t0;
+	if (!rc && mm->found && !ctl->rerun) {
+		cosim_mismatch_print(stderr, mm);
+		print_history(stderr, l.env, o->history);
+	} else if (!rc && !ctl->rerun && !o->quiet) {
+		print_report(o, l.env, &l.c, secs);
+	}
+	if (l.record && fclose(l.record) != 0 && !rc) {
+		snprintf(msg, msglen, "writing %s failed", o->record);
+		rc = MMU_EIO;
+	}
+	if (l.drv.destroy)
+		l.drv.destroy(l.drv.self);
+	env_destroy(l.env);
+	return rc;
+}

@@ -1,0 +1,22 @@
+#ifndef COSIM_RUN_H
+#define COSIM_RUN_H
+
+#include "cosim.h"
+#include "cosim_check.h"
+
+/* How far and how a run goes: normal runs stop at the first mismatch; the waveform re-run goes on to `stop_at`. */
+typedef struct cosim_ctl {
+	uint64_t stop_at;    /* 0: until the stimulus ends */
+	uint64_t trace_from; /* with trace_path: cycle at which the dump starts */
+	const char *trace_path;
+	bool rerun; /* the waveform re-run: no stop at a mismatch, no report, no recording */
+} cosim_ctl_t;
+
+/*
+ * One run from reset. Prints the mismatch with the transaction history, or the final report, on stdout/stderr.
+ * Returns 0 (mm->found tells whether a mismatch was seen), or a negative error with msg set (bad configuration,
+ * stimulus error, file error).
+ */
+int cosim_run(const cosim_opts_t *o, const cosim_ctl_t *ctl, cosim_mismatch_t *mm, char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,156 @@
+/* The processes and regions of the co-simulation stimulus, and direct page-table surgery. */
+#include "cosim_world.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#define U  MMU_PERM_U
+#define W  MMU_PERM_W
+#define X  MMU_PERM_X
+#define GB UINT64_C(0x40000000)
+
+/*
+ * Layout (x86-64, 4-level): PML4 slot 0 holds the small regions, slot 1 the 1 GiB pages, slot 2 a table entry with
+ * a reserved bit, slot 4 nothing; slots 273 and 511 the kernel. hole3 is a PDPT entry never filled, hole2 a PD entry.
+ */
+static const cosim_region_t regions[RG_COUNT] = {
+    [RG_CODE] = {"code", 0x00400000, 48, 1, U | X, REG_MAPPED, 0, 40, 4},
+    [RG_RODATA] = {"rodata", 0x00500000, 16, 1, U, REG_MAPPED, 0, 2, 8},
+    [RG_DATA] = {"data", 0x00600000, 96, 1, U | W, REG_HOLEY, 0, 2, 20},
+    [RG_SUPER] = {"super", 0x00700000, 8, 1, W, REG_MAPPED, 0, 2, 4},
+    [RG_RSVD4K] = {"rsvd4k", 0x00800000, 4, 1, U | W, REG_RSVD, 1, 1, 2},
+    [RG_HEAP] = {"heap", 0x10000000, 160, 1, U | W, REG_MAPPED, 0, 2, 30},
+    [RG_JIT] = {"jit", 0x20000000, 8, 1, U | W | X, REG_MAPPED, 0, 8, 4},
+    [RG_SHARED] = {"shared", 0x30000000, 4, 1, U | W, REG_SHARED, 0, 1, 4},
+    [RG_HUGE2M] = {"huge2m", 0x40000000, 4, 2, U | W, REG_MAPPED, 0, 2, 10},
+    [RG_HUGE2MX] = {"huge2mx", 0x40800000, 1, 2, U | X, REG_MAPPED, 0, 8, 2},
+    [RG_RSVD2M] = {"rsvd2m", 0x41000000, 1, 2, U | W, REG_RSVD, 2, 1, 2},
+    [RG_RSVDPDPT] = {"rsvdpdpt", 3 * GB, 2, 1, U | W, REG_RSVD, 3, 1, 1},
+    [RG_HUGE1G] = {"huge1g", 512 * GB, 1, 3, U | W | X, REG_MAPPED, 0, 4, 6},
+    [RG_RSVD1G] = {"rsvd1g", 768 * GB, 1, 3, U | W, REG_RSVD, 3, 1, 1},
+    [RG_RSVDPML4] = {"rsvdpml4", 1024 * GB, 2, 1, U | W, REG_RSVD, 4, 1, 1},
+    [RG_STACK] = {"stack", UINT64_C(0x7ffffff00000), 32, 1, U | W, REG_MAPPED, 0, 1, 12},
+    [RG_HOLE4] = {"hole4", 2048 * GB, 16, 1, 0, REG_HOLE, 4, 1, 2},
+    [RG_HOLE3] = {"hole3", 2 * GB, 16, 1, 0, REG_HOLE, 3, 1, 2},
+    [RG_HOLE2] = {"hole2", 0x00a00000, 16, 1, 0, REG_HOLE, 2, 1, 2},
+    [RG_KDATA] = {"kdata", COSIM_KERNEL_DATA, 32, 1, W, REG_KERNEL, 0, 1, 6},
+    [RG_KTEXT] = {"ktext", COSIM_KERNEL_TEXT, 16, 1, X, REG_KERNEL, 0, 4, 1},
+};
+
+const cosim_region_t *cosim_region(unsigned i)
+{
+	return &regions[i];
+}
+
+uint64_t cosim_region_page_size(const cosim_region_t *r)
+{
+	return UINT64_C(1) << (12 + 9 * (r->level - 1));
+}
+
+uint64_t cosim_addr(unsigned region, uint32_t page, uint64_t offset)
+{
+	const cosim_region_t *r = &regions[region];
+	return r->va + page * cosim_region_page_size(r) + offset;
+}
+
+bool cosim_holey_mapped(uint32_t page)
+{
+	return page % 5 != 4;
+}
+
+uint64_t cosim_root(const cosim_env_t *env, uint32_t pid)
+{
+	return mmu_paging_root(mmu_os_paging(env->os), mmu_os_cr3(env->os, pid, false));
+}
+
+uint64_t cosim_pte_addr(const cosim_env_t *env, uint64_t root, uint64_t va, unsigned level)
+{
+	const mmu_paging_t *pg = mmu_os_paging(env->os);
+	uint64_t table = root;
+	for (unsigned l = pg->levels;; l--) {
+		uint64_t addr = table + mmu_paging_index(pg, va, l) * pg->pte_bytes;
+		if (l == level)
+			return addr;
+		uint64_t pte = mmu_physmem_read(env->pm, addr, pg->pte_bytes);
+		if (!mmu_pte_bit(pte, pg->bit_present) || mmu_pte_is_leaf(pg, pte, l))
+			return 0;
+		table = mmu_pte_frame(pg, pte);
+	}
+}
+
+int cosim_pte_modify(cosim_env_t *env, uint32_t pid, uint64_t va, unsigned level, uint64_t set, uint64_t clear)
+{
+	const mmu_paging_t *pg = mmu_os_paging(env->os);
+	uint64_t addr = cosim_pte_addr(env, cosim_root(env, pid), va, level);
+	if (!addr)
+		return MMU_EFAULT;
+	uint64_t pte = mmu_physmem_read(env->pm, addr, pg->pte_bytes);
+	return mmu_physmem_write(env->pm, addr, pg->pte_bytes, (pte | set) & ~clear);
+}
+
+/* A reserved bit for an entry of `level` (docs/timing.md, paging modes: x86-64 reserved bits). */
+static uint64_t reserved_bit(const cosim_env_t *env, const cosim_region_t *r)
+{
+	unsigned pa_bits = mmu_os_paging(env->os)->pa_bits;
+	if (r->fault_level == r->level && r->level > 1)
+		return UINT64_C(1) << 13; /* bits 20:13 of a 2 MiB leaf, 29:13 of a 1 GiB leaf */
+	if (r->fault_level == 4)
+		return UINT64_C(1) << 7; /* PS in a PML4E */
+	return pa_bits < 52 ? UINT64_C(1) << 51 : UINT64_C(1) << 7;
+}
+
+static int map_region(cosim_env_t *env, uint32_t pid, const cosim_region_t *r)
+{
+	uint64_t size = cosim_region_page_size(r);
+	int err = 0;
+	switch (r->kind) {
+	case REG_MAPPED:
+	case REG_RSVD:
+		err = mmu_os_map(env->os, pid, r->va, size * r->pages, r->level, r->perms);
+		if (!err && r->kind == REG_RSVD)
+			err = cosim_pte_modify(env, pid, r->va, r->fault_level, reserved_bit(env, r), 0);
+		return err;
+	case REG_HOLEY:
+		for (uint32_t p = 0; p < r->pages && !err; p++)
+			if (cosim_holey_mapped(p))
+				err = mmu_os_map(env->os, pid, r->va + p * size, size, r->level, r->perms);
+		return err;
+	case REG_SHARED:
+		for (uint32_t p = 0; p < r->pages && !err; p++) {
+			uint64_t pa;
+			unsigned level;
+			err = mmu_os_translate(env->os, 1, cosim_addr(RG_HEAP, p, 0), &pa, &level);
+			if (!err)
+				err = mmu_os_map_frame(env->os, pid, r->va + p * size, pa, 1, r->perms);
+		}
+		return err;
+	default:
+		return 0; /* holes; kernel regions are mapped once for all */
+	}
+}
+
+int cosim_world_build(cosim_env_t *env, unsigned nprocs, char *msg, size_t msglen)
+{
+	for (unsigned i = 0; i < RG_COUNT; i++) {
+		const cosim_region_t *r = &regions[i];
+		if (r->kind != REG_KERNEL)
+			continue;
+		int err = mmu_os_map_kernel(env->os, r->va, cosim_region_page_size(r) * r->pages, r->perms);
+		if (err) {
+			snprintf(msg, msglen, "kernel region %s: %s", r->name, mmu_strerror(err));
+			return err;
+		}
+	}
+	for (uint32_t pid = 1; pid <= nprocs; pid++) {
+		int err = mmu_os_process(env->os, pid);
+		for (unsigned i = 0; i < RG_COUNT && !err; i++) {
+			err = map_region(env, pid, &regions[i]);
+			if (err)
+				snprintf(msg, msglen, "process %" PRIu32 ", region %s: %s", pid, regions[i].name,
+				         mmu_strerror(err));
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
