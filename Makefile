@@ -4,7 +4,7 @@ SAN_BUILD ?= build-san
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?= --output-on-failure
 
-.PHONY: all deps configure build demo test test-san bench diagrams format clean
+.PHONY: all deps configure build demo test test-san bench bench-cosim wave diagrams format clean
 
 all: build
 
@@ -31,6 +31,21 @@ test-san: deps
 
 bench: build
 	@scripts/bench.sh $(BUILD)
+
+# Co-simulation speed alone: Verilator lockstep against the model, and Icarus on the same recorded cycles.
+bench-cosim: build
+	@scripts/cosim-bench.sh $(BUILD)
+
+# Directed scenarios with tracing on (needs Verilator): one FST each, opened with waveforms/mmu.gtkw.
+WAVE_SCENARIOS ?= l1hit l2hit walk4k walk2m fault cr3walk
+wave: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target mmucosim-default >/dev/null || \
+	  { echo "make wave: mmucosim-default did not build (Verilator >= 5.0 and rtl/mmu_top.sv needed)"; exit 1; }
+	@mkdir -p $(BUILD)/waves
+	@for s in $(WAVE_SCENARIOS); do \
+	  $(BUILD)/sim/cosim/mmucosim-default --scenario $$s --quiet --wave $(BUILD)/waves/$$s.fst || exit 1; \
+	  echo "gtkwave $(BUILD)/waves/$$s.fst waveforms/mmu.gtkw"; \
+	done
 
 # Timing diagrams of directed scenarios (docs/lecture.md): WaveJSON in $(BUILD)/diagrams, SVG when wavedrom-cli is there.
 diagrams: build
