@@ -47,3 +47,6 @@ awk -v refs="$references" -v tr="$translations" -v wp="$w_parse" -v cp="$c_parse
   printf "  mmusim run                 %9.3f %9.3f   %7.2f M translations/s (cpu; target >= 10)\n", ws, cs, tr / cs / 1e6
   printf "  mmusim / parse-only        %9.2f %9.2f x (target <= 2)\n", ws / wp, cs / cp
 }'
+
+# The co-simulation: Verilator lockstep rate and the Icarus ratio (skipped when mmucosim is not built).
+"$root/scripts/cosim-bench.sh" "$build"
