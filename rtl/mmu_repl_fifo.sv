@@ -17,12 +17,15 @@ module mmu_repl_fifo #(
   output logic [WayW-1:0] victim_way_o
 );
 
-  logic [WayW-1:0] ptr_q[Sets];  // one row per set
+  // Rows are written like a RAM (one per edge, no reset); init_q says which sets have been written since reset, a
+  // set not yet written reads as its reset row.
+  logic [WayW-1:0] ptr_q[Sets];
+  logic [Sets-1:0] init_q, init_d;
   logic [WayW-1:0] fill_ptr, ptr_d;
   logic            advance;
 
-  assign fill_ptr     = ptr_q[fill_set_i];
-  assign victim_way_o = ptr_q[victim_set_i];
+  assign fill_ptr     = init_q[fill_set_i] ? ptr_q[fill_set_i] : '0;
+  assign victim_way_o = init_q[victim_set_i] ? ptr_q[victim_set_i] : '0;
   assign advance      = fill_i && (fill_way_i == fill_ptr);
 
   always_comb begin
@@ -30,11 +33,18 @@ module mmu_repl_fifo #(
     if (fill_ptr == WayW'(Ways - 1)) ptr_d = '0;
   end
 
-  for (genvar s = 0; s < Sets; s++) begin : g_set
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) ptr_q[s] <= '0;
-      else if (advance && fill_set_i == SetW'(s)) ptr_q[s] <= ptr_d;
-    end
+  always_comb begin
+    init_d = init_q;
+    if (advance) init_d[fill_set_i] = 1'b1;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) init_q <= '0;
+    else init_q <= init_d;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (advance) ptr_q[fill_set_i] <= ptr_d;
   end
 
 endmodule

@@ -26,14 +26,19 @@ module mmu_repl_lru #(
     for (int w = 0; w < Ways; w++) reset_row[w*WayW+:WayW] = WayW'(w);
   endfunction
 
+  localparam logic [RowW-1:0] ResetRow = reset_row();
+
+  // Rows are written like a RAM (one per edge, no reset); init_q says which sets have been written since reset, a
+  // set not yet written reads as its reset row.
   logic [RowW-1:0] rank_q[Sets];
+  logic [Sets-1:0] init_q, init_d;
   logic [RowW-1:0] touch_row, row_d, victim_row;
   logic [WayW-1:0] touched_rank;
   logic [Ways-1:0] is_last;
   logic            victim_found;
 
-  assign touch_row  = rank_q[touch_set_i];
-  assign victim_row = rank_q[victim_set_i];
+  assign touch_row  = init_q[touch_set_i] ? rank_q[touch_set_i] : ResetRow;
+  assign victim_row = init_q[victim_set_i] ? rank_q[victim_set_i] : ResetRow;
 
   always_comb begin
     touched_rank = touch_row[touch_way_i*WayW+:WayW];
@@ -56,11 +61,18 @@ module mmu_repl_lru #(
     .idx_o  (victim_way_o)
   );
 
-  for (genvar s = 0; s < Sets; s++) begin : g_set
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) rank_q[s] <= reset_row();
-      else if (touch_i && touch_set_i == SetW'(s)) rank_q[s] <= row_d;
-    end
+  always_comb begin
+    init_d = init_q;
+    if (touch_i) init_d[touch_set_i] = 1'b1;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) init_q <= '0;
+    else init_q <= init_d;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (touch_i) rank_q[touch_set_i] <= row_d;
   end
 
 `ifndef SYNTHESIS

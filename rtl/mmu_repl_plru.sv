@@ -20,11 +20,14 @@ module mmu_repl_plru #(
   localparam int Depth = (Ways > 1) ? $clog2(Ways) : 0;  // levels of the tree
   localparam int NodeW = (Ways > 1) ? Ways - 1 : 1;
 
-  logic [NodeW-1:0] bits_q[Sets];  // one row per set
+  // Rows are written like a RAM (one per edge, no reset); init_q says which sets have been written since reset, a
+  // set not yet written reads as its reset row.
+  logic [NodeW-1:0] bits_q[Sets];
+  logic [Sets-1:0] init_q, init_d;
   logic [NodeW-1:0] touch_row, row_d, victim_row;
 
-  assign touch_row  = bits_q[touch_set_i];
-  assign victim_row = bits_q[victim_set_i];
+  assign touch_row  = init_q[touch_set_i] ? bits_q[touch_set_i] : '0;
+  assign victim_row = init_q[victim_set_i] ? bits_q[victim_set_i] : '0;
 
   // On w's path, the node at depth d is (1 << d) | (w >> (Depth - d)); w's bit Depth-1-d says which half w is in.
   always_comb begin
@@ -44,11 +47,18 @@ module mmu_repl_plru #(
     end
   end
 
-  for (genvar s = 0; s < Sets; s++) begin : g_set
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) bits_q[s] <= '0;
-      else if (touch_i && touch_set_i == SetW'(s)) bits_q[s] <= row_d;
-    end
+  always_comb begin
+    init_d = init_q;
+    if (touch_i) init_d[touch_set_i] = 1'b1;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) init_q <= '0;
+    else init_q <= init_d;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (touch_i) bits_q[touch_set_i] <= row_d;
   end
 
 endmodule

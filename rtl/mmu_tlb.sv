@@ -12,8 +12,8 @@
 //   same edge, as in the model.
 //
 // The entry arrays (one per field, slot = set * Ways + way) are the architectural state the co-simulation compares
-// with the model. Only valid_q is reset and cleared by invalidations: the other fields of an invalid entry are
-// don't-care (the model zeroes them).
+// with the model (valid_q a packed vector, bit = slot). Only valid_q is reset and cleared by invalidations: the
+// other fields of an invalid entry are don't-care (the model zeroes them).
 module mmu_tlb #(
   parameter int Entries  = 64,
   parameter int Ways     = 4,
@@ -67,17 +67,18 @@ module mmu_tlb #(
 
   localparam logic [SetW-1:0] SetMask = SetW'(Sets - 1);
 
-  logic              valid_q   [Entries] /*verilator public_flat_rd*/;
-  logic [35:0]       vpn_q     [Entries] /*verilator public_flat_rd*/;
-  logic [1:0]        level_q   [Entries] /*verilator public_flat_rd*/;
-  logic [PaBits-1:0] base_q    [Entries] /*verilator public_flat_rd*/;
-  logic [11:0]       pcid_q    [Entries] /*verilator public_flat_rd*/;
-  logic              global_q  [Entries] /*verilator public_flat_rd*/;
-  logic              writable_q[Entries] /*verilator public_flat_rd*/;
-  logic              user_q    [Entries] /*verilator public_flat_rd*/;
-  logic              nx_q      [Entries] /*verilator public_flat_rd*/;
-  logic              dirty_q   [Entries] /*verilator public_flat_rd*/;
-  logic              valid_d   [Entries];
+  // valid_q is a packed vector (bit = slot): copied and updated as whole words, which keeps the 1536-entry L2
+  // fast in Verilator; the other fields are unpacked arrays written one slot per fill.
+  logic [Entries-1:0] valid_q /*verilator public_flat_rd*/, valid_d;
+  logic [35:0]        vpn_q     [Entries] /*verilator public_flat_rd*/;
+  logic [1:0]         level_q   [Entries] /*verilator public_flat_rd*/;
+  logic [PaBits-1:0]  base_q    [Entries] /*verilator public_flat_rd*/;
+  logic [11:0]        pcid_q    [Entries] /*verilator public_flat_rd*/;
+  logic               global_q  [Entries] /*verilator public_flat_rd*/;
+  logic               writable_q[Entries] /*verilator public_flat_rd*/;
+  logic               user_q    [Entries] /*verilator public_flat_rd*/;
+  logic               nx_q      [Entries] /*verilator public_flat_rd*/;
+  logic               dirty_q   [Entries] /*verilator public_flat_rd*/;
 
   function automatic logic [SlotW-1:0] slot_of(input logic [SetW-1:0] set, input logic [WayW-1:0] way);
     slot_of = SlotW'(32'(set) * Ways + 32'(way));
@@ -184,13 +185,16 @@ module mmu_tlb #(
   assign fill_set = SetW'(fill_vpn_i) & SetMask;
 
   // Array reads in continuous assignments rather than always_comb: Icarus 11 looped endlessly at time zero on an
-  // always_comb reading these arrays.
+  // always_comb reading these arrays. The set's search uses the fill's VPN, level and PCID only (registered state
+  // in mmu_miss), so a simulator evaluates it once per clock edge; the global bit joins at the end.
   for (genvar w = 0; w < Ways; w++) begin : g_fill_way
     logic [SlotW-1:0] slot;
+    logic             same_page, same_pcid;
 
     assign slot          = slot_of(fill_set, WayW'(w));
-    assign fill_match[w] = valid_q[slot] && level_q[slot] == fill_level_i && vpn_q[slot] == fill_vpn_i &&
-                           (global_q[slot] || fill_global_i || pcid_q[slot] == fill_pcid_i);
+    assign same_page     = valid_q[slot] && level_q[slot] == fill_level_i && vpn_q[slot] == fill_vpn_i;
+    assign same_pcid     = global_q[slot] || pcid_q[slot] == fill_pcid_i;
+    assign fill_match[w] = same_page && (same_pcid || fill_global_i);
     assign fill_free[w]  = !valid_q[slot];
   end
 
@@ -295,7 +299,7 @@ module mmu_tlb #(
                                 cr3_flush_pcid_i, flush_cur_pcid_i));
 
   always_comb begin
-    for (int i = 0; i < Entries; i++) valid_d[i] = valid_q[i];
+    valid_d = valid_q;
     if (flush_i || cr3_flush_i) begin
       for (int i = 0; i < Entries; i++) begin
         if ((flush_i && flush_hit(flush_op_i, level_q[i], vpn_q[i], global_q[i], pcid_q[i], flush_vpn_i,
@@ -315,11 +319,9 @@ module mmu_tlb #(
     end
   end
 
-  for (genvar i = 0; i < Entries; i++) begin : g_valid
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) valid_q[i] <= 1'b0;
-      else valid_q[i] <= valid_d[i];
-    end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) valid_q <= '0;
+    else valid_q <= valid_d;
   end
 
   // Entry fields are written like a RAM, one slot per fill; valid_q says which slots hold an entry.
