@@ -4,6 +4,10 @@
  * flushes of every kind arrive at random, more often while a walk is in flight; the OS side ages A/D bits, unmaps,
  * maps and write-protects pages under the walker's feet. Inputs of a busy port carry garbage (T4: the walk must use
  * its latched context).
+ *
+ * The run alternates two kinds of phases. Churn: all of the above. Capacity: no CR3 write and no global flush for
+ * long enough to fill every set of the largest TLB, both ports sweeping the big regions while reusing recent pages,
+ * so that every replacement policy chooses victims all the time (R1-R5).
  */
 #include <stdlib.h>
 
@@ -18,9 +22,14 @@ typedef struct gen_port {
 	uint8_t tag;
 } gen_port_t;
 
+typedef enum { PH_CHURN, PH_CAPACITY } phase_t;
+
 typedef struct rnd {
 	uint64_t cycles;
-	uint32_t pid; /* process of the last CR3 write */
+	phase_t phase;
+	uint64_t phase_end;
+	uint64_t sweep[MMU_NREQ]; /* page index of each port's sweep through its big region */
+	uint32_t pid;             /* process of the last CR3 write */
 	gen_port_t port[MMU_NREQ];
 	unsigned weight_total[MMU_NREQ];
 	uint64_t invlpg_va;  /* an OS change waiting for its INVLPG */
@@ -68,9 +77,14 @@ static void gen_request(rnd_t *r, cosim_env_t *env, unsigned p, mmu_in_t *in)
 	const gen_port_t *other = &r->port[!p];
 	uint64_t k = cosim_below(&env->rng, 100), va;
 	bool kernel = false;
-	if (k < 65 && g->nrecent) {
+	unsigned sweep = r->phase == PH_CAPACITY ? 45 : 0; /* capacity: sweeps, then more reuse of recent pages */
+	if (k < sweep) {
+		const cosim_region_t *big = cosim_region(p == MMU_REQ_I ? RG_BIGCODE : RG_BIGDATA);
+		r->sweep[p] = (r->sweep[p] + 1 + cosim_below(&env->rng, 3)) % big->pages;
+		va = big->va + r->sweep[p] * 4096 + cosim_below(&env->rng, 4096);
+	} else if (k < 65 + sweep / 3 && g->nrecent) {
 		va = (g->recent[cosim_below(&env->rng, g->nrecent)] & ~UINT64_C(0xfff)) | cosim_below(&env->rng, 4096);
-	} else if (k < 72 && other->nrecent) {
+	} else if (k < 72 + sweep / 3 && other->nrecent) {
 		va = other->recent[cosim_below(&env->rng, other->nrecent)];
 	} else if (k < 99) {
 		const cosim_region_t *reg = pick_region(r, env, p);
@@ -198,8 +212,43 @@ static void os_event(rnd_t *r, cosim_env_t *env)
 	}
 }
 
+/* Phases of 10k-40k cycles of churn and 40k-160k cycles of capacity. */
+static void next_phase(rnd_t *r, cosim_env_t *env)
+{
+	if (env->cycle < r->phase_end)
+		return;
+	r->phase = env->cycle == 0 ? (cosim_chance(&env->rng, 1, 2) ? PH_CHURN : PH_CAPACITY)
+	                           : (r->phase == PH_CHURN ? PH_CAPACITY : PH_CHURN);
+	r->phase_end = env->cycle + (r->phase == PH_CHURN ? 10000 + cosim_below(&env->rng, 30000)
+	                                                  : 40000 + cosim_below(&env->rng, 120000));
+}
+
+/* Capacity phase: only flushes by address, rarely, and now and then an OS change with its INVLPG. */
+static void capacity_controls(rnd_t *r, cosim_env_t *env, mmu_in_t *in)
+{
+	if (r->invlpg_at && env->cycle >= r->invlpg_at) {
+		in->flush_valid = 1;
+		in->flush_vaddr = r->invlpg_va;
+		in->flush_op = r->invlpg_pid == r->pid ? MMU_FLUSH_VA : MMU_FLUSH_VA_PCID;
+		in->flush_pcid = env->cfg.pcid ? mmu_os_pcid(env->os, r->invlpg_pid) : 0;
+		r->invlpg_at = 0;
+	} else if (cosim_chance(&env->rng, 1, 3000)) {
+		in->flush_valid = 1;
+		in->flush_op = cosim_chance(&env->rng, 1, 2) ? MMU_FLUSH_VA : MMU_FLUSH_VA_PCID;
+		in->flush_vaddr = recent_or_region(r, env);
+		in->flush_pcid = some_pcid(r, env);
+	}
+	if (cosim_chance(&env->rng, 1, 1000))
+		os_event(r, env);
+}
+
 static void controls(rnd_t *r, cosim_env_t *env, const mmu_out_t *out, mmu_in_t *in)
 {
+	next_phase(r, env);
+	if (r->phase == PH_CAPACITY && env->cycle > 0) {
+		capacity_controls(r, env, in);
+		return;
+	}
 	bool busy = out->mem_req_valid || !out->req_ready[0] || !out->req_ready[1];
 	if (r->invlpg_at && env->cycle >= r->invlpg_at) {
 		in->flush_valid = 1;

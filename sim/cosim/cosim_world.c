@@ -11,7 +11,8 @@
 
 /*
  * Layout (x86-64, 4-level): PML4 slot 0 holds the small regions, slot 1 the 1 GiB pages, slot 2 a table entry with
- * a reserved bit, slot 4 nothing; slots 273 and 511 the kernel. hole3 is a PDPT entry never filled, hole2 a PD entry.
+ * a reserved bit, slot 3 the big regions, slot 4 nothing; slots 273 and 511 the kernel. hole3 is a PDPT entry never
+ * filled, hole2 a PD entry.
  */
 static const cosim_region_t regions[RG_COUNT] = {
     [RG_CODE] = {"code", 0x00400000, 48, 1, U | X, REG_MAPPED, 0, 40, 4},
@@ -35,6 +36,9 @@ static const cosim_region_t regions[RG_COUNT] = {
     [RG_HOLE2] = {"hole2", 0x00a00000, 16, 1, 0, REG_HOLE, 2, 1, 2},
     [RG_KDATA] = {"kdata", COSIM_KERNEL_DATA, 32, 1, W, REG_KERNEL, 0, 1, 6},
     [RG_KTEXT] = {"ktext", COSIM_KERNEL_TEXT, 16, 1, X, REG_KERNEL, 0, 4, 1},
+    /* larger than any TLB configured here (1536 entries): swept to fill every set and exercise the victims */
+    [RG_BIGDATA] = {"bigdata", 1536 * GB, 4096, 1, U | W, REG_WARM, 0, 0, 2},
+    [RG_BIGCODE] = {"bigcode", 1537 * GB, 2048, 1, U | X, REG_WARM, 0, 2, 0},
 };
 
 const cosim_region_t *cosim_region(unsigned i)
@@ -109,6 +113,12 @@ static int map_region(cosim_env_t *env, uint32_t pid, const cosim_region_t *r)
 		err = mmu_os_map(env->os, pid, r->va, size * r->pages, r->level, r->perms);
 		if (!err && r->kind == REG_RSVD)
 			err = cosim_pte_modify(env, pid, r->va, r->fault_level, reserved_bit(env, r), 0);
+		return err;
+	case REG_WARM:
+		err = mmu_os_map(env->os, pid, r->va, size * r->pages, r->level, r->perms);
+		for (uint32_t p = 0; p < r->pages && !err; p++)
+			for (unsigned level = r->level; level <= 4 && !err; level++)
+				err = cosim_pte_modify(env, pid, r->va + p * size, level, UINT64_C(1) << 5, 0);
 		return err;
 	case REG_HOLEY:
 		for (uint32_t p = 0; p < r->pages && !err; p++)

@@ -15,6 +15,7 @@ typedef enum {
 	REG_HOLE,   /* nothing mapped: not present at level fault_level */
 	REG_KERNEL, /* supervisor-only, global, in every process */
 	REG_SHARED, /* the frames of process 1's heap, mapped again (shared frames) */
+	REG_WARM,   /* every page mapped, A already set on the whole path: walks of four reads (capacity sweeps) */
 } cosim_region_kind_t;
 
 typedef struct cosim_region {
@@ -51,6 +52,8 @@ enum {
 	RG_HOLE2,
 	RG_KDATA,
 	RG_KTEXT,
+	RG_BIGDATA,
+	RG_BIGCODE,
 	RG_COUNT
 };
 
