@@ -148,6 +148,8 @@ static bool check_set(const cosim_env_t *env, mmu_tlb_id_t id, unsigned set, cos
 	for (unsigned w = 0; w < ways; w++) {
 		unsigned slot = set * ways + w;
 		const mmu_tlb_entry_t *m = mmu_tlb_entry(t, set, w);
+		if (!m->valid && !cosim_rtl_tlb_valid(env->rtl, id, slot))
+			continue; /* the other fields of an invalid entry are don't-care */
 		mmu_tlb_entry_t r;
 		cosim_rtl_tlb_entry(env->rtl, id, slot, &r);
 		if (entries_equal(m, &r))

@@ -292,6 +292,11 @@ void cosim_rtl_tlb_entry(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot, m
 	e->dirty = f[F_DIRTY].get(slot) & 1;
 }
 
+bool cosim_rtl_tlb_valid(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot)
+{
+	return r->tlb[id][F_VALID].get(slot) & 1;
+}
+
 uint64_t cosim_rtl_cr3(const cosim_rtl_t *r)
 {
 	return r->bound ? r->cr3.get(0) : 0;

@@ -49,6 +49,7 @@ void cosim_rtl_trace_close(cosim_rtl_t *r);
  */
 int cosim_rtl_bind_state(cosim_rtl_t *r, const unsigned entries[3], char *msg, size_t msglen);
 void cosim_rtl_tlb_entry(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot, mmu_tlb_entry_t *e);
+bool cosim_rtl_tlb_valid(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot);
 uint64_t cosim_rtl_cr3(const cosim_rtl_t *r);
 
 #ifdef __cplusplus
