@@ -4,125 +4,17 @@
  * workload and on multi-process traces; CR3 writes with and without PCIDs give the misses and cycles computed by hand;
  * errors name the file, line and option as mmusim's do.
  */
-#include <criterion/criterion.h>
+#include "mmusim_run_support.hpp"
 
 #include <cjson/cJSON.h>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <zlib.h>
 
 namespace
 {
 
-struct run_result {
-	int status;
-	std::string out, err;
-};
-
-std::string slurp(const char *path)
-{
-	std::string s;
-	FILE *f = std::fopen(path, "r");
-	cr_assert(f, "cannot read %s", path);
-	char buf[65536];
-	size_t n;
-	while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
-		s.append(buf, n);
-	std::fclose(f);
-	return s;
-}
-
-/* Runs `program args` with stdout and stderr captured separately. */
-run_result run(const char *program, const std::string &args)
-{
-	char out[] = "/tmp/mmusim-tlm-out-XXXXXX", err[] = "/tmp/mmusim-tlm-err-XXXXXX";
-	int fo = mkstemp(out), fe = mkstemp(err);
-	cr_assert(fo >= 0 && fe >= 0);
-	close(fo);
-	close(fe);
-	std::string cmd = std::string(program) + " " + args + " >" + out + " 2>" + err;
-	int st = std::system(cmd.c_str());
-	run_result r = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(out), slurp(err)};
-	unlink(out);
-	unlink(err);
-	return r;
-}
-
-/* A temporary file holding text; removed by the destructor. */
-struct temp_file {
-	char path[64];
-	explicit temp_file(const std::string &text)
-	{
-		std::strcpy(path, "/tmp/mmusim-tlm-in-XXXXXX");
-		int fd = mkstemp(path);
-		cr_assert(fd >= 0);
-		cr_assert_eq(write(fd, text.data(), text.size()), (ssize_t)text.size());
-		close(fd);
-	}
-	~temp_file()
-	{
-		unlink(path);
-	}
-};
-
-/* The first `lines` lines of the bundled workload (a real program's lackey trace). */
-std::string workload_prefix(unsigned lines)
-{
-	gzFile z = gzopen(MMU_SOURCE_DIR "/workloads/default.lackey.gz", "rb");
-	cr_assert(z, "cannot open the bundled workload");
-	std::string text;
-	char line[256];
-	for (unsigned i = 0; i < lines && gzgets(z, line, sizeof line); i++)
-		text += line;
-	gzclose(z);
-	return text;
-}
-
-/*
- * Three processes, a context switch every hundred references on average; each mostly touches a hot set of 16 pages
- * of its own and sometimes a wide range, or a range every process uses at the same addresses.
- */
-std::string multi_process_trace(unsigned records)
-{
-	uint64_t x = 0x9e3779b97f4a7c15ull;
-	auto next = [&x]() {
-		x = x * 6364136223846793005ull + 1442695040888963407ull;
-		return x >> 33;
-	};
-	const uint64_t base[] = {0, 0x400000, 0x7f0000000000, 0x10000000};
-	unsigned pid = 1;
-	std::string text;
-	for (unsigned i = 0; i < records; i++) {
-		if (next() % 100 == 0)
-			pid = 1 + (unsigned)(next() % 3);
-		const char kind = "RRRWX"[next() % 5];
-		uint64_t b = next() % 10 < 7 ? base[pid] : 0x600000;
-		uint64_t va = next() % 8 ? b + (next() % 16) * 4096 + next() % 4096 : b + next() % (1u << 22);
-		char line[64];
-		std::snprintf(line, sizeof line, "%c %llx %u\n", kind, (unsigned long long)va, pid);
-		text += line;
-	}
-	return text;
-}
-
-cJSON *parse(const run_result &r, const char *who)
-{
-	cr_assert_eq(r.status, 0, "%s failed: %s", who, r.err.c_str());
-	cJSON *j = cJSON_Parse(r.out.c_str());
-	cr_assert(j, "%s: stdout is not one JSON object", who);
-	return j;
-}
-
-double number(cJSON *j, const char *name)
-{
-	cJSON *item = cJSON_GetObjectItemCaseSensitive(j, name);
-	cr_assert(item && cJSON_IsNumber(item), "no number '%s' in the JSON report", name);
-	return item->valuedouble;
-}
+using namespace mmusim_test;
 
 /*
  * Runs both simulators with the same arguments and compares the JSON reports: the names the issue lists first, then

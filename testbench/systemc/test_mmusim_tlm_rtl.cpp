@@ -4,125 +4,23 @@
  * multi-process text trace (CR3 writes, demand faults); a configuration that is not the hardware of the Verilated
  * build is refused with a message naming the key. Only built where Verilator built the RTL core.
  */
-#include <criterion/criterion.h>
+#include "mmusim_run_support.hpp"
 
 #include <cjson/cJSON.h>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <zlib.h>
 
 namespace
 {
 
-struct run_result {
-	int status;
-	std::string out, err;
-};
-
-std::string slurp(const char *path)
-{
-	std::string s;
-	FILE *f = std::fopen(path, "r");
-	cr_assert(f, "cannot read %s", path);
-	char buf[65536];
-	size_t n;
-	while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
-		s.append(buf, n);
-	std::fclose(f);
-	return s;
-}
-
-run_result run(const std::string &args)
-{
-	char out[] = "/tmp/mmusim-tlm-rtl-out-XXXXXX", err[] = "/tmp/mmusim-tlm-rtl-err-XXXXXX";
-	int fo = mkstemp(out), fe = mkstemp(err);
-	cr_assert(fo >= 0 && fe >= 0);
-	close(fo);
-	close(fe);
-	std::string cmd = std::string(MMU_MMUSIM_TLM) + " " + args + " >" + out + " 2>" + err;
-	int st = std::system(cmd.c_str());
-	run_result r = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(out), slurp(err)};
-	unlink(out);
-	unlink(err);
-	return r;
-}
-
-struct temp_file {
-	char path[64];
-	explicit temp_file(const std::string &text)
-	{
-		std::strcpy(path, "/tmp/mmusim-tlm-rtl-in-XXXXXX");
-		int fd = mkstemp(path);
-		cr_assert(fd >= 0);
-		cr_assert_eq(write(fd, text.data(), text.size()), (ssize_t)text.size());
-		close(fd);
-	}
-	~temp_file()
-	{
-		unlink(path);
-	}
-};
-
-std::string workload_prefix(unsigned lines)
-{
-	gzFile z = gzopen(MMU_SOURCE_DIR "/workloads/default.lackey.gz", "rb");
-	cr_assert(z, "cannot open the bundled workload");
-	std::string text;
-	char line[256];
-	for (unsigned i = 0; i < lines && gzgets(z, line, sizeof line); i++)
-		text += line;
-	gzclose(z);
-	return text;
-}
-
-/* The multi-process trace of test_mmusim_tlm.cpp (same generator, same numbers). */
-std::string multi_process_trace(unsigned records)
-{
-	uint64_t x = 0x9e3779b97f4a7c15ull;
-	auto next = [&x]() {
-		x = x * 6364136223846793005ull + 1442695040888963407ull;
-		return x >> 33;
-	};
-	const uint64_t base[] = {0, 0x400000, 0x7f0000000000, 0x10000000};
-	unsigned pid = 1;
-	std::string text;
-	for (unsigned i = 0; i < records; i++) {
-		if (next() % 100 == 0)
-			pid = 1 + (unsigned)(next() % 3);
-		const char kind = "RRRWX"[next() % 5];
-		uint64_t b = next() % 10 < 7 ? base[pid] : 0x600000;
-		uint64_t va = next() % 8 ? b + (next() % 16) * 4096 + next() % 4096 : b + next() % (1u << 22);
-		char line[64];
-		std::snprintf(line, sizeof line, "%c %llx %u\n", kind, (unsigned long long)va, pid);
-		text += line;
-	}
-	return text;
-}
-
-cJSON *parse(const run_result &r, const char *who)
-{
-	cr_assert_eq(r.status, 0, "%s failed: %s", who, r.err.c_str());
-	cJSON *j = cJSON_Parse(r.out.c_str());
-	cr_assert(j, "%s: stdout is not one JSON object", who);
-	return j;
-}
-
-double number(cJSON *j, const char *name)
-{
-	cJSON *item = cJSON_GetObjectItemCaseSensitive(j, name);
-	cr_assert(item && cJSON_IsNumber(item), "no number '%s' in the JSON report", name);
-	return item->valuedouble;
-}
+using namespace mmusim_test;
 
 /* Both cores on the same arguments: every field but the engine's name equal. Returns the RTL variant's report. */
 cJSON *rtl_same_as_model(const std::string &args)
 {
-	cJSON *want = parse(run(args + " --json --mmu model"), "mmusim-tlm --mmu model");
-	cJSON *got = parse(run(args + " --json --mmu rtl"), "mmusim-tlm --mmu rtl");
+	cJSON *want = parse(run(MMU_MMUSIM_TLM, args + " --json --mmu model"), "mmusim-tlm --mmu model");
+	cJSON *got = parse(run(MMU_MMUSIM_TLM, args + " --json --mmu rtl"), "mmusim-tlm --mmu rtl");
 	unsigned fields = 0;
 	for (cJSON *w = want->child; w; w = w->next) {
 		if (!std::strcmp(w->string, "engine"))
@@ -195,7 +93,7 @@ Test(mmusim_tlm_rtl, other_hardware_is_refused_naming_the_key)
 	    {"--set paging.mode=x86_32", "--mmu rtl: paging.mode must be x86_64"},
 	};
 	for (const auto &c : cases) {
-		run_result r = run(std::string("--mmu rtl ") + c.args);
+		run_result r = run(MMU_MMUSIM_TLM, std::string("--mmu rtl ") + c.args);
 		cr_assert_eq(r.status, 2, "%s", c.args);
 		cr_assert(r.out.empty(), "no report after an error");
 		cr_assert(r.err.find(c.message) != std::string::npos, "%s: %s", c.args, r.err.c_str());
