@@ -528,6 +528,17 @@ int mmu_os_map_frame(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t pa, unsig
 	return err ? err : install_leaf(os, root, va, pa, level, perms);
 }
 
+int mmu_os_reserve(mmu_os_t *os, uint64_t pa_end)
+{
+	uint64_t mask = page_size(os, 1) - 1;
+	if (pa_end <= os->next_free)
+		return 0;
+	if (pa_end > os->pa_max || pa_end > UINT64_MAX - mask)
+		return MMU_ENOFRAME;
+	os->next_free = (pa_end + mask) & ~mask;
+	return 0;
+}
+
 /* ---- kernel mappings ---- */
 
 /* A slot the kernel is about to take must not hold a process's own (user) table. */

@@ -387,6 +387,27 @@ Test(mmu_os, shared_frame_in_two_processes)
 	env_free(&e);
 }
 
+/* Imported frames (a real process's) sit below pa_end: the model's own tables and pages go above it. */
+Test(mmu_os, reserve_moves_allocation_above_imported_frames)
+{
+	mmu_cfg_t cfg = cfg_x86(MMU_MODE_X86_64, 46, false);
+	env_t e = env_new(&cfg);
+	cr_assert_eq(mmu_os_reserve(e.os, UINT64_C(0x5a3f12345)), 0); /* rounded up to the next 4 KiB frame */
+	cr_assert_eq(mmu_os_map_frame(e.os, 1, 0x400000, UINT64_C(0x5a3f12000), 1, MMU_PERM_U), 0);
+	/* root, PDPT, PD, PT from 0x5a3f13000 on */
+	cr_expect_eq(mmu_os_cr3(e.os, 1, false), UINT64_C(0x5a3f13000));
+	cr_expect_eq(rd64(&e, UINT64_C(0x5a3f16000)), UINT64_C(0x5a3f12000) | P | U | NX);
+	expect_translation(&e, 1, 0x400123, UINT64_C(0x5a3f12123), 1);
+	cr_assert_eq(mmu_os_map(e.os, 1, 0x401000, 0x1000, 1, MMU_PERM_RWX_USER), 0);
+	expect_translation(&e, 1, 0x401000, UINT64_C(0x5a3f17000), 1);
+	/* a lower bound than the allocator's position changes nothing; one past the physical space fails */
+	cr_expect_eq(mmu_os_reserve(e.os, 0x200000), 0);
+	cr_assert_eq(mmu_os_map(e.os, 1, 0x402000, 0x1000, 1, MMU_PERM_RWX_USER), 0);
+	expect_translation(&e, 1, 0x402000, UINT64_C(0x5a3f18000), 1);
+	cr_expect_eq(mmu_os_reserve(e.os, (UINT64_C(1) << 46) + 0x1000), MMU_ENOFRAME);
+	env_free(&e);
+}
+
 Test(mmu_os, pcids_in_order_of_creation)
 {
 	mmu_cfg_t cfg = cfg_x86(MMU_MODE_X86_64, 46, true);

@@ -76,6 +76,13 @@ int mmu_os_map_kernel(mmu_os_t *os, uint64_t va, uint64_t size, unsigned perms);
  */
 long mmu_os_unmap(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t size);
 
+/*
+ * Declares the physical memory below pa_end as used by someone else (frames of an imported address space, mapped with
+ * mmu_os_map_frame): tables and fresh pages are allocated above it from now on. Returns 0, or MMU_ENOFRAME when
+ * nothing allocatable is left above pa_end.
+ */
+int mmu_os_reserve(mmu_os_t *os, uint64_t pa_end);
+
 /* Marks [va, va + size) of pid as locked (never evicted when memory pressure is modelled). */
 int mmu_os_lock(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t size);
 bool mmu_os_is_locked(const mmu_os_t *os, uint32_t pid, uint64_t va);
