@@ -15,6 +15,8 @@
 
 #include "mmu/mmu_sim.h"
 #include "mmusim_prefetch.h"
+#include "mmusim_compare.h"
+#include "mmusim_import.h"
 #include "mmusim_lecture.h"
 #include "mmusim_report.h"
 
@@ -26,6 +28,8 @@ static const char usage[] =
     "usage: mmusim run [options]      simulate a memory trace and print the report\n"
     "       mmusim config --list      every configuration key with its default, unit and meaning\n"
     "       mmusim config --presets   the named configurations (--preset NAME)\n"
+    "       mmusim compare --set K=V --set K=V [...]  one trace under several configurations, side by side\n"
+    "       mmusim import-proc PID [--check] [--dump F]  a live process's page tables (Linux, root)\n"
     "\n"
     "for lectures (docs/lecture.md; each takes --help):\n"
     "       mmusim explain --addr VA [--op load|store|fetch] [--preset P] [--warm|--demand] [--json]\n"
@@ -255,6 +259,10 @@ int main(int argc, char **argv)
 		return cmd_amat(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "diagram"))
 		return cmd_diagram(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "compare"))
+		return cmd_compare(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "import-proc"))
+		return cmd_import_proc(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "config")) {
 		if (argc == 3 && !strcmp(argv[2], "--list")) {
 			mmu_cfg_list(stdout);
@@ -266,5 +274,6 @@ int main(int argc, char **argv)
 		}
 		return fail("usage: mmusim config --list | --presets%s%s", "", "");
 	}
-	return fail("unknown command '%s'%s (commands: run, config, explain, amat, diagram)", argv[1], "");
+	return fail("unknown command '%s'%s (commands: run, config, compare, import-proc, explain, amat, diagram)",
+	            argv[1], "");
 }

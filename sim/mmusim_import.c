@@ -1,0 +1,424 @@
+/*
+ * mmusim import-proc: the address space of a live Linux process rebuilt as page tables in the model.
+ *
+ *   mmusim import-proc PID | --from DUMP [--check] [--dump FILE] [--as-pid N] [--json]
+ *                      [--trace F [--format F]] [--preset P] [--config F] [--set K=V]... [--seed N]
+ *
+ * Every present page of the process (/proc/PID/pagemap) is mapped by the OS side at its virtual address onto its
+ * real frame number, with the permissions of its mapping; the model's own tables are allocated above the highest
+ * real frame so they never share a frame with the process. Pages that are swapped out or not present are not
+ * imported: in a trace run they are demand faults, served with fresh frames, as a process's first touch would be.
+ * --check then asks the model's walker (through the TLBs, as a program would) for every imported page: a load, a
+ * store on writable pages, a fetch on executable ones; each must succeed at the frame pagemap gave.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu/mmu_sim.h"
+#include "mmusim_import.h"
+#include "mmusim_prefetch.h"
+#include "mmusim_procmap.h"
+#include "mmusim_report.h"
+
+#define PAGE_SHIFT    12
+#define SHOW_MISMATCH 10
+
+static const char import_usage[] =
+    "usage: mmusim import-proc PID | --from DUMP [options]\n"
+    "  reads the present pages of process PID (/proc/PID/maps and /proc/PID/pagemap; needs root for the frame\n"
+    "  numbers) and maps each at its virtual address onto its real frame in the model's page tables\n"
+    "  --check            walk every imported page with the model's walker and compare with pagemap\n"
+    "  --dump FILE        write the imported pages (\"va pfn perms\" lines) to FILE, never over an existing file\n"
+    "  --from DUMP        import a dump written by --dump instead of a live process (no root needed)\n"
+    "  --trace F          then simulate trace F in the imported address space (report as mmusim run prints it;\n"
+    "                     the import summary goes to stderr); --format lackey|text|auto\n"
+    "  --as-pid N         the model's process that receives the pages (default 1: the pid of a lackey trace)\n"
+    "  --preset P, --config F, --set K=V, --seed N: the configuration, as for mmusim run (x86_64 paging only)\n"
+    "  --json             the summary (or, with --trace, the run's report) as one JSON object\n";
+
+typedef struct imp_opts {
+	const char *pid, *from, *dump, *trace, *format, *preset, *config, *seed, *as_pid;
+	const char **sets;
+	int nsets;
+	bool check, json;
+} imp_opts_t;
+
+typedef struct imp_result {
+	uint64_t frames; /* distinct frame numbers */
+	uint64_t shared; /* pages whose frame another imported page also maps */
+	uint64_t max_pfn;
+	uint64_t checked;    /* pages walked by --check */
+	uint64_t walks;      /* translations asked for by --check */
+	uint64_t mismatches; /* pages whose translation faulted or gave another frame */
+} imp_result_t;
+
+static int imp_fail(const char *fmt, const char *a, const char *b)
+{
+	fputs("mmusim import-proc: ", stderr);
+	fprintf(stderr, fmt, a, b);
+	fputc('\n', stderr);
+	return 2;
+}
+
+static int parse_args(int argc, char **argv, imp_opts_t *o)
+{
+	o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
+	if (!o->sets)
+		return imp_fail("%s%s", "out of memory", "");
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = NULL;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(import_usage, stdout);
+			free(o->sets);
+			exit(0);
+		} else if (!strcmp(a, "--check")) {
+			o->check = true;
+			continue;
+		} else if (!strcmp(a, "--json")) {
+			o->json = true;
+			continue;
+		} else if (a[0] != '-' && !o->pid) {
+			o->pid = a;
+			continue;
+		}
+		const char *names[] = {"--from",   "--dump",   "--trace", "--format",
+		                       "--preset", "--config", "--seed",  "--as-pid"};
+		const char **slots[] = {&o->from,   &o->dump,   &o->trace, &o->format,
+		                        &o->preset, &o->config, &o->seed,  &o->as_pid};
+		for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+			if (!strcmp(a, names[k]))
+				slot = slots[k];
+		if (!strcmp(a, "--set"))
+			slot = &o->sets[o->nsets++];
+		if (!slot)
+			return imp_fail("unknown option or extra argument '%s'%s (see mmusim import-proc --help)", a,
+			                "");
+		if (i + 1 >= argc)
+			return imp_fail("option %s needs a value%s", a, "");
+		*slot = argv[++i];
+	}
+	if (!o->pid == !o->from)
+		return imp_fail("give either a PID or --from DUMP%s%s", "", "");
+	return 0;
+}
+
+static bool parse_u32(const char *s, uint32_t *v)
+{
+	char *end;
+	errno = 0;
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	unsigned long long x = strtoull(s, &end, 10);
+	if (errno || *end || x > UINT32_MAX)
+		return false;
+	*v = (uint32_t)x;
+	return true;
+}
+
+static int build_config(const imp_opts_t *o, mmu_cfg_t *cfg)
+{
+	char msg[512];
+	mmu_cfg_default(cfg);
+	if (o->preset && mmu_cfg_preset(cfg, o->preset, msg, sizeof msg))
+		return imp_fail("--preset: %s%s", msg, "");
+	if (o->config && mmu_cfg_load_file(cfg, o->config, msg, sizeof msg))
+		return imp_fail("%s%s", msg, "");
+	for (int i = 0; i < o->nsets; i++) {
+		char key[256];
+		const char *eq = strchr(o->sets[i], '=');
+		if (!eq || eq == o->sets[i] || (size_t)(eq - o->sets[i]) >= sizeof key)
+			return imp_fail("--set '%s': expected KEY=VALUE%s", o->sets[i], "");
+		memcpy(key, o->sets[i], (size_t)(eq - o->sets[i]));
+		key[eq - o->sets[i]] = 0;
+		if (mmu_cfg_set(cfg, key, eq + 1, msg, sizeof msg))
+			return imp_fail("--set: %s%s", msg, "");
+	}
+	if (o->seed && mmu_cfg_set(cfg, "seed", o->seed, msg, sizeof msg))
+		return imp_fail("--seed: %s%s", msg, "");
+	if (mmu_cfg_validate(cfg, msg, sizeof msg))
+		return imp_fail("%s%s", msg, "");
+	if (cfg->paging.mode != MMU_MODE_X86_64)
+		return imp_fail("paging.mode: a Linux x86-64 process needs x86_64 paging%s%s", "", "");
+	return 0;
+}
+
+static int pfn_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Distinct frames, frames mapped more than once, the highest frame. */
+static int count_frames(const proc_image_t *img, imp_result_t *r)
+{
+	if (img->npages == 0)
+		return 0;
+	uint64_t *pfns = malloc(img->npages * sizeof *pfns);
+	if (!pfns)
+		return -1;
+	for (size_t i = 0; i < img->npages; i++)
+		pfns[i] = img->pages[i].pfn;
+	qsort(pfns, img->npages, sizeof *pfns, pfn_cmp);
+	for (size_t i = 0; i < img->npages; i++) {
+		bool dup_prev = i > 0 && pfns[i] == pfns[i - 1];
+		bool dup_next = i + 1 < img->npages && pfns[i] == pfns[i + 1];
+		r->frames += !dup_prev;
+		r->shared += dup_prev || dup_next;
+	}
+	r->max_pfn = pfns[img->npages - 1];
+	free(pfns);
+	return 0;
+}
+
+static unsigned model_perms(unsigned perms)
+{
+	return MMU_PERM_U | (perms & PROC_W ? MMU_PERM_W : 0u) | (perms & PROC_X ? MMU_PERM_X : 0u);
+}
+
+/* A system whose process `pid` maps every page of img onto its own frame, CR3 pointing at it. */
+static int import_system(const mmu_cfg_t *cfg, const proc_image_t *img, uint64_t max_pfn, uint32_t pid, mmu_sim_t **out)
+{
+	char msg[512];
+	mmu_sim_t *sim;
+	if (mmu_sim_create(cfg, MMU_ENGINE_FAST, &sim, msg, sizeof msg))
+		return imp_fail("%s%s", msg, "");
+	mmu_os_t *os = mmu_sim_os(sim);
+	int err = mmu_os_reserve(os, (max_pfn + 1) << PAGE_SHIFT);
+	if (err) {
+		snprintf(msg, sizeof msg, "frame 0x%" PRIx64 " lies beyond paging.pa_bits", max_pfn);
+		mmu_sim_destroy(sim);
+		return imp_fail("%s: raise paging.pa_bits%s", msg, "");
+	}
+	for (size_t i = 0; i < img->npages && !err; i++) {
+		const proc_page_t *p = &img->pages[i];
+		err = mmu_os_map_frame(os, pid, p->va, p->pfn << PAGE_SHIFT, 1, model_perms(p->perms));
+		if (err)
+			snprintf(msg, sizeof msg, "page 0x%" PRIx64 " (frame 0x%" PRIx64 "): %s", p->va, p->pfn,
+			         mmu_strerror(err));
+	}
+	if (!err)
+		err = mmu_sim_switch(sim, pid);
+	if (err) {
+		mmu_sim_destroy(sim);
+		return imp_fail("cannot import %s%s", msg, "");
+	}
+	*out = sim;
+	return 0;
+}
+
+/* One translation by the model's walker; a mismatch is a fault or another frame. */
+static bool check_one(mmu_sim_t *sim, const proc_page_t *p, unsigned port, mmu_op_t op, imp_result_t *r)
+{
+	mmu_result_t res;
+	r->walks++;
+	mmu_sim_translate(sim, port, p->va, op, true, &res);
+	if (res.fault || res.paddr >> PAGE_SHIFT != p->pfn) {
+		if (r->mismatches < SHOW_MISMATCH)
+			fprintf(stderr,
+			        "mmusim import-proc: mismatch at 0x%" PRIx64 " (%s): pagemap frame 0x%" PRIx64
+			        ", model %s 0x%" PRIx64 "\n",
+			        p->va,
+			        op == MMU_OP_LOAD    ? "load"
+			        : op == MMU_OP_STORE ? "store"
+			                             : "fetch",
+			        p->pfn, res.fault ? "fault, cause" : "frame",
+			        res.fault ? (uint64_t)res.cause : res.paddr >> PAGE_SHIFT);
+		return false;
+	}
+	return true;
+}
+
+static void check_pages(mmu_sim_t *sim, const proc_image_t *img, imp_result_t *r)
+{
+	for (size_t i = 0; i < img->npages; i++) {
+		const proc_page_t *p = &img->pages[i];
+		bool ok = check_one(sim, p, MMU_REQ_D, MMU_OP_LOAD, r);
+		if (p->perms & PROC_W)
+			ok &= check_one(sim, p, MMU_REQ_D, MMU_OP_STORE, r);
+		if (p->perms & PROC_X)
+			ok &= check_one(sim, p, MMU_REQ_I, MMU_OP_FETCH, r);
+		r->checked++;
+		r->mismatches += !ok;
+	}
+}
+
+static void summary_text(FILE *out, const char *src, const proc_image_t *img, const imp_result_t *r,
+                         const mmu_sim_t *sim, bool checked)
+{
+	const mmu_os_stats_t *os = mmu_os_stats(mmu_sim_os(sim));
+	fprintf(out, "mmusim import-proc: %s (%s)\n", src, img->name);
+	fprintf(out,
+	        "  mappings     %zu (not scanned: %zu without access, %zu above the user half, %zu larger than "
+	        "64 GiB)\n",
+	        img->mappings, img->skipped_none, img->skipped_upper, img->skipped_huge);
+	fprintf(out,
+	        "  pages        %zu present, imported; not imported: %" PRIu64 " swapped, %" PRIu64 " not present\n",
+	        img->npages, img->swapped, img->not_present);
+	fprintf(out, "  frames       %" PRIu64 " distinct, %" PRIu64 " pages share a frame, highest 0x%" PRIx64 "\n",
+	        r->frames, r->shared, r->max_pfn);
+	fprintf(out, "  page tables  %" PRIu64 " table frames in the model, allocated above the highest frame\n",
+	        os->table_frames);
+	if (checked)
+		fprintf(out,
+		        "  check        %" PRIu64 " pages walked (%" PRIu64 " translations), %" PRIu64 " mismatches\n",
+		        r->checked, r->walks, r->mismatches);
+}
+
+static int summary_json(const char *src, const proc_image_t *img, const imp_result_t *r, const mmu_sim_t *sim,
+                        bool checked)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return -1;
+	int err = !cJSON_AddStringToObject(o, "source", src) || !cJSON_AddStringToObject(o, "name", img->name);
+	const struct {
+		const char *name;
+		double v;
+	} f[] = {
+	    {"mappings", (double)img->mappings},
+	    {"mappings.skipped_no_access", (double)img->skipped_none},
+	    {"mappings.skipped_upper_half", (double)img->skipped_upper},
+	    {"mappings.skipped_too_large", (double)img->skipped_huge},
+	    {"pages", (double)img->npages},
+	    {"pages.swapped", (double)img->swapped},
+	    {"pages.not_present", (double)img->not_present},
+	    {"frames", (double)r->frames},
+	    {"frames.shared_pages", (double)r->shared},
+	    {"frames.max_pfn", (double)r->max_pfn},
+	    {"table_frames", (double)mmu_os_stats(mmu_sim_os(sim))->table_frames},
+	};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		err |= !cJSON_AddNumberToObject(o, f[i].name, f[i].v);
+	if (checked) {
+		err |= !cJSON_AddNumberToObject(o, "check.pages", (double)r->checked);
+		err |= !cJSON_AddNumberToObject(o, "check.translations", (double)r->walks);
+		err |= !cJSON_AddNumberToObject(o, "check.mismatches", (double)r->mismatches);
+	}
+	char *text = err ? NULL : cJSON_Print(o);
+	cJSON_Delete(o);
+	if (!text)
+		return -1;
+	printf("%s\n", text);
+	cJSON_free(text);
+	return 0;
+}
+
+static int run_trace(const imp_opts_t *o, mmu_sim_t *sim)
+{
+	char msg[512];
+	int fmt = mmu_trace_format_parse(o->format ? o->format : "auto");
+	if (fmt < 0)
+		return imp_fail("--format: '%s' is not one of lackey, text, auto%s", o->format, "");
+	mmu_trace_t *t;
+	if (mmu_trace_open(o->trace, (mmu_trace_format_t)fmt, &t, msg, sizeof msg))
+		return imp_fail("%s%s", msg, "");
+	prefetch_t *pf = NULL;
+	int rc = prefetch_start(t, &pf) ? imp_fail("%s%s", "cannot start the trace reader thread", "") : 0;
+	bool started = !rc;
+	uint64_t refs = 0, bytes;
+	while (!rc) {
+		const mmu_trace_rec_t *recs;
+		long n = prefetch_next(pf, &recs, &bytes, msg, sizeof msg);
+		if (n <= 0) {
+			rc = n < 0 ? imp_fail("%s%s", msg, "") : 0;
+			break;
+		}
+		for (long i = 0; i < n && !rc; i++)
+			if (mmu_sim_ref(sim, &recs[i], msg, sizeof msg)) {
+				char where[700];
+				snprintf(where, sizeof where, "%s: record %" PRIu64 ": %s", o->trace,
+				         refs + (uint64_t)i + 1, msg);
+				rc = imp_fail("%s%s", where, "");
+			}
+		refs += (uint64_t)n;
+	}
+	if (started)
+		prefetch_stop(pf);
+	if (!rc) {
+		run_info_t info = {
+		    .trace = o->trace, .format = mmu_trace_format_name(mmu_trace_format(t)), .engine = "fast"};
+		if (o->json)
+			rc =
+			    report_json(stdout, &info, sim) ? imp_fail("%s%s", "cannot format the JSON report", "") : 0;
+		else
+			report_text(stdout, &info, sim);
+	}
+	mmu_trace_close(t);
+	return rc;
+}
+
+static int read_image(const imp_opts_t *o, proc_image_t *img, char *src, size_t srclen)
+{
+	char msg[600];
+	uint32_t pid;
+	if (o->from) {
+		snprintf(src, srclen, "%s", o->from);
+		return proc_image_load(o->from, img, msg, sizeof msg) ? imp_fail("%s%s", msg, "") : 0;
+	}
+	if (!parse_u32(o->pid, &pid) || pid == 0)
+		return imp_fail("'%s' is not a process id (a positive decimal number)%s", o->pid, "");
+	snprintf(src, srclen, "pid %u", pid);
+	return proc_image_read((long)pid, img, msg, sizeof msg) ? imp_fail("%s%s", msg, "") : 0;
+}
+
+static int import_and_report(const imp_opts_t *o, const mmu_cfg_t *cfg, uint32_t as_pid)
+{
+	char src[300], msg[600];
+	proc_image_t img;
+	int rc = read_image(o, &img, src, sizeof src);
+	if (rc)
+		return rc;
+	imp_result_t r = {0};
+	if (count_frames(&img, &r))
+		rc = imp_fail("%s%s", "out of memory", "");
+	if (!rc && o->dump && proc_image_write(o->dump, &img, msg, sizeof msg))
+		rc = imp_fail("%s%s", msg, "");
+	mmu_sim_t *sim = NULL;
+	if (!rc)
+		rc = import_system(cfg, &img, r.max_pfn, as_pid, &sim);
+	if (!rc && o->check)
+		check_pages(sim, &img, &r);
+	if (!rc && o->trace) {
+		summary_text(stderr, src, &img, &r, sim, o->check);
+		/* The check walked every page: the trace runs on a fresh copy, TLBs and A/D bits untouched. */
+		mmu_sim_destroy(sim);
+		sim = NULL;
+		rc = import_system(cfg, &img, r.max_pfn, as_pid, &sim);
+		if (!rc)
+			rc = run_trace(o, sim);
+	} else if (!rc && o->json) {
+		rc = summary_json(src, &img, &r, sim, o->check) ? imp_fail("%s%s", "cannot format the JSON", "") : 0;
+	} else if (!rc) {
+		summary_text(stdout, src, &img, &r, sim, o->check);
+	}
+	if (!rc && o->check && r.mismatches)
+		rc = imp_fail("%s pages of %s do not translate to their pagemap frame", "some", src);
+	mmu_sim_destroy(sim);
+	proc_image_free(&img);
+	return rc;
+}
+
+int cmd_import_proc(int argc, char **argv)
+{
+	imp_opts_t o = {0};
+	mmu_cfg_t cfg;
+	uint32_t as_pid = 1;
+	int rc = parse_args(argc, argv, &o);
+	if (!rc)
+		rc = build_config(&o, &cfg);
+	if (!rc && o.as_pid && !parse_u32(o.as_pid, &as_pid))
+		rc = imp_fail("--as-pid: '%s' is not a decimal process number%s", o.as_pid, "");
+	if (!rc)
+		rc = import_and_report(&o, &cfg, as_pid);
+	free(o.sets);
+	if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
+		rc = imp_fail("writing the output: %s%s", strerror(errno), "");
+	return rc;
+}
