@@ -1,0 +1,39 @@
+/*
+ * A process for the import-proc test: maps 256 pages, writes pages 0..127, reads pages 128..191 (Linux maps its
+ * shared zero page there) and makes them read-only, leaves 192..255 untouched, writes the region's address to the
+ * file named by argv[1] and sleeps until it is killed.
+ */
+#define _DEFAULT_SOURCE
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define PAGES 256
+#define PAGE  4096
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: touch_pages READY_FILE\n");
+		return 2;
+	}
+	volatile char *p = mmap(NULL, PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 1;
+	madvise((void *)p, PAGES * PAGE, MADV_NOHUGEPAGE); /* base pages, one pagemap entry each */
+	unsigned sum = 0;
+	for (int i = 0; i < 128; i++)
+		p[i * PAGE] = (char)(i + 1);
+	for (int i = 128; i < 192; i++)
+		sum += (unsigned char)p[i * PAGE];
+	if (mprotect((void *)(p + 128 * PAGE), 64 * PAGE, PROT_READ) != 0)
+		return 1;
+	/* Written under another name and renamed: the test never reads a half-written file. */
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", argv[1]);
+	FILE *f = fopen(tmp, "w");
+	if (!f || fprintf(f, "%lx %u\n", (unsigned long)p, sum) < 0 || fclose(f) != 0 || rename(tmp, argv[1]) != 0)
+		return 1;
+	for (;;)
+		pause();
+}
