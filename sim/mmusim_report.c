@@ -41,6 +41,69 @@ static void walk_histogram(FILE *out, const mmu_stats_t *st)
 	}
 }
 
+/* Model-only structures (docs/timing.md W9-W12, M6-M8) appear in reports only when configured. */
+static bool pwc_on(const mmu_cfg_t *cfg, unsigned level)
+{
+	return level >= MMU_PWC_MIN_LEVEL && level <= MMU_PWC_MAX_LEVEL && cfg->pwc[level].entries;
+}
+
+static bool any_pwc(const mmu_cfg_t *cfg)
+{
+	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL; n++)
+		if (pwc_on(cfg, n))
+			return true;
+	return false;
+}
+
+static bool walk_caches_on(const mmu_cfg_t *cfg)
+{
+	return any_pwc(cfg) || cfg->mem.dcache.entries;
+}
+
+/* Whether a config key or statistic named `name` belongs to a model-only structure that is off. */
+static bool hidden(const mmu_cfg_t *cfg, const char *name)
+{
+	unsigned level;
+	if (sscanf(name, "pwc.l%u.", &level) == 1)
+		return !pwc_on(cfg, level);
+	if (!strncmp(name, "pwc.", 4))
+		return !any_pwc(cfg);
+	if (!strncmp(name, "dcache.", 7))
+		return !cfg->mem.dcache.entries;
+	return false;
+}
+
+static void walk_cache_rows(FILE *out, const mmu_cfg_t *cfg, const mmu_stats_t *st, const char *paging)
+{
+	const uint64_t counts[][3] = {
+	    {0, 0, 0},
+	    {0, 0, 0},
+	    {st->pwc_l2_accesses, st->pwc_l2_hits, st->pwc_l2_misses},
+	    {st->pwc_l3_accesses, st->pwc_l3_hits, st->pwc_l3_misses},
+	    {st->pwc_l4_accesses, st->pwc_l4_hits, st->pwc_l4_misses},
+	    {st->pwc_l5_accesses, st->pwc_l5_hits, st->pwc_l5_misses},
+	};
+	fprintf(out, "\n  walk caches (model-only)%s\n",
+	        strcmp(paging, "x86_64") ? "" : ": PWC l4 = PML4E cache, l3 = PDPTE cache, l2 = PDE cache");
+	for (unsigned n = MMU_PWC_MAX_LEVEL; n >= MMU_PWC_MIN_LEVEL; n--) {
+		if (!pwc_on(cfg, n))
+			continue;
+		char name[24];
+		snprintf(name, sizeof name, "PWC l%u", n);
+		tlb_row(out, name, &cfg->pwc[n], counts[n][0], counts[n][1], counts[n][2]);
+	}
+	if (cfg->mem.dcache.entries) {
+		tlb_row(out, "dcache", &cfg->mem.dcache, st->dcache_accesses, st->dcache_hits, st->dcache_misses);
+		fprintf(out, "  dcache lines of %u bytes; a miss costs mem.latency\n", cfg->mem.dcache_line_bytes);
+	}
+	if (st->walks)
+		fprintf(out,
+		        "  walk references %.3f PTE reads + %.3f A/D writes per walk (%" PRIu64
+		        " reads skipped by PWC hits)\n",
+		        (double)st->pte_reads / (double)st->walks, (double)st->ad_writes / (double)st->walks,
+		        st->pwc_skipped);
+}
+
 void report_text_src(FILE *out, const run_info_t *info, const report_src_t *src)
 {
 	const mmu_cfg_t *cfg = src->cfg;
@@ -76,6 +139,8 @@ void report_text_src(FILE *out, const run_info_t *info, const report_src_t *src)
 	        st.pte_reads, st.pte_reads_l4, st.pte_reads_l3, st.pte_reads_l2, st.pte_reads_l1);
 	fprintf(out, "  A/D write-backs %12" PRIu64 "\n", st.ad_writes);
 	walk_histogram(out, &st);
+	if (walk_caches_on(cfg))
+		walk_cache_rows(out, cfg, &st, src->paging);
 
 	fprintf(out,
 	        "\n  faults          %12" PRIu64 "  (not present %" PRIu64 ", protection %" PRIu64 ", reserved %" PRIu64
@@ -131,6 +196,8 @@ int report_json_src(FILE *out, const run_info_t *info, const report_src_t *src)
 	err |= !cJSON_AddStringToObject(obj, "engine", info->engine);
 	for (size_t i = 0; i < mmu_cfg_key_count(); i++) {
 		char key[96], val[64];
+		if (hidden(src->cfg, mmu_cfg_key_name(i)))
+			continue;
 		snprintf(key, sizeof key, "config.%s", mmu_cfg_key_name(i));
 		mmu_cfg_get(src->cfg, mmu_cfg_key_name(i), val, sizeof val);
 		err |= !cJSON_AddStringToObject(obj, key, val);
@@ -143,7 +210,8 @@ int report_json_src(FILE *out, const run_info_t *info, const report_src_t *src)
 	err |= add_u64(obj, "os.fault_service_cycles", ss->fault_service_cycles);
 	err |= add_u64(obj, "context_switches", ss->context_switches);
 	for (unsigned i = 0; i < mmu_stats_count(); i++)
-		err |= add_u64(obj, mmu_stats_name(i), mmu_stats_value(&st, i));
+		if (!hidden(src->cfg, mmu_stats_name(i)))
+			err |= add_u64(obj, mmu_stats_name(i), mmu_stats_value(&st, i));
 	for (unsigned b = 0; b < MMU_WALK_HIST_BUCKETS; b++) {
 		char name[48];
 		snprintf(name, sizeof name, "walk_cycles.hist.%" PRIu64, UINT64_C(1) << b);
@@ -162,6 +230,11 @@ int report_json_src(FILE *out, const run_info_t *info, const report_src_t *src)
 	err |= add_f(obj, "amat.walk_penalty", d.walk_penalty);
 	err |= add_f(obj, "amat.dirty_rate", d.dirty_rate);
 	err |= add_f(obj, "amat.dirty_penalty", d.dirty_penalty);
+	if (walk_caches_on(src->cfg)) {
+		err |= add_f(obj, "walk.pte_reads_per_walk", st.walks ? (double)st.pte_reads / (double)st.walks : 0.0);
+		err |= add_f(obj, "walk.refs_per_walk",
+		             st.walks ? (double)(st.pte_reads + st.ad_writes) / (double)st.walks : 0.0);
+	}
 	char *text = err ? NULL : cJSON_Print(obj);
 	cJSON_Delete(obj);
 	if (!text)
@@ -176,6 +249,7 @@ static void sim_src(const mmu_sim_t *sim, mmu_stats_t *st, report_src_t *src)
 {
 	const mmu_t *m = mmu_sim_mmu(sim);
 	mmu_stats_read(m, st);
+	mmu_mem_stats_read(mmu_sim_mem(sim), st);
 	*src = (report_src_t){.cfg = mmu_config(m), .paging = mmu_paging(m)->name, .st = st, .ss = mmu_sim_stats(sim)};
 }
 

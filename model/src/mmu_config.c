@@ -417,27 +417,29 @@ static bool is_pow2(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
-static int validate_tlb(const char *name, const mmu_tlb_cfg_t *t, bool may_be_absent, char *msg, size_t msglen)
+/* A set-associative array: a TLB, a page-walk cache or the dcache (whose count of entries is its "lines"). */
+static int validate_array(const char *name, const char *entries, const mmu_tlb_cfg_t *t, bool may_be_absent, char *msg,
+                          size_t msglen)
 {
 	if (t->entries == 0 && may_be_absent)
 		return 0; /* absent: its geometry is never used */
 	if (t->entries == 0)
-		return fail(msg, msglen, MMU_EINVAL, "%s.entries: 0, but an L1 TLB needs at least 1 entry", name);
+		return fail(msg, msglen, MMU_EINVAL, "%s.%s: 0, but an L1 TLB needs at least 1 entry", name, entries);
 	if (t->entries > ENTRIES_MAX)
-		return fail(msg, msglen, MMU_EINVAL, "%s.entries: %" PRIu32 " is more than the limit of %" PRIu32, name,
-		            t->entries, ENTRIES_MAX);
+		return fail(msg, msglen, MMU_EINVAL, "%s.%s: %" PRIu32 " is more than the limit of %" PRIu32, name,
+		            entries, t->entries, ENTRIES_MAX);
 	uint32_t ways = t->ways ? t->ways : t->entries;
 	if (ways > t->entries)
-		return fail(msg, msglen, MMU_EINVAL, "%s.ways: %" PRIu32 " is more than %s.entries (%" PRIu32 ")", name,
-		            ways, name, t->entries);
+		return fail(msg, msglen, MMU_EINVAL, "%s.ways: %" PRIu32 " is more than %s.%s (%" PRIu32 ")", name,
+		            ways, name, entries, t->entries);
 	if (t->entries % ways)
-		return fail(msg, msglen, MMU_EINVAL, "%s.ways: %" PRIu32 " does not divide %s.entries (%" PRIu32 ")",
-		            name, ways, name, t->entries);
+		return fail(msg, msglen, MMU_EINVAL, "%s.ways: %" PRIu32 " does not divide %s.%s (%" PRIu32 ")", name,
+		            ways, name, entries, t->entries);
 	uint32_t sets = t->entries / ways;
 	if (!is_pow2(sets))
 		return fail(msg, msglen, MMU_EINVAL,
-		            "%s.entries: %" PRIu32 " entries / %" PRIu32 " ways = %" PRIu32 " sets, not a power of two",
-		            name, t->entries, ways, sets);
+		            "%s.%s: %" PRIu32 " %s / %" PRIu32 " ways = %" PRIu32 " sets, not a power of two", name,
+		            entries, t->entries, entries, ways, sets);
 	if ((unsigned)t->policy >= COUNT(policy_names))
 		return fail(msg, msglen, MMU_EINVAL, "%s.policy: %d is not a valid policy", name, (int)t->policy);
 	if (t->policy == MMU_POLICY_PLRU && !is_pow2(ways))
@@ -446,6 +448,36 @@ static int validate_tlb(const char *name, const mmu_tlb_cfg_t *t, bool may_be_ab
 	if (t->hit_latency < 1 || t->hit_latency > HIT_LATENCY_MAX)
 		return fail(msg, msglen, MMU_EINVAL, "%s.hit_latency: %" PRIu32 " is not in 1..%u", name,
 		            t->hit_latency, HIT_LATENCY_MAX);
+	return 0;
+}
+
+static int validate_tlb(const char *name, const mmu_tlb_cfg_t *t, bool may_be_absent, char *msg, size_t msglen)
+{
+	return validate_array(name, "entries", t, may_be_absent, msg, msglen);
+}
+
+/* The model-only structures: page-walk caches (levels the mode has, below the root's parent) and the dcache. */
+static int validate_walk_caches(const mmu_cfg_t *cfg, const mmu_paging_t *pg, char *msg, size_t msglen)
+{
+	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL; n++) {
+		char name[16];
+		snprintf(name, sizeof name, "pwc.l%u", n);
+		int err = validate_tlb(name, &cfg->pwc[n], true, msg, msglen);
+		if (err)
+			return err;
+		if (cfg->pwc[n].entries && n > pg->levels)
+			return fail(
+			    msg, msglen, MMU_EINVAL,
+			    "%s.entries: the %s mode has %u levels, so page-walk caches exist for levels 2..%u only",
+			    name, pg->name, pg->levels, pg->levels);
+	}
+	int err = validate_array("dcache", "lines", &cfg->mem.dcache, true, msg, msglen);
+	if (err)
+		return err;
+	uint32_t lb = cfg->mem.dcache_line_bytes;
+	if (cfg->mem.dcache.entries && (!is_pow2(lb) || lb < 8 || lb > 4096))
+		return fail(msg, msglen, MMU_EINVAL, "dcache.line_bytes: %" PRIu32 " is not a power of two in 8..4096",
+		            lb);
 	return 0;
 }
 
@@ -484,7 +516,8 @@ int mmu_cfg_validate(const mmu_cfg_t *cfg, char *msg, size_t msglen)
 		msg = scratch;
 		msglen = sizeof scratch;
 	}
-	if ((err = mmu_paging_init(&paging, &cfg->paging, msg, msglen)) != 0)
+	if ((err = mmu_paging_init(&paging, &cfg->paging, msg, msglen)) != 0 ||
+	    (err = validate_walk_caches(cfg, &paging, msg, msglen)) != 0)
 		return err;
 	/* CR3 holds the PCID in bits 11:0 below a page-aligned root: smaller pages would overlap them (T11). */
 	if (cfg->pcid && paging.page_bits < 12)

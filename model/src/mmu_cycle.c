@@ -70,7 +70,7 @@ void mmu_comb(const mmu_t *m, const mmu_in_t *in, mmu_out_t *out)
 		return;
 	}
 	int g = arbitrate(m);
-	if (g >= 0 && walks_directly(m, &m->port[g])) {
+	if (g >= 0 && walks_directly(m, &m->port[g]) && !m->pwc_latency) { /* W9: else the grant cycle looks up */
 		walk_t w;
 		walk_begin(&w, &m->pg, &m->port[g].ctx);
 		drive_mem_request(m, &w, out);
@@ -134,7 +134,8 @@ static void start_walk(mmu_t *m, bool dirty, uint64_t start, uint64_t dirty_from
 {
 	miss_unit_t *mu = &m->mu;
 	walk_begin(&mu->walk, &m->pg, &m->port[mu->port].ctx);
-	mu->state = MU_WALK_REQ;
+	mu->state = m->pwc_latency ? MU_PWC : MU_WALK_REQ;
+	mu->count = m->pwc_latency;
 	mu->walk_start = start;
 	mu->dirty = dirty;
 	mu->dirty_from = dirty_from;
@@ -182,6 +183,17 @@ static void clock_walker(mmu_t *m, const mmu_in_t *in, uint64_t now)
 	respond_from_mu(m, &mu->walk.res, now);
 }
 
+/* W9: the page-walk caches are looked up at the edge of the walk's first cycle; the first access is visible
+ * pwc_latency cycles after the walk's start. */
+static void clock_pwc(mmu_t *m)
+{
+	miss_unit_t *mu = &m->mu;
+	if (mu->count == m->pwc_latency)
+		mmu_pwc_lookup(m, &mu->walk);
+	if (--mu->count == 0)
+		mu->state = MU_WALK_REQ;
+}
+
 static void clock_miss_unit(mmu_t *m, const mmu_in_t *in, uint64_t now, int grant)
 {
 	miss_unit_t *mu = &m->mu;
@@ -199,7 +211,10 @@ static void clock_miss_unit(mmu_t *m, const mmu_in_t *in, uint64_t now, int gran
 			if (!dirty)
 				m->st.l2_stage_cycles += now - pt->miss_cycle; /* no L2: the stage is the wait */
 			start_walk(m, dirty, now, pt->miss_cycle);
-			clock_walker(m, in, now); /* the first request may be accepted in the grant cycle */
+			if (mu->state == MU_PWC)
+				clock_pwc(m); /* the grant cycle is the walk's first cycle */
+			else
+				clock_walker(m, in, now); /* the first request may be accepted in the grant cycle */
 			return;
 		}
 		mu->l2_kind = mmu_l2_lookup(m, &pt->ctx, &mu->l2_res, &mu->l2_entry);
@@ -213,6 +228,9 @@ static void clock_miss_unit(mmu_t *m, const mmu_in_t *in, uint64_t now, int gran
 	case MU_L2:
 		if (--mu->count == 0)
 			l2_done(m, now);
+		return;
+	case MU_PWC:
+		clock_pwc(m);
 		return;
 	case MU_WALK_REQ:
 	case MU_WALK_WAIT:

@@ -12,6 +12,10 @@ static uint64_t run_walk(mmu_t *m, mmu_mem_t *mem, const req_ctx_t *ctx, walk_t 
 	bool write;
 	uint8_t wstrb;
 	walk_begin(w, &m->pg, ctx);
+	if (m->pwc_latency) { /* W9: the page-walk caches' lookup delays the first access */
+		cycles += m->pwc_latency;
+		mmu_pwc_lookup(m, w);
+	}
 	do {
 		walk_request(w, &m->pg, &addr, &write, &wdata, &wstrb);
 		cycles += mmu_mem_access(mem, addr, write, wdata, wstrb, &rdata);

@@ -35,6 +35,12 @@ typedef struct walk {
 	walk_phase_t phase;
 	bool writable, user_ok, nx; /* permissions accumulated over the levels read so far */
 	bool leaf;
+	unsigned start_level; /* level of the first read: the root, or below a page-walk cache hit (W10) */
+	uint32_t descended;   /* bit n: the level-n entry was read and pointed to the next table (W3, for W11) */
+	struct {
+		uint64_t table;             /* the level n-1 table it pointed to */
+		bool writable, user_ok, nx; /* rights accumulated down to and including level n */
+	} through[MMU_MAX_LEVELS + 1];
 	mmu_result_t res;      /* valid when done */
 	mmu_tlb_entry_t entry; /* translation to fill when done without fault */
 } walk_t;
@@ -64,13 +70,13 @@ typedef struct port {
 	mmu_result_t res;
 } port_t;
 
-typedef enum { MU_IDLE, MU_L2, MU_WALK_REQ, MU_WALK_WAIT } mu_state_t;
+typedef enum { MU_IDLE, MU_L2, MU_PWC, MU_WALK_REQ, MU_WALK_WAIT } mu_state_t;
 
 /* The miss unit: L2 lookup and walker, shared by both ports, one miss at a time (T5). */
 typedef struct miss_unit {
 	mu_state_t state;
 	unsigned port;
-	uint32_t count; /* L2 cycles left */
+	uint32_t count; /* L2 or page-walk cache lookup cycles left */
 	lookup_kind_t l2_kind;
 	mmu_result_t l2_res; /* the L2 lookup's result, from the grant edge to its last cycle */
 	mmu_tlb_entry_t l2_entry;
@@ -84,7 +90,9 @@ struct mmu {
 	mmu_cfg_t cfg;
 	mmu_paging_t pg;
 	mmu_tlb_t *l1[MMU_NREQ];
-	mmu_tlb_t *l2; /* NULL when absent */
+	mmu_tlb_t *l2;                         /* NULL when absent */
+	mmu_tlb_t *pwc[MMU_PWC_MAX_LEVEL + 1]; /* page-walk caches by level, NULL when off (W9) */
+	uint32_t pwc_latency;                  /* cycles of their parallel lookup; 0 when all are off */
 	uint32_t h1[MMU_NREQ], h2;
 	uint64_t cr3;
 	uint64_t root; /* root table address held in cr3 (T11), kept with it */
@@ -108,5 +116,15 @@ void mmu_walk_done(mmu_t *m, unsigned port, const walk_t *w, uint64_t walk_cycle
 void mmu_respond(mmu_t *m, unsigned port, const mmu_result_t *res, uint64_t latency);
 void mmu_apply_flush(mmu_t *m, unsigned op, uint64_t vaddr, uint16_t pcid);
 void mmu_apply_cr3_write(mmu_t *m, uint64_t value);
+
+/* Page-walk caches (mmu_pwc.c, W9-W12). */
+int mmu_pwc_create(mmu_t *m);
+void mmu_pwc_destroy(mmu_t *m);
+void mmu_pwc_reset(mmu_t *m);
+/* Looks the walk's address up and, on a hit, moves the walk to the level below the deepest hit. */
+void mmu_pwc_lookup(mmu_t *m, walk_t *w);
+void mmu_pwc_fill(mmu_t *m, const walk_t *w);
+void mmu_pwc_flush(mmu_t *m, unsigned op, uint16_t pcid, uint16_t current_pcid);
+void mmu_pwc_stats_read(const mmu_t *m, mmu_stats_t *out);
 
 #endif

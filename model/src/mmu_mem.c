@@ -6,7 +6,9 @@
 
 #include <stdlib.h>
 
+#include "mmu/mmu.h"
 #include "mmu/mmu_error.h"
+#include "mmu/mmu_tlb.h"
 #include "mmu_assert.h"
 #include "mmu_rng.h"
 
@@ -19,7 +21,12 @@ struct mmu_mem {
 	uint32_t lat_left;   /* cycles until the response is visible */
 	uint64_t rdata;
 	uint64_t reads, writes;
+	mmu_tlb_t *dcache; /* M6: the walker's data cache, NULL when dcache.lines = 0 */
+	unsigned line_shift;
 };
+
+/* R5 for the dcache's random policy: the run's seed folded, XOR this. */
+#define DCACHE_LFSR_SALT 0x5000u
 
 /* The random seed of the memory is the run's seed, offset so it never shares a stream with anything else. */
 #define MEM_SEED_SALT UINT64_C(0x6d656d6f7279)
@@ -45,6 +52,16 @@ int mmu_mem_create(const mmu_mem_cfg_t *cfg, uint64_t seed, mmu_physmem_t *pm, m
 		return MMU_ENOMEM;
 	mem->cfg = *cfg;
 	mem->pm = pm;
+	if (cfg->dcache.entries) {
+		while ((1u << mem->line_shift) < cfg->dcache_line_bytes)
+			mem->line_shift++;
+		int err = mmu_tlb_create_block(&cfg->dcache, 1, mem->line_shift, 64,
+		                               mmu_lfsr_seed_salt(seed, DCACHE_LFSR_SALT), &mem->dcache);
+		if (err) {
+			free(mem);
+			return err;
+		}
+	}
 	mem->rng = seed ^ MEM_SEED_SALT;
 	mem->stall_left = draw_stall(mem); /* M5: the first request's stall is drawn at reset */
 	*out = mem;
@@ -53,6 +70,8 @@ int mmu_mem_create(const mmu_mem_cfg_t *cfg, uint64_t seed, mmu_physmem_t *pm, m
 
 void mmu_mem_destroy(mmu_mem_t *mem)
 {
+	if (mem)
+		mmu_tlb_destroy(mem->dcache);
 	free(mem);
 }
 
@@ -63,7 +82,22 @@ void mmu_mem_comb(const mmu_mem_t *mem, mmu_mem_out_t *out)
 	out->resp_rdata = out->resp_valid ? mem->rdata : 0;
 }
 
-/* M2: the access happens at acceptance; M5: latency drawn, then the next request's stall. */
+/*
+ * M7: the line holding the word is looked up at acceptance, reads and writes alike (write-back, write-allocate);
+ * a miss allocates it. The cache holds tags only: data always comes from physical memory, which is what a coherent
+ * cache would return.
+ */
+static bool dcache_hit(mmu_mem_t *mem, uint64_t addr)
+{
+	mmu_tlb_entry_t e;
+	if (mmu_tlb_lookup(mem->dcache, addr, 0, &e) >= 0)
+		return true;
+	mmu_tlb_entry_t line = {.vpn = addr >> mem->line_shift, .level = 1, .valid = true};
+	mmu_tlb_fill(mem->dcache, &line);
+	return false;
+}
+
+/* M2: the access happens at acceptance; M5: latency drawn (M8: not for a dcache hit), then the next stall. */
 static uint64_t perform(mmu_mem_t *mem, uint64_t addr, bool write, uint64_t wdata, uint8_t wstrb, uint32_t *latency)
 {
 	uint64_t old = mmu_physmem_read_word(mem->pm, addr);
@@ -74,7 +108,7 @@ static uint64_t perform(mmu_mem_t *mem, uint64_t addr, bool write, uint64_t wdat
 	} else {
 		mem->reads++;
 	}
-	*latency = draw_latency(mem);
+	*latency = mem->dcache && dcache_hit(mem, addr) ? mem->cfg.dcache.hit_latency : draw_latency(mem);
 	mem->stall_left = draw_stall(mem);
 	return old;
 }
@@ -121,4 +155,19 @@ uint64_t mmu_mem_reads(const mmu_mem_t *mem)
 uint64_t mmu_mem_writes(const mmu_mem_t *mem)
 {
 	return mem->writes;
+}
+
+void mmu_mem_stats_read(const mmu_mem_t *mem, mmu_stats_t *st)
+{
+	if (!mem->dcache)
+		return;
+	const mmu_tlb_counters_t *c = mmu_tlb_counters(mem->dcache);
+	st->dcache_accesses = c->accesses;
+	st->dcache_hits = c->hits;
+	st->dcache_misses = c->misses;
+}
+
+const mmu_tlb_t *mmu_mem_dcache(const mmu_mem_t *mem)
+{
+	return mem->dcache;
 }

@@ -31,7 +31,8 @@ struct mmu_tlb {
 	mmu_tlb_counters_t counters;
 };
 
-int mmu_tlb_create(const mmu_tlb_cfg_t *cfg, const mmu_paging_t *paging, uint16_t lfsr_seed, mmu_tlb_t **out)
+/* Checks the geometry and allocates the arrays; the caller has set the page sizes. */
+static int tlb_init(mmu_tlb_t *t, const mmu_tlb_cfg_t *cfg, uint16_t lfsr_seed)
 {
 	unsigned ways = cfg->ways ? cfg->ways : cfg->entries;
 	if (cfg->entries == 0 || ways == 0 || cfg->entries % ways)
@@ -41,35 +42,68 @@ int mmu_tlb_create(const mmu_tlb_cfg_t *cfg, const mmu_paging_t *paging, uint16_
 		return MMU_EINVAL;
 	if (cfg->policy == MMU_POLICY_PLRU && (ways & (ways - 1)))
 		return MMU_EINVAL;
-	mmu_tlb_t *t = calloc(1, sizeof *t);
-	if (!t)
-		return MMU_ENOMEM;
 	t->cfg = *cfg;
 	t->cfg.ways = ways;
 	t->sets = sets;
 	t->ways = ways;
 	t->set_mask = sets - 1;
+	t->entry = calloc(cfg->entries, sizeof *t->entry);
+	t->tag = calloc(cfg->entries, sizeof *t->tag);
+	t->stamp = calloc(cfg->entries, sizeof *t->stamp);
+	t->plru = calloc((size_t)sets * ways, 1);
+	t->fifo = calloc(sets, sizeof *t->fifo);
+	if (!t->entry || !t->tag || !t->stamp || !t->plru || !t->fifo)
+		return MMU_ENOMEM;
+	t->lfsr_seed = lfsr_seed ? lfsr_seed : 1;
+	mmu_tlb_reset(t);
+	return 0;
+}
+
+static uint64_t vpn_mask(unsigned addr_bits, unsigned shift)
+{
+	return addr_bits - shift >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << (addr_bits - shift)) - 1;
+}
+
+int mmu_tlb_create(const mmu_tlb_cfg_t *cfg, const mmu_paging_t *paging, uint16_t lfsr_seed, mmu_tlb_t **out)
+{
+	mmu_tlb_t *t = calloc(1, sizeof *t);
+	if (!t)
+		return MMU_ENOMEM;
 	for (unsigned level = 1; level <= paging->levels; level++) {
 		if (level != 1 && !((paging->huge_levels >> level) & 1))
 			continue;
 		unsigned shift = mmu_paging_shift(paging, level);
 		t->size_level[t->nsizes] = level;
 		t->size_shift[t->nsizes] = shift;
-		t->size_vpn_mask[t->nsizes] =
-		    paging->va_bits - shift >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << (paging->va_bits - shift)) - 1;
+		t->size_vpn_mask[t->nsizes] = vpn_mask(paging->va_bits, shift);
 		t->nsizes++;
 	}
-	t->entry = calloc(cfg->entries, sizeof *t->entry);
-	t->tag = calloc(cfg->entries, sizeof *t->tag);
-	t->stamp = calloc(cfg->entries, sizeof *t->stamp);
-	t->plru = calloc((size_t)sets * ways, 1);
-	t->fifo = calloc(sets, sizeof *t->fifo);
-	if (!t->entry || !t->tag || !t->stamp || !t->plru || !t->fifo) {
+	int err = tlb_init(t, cfg, lfsr_seed);
+	if (err) {
 		mmu_tlb_destroy(t);
-		return MMU_ENOMEM;
+		return err;
 	}
-	t->lfsr_seed = lfsr_seed ? lfsr_seed : 1;
-	mmu_tlb_reset(t);
+	*out = t;
+	return 0;
+}
+
+int mmu_tlb_create_block(const mmu_tlb_cfg_t *cfg, unsigned level, unsigned shift, unsigned addr_bits,
+                         uint16_t lfsr_seed, mmu_tlb_t **out)
+{
+	if (level < 1 || level > MMU_MAX_LEVELS || shift >= addr_bits || addr_bits > 64 || addr_bits - shift > 61)
+		return MMU_EINVAL; /* make_tag needs vpn < 2^61 */
+	mmu_tlb_t *t = calloc(1, sizeof *t);
+	if (!t)
+		return MMU_ENOMEM;
+	t->nsizes = 1;
+	t->size_level[0] = level;
+	t->size_shift[0] = shift;
+	t->size_vpn_mask[0] = vpn_mask(addr_bits, shift);
+	int err = tlb_init(t, cfg, lfsr_seed);
+	if (err) {
+		mmu_tlb_destroy(t);
+		return err;
+	}
 	*out = t;
 	return 0;
 }

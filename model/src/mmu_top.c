@@ -9,11 +9,16 @@
 #include "mmu_internal.h"
 
 /* R5: each TLB's LFSR starts from the run's seed folded to 16 bits, xor a per-instance constant. */
-uint16_t mmu_lfsr_seed(uint64_t seed, mmu_tlb_id_t id)
+uint16_t mmu_lfsr_seed_salt(uint64_t seed, uint16_t salt)
 {
 	uint16_t s = (uint16_t)(seed ^ (seed >> 16) ^ (seed >> 32) ^ (seed >> 48));
-	s ^= (uint16_t)(0x1000u * (id + 1));
+	s ^= salt;
 	return s ? s : 1;
+}
+
+uint16_t mmu_lfsr_seed(uint64_t seed, mmu_tlb_id_t id)
+{
+	return mmu_lfsr_seed_salt(seed, (uint16_t)(0x1000u * (id + 1)));
 }
 
 int mmu_create(const mmu_cfg_t *cfg, mmu_t **out)
@@ -35,6 +40,8 @@ int mmu_create(const mmu_cfg_t *cfg, mmu_t **out)
 		err = mmu_tlb_create(&cfg->l2, &m->pg, mmu_lfsr_seed(cfg->seed, MMU_TLB_L2), &m->l2);
 		m->h2 = cfg->l2.hit_latency;
 	}
+	if (!err)
+		err = mmu_pwc_create(m);
 	if (err) {
 		mmu_destroy(m);
 		return err;
@@ -51,6 +58,7 @@ void mmu_destroy(mmu_t *m)
 	for (unsigned p = 0; p < MMU_NREQ; p++)
 		mmu_tlb_destroy(m->l1[p]);
 	mmu_tlb_destroy(m->l2);
+	mmu_pwc_destroy(m);
 	free(m);
 }
 
@@ -63,6 +71,7 @@ void mmu_reset(mmu_t *m)
 	}
 	if (m->l2)
 		mmu_tlb_reset(m->l2);
+	mmu_pwc_reset(m);
 	memset(&m->mu, 0, sizeof m->mu);
 	m->cr3 = 0;
 	m->root = 0;
@@ -150,7 +159,10 @@ void mmu_walk_done(mmu_t *m, unsigned port, const walk_t *w, uint64_t walk_cycle
 	} else {
 		m->st.walk_cycles_miss += walk_cycles;
 	}
-	if (w->res.fault || stale) /* W8: faults are not cached; T13: nothing overtaken is */
+	if (stale) /* T13: nothing overtaken is cached */
+		return;
+	mmu_pwc_fill(m, w); /* W11: also after a fault below the entries it caches */
+	if (w->res.fault)   /* W8: faults are not cached */
 		return;
 	if (m->l2)
 		mmu_tlb_fill(m->l2, &w->entry);
@@ -208,6 +220,7 @@ static void flush_tlbs(mmu_t *m, unsigned op, uint64_t vaddr, uint16_t pcid)
 		mmu_tlb_flush(m->l1[p], op, vaddr, pcid, current);
 	if (m->l2)
 		mmu_tlb_flush(m->l2, op, vaddr, pcid, current);
+	mmu_pwc_flush(m, op, pcid, current); /* W12 */
 }
 
 /* T12 */
@@ -247,6 +260,7 @@ void mmu_stats_read(const mmu_t *m, mmu_stats_t *out)
 		out->l2_hits = c->hits;
 		out->l2_misses = c->misses;
 	}
+	mmu_pwc_stats_read(m, out);
 	out->cycles = m->cycle;
 }
 

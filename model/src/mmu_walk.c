@@ -49,6 +49,7 @@ void walk_begin(walk_t *w, const mmu_paging_t *pg, const req_ctx_t *ctx)
 	memset(w, 0, sizeof *w);
 	w->ctx = *ctx;
 	w->level = pg->levels;
+	w->start_level = pg->levels;
 	w->pte_addr = entry_address(pg, ctx->root, ctx->vaddr, pg->levels);
 	w->phase = WALK_READ;
 	w->writable = true;
@@ -102,6 +103,11 @@ static void finish(walk_t *w, const mmu_paging_t *pg, unsigned cause)
 static void descend(walk_t *w, const mmu_paging_t *pg)
 {
 	uint64_t table = mmu_pte_frame(pg, w->pte);
+	w->descended |= UINT32_C(1) << w->level; /* kept for the page-walk caches (W11) */
+	w->through[w->level].table = table;
+	w->through[w->level].writable = w->writable;
+	w->through[w->level].user_ok = w->user_ok;
+	w->through[w->level].nx = w->nx;
 	w->level--;
 	w->pte_addr = entry_address(pg, table, w->ctx.vaddr, w->level);
 	w->phase = WALK_READ;

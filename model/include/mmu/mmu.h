@@ -120,5 +120,10 @@ const mmu_tlb_t *mmu_tlb(const mmu_t *m, mmu_tlb_id_t id);
 
 /* Initial LFSR state of TLB `id` for a run seed (rule R5): what an RTL instance gets as its LfsrSeed parameter. */
 uint16_t mmu_lfsr_seed(uint64_t seed, mmu_tlb_id_t id);
+/* The same fold of the seed, XOR any salt (R5; the model-only arrays use 0x4000 | level << 8 and 0x5000). */
+uint16_t mmu_lfsr_seed_salt(uint64_t seed, uint16_t salt);
+
+/* The page-walk cache of level `level` (docs/timing.md W9), or NULL when it is off or the level does not exist. */
+const mmu_tlb_t *mmu_pwc(const mmu_t *m, unsigned level);
 
 #endif

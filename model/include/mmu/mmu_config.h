@@ -23,6 +23,10 @@ typedef struct mmu_mem_cfg {
 	uint32_t latency;     /* cycles from acceptance to response */
 	uint32_t latency_max; /* > latency: uniform random latency per access */
 	uint32_t stall_max;   /* > 0: random back-pressure before acceptance */
+	/* The walker's data cache in front of the memory (model-only, docs/timing.md M6-M8): entries = lines, 0 = none;
+	 * hit_latency replaces the memory latency of an access that hits. */
+	mmu_tlb_cfg_t dcache;
+	uint32_t dcache_line_bytes;
 } mmu_mem_cfg_t;
 
 typedef struct mmu_paging_cfg {
@@ -39,8 +43,15 @@ typedef struct mmu_os_cfg {
 	bool populate;
 } mmu_os_cfg_t;
 
+/* Page-walk caches exist for levels 2 .. MMU_PWC_MAX_LEVEL (the entries of level n point to level n-1 tables). */
+#define MMU_PWC_MIN_LEVEL 2
+#define MMU_PWC_MAX_LEVEL 5
+
 typedef struct mmu_cfg {
 	mmu_tlb_cfg_t l1i, l1d, l2;
+	/* page-walk caches by level (model-only, docs/timing.md W9-W12): pwc[n] caches level-n table entries; entries
+	 * 0 = none; only indices MMU_PWC_MIN_LEVEL..MMU_PWC_MAX_LEVEL are used */
+	mmu_tlb_cfg_t pwc[MMU_PWC_MAX_LEVEL + 1];
 	mmu_mem_cfg_t mem;
 	mmu_paging_cfg_t paging;
 	bool pcid;

@@ -6,6 +6,8 @@
 
 #include "mmu/mmu_config.h"
 #include "mmu/mmu_physmem.h"
+#include "mmu/mmu_stats.h"
+#include "mmu/mmu_tlb.h"
 
 /*
  * The memory the walker talks to: a request/response port with latency (docs/timing.md, rules M1-M5), over a
@@ -39,6 +41,11 @@ void mmu_mem_clock(mmu_mem_t *mem, const mmu_mem_in_t *in);
 uint32_t mmu_mem_access(mmu_mem_t *mem, uint64_t addr, bool write, uint64_t wdata, uint8_t wstrb, uint64_t *rdata);
 
 mmu_physmem_t *mmu_mem_physmem(const mmu_mem_t *mem);
+
+/* The dcache counters (docs/timing.md M6-M8) into st's dcache_* fields; nothing when there is no dcache. */
+void mmu_mem_stats_read(const mmu_mem_t *mem, mmu_stats_t *st);
+/* The dcache's array (lines as entries of level 1, vpn = line address), NULL when dcache.lines = 0. */
+const mmu_tlb_t *mmu_mem_dcache(const mmu_mem_t *mem);
 
 /* Accesses performed (reads, writes). */
 uint64_t mmu_mem_reads(const mmu_mem_t *mem);

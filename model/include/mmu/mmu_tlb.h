@@ -31,6 +31,14 @@ typedef struct mmu_tlb_counters {
 
 /* lfsr_seed: initial state of the random-policy LFSR (rule R5); 0 is replaced by 1. */
 int mmu_tlb_create(const mmu_tlb_cfg_t *cfg, const mmu_paging_t *paging, uint16_t lfsr_seed, mmu_tlb_t **out);
+/*
+ * The same array over one block size only: entries of leaf level `level` whose tag is address >> shift within
+ * addr_bits. The page-walk caches (one per level, tagged by the virtual-address bits an entry of that level
+ * translates) and the walker's data cache (tagged by physical line address) are built on it (docs/timing.md,
+ * W9-W12, M6-M8).
+ */
+int mmu_tlb_create_block(const mmu_tlb_cfg_t *cfg, unsigned level, unsigned shift, unsigned addr_bits,
+                         uint16_t lfsr_seed, mmu_tlb_t **out);
 void mmu_tlb_destroy(mmu_tlb_t *t);
 void mmu_tlb_reset(mmu_tlb_t *t);
 
