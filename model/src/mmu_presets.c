@@ -1,7 +1,7 @@
 /*
  * Named configurations. A preset is a list of key=value settings applied over the defaults with mmu_cfg_set(), the
- * same parser as --set, so a preset can never set a field the config table does not know, and adding one (a core
- * such as skylake or zen2) is one more row in the table below.
+ * same parser as --set, so a preset can never set a field the config table does not know, and adding one is one
+ * more row in the table below. The sources of the calibrated presets are cited per value and in README.md.
  */
 #include <string.h>
 
@@ -59,6 +59,67 @@ static const char *const teaching_settings[] = {
     "tlb.l2.hit_latency=4", "mem.latency=20",    "os.fault_cycles=500", NULL,
 };
 
+/*
+ * Intel Skylake client core, with the model-only walk caches on (docs/timing.md W9-W12, M6-M8).
+ * - TLBs: Intel 64 and IA-32 Architectures Optimization Reference Manual, chapter 2 (Skylake microarchitecture),
+ *   TLB parameters table: ITLB 128 entries 8-way, DTLB 64 entries 4-way, STLB 1536 entries 12-way (4 KiB pages).
+ *   STLB hit: about 9 cycles after an L1 DTLB miss (7-cpu.com, Intel Skylake page, "Data TLB").
+ * - Page-walk caches: Intel documents their existence (SDM vol. 3A, 4.10.3) but not their sizes; these are the sizes
+ *   of ChampSim's default page-table walker (page-structure caches: PML4E 1 x 4, PDPTE 2 x 4, PDE 4 x 8), a
+ *   Skylake-like configuration used in simulation studies. One cycle per lookup is an assumption.
+ * - dcache = the L1 data cache: same manual, cache parameters table (L1D 32 KiB, 8-way, 64-byte lines, fastest
+ *   load-to-use 4 cycles).
+ * - mem.latency = what a page-table line missing L1D costs: the L3 hit latency, 42 cycles (7-cpu.com, Skylake
+ *   i7-6700; the manual's table gives 44). The program's own data accesses are not modelled; in large footprints
+ *   they push page-table lines out of L1D and L2, so L3 is the typical source.
+ * - paging.pa_bits = 39: MAXPHYADDR of Skylake client parts (CPUID 80000008h).
+ */
+static const char *const skylake_settings[] = {
+    "paging.mode=x86_64",    "paging.pa_bits=39",
+    "tlb.l1i.entries=128",   "tlb.l1i.ways=8",
+    "tlb.l1i.hit_latency=1", "tlb.l1d.entries=64",
+    "tlb.l1d.ways=4",        "tlb.l1d.hit_latency=1",
+    "tlb.l2.entries=1536",   "tlb.l2.ways=12",
+    "tlb.l2.hit_latency=9",  "pwc.l4.entries=4",
+    "pwc.l4.ways=full",      "pwc.l4.hit_latency=1",
+    "pwc.l3.entries=8",      "pwc.l3.ways=4",
+    "pwc.l3.hit_latency=1",  "pwc.l2.entries=32",
+    "pwc.l2.ways=8",         "pwc.l2.hit_latency=1",
+    "dcache.lines=512",      "dcache.line_bytes=64",
+    "dcache.ways=8",         "dcache.hit_latency=4",
+    "mem.latency=42",        NULL,
+};
+
+/*
+ * AMD Zen 2 core (family 17h, models 30h and above), with the model-only walk caches on.
+ * - TLBs: Software Optimization Guide for AMD Family 17h Models 30h and Greater Processors, chapter 2 (translation
+ *   lookaside buffers): L1 ITLB and L1 DTLB 64 entries fully associative; L2 DTLB 2048 entries 16-way (the model has
+ *   one unified L2 TLB: it takes the data side's). L2 TLB hit: about 7 cycles after an L1 DTLB miss (7-cpu.com, AMD
+ *   Zen 2 page, "Data TLB").
+ * - Page-walk caches: the guide describes a page directory cache for the upper levels without sizes; the model
+ *   takes PML4E 4, PDPTE 8 (fully associative) and PDE 64 entries (16 sets x 4) as an assumption of the same order
+ *   as Intel's.
+ * - dcache = the L1 data cache: same guide, chapter 2 (L1 data cache 32 KiB, 8-way, 64-byte lines, 4-cycle
+ *   load-to-use for integer loads).
+ * - mem.latency = the L3 hit latency, about 39 cycles (7-cpu.com, AMD Zen 2 page), for the reason given above.
+ * - paging.pa_bits = 48.
+ */
+static const char *const zen2_settings[] = {
+    "paging.mode=x86_64",    "paging.pa_bits=48",
+    "tlb.l1i.entries=64",    "tlb.l1i.ways=full",
+    "tlb.l1i.hit_latency=1", "tlb.l1d.entries=64",
+    "tlb.l1d.ways=full",     "tlb.l1d.hit_latency=1",
+    "tlb.l2.entries=2048",   "tlb.l2.ways=16",
+    "tlb.l2.hit_latency=7",  "pwc.l4.entries=4",
+    "pwc.l4.ways=full",      "pwc.l4.hit_latency=1",
+    "pwc.l3.entries=8",      "pwc.l3.ways=full",
+    "pwc.l3.hit_latency=1",  "pwc.l2.entries=64",
+    "pwc.l2.ways=4",         "pwc.l2.hit_latency=1",
+    "dcache.lines=512",      "dcache.line_bytes=64",
+    "dcache.ways=8",         "dcache.hit_latency=4",
+    "mem.latency=39",        NULL,
+};
+
 static const preset_t presets[] = {
     {"ostep", "OSTEP multi-level paging homework: 32 B pages, 15-bit VA, 12-bit PA, 2 levels, valid bit + 7-bit PFN",
      ostep_settings},
@@ -66,6 +127,14 @@ static const preset_t presets[] = {
      textbook32_settings},
     {"teaching", "small x86-64: 8-entry 2-way L1 TLBs, 32-entry 4-way L2 TLB, memory 20 cycles, 32-bit PA",
      teaching_settings},
+    {"skylake",
+     "Intel Skylake client: TLBs 128/64/1536 entries, STLB 9 cycles, page-walk caches PML4E 4, PDPTE 8, PDE 32, "
+     "32 KiB L1D (4 cycles) in front of L3 (42 cycles)",
+     skylake_settings},
+    {"zen2",
+     "AMD Zen 2: L1 TLBs 64 entries fully associative, L2 TLB 2048 16-way 7 cycles, page-walk caches PML4E 4, "
+     "PDPTE 8, PDE 64, 32 KiB L1D (4 cycles) in front of L3 (39 cycles)",
+     zen2_settings},
 };
 
 #define NPRESETS (sizeof presets / sizeof presets[0])

@@ -1,7 +1,8 @@
 /*
  * The fast path (mmu_translate) and the per-cycle path (mmu_comb/mmu_clock stepped every cycle) must agree on every
  * result, every latency, every statistic and the final memory contents (A/D bits), on random streams of requests,
- * CR3 writes, flushes and idle cycles over page tables with every page size, permission and fault cause.
+ * CR3 writes, flushes and idle cycles over page tables with every page size, permission and fault cause; with the
+ * model-only page-walk caches and walker data cache (docs/timing.md W9-W12, M6-M8) on as well.
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -22,7 +23,7 @@ static uint64_t rnd(uint64_t *s)
 
 typedef struct variant {
 	const char *name;
-	const char *sets[8]; /* key=value pairs applied on top of the defaults */
+	const char *sets[12]; /* key=value pairs applied on top of the defaults */
 } variant_t;
 
 static void apply(mmu_cfg_t *cfg, const variant_t *v)
@@ -30,7 +31,7 @@ static void apply(mmu_cfg_t *cfg, const variant_t *v)
 	char msg[256];
 	mmu_cfg_default(cfg);
 	cfg->seed = 7;
-	for (int i = 0; i < 8 && v->sets[i]; i++) {
+	for (int i = 0; i < 12 && v->sets[i]; i++) {
 		char key[64];
 		const char *eq = strchr(v->sets[i], '=');
 		cr_assert(eq && (size_t)(eq - v->sets[i]) < sizeof key);
@@ -184,6 +185,8 @@ static void check_variant(const variant_t *v, bool huge)
 		mmu_stats_t sa, sb;
 		mmu_stats_read(mmu_sim_mmu(a), &sa);
 		mmu_stats_read(mmu_sim_mmu(b), &sb);
+		mmu_mem_stats_read(mmu_sim_mem(a), &sa);
+		mmu_mem_stats_read(mmu_sim_mem(b), &sb);
 		for (unsigned i = 0; i < mmu_stats_count(); i++)
 			cr_assert_eq(mmu_stats_value(&sa, i), mmu_stats_value(&sb, i),
 			             "%s seed %" PRIu64 ": %s %" PRIu64 " vs %" PRIu64, v->name, seed,
@@ -198,6 +201,11 @@ static void check_variant(const variant_t *v, bool huge)
 		cr_assert_gt(sa.walks_dirty, 0);
 		if (cfg.l2.entries)
 			cr_assert_gt(sa.l2_hits, 10);
+		if (cfg.pwc[2].entries)
+			cr_assert(sa.pwc_l2_hits > 10 && sa.pwc_l2_misses > 10 && sa.pwc_skipped > 10, "%s: PWC unused",
+			          v->name);
+		if (cfg.mem.dcache.entries)
+			cr_assert(sa.dcache_hits > 10 && sa.dcache_misses > 10, "%s: dcache unused", v->name);
 		static page_list_t pa, pb;
 		pa.n = pb.n = 0;
 		mmu_physmem_foreach(mmu_sim_physmem(a), collect, &pa);
@@ -228,6 +236,18 @@ static const variant_t variants[] = {
     {"pcid", {"cr3.pcid=1", "tlb.l1d.entries=16", NULL}},
     {"slow-lookups", {"tlb.l1d.hit_latency=3", "tlb.l1i.hit_latency=2", "tlb.l2.hit_latency=1", NULL}},
     {"random-memory", {"mem.latency=5", "mem.latency_max=40", "mem.stall_max=3", "tlb.l1d.entries=16", NULL}},
+    {"pwc",
+     {"tlb.l1d.entries=16", "tlb.l2.entries=64", "tlb.l2.ways=4", "pwc.l2.entries=8", "pwc.l2.ways=2",
+      "pwc.l3.entries=4", "pwc.l3.hit_latency=2", "pwc.l4.entries=2", NULL}},
+    {"pwc-no-l2-pcid",
+     {"tlb.l2.entries=0", "tlb.l1d.entries=16", "cr3.pcid=1", "pwc.l2.entries=4", "pwc.l2.policy=random",
+      "pwc.l3.entries=2", "pwc.l3.policy=fifo", "pwc.l4.entries=1", NULL}},
+    {"dcache",
+     {"tlb.l1d.entries=16", "dcache.lines=16", "dcache.ways=2", "dcache.line_bytes=32", "dcache.hit_latency=2",
+      "mem.latency=30", "mem.latency_max=60", "mem.stall_max=2", NULL}},
+    {"pwc-dcache-pcid",
+     {"tlb.l1d.entries=16", "cr3.pcid=1", "tlb.l2.entries=64", "tlb.l2.ways=4", "pwc.l2.entries=4",
+      "pwc.l2.policy=plru", "pwc.l3.entries=2", "dcache.lines=8", "dcache.policy=random", "dcache.ways=4", NULL}},
 };
 
 /* Criterion copies parameters into the test process: pass an index, not pointers. */

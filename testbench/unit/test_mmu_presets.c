@@ -127,20 +127,22 @@ Test(mmu_presets, unknown_name_is_an_error_listing_the_presets)
 {
 	mmu_cfg_default(&cfg);
 	cr_assert_eq(mmu_cfg_preset(&cfg, "ostp", msg, sizeof msg), MMU_EKEY);
-	cr_assert_str_eq(msg, "unknown preset 'ostp' (presets: ostep, textbook32, teaching)");
+	cr_assert_str_eq(msg, "unknown preset 'ostp' (presets: ostep, textbook32, teaching, skylake, zen2)");
 	cr_assert_eq(mmu_cfg_preset(&cfg, NULL, msg, sizeof msg), MMU_EKEY);
 	cr_assert_eq(mmu_cfg_preset(&cfg, "OSTEP", msg, sizeof msg), MMU_EKEY, "names are case-sensitive");
 }
 
 Test(mmu_presets, the_table_can_be_listed)
 {
-	cr_assert_eq(mmu_cfg_preset_count(), 3);
+	cr_assert_eq(mmu_cfg_preset_count(), 5);
 	cr_assert_str_eq(mmu_cfg_preset_name(0), "ostep");
 	cr_assert_str_eq(mmu_cfg_preset_name(1), "textbook32");
 	cr_assert_str_eq(mmu_cfg_preset_name(2), "teaching");
-	cr_assert_null(mmu_cfg_preset_name(3));
-	cr_assert_null(mmu_cfg_preset_description(3));
-	cr_assert_null(mmu_cfg_preset_settings(3));
+	cr_assert_str_eq(mmu_cfg_preset_name(3), "skylake");
+	cr_assert_str_eq(mmu_cfg_preset_name(4), "zen2");
+	cr_assert_null(mmu_cfg_preset_name(5));
+	cr_assert_null(mmu_cfg_preset_description(5));
+	cr_assert_null(mmu_cfg_preset_settings(5));
 	for (size_t i = 0; i < mmu_cfg_preset_count(); i++) {
 		cr_assert(strlen(mmu_cfg_preset_description(i)) > 10);
 		const char *const *s = mmu_cfg_preset_settings(i);
@@ -174,4 +176,43 @@ Test(mmu_presets, listing_shows_names_and_settings)
 	cr_assert(strstr(buf, "teaching: "));
 	cr_assert(strstr(buf, "  --set paging.pte.present_bit=7\n"));
 	free(buf);
+}
+
+/* The calibrated cores: the figures of their sources (mmu_presets.c cites them), walk caches on. */
+Test(mmu_presets, skylake_has_the_documented_tlbs_and_walk_caches)
+{
+	apply("skylake");
+	cr_assert_eq(cfg.paging.mode, MMU_MODE_X86_64);
+	cr_assert_eq(cfg.l1i.entries, 128);
+	cr_assert_eq(cfg.l1i.ways, 8);
+	cr_assert_eq(cfg.l1d.entries, 64);
+	cr_assert_eq(cfg.l1d.ways, 4);
+	cr_assert_eq(cfg.l2.entries, 1536);
+	cr_assert_eq(cfg.l2.ways, 12);
+	cr_assert_eq(cfg.l2.hit_latency, 9);
+	cr_assert_eq(cfg.pwc[4].entries, 4);
+	cr_assert_eq(cfg.pwc[3].entries, 8);
+	cr_assert_eq(cfg.pwc[2].entries, 32);
+	cr_assert_eq(cfg.pwc[5].entries, 0);
+	cr_assert_eq(cfg.mem.dcache.entries * cfg.mem.dcache_line_bytes, 32 * 1024, "32 KiB L1D");
+	cr_assert_eq(cfg.mem.dcache.ways, 8);
+	cr_assert_eq(cfg.mem.dcache.hit_latency, 4);
+	cr_assert_eq(cfg.mem.latency, 42);
+	cr_assert_eq(mmu_cfg_validate(&cfg, msg, sizeof msg), 0, "%s", msg);
+}
+
+Test(mmu_presets, zen2_has_the_documented_tlbs_and_walk_caches)
+{
+	apply("zen2");
+	cr_assert_eq(cfg.l1i.entries, 64);
+	cr_assert_eq(cfg.l1i.ways, 0, "fully associative");
+	cr_assert_eq(cfg.l1d.entries, 64);
+	cr_assert_eq(cfg.l1d.ways, 0, "fully associative");
+	cr_assert_eq(cfg.l2.entries, 2048);
+	cr_assert_eq(cfg.l2.ways, 16);
+	cr_assert_eq(cfg.l2.hit_latency, 7);
+	cr_assert_eq(cfg.pwc[2].entries, 64);
+	cr_assert_eq(cfg.mem.dcache.entries * cfg.mem.dcache_line_bytes, 32 * 1024, "32 KiB L1D");
+	cr_assert_eq(cfg.mem.latency, 39);
+	cr_assert_eq(mmu_cfg_validate(&cfg, msg, sizeof msg), 0, "%s", msg);
 }

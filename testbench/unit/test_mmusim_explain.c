@@ -449,7 +449,7 @@ Test(mmusim_explain, usage_errors_are_clear)
 	                   "mmusim: explain: unknown option '--markdown' (see mmusim explain --help)\n");
 	expect_usage_error("explain --addr", "mmusim: explain: option --addr needs a value\n");
 	expect_usage_error("explain --preset ostp --addr 0x1",
-	                   "mmusim: --preset: unknown preset 'ostp' (presets: ostep, textbook32, teaching)\n");
+	                   "mmusim: --preset: unknown preset 'ostp' (presets: ostep, textbook32, teaching, skylake, zen2)\n");
 }
 
 /* ---- docs/lecture.md ---- */
