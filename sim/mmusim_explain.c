@@ -64,6 +64,10 @@ static int decode_steps(const explain_t *e, attempt_t *a)
 	const mmu_paging_t *pg = e->pg;
 	unsigned level = pg->levels;
 	uint64_t table = mmu_paging_root(pg, a->cr3), last = 0;
+	if (a->pwc_level) { /* W10: the walk starts below the deepest page-walk cache hit */
+		level = a->pwc_level - 1;
+		table = a->pwc_table;
+	}
 	a->nsteps = 0;
 	a->fault_level = 0;
 	for (size_t i = 0; i < a->probe.nacc; i++) {
@@ -93,6 +97,7 @@ static int decode_steps(const explain_t *e, attempt_t *a)
 			                    (unsigned long long)acc->addr, (unsigned long long)s->pte_addr);
 		s->first = acc->visible;
 		s->last = acc->resp;
+		s->dcache_hit = acc->dcache_hit;
 	}
 	if (a->probe.res.fault && a->nsteps)
 		a->fault_level = pg->levels - a->steps[a->nsteps - 1].level + 1;
@@ -126,10 +131,32 @@ static int run_attempt(explain_t *e, attempt_t *a)
 	view_before(&a->tlb[0], mmu_tlb(m, data ? MMU_TLB_L1D : MMU_TLB_L1I), data ? "L1 DTLB" : "L1 ITLB",
 	            data ? "l1d" : "l1i", e->va, pcid);
 	view_before(&a->tlb[1], mmu_tlb(m, MMU_TLB_L2), "L2 TLB", "l2", e->va, pcid);
+	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL; n++) {
+		const mmu_tlb_t *t = mmu_pwc(m, n);
+		long slot = t ? mmu_tlb_probe(t, e->va, pcid) : -1;
+		if (slot >= 0)
+			a->pwc_before[n] =
+			    *mmu_tlb_entry(t, (unsigned)slot / mmu_tlb_ways(t), (unsigned)slot % mmu_tlb_ways(t));
+	}
 	mmu_stats_read(m, &a->st_before);
 	if (probe_translate(e->sim, e->port, e->va, e->op, true, &a->probe))
 		return lecture_fail("explain: out of memory");
 	mmu_stats_read(m, &a->st_after);
+	/* the deepest cache whose hit counter moved is where the walk started (W10) */
+	const uint64_t hits[][2] = {
+	    {0, 0},
+	    {0, 0},
+	    {a->st_before.pwc_l2_hits, a->st_after.pwc_l2_hits},
+	    {a->st_before.pwc_l3_hits, a->st_after.pwc_l3_hits},
+	    {a->st_before.pwc_l4_hits, a->st_after.pwc_l4_hits},
+	    {a->st_before.pwc_l5_hits, a->st_after.pwc_l5_hits},
+	};
+	a->pwc_level = 0;
+	for (unsigned n = MMU_PWC_MAX_LEVEL; n >= MMU_PWC_MIN_LEVEL; n--)
+		if (hits[n][1] != hits[n][0] && a->pwc_before[n].valid) {
+			a->pwc_level = n;
+			a->pwc_table = a->pwc_before[n].base;
+		}
 	for (int i = 0; i < 2; i++)
 		view_after(&a->tlb[i], e->va, pcid);
 	return decode_steps(e, a);

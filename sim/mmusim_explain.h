@@ -20,6 +20,7 @@ typedef struct step {
 	uint64_t value;       /* read: the entry; write: the entry written back */
 	uint64_t before;      /* write: the entry as read before */
 	bool write;           /* an accessed/dirty write-back (W7) */
+	bool dcache_hit;      /* the walker's data cache held its line (M7) */
 	uint64_t first, last; /* cycles, from the request cycle: request visible .. response */
 } step_t;
 
@@ -40,6 +41,9 @@ typedef struct attempt {
 	step_t steps[PROBE_MAX_ACCESSES];
 	size_t nsteps;
 	unsigned fault_level; /* walk step (1 = root entry) whose entry ended the walk in a fault; 0: none */
+	unsigned pwc_level;   /* deepest page-walk cache that hit (the walk started one level below); 0: none */
+	uint64_t pwc_table;   /* the table address that cache entry held */
+	mmu_tlb_entry_t pwc_before[MMU_PWC_MAX_LEVEL + 1]; /* each cache's entry for the address before the request */
 } attempt_t;
 
 #define EXPLAIN_ATTEMPTS 2

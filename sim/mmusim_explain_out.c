@@ -44,6 +44,16 @@ static unsigned log2u(unsigned v)
 
 /* ---- text ---- */
 
+/* W9: the lookup time of the page-walk caches, the slowest enabled one; 0 when none is. */
+static uint64_t pwc_latency(const mmu_cfg_t *c)
+{
+	uint64_t p = 0;
+	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL; n++)
+		if (c->pwc[n].entries && c->pwc[n].hit_latency > p)
+			p = c->pwc[n].hit_latency;
+	return p;
+}
+
 static void print_header(FILE *out, const explain_t *e)
 {
 	const mmu_paging_t *pg = e->pg;
@@ -258,10 +268,19 @@ static void print_walk(FILE *out, const explain_t *e, const attempt_t *a)
 	if (!a->nsteps)
 		return;
 	const mmu_paging_t *pg = e->pg;
-	fprintf(out, "page walk from the root table at 0x%" PRIx64 " (CR3)\n", mmu_paging_root(pg, a->cr3));
+	if (a->pwc_level)
+		fprintf(out,
+		        "page walk from the %s at 0x%" PRIx64 ": the %s entry came from the level-%u page-walk cache, "
+		        "%u read%s skipped\n",
+		        explain_level_name(pg, a->pwc_level - 1), a->pwc_table, explain_level_name(pg, a->pwc_level),
+		        a->pwc_level, pg->levels - a->pwc_level + 1, pg->levels - a->pwc_level + 1 == 1 ? "" : "s");
+	else
+		fprintf(out, "page walk from the root table at 0x%" PRIx64 " (CR3)%s\n", mmu_paging_root(pg, a->cr3),
+		        pwc_latency(e->cfg) ? ", no page-walk cache hit" : "");
+	bool dc = e->cfg->mem.dcache.entries != 0;
 	table_t t;
-	table_init(&t, 7, true);
-	const char *head[] = {"#", "op", "cycles", "entry", "address", "value", "meaning"};
+	table_init(&t, dc ? 8 : 7, true);
+	const char *head[] = {"#", "op", "cycles", "entry", "address", "value", "meaning", "dcache"};
 	table_add(&t, head);
 	for (size_t i = 0; i < a->nsteps; i++) {
 		const step_t *s = &a->steps[i];
@@ -279,6 +298,8 @@ static void print_walk(FILE *out, const explain_t *e, const attempt_t *a)
 		table_set(&t, r, 4, "0x%" PRIx64, s->pte_addr);
 		table_set(&t, r, 5, "%s", v);
 		table_set(&t, r, 6, "%s", what);
+		if (dc)
+			table_set(&t, r, 7, "%s", s->dcache_hit ? "hit" : "miss");
 	}
 	table_print(out, &t, "  ", false);
 }
@@ -313,11 +334,24 @@ static void print_cycles(FILE *out, const explain_t *e, const attempt_t *a)
 	uint64_t total = a->probe.res.latency;
 	uint64_t h1 = e->port == MMU_REQ_D ? c->l1d.hit_latency : c->l1i.hit_latency;
 	uint64_t pre = a->nsteps ? a->steps[0].first : total;
+	uint64_t pwc = a->nsteps ? pwc_latency(c) : 0; /* W9: the lookup before the first access */
 	fprintf(out, "cycles: %" PRIu64 " = L1 lookup %" PRIu64, total, h1 < total ? h1 : total);
-	if (pre > h1)
-		fprintf(out, " + %s %" PRIu64, c->l2.entries ? "L2 lookup" : "wait", pre - h1);
+	if (pre > h1 + pwc)
+		fprintf(out, " + %s %" PRIu64, c->l2.entries ? "L2 lookup" : "wait", pre - h1 - pwc);
+	if (pwc)
+		fprintf(out, " + page-walk caches %" PRIu64, pwc);
 	if (!a->nsteps) {
 		fputc('\n', out);
+		return;
+	}
+	if (c->mem.dcache.entries) {
+		size_t hits = 0;
+		for (size_t i = 0; i < a->nsteps; i++)
+			hits += a->steps[i].dcache_hit;
+		fprintf(out,
+		        " + walk %" PRIu64 " (%zu access%s: %zu dcache hit%s x %u, %zu miss%s x mem.latency + 1)\n",
+		        total - pre, a->nsteps, a->nsteps == 1 ? "" : "es", hits, hits == 1 ? "" : "s",
+		        c->mem.dcache.hit_latency + 1, a->nsteps - hits, a->nsteps - hits == 1 ? "" : "es");
 		return;
 	}
 	uint64_t each = a->steps[0].last - a->steps[0].first + 1;
@@ -391,6 +425,8 @@ static int json_steps(cJSON *arr, const explain_t *e, const attempt_t *a)
 		err |= !num(o, "table", s->table) || !num(o, "index", s->index) || !num(o, "address", s->pte_addr);
 		err |= !num(o, "value", s->value) || !hex(o, "value_hex", s->value);
 		err |= !num(o, "first_cycle", s->first) || !num(o, "last_cycle", s->last);
+		if (e->cfg->mem.dcache.entries)
+			err |= !cJSON_AddStringToObject(o, "dcache", s->dcache_hit ? "hit" : "miss");
 	}
 	return err ? -1 : 0;
 }
@@ -424,6 +460,8 @@ static int json_outcome(cJSON *o, const explain_t *e, const attempt_t *a)
 	const mmu_result_t *r = &a->probe.res;
 	int err = !cJSON_AddBoolToObject(o, "fault", r->fault);
 	err |= !num(o, "fault_level", a->fault_level);
+	if (pwc_latency(e->cfg))
+		err |= !num(o, "pwc_level", a->pwc_level);
 	err |= !cJSON_AddStringToObject(o, "cause", cause_names[r->cause < 5 ? r->cause : 0]);
 	err |= !num(o, "error_code", r->ecode);
 	err |= !cJSON_AddStringToObject(o, "answered_by", answer_keys[r->level & 3]);

@@ -31,9 +31,17 @@ static void comb(mmu_sim_t *s, mmu_in_t *in, mmu_out_t *out)
 	mmu_comb(mmu_sim_mmu(s), in, out);
 }
 
-/* Both clock edges, the memory seeing what the MMU drives in this cycle. */
-static void clock(mmu_sim_t *s, const mmu_in_t *in, const mmu_out_t *out)
+static uint64_t dcache_hits(const mmu_sim_t *s)
 {
+	mmu_stats_t st = {0};
+	mmu_mem_stats_read(mmu_sim_mem(s), &st);
+	return st.dcache_hits;
+}
+
+/* Both clock edges, the memory seeing what the MMU drives in this cycle; returns whether its dcache hit. */
+static bool clock(mmu_sim_t *s, const mmu_in_t *in, const mmu_out_t *out)
+{
+	uint64_t hits = dcache_hits(s);
 	mmu_mem_in_t mi = {
 	    .req_valid = out->mem_req_valid,
 	    .req_addr = out->mem_req_addr,
@@ -43,6 +51,7 @@ static void clock(mmu_sim_t *s, const mmu_in_t *in, const mmu_out_t *out)
 	};
 	mmu_clock(mmu_sim_mmu(s), in);
 	mmu_mem_clock(mmu_sim_mem(s), &mi);
+	return dcache_hits(s) != hits;
 }
 
 /* The walker's accesses, read off the memory port of the recorded cycles (M1: visible, accepted, answered). */
@@ -73,6 +82,7 @@ static void find_accesses(probe_t *p)
 		}
 		if (k->in.mem_req_ready) {
 			p->acc[pending].accepted = c;
+			p->acc[pending].dcache_hit = k->dcache_hit;
 			waiting = pending;
 			pending = -1;
 		}
@@ -99,7 +109,7 @@ int probe_translate(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op_t op, bo
 			return MMU_EINVAL; /* the caller presented a request while one was in flight */
 		if (p->n > 1 && out.resp_valid[port])
 			break; /* T14: the requester's next request goes in this response cycle */
-		clock(s, &in, &out);
+		p->cyc[p->n - 1].dcache_hit = clock(s, &in, &out);
 		in.req_valid[port] = 0;
 	}
 	p->res = (mmu_result_t){

@@ -13,8 +13,9 @@
  * read the model's own signals from this record; nothing in them is recomputed.
  */
 typedef struct probe_cycle {
-	mmu_in_t in;   /* the inputs of the cycle, the memory's outputs (ready, response) included */
-	mmu_out_t out; /* the MMU's outputs of the cycle */
+	mmu_in_t in;     /* the inputs of the cycle, the memory's outputs (ready, response) included */
+	mmu_out_t out;   /* the MMU's outputs of the cycle */
+	bool dcache_hit; /* the memory accepted a request at this cycle's edge and its dcache hit (M7) */
 } probe_cycle_t;
 
 /* One memory access of the walker, cycles relative to the request cycle. */
@@ -26,6 +27,7 @@ typedef struct probe_access {
 	uint64_t wdata, rdata;
 	uint8_t wstrb;
 	bool write;
+	bool dcache_hit; /* the walker's data cache held the line (docs/timing.md M7; false without a dcache) */
 } probe_access_t;
 
 #define PROBE_MAX_ACCESSES 32

@@ -448,8 +448,9 @@ Test(mmusim_explain, usage_errors_are_clear)
 	expect_usage_error("explain --addr 0x1 --markdown",
 	                   "mmusim: explain: unknown option '--markdown' (see mmusim explain --help)\n");
 	expect_usage_error("explain --addr", "mmusim: explain: option --addr needs a value\n");
-	expect_usage_error("explain --preset ostp --addr 0x1",
-	                   "mmusim: --preset: unknown preset 'ostp' (presets: ostep, textbook32, teaching, skylake, zen2)\n");
+	expect_usage_error(
+	    "explain --preset ostp --addr 0x1",
+	    "mmusim: --preset: unknown preset 'ostp' (presets: ostep, textbook32, teaching, skylake, zen2)\n");
 }
 
 /* ---- docs/lecture.md ---- */
@@ -509,4 +510,46 @@ Test(mmusim_explain, lecture_examples_match_a_fresh_run, .timeout = 120)
 		seen_fault |= strstr(ex[i].expected, "page fault") && strstr(ex[i].expected, "paging  x86_64");
 	}
 	cr_assert(seen_ostep && seen_32 && seen_fault, "the three worked examples: OSTEP, 32-bit, x86-64 with a fault");
+}
+
+/* ---- the model-only walk caches (docs/timing.md W9-W12, M6-M8) ---- */
+
+/*
+ * skylake: record 1 walks from the root and fills the page-walk caches and the dcache; record 2 (the next page,
+ * same page table) starts at the PT and finds its entry's line, shared with record 1's entry, in the dcache:
+ * 1 (L1) + 9 (STLB) + 1 (page-walk caches) + 5 (read hit) + 5 (A write-back, hit) = 21 cycles.
+ */
+Test(mmusim_explain, a_page_walk_cache_hit_starts_the_walk_below_it)
+{
+	const char *t = write_temp("R 7ffd12345678\nR 7ffd12346678\n");
+	char args[256];
+	snprintf(args, sizeof args, "--preset skylake --trace %s --at 2 --set os.populate=1", t);
+	cJSON *j = json_run(args);
+	const cJSON *a = at(item(j, "attempts"), 0), *steps = item(a, "steps");
+	cr_assert_eq(num(a, "pwc_level"), 2);
+	cr_assert_eq(cJSON_GetArraySize(steps), 2);
+	cr_assert_eq(num(at(steps, 0), "level"), 1);
+	cr_assert_eq(num(at(steps, 0), "index"), 326); /* (0x7ffd12346678 >> 12) & 511 */
+	cr_assert_str_eq(str(at(steps, 0), "dcache"), "hit");
+	cr_assert_str_eq(str(at(steps, 1), "op"), "write");
+	cr_assert_str_eq(str(at(steps, 1), "dcache"), "hit");
+	cr_assert_eq(num(a, "cycles"), 21);
+	cJSON_Delete(j);
+	char text[300];
+	snprintf(text, sizeof text, "explain %s", args);
+	mmusim(text);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "the PD entry came from the level-2 page-walk cache, 3 reads skipped"), "%s", r.out);
+	cr_assert(strstr(r.out, "+ page-walk caches 1 + walk 10 (2 accesses: 2 dcache hits x 5, 0 misses"), "%s",
+	          r.out);
+	unlink(t);
+}
+
+Test(mmusim_explain, without_walk_caches_the_output_has_no_trace_of_them)
+{
+	cJSON *j = json_run("--preset teaching --addr 0x7f001234");
+	const cJSON *a = at(item(j, "attempts"), 0);
+	cr_assert_null(cJSON_GetObjectItemCaseSensitive(a, "pwc_level"));
+	cr_assert_null(cJSON_GetObjectItemCaseSensitive(at(item(a, "steps"), 0), "dcache"));
+	cJSON_Delete(j);
 }
