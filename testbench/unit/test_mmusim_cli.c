@@ -248,3 +248,35 @@ Test(mmusim_cli, config_list_names_every_key)
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		cr_assert(strstr(r.out, keys[i]), "%s missing", keys[i]);
 }
+
+/* The model-only walk caches appear in the report only when configured (docs/timing.md W9-W12, M6-M8). */
+Test(mmusim_cli, walk_cache_figures_only_when_enabled)
+{
+	static run_t r, off;
+	const char *t = write_temp("R 7ffd12345678\nR 7ffd12346678\nW 7ffd12347000\nR 7ffd12345678\n");
+	char args[256];
+	snprintf(args, sizeof args, "run --json --format text --trace %s --preset skylake --set os.populate=1", t);
+	mmusim(&r, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cJSON *j = cJSON_Parse(r.out);
+	cr_assert(j);
+	/* three walks: the first from the root (4 reads), the next two from the PT after a PDE-cache hit */
+	cr_assert_eq(num(j, "walks"), 3);
+	cr_assert_eq(num(j, "pwc.l2.accesses"), 3);
+	cr_assert_eq(num(j, "pwc.l2.hits"), 2);
+	cr_assert_eq(num(j, "pwc.l4.misses"), 1);
+	cr_assert_eq(num(j, "pwc.skipped_reads"), 6);
+	cr_assert_float_eq(num(j, "walk.pte_reads_per_walk"), 6.0 / 3, 1e-6);
+	cr_assert_gt(num(j, "dcache.hits"), 0);
+	cr_assert_eq(num(j, "dcache.hits") + num(j, "dcache.misses"), num(j, "dcache.accesses"));
+	cr_assert_null(cJSON_GetObjectItemCaseSensitive(j, "pwc.l5.hits"), "level 5 is off in skylake");
+	cr_assert(cJSON_GetObjectItemCaseSensitive(j, "config.dcache.lines"));
+	cJSON_Delete(j);
+	snprintf(args, sizeof args, "run --json --format text --trace %s", t);
+	mmusim(&off, args);
+	cr_assert_eq(off.status, 0, "%s", off.err);
+	cr_assert_null(strstr(off.out, "pwc."), "defaults: no page-walk cache figures");
+	cr_assert_null(strstr(off.out, "dcache"), "defaults: no dcache figures");
+	cr_assert_null(strstr(off.out, "walk.pte_reads_per_walk"));
+	unlink(t);
+}
