@@ -24,6 +24,17 @@ int cosim_params_list(const mmu_cfg_t *cfg, cosim_param_t out[COSIM_PARAMS_MAX],
 		snprintf(msg, msglen, "paging.mode: the RTL implements x86_64 only");
 		return MMU_EINVAL;
 	}
+	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL; n++) {
+		if (cfg->pwc[n].entries) { /* docs/timing.md W9: model-only */
+			snprintf(msg, msglen, "pwc.l%u.entries: page-walk caches are model-only, the RTL has none", n);
+			return MMU_EINVAL;
+		}
+	}
+	if (cfg->mem.dcache.entries) { /* docs/timing.md M6: model-only, co-simulation runs without it */
+		snprintf(msg, msglen,
+		         "dcache.lines: the walker's data cache is model-only, co-simulation runs without it");
+		return MMU_EINVAL;
+	}
 	const cosim_param_t p[] = {
 	    {"L1iEntries", cfg->l1i.entries},
 	    {"L1iWays", cosim_tlb_ways(&cfg->l1i)},
