@@ -10,7 +10,7 @@
 #include "mmu/mmu_error.h"
 
 /* Every key of mmu_config_keys.def, counted by hand: 4 per TLB x 3, mem 3, paging 6 + pte 9, cr3 1, os 2, seed 1. */
-#define NUM_KEYS 34
+#define NUM_KEYS 55
 
 static mmu_cfg_t cfg;
 static char msg[512];
@@ -575,9 +575,30 @@ static const struct {
     {"tlb.l2.ways", "16", "16"},
     {"tlb.l2.policy", "random", "random"},
     {"tlb.l2.hit_latency", "7", "7"},
+    {"pwc.l2.entries", "8", "8"},
+    {"pwc.l2.ways", "2", "2"},
+    {"pwc.l2.policy", "plru", "plru"},
+    {"pwc.l2.hit_latency", "2", "2"},
+    {"pwc.l3.entries", "4", "4"},
+    {"pwc.l3.ways", "full", "full"},
+    {"pwc.l3.policy", "FIFO", "fifo"},
+    {"pwc.l3.hit_latency", "3", "3"},
+    {"pwc.l4.entries", "2", "2"},
+    {"pwc.l4.ways", "1", "1"},
+    {"pwc.l4.policy", "random", "random"},
+    {"pwc.l4.hit_latency", "4", "4"},
+    {"pwc.l5.entries", "16", "16"},
+    {"pwc.l5.ways", "4", "4"},
+    {"pwc.l5.policy", "lru", "lru"},
+    {"pwc.l5.hit_latency", "5", "5"},
     {"mem.latency", "120", "120"},
     {"mem.latency_max", "300", "300"},
     {"mem.stall_max", "5", "5"},
+    {"dcache.lines", "0x200", "512"},
+    {"dcache.line_bytes", "32", "32"},
+    {"dcache.ways", "full", "full"},
+    {"dcache.policy", "plru", "plru"},
+    {"dcache.hit_latency", "5", "5"},
     {"paging.mode", "textbook", "textbook"},
     {"paging.pa_bits", "40", "40"},
     {"paging.levels", "3", "3"},
