@@ -60,10 +60,19 @@ static bool walk_caches_on(const mmu_cfg_t *cfg)
 	return any_pwc(cfg) || cfg->mem.dcache.entries;
 }
 
+/* The OS side's huge-page policies and memory limit (README, "Huge pages and memory pressure"), off by default. */
+static bool os_features(const mmu_cfg_t *cfg)
+{
+	return cfg->os.thp != MMU_THP_NEVER || cfg->os.huge.range[0].page_size || cfg->os.mem_frames;
+}
+
 /* Whether a config key or statistic named `name` belongs to a model-only structure that is off. */
 static bool hidden(const mmu_cfg_t *cfg, const char *name)
 {
 	unsigned level;
+	if (!strncmp(name, "os.thp", 6) || !strcmp(name, "os.huge") || !strcmp(name, "os.mem_frames") ||
+	    !strncmp(name, "os.swap_", 8))
+		return !os_features(cfg);
 	if (sscanf(name, "pwc.l%u.", &level) == 1)
 		return !pwc_on(cfg, level);
 	if (!strncmp(name, "pwc.", 4))
@@ -102,6 +111,85 @@ static void walk_cache_rows(FILE *out, const mmu_cfg_t *cfg, const mmu_stats_t *
 		        " reads skipped by PWC hits)\n",
 		        (double)st->pte_reads / (double)st->walks, (double)st->ad_writes / (double)st->walks,
 		        st->pwc_skipped);
+}
+
+/* The page sizes of the configured mode: level n maps 2^shift[n] bytes; levels without leaves are left out. */
+typedef struct page_sizes {
+	unsigned n;
+	unsigned level[MMU_MAX_LEVELS];
+	char label[MMU_MAX_LEVELS][16];
+} page_sizes_t;
+
+static void size_label(unsigned shift, char *buf, size_t n)
+{
+	static const char unit[] = "BKMGTPE";
+	snprintf(buf, n, "%" PRIu64 "%c", UINT64_C(1) << (shift % 10), unit[shift / 10]);
+}
+
+static void page_sizes(const mmu_cfg_t *cfg, page_sizes_t *ps)
+{
+	mmu_paging_t pg;
+	char msg[160];
+	ps->n = 0;
+	if (mmu_paging_init(&pg, &cfg->paging, msg, sizeof msg) != 0)
+		return;
+	for (unsigned level = 1; level <= pg.levels && level <= 3; level++) {
+		if (level > 1 && !((pg.huge_levels >> level) & 1))
+			continue;
+		ps->level[ps->n] = level;
+		size_label(mmu_paging_shift(&pg, level), ps->label[ps->n], sizeof ps->label[ps->n]);
+		ps->n++;
+	}
+}
+
+static uint64_t served(const mmu_stats_t *st, unsigned level)
+{
+	return level == 1 ? st->served_level1 : level == 2 ? st->served_level2 : st->served_level3;
+}
+
+static double ratio(uint64_t num, uint64_t den)
+{
+	return den ? (double)num / (double)den : 0.0;
+}
+
+/*
+ * Effective access time per reference with the measured fault costs: one translation per request and the data
+ * access at mem.latency, plus the OS's fault service (handler and swap transfers) spread over the references.
+ */
+static double eat_measured(const mmu_cfg_t *cfg, const mmu_stats_t *st, const mmu_sim_stats_t *ss)
+{
+	return ratio(st->translation_cycles + ss->fault_service_cycles, ss->references) + cfg->mem.latency;
+}
+
+static void os_section(FILE *out, const mmu_cfg_t *cfg, const mmu_stats_t *st, const mmu_sim_stats_t *ss)
+{
+	static const char *thp[] = {"never", "always", "dense"};
+	fprintf(out, "\n  huge pages      os.thp %s", thp[cfg->os.thp]);
+	if (cfg->os.thp == MMU_THP_DENSE)
+		fprintf(out, " (collapse at %" PRIu32 " base pages)", cfg->os.thp_density);
+	fprintf(out,
+	        ", %" PRIu64 " mapped huge on demand, %" PRIu64 " collapsed, %" PRIu64 " fell back to base pages\n",
+	        ss->huge_faults, ss->thp_collapses, ss->thp_fallbacks);
+	if (cfg->os.mem_frames)
+		fprintf(out,
+		        "  memory          os.mem_frames %" PRIu64 ": %" PRIu64 " evictions (%" PRIu64
+		        " written to swap), %" PRIu64 " swap-ins, %" PRIu64 " TLB shootdowns\n",
+		        cfg->os.mem_frames, ss->evictions, ss->swap_outs, ss->swap_ins, ss->shootdowns);
+	else
+		fprintf(out, "  memory          unlimited (os.mem_frames 0)\n");
+	fprintf(out, "  fault rate      %.6f demand faults per reference (%" PRIu64 " / %" PRIu64 "), %.6f swap-ins\n",
+	        ratio(ss->demand_faults, ss->references), ss->demand_faults, ss->references,
+	        ratio(ss->swap_ins, ss->references));
+	fprintf(out,
+	        "  fault service   %" PRIu64 " cycles: handler %" PRIu64 " x %" PRIu64 ", swap %" PRIu64 " (in %" PRIu64
+	        ", out %" PRIu64 " cycles per base page)\n",
+	        ss->fault_service_cycles, ss->demand_faults, cfg->os.fault_cycles, ss->swap_cycles,
+	        cfg->os.swap_in_cycles, cfg->os.swap_out_cycles);
+	fprintf(out,
+	        "  EAT             (translation + fault service cycles) / references + mem.latency = (%" PRIu64
+	        " + %" PRIu64 ") / %" PRIu64 " + %u = %.4f cycles per reference\n",
+	        st->translation_cycles, ss->fault_service_cycles, ss->references, cfg->mem.latency,
+	        eat_measured(cfg, st, ss));
 }
 
 void report_text_src(FILE *out, const run_info_t *info, const report_src_t *src)
@@ -150,8 +238,14 @@ void report_text_src(FILE *out, const run_info_t *info, const report_src_t *src)
 	        ss->demand_faults, ss->fault_service_cycles, cfg->os.fault_cycles);
 	if (ss->unhandled_faults)
 		fprintf(out, "  UNHANDLED       %12" PRIu64 "  faults the OS could not serve\n", ss->unhandled_faults);
-	fprintf(out, "  pages served    4K-level %" PRIu64 ", 2M-level %" PRIu64 ", 1G-level %" PRIu64 "\n",
-	        st.served_level1, st.served_level2, st.served_level3);
+	page_sizes_t ps;
+	page_sizes(cfg, &ps);
+	fprintf(out, "  pages served   ");
+	for (unsigned i = 0; i < ps.n; i++)
+		fprintf(out, "%s %s-level %" PRIu64, i ? "," : "", ps.label[i], served(&st, ps.level[i]));
+	fprintf(out, "\n");
+	if (os_features(cfg))
+		os_section(out, cfg, &st, ss);
 
 	fprintf(out, "\n  cycles          %12" PRIu64 "  (translation %" PRIu64 ", OS fault service %" PRIu64 ")\n",
 	        st.cycles, st.translation_cycles, ss->fault_service_cycles);
@@ -195,7 +289,7 @@ int report_json_src(FILE *out, const run_info_t *info, const report_src_t *src)
 	err |= !cJSON_AddStringToObject(obj, "format", info->format);
 	err |= !cJSON_AddStringToObject(obj, "engine", info->engine);
 	for (size_t i = 0; i < mmu_cfg_key_count(); i++) {
-		char key[96], val[64];
+		char key[96], val[256];
 		if (hidden(src->cfg, mmu_cfg_key_name(i)))
 			continue;
 		snprintf(key, sizeof key, "config.%s", mmu_cfg_key_name(i));
@@ -230,6 +324,26 @@ int report_json_src(FILE *out, const run_info_t *info, const report_src_t *src)
 	err |= add_f(obj, "amat.walk_penalty", d.walk_penalty);
 	err |= add_f(obj, "amat.dirty_rate", d.dirty_rate);
 	err |= add_f(obj, "amat.dirty_penalty", d.dirty_penalty);
+	if (os_features(src->cfg)) {
+		page_sizes_t ps;
+		page_sizes(src->cfg, &ps);
+		for (unsigned i = 0; i < ps.n; i++) {
+			char name[32];
+			snprintf(name, sizeof name, "served.%s", ps.label[i]);
+			err |= add_u64(obj, name, served(&st, ps.level[i]));
+		}
+		err |= add_u64(obj, "os.huge_faults", ss->huge_faults);
+		err |= add_u64(obj, "os.thp_collapses", ss->thp_collapses);
+		err |= add_u64(obj, "os.thp_fallbacks", ss->thp_fallbacks);
+		err |= add_u64(obj, "os.evictions", ss->evictions);
+		err |= add_u64(obj, "os.swap_outs", ss->swap_outs);
+		err |= add_u64(obj, "os.swap_ins", ss->swap_ins);
+		err |= add_u64(obj, "os.swap_cycles", ss->swap_cycles);
+		err |= add_u64(obj, "os.shootdowns", ss->shootdowns);
+		err |= add_f(obj, "os.fault_rate", ratio(ss->demand_faults, ss->references));
+		err |= add_f(obj, "os.swap_in_rate", ratio(ss->swap_ins, ss->references));
+		err |= add_f(obj, "eat_cycles", eat_measured(src->cfg, &st, ss));
+	}
 	if (walk_caches_on(src->cfg)) {
 		err |= add_f(obj, "walk.pte_reads_per_walk", st.walks ? (double)st.pte_reads / (double)st.walks : 0.0);
 		err |= add_f(obj, "walk.refs_per_walk",

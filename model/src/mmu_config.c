@@ -23,7 +23,7 @@
 #define MEM_LATENCY_MAX  1000000u
 #define FAULT_CYCLES_MAX UINT64_C(1000000000)
 
-typedef enum { KT_U32, KT_U64, KT_BOOL, KT_INT, KT_WAYS, KT_POLICY, KT_MODE } key_type_t;
+typedef enum { KT_U32, KT_U64, KT_BOOL, KT_INT, KT_WAYS, KT_POLICY, KT_MODE, KT_THP, KT_HUGE } key_type_t;
 
 /* Whether a field has the C type its key's type stores, so a retyped field breaks the build instead of memory. */
 #define KT_IS_U32(f)    _Generic((f), uint32_t : 1, default : 0)
@@ -33,6 +33,8 @@ typedef enum { KT_U32, KT_U64, KT_BOOL, KT_INT, KT_WAYS, KT_POLICY, KT_MODE } ke
 #define KT_IS_WAYS(f)   _Generic((f), uint32_t : 1, default : 0)
 #define KT_IS_POLICY(f) _Generic((f), mmu_policy_t : 1, default : 0)
 #define KT_IS_MODE(f)   _Generic((f), mmu_mode_t : 1, default : 0)
+#define KT_IS_THP(f)    _Generic((f), mmu_thp_t : 1, default : 0)
+#define KT_IS_HUGE(f)   _Generic((f), mmu_os_huge_t : 1, default : 0)
 
 #define MMU_KEY(name, type, field, def, unit, desc)                                                                    \
 	_Static_assert(KT_IS_##type(((mmu_cfg_t *)0)->field), name ": field type does not match key type " #type);     \
@@ -66,6 +68,12 @@ static const char *const mode_names[] = {
     [MMU_MODE_X86_64] = "x86_64",
     [MMU_MODE_X86_32] = "x86_32",
     [MMU_MODE_TEXTBOOK] = "textbook",
+};
+
+static const char *const thp_names[] = {
+    [MMU_THP_NEVER] = "never",
+    [MMU_THP_ALWAYS] = "always",
+    [MMU_THP_DENSE] = "dense",
 };
 
 static const struct {
@@ -212,6 +220,96 @@ static int parse_bool(const key_desc_t *k, const char *v, bool *out, char *msg, 
 	return fail(msg, msglen, MMU_EINVAL, "%s: '%s' is not one of 0, 1, true, false, on, off, yes, no", k->name, v);
 }
 
+/* A size: a number with an optional K, M or G suffix (binary units). */
+static int parse_size(const key_desc_t *k, const char *what, const char *v, uint64_t *out, char *msg, size_t msglen)
+{
+	char num[32];
+	size_t n = strlen(v);
+	unsigned shift = 0;
+	if (n > 0 && strchr("KkMmGg", v[n - 1])) {
+		shift = strchr("Kk", v[n - 1]) ? 10 : strchr("Mm", v[n - 1]) ? 20 : 30;
+		n--;
+	}
+	if (n == 0 || n >= sizeof num)
+		return fail(msg, msglen, MMU_EINVAL, "%s: %s '%s' is not a size (a number, optionally K, M or G)",
+		            k->name, what, v);
+	memcpy(num, v, n);
+	num[n] = '\0';
+	uint64_t x;
+	if (parse_u64(num, UINT64_MAX >> shift, &x) != NUM_OK)
+		return fail(msg, msglen, MMU_EINVAL, "%s: %s '%s' is not a size (a number, optionally K, M or G)",
+		            k->name, what, v);
+	*out = x << shift;
+	return 0;
+}
+
+/* One VA:LENGTH:PAGESIZE range of os.huge, checked for alignment (the page sizes a mode allows: validate()). */
+static int parse_huge_range(const key_desc_t *k, const char *text, mmu_os_huge_range_t *r, char *msg, size_t msglen)
+{
+	char item[512], *parts[3], *save = NULL;
+	snprintf(item, sizeof item, "%s", text);
+	size_t n = 0;
+	for (char *p = strtok_r(item, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
+		if (n < 3)
+			parts[n] = p + strspn(p, " \t");
+		n++;
+	}
+	if (n != 3)
+		return fail(msg, msglen, MMU_EINVAL, "%s: '%s' is not VA:LENGTH:PAGESIZE", k->name, text);
+	for (size_t i = 0; i < 3; i++)
+		parts[i][strcspn(parts[i], " \t")] = '\0';
+	int err = parse_size(k, "VA", parts[0], &r->va, msg, msglen);
+	if (!err)
+		err = parse_size(k, "LENGTH", parts[1], &r->size, msg, msglen);
+	if (!err)
+		err = parse_size(k, "PAGESIZE", parts[2], &r->page_size, msg, msglen);
+	if (err)
+		return err;
+	uint64_t ps = r->page_size;
+	if (ps < 4096 || (ps & (ps - 1)))
+		return fail(msg, msglen, MMU_EINVAL, "%s: page size %s is not a power of two of at least 4K", k->name,
+		            parts[2]);
+	if (r->size == 0 || (r->va & (ps - 1)) || (r->size & (ps - 1)) || r->va + (r->size - 1) < r->va)
+		return fail(msg, msglen, MMU_EINVAL,
+		            "%s: range %s:%s is empty, wraps, or is not aligned to its page size %s", k->name, parts[0],
+		            parts[1], parts[2]);
+	return 0;
+}
+
+static int parse_huge(const key_desc_t *k, const char *v, mmu_os_huge_t *out, char *msg, size_t msglen)
+{
+	mmu_os_huge_t h;
+	memset(&h, 0, sizeof h);
+	if (strcasecmp(v, "none") == 0) {
+		*out = h;
+		return 0;
+	}
+	char buf[512];
+	if (strlen(v) >= sizeof buf)
+		return fail(msg, msglen, MMU_EINVAL, "%s: value longer than %zu characters", k->name, sizeof buf - 1);
+	snprintf(buf, sizeof buf, "%s", v);
+	size_t n = 0;
+	char *save = NULL;
+	for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		if (item[strspn(item, " \t")] == '\0')
+			continue;
+		if (n == MMU_OS_HUGE_MAX)
+			return fail(msg, msglen, MMU_EINVAL, "%s: more than %d ranges", k->name, MMU_OS_HUGE_MAX);
+		int err = parse_huge_range(k, item, &h.range[n], msg, msglen);
+		if (err)
+			return err;
+		for (size_t i = 0; i < n; i++) {
+			const mmu_os_huge_range_t *a = &h.range[i], *b = &h.range[n];
+			if (a->va <= b->va + (b->size - 1) && b->va <= a->va + (a->size - 1))
+				return fail(msg, msglen, MMU_EINVAL, "%s: ranges %zu and %zu overlap", k->name, i + 1,
+				            n + 1);
+		}
+		n++;
+	}
+	*out = h;
+	return 0;
+}
+
 /* Parses v for key k and stores it; the field is left untouched on error. */
 static int set_value(mmu_cfg_t *cfg, const key_desc_t *k, const char *v, char *msg, size_t msglen)
 {
@@ -241,6 +339,12 @@ static int set_value(mmu_cfg_t *cfg, const key_desc_t *k, const char *v, char *m
 		if ((err = parse_word(k, v, mode_names, COUNT(mode_names), &word, msg, msglen)) == 0)
 			*(mmu_mode_t *)field = (mmu_mode_t)word;
 		return err;
+	case KT_THP:
+		if ((err = parse_word(k, v, thp_names, COUNT(thp_names), &word, msg, msglen)) == 0)
+			*(mmu_thp_t *)field = (mmu_thp_t)word;
+		return err;
+	case KT_HUGE:
+		return parse_huge(k, v, (mmu_os_huge_t *)field, msg, msglen);
 	}
 	return fail(msg, msglen, MMU_EINVAL, "%s: key of unknown type %d", k->name, (int)k->type);
 }
@@ -330,6 +434,38 @@ static int format_word(const char *const *words, size_t n, int v, char *buf, siz
 	return snprintf(buf, buflen, "%d", v); /* not a valid word: set() rejects it on the way back */
 }
 
+/* Bytes as the shortest exact K/M/G form, else hex. */
+static int format_size(uint64_t v, char *buf, size_t buflen)
+{
+	static const char suffix[] = "GMK";
+	for (unsigned i = 0; i < 3; i++) {
+		unsigned shift = 30 - 10 * i;
+		if (v && (v & ((UINT64_C(1) << shift) - 1)) == 0)
+			return snprintf(buf, buflen, "%" PRIu64 "%c", v >> shift, suffix[i]);
+	}
+	return snprintf(buf, buflen, "0x%" PRIx64, v);
+}
+
+static int format_huge(const mmu_os_huge_t *h, char *buf, size_t buflen)
+{
+	size_t used = 0;
+	if (h->range[0].page_size == 0)
+		return snprintf(buf, buflen, "none");
+	if (buflen)
+		buf[0] = '\0';
+	for (size_t i = 0; i < MMU_OS_HUGE_MAX && h->range[i].page_size; i++) {
+		char len[32], ps[32];
+		format_size(h->range[i].size, len, sizeof len);
+		format_size(h->range[i].page_size, ps, sizeof ps);
+		int n = snprintf(buf + used, used < buflen ? buflen - used : 0, "%s0x%" PRIx64 ":%s:%s", i ? "," : "",
+		                 h->range[i].va, len, ps);
+		if (n < 0)
+			return n;
+		used += (size_t)n;
+	}
+	return (int)used;
+}
+
 static int format_value(const mmu_cfg_t *cfg, const key_desc_t *k, char *buf, size_t buflen)
 {
 	const void *field = (const char *)cfg + k->offset;
@@ -350,6 +486,10 @@ static int format_value(const mmu_cfg_t *cfg, const key_desc_t *k, char *buf, si
 		return format_word(policy_names, COUNT(policy_names), (int)*(const mmu_policy_t *)field, buf, buflen);
 	case KT_MODE:
 		return format_word(mode_names, COUNT(mode_names), (int)*(const mmu_mode_t *)field, buf, buflen);
+	case KT_THP:
+		return format_word(thp_names, COUNT(thp_names), (int)*(const mmu_thp_t *)field, buf, buflen);
+	case KT_HUGE:
+		return format_huge((const mmu_os_huge_t *)field, buf, buflen);
 	}
 	return snprintf(buf, buflen, "?");
 }
@@ -499,6 +639,60 @@ static int validate_mem(const mmu_mem_cfg_t *m, char *msg, size_t msglen)
 	return 0;
 }
 
+/* The level whose pages have page_size bytes in this mode, 0 if none is a leaf there. */
+static unsigned huge_level(const mmu_paging_t *p, uint64_t page_size)
+{
+	for (unsigned level = 2; level <= p->levels; level++)
+		if (((p->huge_levels >> level) & 1) && page_size == UINT64_C(1) << mmu_paging_shift(p, level))
+			return level;
+	return 0;
+}
+
+static int validate_huge(const mmu_os_cfg_t *os, const mmu_paging_t *p, char *msg, size_t msglen)
+{
+	for (size_t i = 0; i < MMU_OS_HUGE_MAX && os->huge.range[i].page_size; i++) {
+		const mmu_os_huge_range_t *r = &os->huge.range[i];
+		char ps[32];
+		format_size(r->page_size, ps, sizeof ps);
+		if (huge_level(p, r->page_size) == 0)
+			return fail(msg, msglen, MMU_EINVAL,
+			            "os.huge: range %zu: %s pages do not exist in paging mode %s", i + 1, ps, p->name);
+		if (!mmu_paging_canonical(p, r->va) || !mmu_paging_canonical(p, r->va + (r->size - 1)))
+			return fail(msg, msglen, MMU_EINVAL, "os.huge: range %zu is not canonical in paging mode %s",
+			            i + 1, p->name);
+		uint64_t frames = r->page_size >> p->page_bits;
+		if (os->mem_frames && frames > os->mem_frames)
+			return fail(msg, msglen, MMU_EINVAL,
+			            "os.huge: range %zu: one %s page needs %" PRIu64
+			            " frames, more than os.mem_frames (%" PRIu64 ")",
+			            i + 1, ps, frames, os->mem_frames);
+	}
+	return 0;
+}
+
+static int validate_os(const mmu_os_cfg_t *os, const mmu_paging_t *p, char *msg, size_t msglen)
+{
+	const uint64_t *cycles[] = {&os->swap_in_cycles, &os->swap_out_cycles};
+	const char *names[] = {"os.swap_in_cycles", "os.swap_out_cycles"};
+	for (size_t i = 0; i < 2; i++)
+		if (*cycles[i] > FAULT_CYCLES_MAX)
+			return fail(msg, msglen, MMU_EINVAL, "%s: %" PRIu64 " is more than the limit of %" PRIu64,
+			            names[i], *cycles[i], FAULT_CYCLES_MAX);
+	if ((unsigned)os->thp >= COUNT(thp_names))
+		return fail(msg, msglen, MMU_EINVAL, "os.thp: %d is not a valid policy", (int)os->thp);
+	if (os->thp != MMU_THP_NEVER && !((p->huge_levels >> 2) & 1))
+		return fail(msg, msglen, MMU_EINVAL, "os.thp: paging mode %s has no level-2 huge pages", p->name);
+	uint32_t per_region = UINT32_C(1) << p->bits_per_level;
+	if (os->thp == MMU_THP_DENSE && (os->thp_density < 1 || os->thp_density > per_region))
+		return fail(msg, msglen, MMU_EINVAL, "os.thp_density: %" PRIu32 " is not in 1..%" PRIu32,
+		            os->thp_density, per_region);
+	if (os->populate && os->mem_frames)
+		return fail(
+		    msg, msglen, MMU_EINVAL,
+		    "os.mem_frames: cannot be combined with os.populate (populating would evict before the run)");
+	return validate_huge(os, p, msg, msglen);
+}
+
 int mmu_cfg_validate(const mmu_cfg_t *cfg, char *msg, size_t msglen)
 {
 	int err;
@@ -524,7 +718,7 @@ int mmu_cfg_validate(const mmu_cfg_t *cfg, char *msg, size_t msglen)
 		return fail(msg, msglen, MMU_EINVAL,
 		            "cr3.pcid: needs pages of at least 4 KiB (paging.page_bits >= 12), this mode has %u",
 		            paging.page_bits);
-	return 0;
+	return validate_os(&cfg->os, &paging, msg, msglen);
 }
 
 /* ---- config files ---- */

@@ -5,6 +5,7 @@
 
 #include "mmu/mmu_error.h"
 #include "mmu_assert.h"
+#include "mmu_os_internal.h"
 
 /*
  * Policies of this OS model, beyond what the header promises:
@@ -22,38 +23,6 @@
  *   - mmu_os_stats counts frames in base pages: a 2 MiB page counts 512.
  */
 
-/* PCIDs are CR3[11:0]; 0 is the PCID of "no PCID". */
-#define OS_PCID_MAX 4095u
-
-typedef struct os_proc {
-	uint32_t pid;
-	uint16_t pcid;
-	uint64_t root;
-} os_proc_t;
-
-typedef struct os_lock {
-	uint64_t vpn;
-	uint32_t pid;
-	bool used;
-} os_lock_t;
-
-struct mmu_os {
-	mmu_paging_t paging;
-	mmu_physmem_t *pm;
-	bool pcid_on;
-	uint64_t next_free; /* bump pointer of the frame allocator */
-	uint64_t pa_max;    /* last allocatable byte: the smaller of 2^pa_bits and what the PTE's frame field reaches */
-	bool exhausted;     /* next_free wrapped past 2^64 - 1 */
-	uint64_t table_size; /* bytes allocated per table: the table rounded up to whole base pages */
-	os_proc_t *procs;    /* sorted by pid */
-	size_t nprocs, procs_cap;
-	uint64_t kroot;   /* kernel template root table, 0 until the first kernel mapping */
-	bool *kowned;     /* top-level slots that belong to the kernel, one per root entry */
-	os_lock_t *locks; /* open-addressing set of (pid, vpn) */
-	size_t nlocks, locks_cap;
-	mmu_os_stats_t stats;
-};
-
 /* ---- PTE encoding ---- */
 
 static uint64_t with_bit(uint64_t pte, int bit, bool on)
@@ -61,13 +30,13 @@ static uint64_t with_bit(uint64_t pte, int bit, bool on)
 	return (bit >= 0 && on) ? pte | (UINT64_C(1) << bit) : pte;
 }
 
-static uint64_t page_size(const mmu_os_t *os, unsigned level)
+uint64_t os_page_size(const mmu_os_t *os, unsigned level)
 {
 	return UINT64_C(1) << mmu_paging_shift(&os->paging, level);
 }
 
 /* Permissions are enforced at the leaf, so a table entry grants everything its kind of mapping may need. */
-static uint64_t table_entry(const mmu_os_t *os, uint64_t pa, bool user)
+uint64_t os_table_entry(const mmu_os_t *os, uint64_t pa, bool user)
 {
 	const mmu_paging_t *p = &os->paging;
 	uint64_t pte = mmu_pte_with_frame(p, pa);
@@ -76,7 +45,7 @@ static uint64_t table_entry(const mmu_os_t *os, uint64_t pa, bool user)
 	return with_bit(pte, p->bit_user, user);
 }
 
-static uint64_t leaf_entry(const mmu_os_t *os, uint64_t pa, unsigned level, unsigned perms)
+uint64_t os_leaf_entry(const mmu_os_t *os, uint64_t pa, unsigned level, unsigned perms)
 {
 	const mmu_paging_t *p = &os->paging;
 	uint64_t pte = mmu_pte_with_frame(p, pa);
@@ -88,35 +57,35 @@ static uint64_t leaf_entry(const mmu_os_t *os, uint64_t pa, unsigned level, unsi
 	return with_bit(pte, p->bit_pagesize, level > 1);
 }
 
-static uint64_t pte_slot(const mmu_os_t *os, uint64_t table, uint64_t va, unsigned level)
+uint64_t os_pte_slot(const mmu_os_t *os, uint64_t table, uint64_t va, unsigned level)
 {
 	return table + mmu_paging_index(&os->paging, va, level) * os->paging.pte_bytes;
 }
 
-static uint64_t pte_read(const mmu_os_t *os, uint64_t slot)
+uint64_t os_pte_read(const mmu_os_t *os, uint64_t slot)
 {
 	return mmu_physmem_read(os->pm, slot, os->paging.pte_bytes);
 }
 
-static int pte_write(mmu_os_t *os, uint64_t slot, uint64_t pte)
+int os_pte_write(mmu_os_t *os, uint64_t slot, uint64_t pte)
 {
 	return mmu_physmem_write(os->pm, slot, os->paging.pte_bytes, pte);
 }
 
-static bool pte_present(const mmu_os_t *os, uint64_t pte)
+bool os_pte_present(const mmu_os_t *os, uint64_t pte)
 {
 	return mmu_pte_bit(pte, os->paging.bit_present);
 }
 
 /* Frame of a leaf: a huge page's frame field may carry low flag bits (x86 PAT at bit 12), so mask to its size. */
-static uint64_t leaf_frame(const mmu_os_t *os, uint64_t pte, unsigned level)
+uint64_t os_leaf_frame(const mmu_os_t *os, uint64_t pte, unsigned level)
 {
-	return mmu_pte_frame(&os->paging, pte) & ~(page_size(os, level) - 1);
+	return mmu_pte_frame(&os->paging, pte) & ~(os_page_size(os, level) - 1);
 }
 
 /* ---- frame allocator ---- */
 
-static int alloc_frames(mmu_os_t *os, uint64_t bytes, uint64_t align, bool table, uint64_t *pa)
+int os_alloc_frames(mmu_os_t *os, uint64_t bytes, uint64_t align, bool table, uint64_t *pa)
 {
 	if (os->exhausted || os->next_free > UINT64_MAX - (align - 1))
 		return MMU_ENOFRAME;
@@ -133,9 +102,9 @@ static int alloc_frames(mmu_os_t *os, uint64_t bytes, uint64_t align, bool table
 	return 0;
 }
 
-static int alloc_table(mmu_os_t *os, uint64_t *pa)
+int os_alloc_table(mmu_os_t *os, uint64_t *pa)
 {
-	return alloc_frames(os, os->table_size, page_size(os, 1), true, pa);
+	return os_alloc_frames(os, os->table_size, os_page_size(os, 1), true, pa);
 }
 
 /* ---- processes ---- */
@@ -154,13 +123,13 @@ static size_t proc_pos(const mmu_os_t *os, uint32_t pid)
 	return lo;
 }
 
-static const os_proc_t *proc_find(const mmu_os_t *os, uint32_t pid)
+const os_proc_t *os_proc_find(const mmu_os_t *os, uint32_t pid)
 {
 	size_t i = proc_pos(os, pid);
 	return (i < os->nprocs && os->procs[i].pid == pid) ? &os->procs[i] : NULL;
 }
 
-static size_t top_entries(const mmu_os_t *os)
+size_t os_top_entries(const mmu_os_t *os)
 {
 	return (size_t)1 << os->paging.bits_per_level;
 }
@@ -170,10 +139,10 @@ static int copy_kernel_slots(mmu_os_t *os, uint64_t root)
 	if (os->kroot == 0)
 		return 0;
 	unsigned pte_bytes = os->paging.pte_bytes;
-	for (size_t i = 0; i < top_entries(os); i++) {
+	for (size_t i = 0; i < os_top_entries(os); i++) {
 		if (!os->kowned[i])
 			continue;
-		int err = pte_write(os, root + i * pte_bytes, pte_read(os, os->kroot + i * pte_bytes));
+		int err = os_pte_write(os, root + i * pte_bytes, os_pte_read(os, os->kroot + i * pte_bytes));
 		if (err)
 			return err;
 	}
@@ -196,7 +165,7 @@ int mmu_os_process(mmu_os_t *os, uint32_t pid)
 		os->procs_cap = cap;
 	}
 	uint64_t root;
-	int err = alloc_table(os, &root);
+	int err = os_alloc_table(os, &root);
 	if (err == 0)
 		err = copy_kernel_slots(os, root);
 	if (err)
@@ -217,13 +186,13 @@ static int proc_root(mmu_os_t *os, uint32_t pid, uint64_t *root)
 {
 	int err = mmu_os_process(os, pid);
 	if (err == 0)
-		*root = proc_find(os, pid)->root;
+		*root = os_proc_find(os, pid)->root;
 	return err;
 }
 
 uint64_t mmu_os_cr3(const mmu_os_t *os, uint32_t pid, bool no_flush)
 {
-	const os_proc_t *pr = proc_find(os, pid);
+	const os_proc_t *pr = os_proc_find(os, pid);
 	if (pr == NULL)
 		return 0;
 	uint64_t cr3 = pr->root | pr->pcid;
@@ -234,7 +203,7 @@ uint64_t mmu_os_cr3(const mmu_os_t *os, uint32_t pid, bool no_flush)
 
 uint16_t mmu_os_pcid(const mmu_os_t *os, uint32_t pid)
 {
-	const os_proc_t *pr = proc_find(os, pid);
+	const os_proc_t *pr = os_proc_find(os, pid);
 	return pr ? pr->pcid : 0;
 }
 
@@ -264,14 +233,17 @@ int mmu_os_create(const mmu_cfg_t *cfg, mmu_physmem_t *pm, mmu_os_t **out)
 		return err;
 	}
 	os->pm = pm;
+	os->cfg = cfg->os;
+	os->mem.limit = cfg->os.mem_frames;
+	os->mem.hand = os->mem.free_node = UINT32_MAX;
 	os->pcid_on = cfg->pcid;
 	os->pa_max = os_pa_max(&os->paging);
 	/* x86: leave the first MiB alone as PCs do; textbook: skip frame 0 so that no table or page sits at address 0.
 	 */
-	os->next_free = cfg->paging.mode == MMU_MODE_TEXTBOOK ? page_size(os, 1) : UINT64_C(0x100000);
-	uint64_t bytes = (uint64_t)top_entries(os) * os->paging.pte_bytes;
-	os->table_size = (bytes + page_size(os, 1) - 1) & ~(page_size(os, 1) - 1);
-	os->kowned = calloc(top_entries(os), sizeof *os->kowned);
+	os->next_free = cfg->paging.mode == MMU_MODE_TEXTBOOK ? os_page_size(os, 1) : UINT64_C(0x100000);
+	uint64_t bytes = (uint64_t)os_top_entries(os) * os->paging.pte_bytes;
+	os->table_size = (bytes + os_page_size(os, 1) - 1) & ~(os_page_size(os, 1) - 1);
+	os->kowned = calloc(os_top_entries(os), sizeof *os->kowned);
 	if (os->kowned == NULL) {
 		free(os);
 		return MMU_ENOMEM;
@@ -287,6 +259,8 @@ void mmu_os_destroy(mmu_os_t *os)
 	free(os->procs);
 	free(os->kowned);
 	free(os->locks);
+	os_mem_free(os);
+	free(os->shoot);
 	free(os);
 }
 
@@ -303,7 +277,7 @@ const mmu_os_stats_t *mmu_os_stats(const mmu_os_t *os)
 /* ---- argument checks ---- */
 
 /* [va, va + size) is non-empty, does not wrap, and lies in one canonical half of the address space. */
-static bool range_ok(const mmu_os_t *os, uint64_t va, uint64_t size)
+bool os_range_ok(const mmu_os_t *os, uint64_t va, uint64_t size)
 {
 	if (size == 0 || va + (size - 1) < va)
 		return false;
@@ -334,37 +308,41 @@ static size_t top_index(const mmu_os_t *os, uint64_t va)
  * Address of the level-`level` entry for va under root. Missing tables above it are created when `create` (user
  * tables when `user`), else the walk stops with MMU_EFAULT. A huge leaf above it gives MMU_EEXIST.
  */
-static int walk_to(mmu_os_t *os, uint64_t root, uint64_t va, unsigned level, bool create, bool user, uint64_t *slot)
+int os_walk_to(mmu_os_t *os, uint64_t root, uint64_t va, unsigned level, bool create, bool user, uint64_t *slot)
 {
 	uint64_t table = root;
 	for (unsigned n = os->paging.levels; n > level; n--) {
-		uint64_t s = pte_slot(os, table, va, n);
-		uint64_t pte = pte_read(os, s);
-		if (!pte_present(os, pte)) {
+		uint64_t s = os_pte_slot(os, table, va, n);
+		uint64_t pte = os_pte_read(os, s);
+		if (!os_pte_present(os, pte) && pte != 0)
+			return MMU_EEXIST; /* a swapped-out huge page */
+		if (!os_pte_present(os, pte)) {
 			if (!create)
 				return MMU_EFAULT;
 			uint64_t pa;
-			int err = alloc_table(os, &pa);
+			int err = os_alloc_table(os, &pa);
 			if (err == 0)
-				err = pte_write(os, s, table_entry(os, pa, user));
+				err = os_pte_write(os, s, os_table_entry(os, pa, user));
 			if (err)
 				return err;
-			pte = table_entry(os, pa, user);
+			pte = os_table_entry(os, pa, user);
 		} else if (mmu_pte_is_leaf(&os->paging, pte, n)) {
 			return MMU_EEXIST;
 		}
 		table = mmu_pte_frame(&os->paging, pte);
 	}
-	*slot = pte_slot(os, table, va, level);
+	*slot = os_pte_slot(os, table, va, level);
 	return 0;
 }
 
 /* Whether no present entry lies in the level-`level` table at `table` or below it. */
 static bool table_empty(const mmu_os_t *os, uint64_t table, unsigned level)
 {
-	for (size_t i = 0; i < top_entries(os); i++) {
-		uint64_t pte = pte_read(os, table + i * os->paging.pte_bytes);
-		if (!pte_present(os, pte))
+	for (size_t i = 0; i < os_top_entries(os); i++) {
+		uint64_t pte = os_pte_read(os, table + i * os->paging.pte_bytes);
+		if (!os_pte_present(os, pte) && pte != 0)
+			return false; /* a swapped-out page */
+		if (!os_pte_present(os, pte))
 			continue;
 		if (mmu_pte_is_leaf(&os->paging, pte, level) ||
 		    !table_empty(os, mmu_pte_frame(&os->paging, pte), level - 1))
@@ -374,23 +352,23 @@ static bool table_empty(const mmu_os_t *os, uint64_t table, unsigned level)
 }
 
 /* Whether a level-`level` page at va under root could be mapped: nothing maps any byte of it yet. */
-static bool page_free(mmu_os_t *os, uint64_t root, uint64_t va, unsigned level)
+bool os_page_free(mmu_os_t *os, uint64_t root, uint64_t va, unsigned level)
 {
 	uint64_t slot;
-	int err = walk_to(os, root, va, level, false, false, &slot);
+	int err = os_walk_to(os, root, va, level, false, false, &slot);
 	if (err)
 		return err == MMU_EFAULT;
-	uint64_t pte = pte_read(os, slot);
-	if (!pte_present(os, pte))
-		return true;
+	uint64_t pte = os_pte_read(os, slot);
+	if (!os_pte_present(os, pte))
+		return pte == 0; /* otherwise a swapped-out page */
 	return !mmu_pte_is_leaf(&os->paging, pte, level) && table_empty(os, mmu_pte_frame(&os->paging, pte), level - 1);
 }
 
 static bool range_free(mmu_os_t *os, uint64_t root, uint64_t va, uint64_t size, unsigned level)
 {
-	uint64_t step = page_size(os, level);
+	uint64_t step = os_page_size(os, level);
 	for (uint64_t off = 0; off < size; off += step)
-		if (!page_free(os, root, va + off, level))
+		if (!os_page_free(os, root, va + off, level))
 			return false;
 	return true;
 }
@@ -399,42 +377,55 @@ static bool range_free(mmu_os_t *os, uint64_t root, uint64_t va, uint64_t size, 
 static int install_leaf(mmu_os_t *os, uint64_t root, uint64_t va, uint64_t pa, unsigned level, unsigned perms)
 {
 	uint64_t slot;
-	int err = walk_to(os, root, va, level, true, true, &slot);
-	return err ? err : pte_write(os, slot, leaf_entry(os, pa, level, perms));
+	int err = os_walk_to(os, root, va, level, true, true, &slot);
+	return err ? err : os_pte_write(os, slot, os_leaf_entry(os, pa, level, perms));
 }
 
 /* ---- unmapping ---- */
 
-static long unmap_table(mmu_os_t *os, uint64_t table, unsigned level, uint64_t lo, uint64_t hi, bool skip_kernel);
+/* Unmapping walks with the owner of the tables: a pid, or OS_KERNEL for the kernel's (no resident-page tracking). */
+#define OS_KERNEL UINT32_MAX
+
+static long unmap_table(mmu_os_t *os, uint32_t pid, uint64_t table, unsigned level, uint64_t lo, uint64_t hi,
+                        bool skip_kernel);
 
 /* Unmaps what the entry at slot maps inside [lo, hi]; [start, end] is the whole range the entry covers. */
-static long unmap_entry(mmu_os_t *os, uint64_t slot, unsigned level, uint64_t start, uint64_t end, uint64_t lo,
-                        uint64_t hi)
+static long unmap_entry(mmu_os_t *os, uint32_t pid, uint64_t slot, unsigned level, uint64_t start, uint64_t end,
+                        uint64_t lo, uint64_t hi)
 {
-	uint64_t pte = pte_read(os, slot);
-	if (!pte_present(os, pte))
-		return 0;
+	uint64_t pte = os_pte_read(os, slot);
+	if (!os_pte_present(os, pte)) {
+		if (pte == 0 || start < lo || end > hi)
+			return 0;
+		os_swap_entry_free(os, pte); /* a swapped-out page: its slot goes too */
+		return os_pte_write(os, slot, 0) == 0 ? 1 : 0;
+	}
 	if (!mmu_pte_is_leaf(&os->paging, pte, level)) {
 		uint64_t sub_lo = start > lo ? start : lo, sub_hi = end < hi ? end : hi;
-		return unmap_table(os, mmu_pte_frame(&os->paging, pte), level - 1, sub_lo, sub_hi, false);
+		return unmap_table(os, pid, mmu_pte_frame(&os->paging, pte), level - 1, sub_lo, sub_hi, false);
 	}
 	if (start < lo || end > hi) /* a huge page only partly in the range stays mapped */
 		return 0;
-	return pte_write(os, slot, 0) == 0 ? 1 : 0;
+	if (os_pte_write(os, slot, 0) != 0)
+		return 0;
+	if (pid != OS_KERNEL)
+		os_mem_drop(os, pid, start, os_leaf_frame(os, pte, level));
+	return 1;
 }
 
 /*
  * Clears the leaves of the level-`level` table at `table` that lie wholly in [lo, hi] (inclusive; the table covers
  * both). Only present entries are descended into, so sparse ranges of any size cost little.
  */
-static long unmap_table(mmu_os_t *os, uint64_t table, unsigned level, uint64_t lo, uint64_t hi, bool skip_kernel)
+static long unmap_table(mmu_os_t *os, uint32_t pid, uint64_t table, unsigned level, uint64_t lo, uint64_t hi,
+                        bool skip_kernel)
 {
-	uint64_t span = page_size(os, level);
+	uint64_t span = os_page_size(os, level);
 	long count = 0;
 	for (uint64_t a = lo;;) {
 		uint64_t start = a & ~(span - 1), end = start + (span - 1);
 		if (!(skip_kernel && os->kowned[top_index(os, a)]))
-			count += unmap_entry(os, pte_slot(os, table, a, level), level, start, end, lo, hi);
+			count += unmap_entry(os, pid, os_pte_slot(os, table, a, level), level, start, end, lo, hi);
 		if (end >= hi)
 			return count;
 		a = end + 1;
@@ -445,18 +436,18 @@ long mmu_os_unmap(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t size)
 {
 	if (size == 0)
 		return 0;
-	if (!range_ok(os, va, size))
+	if (!os_range_ok(os, va, size))
 		return MMU_EINVAL;
-	const os_proc_t *pr = proc_find(os, pid);
+	const os_proc_t *pr = os_proc_find(os, pid);
 	if (pr == NULL)
 		return 0;
-	return unmap_table(os, pr->root, os->paging.levels, va, va + (size - 1), true);
+	return unmap_table(os, pid, pr->root, os->paging.levels, va, va + (size - 1), true);
 }
 
 /* ---- mapping ---- */
 
 /* A user mapping must not reach into the kernel's top-level slots (they are shared by every process). */
-static bool touches_kernel(const mmu_os_t *os, uint64_t va, uint64_t size)
+bool os_touches_kernel(const mmu_os_t *os, uint64_t va, uint64_t size)
 {
 	for (size_t i = top_index(os, va); i <= top_index(os, va + (size - 1)); i++)
 		if (os->kowned[i])
@@ -467,39 +458,47 @@ static bool touches_kernel(const mmu_os_t *os, uint64_t va, uint64_t size)
 /* The arguments alone: level, permissions, a canonical range aligned to the page size. */
 static bool map_args_ok(const mmu_os_t *os, uint64_t va, uint64_t size, unsigned level, unsigned perms)
 {
-	if (!level_ok(os, level) || !perms_ok(perms) || !range_ok(os, va, size))
+	if (!level_ok(os, level) || !perms_ok(perms) || !os_range_ok(os, va, size))
 		return false;
-	uint64_t mask = page_size(os, level) - 1;
+	uint64_t mask = os_page_size(os, level) - 1;
 	return (va & mask) == 0 && (size & mask) == 0;
 }
 
 static int map_conflicts(mmu_os_t *os, uint64_t root, uint64_t va, uint64_t size, unsigned level)
 {
-	return touches_kernel(os, va, size) || !range_free(os, root, va, size, level) ? MMU_EEXIST : 0;
+	return os_touches_kernel(os, va, size) || !range_free(os, root, va, size, level) ? MMU_EEXIST : 0;
 }
 
 /*
  * Maps fresh frames, each after the tables leading to it (as a page fault allocates them); on failure the pages
- * mapped so far are unmapped again (their frames stay used).
+ * mapped so far are unmapped again (their frames stay used, or go back to the memory limit's free lists).
  */
-static int map_fresh(mmu_os_t *os, uint64_t root, uint64_t va, uint64_t size, unsigned level, unsigned perms,
-                     bool kernel)
+static int map_fresh(mmu_os_t *os, uint32_t pid, uint64_t root, uint64_t va, uint64_t size, unsigned level,
+                     unsigned perms)
 {
-	uint64_t step = page_size(os, level);
+	bool kernel = pid == OS_KERNEL;
+	uint64_t step = os_page_size(os, level);
 	for (uint64_t off = 0; off < size; off += step) {
 		uint64_t slot, pa;
-		int err = walk_to(os, root, va + off, level, true, !kernel, &slot);
+		int err = os_walk_to(os, root, va + off, level, true, !kernel, &slot);
 		if (err == 0)
-			err = alloc_frames(os, step, step, false, &pa);
+			err = kernel ? os_alloc_frames(os, step, step, false, &pa) : os_mem_frame(os, level, &pa);
 		if (err == 0)
-			err = pte_write(os, slot, leaf_entry(os, pa, level, perms));
+			err = os_pte_write(os, slot, os_leaf_entry(os, pa, level, perms));
+		if (err == 0 && !kernel)
+			err = os_mem_add(os, pid, va + off, pa, level);
 		if (err) {
 			if (off > 0)
-				unmap_table(os, root, os->paging.levels, va, va + (off - 1), false);
+				unmap_table(os, pid, root, os->paging.levels, va, va + (off - 1), false);
 			return err;
 		}
 	}
 	return 0;
+}
+
+int os_map_user(mmu_os_t *os, uint32_t pid, uint64_t root, uint64_t va, uint64_t size, unsigned level, unsigned perms)
+{
+	return map_fresh(os, pid, root, va, size, level, perms);
 }
 
 int mmu_os_map(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t size, unsigned level, unsigned perms)
@@ -510,14 +509,14 @@ int mmu_os_map(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t size, unsigned 
 	int err = proc_root(os, pid, &root);
 	if (err == 0)
 		err = map_conflicts(os, root, va, size, level);
-	return err ? err : map_fresh(os, root, va, size, level, perms, false);
+	return err ? err : map_fresh(os, pid, root, va, size, level, perms);
 }
 
 int mmu_os_map_frame(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t pa, unsigned level, unsigned perms)
 {
 	if (!level_ok(os, level))
 		return MMU_EINVAL;
-	uint64_t size = page_size(os, level);
+	uint64_t size = os_page_size(os, level);
 	if (!map_args_ok(os, va, size, level, perms) || (pa & (size - 1)) || pa > os->pa_max ||
 	    size - 1 > os->pa_max - pa)
 		return MMU_EINVAL;
@@ -525,12 +524,16 @@ int mmu_os_map_frame(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t pa, unsig
 	int err = proc_root(os, pid, &root);
 	if (err == 0)
 		err = map_conflicts(os, root, va, size, level);
-	return err ? err : install_leaf(os, root, va, pa, level, perms);
+	if (err == 0)
+		err = install_leaf(os, root, va, pa, level, perms);
+	if (err == 0)
+		os_mem_pin(os, pa);
+	return err;
 }
 
 int mmu_os_reserve(mmu_os_t *os, uint64_t pa_end)
 {
-	uint64_t mask = page_size(os, 1) - 1;
+	uint64_t mask = os_page_size(os, 1) - 1;
 	if (pa_end <= os->next_free)
 		return 0;
 	if (pa_end > os->pa_max || pa_end > UINT64_MAX - mask)
@@ -548,7 +551,7 @@ static bool kernel_slots_free(const mmu_os_t *os, uint64_t va, uint64_t size)
 		if (os->kowned[i])
 			continue;
 		for (size_t p = 0; p < os->nprocs; p++)
-			if (pte_present(os, pte_read(os, os->procs[p].root + i * os->paging.pte_bytes)))
+			if (os_pte_present(os, os_pte_read(os, os->procs[p].root + i * os->paging.pte_bytes)))
 				return false;
 	}
 	return true;
@@ -568,18 +571,18 @@ static int kernel_publish(mmu_os_t *os, uint64_t va, uint64_t size)
 
 int mmu_os_map_kernel(mmu_os_t *os, uint64_t va, uint64_t size, unsigned perms)
 {
-	uint64_t mask = page_size(os, 1) - 1;
-	if (!perms_ok(perms) || !range_ok(os, va, size) || (va & mask) || (size & mask))
+	uint64_t mask = os_page_size(os, 1) - 1;
+	if (!perms_ok(perms) || !os_range_ok(os, va, size) || (va & mask) || (size & mask))
 		return MMU_EINVAL;
 	if (os->kroot == 0) {
-		int err = alloc_table(os, &os->kroot);
+		int err = os_alloc_table(os, &os->kroot);
 		if (err)
 			return err;
 	}
 	if (!kernel_slots_free(os, va, size) || !range_free(os, os->kroot, va, size, 1))
 		return MMU_EEXIST;
 	unsigned kperms = (perms & (MMU_PERM_W | MMU_PERM_X)) | MMU_PERM_G;
-	int err = map_fresh(os, os->kroot, va, size, 1, kperms, true);
+	int err = map_fresh(os, OS_KERNEL, os->kroot, va, size, 1, kperms);
 	return err ? err : kernel_publish(os, va, size);
 }
 
@@ -587,16 +590,16 @@ int mmu_os_map_kernel(mmu_os_t *os, uint64_t va, uint64_t size, unsigned perms)
 
 int mmu_os_translate(const mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t *pa, unsigned *level)
 {
-	const os_proc_t *pr = proc_find(os, pid);
+	const os_proc_t *pr = os_proc_find(os, pid);
 	if (pr == NULL || !mmu_paging_canonical(&os->paging, va))
 		return MMU_EFAULT;
 	uint64_t table = pr->root;
 	for (unsigned n = os->paging.levels; n >= 1; n--) {
-		uint64_t pte = pte_read(os, pte_slot(os, table, va, n));
-		if (!pte_present(os, pte))
+		uint64_t pte = os_pte_read(os, os_pte_slot(os, table, va, n));
+		if (!os_pte_present(os, pte))
 			return MMU_EFAULT;
 		if (mmu_pte_is_leaf(&os->paging, pte, n)) {
-			*pa = leaf_frame(os, pte, n) | (va & (page_size(os, n) - 1));
+			*pa = os_leaf_frame(os, pte, n) | (va & (os_page_size(os, n) - 1));
 			*level = n;
 			return 0;
 		}
@@ -605,11 +608,43 @@ int mmu_os_translate(const mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t *pa
 	MMU_UNREACHABLE(); /* level-1 entries are always leaves */
 }
 
-/* Maps va's base page as a demand fault does; MMU_EEXIST when something already maps it or the kernel owns it. */
+int os_lookup(const mmu_os_t *os, uint64_t root, uint64_t va, uint64_t *slot, uint64_t *pte, unsigned *level)
+{
+	uint64_t table = root;
+	for (unsigned n = os->paging.levels; n >= 1; n--) {
+		*slot = os_pte_slot(os, table, va, n);
+		*pte = os_pte_read(os, *slot);
+		*level = n;
+		if (!os_pte_present(os, *pte) || mmu_pte_is_leaf(&os->paging, *pte, n))
+			return 0;
+		table = mmu_pte_frame(&os->paging, *pte);
+	}
+	MMU_UNREACHABLE(); /* level-1 entries are always leaves */
+}
+
+/*
+ * Maps va as a demand fault does: back from swap, or a fresh page of the level the huge-page policy chooses.
+ * MMU_EEXIST when something already maps it or the kernel owns it.
+ */
 static int map_demand_page(mmu_os_t *os, uint32_t pid, uint64_t va)
 {
-	uint64_t base = va & ~(page_size(os, 1) - 1);
-	return mmu_os_map(os, pid, base, page_size(os, 1), 1, MMU_PERM_RWX_USER);
+	uint64_t root, slot, pte;
+	unsigned level;
+	int err = proc_root(os, pid, &root);
+	if (err == 0)
+		err = os_lookup(os, root, va, &slot, &pte, &level);
+	if (err)
+		return err;
+	if (os_pte_present(os, pte))
+		return MMU_EEXIST;
+	if (os_is_swap_entry(os, pte))
+		return os_swap_in(os, pid, va, slot, pte, level);
+	level = os_thp_fault_level(os, root, va);
+	uint64_t size = os_page_size(os, level), base = va & ~(size - 1);
+	if (os_touches_kernel(os, base, size) || !os_page_free(os, root, base, level))
+		return MMU_EEXIST;
+	err = os_map_user(os, pid, root, base, size, level, MMU_PERM_RWX_USER);
+	return err ? err : os_thp_after_fault(os, pid, root, va);
 }
 
 int mmu_os_demand_fault(mmu_os_t *os, uint32_t pid, uint64_t va)
@@ -633,6 +668,33 @@ int mmu_os_populate(mmu_os_t *os, uint32_t pid, uint64_t va)
 	if (mmu_os_translate(os, pid, va, &pa, &level) == 0)
 		return 0;
 	return map_demand_page(os, pid, va);
+}
+
+bool mmu_os_shootdown_next(mmu_os_t *os, uint32_t *pid, uint64_t *va)
+{
+	if (os->shoot_head == os->nshoot) {
+		os->shoot_head = os->nshoot = 0;
+		return false;
+	}
+	*pid = os->shoot[os->shoot_head].pid;
+	*va = os->shoot[os->shoot_head].va;
+	os->shoot_head++;
+	return true;
+}
+
+int os_shootdown_add(mmu_os_t *os, uint32_t pid, uint64_t va)
+{
+	if (os->nshoot == os->shoot_cap) {
+		size_t cap = os->shoot_cap ? 2 * os->shoot_cap : 64;
+		os_shootdown_t *s = realloc(os->shoot, cap * sizeof *s);
+		if (s == NULL)
+			return MMU_ENOMEM;
+		os->shoot = s;
+		os->shoot_cap = cap;
+	}
+	os->shoot[os->nshoot++] = (os_shootdown_t){.va = va, .pid = pid};
+	os->stats.shootdowns++;
+	return 0;
 }
 
 /* ---- locked pages ---- */
@@ -684,7 +746,7 @@ int mmu_os_lock(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t size)
 {
 	if (size == 0)
 		return 0;
-	if (!range_ok(os, va, size))
+	if (!os_range_ok(os, va, size))
 		return MMU_EINVAL;
 	int err = mmu_os_process(os, pid);
 	unsigned shift = os->paging.page_bits;

@@ -192,6 +192,74 @@ int mmu_physmem_write_word(mmu_physmem_t *pm, uint64_t addr, uint64_t wdata, uin
 	return pm_write_masked(pm, addr & ~UINT64_C(7), 8, wdata, strb);
 }
 
+/* Removes page pn (backward-shift deletion keeps every probe chain unbroken without tombstones). */
+static void pm_remove(mmu_physmem_t *pm, uint64_t pn)
+{
+	size_t mask = pm_cap(pm) - 1, i = pm_hash(pn, pm->log2_cap);
+	while (pm->slots[i].bytes != NULL && pm->slots[i].pn != pn)
+		i = (i + 1) & mask;
+	if (pm->slots[i].bytes == NULL)
+		return;
+	free(pm->slots[i].bytes);
+	pm->slots[i].bytes = NULL;
+	pm->count--;
+	for (size_t j = (i + 1) & mask; pm->slots[j].bytes != NULL; j = (j + 1) & mask) {
+		size_t home = pm_hash(pm->slots[j].pn, pm->log2_cap);
+		/* the entry at j may move into the hole at i if its home is not in (i, j] (cyclically) */
+		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+		if (!stays) {
+			pm->slots[i] = pm->slots[j];
+			pm->slots[j].bytes = NULL;
+			i = j;
+		}
+	}
+}
+
+bool mmu_physmem_read_block(const mmu_physmem_t *pm, uint64_t addr, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+	bool zero = true;
+	for (size_t done = 0; done < len;) {
+		uint64_t a = addr + done, off = a & (PM_PAGE_SIZE - 1);
+		size_t n = (size_t)(PM_PAGE_SIZE - off) < len - done ? (size_t)(PM_PAGE_SIZE - off) : len - done;
+		const uint8_t *page = pm_find(pm, a >> PM_PAGE_BITS);
+		if (page == NULL) {
+			memset(out + done, 0, n);
+		} else {
+			memcpy(out + done, page + off, n);
+			for (size_t i = 0; i < n && zero; i++)
+				zero = page[off + i] == 0;
+		}
+		done += n;
+	}
+	return zero;
+}
+
+int mmu_physmem_write_block(mmu_physmem_t *pm, uint64_t addr, const void *buf, size_t len)
+{
+	const uint8_t *in = buf;
+	for (size_t done = 0; done < len;) {
+		uint64_t a = addr + done, off = a & (PM_PAGE_SIZE - 1);
+		size_t n = (size_t)(PM_PAGE_SIZE - off) < len - done ? (size_t)(PM_PAGE_SIZE - off) : len - done;
+		uint64_t pn = a >> PM_PAGE_BITS;
+		if (in == NULL && n == PM_PAGE_SIZE) {
+			pm_remove(pm, pn);
+		} else if (in == NULL) {
+			uint8_t *page = (uint8_t *)pm_find(pm, pn);
+			if (page != NULL)
+				memset(page + off, 0, n);
+		} else {
+			uint8_t *page;
+			int err = pm_page_for_write(pm, pn, &page);
+			if (err)
+				return err;
+			memcpy(page + off, in + done, n);
+		}
+		done += n;
+	}
+	return 0;
+}
+
 size_t mmu_physmem_pages(const mmu_physmem_t *pm)
 {
 	return pm->count;

@@ -177,6 +177,34 @@ int mmu_sim_switch(mmu_sim_t *s, uint32_t pid)
 	return 0;
 }
 
+/*
+ * After the OS changed mappings: each invalidation it asks for is presented to the MMU. With PCIDs by address and
+ * PCID (INVPCID type 0), so a process that is not running loses its entries too; without, only the running
+ * process's entries can be in the TLBs (a CR3 write flushed the others), so INVLPG for its pages only.
+ */
+static void shootdowns(mmu_sim_t *s)
+{
+	mmu_os_t *os = s->os;
+	uint32_t pid;
+	uint64_t va;
+	while (mmu_os_shootdown_next(os, &pid, &va)) {
+		if (s->cfg.pcid)
+			mmu_sim_flush(s, MMU_FLUSH_VA_PCID, va, mmu_os_pcid(os, pid));
+		else if (pid == s->pid)
+			mmu_sim_flush(s, MMU_FLUSH_VA, va, 0);
+		else
+			continue;
+		s->st.shootdowns++;
+	}
+	const mmu_os_stats_t *o = mmu_os_stats(os);
+	s->st.huge_faults = o->huge_faults;
+	s->st.thp_collapses = o->thp_collapses;
+	s->st.thp_fallbacks = o->thp_fallbacks;
+	s->st.evictions = o->evictions;
+	s->st.swap_outs = o->swap_outs;
+	s->st.swap_ins = o->swap_ins;
+}
+
 /* os.populate: a page is mapped before its first access, free of charge, as MAP_POPULATE does before a run. */
 static int populate(mmu_sim_t *s, uint64_t vaddr)
 {
@@ -187,6 +215,7 @@ static int populate(mmu_sim_t *s, uint64_t vaddr)
 	int err = mmu_os_populate(s->os, s->pid, vaddr);
 	if (!err)
 		*slot = page;
+	shootdowns(s); /* a dense collapse replaced pages the TLBs may hold */
 	return err;
 }
 
@@ -222,7 +251,12 @@ static int translate_access(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op_
 			s->st.unhandled_faults++;
 			return 0;
 		}
+		const mmu_os_stats_t *o = mmu_os_stats(s->os);
+		uint64_t in0 = o->swap_in_frames, out0 = o->swap_out_frames;
 		int err = mmu_os_demand_fault(s->os, s->pid, vaddr);
+		uint64_t swap = (o->swap_in_frames - in0) * s->cfg.os.swap_in_cycles +
+		                (o->swap_out_frames - out0) * s->cfg.os.swap_out_cycles;
+		shootdowns(s);
 		if (err == MMU_ENOFRAME) {
 			snprintf(msg, msglen, "physical memory exhausted mapping address 0x%llx",
 			         (unsigned long long)vaddr);
@@ -233,8 +267,9 @@ static int translate_access(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op_
 			return 0;
 		}
 		s->st.demand_faults++;
-		s->st.fault_service_cycles += s->cfg.os.fault_cycles;
-		mmu_sim_idle(s, s->cfg.os.fault_cycles);
+		s->st.swap_cycles += swap;
+		s->st.fault_service_cycles += s->cfg.os.fault_cycles + swap;
+		mmu_sim_idle(s, s->cfg.os.fault_cycles + swap);
 	}
 }
 

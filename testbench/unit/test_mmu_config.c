@@ -9,8 +9,8 @@
 #include "mmu/mmu_config.h"
 #include "mmu/mmu_error.h"
 
-/* Every key of mmu_config_keys.def, counted by hand: 4 per TLB x 3, mem 3, paging 6 + pte 9, cr3 1, os 2, seed 1. */
-#define NUM_KEYS 55
+/* Every key of mmu_config_keys.def, counted by hand: 4 per TLB x 3, mem 3, paging 6 + pte 9, cr3 1, os 8, seed 1, walk caches. */
+#define NUM_KEYS 61
 
 static mmu_cfg_t cfg;
 static char msg[512];
@@ -617,6 +617,12 @@ static const struct {
     {"cr3.pcid", "yes", "1"},
     {"os.fault_cycles", "0x10000000000", "1099511627776"},
     {"os.populate", "on", "1"},
+    {"os.thp", "DENSE", "dense"},
+    {"os.thp_density", "0x40", "64"},
+    {"os.huge", "0x40000000:1G:1G, 0x600000000:0x400000:2M", "0x40000000:1G:1G,0x600000000:4M:2M"},
+    {"os.mem_frames", "1024", "1024"},
+    {"os.swap_in_cycles", "1000", "1000"},
+    {"os.swap_out_cycles", "500", "500"},
     {"seed", "18446744073709551615", "18446744073709551615"},
 };
 
@@ -1006,4 +1012,79 @@ Test(mmu_config, pcid_needs_pages_of_4k)
 	cfg.pcid = true;
 	cr_assert_eq(mmu_cfg_validate(&cfg, msg, sizeof msg), MMU_EINVAL);
 	cr_assert(strstr(msg, "cr3.pcid") != NULL, "%s", msg);
+}
+
+/* ---- huge pages and memory pressure (os.thp, os.huge, os.mem_frames) ---- */
+
+Test(mmu_config, os_pressure_defaults_are_off)
+{
+	cr_assert_eq(cfg.os.thp, MMU_THP_NEVER);
+	cr_assert_eq(cfg.os.huge.range[0].page_size, 0);
+	cr_assert_eq(cfg.os.mem_frames, 0);
+	cr_assert_eq(cfg.os.thp_density, 256);
+	/* 80 us and 20 us at 3 GHz (README) */
+	cr_assert_eq(cfg.os.swap_in_cycles, 240000);
+	cr_assert_eq(cfg.os.swap_out_cycles, 60000);
+}
+
+Test(mmu_config, os_huge_parses_sizes_and_lists)
+{
+	cr_assert_eq(mmu_cfg_set(&cfg, "os.huge", "0x200000:4M:2M,1G:1G:1G", msg, sizeof msg), 0, "%s", msg);
+	cr_assert_eq(cfg.os.huge.range[0].va, 0x200000);
+	cr_assert_eq(cfg.os.huge.range[0].size, 4u << 20);
+	cr_assert_eq(cfg.os.huge.range[0].page_size, 2u << 20);
+	cr_assert_eq(cfg.os.huge.range[1].va, 1u << 30);
+	cr_assert_eq(cfg.os.huge.range[1].page_size, 1u << 30);
+	cr_assert_eq(cfg.os.huge.range[2].page_size, 0);
+	expect_valid();
+	cr_assert_eq(mmu_cfg_set(&cfg, "os.huge", "none", msg, sizeof msg), 0);
+	cr_assert_eq(cfg.os.huge.range[0].page_size, 0);
+}
+
+Test(mmu_config, os_huge_errors)
+{
+	expect_set_error("os.huge", "0x200000:4M", "os.huge: '0x200000:4M' is not VA:LENGTH:PAGESIZE");
+	expect_set_error("os.huge", "0x200000:4Q:2M",
+	                 "os.huge: LENGTH '4Q' is not a size (a number, optionally K, M or G)");
+	expect_set_error("os.huge", "0x201000:4M:2M",
+	                 "os.huge: range 0x201000:4M is empty, wraps, or is not aligned to its page size 2M");
+	expect_set_error("os.huge", "0:4M:3M", "os.huge: page size 3M is not a power of two of at least 4K");
+	expect_set_error("os.huge", "0:4M:2M,2M:2M:2M", "os.huge: ranges 1 and 2 overlap");
+	expect_set_error("os.huge", "0:2M:2M,2M:2M:2M,4M:2M:2M,6M:2M:2M,8M:2M:2M", "os.huge: more than 4 ranges");
+	cr_assert_eq(cfg.os.huge.range[0].page_size, 0, "a failed set left a value");
+}
+
+Test(mmu_config, os_huge_page_size_must_exist_in_the_mode)
+{
+	cr_assert_eq(mmu_cfg_set(&cfg, "os.huge", "0:4M:4M", msg, sizeof msg), 0);
+	expect_invalid("os.huge: range 1: 4M pages do not exist in paging mode x86_64");
+	cr_assert_eq(mmu_cfg_set(&cfg, "paging.mode", "x86_32", msg, sizeof msg), 0);
+	cr_assert_eq(mmu_cfg_set(&cfg, "paging.pa_bits", "32", msg, sizeof msg), 0);
+	expect_valid();
+	cr_assert_eq(mmu_cfg_set(&cfg, "os.mem_frames", "1023", msg, sizeof msg), 0);
+	expect_invalid("os.huge: range 1: one 4M page needs 1024 frames, more than os.mem_frames (1023)");
+}
+
+Test(mmu_config, os_thp_checks)
+{
+	expect_set_error("os.thp", "sometimes", "os.thp: 'sometimes' is not one of never, always, dense");
+	cr_assert_eq(mmu_cfg_set(&cfg, "os.thp", "dense", msg, sizeof msg), 0);
+	cr_assert_eq(mmu_cfg_set(&cfg, "os.thp_density", "513", msg, sizeof msg), 0);
+	expect_invalid("os.thp_density: 513 is not in 1..512");
+	cr_assert_eq(mmu_cfg_set(&cfg, "os.thp_density", "512", msg, sizeof msg), 0);
+	expect_valid();
+	cr_assert_eq(mmu_cfg_set(&cfg, "paging.mode", "textbook", msg, sizeof msg), 0);
+	cr_assert_eq(mmu_cfg_set(&cfg, "paging.pa_bits", "32", msg, sizeof msg), 0);
+	expect_invalid("os.thp: paging mode textbook has no level-2 huge pages");
+}
+
+Test(mmu_config, os_mem_frames_excludes_populate)
+{
+	cr_assert_eq(mmu_cfg_set(&cfg, "os.mem_frames", "100", msg, sizeof msg), 0);
+	expect_valid();
+	cr_assert_eq(mmu_cfg_set(&cfg, "os.populate", "1", msg, sizeof msg), 0);
+	expect_invalid("os.mem_frames: cannot be combined with os.populate (populating would evict before the run)");
+	cr_assert_eq(mmu_cfg_set(&cfg, "os.populate", "0", msg, sizeof msg), 0);
+	cr_assert_eq(mmu_cfg_set(&cfg, "os.swap_in_cycles", "1000000001", msg, sizeof msg), 0);
+	expect_invalid("os.swap_in_cycles: 1000000001 is more than the limit of 1000000000");
 }

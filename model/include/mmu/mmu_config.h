@@ -38,9 +38,27 @@ typedef struct mmu_paging_cfg {
 	uint32_t pfn_lsb, pfn_bits;
 } mmu_paging_cfg_t;
 
+/* Transparent huge pages (os.thp): when a demand fault maps a huge page instead of a base page. */
+typedef enum { MMU_THP_NEVER = 0, MMU_THP_ALWAYS = 1, MMU_THP_DENSE = 2 } mmu_thp_t;
+
+/* os.huge: ranges of every process mapped with huge pages of one size, as hugetlbfs mappings are. */
+#define MMU_OS_HUGE_MAX 4
+typedef struct mmu_os_huge_range {
+	uint64_t va, size, page_size; /* page_size 0: unused slot */
+} mmu_os_huge_range_t;
+typedef struct mmu_os_huge {
+	mmu_os_huge_range_t range[MMU_OS_HUGE_MAX];
+} mmu_os_huge_t;
+
 typedef struct mmu_os_cfg {
 	uint64_t fault_cycles;
 	bool populate;
+	/* all zero (the defaults of the fields below, and of a zeroed struct): base pages only, unlimited memory */
+	mmu_thp_t thp;
+	uint32_t thp_density; /* dense: present base pages of a region that trigger its collapse */
+	mmu_os_huge_t huge;
+	uint64_t mem_frames; /* frames for user pages; 0 = unlimited */
+	uint64_t swap_in_cycles, swap_out_cycles;
 } mmu_os_cfg_t;
 
 /* Page-walk caches exist for levels 2 .. MMU_PWC_MAX_LEVEL (the entries of level n point to level n-1 tables). */

@@ -33,8 +33,21 @@ enum {
 typedef struct mmu_os_stats {
 	uint64_t frames;        /* frames allocated (data and tables) */
 	uint64_t table_frames;  /* of which page-table frames */
-	uint64_t demand_faults; /* faults served by mapping a frame */
+	uint64_t demand_faults; /* faults served by mapping a frame (swap-ins included) */
 	uint64_t processes;
+	/* huge pages (os.thp, os.huge) */
+	uint64_t huge_faults;   /* demand faults that mapped a huge page (os.thp=always or an os.huge range) */
+	uint64_t thp_collapses; /* os.thp=dense: regions of base pages replaced by one huge page */
+	uint64_t thp_fallbacks; /* faults where a huge page was eligible but the memory limit had no room for it */
+	/* memory pressure (os.mem_frames) */
+	uint64_t resident_frames; /* base-page frames of resident user pages now */
+	uint64_t evictions;       /* pages evicted by the clock */
+	uint64_t swap_outs;       /* evicted pages written to swap (dirty, or never written there before) */
+	uint64_t swap_out_frames; /* base pages written (a 2 MiB page is 512) */
+	uint64_t swap_ins;        /* faults served from swap */
+	uint64_t swap_in_frames;  /* base pages read */
+	uint64_t clock_steps;     /* pages the clock hand examined */
+	uint64_t shootdowns;      /* TLB invalidations the OS asked for (mmu_os_shootdown_next) */
 } mmu_os_stats_t;
 
 /* pm must outlive the OS. The paging mode comes from cfg->paging. */
@@ -100,8 +113,23 @@ int mmu_os_translate(const mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t *pa
  */
 int mmu_os_demand_fault(mmu_os_t *os, uint32_t pid, uint64_t va);
 
-/* Maps va's base page in pid if unmapped, as a demand fault would (os.populate). Returns 0 or an error. */
+/* Maps va's page in pid if unmapped, as a demand fault would (os.populate). Returns 0 or an error. */
 int mmu_os_populate(mmu_os_t *os, uint32_t pid, uint64_t va);
+
+/*
+ * Huge pages and memory pressure (README, "Huge pages and memory pressure"), both off by default:
+ *   - os.huge ranges: a demand fault there maps the range's page size; os.thp=always: a fault in a 2 MiB-aligned
+ *     region with nothing mapped maps it whole; os.thp=dense: when os.thp_density base pages of a region are present
+ *     the region is collapsed into one huge page (contents copied). Huge frames are aligned to their size.
+ *   - os.mem_frames: user pages may hold that many base-page frames; beyond, the clock (second chance over the PTEs'
+ *     accessed bits) evicts a page to swap: its PTE becomes not present and carries the swap slot, and a later
+ *     fault swaps it back in with its contents. Locked and shared pages, page tables and kernel pages are never
+ *     evicted; a huge page is evicted and swapped in whole.
+ * Whenever a mapping that TLBs may hold changes (eviction, collapse), the OS queues an invalidation; the caller must
+ * present each one to the MMU (an INVLPG, or INVPCID by address with the process's PCID) before the next access.
+ */
+/* The next pending invalidation: the page at va of pid. Returns false when none is left. */
+bool mmu_os_shootdown_next(mmu_os_t *os, uint32_t *pid, uint64_t *va);
 
 const mmu_os_stats_t *mmu_os_stats(const mmu_os_t *os);
 

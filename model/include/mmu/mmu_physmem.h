@@ -1,6 +1,7 @@
 #ifndef MMU_PHYSMEM_H
 #define MMU_PHYSMEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,14 @@ int mmu_physmem_write(mmu_physmem_t *pm, uint64_t addr, unsigned len, uint64_t v
 /* The aligned 8-byte word containing addr, and a masked write of it (byte i written when bit i of strb is set). */
 uint64_t mmu_physmem_read_word(const mmu_physmem_t *pm, uint64_t addr);
 int mmu_physmem_write_word(mmu_physmem_t *pm, uint64_t addr, uint64_t wdata, uint8_t strb);
+
+/*
+ * Blocks of any address and length (the OS side moves whole frames to and from swap): a read of len bytes into buf
+ * that returns whether they were all zero; a write of len bytes from buf, or of zeros when buf is NULL. Zeros free
+ * the storage of the 4 KiB pages they cover whole, so an evicted frame costs no host memory. Returns 0 or MMU_ENOMEM.
+ */
+bool mmu_physmem_read_block(const mmu_physmem_t *pm, uint64_t addr, void *buf, size_t len);
+int mmu_physmem_write_block(mmu_physmem_t *pm, uint64_t addr, const void *buf, size_t len);
 
 /* Number of 4 KiB pages allocated so far. */
 size_t mmu_physmem_pages(const mmu_physmem_t *pm);

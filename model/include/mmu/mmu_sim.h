@@ -15,7 +15,9 @@
  *
  * Per trace record: a change of pid is a context switch (a CR3 write; with cr3.pcid on it keeps the TLBs, bit 63);
  * an access that crosses a base-page boundary is two translations; a not-present fault is served by the OS (demand
- * paging, os.fault_cycles idle cycles) and the access retried, as on Linux.
+ * paging, os.fault_cycles idle cycles) and the access retried, as on Linux. With a memory limit the fault also costs
+ * os.swap_in_cycles / os.swap_out_cycles per base page moved, and the TLB invalidations the OS asks for
+ * (mmu_os_shootdown_next) are presented to the MMU, one flush cycle each, before the retry.
  *
  * Two engines give identical results: FAST calls mmu_translate(); TICKED steps mmu_comb()/mmu_clock() and the memory
  * every cycle.
@@ -30,6 +32,15 @@ typedef struct mmu_sim_stats {
 	uint64_t unhandled_faults;     /* faults the OS could not serve (reported, access dropped) */
 	uint64_t fault_service_cycles; /* cycles spent in the OS fault handler */
 	uint64_t context_switches;     /* pid changes */
+	/* huge pages and memory pressure (all 0 unless os.thp, os.huge or os.mem_frames is set) */
+	uint64_t huge_faults;   /* pages mapped huge on demand (os.thp=always, os.huge) */
+	uint64_t thp_collapses; /* os.thp=dense collapses */
+	uint64_t thp_fallbacks; /* huge pages that did not fit in free memory: base pages instead */
+	uint64_t evictions;     /* pages evicted by the clock */
+	uint64_t swap_outs;     /* evictions that wrote the page to swap */
+	uint64_t swap_ins;      /* demand faults served from swap (also counted in demand_faults) */
+	uint64_t swap_cycles;   /* of fault_service_cycles: swap-in and swap-out transfers */
+	uint64_t shootdowns;    /* TLB invalidations presented for evicted or collapsed pages (one cycle each) */
 } mmu_sim_stats_t;
 
 typedef struct mmu_sim mmu_sim_t;
