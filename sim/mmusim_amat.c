@@ -28,6 +28,9 @@ typedef struct amat {
 	mmu_sim_stats_t ss;
 	/* effective access time with faults, per reference */
 	double ma, p, eat, eat_measured;
+	/* with a memory limit: base pages swapped in / out per fault, and the mean fault service they give */
+	uint64_t swap_in_frames, swap_out_frames;
+	double s_in, s_out, service;
 } amat_t;
 
 static int simulate(amat_t *a, const char *path, mmu_trace_format_t fmt, mmu_engine_t engine)
@@ -59,6 +62,8 @@ static int simulate(amat_t *a, const char *path, mmu_trace_format_t fmt, mmu_eng
 	a->format = mmu_trace_format_name(mmu_trace_format(t));
 	mmu_stats_read(mmu_sim_mmu(sim), &a->st);
 	a->ss = *mmu_sim_stats(sim);
+	a->swap_in_frames = mmu_os_stats(mmu_sim_os(sim))->swap_in_frames;
+	a->swap_out_frames = mmu_os_stats(mmu_sim_os(sim))->swap_out_frames;
 	mmu_sim_destroy(sim);
 	mmu_trace_close(t);
 	return rc;
@@ -71,13 +76,19 @@ static double ratio(uint64_t num, uint64_t den)
 
 /*
  * EAT = (1 - p) x ma + p x fault service, the textbook form: ma = AMAT + mem.latency (one translation, then the data
- * access at memory latency), p = demand faults per reference, fault service = os.fault_cycles. The measured value
- * per reference is (translation cycles + fault service cycles) / references + mem.latency.
+ * access at memory latency), p = demand faults per reference, fault service = os.fault_cycles, plus with a memory
+ * limit s_in x os.swap_in_cycles + s_out x os.swap_out_cycles (base pages swapped in and out per fault, measured).
+ * The measured value per reference is (translation cycles + fault service cycles) / references + mem.latency.
  */
 static void derive(amat_t *a)
 {
 	mmu_stats_derive(&a->st, &a->d);
 	double lat = a->cfg.mem.latency, fault = (double)a->cfg.os.fault_cycles;
+	a->s_in = ratio(a->swap_in_frames, a->ss.demand_faults);
+	a->s_out = ratio(a->swap_out_frames, a->ss.demand_faults);
+	if (a->cfg.os.mem_frames)
+		fault += a->s_in * (double)a->cfg.os.swap_in_cycles + a->s_out * (double)a->cfg.os.swap_out_cycles;
+	a->service = fault;
 	a->ma = a->d.amat_formula + lat;
 	a->p = ratio(a->ss.demand_faults, a->ss.references);
 	a->eat = (1.0 - a->p) * a->ma + a->p * fault;
@@ -212,6 +223,21 @@ static void print_levels(FILE *out, const amat_t *a, bool md)
 	table_print(out, &t, "  ", md);
 }
 
+/* With a memory limit: the measured swap traffic per fault (os.mem_frames, README). */
+static void swap_rows(table_t *t, const amat_t *a, bool md)
+{
+	int r = table_row(t);
+	table_set(t, r, 0, "%ss_in%s", code(md), code(md));
+	table_set(t, r, 1, "base pages swapped in per fault");
+	table_set(t, r, 2, "%" PRIu64 " / %" PRIu64, a->swap_in_frames, a->ss.demand_faults);
+	table_set(t, r, 3, "%.6f", a->s_in);
+	r = table_row(t);
+	table_set(t, r, 0, "%ss_out%s", code(md), code(md));
+	table_set(t, r, 1, "base pages swapped out per fault");
+	table_set(t, r, 2, "%" PRIu64 " / %" PRIu64, a->swap_out_frames, a->ss.demand_faults);
+	table_set(t, r, 3, "%.6f", a->s_out);
+}
+
 static void print_eat(FILE *out, const amat_t *a, bool md)
 {
 	const char *ind = indent(md);
@@ -232,14 +258,27 @@ static void print_eat(FILE *out, const amat_t *a, bool md)
 	table_set(&t, r, 1, "demand page faults per reference");
 	table_set(&t, r, 2, "%" PRIu64 " / %" PRIu64, a->ss.demand_faults, a->ss.references);
 	table_set(&t, r, 3, "%.6f", a->p);
-	r = table_row(&t);
-	table_set(&t, r, 0, "%sfault_service%s", code(md), code(md));
-	table_set(&t, r, 1, "OS fault handler (os.fault_cycles)");
-	table_set(&t, r, 2, "%" PRIu64, fault);
-	table_set(&t, r, 3, "%" PRIu64, fault);
-	table_print(out, &t, "  ", md);
-	block_begin(out, md);
-	fprintf(out, "%sEAT = (1 - %.6f) x %.4f + %.6f x %" PRIu64 "\n", indent(md), a->p, a->ma, a->p, fault);
+	if (a->cfg.os.mem_frames) {
+		swap_rows(&t, a, md);
+		r = table_row(&t);
+		table_set(&t, r, 0, "%sfault_service%s", code(md), code(md));
+		table_set(&t, r, 1, "os.fault_cycles + s_in x os.swap_in_cycles + s_out x os.swap_out_cycles");
+		table_set(&t, r, 2, "%" PRIu64 " + %.6f x %" PRIu64 " + %.6f x %" PRIu64, fault, a->s_in,
+		          a->cfg.os.swap_in_cycles, a->s_out, a->cfg.os.swap_out_cycles);
+		table_set(&t, r, 3, "%.4f", a->service);
+		table_print(out, &t, "  ", md);
+		block_begin(out, md);
+		fprintf(out, "%sEAT = (1 - %.6f) x %.4f + %.6f x %.4f\n", indent(md), a->p, a->ma, a->p, a->service);
+	} else {
+		r = table_row(&t);
+		table_set(&t, r, 0, "%sfault_service%s", code(md), code(md));
+		table_set(&t, r, 1, "OS fault handler (os.fault_cycles)");
+		table_set(&t, r, 2, "%" PRIu64, fault);
+		table_set(&t, r, 3, "%" PRIu64, fault);
+		table_print(out, &t, "  ", md);
+		block_begin(out, md);
+		fprintf(out, "%sEAT = (1 - %.6f) x %.4f + %.6f x %" PRIu64 "\n", indent(md), a->p, a->ma, a->p, fault);
+	}
 	fprintf(out, "%s    = %.4f cycles per reference (formula)\n", indent(md), a->eat);
 	fprintf(out, "%smeasured: (translation_cycles + fault service cycles) / references + mem.latency\n",
 	        indent(md));
@@ -296,6 +335,11 @@ static int print_json(FILE *out, const amat_t *a)
 	err |= add_u(o, "demand_faults", a->ss.demand_faults);
 	err |= add_f(o, "ma", a->ma) | add_f(o, "p", a->p) | add_f(o, "eat", a->eat);
 	err |= add_f(o, "eat_measured", a->eat_measured);
+	if (a->cfg.os.mem_frames) {
+		err |= add_u(o, "swap_in_frames", a->swap_in_frames) | add_u(o, "swap_out_frames", a->swap_out_frames);
+		err |= add_f(o, "s_in", a->s_in) | add_f(o, "s_out", a->s_out) |
+		       add_f(o, "fault_service_mean", a->service);
+	}
 	char *text = err ? NULL : cJSON_Print(o);
 	cJSON_Delete(o);
 	if (!text)

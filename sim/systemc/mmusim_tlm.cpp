@@ -136,6 +136,14 @@ int build_config(const options &o, mmu_cfg_t &cfg)
 		return fail(std::string("--seed: ") + msg);
 	if (mmu_cfg_validate(&cfg, msg, sizeof msg))
 		return fail(msg);
+	/* The platform's generator serves demand faults with base pages and presents no OS invalidations: the OS-side
+	 * policies of mmusim are not modelled here. */
+	if (cfg.os.thp != MMU_THP_NEVER)
+		return fail("os.thp: transparent huge pages are not supported by mmusim-tlm (use mmusim)");
+	if (cfg.os.huge.range[0].page_size)
+		return fail("os.huge: huge-page ranges are not supported by mmusim-tlm (use mmusim)");
+	if (cfg.os.mem_frames)
+		return fail("os.mem_frames: a memory limit is not supported by mmusim-tlm (use mmusim)");
 	return 0;
 }
 
