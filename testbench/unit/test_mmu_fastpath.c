@@ -263,3 +263,97 @@ ParameterizedTest(unsigned *i, mmu_fastpath, equal_on_random_streams, .timeout =
 {
 	check_variant(&variants[*i], true);
 }
+
+/*
+ * The OS-side policies (huge pages, memory limit with eviction and swap) run between translations: both engines
+ * must see the same faults, evictions, invalidations and cycles on whole traces, with every policy on.
+ */
+static const variant_t os_variants[] = {
+    {"thp-always", {"os.thp=always", NULL}},
+    {"thp-dense", {"os.thp=dense", "os.thp_density=8", "tlb.l1d.entries=16", NULL}},
+    {"mem-limit", {"os.mem_frames=24", "tlb.l1d.entries=16", "tlb.l2.entries=64", "tlb.l2.ways=4", NULL}},
+    {"mem-limit-pcid-huge",
+     {"os.mem_frames=600", "os.thp=always", "cr3.pcid=1", "os.huge=0x600000000:4M:2M", "tlb.l2.entries=64",
+      "tlb.l2.ways=4", NULL}},
+};
+
+#define TRACE_RECS 6000
+
+static void run_trace(const mmu_cfg_t *cfg, mmu_engine_t engine, uint64_t seed, uint64_t *cycles, mmu_sim_t **keep)
+{
+	char msg[256];
+	mmu_sim_t *s;
+	cr_assert_eq(mmu_sim_create(cfg, engine, &s, msg, sizeof msg), 0, "%s", msg);
+	static const uint64_t regions[] = {UINT64_C(0x400000), UINT64_C(0x7f0000000000), UINT64_C(0x600000000),
+	                                   UINT64_C(0x40000000)};
+	uint64_t r = seed;
+	uint32_t pid = 1;
+	for (size_t i = 0; i < TRACE_RECS; i++) {
+		uint64_t x = rnd(&r);
+		if (x % 211 == 0)
+			pid = 1 + (uint32_t)(rnd(&r) % NPROC);
+		/* a hot set of a few pages and a wider sweep, so pages are reused after eviction */
+		uint64_t pages = x % 4 == 0 ? 64 : 6;
+		uint64_t va = regions[(x >> 8) % 4] + (rnd(&r) % pages) * 4096 + (rnd(&r) % 4096);
+		mmu_trace_rec_t rec = {
+		    .vaddr = va, .size = (uint32_t)(1 + rnd(&r) % 8), .pid = pid, .kind = (uint8_t)(rnd(&r) % 3)};
+		cr_assert_eq(mmu_sim_ref(s, &rec, msg, sizeof msg), 0, "record %zu: %s", i, msg);
+		cycles[i] = mmu_cycle(mmu_sim_mmu(s));
+	}
+	*keep = s;
+}
+
+static void check_os_variant(const variant_t *v)
+{
+	mmu_cfg_t cfg;
+	apply(&cfg, v);
+	/* short OS costs: the ticked engine steps every idle cycle of them */
+	cfg.os.fault_cycles = 20;
+	cfg.os.swap_in_cycles = 50;
+	cfg.os.swap_out_cycles = 30;
+	static uint64_t fast[TRACE_RECS], ticked[TRACE_RECS];
+	mmu_sim_t *a, *b;
+	run_trace(&cfg, MMU_ENGINE_FAST, 0x9E3779B97F4A7C15u, fast, &a);
+	run_trace(&cfg, MMU_ENGINE_TICKED, 0x9E3779B97F4A7C15u, ticked, &b);
+	for (size_t i = 0; i < TRACE_RECS; i++)
+		cr_assert_eq(fast[i], ticked[i], "%s: record %zu ends in cycle %" PRIu64 " (fast) vs %" PRIu64, v->name,
+		             i, fast[i], ticked[i]);
+	mmu_stats_t sa, sb;
+	mmu_stats_read(mmu_sim_mmu(a), &sa);
+	mmu_stats_read(mmu_sim_mmu(b), &sb);
+	for (unsigned i = 0; i < mmu_stats_count(); i++)
+		cr_assert_eq(mmu_stats_value(&sa, i), mmu_stats_value(&sb, i), "%s: %s %" PRIu64 " vs %" PRIu64,
+		             v->name, mmu_stats_name(i), mmu_stats_value(&sa, i), mmu_stats_value(&sb, i));
+	cr_assert(memcmp(mmu_sim_stats(a), mmu_sim_stats(b), sizeof(mmu_sim_stats_t)) == 0, "%s: trace counts differ",
+	          v->name);
+	const mmu_sim_stats_t *ss = mmu_sim_stats(a);
+	if (cfg.os.mem_frames) {
+		cr_assert_gt(ss->evictions, 20, "%s: the limit was not reached", v->name);
+		cr_assert_gt(ss->swap_ins, 20);
+		cr_assert_gt(ss->shootdowns, 20);
+	}
+	if (cfg.os.thp != MMU_THP_NEVER)
+		cr_assert_gt(sa.served_level2, 100, "%s: no translation by a huge page", v->name);
+	static page_list_t pa, pb;
+	pa.n = pb.n = 0;
+	mmu_physmem_foreach(mmu_sim_physmem(a), collect, &pa);
+	mmu_physmem_foreach(mmu_sim_physmem(b), collect, &pb);
+	cr_assert_eq(pa.n, pb.n);
+	cr_assert_arr_eq(pa.addr, pb.addr, pa.n * sizeof pa.addr[0]);
+	cr_assert_arr_eq(pa.hash, pb.hash, pa.n * sizeof pa.hash[0], "%s: memory contents differ", v->name);
+	mmu_sim_destroy(a);
+	mmu_sim_destroy(b);
+}
+
+ParameterizedTestParameters(mmu_fastpath, equal_on_traces_with_os_policies)
+{
+	static unsigned index[sizeof os_variants / sizeof os_variants[0]];
+	for (unsigned i = 0; i < sizeof index / sizeof index[0]; i++)
+		index[i] = i;
+	return cr_make_param_array(unsigned, index, sizeof index / sizeof index[0]);
+}
+
+ParameterizedTest(unsigned *i, mmu_fastpath, equal_on_traces_with_os_policies, .timeout = 300)
+{
+	check_os_variant(&os_variants[*i]);
+}

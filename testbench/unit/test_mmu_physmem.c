@@ -1,5 +1,6 @@
 #include <criterion/criterion.h>
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -204,4 +205,47 @@ Test(mmu_physmem, consecutive_pages_keep_their_own_contents)
 	for (uint64_t p = 0; p < 3000; p++)
 		cr_assert_eq(mmu_physmem_read_word(pm, p << 12), p ^ UINT64_C(0x5a5a5a5a00000000));
 	cr_expect_eq(mmu_physmem_pages(pm), 3000);
+}
+
+/* ---- blocks (frames moved to and from swap) ---- */
+
+Test(mmu_physmem, block_round_trip_across_pages)
+{
+	uint8_t in[6000], out[6000];
+	for (size_t i = 0; i < sizeof in; i++)
+		in[i] = (uint8_t)(i * 7 + 1);
+	cr_assert_eq(mmu_physmem_write_block(pm, 0x10800, in, sizeof in), 0);
+	cr_assert_eq(mmu_physmem_pages(pm), 2, "0x10800..0x1206f touches pages 0x10 and 0x11");
+	cr_assert(!mmu_physmem_read_block(pm, 0x10800, out, sizeof out));
+	cr_assert_arr_eq(in, out, sizeof in);
+	cr_assert_eq(mmu_physmem_read(pm, 0x10800, 1), 1);
+	cr_assert_eq(mmu_physmem_read(pm, 0x107ff, 1), 0, "the byte before the block");
+}
+
+Test(mmu_physmem, zero_block_frees_whole_pages_and_clears_parts)
+{
+	for (uint64_t a = 0x20000; a < 0x23000; a += 0x800)
+		cr_assert_eq(mmu_physmem_write(pm, a, 8, UINT64_C(0xffffffffffffffff)), 0);
+	cr_assert_eq(mmu_physmem_pages(pm), 3);
+	/* [0x20800, 0x22000): the second half of page 0x20 (cleared in place) and all of page 0x21 (freed) */
+	cr_assert_eq(mmu_physmem_write_block(pm, 0x20800, NULL, 0x1800), 0);
+	cr_assert_eq(mmu_physmem_pages(pm), 2);
+	cr_assert_eq(mmu_physmem_read(pm, 0x20000, 8), UINT64_C(0xffffffffffffffff));
+	cr_assert_eq(mmu_physmem_read(pm, 0x20800, 8), 0);
+	cr_assert_eq(mmu_physmem_read(pm, 0x21000, 8), 0);
+	cr_assert_eq(mmu_physmem_read(pm, 0x22000, 8), UINT64_C(0xffffffffffffffff));
+	uint8_t buf[0x1000];
+	cr_assert(mmu_physmem_read_block(pm, 0x21000, buf, sizeof buf), "a freed page reads as zero");
+}
+
+/* Freeing many pages keeps every other page reachable (the hash table's deletion keeps probe chains intact). */
+Test(mmu_physmem, many_frees_keep_lookups_right)
+{
+	for (uint64_t p = 0; p < 3000; p++)
+		cr_assert_eq(mmu_physmem_write(pm, p << 12, 8, p + 1), 0);
+	for (uint64_t p = 0; p < 3000; p += 3)
+		cr_assert_eq(mmu_physmem_write_block(pm, p << 12, NULL, 0x1000), 0);
+	cr_assert_eq(mmu_physmem_pages(pm), 2000);
+	for (uint64_t p = 0; p < 3000; p++)
+		cr_assert_eq(mmu_physmem_read(pm, p << 12, 8), p % 3 ? p + 1 : 0, "page %" PRIu64, p);
 }
