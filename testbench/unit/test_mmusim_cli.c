@@ -280,3 +280,83 @@ Test(mmusim_cli, walk_cache_figures_only_when_enabled)
 	cr_assert_null(strstr(off.out, "walk.pte_reads_per_walk"));
 	unlink(t);
 }
+
+/* ---- huge pages and memory pressure in the report ---- */
+
+/* A fault and its retry on a 2 MiB page of an os.huge range, an L1 hit on it, a base page: named by size. */
+Test(mmusim_cli, json_counts_translations_per_page_size)
+{
+	static run_t r;
+	char *trace = write_temp("R 600000000\nR 600000008\nR 1000\n");
+	char args[256];
+	snprintf(args, sizeof args, "run --format text --trace %s --json --set os.huge=0x600000000:2M:2M", trace);
+	mmusim(&r, args);
+	unlink(trace);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cJSON *j = cJSON_Parse(r.out);
+	cr_assert(j);
+	cr_assert_eq(num(j, "served.4K"), 1);
+	cr_assert_eq(num(j, "served.2M"), 2);
+	cr_assert_eq(num(j, "served.1G"), 0);
+	cr_assert_eq(num(j, "os.huge_faults"), 1);
+	cr_assert_null(cJSON_GetObjectItemCaseSensitive(j, "served.4M"), "x86-64 has no 4 MiB pages");
+	cJSON_Delete(j);
+}
+
+Test(mmusim_cli, x86_32_names_its_4m_pages)
+{
+	static run_t r;
+	char *trace = write_temp("R 400000\n");
+	char args[256];
+	snprintf(args, sizeof args, "run --format text --trace %s --set paging.mode=x86_32 --set paging.pa_bits=32",
+	         trace);
+	mmusim(&r, args);
+	unlink(trace);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "pages served    4K-level 1, 4M-level 0\n"), "%s", r.out);
+}
+
+/*
+ * Three frames, default TLBs. R1 R2 R3 R4: the walks set A on 1, 2, 3; the clock clears them and evicts 1 (written).
+ * R1: page 2 was not walked since its A was cleared (its TLB hits set nothing): evicted (written); 1 swapped in.
+ * 5 faults, 1 swap-in, 2 evictions, 2 swap-outs: fault service 5 x 2000 + 240000 + 2 x 60000 = 370000 cycles.
+ */
+Test(mmusim_cli, memory_limit_in_the_report)
+{
+	static run_t r, t;
+	char *trace = write_temp("R 1000\nR 2000\nR 3000\nR 4000\nR 1000\n");
+	char args[256];
+	snprintf(args, sizeof args, "run --format text --trace %s --json --set os.mem_frames=3", trace);
+	mmusim(&r, args);
+	snprintf(args, sizeof args, "run --format text --trace %s --set os.mem_frames=3", trace);
+	mmusim(&t, args);
+	unlink(trace);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cJSON *j = cJSON_Parse(r.out);
+	cr_assert(j);
+	cr_assert_eq(num(j, "os.demand_faults"), 5);
+	cr_assert_eq(num(j, "os.swap_ins"), 1);
+	cr_assert_eq(num(j, "os.evictions"), 2);
+	cr_assert_eq(num(j, "os.swap_outs"), 2);
+	cr_assert_eq(num(j, "os.shootdowns"), 2);
+	cr_assert_eq(num(j, "os.fault_service_cycles"), 370000);
+	cr_assert_float_eq(num(j, "os.fault_rate"), 1.0, 1e-9);
+	cr_assert_float_eq(num(j, "os.swap_in_rate"), 0.2, 1e-9);
+	cJSON_Delete(j);
+	cr_assert(strstr(t.out, "os.mem_frames 3: 2 evictions (2 written to swap), 1 swap-ins, 2 TLB shootdowns"), "%s",
+	          t.out);
+	cr_assert(strstr(t.out, "fault rate      1.000000 demand faults per reference (5 / 5)"), "%s", t.out);
+}
+
+Test(mmusim_cli, default_report_has_no_os_section)
+{
+	static run_t r;
+	char *trace = write_temp("R 1000\n");
+	char args[256];
+	snprintf(args, sizeof args, "run --format text --trace %s", trace);
+	mmusim(&r, args);
+	unlink(trace);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_null(strstr(r.out, "huge pages"));
+	cr_assert_null(strstr(r.out, "EAT"));
+}
