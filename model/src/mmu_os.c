@@ -260,6 +260,7 @@ void mmu_os_destroy(mmu_os_t *os)
 	free(os->kowned);
 	free(os->locks);
 	os_mem_free(os);
+	free(os->shared);
 	free(os->shoot);
 	free(os);
 }
@@ -526,9 +527,7 @@ int mmu_os_map_frame(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t pa, unsig
 		err = map_conflicts(os, root, va, size, level);
 	if (err == 0)
 		err = install_leaf(os, root, va, pa, level, perms);
-	if (err == 0)
-		os_mem_pin(os, pa);
-	return err;
+	return err ? err : os_share(os, pa);
 }
 
 int mmu_os_reserve(mmu_os_t *os, uint64_t pa_end)

@@ -29,7 +29,6 @@ typedef struct os_page {
 	uint32_t prev, next; /* ring links, indices into os_mem_t.page */
 	int64_t slot;        /* swap slot holding a clean copy, -1 if none */
 	uint8_t level;
-	bool pinned; /* shared by mmu_os_map_frame: never evicted (the model keeps no reverse map) */
 	bool used;
 } os_page_t;
 
@@ -81,6 +80,8 @@ struct mmu_os {
 	os_lock_t *locks; /* open-addressing set of (pid, vpn) */
 	size_t nlocks, locks_cap;
 	os_mem_t mem;
+	uint64_t *shared; /* frames mapped by mmu_os_map_frame, sorted: never evicted or collapsed (no reverse map) */
+	size_t nshared, shared_cap;
 	os_shootdown_t *shoot; /* pending invalidations, FIFO */
 	size_t nshoot, shoot_head, shoot_cap;
 	mmu_os_stats_t stats;
@@ -118,8 +119,9 @@ bool os_mem_room(const mmu_os_t *os, unsigned level);
 int os_mem_add(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t pa, unsigned level);
 /* The user page in frame pa of pid at va is gone (unmapped or collapsed): off the ring, frame and slot freed. */
 void os_mem_drop(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t pa);
-/* Frame pa is now shared: never evict it. */
-void os_mem_pin(mmu_os_t *os, uint64_t pa);
+/* Frame pa (a page of `size` bytes) is now mapped twice; whether any shared frame lies in [pa, pa + size). */
+int os_share(mmu_os_t *os, uint64_t pa);
+bool os_shared_in(const mmu_os_t *os, uint64_t pa, uint64_t size);
 /* Swap entries: whether a non-present PTE is one, and freeing its slot when the entry is cleared. */
 bool os_is_swap_entry(const mmu_os_t *os, uint64_t pte);
 void os_swap_entry_free(mmu_os_t *os, uint64_t pte);

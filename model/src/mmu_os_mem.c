@@ -4,7 +4,7 @@
  *
  * Policies (README, "Huge pages and memory pressure"):
  *   - The limit counts the base-page frames of user pages (a 2 MiB page counts 512). Page tables and kernel pages
- *     live outside it and are never evicted; nor are locked pages (mmu_os_lock) and frames shared by
+ *     live outside it and are never evicted; nor are locked pages (mmu_os_lock) and frames mapped again by
  *     mmu_os_map_frame (no reverse map: evicting one would leave the other mapping stale).
  *   - The ring holds resident pages in the order they were mapped; a new page goes just behind the hand, so it is
  *     examined last. The hand examines the page under it and moves on: accessed bit set -> cleared (second chance),
@@ -305,7 +305,7 @@ static int evict_one(mmu_os_t *os)
 		os_page_t *p = &m->page[n];
 		m->hand = p->next;
 		os->stats.clock_steps++;
-		if (p->pinned || page_locked(os, p))
+		if (os_shared_in(os, p->pa, os_page_size(os, p->level)) || page_locked(os, p))
 			continue;
 		const os_proc_t *pr = os_proc_find(os, p->pid);
 		MMU_ASSERT(pr != NULL);
@@ -392,14 +392,43 @@ void os_mem_drop(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t pa)
 	free_frame(os, level, pa);
 }
 
-void os_mem_pin(mmu_os_t *os, uint64_t pa)
+/* Index of the first shared frame at or above pa. */
+static size_t shared_pos(const mmu_os_t *os, uint64_t pa)
 {
-	os_mem_t *m = &os->mem;
-	for (unsigned level = 1; m->limit && level <= os->paging.levels; level++) {
-		uint32_t n = fmap_get(m, pa & ~(os_page_size(os, level) - 1));
-		if (n != NONE && m->page[n].level == level)
-			m->page[n].pinned = true;
+	size_t lo = 0, hi = os->nshared;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (os->shared[mid] < pa)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	return lo;
+}
+
+int os_share(mmu_os_t *os, uint64_t pa)
+{
+	size_t i = shared_pos(os, pa);
+	if (i < os->nshared && os->shared[i] == pa)
+		return 0;
+	if (os->nshared == os->shared_cap) {
+		size_t cap = os->shared_cap ? 2 * os->shared_cap : 16;
+		uint64_t *f = realloc(os->shared, cap * sizeof *f);
+		if (f == NULL)
+			return MMU_ENOMEM;
+		os->shared = f;
+		os->shared_cap = cap;
+	}
+	memmove(&os->shared[i + 1], &os->shared[i], (os->nshared - i) * sizeof *os->shared);
+	os->shared[i] = pa;
+	os->nshared++;
+	return 0;
+}
+
+bool os_shared_in(const mmu_os_t *os, uint64_t pa, uint64_t size)
+{
+	size_t i = shared_pos(os, pa);
+	return i < os->nshared && os->shared[i] - pa < size;
 }
 
 /* A huge page's swap entry at `slot` becomes a table of swap entries of the next smaller pages, one slot each. */

@@ -10,7 +10,7 @@
  *     present the region is collapsed at once, as khugepaged would later: a huge frame gets their contents (the
  *     rest zero), the level-2 entry becomes a huge leaf, the base frames are freed and their TLB entries
  *     invalidated. A region is collapsed only when every present base page has the same permissions and none is
- *     swapped out, locked or shared; the page table it leaves behind stays allocated (tables are never freed).
+ *     swapped out, locked or shared (mmu_os_map_frame); the page table it leaves behind stays allocated.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +98,8 @@ static long collapsible(const mmu_os_t *os, uint32_t pid, uint64_t table, uint64
 		uint64_t pte = os_pte_read(os, table + i * pg->pte_bytes);
 		if (pte == 0)
 			continue;
-		if (!os_pte_present(os, pte) || mmu_os_is_locked(os, pid, base + i * step))
+		if (!os_pte_present(os, pte) || mmu_os_is_locked(os, pid, base + i * step) ||
+		    os_shared_in(os, mmu_pte_frame(pg, pte), step))
 			return -1;
 		uint64_t f = pte & ~field & ~ad;
 		if (present > 0 && f != *flags)

@@ -269,3 +269,14 @@ Test(mmu_os_mem, unmap_releases_frames_and_slots)
 	run("R1"); /* a fresh zero page, not a swap-in */
 	cr_assert_eq(mmu_sim_stats(sim)->swap_ins, 0);
 }
+
+/* A frame mapped again by mmu_os_map_frame (here into pid 2) is passed over like a locked page. */
+Test(mmu_os_mem, shared_frames_are_never_evicted)
+{
+	make_sim((const char *[]){"os.mem_frames=2", NULL});
+	run("R1");
+	cr_assert_eq(mmu_os_map_frame(mmu_sim_os(sim), 2, 0x9000, frame(1, 1), 1, MMU_PERM_RWX_USER), 0);
+	run("R2 R3");
+	cr_assert(resident(1, 1) && !resident(2, 1) && resident(3, 1));
+	cr_assert_eq(frame(9, 2), frame(1, 1));
+}

@@ -130,7 +130,7 @@ Test(mmu_os_thp, dense_collapses_at_the_threshold)
 	cr_assert_eq(mmu_sim_stats(sim)->demand_faults, 4);
 }
 
-/* A region with a locked page, or with base pages of different permissions, is not collapsed. */
+/* A region with a locked page, base pages of different permissions, or a shared frame is not collapsed. */
 Test(mmu_os_thp, dense_skips_locked_and_mixed_regions)
 {
 	make_sim((const char *[]){"os.thp=dense", "os.thp_density=2", NULL});
@@ -143,6 +143,12 @@ Test(mmu_os_thp, dense_skips_locked_and_mixed_regions)
 	uint64_t pa;
 	cr_assert_eq(level_of(0x40001000, &pa), 1);
 	cr_assert_eq(level_of(0x40201000, &pa), 1);
+	/* a region holding a frame shared with pid 2 */
+	ref('R', 0x40400000);
+	cr_assert_eq(level_of(0x40400000, &pa), 1);
+	cr_assert_eq(mmu_os_map_frame(os, 2, 0x1000, pa, 1, MMU_PERM_RWX_USER), 0);
+	ref('R', 0x40401000);
+	cr_assert_eq(level_of(0x40401000, &pa), 1);
 	cr_assert_eq(os_stats()->thp_collapses, 0);
 }
 
