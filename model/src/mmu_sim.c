@@ -178,9 +178,9 @@ int mmu_sim_switch(mmu_sim_t *s, uint32_t pid)
 }
 
 /*
- * After the OS changed mappings: each invalidation it asks for is presented to the MMU. With PCIDs by address and
- * PCID (INVPCID type 0), so a process that is not running loses its entries too; without, only the running
- * process's entries can be in the TLBs (a CR3 write flushed the others), so INVLPG for its pages only.
+ * After the OS changed mappings: each invalidation it asks for is presented to the MMU. The running process's pages by
+ * INVLPG; another process's by address and PCID (INVPCID type 0) with PCIDs, and not at all without them (its
+ * entries cannot be in the TLBs: the CR3 write that switched away flushed them).
  */
 static void shootdowns(mmu_sim_t *s)
 {
@@ -188,10 +188,10 @@ static void shootdowns(mmu_sim_t *s)
 	uint32_t pid;
 	uint64_t va;
 	while (mmu_os_shootdown_next(os, &pid, &va)) {
-		if (s->cfg.pcid)
+		if (pid == s->pid)
+			mmu_sim_flush(s, MMU_FLUSH_VA, va, 0); /* INVLPG: global entries too */
+		else if (s->cfg.pcid)
 			mmu_sim_flush(s, MMU_FLUSH_VA_PCID, va, mmu_os_pcid(os, pid));
-		else if (pid == s->pid)
-			mmu_sim_flush(s, MMU_FLUSH_VA, va, 0);
 		else
 			continue;
 		s->st.shootdowns++;

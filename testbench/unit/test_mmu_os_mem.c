@@ -280,3 +280,20 @@ Test(mmu_os_mem, shared_frames_are_never_evicted)
 	cr_assert(resident(1, 1) && !resident(2, 1) && resident(3, 1));
 	cr_assert_eq(frame(9, 2), frame(1, 1));
 }
+
+/* A global user page of the running process: INVLPG removes it (an invalidation by PCID would not, T12). */
+Test(mmu_os_mem, eviction_of_a_global_page)
+{
+	mmu_cfg_t cfg;
+	char msg[256];
+	mmu_cfg_default(&cfg);
+	cfg.os.mem_frames = 2;
+	cfg.pcid = true;
+	cr_assert_eq(mmu_sim_create(&cfg, MMU_ENGINE_FAST, &sim, msg, sizeof msg), 0, "%s", msg);
+	cr_assert_eq(mmu_os_map(mmu_sim_os(sim), 1, 0x1000, 0x1000, 1, MMU_PERM_RWX_USER | MMU_PERM_G), 0);
+	run("R1 R2 R3"); /* the clock clears 1 and 2, then evicts 1 */
+	cr_assert(!resident(1, 1));
+	mmu_result_t res;
+	mmu_sim_translate(sim, MMU_REQ_D, 0x1000, MMU_OP_LOAD, true, &res);
+	cr_assert(res.fault && res.cause == MMU_CAUSE_NOT_PRESENT, "stale global entry of an evicted page");
+}
