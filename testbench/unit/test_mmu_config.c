@@ -9,7 +9,10 @@
 #include "mmu/mmu_config.h"
 #include "mmu/mmu_error.h"
 
-/* Every key of mmu_config_keys.def, counted by hand: 4 per TLB x 3, mem 3, paging 6 + pte 9, cr3 1, os 8, seed 1, walk caches. */
+/*
+ * Every key of mmu_config_keys.def, counted by hand: 4 per TLB x 3, mem 3, paging 6 + pte 9, cr3 1, os 8, seed 1,
+ * page-walk caches and dcache 21.
+ */
 #define NUM_KEYS 61
 
 static mmu_cfg_t cfg;
