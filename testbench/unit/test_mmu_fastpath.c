@@ -271,10 +271,12 @@ ParameterizedTest(unsigned *i, mmu_fastpath, equal_on_random_streams, .timeout =
 static const variant_t os_variants[] = {
     {"thp-always", {"os.thp=always", NULL}},
     {"thp-dense", {"os.thp=dense", "os.thp_density=8", "tlb.l1d.entries=16", NULL}},
+    {"thp-dense-walk-caches",
+     {"os.thp=dense", "os.thp_density=8", "pwc.l2.entries=8", "pwc.l3.entries=4", "dcache.lines=64", NULL}},
     {"mem-limit", {"os.mem_frames=24", "tlb.l1d.entries=16", "tlb.l2.entries=64", "tlb.l2.ways=4", NULL}},
     {"mem-limit-pcid-huge",
-     {"os.mem_frames=600", "os.thp=always", "cr3.pcid=1", "os.huge=0x600000000:4M:2M", "tlb.l2.entries=64",
-      "tlb.l2.ways=4", NULL}},
+     {"os.mem_frames=600", "os.thp=always", "cr3.pcid=1", "os.huge=0x600000000:4M:2M", "pwc.l2.entries=8",
+      "tlb.l2.entries=64", "tlb.l2.ways=4", NULL}},
 };
 
 #define TRACE_RECS 6000

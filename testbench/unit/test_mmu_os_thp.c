@@ -242,3 +242,30 @@ Test(mmu_os_thp, huge_page_evicted_whole_swapped_in_by_base_pages)
 	cr_assert_eq(os_stats()->swap_in_frames, 1);
 	cr_assert_eq(os_stats()->resident_frames, 3);
 }
+
+/*
+ * With page-walk caches the PDE cache holds the pointer to the region's page table; the collapse turns that entry
+ * into a leaf, and the invalidations of the base pages drop the cached pointer (INVLPG, W12). A later walk of another
+ * page in the region must find the huge leaf, not the emptied page table.
+ */
+Test(mmu_os_thp, collapse_with_page_walk_caches)
+{
+	make_sim((const char *[]){"os.thp=dense", "os.thp_density=2", "pwc.l2.entries=8", "pwc.l3.entries=4",
+	                          "pwc.l4.entries=2", NULL});
+	const uint64_t r = 0x40000000;
+	ref('R', r);
+	ref('R', r + 0x1000); /* collapses */
+	cr_assert_eq(os_stats()->thp_collapses, 1);
+	mmu_stats_t st;
+	mmu_stats_read(mmu_sim_mmu(sim), &st);
+	cr_assert_gt(st.pwc_l2_hits, 0, "the second walk used the PDE cache");
+	uint64_t huge;
+	cr_assert_eq(level_of(r, &huge), 2);
+	ref('R', r + 0x7000);
+	mmu_result_t res;
+	mmu_sim_translate(sim, MMU_REQ_D, r + 0x9008, MMU_OP_LOAD, true, &res);
+	cr_assert(!res.fault, "a walk through a stale PDE-cache entry");
+	cr_assert_eq(res.paddr, huge + 0x9008);
+	cr_assert_eq(mmu_sim_stats(sim)->unhandled_faults, 0);
+	cr_assert_eq(mmu_sim_stats(sim)->demand_faults, 2);
+}
