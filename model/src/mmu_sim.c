@@ -273,6 +273,40 @@ static int translate_access(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op_
 	}
 }
 
+static unsigned rec_port(const mmu_trace_rec_t *rec)
+{
+	return rec->kind == MMU_REF_FETCH ? MMU_REQ_I : MMU_REQ_D;
+}
+
+static mmu_op_t rec_op(const mmu_trace_rec_t *rec)
+{
+	return rec->kind == MMU_REF_FETCH  ? MMU_OP_FETCH
+	       : rec->kind == MMU_REF_LOAD ? MMU_OP_LOAD
+	                                   : MMU_OP_STORE; /* M: one translation, as a store */
+}
+
+static bool crosses_page(const mmu_sim_t *s, const mmu_trace_rec_t *rec)
+{
+	unsigned page_bits = mmu_paging(s->mmu)->page_bits;
+	uint64_t last = rec->vaddr + (rec->size ? rec->size - 1 : 0);
+	return (last >> page_bits) != (rec->vaddr >> page_bits);
+}
+
+long mmu_sim_ref_l1_slot(const mmu_sim_t *s, const mmu_trace_rec_t *rec)
+{
+	/* A page the TLB holds is mapped, so os.populate has nothing to do for it either. */
+	if (s->engine != MMU_ENGINE_FAST || !s->started || rec->pid != s->pid || crosses_page(s, rec))
+		return -1;
+	return mmu_l1_hit_slot(s->mmu, rec_port(rec), rec->vaddr, rec_op(rec), true);
+}
+
+void mmu_sim_ref_hits(mmu_sim_t *s, const mmu_trace_rec_t *rec, long slot, uint64_t n)
+{
+	s->st.references += n;
+	s->st.translations += n;
+	mmu_translate_hits(s->mmu, rec_port(rec), slot, n);
+}
+
 int mmu_sim_ref(mmu_sim_t *s, const mmu_trace_rec_t *rec, char *msg, size_t msglen)
 {
 	if (!s->started || rec->pid != s->pid) {
@@ -283,10 +317,8 @@ int mmu_sim_ref(mmu_sim_t *s, const mmu_trace_rec_t *rec, char *msg, size_t msgl
 		}
 	}
 	s->st.references++;
-	unsigned port = rec->kind == MMU_REF_FETCH ? MMU_REQ_I : MMU_REQ_D;
-	mmu_op_t op = rec->kind == MMU_REF_FETCH  ? MMU_OP_FETCH
-	              : rec->kind == MMU_REF_LOAD ? MMU_OP_LOAD
-	                                          : MMU_OP_STORE; /* M: one translation, as a store */
+	unsigned port = rec_port(rec);
+	mmu_op_t op = rec_op(rec);
 	unsigned page_bits = mmu_paging(s->mmu)->page_bits;
 	uint64_t last = rec->vaddr + (rec->size ? rec->size - 1 : 0);
 	int err = translate_access(s, port, rec->vaddr, op, msg, msglen);

@@ -252,6 +252,11 @@ static long memo_probe(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid)
 	return mmu_tlb_probe(t, vaddr, pcid);
 }
 
+long mmu_tlb_peek(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid)
+{
+	return memo_probe(t, vaddr, pcid);
+}
+
 long mmu_tlb_lookup(mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid, mmu_tlb_entry_t *hit)
 {
 	long slot = memo_probe(t, vaddr, pcid);
@@ -266,6 +271,18 @@ long mmu_tlb_lookup(mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid, mmu_tlb_entry_t
 	if (hit->level == t->size_level[0])
 		t->memo = slot;
 	return slot;
+}
+
+void mmu_tlb_hits(mmu_tlb_t *t, long slot, uint64_t n)
+{
+	MMU_ASSERT(slot >= 0 && (size_t)slot < (size_t)t->sets * t->ways && t->entry[slot].valid);
+	if (!n)
+		return;
+	t->counters.accesses += n;
+	t->counters.hits += n;
+	touch(t, (size_t)slot);
+	if (t->entry[slot].level == t->size_level[0])
+		t->memo = slot;
 }
 
 static void set_entry(mmu_tlb_t *t, size_t slot, const mmu_tlb_entry_t *e)

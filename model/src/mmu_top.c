@@ -169,29 +169,29 @@ void mmu_walk_done(mmu_t *m, unsigned port, const walk_t *w, uint64_t walk_cycle
 	mmu_tlb_fill(m->l1[port], &w->entry);
 }
 
-void mmu_respond(mmu_t *m, unsigned port, const mmu_result_t *res, uint64_t latency)
+void mmu_respond_n(mmu_t *m, unsigned port, const mmu_result_t *res, uint64_t latency, uint64_t n)
 {
 	mmu_stats_t *st = &m->st;
-	st->requests++;
+	st->requests += n;
 	if (port == MMU_REQ_I)
-		st->requests_i++;
+		st->requests_i += n;
 	else
-		st->requests_d++;
-	st->translation_cycles += latency;
+		st->requests_d += n;
+	st->translation_cycles += latency * n;
 	if (res->fault) {
-		st->faults++;
+		st->faults += n;
 		switch (res->cause) {
 		case MMU_CAUSE_NOT_PRESENT:
-			st->faults_not_present++;
+			st->faults_not_present += n;
 			break;
 		case MMU_CAUSE_PROTECTION:
-			st->faults_protection++;
+			st->faults_protection += n;
 			break;
 		case MMU_CAUSE_RESERVED:
-			st->faults_reserved++;
+			st->faults_reserved += n;
 			break;
 		case MMU_CAUSE_NONCANONICAL:
-			st->faults_noncanonical++;
+			st->faults_noncanonical += n;
 			break;
 		default:
 			MMU_UNREACHABLE();
@@ -200,17 +200,36 @@ void mmu_respond(mmu_t *m, unsigned port, const mmu_result_t *res, uint64_t late
 	}
 	switch (res->page_level) {
 	case 1:
-		st->served_level1++;
+		st->served_level1 += n;
 		break;
 	case 2:
-		st->served_level2++;
+		st->served_level2 += n;
 		break;
 	case 3:
-		st->served_level3++;
+		st->served_level3 += n;
 		break;
 	default:
 		break; /* levels 4-5 leaves do not exist in any mode */
 	}
+}
+
+void mmu_respond(mmu_t *m, unsigned port, const mmu_result_t *res, uint64_t latency)
+{
+	mmu_respond_n(m, port, res, latency, 1);
+}
+
+long mmu_l1_peek_hit(const mmu_t *m, unsigned port, const req_ctx_t *ctx)
+{
+	if (!mmu_paging_canonical(&m->pg, ctx->vaddr))
+		return -1;
+	const mmu_tlb_t *t = m->l1[port];
+	long slot = mmu_tlb_peek(t, ctx->vaddr, ctx->pcid);
+	if (slot < 0)
+		return -1;
+	const mmu_tlb_entry_t *e =
+	    mmu_tlb_entry(t, (unsigned)((size_t)slot / mmu_tlb_ways(t)), (unsigned)((size_t)slot % mmu_tlb_ways(t)));
+	mmu_result_t res;
+	return classify_hit(m, ctx, e, MMU_LEVEL_L1, &res) == LK_HIT ? slot : -1;
 }
 
 static void flush_tlbs(mmu_t *m, unsigned op, uint64_t vaddr, uint16_t pcid)

@@ -54,6 +54,15 @@ void mmu_sim_destroy(mmu_sim_t *s);
  */
 int mmu_sim_ref(mmu_sim_t *s, const mmu_trace_rec_t *rec, char *msg, size_t msglen);
 
+/*
+ * For sweeps that skip work which cannot change a result (fast engine only): the slot of its port's L1 TLB that would
+ * answer rec, of the current process and within one base page, with a hit (no fault, no dirty re-walk), or -1;
+ * nothing changes. Then n records equal to rec, back to back, answered by that slot: the same effect as n calls of
+ * mmu_sim_ref().
+ */
+long mmu_sim_ref_l1_slot(const mmu_sim_t *s, const mmu_trace_rec_t *rec);
+void mmu_sim_ref_hits(mmu_sim_t *s, const mmu_trace_rec_t *rec, long slot, uint64_t n);
+
 /* One translation request as the requester presents it (no OS involvement). */
 void mmu_sim_translate(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t *res);
 /* A CR3 write / flush presented alone for one cycle; n idle cycles. */

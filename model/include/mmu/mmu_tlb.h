@@ -48,8 +48,16 @@ void mmu_tlb_reset(mmu_tlb_t *t);
  */
 long mmu_tlb_lookup(mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid, mmu_tlb_entry_t *hit);
 
+/*
+ * n lookups that hit slot back to back, at once: counted n times, the use recorded once (R1 and R3 keep only the
+ * latest use of a slot, FIFO and random none), the same state as n calls of mmu_tlb_lookup().
+ */
+void mmu_tlb_hits(mmu_tlb_t *t, long slot, uint64_t n);
+
 /* A lookup with no side effect (no count, no replacement update), for invalidation and inspection. */
 long mmu_tlb_probe(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid);
+/* The same answer as mmu_tlb_probe, first trying the slot of the last base-page hit or fill. */
+long mmu_tlb_peek(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid);
 
 /*
  * Writes an entry (rule R7): over a valid entry that matches the same page size, vpn and PCID/global if there is
