@@ -19,6 +19,7 @@
 #include "mmusim_import.h"
 #include "mmusim_lecture.h"
 #include "mmusim_report.h"
+#include "mmusim_sweep.h"
 
 #ifndef MMU_DEFAULT_WORKLOAD
 #define MMU_DEFAULT_WORKLOAD "workloads/default.lackey.gz"
@@ -29,6 +30,8 @@ static const char usage[] =
     "       mmusim config --list      every configuration key with its default, unit and meaning\n"
     "       mmusim config --presets   the named configurations (--preset NAME)\n"
     "       mmusim compare --set K=V --set K=V [...]  one trace under several configurations, side by side\n"
+    "       mmusim sweep --sweep KEY=V1,V2,... [--sweep ...] [run options] [-j N] [-o DIR]\n"
+    "                                 the cross product of swept keys on one trace, in parallel (--help)\n"
     "       mmusim import-proc PID [--check] [--dump F]  a live process's page tables (Linux, root)\n"
     "\n"
     "for lectures (docs/lecture.md; each takes --help):\n"
@@ -253,6 +256,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "sweep"))
+		return cmd_sweep(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "explain"))
 		return cmd_explain(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "amat"))
@@ -274,6 +279,7 @@ int main(int argc, char **argv)
 		}
 		return fail("usage: mmusim config --list | --presets%s%s", "", "");
 	}
-	return fail("unknown command '%s'%s (commands: run, config, compare, import-proc, explain, amat, diagram)",
-	            argv[1], "");
+	return fail(
+	    "unknown command '%s'%s (commands: run, sweep, config, compare, import-proc, explain, amat, diagram)",
+	    argv[1], "");
 }

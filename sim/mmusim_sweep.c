@@ -1,0 +1,369 @@
+/*
+ * mmusim sweep --trace F --sweep KEY=V1,V2,... [--sweep ...] [--preset P] [--config F] [--set K=V]... [--seed N]
+ *              [-j N] [-o DIR [--force]]
+ *
+ * The trace is decoded once into memory (mmusim_sweep_trace.h) and every configuration of the cross product replays
+ * it on its own thread. Invalid combinations (mmu_cfg_validate) are skipped: a line on stderr, a row whose status
+ * says why. Results are kept per configuration and written in cross-product order, so the output does not depend on
+ * the number of threads.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mmu/mmu.h"
+#include "mmusim_lecture.h"
+#include "mmusim_sweep.h"
+
+#ifndef MMU_DEFAULT_WORKLOAD
+#define MMU_DEFAULT_WORKLOAD "workloads/default.lackey.gz"
+#endif
+
+#define MAX_POINTS 100000
+
+static const char usage[] =
+    "usage: mmusim sweep [--trace FILE] --sweep KEY=V1,V2,... [--sweep KEY=...]... [options]\n"
+    "  simulates the cross product of the swept keys (first --sweep outermost) on one trace, decoded once\n"
+    "  --sweep KEY=V1,...   a configuration key (mmusim config --list) and its values, as --set takes them\n"
+    "  --trace, --format, --preset, --config, --set, --seed   as for mmusim run (applied before the swept keys)\n"
+    "  -j, --jobs N         threads (default: the number of CPUs)\n"
+    "  -o, --out DIR        write DIR/sweep.csv and plots of miss rate and AMAT (gnuplot), print a table;\n"
+    "                       without -o the CSV goes to stdout\n"
+    "  --force              overwrite the files of an earlier sweep in DIR\n"
+    "  invalid combinations (e.g. ways that do not divide entries) are skipped: their row's status says why\n";
+
+typedef struct sweep_opts {
+	const char *trace, *format, *out, *jobs;
+	bool force;
+	lecture_opts_t cfg; /* preset, config, sets, seed: as the other commands take them */
+	const char **sweeps;
+	int nsweeps;
+} sweep_opts_t;
+
+static int parse_args(int argc, char **argv, sweep_opts_t *o)
+{
+	o->cfg.sets = calloc((size_t)argc + 1, sizeof *o->cfg.sets);
+	o->sweeps = calloc((size_t)argc + 1, sizeof *o->sweeps);
+	if (!o->cfg.sets || !o->sweeps)
+		return lecture_fail("out of memory");
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], **slot = NULL;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(usage, stdout);
+			exit(0);
+		} else if (!strcmp(a, "--force")) {
+			o->force = true;
+			continue;
+		} else if (!strcmp(a, "--trace")) {
+			slot = &o->trace;
+		} else if (!strcmp(a, "--format")) {
+			slot = &o->format;
+		} else if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
+			slot = &o->out;
+		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+			slot = &o->jobs;
+		} else if (!strcmp(a, "--preset")) {
+			slot = &o->cfg.preset;
+		} else if (!strcmp(a, "--config")) {
+			slot = &o->cfg.config;
+		} else if (!strcmp(a, "--seed")) {
+			slot = &o->cfg.seed;
+		} else if (!strcmp(a, "--set")) {
+			slot = &o->cfg.sets[o->cfg.nsets++];
+		} else if (!strcmp(a, "--sweep")) {
+			slot = &o->sweeps[o->nsweeps++];
+		} else {
+			return lecture_fail("sweep: unknown option '%s' (see mmusim sweep --help)", a);
+		}
+		if (i + 1 >= argc)
+			return lecture_fail("sweep: option %s needs a value", a);
+		*slot = argv[++i];
+	}
+	if (!o->nsweeps)
+		return lecture_fail("sweep: at least one --sweep KEY=V1,V2,... is needed (see mmusim sweep --help)");
+	return 0;
+}
+
+/* Checks one --sweep argument on its own: key known, values present, distinct and valid for the key's type. */
+static int parse_axis(const char *arg, const mmu_cfg_t *base, sweep_axis_t *ax)
+{
+	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg)
+		return lecture_fail("--sweep '%s': expected KEY=V1,V2,...", arg);
+	ax->key = strndup(arg, (size_t)(eq - arg));
+	char *list = strdup(eq + 1);
+	if (!ax->key || !list)
+		return lecture_fail("out of memory");
+	size_t cap = 1;
+	for (const char *p = list; *p; p++)
+		cap += *p == ',';
+	ax->values = calloc(cap, sizeof *ax->values);
+	if (!ax->values)
+		return lecture_fail("out of memory");
+	char *save = list;
+	for (size_t i = 0; i < cap; i++) {
+		char *comma = strchr(save, ',');
+		if (comma)
+			*comma = 0;
+		if (!*save) {
+			free(list);
+			return lecture_fail("--sweep '%s': value %zu of %s is empty", arg, i + 1, ax->key);
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(ax->values[j], save)) {
+				int rc = lecture_fail("--sweep '%s': value '%s' is listed twice", arg, save);
+				free(list);
+				return rc;
+			}
+		mmu_cfg_t probe = *base;
+		char msg[512];
+		if (mmu_cfg_set(&probe, ax->key, save, msg, sizeof msg)) {
+			free(list);
+			return lecture_fail("--sweep '%s': %s", arg, msg);
+		}
+		ax->values[ax->nvalues++] = strdup(save);
+		save = comma ? comma + 1 : save + strlen(save);
+	}
+	free(list);
+	return 0;
+}
+
+/* The cross product, first axis outermost; each point validated (an invalid one is kept, marked skipped). */
+static int build_points(sweep_t *sw, const mmu_cfg_t *base)
+{
+	size_t n = 1;
+	for (size_t a = 0; a < sw->naxes; a++) {
+		if (n > MAX_POINTS / sw->axes[a].nvalues)
+			return lecture_fail("sweep: more than %d configurations", MAX_POINTS);
+		n *= sw->axes[a].nvalues;
+	}
+	sw->points = calloc(n, sizeof *sw->points);
+	if (!sw->points)
+		return lecture_fail("out of memory");
+	sw->npoints = n;
+	for (size_t i = 0; i < n; i++) {
+		sweep_point_t *pt = &sw->points[i];
+		pt->at = calloc(sw->naxes, sizeof *pt->at);
+		if (!pt->at)
+			return lecture_fail("out of memory");
+		pt->cfg = *base;
+		size_t rest = i;
+		for (size_t a = sw->naxes; a-- > 0;) {
+			pt->at[a] = rest % sw->axes[a].nvalues;
+			rest /= sw->axes[a].nvalues;
+		}
+		char msg[512];
+		for (size_t a = 0; a < sw->naxes; a++)
+			if (mmu_cfg_set(&pt->cfg, sw->axes[a].key, sw->axes[a].values[pt->at[a]], msg, sizeof msg))
+				return lecture_fail("--sweep: %s", msg); /* checked per value already: cannot happen */
+		if (mmu_cfg_validate(&pt->cfg, msg, sizeof msg) && !(pt->skip = strdup(msg)))
+			return lecture_fail("out of memory");
+	}
+	return 0;
+}
+
+/* The smallest base page of the sweep: repeats are grouped by pages no larger than any configuration's. */
+static int smallest_page_bits(const sweep_t *sw, unsigned *bits)
+{
+	*bits = 63;
+	for (size_t i = 0; i < sw->npoints; i++) {
+		if (sw->points[i].skip)
+			continue;
+		mmu_t *m;
+		int err = mmu_create(&sw->points[i].cfg, &m);
+		if (err)
+			return lecture_fail("configuration %zu: %s", i + 1, mmu_strerror(err));
+		if (mmu_paging(m)->page_bits < *bits)
+			*bits = mmu_paging(m)->page_bits;
+		mmu_destroy(m);
+	}
+	return 0;
+}
+
+/* -o DIR: created if missing; files of an earlier sweep there are kept unless --force. */
+static int prepare_dir(const char *dir, bool force)
+{
+	struct stat sb;
+	if (stat(dir, &sb) != 0) {
+		if (mkdir(dir, 0777) != 0)
+			return lecture_fail("-o %s: cannot create the directory: %s", dir, strerror(errno));
+		return 0;
+	}
+	if (!S_ISDIR(sb.st_mode))
+		return lecture_fail("-o %s: exists and is not a directory", dir);
+	for (const char *const *f = sweep_output_files; *f && !force; f++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, *f);
+		if (access(path, F_OK) == 0)
+			return lecture_fail("-o %s: %s exists; not overwritten (use --force, or another directory)",
+			                    dir, *f);
+	}
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int write_outputs(const sweep_t *sw, const char *dir)
+{
+	if (!dir)
+		return sweep_write_csv(sw, stdout) ? lecture_fail("writing the CSV: %s", strerror(errno)) : 0;
+	char path[4096], msg[600];
+	snprintf(path, sizeof path, "%s/sweep.csv", dir);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return lecture_fail("%s: %s", path, strerror(errno));
+	int err = sweep_write_csv(sw, f);
+	if (fclose(f) || err)
+		return lecture_fail("%s: %s", path, strerror(errno));
+	sweep_write_table(sw, stdout);
+	if (sweep_write_plots(sw, dir, msg, sizeof msg))
+		fprintf(stderr, "mmusim sweep: %s\n", msg); /* the CSV is written: plots are an extra */
+	else
+		fprintf(stderr, "mmusim sweep: wrote %s/sweep.csv, %s/miss_rate.{png,svg}, %s/amat.{png,svg}\n", dir,
+		        dir, dir);
+	return 0;
+}
+
+static int load_trace(const sweep_opts_t *o, unsigned page_bits, sweep_trace_t *st, const char **format)
+{
+	const char *path = o->trace ? o->trace : MMU_DEFAULT_WORKLOAD;
+	int fmt = mmu_trace_format_parse(o->format ? o->format : "auto");
+	if (fmt < 0)
+		return lecture_fail("--format: '%s' is not one of lackey, text, auto", o->format);
+	char msg[512];
+	mmu_trace_t *t;
+	if (mmu_trace_open(path, (mmu_trace_format_t)fmt, &t, msg, sizeof msg))
+		return lecture_fail("%s", msg);
+	int err = sweep_trace_load(st, t, page_bits, msg, sizeof msg);
+	*format = mmu_trace_format_name(mmu_trace_format(t));
+	mmu_trace_close(t);
+	return err ? lecture_fail("%s", msg) : 0;
+}
+
+/*
+ * --preset, --config, --set and --seed in that order, as for run; not validated here: a base that only the swept
+ * values make valid (--set tlb.l1d.ways=128 --sweep tlb.l1d.entries=128,256) is fine, each point is validated.
+ */
+static int base_config(const lecture_opts_t *o, mmu_cfg_t *cfg)
+{
+	char msg[512];
+	mmu_cfg_default(cfg);
+	if (o->preset && mmu_cfg_preset(cfg, o->preset, msg, sizeof msg))
+		return lecture_fail("--preset: %s", msg);
+	if (o->config && mmu_cfg_load_file(cfg, o->config, msg, sizeof msg))
+		return lecture_fail("%s", msg);
+	for (int i = 0; i < o->nsets; i++) {
+		const char *eq = strchr(o->sets[i], '=');
+		char *key = eq && eq != o->sets[i] ? strndup(o->sets[i], (size_t)(eq - o->sets[i])) : NULL;
+		int err = !key || mmu_cfg_set(cfg, key, eq + 1, msg, sizeof msg);
+		free(key);
+		if (err)
+			return eq && eq != o->sets[i] ? lecture_fail("--set: %s", msg)
+			                              : lecture_fail("--set '%s': expected KEY=VALUE", o->sets[i]);
+	}
+	if (o->seed && mmu_cfg_set(cfg, "seed", o->seed, msg, sizeof msg))
+		return lecture_fail("--seed: %s", msg);
+	return 0;
+}
+
+static int sweep_main(sweep_opts_t *o, sweep_t *sw)
+{
+	mmu_cfg_t base;
+	int rc = base_config(&o->cfg, &base);
+	if (rc)
+		return rc;
+	uint64_t jobs = (uint64_t)sysconf(_SC_NPROCESSORS_ONLN);
+	if (o->jobs && (!lecture_number(o->jobs, &jobs) || jobs < 1 || jobs > 1024))
+		return lecture_fail("-j '%s': expected a number of threads from 1 to 1024", o->jobs);
+	sw->axes = calloc((size_t)o->nsweeps, sizeof *sw->axes);
+	if (!sw->axes)
+		return lecture_fail("out of memory");
+	for (int i = 0; i < o->nsweeps; i++, sw->naxes++) {
+		if ((rc = parse_axis(o->sweeps[i], &base, &sw->axes[i])))
+			return rc;
+		for (int j = 0; j < i; j++)
+			if (!strcmp(sw->axes[j].key, sw->axes[i].key))
+				return lecture_fail("--sweep '%s': %s is already swept", o->sweeps[i], sw->axes[i].key);
+	}
+	if ((rc = build_points(sw, &base)))
+		return rc;
+	size_t skipped = 0;
+	for (size_t i = 0; i < sw->npoints; i++)
+		if (sw->points[i].skip) {
+			skipped++;
+			fprintf(stderr, "mmusim sweep: configuration %zu skipped: %s\n", i + 1, sw->points[i].skip);
+		}
+	if (skipped == sw->npoints)
+		return lecture_fail("sweep: every one of the %zu configurations is invalid (see above)", sw->npoints);
+	unsigned page_bits;
+	if ((rc = smallest_page_bits(sw, &page_bits)))
+		return rc;
+	if (o->out && (rc = prepare_dir(o->out, o->force)))
+		return rc;
+	double t0 = now();
+	sweep_trace_t st;
+	const char *format;
+	if ((rc = load_trace(o, page_bits, &st, &format)))
+		return rc;
+	double t1 = now();
+	char msg[700];
+	rc = sweep_run(sw, &st, format, (unsigned)jobs, msg, sizeof msg);
+	double t2 = now();
+	fprintf(stderr,
+	        "mmusim sweep: %llu references read once in %.2f s (%zu kept, %llu repeats in %zu runs); %zu "
+	        "configurations (%zu "
+	        "skipped) on %u threads in %.2f s\n",
+	        (unsigned long long)st.references, t1 - t0, st.nrecs, (unsigned long long)st.nrepeats, st.nruns,
+	        sw->npoints, skipped, (unsigned)jobs, t2 - t1);
+	sweep_trace_free(&st);
+	if (rc)
+		return lecture_fail("%s", msg);
+	return write_outputs(sw, o->out);
+}
+
+static void sweep_free(sweep_t *sw)
+{
+	for (size_t a = 0; a < sw->naxes; a++) {
+		for (size_t v = 0; v < sw->axes[a].nvalues; v++)
+			free(sw->axes[a].values[v]);
+		free(sw->axes[a].values);
+		free(sw->axes[a].key);
+	}
+	free(sw->axes);
+	for (size_t i = 0; i < sw->npoints; i++) {
+		sweep_point_t *pt = &sw->points[i];
+		free(pt->at);
+		free(pt->skip);
+		for (size_t s = 0; pt->stats && s < sw->nstats; s++)
+			free(pt->stats[s]);
+		free(pt->stats);
+	}
+	free(sw->points);
+	for (size_t s = 0; s < sw->nstats; s++)
+		free(sw->stat_names[s]);
+	free(sw->stat_names);
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+	sweep_opts_t o = {0};
+	sweep_t sw = {0};
+	int rc = parse_args(argc, argv, &o);
+	if (!rc)
+		rc = sweep_main(&o, &sw);
+	sweep_free(&sw);
+	lecture_free(&o.cfg);
+	free(o.sweeps);
+	if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
+		return lecture_fail("writing the output: %s", strerror(errno));
+	return rc;
+}

@@ -1,0 +1,48 @@
+#ifndef MMUSIM_SWEEP_H
+#define MMUSIM_SWEEP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "mmu/mmu_config.h"
+#include "mmusim_sweep_trace.h"
+
+/* `mmusim sweep`: one trace, the cross product of swept configuration keys, in parallel (docs in README.md). */
+int cmd_sweep(int argc, char **argv);
+
+/* One --sweep KEY=V1,V2,...: any key of mmu_config_keys.def, values as --set takes them. */
+typedef struct sweep_axis {
+	char *key;
+	char **values;
+	size_t nvalues;
+} sweep_axis_t;
+
+/* One configuration of the cross product and what became of it. */
+typedef struct sweep_point {
+	mmu_cfg_t cfg;
+	size_t *at;   /* index of its value on each axis */
+	char *skip;   /* why it was not simulated (an invalid combination), else NULL */
+	char **stats; /* values of the report's statistics as report_json prints them, else NULL */
+} sweep_point_t;
+
+typedef struct sweep {
+	sweep_axis_t *axes;
+	size_t naxes;
+	sweep_point_t *points; /* cross product, first axis outermost, last axis varying fastest */
+	size_t npoints;
+	char **stat_names; /* the report's statistics, in report_json order */
+	size_t nstats;
+} sweep_t;
+
+/* Runs every valid point on `jobs` threads over the shared trace; fills stats. Returns 0 or 2 with msg set. */
+int sweep_run(sweep_t *sw, const sweep_trace_t *trace, const char *format, unsigned jobs, char *msg, size_t msglen);
+
+/* The CSV (one row per point), the table for people, and the plots (gnuplot script run in dir). */
+int sweep_write_csv(const sweep_t *sw, FILE *out);
+void sweep_write_table(const sweep_t *sw, FILE *out);
+int sweep_write_plots(const sweep_t *sw, const char *dir, char *msg, size_t msglen);
+/* The output files sweep -o DIR writes (NULL-terminated), to refuse overwriting them. */
+extern const char *const sweep_output_files[];
+
+#endif
