@@ -66,6 +66,9 @@ static int parse_args(int argc, char **argv, sweep_opts_t *o)
 			slot = &o->out;
 		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
 			slot = &o->jobs;
+		} else if (!strncmp(a, "-j", 2)) { /* -j4, as make takes it */
+			o->jobs = a + 2;
+			continue;
 		} else if (!strcmp(a, "--preset")) {
 			slot = &o->cfg.preset;
 		} else if (!strcmp(a, "--config")) {
