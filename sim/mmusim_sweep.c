@@ -169,10 +169,14 @@ static int build_points(sweep_t *sw, const mmu_cfg_t *base)
 	return 0;
 }
 
-/* The smallest base page of the sweep: repeats are grouped by pages no larger than any configuration's. */
-static int smallest_page_bits(const sweep_t *sw, unsigned *bits)
+/*
+ * The compaction's parameters: the smallest base page of the sweep (repeats are grouped by pages no larger than any
+ * configuration's) and the smallest L1 TLB (pairs per port: more than it holds would make windows fall back often).
+ */
+static int compaction(const sweep_t *sw, unsigned *page_bits, unsigned *pairs)
 {
-	*bits = 63;
+	*page_bits = 63;
+	*pairs = SWEEP_KEYS_MAX;
 	for (size_t i = 0; i < sw->npoints; i++) {
 		if (sw->points[i].skip)
 			continue;
@@ -180,8 +184,13 @@ static int smallest_page_bits(const sweep_t *sw, unsigned *bits)
 		int err = mmu_create(&sw->points[i].cfg, &m);
 		if (err)
 			return lecture_fail("configuration %zu: %s", i + 1, mmu_strerror(err));
-		if (mmu_paging(m)->page_bits < *bits)
-			*bits = mmu_paging(m)->page_bits;
+		if (mmu_paging(m)->page_bits < *page_bits)
+			*page_bits = mmu_paging(m)->page_bits;
+		for (unsigned id = MMU_TLB_L1I; id <= MMU_TLB_L1D; id++) {
+			const mmu_tlb_t *t = mmu_tlb(m, (mmu_tlb_id_t)id);
+			if (mmu_tlb_sets(t) * mmu_tlb_ways(t) < *pairs)
+				*pairs = mmu_tlb_sets(t) * mmu_tlb_ways(t);
+		}
 		mmu_destroy(m);
 	}
 	return 0;
@@ -236,7 +245,7 @@ static int write_outputs(const sweep_t *sw, const char *dir)
 	return 0;
 }
 
-static int load_trace(const sweep_opts_t *o, unsigned page_bits, sweep_trace_t *st, const char **format)
+static int load_trace(const sweep_opts_t *o, unsigned page_bits, unsigned pairs, sweep_trace_t *st, const char **format)
 {
 	const char *path = o->trace ? o->trace : MMU_DEFAULT_WORKLOAD;
 	int fmt = mmu_trace_format_parse(o->format ? o->format : "auto");
@@ -246,7 +255,7 @@ static int load_trace(const sweep_opts_t *o, unsigned page_bits, sweep_trace_t *
 	mmu_trace_t *t;
 	if (mmu_trace_open(path, (mmu_trace_format_t)fmt, &t, msg, sizeof msg))
 		return lecture_fail("%s", msg);
-	int err = sweep_trace_load(st, t, page_bits, msg, sizeof msg);
+	int err = sweep_trace_load(st, t, page_bits, pairs, msg, sizeof msg);
 	*format = mmu_trace_format_name(mmu_trace_format(t));
 	mmu_trace_close(t);
 	return err ? lecture_fail("%s", msg) : 0;
@@ -307,15 +316,15 @@ static int sweep_main(sweep_opts_t *o, sweep_t *sw)
 		}
 	if (skipped == sw->npoints)
 		return lecture_fail("sweep: every one of the %zu configurations is invalid (see above)", sw->npoints);
-	unsigned page_bits;
-	if ((rc = smallest_page_bits(sw, &page_bits)))
+	unsigned page_bits, pairs;
+	if ((rc = compaction(sw, &page_bits, &pairs)))
 		return rc;
 	if (o->out && (rc = prepare_dir(o->out, o->force)))
 		return rc;
 	double t0 = now();
 	sweep_trace_t st;
 	const char *format;
-	if ((rc = load_trace(o, page_bits, &st, &format)))
+	if ((rc = load_trace(o, page_bits, pairs, &st, &format)))
 		return rc;
 	double t1 = now();
 	char msg[700];

@@ -9,7 +9,7 @@
 #include "mmu/mmu_error.h"
 #include "mmusim_prefetch.h"
 
-#define WINDOW_RUNS (MMU_NREQ * SWEEP_KEYS)
+#define WINDOW_RUNS (MMU_NREQ * SWEEP_KEYS_MAX)
 _Static_assert(WINDOW_RUNS <= 256, "a repeat names its run in one byte");
 
 /* One (page, operation) pair a port used lately. */
@@ -23,12 +23,12 @@ typedef struct key {
 
 /* The compaction state: the pairs of each port and the runs of the window being built. */
 typedef struct packer {
-	pair_t keys[MMU_NREQ][SWEEP_KEYS];
+	pair_t keys[MMU_NREQ][SWEEP_KEYS_MAX];
 	uint64_t clock;
 	sweep_run_t runs[WINDOW_RUNS];
 	uint64_t run_last[WINDOW_RUNS]; /* clock of the run's last repeat */
 	unsigned nruns;
-	unsigned page_bits;
+	unsigned page_bits, nkeys;
 } packer_t;
 
 static unsigned port_of(uint8_t kind)
@@ -79,7 +79,7 @@ static int close_window(sweep_trace_t *st, packer_t *pk)
 	for (uint64_t i = st->nrepeats - r->nrepeats; i < st->nrepeats; i++)
 		st->order[i] = (uint8_t)rank[st->order[i]];
 	for (unsigned p = 0; p < MMU_NREQ; p++)
-		for (unsigned k = 0; k < SWEEP_KEYS; k++)
+		for (unsigned k = 0; k < pk->nkeys; k++)
 			pk->keys[p][k].run = -1;
 	pk->nruns = 0;
 	return 0;
@@ -87,7 +87,7 @@ static int close_window(sweep_trace_t *st, packer_t *pk)
 
 static pair_t *find_key(packer_t *pk, unsigned port, uint64_t page, unsigned op)
 {
-	for (unsigned k = 0; k < SWEEP_KEYS; k++) {
+	for (unsigned k = 0; k < pk->nkeys; k++) {
 		pair_t *e = &pk->keys[port][k];
 		if (e->valid && e->page == page && e->op == op)
 			return e;
@@ -99,7 +99,7 @@ static pair_t *find_key(packer_t *pk, unsigned port, uint64_t page, unsigned op)
 static void add_key(packer_t *pk, unsigned port, uint64_t page, unsigned op, uint32_t rec)
 {
 	pair_t *victim = &pk->keys[port][0];
-	for (unsigned k = 0; k < SWEEP_KEYS && victim->valid; k++) {
+	for (unsigned k = 0; k < pk->nkeys && victim->valid; k++) {
 		pair_t *e = &pk->keys[port][k];
 		if (!e->valid || e->last_use < victim->last_use)
 			victim = e;
@@ -165,7 +165,7 @@ static int add_batch(sweep_trace_t *st, packer_t *pk, const mmu_trace_rec_t *rec
 	return 0;
 }
 
-int sweep_trace_load(sweep_trace_t *st, mmu_trace_t *t, unsigned page_bits, char *msg, size_t msglen)
+int sweep_trace_load(sweep_trace_t *st, mmu_trace_t *t, unsigned page_bits, unsigned pairs, char *msg, size_t msglen)
 {
 	memset(st, 0, sizeof *st);
 	packer_t *pk = calloc(1, sizeof *pk);
@@ -176,6 +176,7 @@ int sweep_trace_load(sweep_trace_t *st, mmu_trace_t *t, unsigned page_bits, char
 		return MMU_ENOMEM;
 	}
 	pk->page_bits = page_bits;
+	pk->nkeys = pairs < 1 ? 1 : pairs > SWEEP_KEYS_MAX ? SWEEP_KEYS_MAX : pairs;
 	int err = 0;
 	for (;;) {
 		const mmu_trace_rec_t *recs;
@@ -228,24 +229,36 @@ static int ref(mmu_sim_t *sim, const mmu_trace_rec_t *r, uint64_t number, char *
  * replacement order, which ends as the order of each entry's last use (R1, R3; FIFO and random keep none). The runs,
  * sorted by last use, give exactly that. Otherwise the repeats are simulated one by one in their original order.
  */
-static int replay_window(const sweep_trace_t *st, mmu_sim_t *sim, const sweep_run_t *runs, unsigned nruns,
-                         const uint8_t *order, uint64_t nrepeats, uint64_t number, char *msg, size_t msglen)
+static int replay_window(const sweep_trace_t *st, mmu_sim_t *sim, int32_t *hint, const sweep_run_t *runs,
+                         unsigned nruns, const uint8_t *order, uint64_t nrepeats, uint64_t number, char *msg,
+                         size_t msglen)
 {
 	mmu_trace_rec_t rec[WINDOW_RUNS];
 	long slot[WINDOW_RUNS];
 	bool all_hit = true;
 	for (unsigned i = 0; i < nruns; i++) {
 		rec[i] = to_rec(&st->recs[runs[i].rec]);
-		slot[i] = all_hit ? mmu_sim_ref_l1_slot(sim, &rec[i]) : -1;
+		slot[i] = all_hit ? mmu_sim_ref_l1_slot(sim, &rec[i], hint[runs[i].rec]) : -1;
 		all_hit = slot[i] >= 0;
+		if (all_hit)
+			hint[runs[i].rec] = (int32_t)slot[i];
 	}
 	if (all_hit) {
 		for (unsigned i = 0; i < nruns; i++)
 			mmu_sim_ref_hits(sim, &rec[i], slot[i], runs[i].count);
 		return 0;
 	}
-	for (uint64_t i = 0; i < nrepeats; i++) {
-		int err = ref(sim, &rec[order[i]], number + i, msg, msglen);
+	/* Consecutive repeats of one pair: after the first, the rest hit the entry it left (when it did not fault). */
+	for (uint64_t i = 0, n; i < nrepeats; i += n) {
+		for (n = 1; i + n < nrepeats && order[i + n] == order[i]; n++)
+			;
+		const mmu_trace_rec_t *r = &rec[order[i]];
+		int err = ref(sim, r, number + i, msg, msglen);
+		long s = !err && n > 1 ? mmu_sim_ref_l1_slot(sim, r, -1) : -1;
+		if (s >= 0)
+			mmu_sim_ref_hits(sim, r, s, n - 1);
+		for (uint64_t k = 1; k < n && s < 0 && !err; k++)
+			err = ref(sim, r, number + i + k, msg, msglen);
 		if (err)
 			return err;
 	}
@@ -254,23 +267,32 @@ static int replay_window(const sweep_trace_t *st, mmu_sim_t *sim, const sweep_ru
 
 int sweep_replay(const sweep_trace_t *st, mmu_sim_t *sim, char *msg, size_t msglen)
 {
+	/* per kept record, the L1 slot its page was last found in: saves most searches of the TLB */
+	int32_t *hint = malloc((st->nrecs ? st->nrecs : 1) * sizeof *hint);
+	if (!hint) {
+		snprintf(msg, msglen, "out of memory");
+		return MMU_ENOMEM;
+	}
+	memset(hint, 0xff, st->nrecs * sizeof *hint); /* -1: none yet */
+	int err = 0;
 	uint64_t number = 1, run = 0, bit = 0;
-	for (size_t i = 0; i < st->nrecs; i++) {
+	for (size_t i = 0; i < st->nrecs && !err; i++) {
 		const sweep_rec_t *r = &st->recs[i];
 		mmu_trace_rec_t rec = to_rec(r);
-		int err = ref(sim, &rec, number, msg, msglen);
-		if (err)
-			return err;
+		long slot = mmu_sim_ref_l1_slot(sim, &rec, -1); /* an L1 hit needs none of the rest of mmu_sim_ref */
+		if (slot >= 0)
+			mmu_sim_ref_hits(sim, &rec, slot, 1);
+		else if ((err = ref(sim, &rec, number, msg, msglen)))
+			break;
 		number++;
 		if (r->nruns) {
-			err = replay_window(st, sim, st->runs + run, r->nruns, st->order + bit, r->nrepeats, number,
-			                    msg, msglen);
-			if (err)
-				return err;
+			err = replay_window(st, sim, hint, st->runs + run, r->nruns, st->order + bit, r->nrepeats,
+			                    number, msg, msglen);
 			run += r->nruns;
 			bit += r->nrepeats;
 			number += r->nrepeats;
 		}
 	}
-	return 0;
+	free(hint);
+	return err;
 }

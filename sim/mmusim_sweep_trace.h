@@ -10,14 +10,15 @@
  * A trace decoded once and held in memory for every configuration of a sweep, read-only and shared by the threads.
  *
  * It is compacted without losing anything a configuration could see. Each port (instruction, data) keeps the last
- * SWEEP_KEYS distinct (page, operation) pairs it used, at the smallest base page of the sweep, fetch/load/store (lackey
- * M is a store). A record whose pair is among them, of the same process and not crossing a page, is a repeat; every
- * other record is kept. Between two kept records (a window) the repeats are stored as runs: one per pair used, with
- * its count, in the order of each pair's last use, plus one byte per repeat naming its run, to keep the original
- * order. Whether the repeats really are hits that change nothing but counters and the replacement order depends on
- * the configuration, so sweep_replay() checks it for each window and otherwise simulates them one by one.
+ * `pairs` (at most SWEEP_KEYS_MAX) distinct (page, operation) pairs it used, at the smallest base page of the sweep,
+ * fetch/load/store (lackey M is a store). A record whose pair is among them, of the same process and not crossing a
+ * page, is a repeat; every other record is kept. Between two kept records (a window) the repeats are stored as runs:
+ * one per pair used, with its count, in the order of each pair's last use, plus one byte per repeat naming its run, to
+ * keep the original order. Whether the repeats really are hits that change nothing but counters and the replacement
+ * order depends on the configuration, so sweep_replay() checks it for each window and otherwise simulates them one by
+ * one.
  */
-#define SWEEP_KEYS 8
+#define SWEEP_KEYS_MAX 32
 
 typedef struct sweep_rec {
 	uint64_t vaddr;
@@ -43,8 +44,12 @@ typedef struct sweep_trace {
 	uint64_t references;
 } sweep_trace_t;
 
-/* Reads and decodes the whole trace (in a second thread, overlapped with compaction). msg names file and line. */
-int sweep_trace_load(sweep_trace_t *st, mmu_trace_t *t, unsigned page_bits, char *msg, size_t msglen);
+/*
+ * Reads and decodes the whole trace (in a second thread, overlapped with compaction). msg names file and line. More
+ * pairs make fewer, longer windows; a window is counted at once only if all its pairs hit, so `pairs` should not
+ * exceed what the smallest L1 TLB of the sweep holds.
+ */
+int sweep_trace_load(sweep_trace_t *st, mmu_trace_t *t, unsigned page_bits, unsigned pairs, char *msg, size_t msglen);
 void sweep_trace_free(sweep_trace_t *st);
 
 /*

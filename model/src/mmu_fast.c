@@ -59,20 +59,18 @@ void mmu_translate(mmu_t *m, mmu_mem_t *mem, unsigned port, uint64_t vaddr, mmu_
 	m->cycle += latency;
 }
 
-long mmu_l1_hit_slot(const mmu_t *m, unsigned port, uint64_t vaddr, mmu_op_t op, bool user)
+long mmu_l1_hit_slot(const mmu_t *m, unsigned port, uint64_t vaddr, mmu_op_t op, bool user, long hint)
 {
 	MMU_ASSERT(port < MMU_NREQ);
 	req_ctx_t ctx = mmu_make_ctx(m, vaddr, op, user, 0);
-	return m->mu.state == MU_IDLE ? mmu_l1_peek_hit(m, port, &ctx) : -1;
+	return m->mu.state == MU_IDLE ? mmu_l1_peek_hit(m, port, &ctx, hint) : -1;
 }
 
 /* What mmu_translate() does for a hit (hit latency, lookup, response), n times over. */
 void mmu_translate_hits(mmu_t *m, unsigned port, long slot, uint64_t n)
 {
 	MMU_ASSERT(port < MMU_NREQ && m->mu.state == MU_IDLE);
-	const mmu_tlb_t *t = m->l1[port];
-	const mmu_tlb_entry_t *e =
-	    mmu_tlb_entry(t, (unsigned)((size_t)slot / mmu_tlb_ways(t)), (unsigned)((size_t)slot % mmu_tlb_ways(t)));
+	const mmu_tlb_entry_t *e = mmu_tlb_slot_entry(m->l1[port], slot);
 	uint64_t latency = m->h1[port];
 	mmu_result_t res = {.latency = (uint32_t)latency, .level = MMU_LEVEL_L1, .page_level = e->level};
 	mmu_tlb_hits(m->l1[port], slot, n);

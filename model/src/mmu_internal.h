@@ -116,8 +116,11 @@ void mmu_walk_done(mmu_t *m, unsigned port, const walk_t *w, uint64_t walk_cycle
 void mmu_respond(mmu_t *m, unsigned port, const mmu_result_t *res, uint64_t latency);
 /* n identical responses at once (the same counting as n calls of mmu_respond). */
 void mmu_respond_n(mmu_t *m, unsigned port, const mmu_result_t *res, uint64_t latency, uint64_t n);
-/* Would a lookup of ctx in the L1 TLB of port answer LK_HIT? Its slot if so, else -1; changes nothing. */
-long mmu_l1_peek_hit(const mmu_t *m, unsigned port, const req_ctx_t *ctx);
+/*
+ * Would a lookup of ctx in the L1 TLB of port answer LK_HIT? Its slot if so, else -1; changes nothing (hint as for
+ * mmu_tlb_peek).
+ */
+long mmu_l1_peek_hit(const mmu_t *m, unsigned port, const req_ctx_t *ctx, long hint);
 void mmu_apply_flush(mmu_t *m, unsigned op, uint64_t vaddr, uint16_t pcid);
 void mmu_apply_cr3_write(mmu_t *m, uint64_t value);
 

@@ -292,12 +292,12 @@ static bool crosses_page(const mmu_sim_t *s, const mmu_trace_rec_t *rec)
 	return (last >> page_bits) != (rec->vaddr >> page_bits);
 }
 
-long mmu_sim_ref_l1_slot(const mmu_sim_t *s, const mmu_trace_rec_t *rec)
+long mmu_sim_ref_l1_slot(const mmu_sim_t *s, const mmu_trace_rec_t *rec, long hint)
 {
 	/* A page the TLB holds is mapped, so os.populate has nothing to do for it either. */
 	if (s->engine != MMU_ENGINE_FAST || !s->started || rec->pid != s->pid || crosses_page(s, rec))
 		return -1;
-	return mmu_l1_hit_slot(s->mmu, rec_port(rec), rec->vaddr, rec_op(rec), true);
+	return mmu_l1_hit_slot(s->mmu, rec_port(rec), rec->vaddr, rec_op(rec), true, hint);
 }
 
 void mmu_sim_ref_hits(mmu_sim_t *s, const mmu_trace_rec_t *rec, long slot, uint64_t n)

@@ -252,9 +252,22 @@ static long memo_probe(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid)
 	return mmu_tlb_probe(t, vaddr, pcid);
 }
 
-long mmu_tlb_peek(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid)
+/* As the memo: a matching base-page entry is the probe's answer (R6, R7), whatever slot it is found in. */
+long mmu_tlb_peek(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid, long hint)
 {
+	if (hint >= 0 && (size_t)hint < (size_t)t->sets * t->ways) {
+		uint64_t vpn = (vaddr >> t->size_shift[0]) & t->size_vpn_mask[0];
+		const mmu_tlb_entry_t *e = &t->entry[hint];
+		if (t->tag[hint] == make_tag(vpn, t->size_level[0]) && (e->global || e->pcid == pcid))
+			return hint;
+	}
 	return memo_probe(t, vaddr, pcid);
+}
+
+const mmu_tlb_entry_t *mmu_tlb_slot_entry(const mmu_tlb_t *t, long slot)
+{
+	MMU_ASSERT(slot >= 0 && (size_t)slot < (size_t)t->sets * t->ways);
+	return &t->entry[slot];
 }
 
 long mmu_tlb_lookup(mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid, mmu_tlb_entry_t *hit)

@@ -97,19 +97,29 @@ req_ctx_t mmu_make_ctx(const mmu_t *m, uint64_t vaddr, unsigned op, bool user, u
 	};
 }
 
-/* Classifies a TLB hit (T8, T9) and fills res for the responses it allows. */
+/* What a TLB hit on e means for the request (T8, T9): the cause of a fault is set for LK_FAULT. */
+static lookup_kind_t hit_kind(const req_ctx_t *ctx, const mmu_tlb_entry_t *e, unsigned *cause)
+{
+	*cause = access_check(e->writable, e->user, e->nx, ctx->op, ctx->user);
+	if (*cause != MMU_CAUSE_NONE)
+		return LK_FAULT;
+	return ctx->op == MMU_OP_STORE && !e->dirty ? LK_DIRTY : LK_HIT;
+}
+
+/* Classifies a TLB hit and fills res for the responses it allows. */
 static lookup_kind_t classify_hit(const mmu_t *m, const req_ctx_t *ctx, const mmu_tlb_entry_t *e, uint8_t level,
                                   mmu_result_t *res)
 {
-	unsigned cause = access_check(e->writable, e->user, e->nx, ctx->op, ctx->user);
+	unsigned cause;
+	lookup_kind_t kind = hit_kind(ctx, e, &cause);
 	*res = (mmu_result_t){.level = level};
-	if (cause != MMU_CAUSE_NONE) {
+	if (kind == LK_FAULT) {
 		res->fault = 1;
 		res->cause = (uint8_t)cause;
 		res->ecode = fault_ecode(&m->pg, cause, ctx->op, ctx->user);
 		return LK_FAULT;
 	}
-	if (ctx->op == MMU_OP_STORE && !e->dirty)
+	if (kind == LK_DIRTY)
 		return LK_DIRTY;
 	unsigned shift = mmu_paging_shift(&m->pg, e->level);
 	res->page_level = e->level;
@@ -218,18 +228,14 @@ void mmu_respond(mmu_t *m, unsigned port, const mmu_result_t *res, uint64_t late
 	mmu_respond_n(m, port, res, latency, 1);
 }
 
-long mmu_l1_peek_hit(const mmu_t *m, unsigned port, const req_ctx_t *ctx)
+long mmu_l1_peek_hit(const mmu_t *m, unsigned port, const req_ctx_t *ctx, long hint)
 {
 	if (!mmu_paging_canonical(&m->pg, ctx->vaddr))
 		return -1;
 	const mmu_tlb_t *t = m->l1[port];
-	long slot = mmu_tlb_peek(t, ctx->vaddr, ctx->pcid);
-	if (slot < 0)
-		return -1;
-	const mmu_tlb_entry_t *e =
-	    mmu_tlb_entry(t, (unsigned)((size_t)slot / mmu_tlb_ways(t)), (unsigned)((size_t)slot % mmu_tlb_ways(t)));
-	mmu_result_t res;
-	return classify_hit(m, ctx, e, MMU_LEVEL_L1, &res) == LK_HIT ? slot : -1;
+	long slot = mmu_tlb_peek(t, ctx->vaddr, ctx->pcid, hint);
+	unsigned cause;
+	return slot >= 0 && hit_kind(ctx, mmu_tlb_slot_entry(t, slot), &cause) == LK_HIT ? slot : -1;
 }
 
 static void flush_tlbs(mmu_t *m, unsigned op, uint64_t vaddr, uint16_t pcid)

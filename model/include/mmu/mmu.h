@@ -100,10 +100,11 @@ void mmu_translate(mmu_t *m, mmu_mem_t *mem, unsigned req, uint64_t vaddr, mmu_o
 
 /*
  * Fast path, for trace sweeps that skip work which cannot change a result: the L1 TLB slot of port req that would
- * answer a request with a hit (no fault, no dirty re-walk), or -1 (no state is touched); and n requests answered by
- * that slot, back to back: the same effect as n calls of mmu_translate() that hit it.
+ * answer a request with a hit (no fault, no dirty re-walk), or -1 (no state is touched; hint: a slot this returned
+ * for the same page before, or -1, tried first); and n requests answered by that slot, back to back: the same effect
+ * as n calls of mmu_translate() that hit it.
  */
-long mmu_l1_hit_slot(const mmu_t *m, unsigned req, uint64_t vaddr, mmu_op_t op, bool user);
+long mmu_l1_hit_slot(const mmu_t *m, unsigned req, uint64_t vaddr, mmu_op_t op, bool user, long hint);
 void mmu_translate_hits(mmu_t *m, unsigned req, long slot, uint64_t n);
 
 /* Fast path: a CR3 write / a flush presented alone in the current cycle; the current cycle advances by one. */

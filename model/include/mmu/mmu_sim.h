@@ -57,10 +57,10 @@ int mmu_sim_ref(mmu_sim_t *s, const mmu_trace_rec_t *rec, char *msg, size_t msgl
 /*
  * For sweeps that skip work which cannot change a result (fast engine only): the slot of its port's L1 TLB that would
  * answer rec, of the current process and within one base page, with a hit (no fault, no dirty re-walk), or -1;
- * nothing changes. Then n records equal to rec, back to back, answered by that slot: the same effect as n calls of
- * mmu_sim_ref().
+ * nothing changes (hint as for mmu_l1_hit_slot). Then n records equal to rec, back to back, answered by that slot: the
+ * same effect as n calls of mmu_sim_ref().
  */
-long mmu_sim_ref_l1_slot(const mmu_sim_t *s, const mmu_trace_rec_t *rec);
+long mmu_sim_ref_l1_slot(const mmu_sim_t *s, const mmu_trace_rec_t *rec, long hint);
 void mmu_sim_ref_hits(mmu_sim_t *s, const mmu_trace_rec_t *rec, long slot, uint64_t n);
 
 /* One translation request as the requester presents it (no OS involvement). */

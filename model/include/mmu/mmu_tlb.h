@@ -56,8 +56,13 @@ void mmu_tlb_hits(mmu_tlb_t *t, long slot, uint64_t n);
 
 /* A lookup with no side effect (no count, no replacement update), for invalidation and inspection. */
 long mmu_tlb_probe(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid);
-/* The same answer as mmu_tlb_probe, first trying the slot of the last base-page hit or fill. */
-long mmu_tlb_peek(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid);
+/*
+ * The same answer as mmu_tlb_probe, first trying slot hint (an earlier answer for this page, or -1), then the slot of
+ * the last base-page hit or fill.
+ */
+long mmu_tlb_peek(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid, long hint);
+/* The entry in slot (set * ways + way). */
+const mmu_tlb_entry_t *mmu_tlb_slot_entry(const mmu_tlb_t *t, long slot);
 
 /*
  * Writes an entry (rule R7): over a valid entry that matches the same page size, vpn and PCID/global if there is
