@@ -31,6 +31,7 @@ test-san: deps
 
 bench: build
 	@scripts/bench.sh $(BUILD)
+	@scripts/bench-sweep.sh $(BUILD)
 
 # Co-simulation speed alone: Verilator lockstep against the model, and Icarus on the same recorded cycles.
 bench-cosim: build
