@@ -34,10 +34,13 @@ static const char usage[] =
     "  -o, --out DIR        write DIR/sweep.csv and plots of miss rate and AMAT (gnuplot), print a table;\n"
     "                       without -o the CSV goes to stdout\n"
     "  --force              overwrite the files of an earlier sweep in DIR\n"
+    "  --method M           sim (default): every configuration simulated, every figure of the report;\n"
+    "                       stackdist: one pass for all sizes of one fully-associative LRU L1 TLB\n"
+    "                       (--sweep tlb.l1d.entries=... or tlb.l1i.entries=...), that TLB's figures only\n"
     "  invalid combinations (e.g. ways that do not divide entries) are skipped: their row's status says why\n";
 
 typedef struct sweep_opts {
-	const char *trace, *format, *out, *jobs;
+	const char *trace, *format, *out, *jobs, *method;
 	bool force;
 	lecture_opts_t cfg; /* preset, config, sets, seed: as the other commands take them */
 	const char **sweeps;
@@ -62,6 +65,8 @@ static int parse_args(int argc, char **argv, sweep_opts_t *o)
 			slot = &o->trace;
 		} else if (!strcmp(a, "--format")) {
 			slot = &o->format;
+		} else if (!strcmp(a, "--method")) {
+			slot = &o->method;
 		} else if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
 			slot = &o->out;
 		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
@@ -316,6 +321,13 @@ static int sweep_main(sweep_opts_t *o, sweep_t *sw)
 		}
 	if (skipped == sw->npoints)
 		return lecture_fail("sweep: every one of the %zu configurations is invalid (see above)", sw->npoints);
+	bool stackdist = o->method && !strcmp(o->method, "stackdist");
+	if (o->method && !stackdist && strcmp(o->method, "sim"))
+		return lecture_fail("--method: '%s' is not one of sim, stackdist", o->method);
+	sweep_stackdist_t sd;
+	char why[512];
+	if (stackdist && sweep_stackdist_check(sw, &sd, why, sizeof why))
+		return lecture_fail("%s", why);
 	unsigned page_bits, pairs;
 	if ((rc = compaction(sw, &page_bits, &pairs)))
 		return rc;
@@ -328,7 +340,8 @@ static int sweep_main(sweep_opts_t *o, sweep_t *sw)
 		return rc;
 	double t1 = now();
 	char msg[700];
-	rc = sweep_run(sw, &st, format, (unsigned)jobs, msg, sizeof msg);
+	rc = stackdist ? sweep_stackdist_run(sw, &sd, &st, msg, sizeof msg) ? 2 : 0
+	               : sweep_run(sw, &st, format, (unsigned)jobs, msg, sizeof msg);
 	double t2 = now();
 	fprintf(stderr,
 	        "mmusim sweep: %llu references read once in %.2f s (%zu kept, %llu repeats in %zu runs); %zu "

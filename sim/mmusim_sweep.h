@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "mmu/mmu_config.h"
@@ -37,6 +38,18 @@ typedef struct sweep {
 
 /* Runs every valid point on `jobs` threads over the shared trace; fills stats. Returns 0 or 2 with msg set. */
 int sweep_run(sweep_t *sw, const sweep_trace_t *trace, const char *format, unsigned jobs, char *msg, size_t msglen);
+
+/* --method stackdist: which L1 TLB, and what the pass needs to know of the configuration. */
+typedef struct sweep_stackdist {
+	unsigned port; /* MMU_REQ_I or MMU_REQ_D */
+	uint32_t max_entries;
+	unsigned page_bits;
+	bool pcid, populate;
+} sweep_stackdist_t;
+
+/* Whether the method is exact for this sweep (else msg says why); then the rows from one pass over the trace. */
+int sweep_stackdist_check(const sweep_t *sw, sweep_stackdist_t *sd, char *msg, size_t msglen);
+int sweep_stackdist_run(sweep_t *sw, const sweep_stackdist_t *sd, const sweep_trace_t *st, char *msg, size_t msglen);
 
 /* The CSV (one row per point), the table for people, and the plots (gnuplot script run in dir). */
 int sweep_write_csv(const sweep_t *sw, FILE *out);

@@ -244,7 +244,8 @@ int sweep_write_plots(const sweep_t *sw, const char *dir, char *msg, size_t msgl
 	      "set datafile missing \"NaN\"\n",
 	      gp);
 	write_plot(gp, sw, "miss_rate", rate_name, 3, lines);
-	write_plot(gp, sw, "amat", "AMAT (cycles per translation)", 4, lines);
+	if (amat >= 0) /* not with --method stackdist */
+		write_plot(gp, sw, "amat", "AMAT (cycles per translation)", 4, lines);
 	if (fclose(gp)) {
 		snprintf(msg, msglen, "%s: %s", path, strerror(errno));
 		return -1;

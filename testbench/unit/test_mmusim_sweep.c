@@ -433,3 +433,89 @@ Test(mmusim_sweep, output_directory_is_never_overwritten_silently)
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	cr_assert_eq(system(cmd), 0);
 }
+
+/*
+ * --method stackdist against the simulation, size by size: the misses of a fully-associative LRU L1 TLB from one
+ * pass must be those the full simulation counts, with demand faults (two lookups), page-crossing accesses, processes
+ * with and without PCIDs, and both ports.
+ */
+static void stackdist_equals_simulation(const char *base, const char *key, const char *sizes)
+{
+	char args[1024];
+	run_t sd, sim;
+	snprintf(args, sizeof args, "sweep %s --method stackdist --sweep %s=%s", base, key, sizes);
+	mmusim(&sd, args);
+	snprintf(args, sizeof args, "sweep %s --sweep %s=%s", base, key, sizes);
+	mmusim(&sim, args);
+	cr_assert_eq(sd.status, 0, "%s", sd.err);
+	cr_assert_eq(sim.status, 0, "%s", sim.err);
+	char *sl[64], *ml[64], *sh[MAXF], *mh[MAXF];
+	size_t n = lines(sd.out, sl, 64);
+	cr_assert_eq(lines(sim.out, ml, 64), n);
+	size_t nsh = fields(sl[0], sh, MAXF), nmh = fields(ml[0], mh, MAXF);
+	cr_assert_eq(nsh, 6, "stackdist rows: key, status and the TLB's four figures");
+	for (size_t k = 2; k < nsh; k++) {
+		size_t col = 0;
+		while (col < nmh && strcmp(mh[col], sh[k]))
+			col++;
+		cr_assert(col < nmh, "%s not among the simulation's figures", sh[k]);
+		for (size_t i = 1; i < n; i++) {
+			char line_s[4096], line_m[8192], *fs[MAXF], *fm[MAXF];
+			snprintf(line_s, sizeof line_s, "%s", sl[i]);
+			snprintf(line_m, sizeof line_m, "%s", ml[i]);
+			fields(line_s, fs, MAXF);
+			fields(line_m, fm, MAXF);
+			cr_assert_str_eq(fs[0], fm[0]);
+			cr_assert_str_eq(fs[k], fm[col], "%s, %s=%s: stackdist %s, simulation %s", base, key, fs[0],
+			                 fs[k], fm[col]);
+		}
+	}
+	run_free(&sd);
+	run_free(&sim);
+}
+
+Test(mmusim_sweep, stackdist_equals_simulation_lackey)
+{
+	const char *t = lackey_trace(60000);
+	char base[512];
+	snprintf(base, sizeof base, "--trace %s --set tlb.l1d.ways=full --set tlb.l1i.ways=full", t);
+	stackdist_equals_simulation(base, "tlb.l1d.entries", "1,2,3,5,8,13,32,64");
+	stackdist_equals_simulation(base, "tlb.l1i.entries", "1,2,4,7");
+	unlink(t);
+}
+
+Test(mmusim_sweep, stackdist_equals_simulation_with_processes)
+{
+	const char *t = text_trace(40000, 4096, 64);
+	char base[512];
+	for (int pcid = 0; pcid < 2; pcid++)
+		for (int populate = 0; populate < 2; populate++) {
+			snprintf(base, sizeof base,
+			         "--trace %s --set tlb.l1d.ways=full --set cr3.pcid=%d --set os.populate=%d", t, pcid,
+			         populate);
+			stackdist_equals_simulation(base, "tlb.l1d.entries", "1,2,4,6,16,48");
+		}
+	unlink(t);
+}
+
+Test(mmusim_sweep, stackdist_refuses_where_it_is_not_exact)
+{
+	static const struct {
+		const char *args, *msg;
+	} cases[] = {
+	    {"--sweep tlb.l1d.entries=16,32", "tlb.l1d.entries=16 is not a fully-associative LRU TLB"},
+	    {"--set tlb.l1d.ways=full --set tlb.l1d.policy=plru --sweep tlb.l1d.entries=16",
+	     "not a fully-associative LRU"},
+	    {"--sweep tlb.l2.entries=768,1536", "tlb.l2.entries is not tlb.l1i.entries or tlb.l1d.entries"},
+	    {"--set tlb.l1d.ways=full --sweep tlb.l1d.entries=16 --sweep seed=1,2", "sweep exactly one key"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char args[512];
+		snprintf(args, sizeof args, "sweep --method stackdist %s", cases[i].args);
+		run_t r;
+		mmusim(&r, args);
+		cr_assert_eq(r.status, 2, "%s: exit %d", args, r.status);
+		cr_assert(strstr(r.err, cases[i].msg), "%s: '%s' lacks '%s'", args, r.err, cases[i].msg);
+		run_free(&r);
+	}
+}
