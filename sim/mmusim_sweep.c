@@ -104,14 +104,18 @@ static int parse_axis(const char *arg, const mmu_cfg_t *base, sweep_axis_t *ax)
 		return lecture_fail("--sweep '%s': expected KEY=V1,V2,...", arg);
 	ax->key = strndup(arg, (size_t)(eq - arg));
 	char *list = strdup(eq + 1);
-	if (!ax->key || !list)
+	if (!ax->key || !list) {
+		free(list);
 		return lecture_fail("out of memory");
+	}
 	size_t cap = 1;
 	for (const char *p = list; *p; p++)
 		cap += *p == ',';
 	ax->values = calloc(cap, sizeof *ax->values);
-	if (!ax->values)
+	if (!ax->values) {
+		free(list);
 		return lecture_fail("out of memory");
+	}
 	char *save = list;
 	for (size_t i = 0; i < cap; i++) {
 		char *comma = strchr(save, ',');
@@ -304,7 +308,8 @@ static int sweep_main(sweep_opts_t *o, sweep_t *sw)
 	sw->axes = calloc((size_t)o->nsweeps, sizeof *sw->axes);
 	if (!sw->axes)
 		return lecture_fail("out of memory");
-	for (int i = 0; i < o->nsweeps; i++, sw->naxes++) {
+	for (int i = 0; i < o->nsweeps; i++) {
+		sw->naxes++; /* counted first: sweep_free() frees what a failed parse_axis() left */
 		if ((rc = parse_axis(o->sweeps[i], &base, &sw->axes[i])))
 			return rc;
 		for (int j = 0; j < i; j++)

@@ -19,7 +19,7 @@ typedef struct pool {
 	pthread_mutex_t lock; /* guards done, the first error and the progress line */
 	size_t done, total;
 	size_t err_point; /* lowest failing point, so the message does not depend on the threads */
-	char err[600];
+	char err[700];
 	int tty;
 } pool_t;
 

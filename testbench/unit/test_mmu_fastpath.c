@@ -359,3 +359,93 @@ ParameterizedTest(unsigned *i, mmu_fastpath, equal_on_traces_with_os_policies, .
 {
 	check_os_variant(&os_variants[*i]);
 }
+
+/*
+ * Hits counted at once (mmu_l1_hit_slot + mmu_translate_hits, what mmusim sweep does for repeated pages) against the
+ * same requests translated one by one, on the random streams above with some requests repeated back to back: every
+ * cycle count, every statistic and the memory must agree.
+ */
+/* Returns how many requests were counted at once. */
+static uint64_t run_repeats(const mmu_cfg_t *cfg, uint64_t seed, bool at_once, uint64_t *cycles, size_t n,
+                            mmu_sim_t **keep)
+{
+	uint64_t batched = 0;
+	char msg[256];
+	mmu_sim_t *s;
+	cr_assert_eq(mmu_sim_create(cfg, MMU_ENGINE_FAST, &s, msg, sizeof msg), 0, "%s", msg);
+	build_tables(s, true);
+	cr_assert_eq(mmu_sim_switch(s, 1), 0);
+	mmu_t *m = mmu_sim_mmu(s);
+	uint64_t r = seed;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = rnd(&r);
+		if (x % 97 == 0) {
+			cr_assert_eq(mmu_sim_switch(s, 1 + (uint32_t)(rnd(&r) % NPROC)), 0);
+		} else if (x % 83 == 0) {
+			mmu_sim_flush(s, (mmu_flush_op_t)(rnd(&r) % 5), random_address(&r, true),
+			              (uint16_t)(rnd(&r) % (NPROC + 1)));
+		} else {
+			unsigned port = (unsigned)(rnd(&r) % 3 == 0 ? MMU_REQ_I : MMU_REQ_D);
+			mmu_op_t op = port == MMU_REQ_I ? MMU_OP_FETCH : (mmu_op_t)(rnd(&r) % 2);
+			bool user = rnd(&r) % 8 != 0;
+			uint64_t vaddr = random_address(&r, true), reps = rnd(&r) % 3 == 0 ? 1 + rnd(&r) % 20 : 1;
+			mmu_result_t res;
+			for (uint64_t k = 0; k < reps; k++) {
+				long slot = at_once ? mmu_l1_hit_slot(m, port, vaddr, op, user, -1) : -1;
+				if (slot >= 0) {
+					mmu_translate_hits(m, port, slot, reps - k);
+					batched += reps - k;
+					break;
+				}
+				mmu_sim_translate(s, port, vaddr, op, user, &res);
+			}
+		}
+		cycles[i] = mmu_cycle(m);
+	}
+	*keep = s;
+	return batched;
+}
+
+ParameterizedTestParameters(mmu_fastpath, hits_counted_at_once_equal_one_by_one)
+{
+	static unsigned index[sizeof variants / sizeof variants[0]];
+	for (unsigned i = 0; i < sizeof index / sizeof index[0]; i++)
+		index[i] = i;
+	return cr_make_param_array(unsigned, index, sizeof index / sizeof index[0]);
+}
+
+ParameterizedTest(unsigned *i, mmu_fastpath, hits_counted_at_once_equal_one_by_one, .timeout = 300)
+{
+	const variant_t *v = &variants[*i];
+	mmu_cfg_t cfg;
+	apply(&cfg, v);
+	static uint64_t one[STEPS], all[STEPS];
+	for (uint64_t seed = 1; seed <= 3; seed++) {
+		mmu_sim_t *a, *b;
+		run_repeats(&cfg, seed * 0x9E3779B97F4A7C15u, false, one, STEPS, &a);
+		uint64_t batched = run_repeats(&cfg, seed * 0x9E3779B97F4A7C15u, true, all, STEPS, &b);
+		for (size_t k = 0; k < STEPS; k++)
+			cr_assert_eq(one[k], all[k],
+			             "%s seed %" PRIu64 " step %zu: cycle %" PRIu64 " one by one, %" PRIu64, v->name,
+			             seed, k, one[k], all[k]);
+		mmu_stats_t sa, sb;
+		mmu_stats_read(mmu_sim_mmu(a), &sa);
+		mmu_stats_read(mmu_sim_mmu(b), &sb);
+		for (unsigned k = 0; k < mmu_stats_count(); k++)
+			cr_assert_eq(mmu_stats_value(&sa, k), mmu_stats_value(&sb, k),
+			             "%s seed %" PRIu64 ": %s %" PRIu64 " vs %" PRIu64, v->name, seed,
+			             mmu_stats_name(k), mmu_stats_value(&sa, k), mmu_stats_value(&sb, k));
+		cr_assert_gt(batched, STEPS / 4, "%s: %" PRIu64 " requests counted at once: too few to prove anything",
+		             v->name, batched);
+		cr_assert_gt(sa.walks_dirty, 0);
+		cr_assert_gt(sa.faults_protection, 10);
+		static page_list_t pa, pb;
+		pa.n = pb.n = 0;
+		mmu_physmem_foreach(mmu_sim_physmem(a), collect, &pa);
+		mmu_physmem_foreach(mmu_sim_physmem(b), collect, &pb);
+		cr_assert_eq(pa.n, pb.n);
+		cr_assert_arr_eq(pa.hash, pb.hash, pa.n * sizeof pa.hash[0], "%s: memory contents differ", v->name);
+		mmu_sim_destroy(a);
+		mmu_sim_destroy(b);
+	}
+}
