@@ -214,13 +214,43 @@ static mmu_trace_rec_t to_rec(const sweep_rec_t *r)
 	return (mmu_trace_rec_t){.vaddr = r->vaddr, .size = r->size, .pid = r->pid, .kind = r->kind};
 }
 
-static int ref(mmu_sim_t *sim, const mmu_trace_rec_t *r, uint64_t number, char *msg, size_t msglen)
+/*
+ * A replay of the trace on one configuration. Per kept record, the L1 slot its pair was last found to hit, and when:
+ * a pair found hitting since the last full simulation of a record is still there (only hits happened since, and hits
+ * evict nothing), so it is not looked up again.
+ */
+typedef struct replay {
+	const sweep_trace_t *st;
+	mmu_sim_t *sim;
+	int32_t *slot_of;  /* per kept record: its pair's L1 slot, or -1 */
+	uint64_t *checked; /* per kept record: the epoch slot_of was found in */
+	uint64_t epoch;    /* full simulations of a record so far, plus one */
+	char *msg;
+	size_t msglen;
+} replay_t;
+
+/* A record simulated in full: anything may change, so every pair is looked up again. */
+static int ref(replay_t *rp, const mmu_trace_rec_t *r, uint64_t number)
 {
 	char why[400];
-	int err = mmu_sim_ref(sim, r, why, sizeof why);
+	rp->epoch++;
+	int err = mmu_sim_ref(rp->sim, r, why, sizeof why);
 	if (err)
-		snprintf(msg, msglen, "record %llu: %s", (unsigned long long)number, why);
+		snprintf(rp->msg, rp->msglen, "record %llu: %s", (unsigned long long)number, why);
 	return err;
+}
+
+/* The slot that would answer kept record k's pair with an L1 hit now, or -1. */
+static long hit_slot(replay_t *rp, uint32_t k, const mmu_trace_rec_t *r)
+{
+	if (rp->checked[k] == rp->epoch)
+		return rp->slot_of[k];
+	long slot = mmu_sim_ref_l1_slot(rp->sim, r, rp->slot_of[k]);
+	if (slot >= 0) {
+		rp->slot_of[k] = (int32_t)slot;
+		rp->checked[k] = rp->epoch;
+	}
+	return slot;
 }
 
 /*
@@ -229,36 +259,35 @@ static int ref(mmu_sim_t *sim, const mmu_trace_rec_t *r, uint64_t number, char *
  * replacement order, which ends as the order of each entry's last use (R1, R3; FIFO and random keep none). The runs,
  * sorted by last use, give exactly that. Otherwise the repeats are simulated one by one in their original order.
  */
-static int replay_window(const sweep_trace_t *st, mmu_sim_t *sim, int32_t *hint, const sweep_run_t *runs,
-                         unsigned nruns, const uint8_t *order, uint64_t nrepeats, uint64_t number, char *msg,
-                         size_t msglen)
+static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, const uint8_t *order, uint64_t nrepeats,
+                         uint64_t number)
 {
 	mmu_trace_rec_t rec[WINDOW_RUNS];
 	long slot[WINDOW_RUNS];
 	bool all_hit = true;
-	for (unsigned i = 0; i < nruns; i++) {
-		rec[i] = to_rec(&st->recs[runs[i].rec]);
-		slot[i] = all_hit ? mmu_sim_ref_l1_slot(sim, &rec[i], hint[runs[i].rec]) : -1;
+	for (unsigned i = 0; i < nruns && all_hit; i++) {
+		rec[i] = to_rec(&rp->st->recs[runs[i].rec]);
+		slot[i] = hit_slot(rp, runs[i].rec, &rec[i]);
 		all_hit = slot[i] >= 0;
-		if (all_hit)
-			hint[runs[i].rec] = (int32_t)slot[i];
 	}
 	if (all_hit) {
 		for (unsigned i = 0; i < nruns; i++)
-			mmu_sim_ref_hits(sim, &rec[i], slot[i], runs[i].count);
+			mmu_sim_ref_hits(rp->sim, &rec[i], slot[i], runs[i].count);
 		return 0;
 	}
+	for (unsigned i = 0; i < nruns; i++)
+		rec[i] = to_rec(&rp->st->recs[runs[i].rec]);
 	/* Consecutive repeats of one pair: after the first, the rest hit the entry it left (when it did not fault). */
 	for (uint64_t i = 0, n; i < nrepeats; i += n) {
 		for (n = 1; i + n < nrepeats && order[i + n] == order[i]; n++)
 			;
 		const mmu_trace_rec_t *r = &rec[order[i]];
-		int err = ref(sim, r, number + i, msg, msglen);
-		long s = !err && n > 1 ? mmu_sim_ref_l1_slot(sim, r, -1) : -1;
+		int err = ref(rp, r, number + i);
+		long s = !err && n > 1 ? mmu_sim_ref_l1_slot(rp->sim, r, -1) : -1;
 		if (s >= 0)
-			mmu_sim_ref_hits(sim, r, s, n - 1);
+			mmu_sim_ref_hits(rp->sim, r, s, n - 1);
 		for (uint64_t k = 1; k < n && s < 0 && !err; k++)
-			err = ref(sim, r, number + i + k, msg, msglen);
+			err = ref(rp, r, number + i + k);
 		if (err)
 			return err;
 	}
@@ -267,13 +296,21 @@ static int replay_window(const sweep_trace_t *st, mmu_sim_t *sim, int32_t *hint,
 
 int sweep_replay(const sweep_trace_t *st, mmu_sim_t *sim, char *msg, size_t msglen)
 {
-	/* per kept record, the L1 slot its page was last found in: saves most searches of the TLB */
-	int32_t *hint = malloc((st->nrecs ? st->nrecs : 1) * sizeof *hint);
-	if (!hint) {
+	size_t n = st->nrecs ? st->nrecs : 1;
+	replay_t rp = {.st = st,
+	               .sim = sim,
+	               .slot_of = malloc(n * sizeof *rp.slot_of),
+	               .checked = calloc(n, sizeof *rp.checked),
+	               .epoch = 1,
+	               .msg = msg,
+	               .msglen = msglen};
+	if (!rp.slot_of || !rp.checked) {
+		free(rp.slot_of);
+		free(rp.checked);
 		snprintf(msg, msglen, "out of memory");
 		return MMU_ENOMEM;
 	}
-	memset(hint, 0xff, st->nrecs * sizeof *hint); /* -1: none yet */
+	memset(rp.slot_of, 0xff, n * sizeof *rp.slot_of); /* -1: none yet */
 	int err = 0;
 	uint64_t number = 1, run = 0, bit = 0;
 	for (size_t i = 0; i < st->nrecs && !err; i++) {
@@ -282,17 +319,17 @@ int sweep_replay(const sweep_trace_t *st, mmu_sim_t *sim, char *msg, size_t msgl
 		long slot = mmu_sim_ref_l1_slot(sim, &rec, -1); /* an L1 hit needs none of the rest of mmu_sim_ref */
 		if (slot >= 0)
 			mmu_sim_ref_hits(sim, &rec, slot, 1);
-		else if ((err = ref(sim, &rec, number, msg, msglen)))
+		else if ((err = ref(&rp, &rec, number)))
 			break;
 		number++;
 		if (r->nruns) {
-			err = replay_window(st, sim, hint, st->runs + run, r->nruns, st->order + bit, r->nrepeats,
-			                    number, msg, msglen);
+			err = replay_window(&rp, st->runs + run, r->nruns, st->order + bit, r->nrepeats, number);
 			run += r->nruns;
 			bit += r->nrepeats;
 			number += r->nrepeats;
 		}
 	}
-	free(hint);
+	free(rp.slot_of);
+	free(rp.checked);
 	return err;
 }
