@@ -373,9 +373,14 @@ static void sweep_free(sweep_t *sw)
 		sweep_point_t *pt = &sw->points[i];
 		free(pt->at);
 		free(pt->skip);
-		for (size_t s = 0; pt->stats && s < sw->nstats; s++)
+		/* before alignment (an error) the values follow names, after it stat_names */
+		size_t nvalues = pt->names ? pt->nnames : sw->nstats;
+		for (size_t s = 0; pt->stats && s < nvalues; s++)
 			free(pt->stats[s]);
 		free(pt->stats);
+		for (size_t s = 0; s < pt->nnames; s++)
+			free(pt->names[s]);
+		free(pt->names);
 	}
 	free(sw->points);
 	for (size_t s = 0; s < sw->nstats; s++)

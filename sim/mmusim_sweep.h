@@ -22,9 +22,11 @@ typedef struct sweep_axis {
 /* One configuration of the cross product and what became of it. */
 typedef struct sweep_point {
 	mmu_cfg_t cfg;
-	size_t *at;   /* index of its value on each axis */
-	char *skip;   /* why it was not simulated (an invalid combination), else NULL */
-	char **stats; /* values of the report's statistics as report_json prints them, else NULL */
+	size_t *at;    /* index of its value on each axis */
+	char *skip;    /* why it was not simulated (an invalid combination), else NULL */
+	char **names;  /* the figures of its report (reports differ: OS-side figures appear with OS-side keys) */
+	char **stats;  /* their values as report_json prints them; after sweep_run, by stat_names (NULL: absent) */
+	size_t nnames; /* of names (before sweep_run's alignment) */
 } sweep_point_t;
 
 typedef struct sweep {
@@ -32,7 +34,7 @@ typedef struct sweep {
 	size_t naxes;
 	sweep_point_t *points; /* cross product, first axis outermost, last axis varying fastest */
 	size_t npoints;
-	char **stat_names; /* the report's statistics, in report_json order */
+	char **stat_names; /* every figure of any report, in report_json order (the union, in point order) */
 	size_t nstats;
 } sweep_t;
 

@@ -66,12 +66,18 @@ int sweep_write_csv(const sweep_t *sw, FILE *out)
 		}
 		for (size_t s = 0; s < sw->nstats; s++) {
 			fputc(',', out);
-			if (pt->stats)
+			if (pt->stats && pt->stats[s])
 				csv_value(out, pt->stats[s]);
 		}
 		fputc('\n', out);
 	}
 	return ferror(out) ? -1 : 0;
+}
+
+/* Figure i of a point as printed, or `none` when the point or its report has none. */
+static const char *figure(const sweep_point_t *pt, long i, const char *none)
+{
+	return i >= 0 && pt->stats && pt->stats[i] ? pt->stats[i] : none;
 }
 
 static long stat_index(const sweep_t *sw, const char *name)
@@ -124,9 +130,8 @@ void sweep_write_table(const sweep_t *sw, FILE *out)
 			fprintf(out, "skipped: %s\n", pt->skip);
 			continue;
 		}
-		fprintf(out, "%18s %12s %12s %14s\n", rate >= 0 ? pt->stats[rate] : "-",
-		        amat >= 0 ? pt->stats[amat] : "-", walks >= 0 ? pt->stats[walks] : "-",
-		        cyc >= 0 ? pt->stats[cyc] : "-");
+		fprintf(out, "%18s %12s %12s %14s\n", figure(pt, rate, "-"), figure(pt, amat, "-"),
+		        figure(pt, walks, "-"), figure(pt, cyc, "-"));
 	}
 }
 
@@ -169,9 +174,8 @@ static int write_data(const sweep_t *sw, const char *path, long rate, long amat,
 			fputs("\n\n", f);
 		for (size_t x = 0; x < nx; x++) {
 			const sweep_point_t *pt = &sw->points[x * lines + l];
-			fprintf(f, "%zu\t%s\t%s\t%s\n", x, sw->axes[0].values[x],
-			        pt->stats && rate >= 0 ? pt->stats[rate] : "NaN",
-			        pt->stats && amat >= 0 ? pt->stats[amat] : "NaN");
+			fprintf(f, "%zu\t%s\t%s\t%s\n", x, sw->axes[0].values[x], figure(pt, rate, "NaN"),
+			        figure(pt, amat, "NaN"));
 		}
 	}
 	*nlines = lines;

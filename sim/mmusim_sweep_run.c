@@ -131,20 +131,71 @@ static void *worker(void *arg)
 			pl->err_point = i;
 			snprintf(pl->err, sizeof pl->err, "configuration %zu: %s", i + 1, msg);
 		}
-		if (!rc && !pl->sw->stat_names) {
-			pl->sw->stat_names = names;
-			pl->sw->nstats = n;
-			names = NULL;
-		} else if (!rc && n != pl->sw->nstats) {
-			pl->err_point = 0;
-			snprintf(pl->err, sizeof pl->err, "configuration %zu: the report has %zu figures, not %zu",
-			         i + 1, n, pl->sw->nstats);
+		if (!rc) {
+			pt->names = names;
+			pt->nnames = n;
 		}
 		pl->done++;
 		progress(pl);
 		pthread_mutex_unlock(&pl->lock);
-		free_strings(names, n);
 	}
+}
+
+static long find(char *const *names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return (long)i;
+	return -1;
+}
+
+/*
+ * The CSV's figure columns: every name of any report, each report's order kept (a name new to the list goes right
+ * after the name before it in its report), taken in point order so the threads do not matter. Then each point's
+ * values are put in that order, NULL where its report lacks the figure.
+ */
+static int align(sweep_t *sw)
+{
+	size_t cap = 0;
+	for (size_t i = 0; i < sw->npoints; i++)
+		cap += sw->points[i].nnames;
+	if (!cap)
+		return 0;
+	sw->stat_names = calloc(cap, sizeof *sw->stat_names);
+	if (!sw->stat_names)
+		return -1;
+	for (size_t i = 0; i < sw->npoints; i++) {
+		const sweep_point_t *pt = &sw->points[i];
+		long at = -1; /* position of the previous name of this report in the list */
+		for (size_t k = 0; k < pt->nnames; k++) {
+			long pos = find(sw->stat_names, sw->nstats, pt->names[k]);
+			if (pos < 0) {
+				pos = at + 1;
+				memmove(sw->stat_names + pos + 1, sw->stat_names + pos,
+				        (sw->nstats - (size_t)pos) * sizeof *sw->stat_names);
+				if (!(sw->stat_names[pos] = strdup(pt->names[k])))
+					return -1;
+				sw->nstats++;
+			}
+			at = pos;
+		}
+	}
+	for (size_t i = 0; i < sw->npoints; i++) {
+		sweep_point_t *pt = &sw->points[i];
+		if (!pt->stats)
+			continue;
+		char **by_column = calloc(sw->nstats, sizeof *by_column);
+		if (!by_column)
+			return -1;
+		for (size_t k = 0; k < pt->nnames; k++)
+			by_column[find(sw->stat_names, sw->nstats, pt->names[k])] = pt->stats[k];
+		free(pt->stats);
+		pt->stats = by_column;
+		free_strings(pt->names, pt->nnames);
+		pt->names = NULL;
+		pt->nnames = 0;
+	}
+	return 0;
 }
 
 int sweep_run(sweep_t *sw, const sweep_trace_t *trace, const char *format, unsigned jobs, char *msg, size_t msglen)
@@ -172,6 +223,10 @@ int sweep_run(sweep_t *sw, const sweep_trace_t *trace, const char *format, unsig
 		fputc('\n', stderr);
 	if (pl.err_point != (size_t)-1) {
 		snprintf(msg, msglen, "%s", pl.err);
+		return 2;
+	}
+	if (align(sw)) {
+		snprintf(msg, msglen, "out of memory");
 		return 2;
 	}
 	return 0;

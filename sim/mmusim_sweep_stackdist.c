@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mmu/mmu.h"
+#include "mmu/mmu_sim.h"
 #include "mmu/mmu_stackdist.h"
 #include "mmusim_sweep.h"
 
@@ -49,6 +50,14 @@ int sweep_stackdist_check(const sweep_t *sw, sweep_stackdist_t *sd, char *msg, s
 		sd->pcid = pt->cfg.pcid;
 		sd->populate = pt->cfg.os.populate;
 		mmu_destroy(m);
+		const mmu_os_huge_t no_huge = {0};
+		if (pt->cfg.os.thp || memcmp(&pt->cfg.os.huge, &no_huge, sizeof no_huge) || pt->cfg.os.mem_frames) {
+			snprintf(
+			    msg, msglen,
+			    "--method stackdist: needs base pages only and no eviction (os.thp=never, os.huge=none, "
+			    "os.mem_frames=0): huge pages and evictions change what one TLB entry covers or holds");
+			return -1;
+		}
 		if (!full || !lru) {
 			snprintf(msg, msglen,
 			         "--method stackdist: %s=%s is not a fully-associative LRU TLB (set its ways to full "
@@ -185,6 +194,45 @@ static int fill_rows(sweep_t *sw, const sweep_stackdist_t *sd, const mmu_stackdi
 	return 0;
 }
 
+/*
+ * The assumptions that cannot be checked on the configuration (no access faults for good, ...) are checked on the
+ * trace: the largest size is also simulated, and its lookups and misses must be those of the stack distances.
+ */
+static int cross_check(sweep_t *sw, const sweep_stackdist_t *sd, const sweep_trace_t *st, char *msg, size_t msglen)
+{
+	sweep_point_t *big = NULL;
+	for (size_t i = 0; i < sw->npoints; i++) {
+		const mmu_tlb_cfg_t *c = sd->port == MMU_REQ_I ? &sw->points[i].cfg.l1i : &sw->points[i].cfg.l1d;
+		if (!sw->points[i].skip && c->entries == sd->max_entries)
+			big = &sw->points[i];
+	}
+	mmu_sim_t *sim;
+	if (!big || mmu_sim_create(&big->cfg, MMU_ENGINE_FAST, &sim, msg, msglen))
+		return -1;
+	char why[512];
+	int err = sweep_replay(st, sim, why, sizeof why);
+	if (err) {
+		snprintf(msg, msglen, "%s", why);
+		mmu_sim_destroy(sim);
+		return -1;
+	}
+	mmu_stats_t s;
+	mmu_stats_read(mmu_sim_mmu(sim), &s);
+	mmu_sim_destroy(sim);
+	uint64_t acc = sd->port == MMU_REQ_I ? s.l1i_accesses : s.l1d_accesses;
+	uint64_t miss = sd->port == MMU_REQ_I ? s.l1i_misses : s.l1d_misses;
+	if (strtoull(big->stats[0], NULL, 10) != acc || strtoull(big->stats[2], NULL, 10) != miss) {
+		snprintf(
+		    msg, msglen,
+		    "--method stackdist: at %s=%u the simulation counts %" PRIu64 " lookups and %" PRIu64
+		    " misses, the stack distances %s and %s: this trace breaks an assumption of the method (faults "
+		    "that are not served, pages larger than the base page); use --method sim",
+		    sw->axes[0].key, sd->max_entries, acc, miss, big->stats[0], big->stats[2]);
+		return -1;
+	}
+	return 0;
+}
+
 int sweep_stackdist_run(sweep_t *sw, const sweep_stackdist_t *sd, const sweep_trace_t *st, char *msg, size_t msglen)
 {
 	pass_t ps = {.sd = sd};
@@ -202,10 +250,10 @@ int sweep_stackdist_run(sweep_t *sw, const sweep_stackdist_t *sd, const sweep_tr
 		run += r->nruns;
 		bit += r->nrepeats;
 	}
-	if (!err)
-		err = fill_rows(sw, sd, ps.stack);
-	if (err)
+	if (!err && (err = fill_rows(sw, sd, ps.stack)))
 		snprintf(msg, msglen, "out of memory");
+	if (!err)
+		err = cross_check(sw, sd, st, msg, msglen);
 	mmu_stackdist_destroy(ps.stack);
 	free(ps.mapped.slot);
 	return err;
