@@ -9,7 +9,8 @@
 #include "mmu/mmu_error.h"
 #include "mmusim_prefetch.h"
 
-#define WINDOW_RUNS (MMU_NREQ * SWEEP_KEYS_MAX)
+#define WINDOW_RUNS  (MMU_NREQ * SWEEP_KEYS_MAX)
+#define RECENT_PAGES 4096
 _Static_assert(WINDOW_RUNS <= 256, "a repeat names its run in one byte");
 
 /* One (page, operation) pair a port used lately. */
@@ -227,7 +228,29 @@ typedef struct replay {
 	uint64_t epoch;    /* full simulations of a record so far, plus one */
 	char *msg;
 	size_t msglen;
+	/* by base page, direct-mapped: the L1 slot a page was last found in, a hint for records that have none */
+	uint64_t recent_page[MMU_NREQ][RECENT_PAGES]; /* page + 1; 0 = empty */
+	int32_t recent_slot[MMU_NREQ][RECENT_PAGES];
 } replay_t;
+
+/* The slot r's page was last found in, or -1: only a hint, mmu_tlb_peek checks it (a stale one costs the search). */
+static long recent_get(const replay_t *rp, const mmu_trace_rec_t *r)
+{
+	unsigned port = r->kind == MMU_REF_FETCH ? MMU_REQ_I : MMU_REQ_D;
+	uint64_t page = r->vaddr >> 12, i = page % RECENT_PAGES;
+	return rp->recent_page[port][i] == page + 1 ? rp->recent_slot[port][i] : -1;
+}
+
+static long recent_put(replay_t *rp, const mmu_trace_rec_t *r, long slot)
+{
+	unsigned port = r->kind == MMU_REF_FETCH ? MMU_REQ_I : MMU_REQ_D;
+	uint64_t page = r->vaddr >> 12, i = page % RECENT_PAGES;
+	if (slot >= 0) {
+		rp->recent_page[port][i] = page + 1;
+		rp->recent_slot[port][i] = (int32_t)slot;
+	}
+	return slot;
+}
 
 /* A record simulated in full: anything may change, so every pair is looked up again. */
 static int ref(replay_t *rp, const mmu_trace_rec_t *r, uint64_t number)
@@ -245,7 +268,8 @@ static long hit_slot(replay_t *rp, uint32_t k, const mmu_trace_rec_t *r)
 {
 	if (rp->checked[k] == rp->epoch)
 		return rp->slot_of[k];
-	long slot = mmu_sim_ref_l1_slot(rp->sim, r, rp->slot_of[k]);
+	long hint = recent_get(rp, r);
+	long slot = recent_put(rp, r, mmu_sim_ref_l1_slot(rp->sim, r, hint >= 0 ? hint : rp->slot_of[k]));
 	if (slot >= 0) {
 		rp->slot_of[k] = (int32_t)slot;
 		rp->checked[k] = rp->epoch;
@@ -283,7 +307,7 @@ static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, 
 			;
 		const mmu_trace_rec_t *r = &rec[order[i]];
 		int err = ref(rp, r, number + i);
-		long s = !err && n > 1 ? mmu_sim_ref_l1_slot(rp->sim, r, -1) : -1;
+		long s = !err && n > 1 ? recent_put(rp, r, mmu_sim_ref_l1_slot(rp->sim, r, recent_get(rp, r))) : -1;
 		if (s >= 0)
 			mmu_sim_ref_hits(rp->sim, r, s, n - 1);
 		for (uint64_t k = 1; k < n && s < 0 && !err; k++)
@@ -316,7 +340,8 @@ int sweep_replay(const sweep_trace_t *st, mmu_sim_t *sim, char *msg, size_t msgl
 	for (size_t i = 0; i < st->nrecs && !err; i++) {
 		const sweep_rec_t *r = &st->recs[i];
 		mmu_trace_rec_t rec = to_rec(r);
-		long slot = mmu_sim_ref_l1_slot(sim, &rec, -1); /* an L1 hit needs none of the rest of mmu_sim_ref */
+		/* an L1 hit needs none of the rest of mmu_sim_ref */
+		long slot = recent_put(&rp, &rec, mmu_sim_ref_l1_slot(sim, &rec, recent_get(&rp, &rec)));
 		if (slot >= 0)
 			mmu_sim_ref_hits(sim, &rec, slot, 1);
 		else if ((err = ref(&rp, &rec, number)))
