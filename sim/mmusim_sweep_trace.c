@@ -301,19 +301,25 @@ static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, 
 	}
 	for (unsigned i = 0; i < nruns; i++)
 		rec[i] = to_rec(&rp->st->recs[runs[i].rec]);
-	/* Consecutive repeats of one pair: after the first, the rest hit the entry it left (when it did not fault). */
+	/*
+	 * In order, each stretch of consecutive repeats of one pair: counted at once while its pair hits (a hit changes
+	 * nothing another hit of it would see), else simulated in full, one record at a time until it hits.
+	 */
 	for (uint64_t i = 0, n; i < nrepeats; i += n) {
 		for (n = 1; i + n < nrepeats && order[i + n] == order[i]; n++)
 			;
 		const mmu_trace_rec_t *r = &rec[order[i]];
-		int err = ref(rp, r, number + i);
-		long s = !err && n > 1 ? recent_put(rp, r, mmu_sim_ref_l1_slot(rp->sim, r, recent_get(rp, r))) : -1;
-		if (s >= 0)
-			mmu_sim_ref_hits(rp->sim, r, s, n - 1);
-		for (uint64_t k = 1; k < n && s < 0 && !err; k++)
-			err = ref(rp, r, number + i + k);
-		if (err)
-			return err;
+		for (uint64_t k = 0; k < n;) {
+			long slot = hit_slot(rp, runs[order[i]].rec, r);
+			if (slot >= 0) {
+				mmu_sim_ref_hits(rp->sim, r, slot, n - k);
+				break;
+			}
+			int err = ref(rp, r, number + i + k);
+			if (err)
+				return err;
+			k++;
+		}
 	}
 	return 0;
 }
