@@ -136,7 +136,8 @@ static int repeat(sweep_trace_t *st, packer_t *pk, pair_t *e)
 		return MMU_ENOMEM;
 	if (e->run < 0) {
 		e->run = (int)pk->nruns++;
-		pk->runs[e->run] = (sweep_run_t){.rec = e->rec, .count = 0};
+		const sweep_rec_t *r = &st->recs[e->rec];
+		pk->runs[e->run] = (sweep_run_t){.vaddr = r->vaddr, .rec = e->rec, .pid = r->pid, .kind = r->kind};
 	}
 	pk->runs[e->run].count++;
 	pk->run_last[e->run] = e->last_use = ++pk->clock;
@@ -215,6 +216,12 @@ static mmu_trace_rec_t to_rec(const sweep_rec_t *r)
 	return (mmu_trace_rec_t){.vaddr = r->vaddr, .size = r->size, .pid = r->pid, .kind = r->kind};
 }
 
+/* A repeat of a run, as a record (size 1: a repeat never crosses a page). */
+static mmu_trace_rec_t run_rec(const sweep_run_t *run)
+{
+	return (mmu_trace_rec_t){.vaddr = run->vaddr, .size = 1, .pid = run->pid, .kind = run->kind};
+}
+
 /*
  * A replay of the trace on one configuration. Per kept record, the L1 slot its pair was last found to hit, and when:
  * a pair found hitting since the last full simulation of a record is still there (only hits happened since, and hits
@@ -223,9 +230,11 @@ static mmu_trace_rec_t to_rec(const sweep_rec_t *r)
 typedef struct replay {
 	const sweep_trace_t *st;
 	mmu_sim_t *sim;
-	int32_t *slot_of;  /* per kept record: its pair's L1 slot, or -1 */
-	uint64_t *checked; /* per kept record: the epoch slot_of was found in */
-	uint64_t epoch;    /* full simulations of a record so far, plus one */
+	struct pair_state {
+		uint64_t checked; /* the epoch slot was found in */
+		int32_t slot;     /* the L1 slot of the kept record's pair, or -1 */
+	} * pair;                 /* per kept record */
+	uint64_t epoch;           /* full simulations of a record so far, plus one */
 	char *msg;
 	size_t msglen;
 	/* by base page, direct-mapped: the L1 slot a page was last found in, a hint for records that have none */
@@ -266,13 +275,14 @@ static int ref(replay_t *rp, const mmu_trace_rec_t *r, uint64_t number)
 /* The slot that would answer kept record k's pair with an L1 hit now, or -1. */
 static long hit_slot(replay_t *rp, uint32_t k, const mmu_trace_rec_t *r)
 {
-	if (rp->checked[k] == rp->epoch)
-		return rp->slot_of[k];
+	struct pair_state *ps = &rp->pair[k];
+	if (ps->checked == rp->epoch)
+		return ps->slot;
 	long hint = recent_get(rp, r);
-	long slot = recent_put(rp, r, mmu_sim_ref_l1_slot(rp->sim, r, hint >= 0 ? hint : rp->slot_of[k]));
+	long slot = recent_put(rp, r, mmu_sim_ref_l1_slot(rp->sim, r, hint >= 0 ? hint : ps->slot));
 	if (slot >= 0) {
-		rp->slot_of[k] = (int32_t)slot;
-		rp->checked[k] = rp->epoch;
+		ps->slot = (int32_t)slot;
+		ps->checked = rp->epoch;
 	}
 	return slot;
 }
@@ -290,7 +300,7 @@ static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, 
 	long slot[WINDOW_RUNS];
 	bool all_hit = true;
 	for (unsigned i = 0; i < nruns && all_hit; i++) {
-		rec[i] = to_rec(&rp->st->recs[runs[i].rec]);
+		rec[i] = run_rec(&runs[i]);
 		slot[i] = hit_slot(rp, runs[i].rec, &rec[i]);
 		all_hit = slot[i] >= 0;
 	}
@@ -300,7 +310,7 @@ static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, 
 		return 0;
 	}
 	for (unsigned i = 0; i < nruns; i++)
-		rec[i] = to_rec(&rp->st->recs[runs[i].rec]);
+		rec[i] = run_rec(&runs[i]);
 	/*
 	 * In order, each stretch of consecutive repeats of one pair: counted at once while its pair hits (a hit changes
 	 * nothing another hit of it would see), else simulated in full, one record at a time until it hits.
@@ -327,20 +337,14 @@ static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, 
 int sweep_replay(const sweep_trace_t *st, mmu_sim_t *sim, char *msg, size_t msglen)
 {
 	size_t n = st->nrecs ? st->nrecs : 1;
-	replay_t rp = {.st = st,
-	               .sim = sim,
-	               .slot_of = malloc(n * sizeof *rp.slot_of),
-	               .checked = calloc(n, sizeof *rp.checked),
-	               .epoch = 1,
-	               .msg = msg,
-	               .msglen = msglen};
-	if (!rp.slot_of || !rp.checked) {
-		free(rp.slot_of);
-		free(rp.checked);
+	replay_t rp = {
+	    .st = st, .sim = sim, .pair = malloc(n * sizeof *rp.pair), .epoch = 1, .msg = msg, .msglen = msglen};
+	if (!rp.pair) {
 		snprintf(msg, msglen, "out of memory");
 		return MMU_ENOMEM;
 	}
-	memset(rp.slot_of, 0xff, n * sizeof *rp.slot_of); /* -1: none yet */
+	for (size_t i = 0; i < n; i++)
+		rp.pair[i] = (struct pair_state){.checked = 0, .slot = -1}; /* none yet */
 	int err = 0;
 	uint64_t number = 1, run = 0, bit = 0;
 	for (size_t i = 0; i < st->nrecs && !err; i++) {
@@ -360,7 +364,6 @@ int sweep_replay(const sweep_trace_t *st, mmu_sim_t *sim, char *msg, size_t msgl
 			number += r->nrepeats;
 		}
 	}
-	free(rp.slot_of);
-	free(rp.checked);
+	free(rp.pair);
 	return err;
 }

@@ -29,8 +29,12 @@ typedef struct sweep_rec {
 } sweep_rec_t;
 
 typedef struct sweep_run {
-	uint32_t rec;   /* a kept record with the same page, operation and process */
+	uint64_t
+	    vaddr;    /* of a kept record with the same page, operation and process (copied: runs are read in order) */
+	uint32_t rec; /* that record */
 	uint32_t count; /* its repeats in the window */
+	uint32_t pid;
+	uint8_t kind;
 } sweep_run_t;
 
 typedef struct sweep_trace {
