@@ -1,0 +1,494 @@
+#!/usr/bin/env bash
+# The example studies of docs/experiments.md: each simulates the bundled workloads under a set of configurations with
+# mmusim, writes one CSV row per run, and plots the rows with gnuplot (SVG and PNG). The same build gives the same
+# files byte for byte, so the plots in docs/experiments/ can be checked against a fresh run.
+set -euo pipefail
+export LC_ALL=C # decimal points and sort order do not depend on the user's locale
+
+usage() {
+  cat <<'USAGE'
+usage: scripts/experiment.sh [--quick] [--force] [--mmusim PATH] STUDY [OUTDIR]
+  STUDY       tlb-size    L1 DTLB entries x ways, and STLB entries (xz, matrix-col, chase)
+              huge-pages  os.thp never/dense/always and 1 GiB os.huge pages, default and skylake presets
+              pcid        cr3.pcid off/on on sort + gzip interleaved with several time slices
+              all         the three, in OUTDIR/tlb-size, OUTDIR/huge-pages, OUTDIR/pcid
+  OUTDIR      where the CSV, the plots and the gnuplot script go (default: build/experiments/STUDY); it must not
+              exist or be empty, unless --force, which replaces the files this script writes there (only those)
+  --quick     a reduced study on the first 100000 lines of each trace (for tests: seconds, not the real figures)
+  --mmusim P  the simulator (default: build/sim/mmusim; build it with `make build`)
+USAGE
+}
+
+die() {
+  echo "experiment.sh: $*" >&2
+  exit 1
+}
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+quick=0
+force=0
+mmusim=$root/build/sim/mmusim
+while [ $# -gt 0 ]; do
+  case $1 in
+  --quick) quick=1 ;;
+  --force) force=1 ;;
+  --mmusim)
+    [ $# -ge 2 ] || die "--mmusim needs a path"
+    mmusim=$2
+    shift
+    ;;
+  -h | --help)
+    usage
+    exit 0
+    ;;
+  -*)
+    usage >&2
+    die "unknown option '$1'"
+    ;;
+  *) break ;;
+  esac
+  shift
+done
+[ $# -ge 1 ] && [ $# -le 2 ] || {
+  usage >&2
+  exit 2
+}
+study=$1
+case $study in
+tlb-size | huge-pages | pcid | all) ;;
+*) die "unknown study '$study' (tlb-size, huge-pages, pcid or all)" ;;
+esac
+if [ "$study" = all ]; then
+  out=${2:-$root/build/experiments}
+else
+  out=${2:-$root/build/experiments/$study}
+fi
+[ -x "$mmusim" ] || die "$mmusim: no simulator there (run \`make build\`, or pass --mmusim PATH)"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/experiment.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# Every file a study writes, so that --force replaces these and nothing else.
+study_files() {
+  case $1 in
+  tlb-size) echo tlb-size.csv tlb-size.gp tlb-l1.dat tlb-l2.dat tlb-size.svg tlb-size.png tlb-l2.svg tlb-l2.png ;;
+  huge-pages) echo huge-pages.csv huge-pages.gp huge-pages.dat huge-pages.svg huge-pages.png ;;
+  pcid) echo pcid.csv pcid.gp pcid.dat pcid.svg pcid.png ;;
+  esac
+}
+
+# A fresh directory, or (with --force) one whose files of this study may be replaced.
+prepare_dir() {
+  local dir=$1 name=$2
+  if [ -e "$dir" ] && [ ! -d "$dir" ]; then
+    die "$dir exists and is not a directory"
+  fi
+  if [ -d "$dir" ] && [ -n "$(ls -A "$dir")" ] && [ "$force" -eq 0 ]; then
+    die "$dir is not empty: pass another directory, or --force to replace the files of the study there ($(study_files "$name"))"
+  fi
+  mkdir -p "$dir" || die "$dir: cannot create the directory"
+  local f
+  for f in $(study_files "$name"); do
+    [ ! -d "$dir/$f" ] || die "$dir/$f is a directory"
+    rm -f "$dir/$f"
+  done
+}
+
+# The trace of a workload: the bundled file, or in --quick mode its first 100000 lines (a plain copy in $tmp).
+quick_lines=100000
+trace_of() {
+  local src=$root/workloads/$1
+  [ -r "$src" ] || die "$src: cannot read the workload"
+  if [ "$quick" -eq 0 ]; then
+    echo "$src"
+    return
+  fi
+  local cut=$tmp/quick-$1
+  cut=${cut%.gz}
+  if [ ! -e "$cut" ]; then
+    { gzip -dc "$src" || true; } | head -n "$quick_lines" >"$cut"
+  fi
+  echo "$cut"
+}
+
+# json_fields FILE KEY...: the values of KEYs in mmusim's JSON report (a flat object, one name per line), joined by
+# commas. A missing name is an error: a renamed figure must not become an empty column.
+json_fields() {
+  local file=$1
+  shift
+  awk -v keys="$*" -v file="$file" '
+    BEGIN { n = split(keys, k, " ") }
+    {
+      line = $0
+      sub(/^[ \t]*/, "", line)
+      if (substr(line, 1, 1) != "\"" || !(i = index(line, "\":"))) next
+      name = substr(line, 2, i - 2)
+      v = substr(line, i + 2)
+      sub(/^[ \t]*/, "", v)
+      sub(/,[ \t]*$/, "", v)
+      gsub(/"/, "", v)
+      val[name] = v
+    }
+    END {
+      for (j = 1; j <= n; j++) {
+        if (!(k[j] in val)) { printf "experiment.sh: %s: no \"%s\" in the report\n", file, k[j] > "/dev/stderr"; exit 1 }
+        printf "%s%s", (j > 1 ? "," : ""), val[k[j]]
+      }
+      printf "\n"
+    }' "$file"
+}
+
+# run TRACE ARGS...: one mmusim run with its JSON report in $tmp/run.json; stops the study on any error.
+run() {
+  local trace=$1
+  shift
+  if ! "$mmusim" run --trace "$trace" --json "$@" >"$tmp/run.json" 2>"$tmp/run.err"; then
+    cat "$tmp/run.err" >&2
+    die "mmusim run --trace $trace $* failed"
+  fi
+}
+
+have_gnuplot() { command -v gnuplot >/dev/null 2>&1; }
+
+# plot DIR NAME: runs DIR/NAME.gp, which writes NAME.svg and NAME.png (and more for tlb-size).
+plot() {
+  if ! have_gnuplot; then
+    echo "experiment.sh: gnuplot not found (Debian: apt-get install gnuplot-nox, or scripts/install-deps.sh): $1/$2.csv is written, the plots are not" >&2
+    return 1
+  fi
+  (cd "$1" && gnuplot "$2.gp") || die "gnuplot $1/$2.gp failed"
+}
+
+# The terminals, fixed: an explicit size, font name and background, no date, so the files are reproducible.
+gp_terminal() { # FORMAT WIDTH HEIGHT
+  if [ "$1" = svg ]; then
+    echo "set terminal svg size $2,$3 fixed noenhanced font 'sans,11' background rgb 'white'"
+  else
+    echo "set terminal pngcairo size $2,$3 noenhanced font 'sans,10' background rgb 'white'"
+  fi
+}
+
+# ---- Study 1: TLB size and associativity ----------------------------------------------------------------------
+
+study_tlb_size() {
+  local dir=$1 workloads l1_entries l1_ways l2_entries
+  if [ "$quick" -eq 1 ]; then
+    workloads="matrix-col chase"
+    l1_entries="8 16 32 64"
+    l1_ways="1 2 full"
+    l2_entries="384 1536"
+  else
+    workloads="default matrix-col chase"
+    l1_entries="8 16 32 64 128 256 512"
+    l1_ways="1 2 4 8 full"
+    l2_entries="384 768 1536 3072 6144"
+  fi
+  local csv=$dir/tlb-size.csv figures="references tlb.l1d.accesses tlb.l1d.misses tlb.l1d.miss_rate tlb.l2.misses"
+  figures="$figures tlb.l2.miss_rate walks amat_cycles"
+  echo "part,workload,l1d_entries,l1d_ways,l2_entries,l2_ways,references,l1d_accesses,l1d_misses,l1d_miss_rate,l2_misses,l2_miss_rate,walks,amat_cycles" >"$csv"
+  local w t e a
+  for w in $workloads; do
+    t=$(trace_of "$w.lackey.gz")
+    # The L1 DTLB alone changes; the STLB stays Skylake's 1536 x 12-way.
+    for a in $l1_ways; do
+      for e in $l1_entries; do
+        run "$t" --set "tlb.l1d.entries=$e" --set "tlb.l1d.ways=$a"
+        echo "l1d,$w,$e,$a,1536,12,$(json_fields "$tmp/run.json" $figures)" >>"$csv"
+      done
+    done
+    # The STLB alone changes, 12-way as Skylake's (its sets stay a power of two); the L1 DTLB stays 64 x 4-way.
+    for e in $l2_entries; do
+      run "$t" --set "tlb.l2.entries=$e" --set tlb.l2.ways=12
+      echo "l2,$w,64,4,$e,12,$(json_fields "$tmp/run.json" $figures)" >>"$csv"
+    done
+  done
+
+  # Plot data: per workload, one block per L1 associativity (entries, miss rate %, AMAT), then the STLB blocks.
+  awk -F, -v wl="$workloads" -v ways="$l1_ways" 'NR > 1 { row[$1, $2, $4, ++n[$1, $2, $4]] = $3 "\t" $10 * 100 "\t" $14
+      l2[$2, ++m[$2]] = $5 "\t" $12 * 100 "\t" $14 }
+    END {
+      nw = split(wl, W, " "); na = split(ways, A, " ")
+      for (i = 1; i <= nw; i++) for (j = 1; j <= na; j++) {
+        printf "# %s, %s-way\n", W[i], A[j]
+        for (r = 1; r <= n["l1d", W[i], A[j]]; r++) print row["l1d", W[i], A[j], r]
+        printf "\n\n"
+      }
+    }' "$csv" >"$dir/tlb-l1.dat"
+  awk -F, -v wl="$workloads" '$1 == "l2" { row[$2, ++n[$2]] = $5 "\t" $12 * 100 "\t" $14 }
+    END {
+      nw = split(wl, W, " ")
+      for (i = 1; i <= nw; i++) {
+        printf "# %s\n", W[i]
+        for (r = 1; r <= n[W[i]]; r++) print row[W[i], r]
+        printf "\n\n"
+      }
+    }' "$csv" >"$dir/tlb-l2.dat"
+
+  local nw na
+  nw=$(echo $workloads | wc -w)
+  na=$(echo $l1_ways | wc -w)
+  {
+    echo "# written by scripts/experiment.sh tlb-size; rerun with: gnuplot tlb-size.gp"
+    echo "workloads = '$workloads'"
+    echo "ways = '$l1_ways'"
+    echo "nw = $nw"
+    echo "na = $na"
+    cat <<'GP'
+set grid
+set logscale x 2
+set key top right
+set style data linespoints
+title_of(w) = (w eq 'default' ? 'xz (default)' : w)
+do for [fmt in 'svg png'] {
+GP
+    echo "  if (fmt eq 'svg') { $(gp_terminal svg 1200 760) } else { $(gp_terminal png 1200 760) }"
+    cat <<'GP'
+  set output 'tlb-size.'.fmt
+  set multiplot layout 2, nw title 'L1 DTLB entries x ways (LRU; STLB 1536 x 12-way)'
+  do for [i = 1 : nw] {
+    set title title_of(word(workloads, i))
+    set xlabel 'L1 DTLB entries'
+    set ylabel 'L1 DTLB miss rate (%)'
+    set yrange [0:*]
+    plot for [j = 1 : na] 'tlb-l1.dat' index (i - 1) * na + j - 1 using 1:2 title word(ways, j).(word(ways, j) eq 'full' ? '' : '-way')
+  }
+  do for [i = 1 : nw] {
+    set title title_of(word(workloads, i))
+    set xlabel 'L1 DTLB entries'
+    set ylabel 'AMAT (cycles per translation)'
+    set yrange [0:*]
+    plot for [j = 1 : na] 'tlb-l1.dat' index (i - 1) * na + j - 1 using 1:3 title word(ways, j).(word(ways, j) eq 'full' ? '' : '-way')
+  }
+  unset multiplot
+  set output
+}
+do for [fmt in 'svg png'] {
+GP
+    echo "  if (fmt eq 'svg') { $(gp_terminal svg 1200 420) } else { $(gp_terminal png 1200 420) }"
+    cat <<'GP'
+  set output 'tlb-l2.'.fmt
+  set multiplot layout 1, nw title 'STLB entries (12-way, LRU; L1 DTLB 64 x 4-way)'
+  set ytics nomirror
+  set y2tics
+  do for [i = 1 : nw] {
+    set title title_of(word(workloads, i))
+    set xlabel 'STLB entries'
+    set ylabel 'STLB miss rate (%)'
+    set y2label 'AMAT (cycles)'
+    set yrange [0:*]
+    set y2range [0:*]
+    plot 'tlb-l2.dat' index i - 1 using 1:2 title 'STLB miss rate', \
+         '' index i - 1 using 1:3 axes x1y2 title 'AMAT'
+  }
+  unset multiplot
+  set output
+}
+GP
+  } >"$dir/tlb-size.gp"
+  plot "$dir" tlb-size
+}
+
+# ---- Study 2: huge pages ----------------------------------------------------------------------------------------
+
+# name and mmusim options of each OS policy, in plot order
+huge_policies() {
+  echo "4K-only"
+  echo "thp-dense-256 --set os.thp=dense --set os.thp_density=256"
+  echo "thp-dense-64 --set os.thp=dense --set os.thp_density=64"
+  echo "thp-always --set os.thp=always"
+  # hugetlbfs-like 1 GiB pages over the lowest GiB: program text, data and heap of these traces (the stack, near
+  # 0x1ffefff000 under valgrind, keeps 4 KiB pages)
+  echo "huge-1G --set os.huge=0:1G:1G"
+}
+
+study_huge_pages() {
+  local dir=$1 workloads presets
+  if [ "$quick" -eq 1 ]; then
+    workloads="matrix-col chase"
+    presets="default"
+  else
+    workloads="default matrix-col chase"
+    presets="default skylake"
+  fi
+  local csv=$dir/huge-pages.csv
+  local figures="references translations served.level1 served.level2 served.level3 faults tlb.l1d.miss_rate"
+  figures="$figures tlb.l2.miss_rate walks walk_cycles amat_cycles cycles"
+  echo "preset,workload,policy,references,translations,served_4k,served_2m,served_1g,faults,l1d_miss_rate,l2_miss_rate,walks,walk_cycles,amat_cycles,cycles" >"$csv"
+  local p w t name opts
+  for p in $presets; do
+    for w in $workloads; do
+      t=$(trace_of "$w.lackey.gz")
+      while read -r name opts; do
+        local preset_opt=()
+        [ "$p" = default ] || preset_opt=(--preset "$p")
+        # shellcheck disable=SC2086 # opts is a list of options
+        run "$t" "${preset_opt[@]}" $opts
+        echo "$p,$w,$name,$(json_fields "$tmp/run.json" $figures)" >>"$csv"
+      done < <(huge_policies)
+    done
+  done
+
+  # Plot data: one block per workload, a row per policy: huge-page share %, walks per 1000 references, AMAT of
+  # each preset (the presets share the TLB sizes, so the share and the walks are the same for both).
+  awk -F, -v wl="$workloads" -v presets="$presets" 'NR > 1 {
+      if (!(($2, $3) in seen)) { seen[$2, $3] = 1; pol[$2, ++n[$2]] = $3
+        share[$2, $3] = ($7 + $8) * 100 / ($6 + $7 + $8); walks[$2, $3] = $12 * 1000 / $4 }
+      amat[$1, $2, $3] = $14 }
+    END {
+      nw = split(wl, W, " "); np = split(presets, P, " ")
+      for (i = 1; i <= nw; i++) {
+        printf "# %s: policy, huge-page share %%, walks per 1000 references, AMAT per preset (%s)\n", W[i], presets
+        for (r = 1; r <= n[W[i]]; r++) {
+          q = pol[W[i], r]
+          printf "%s\t%.4f\t%.4f", q, share[W[i], q], walks[W[i], q]
+          for (j = 1; j <= np; j++) printf "\t%s", amat[P[j], W[i], q]
+          printf "\n"
+        }
+        printf "\n\n"
+      }
+    }' "$csv" >"$dir/huge-pages.dat"
+
+  {
+    echo "# written by scripts/experiment.sh huge-pages; rerun with: gnuplot huge-pages.gp"
+    echo "workloads = '$workloads'"
+    echo "presets = '$presets'"
+    echo "nw = $(echo $workloads | wc -w)"
+    echo "np = $(echo $presets | wc -w)"
+    cat <<'GP'
+set grid ytics
+set style data histogram
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set xtics rotate by -30 scale 0
+set key top right
+title_of(w) = (w eq 'default' ? 'xz (default)' : w)
+do for [fmt in 'svg png'] {
+GP
+    echo "  if (fmt eq 'svg') { $(gp_terminal svg 1200 980) } else { $(gp_terminal png 1200 980) }"
+    cat <<'GP'
+  set output 'huge-pages.'.fmt
+  set multiplot layout 3, nw title 'Huge pages: OS policy (os.thp, os.huge) against TLB misses and AMAT'
+  do for [i = 1 : nw] {
+    set title title_of(word(workloads, i))
+    set ylabel 'translations by huge pages (%)'
+    unset logscale y
+    set yrange [0:105]
+    plot 'huge-pages.dat' index i - 1 using 2:xtic(1) notitle
+  }
+  do for [i = 1 : nw] {
+    set title title_of(word(workloads, i))
+    set ylabel 'walks per 1000 references'
+    set logscale y
+    set yrange [0.01:1000]
+    plot 'huge-pages.dat' index i - 1 using 3:xtic(1) notitle
+  }
+  do for [i = 1 : nw] {
+    set title title_of(word(workloads, i))
+    set ylabel 'AMAT (cycles per translation)'
+    unset logscale y
+    set yrange [0:*]
+    plot for [j = 1 : np] 'huge-pages.dat' index i - 1 using (column(3 + j)):xtic(1) title word(presets, j)
+  }
+  unset multiplot
+  set output
+}
+GP
+  } >"$dir/huge-pages.gp"
+  plot "$dir" huge-pages
+}
+
+# ---- Study 3: PCIDs against the time slice ----------------------------------------------------------------------
+
+study_pcid() {
+  local dir=$1 quanta
+  if [ "$quick" -eq 1 ]; then
+    quanta="1000 10000"
+  else
+    quanta="100 300 1000 3000 10000 30000 100000"
+  fi
+  local a b
+  a=$(trace_of sort.lackey.gz)
+  b=$(trace_of gzip.lackey.gz)
+  local csv=$dir/pcid.csv
+  local figures="references context_switches tlb.l1i.misses tlb.l1d.misses tlb.l2.misses walks amat_cycles cycles"
+  echo "quantum,pcid,references,context_switches,l1i_misses,l1d_misses,l2_misses,walks,amat_cycles,cycles" >"$csv"
+  local q p
+  for q in $quanta; do
+    # sort as pid 1 and gzip as pid 2 taking turns every q references, as workloads/two-process.txt.gz (q = 10000)
+    "$root/workloads/interleave.sh" -q "$q" -o "$tmp/two-$q.txt" "$a" "$b" 2>"$tmp/interleave.err" || {
+      cat "$tmp/interleave.err" >&2
+      die "workloads/interleave.sh -q $q failed"
+    }
+    for p in 0 1; do
+      run "$tmp/two-$q.txt" --format text --set "cr3.pcid=$p"
+      echo "$q,$p,$(json_fields "$tmp/run.json" $figures)" >>"$csv"
+    done
+    rm -f "$tmp/two-$q.txt"
+  done
+
+  # Plot data: a row per quantum: switches, then per pcid 0 and 1 the L1 misses (I + D) and the walks per 1000
+  # references, and the AMAT.
+  awk -F, 'NR > 1 { if (!($1 in sw)) { q[++n] = $1; sw[$1] = $4 }
+      l1[$1, $2] = ($5 + $6) * 1000 / $3; wk[$1, $2] = $8 * 1000 / $3; am[$1, $2] = $9 }
+    END {
+      print "# quantum, switches, L1 misses/1000 refs (pcid 0, 1), walks/1000 refs (0, 1), AMAT (0, 1)"
+      for (i = 1; i <= n; i++)
+        printf "%s\t%s\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t%s\n", q[i], sw[q[i]], l1[q[i], 0], l1[q[i], 1],
+          wk[q[i], 0], wk[q[i], 1], am[q[i], 0], am[q[i], 1]
+    }' "$csv" >"$dir/pcid.dat"
+
+  {
+    echo "# written by scripts/experiment.sh pcid; rerun with: gnuplot pcid.gp"
+    cat <<'GP'
+set grid
+set logscale x 10
+set style data linespoints
+set key top right
+set xlabel 'time slice (references per turn)'
+do for [fmt in 'svg png'] {
+GP
+    echo "  if (fmt eq 'svg') { $(gp_terminal svg 1200 420) } else { $(gp_terminal png 1200 420) }"
+    cat <<'GP'
+  set output 'pcid.'.fmt
+  set multiplot layout 1, 3 title 'Context switches: sort (pid 1) and gzip (pid 2) taking turns, cr3.pcid off and on'
+  set title 'L1 TLB misses (I + D)'
+  set ylabel 'misses per 1000 references'
+  set yrange [0:*]
+  plot 'pcid.dat' using 1:3 title 'pcid off', '' using 1:4 title 'pcid on'
+  set title 'page walks'
+  set ylabel 'walks per 1000 references'
+  plot 'pcid.dat' using 1:5 title 'pcid off', '' using 1:6 title 'pcid on'
+  set title 'AMAT'
+  set ylabel 'cycles per translation'
+  plot 'pcid.dat' using 1:7 title 'pcid off', '' using 1:8 title 'pcid on'
+  unset multiplot
+  set output
+}
+GP
+  } >"$dir/pcid.gp"
+  plot "$dir" pcid
+}
+
+# ---- main -------------------------------------------------------------------------------------------------------
+
+run_study() { # NAME DIR
+  prepare_dir "$2" "$1"
+  local start=$SECONDS status=0
+  case $1 in
+  tlb-size) study_tlb_size "$2" || status=$? ;;
+  huge-pages) study_huge_pages "$2" || status=$? ;;
+  pcid) study_pcid "$2" || status=$? ;;
+  esac
+  echo "experiment.sh: $1 -> $2 ($((SECONDS - start)) s)" >&2
+  return $status
+}
+
+if [ "$study" = all ]; then
+  status=0
+  for s in tlb-size huge-pages pcid; do
+    run_study "$s" "$out/$s" || status=1
+  done
+  exit $status
+fi
+run_study "$study" "$out"
