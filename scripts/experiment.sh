@@ -250,6 +250,7 @@ GP
     set xlabel 'L1 DTLB entries'
     set ylabel 'L1 DTLB miss rate (%)'
     set yrange [0:*]
+    if (i == 1) { set key top right } else { unset key }
     plot for [j = 1 : na] 'tlb-l1.dat' index (i - 1) * na + j - 1 using 1:2 title word(ways, j).(word(ways, j) eq 'full' ? '' : '-way')
   }
   do for [i = 1 : nw] {
@@ -257,6 +258,7 @@ GP
     set xlabel 'L1 DTLB entries'
     set ylabel 'AMAT (cycles per translation)'
     set yrange [0:*]
+    if (i == 1) { set key top right } else { unset key }
     plot for [j = 1 : na] 'tlb-l1.dat' index (i - 1) * na + j - 1 using 1:3 title word(ways, j).(word(ways, j) eq 'full' ? '' : '-way')
   }
   unset multiplot
@@ -360,7 +362,7 @@ set style data histogram
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set boxwidth 0.9
-set xtics rotate by -30 scale 0
+set xtics rotate by 30 right scale 0
 set key top right
 title_of(w) = (w eq 'default' ? 'xz (default)' : w)
 do for [fmt in 'svg png'] {
@@ -380,7 +382,7 @@ GP
     set title title_of(word(workloads, i))
     set ylabel 'walks per 1000 references'
     set logscale y
-    set yrange [0.01:1000]
+    set yrange [0.001:1000]
     plot 'huge-pages.dat' index i - 1 using 3:xtic(1) notitle
   }
   do for [i = 1 : nw] {
