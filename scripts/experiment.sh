@@ -233,6 +233,8 @@ study_tlb_size() {
     echo "ways = '$l1_ways'"
     echo "nw = $nw"
     echo "na = $na"
+    # the STLB sizes as tic marks: they are not powers of two
+    echo "l2_tics = '$(echo $l2_entries | sed 's/\([0-9]*\)/\1 \1,/g; s/,$//')'"
     cat <<'GP'
 set grid
 set logscale x 2
@@ -258,7 +260,7 @@ GP
     set xlabel 'L1 DTLB entries'
     set ylabel 'AMAT (cycles per translation)'
     set yrange [0:*]
-    if (i == 1) { set key top right } else { unset key }
+    if (i == 1) { set key bottom left } else { unset key }
     plot for [j = 1 : na] 'tlb-l1.dat' index (i - 1) * na + j - 1 using 1:3 title word(ways, j).(word(ways, j) eq 'full' ? '' : '-way')
   }
   unset multiplot
@@ -272,6 +274,8 @@ GP
   set multiplot layout 1, nw title 'STLB entries (12-way, LRU; L1 DTLB 64 x 4-way)'
   set ytics nomirror
   set y2tics
+  set offsets 0, 0, graph 0.05, 0
+  eval 'set xtics ('.l2_tics.')'
   do for [i = 1 : nw] {
     set title title_of(word(workloads, i))
     set xlabel 'STLB entries'
@@ -279,6 +283,7 @@ GP
     set y2label 'AMAT (cycles)'
     set yrange [0:*]
     set y2range [0:*]
+    if (i == 1) { set key center right } else { unset key }
     plot 'tlb-l2.dat' index i - 1 using 1:2 title 'STLB miss rate', \
          '' index i - 1 using 1:3 axes x1y2 title 'AMAT'
   }
