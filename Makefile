@@ -4,7 +4,7 @@ SAN_BUILD ?= build-san
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?= --output-on-failure
 
-.PHONY: all deps configure build demo test test-san bench bench-cosim wave diagrams format clean
+.PHONY: all deps configure build demo test test-san bench bench-cosim wave diagrams experiments format clean
 
 all: build
 
@@ -52,6 +52,18 @@ wave: configure
 diagrams: build
 	@scripts/install-deps.sh --wavedrom
 	@scripts/diagrams.sh $(BUILD)
+
+# The example studies of docs/experiments.md: CSV and plots in $(BUILD)/experiments/<study> (files of an earlier run
+# there are replaced), then whether the plots in docs/experiments/ are the same as the fresh ones.
+EXPERIMENTS ?= tlb-size huge-pages pcid
+experiments: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target mmusim >/dev/null
+	@for s in $(EXPERIMENTS); do scripts/experiment.sh --force $$s $(BUILD)/experiments/$$s || exit 1; done
+	@for f in $(BUILD)/experiments/*/*.svg; do \
+	  d=docs/experiments/$$(basename $$f); [ -e $$d ] || continue; \
+	  if cmp -s $$f $$d; then echo "$$d: the same as $$f"; \
+	  else echo "$$d: differs from $$f (another gnuplot, or the model changed)"; fi; \
+	done
 
 format:
 	@clang-format -i model/include/mmu/*.h model/src/*.c model/src/*.h sim/*.c sim/tools/*.c testbench/*/*.c

@@ -148,13 +148,22 @@ run() {
   fi
 }
 
-have_gnuplot() { command -v gnuplot >/dev/null 2>&1; }
+# row CSV PREFIX FIGURE...: appends PREFIX and the FIGUREs of the last run as one CSV line.
+row() {
+  local csv=$1 prefix=$2 values
+  shift 2
+  values=$(json_fields "$tmp/run.json" "$@") || die "$csv: a figure is missing from mmusim's report"
+  echo "$prefix,$values" >>"$csv"
+}
 
-# plot DIR NAME: runs DIR/NAME.gp, which writes NAME.svg and NAME.png (and more for tlb-size).
+# plot DIR NAME: runs DIR/NAME.gp, which writes NAME.svg and NAME.png (and more for tlb-size). Without gnuplot the
+# CSV is still there; the script then exits non-zero at the end.
+noplot=0
 plot() {
-  if ! have_gnuplot; then
+  if ! command -v gnuplot >/dev/null 2>&1; then
     echo "experiment.sh: gnuplot not found (Debian: apt-get install gnuplot-nox, or scripts/install-deps.sh): $1/$2.csv is written, the plots are not" >&2
-    return 1
+    noplot=1
+    return 0
   fi
   (cd "$1" && gnuplot "$2.gp") || die "gnuplot $1/$2.gp failed"
 }
@@ -193,13 +202,13 @@ study_tlb_size() {
     for a in $l1_ways; do
       for e in $l1_entries; do
         run "$t" --set "tlb.l1d.entries=$e" --set "tlb.l1d.ways=$a"
-        echo "l1d,$w,$e,$a,1536,12,$(json_fields "$tmp/run.json" $figures)" >>"$csv"
+        row "$csv" "l1d,$w,$e,$a,1536,12" $figures
       done
     done
     # The STLB alone changes, 12-way as Skylake's (its sets stay a power of two); the L1 DTLB stays 64 x 4-way.
     for e in $l2_entries; do
       run "$t" --set "tlb.l2.entries=$e" --set tlb.l2.ways=12
-      echo "l2,$w,64,4,$e,12,$(json_fields "$tmp/run.json" $figures)" >>"$csv"
+      row "$csv" "l2,$w,64,4,$e,12" $figures
     done
   done
 
@@ -330,7 +339,7 @@ study_huge_pages() {
         [ "$p" = default ] || preset_opt=(--preset "$p")
         # shellcheck disable=SC2086 # opts is a list of options
         run "$t" "${preset_opt[@]}" $opts
-        echo "$p,$w,$name,$(json_fields "$tmp/run.json" $figures)" >>"$csv"
+        row "$csv" "$p,$w,$name" $figures
       done < <(huge_policies)
     done
   done
@@ -429,7 +438,7 @@ study_pcid() {
     }
     for p in 0 1; do
       run "$tmp/two-$q.txt" --format text --set "cr3.pcid=$p"
-      echo "$q,$p,$(json_fields "$tmp/run.json" $figures)" >>"$csv"
+      row "$csv" "$q,$p" $figures
     done
     rm -f "$tmp/two-$q.txt"
   done
@@ -481,21 +490,20 @@ GP
 
 run_study() { # NAME DIR
   prepare_dir "$2" "$1"
-  local start=$SECONDS status=0
+  local start=$SECONDS
   case $1 in
-  tlb-size) study_tlb_size "$2" || status=$? ;;
-  huge-pages) study_huge_pages "$2" || status=$? ;;
-  pcid) study_pcid "$2" || status=$? ;;
+  tlb-size) study_tlb_size "$2" ;;
+  huge-pages) study_huge_pages "$2" ;;
+  pcid) study_pcid "$2" ;;
   esac
   echo "experiment.sh: $1 -> $2 ($((SECONDS - start)) s)" >&2
-  return $status
 }
 
 if [ "$study" = all ]; then
-  status=0
   for s in tlb-size huge-pages pcid; do
-    run_study "$s" "$out/$s" || status=1
+    run_study "$s" "$out/$s"
   done
-  exit $status
+else
+  run_study "$study" "$out"
 fi
-run_study "$study" "$out"
+exit $noplot

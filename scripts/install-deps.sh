@@ -13,7 +13,7 @@ packages=(
   iverilog                         # RTL compile check, Icarus testbenches, the co-sim speed comparison
   yosys                            # RTL synthesis check and cell counts
   valgrind                         # recording workloads (lackey), memcheck
-  gnuplot-nox                      # mmusim sweep's plots (PNG and SVG)
+  gnuplot-nox                      # mmusim sweep's plots (PNG and SVG), the example studies (scripts/experiment.sh)
 )
 
 # --wavedrom: also wavedrom-cli, which `make diagrams` uses to render SVG. Optional: only with npm, never fatal, and

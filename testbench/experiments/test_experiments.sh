@@ -12,7 +12,13 @@ fail() {
 }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/experiments-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-exp() { "$src/scripts/experiment.sh" --quick --mmusim "$mmusim" "$@"; }
+# Without gnuplot the script writes the CSV and exits 1: the CSV checks below still run.
+exp() {
+  "$src/scripts/experiment.sh" --quick --mmusim "$mmusim" "$@"
+  local status=$?
+  if [ "$status" -eq 1 ] && ! command -v gnuplot >/dev/null; then return 0; fi
+  return "$status"
+}
 
 # check_csv FILE HEADER ROWS: the header exactly, and ROWS data rows.
 check_csv() {
