@@ -54,12 +54,12 @@ diagrams: build
 	@scripts/diagrams.sh $(BUILD)
 
 # The example studies of docs/experiments.md: CSV and plots in $(BUILD)/experiments/<study> (files of an earlier run
-# there are replaced), then whether the plots in docs/experiments/ are the same as the fresh ones.
+# there are replaced), then whether the CSV and plots in docs/experiments/ are the same as the fresh ones.
 EXPERIMENTS ?= tlb-size huge-pages pcid
 experiments: configure
 	@cmake --build $(BUILD) -j $(JOBS) --target mmusim >/dev/null
 	@for s in $(EXPERIMENTS); do scripts/experiment.sh --force $$s $(BUILD)/experiments/$$s || exit 1; done
-	@for f in $(BUILD)/experiments/*/*.svg; do \
+	@for f in $(BUILD)/experiments/*/*.csv $(BUILD)/experiments/*/*.svg; do \
 	  d=docs/experiments/$$(basename $$f); [ -e $$d ] || continue; \
 	  if cmp -s $$f $$d; then echo "$$d: the same as $$f"; \
 	  else echo "$$d: differs from $$f (another gnuplot, or the model changed)"; fi; \
