@@ -49,10 +49,10 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ $# -ge 1 ] && [ $# -le 2 ] || {
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
   usage >&2
   exit 2
-}
+fi
 study=$1
 case $study in
 tlb-size | huge-pages | pcid | all) ;;
@@ -192,8 +192,9 @@ study_tlb_size() {
     l1_ways="1 2 4 8 full"
     l2_entries="384 768 1536 3072 6144"
   fi
-  local csv=$dir/tlb-size.csv figures="references tlb.l1d.accesses tlb.l1d.misses tlb.l1d.miss_rate tlb.l2.misses"
-  figures="$figures tlb.l2.miss_rate walks amat_cycles"
+  local csv=$dir/tlb-size.csv
+  local figures=(references tlb.l1d.accesses tlb.l1d.misses tlb.l1d.miss_rate tlb.l2.misses tlb.l2.miss_rate walks
+    amat_cycles)
   echo "part,workload,l1d_entries,l1d_ways,l2_entries,l2_ways,references,l1d_accesses,l1d_misses,l1d_miss_rate,l2_misses,l2_miss_rate,walks,amat_cycles" >"$csv"
   local w t e a
   for w in $workloads; do
@@ -202,13 +203,13 @@ study_tlb_size() {
     for a in $l1_ways; do
       for e in $l1_entries; do
         run "$t" --set "tlb.l1d.entries=$e" --set "tlb.l1d.ways=$a"
-        row "$csv" "l1d,$w,$e,$a,1536,12" $figures
+        row "$csv" "l1d,$w,$e,$a,1536,12" "${figures[@]}"
       done
     done
     # The STLB alone changes, 12-way as Skylake's (its sets stay a power of two); the L1 DTLB stays 64 x 4-way.
     for e in $l2_entries; do
       run "$t" --set "tlb.l2.entries=$e" --set tlb.l2.ways=12
-      row "$csv" "l2,$w,64,4,$e,12" $figures
+      row "$csv" "l2,$w,64,4,$e,12" "${figures[@]}"
     done
   done
 
@@ -234,8 +235,8 @@ study_tlb_size() {
     }' "$csv" >"$dir/tlb-l2.dat"
 
   local nw na
-  nw=$(echo $workloads | wc -w)
-  na=$(echo $l1_ways | wc -w)
+  nw=$(wc -w <<<"$workloads")
+  na=$(wc -w <<<"$l1_ways")
   {
     echo "# written by scripts/experiment.sh tlb-size; rerun with: gnuplot tlb-size.gp"
     echo "workloads = '$workloads'"
@@ -243,7 +244,7 @@ study_tlb_size() {
     echo "nw = $nw"
     echo "na = $na"
     # the STLB sizes as tic marks: they are not powers of two
-    echo "l2_tics = '$(echo $l2_entries | sed 's/\([0-9]*\)/\1 \1,/g; s/,$//')'"
+    echo "l2_tics = '$(sed 's/\([0-9]*\)/\1 \1,/g; s/,$//' <<<"$l2_entries")'"
     cat <<'GP'
 set grid
 set logscale x 2
@@ -327,8 +328,8 @@ study_huge_pages() {
     presets="default skylake"
   fi
   local csv=$dir/huge-pages.csv
-  local figures="references translations served.level1 served.level2 served.level3 faults tlb.l1d.miss_rate"
-  figures="$figures tlb.l2.miss_rate walks walk_cycles amat_cycles cycles"
+  local figures=(references translations served.level1 served.level2 served.level3 faults tlb.l1d.miss_rate
+    tlb.l2.miss_rate walks walk_cycles amat_cycles cycles)
   echo "preset,workload,policy,references,translations,served_4k,served_2m,served_1g,faults,l1d_miss_rate,l2_miss_rate,walks,walk_cycles,amat_cycles,cycles" >"$csv"
   local p w t name opts
   for p in $presets; do
@@ -339,7 +340,7 @@ study_huge_pages() {
         [ "$p" = default ] || preset_opt=(--preset "$p")
         # shellcheck disable=SC2086 # opts is a list of options
         run "$t" "${preset_opt[@]}" $opts
-        row "$csv" "$p,$w,$name" $figures
+        row "$csv" "$p,$w,$name" "${figures[@]}"
       done < <(huge_policies)
     done
   done
@@ -368,8 +369,8 @@ study_huge_pages() {
     echo "# written by scripts/experiment.sh huge-pages; rerun with: gnuplot huge-pages.gp"
     echo "workloads = '$workloads'"
     echo "presets = '$presets'"
-    echo "nw = $(echo $workloads | wc -w)"
-    echo "np = $(echo $presets | wc -w)"
+    echo "nw = $(wc -w <<<"$workloads")"
+    echo "np = $(wc -w <<<"$presets")"
     cat <<'GP'
 set grid ytics
 set style data histogram
@@ -427,7 +428,7 @@ study_pcid() {
   a=$(trace_of sort.lackey.gz)
   b=$(trace_of gzip.lackey.gz)
   local csv=$dir/pcid.csv
-  local figures="references context_switches tlb.l1i.misses tlb.l1d.misses tlb.l2.misses walks amat_cycles cycles"
+  local figures=(references context_switches tlb.l1i.misses tlb.l1d.misses tlb.l2.misses walks amat_cycles cycles)
   echo "quantum,pcid,references,context_switches,l1i_misses,l1d_misses,l2_misses,walks,amat_cycles,cycles" >"$csv"
   local q p
   for q in $quanta; do
@@ -438,7 +439,7 @@ study_pcid() {
     }
     for p in 0 1; do
       run "$tmp/two-$q.txt" --format text --set "cr3.pcid=$p"
-      row "$csv" "$q,$p" $figures
+      row "$csv" "$q,$p" "${figures[@]}"
     done
     rm -f "$tmp/two-$q.txt"
   done

@@ -83,7 +83,6 @@ check_awk "huge-pages" "$csv" 'NR > 1 {
     walks[$2, $3] = $12; faults[$2, $3] = $9
   }
   END {
-    for (w in seen) ;
     split("matrix-col chase", W, " ")
     split("4K-only thp-dense-256 thp-dense-64 thp-always huge-1G", P, " ")
     for (i = 1; i <= 2; i++) {
