@@ -148,6 +148,55 @@ run() {
   fi
 }
 
+# The simulator's sweep command, where it has one: it decodes the trace once and simulates many configurations on it;
+# each of its rows holds the same figures as `mmusim run --json` for that configuration.
+have_sweep() { "$mmusim" sweep --help >/dev/null 2>&1; }
+
+# sweep TRACE OPTION...: one `mmusim sweep` with its CSV in $tmp/sweep.csv; stops the study on any error.
+sweep() {
+  local trace=$1
+  shift
+  if ! "$mmusim" sweep --trace "$trace" "$@" >"$tmp/sweep.csv" 2>"$tmp/sweep.err"; then
+    cat "$tmp/sweep.err" >&2
+    die "mmusim sweep --trace $trace $* failed"
+  fi
+}
+
+# sweep_fields NAME...: per row of $tmp/sweep.csv, the columns NAMEs joined by commas (fields are RFC 4180, quoted
+# when they hold a comma). A missing column or a configuration the sweep skipped is an error.
+sweep_fields() {
+  awk -v keys="$*" '
+    function split_csv(line, f,   n, i, c, q, cur) {
+      n = 0; q = 0; cur = ""
+      for (i = 1; i <= length(line); i++) {
+        c = substr(line, i, 1)
+        if (q) {
+          if (c == "\"" && substr(line, i + 1, 1) == "\"") { cur = cur c; i++ }
+          else if (c == "\"") q = 0
+          else cur = cur c
+        } else if (c == "\"") q = 1
+        else if (c == ",") { f[++n] = cur; cur = "" }
+        else cur = cur c
+      }
+      f[++n] = cur
+      return n
+    }
+    BEGIN { nk = split(keys, k, " ") }
+    NR == 1 {
+      n = split_csv($0, h)
+      for (i = 1; i <= n; i++) col[h[i]] = i
+      for (j = 1; j <= nk; j++) if (!(k[j] in col)) { print "experiment.sh: no column " k[j] " in the sweep" > "/dev/stderr"; exit 1 }
+      if (!("status" in col)) { print "experiment.sh: no status column in the sweep" > "/dev/stderr"; exit 1 }
+      next
+    }
+    {
+      split_csv($0, f)
+      if (f[col["status"]] != "ok") { print "experiment.sh: sweep row " NR - 1 ": " f[col["status"]] > "/dev/stderr"; exit 1 }
+      for (j = 1; j <= nk; j++) printf "%s%s", (j > 1 ? "," : ""), f[col[k[j]]]
+      printf "\n"
+    }' "$tmp/sweep.csv"
+}
+
 # row CSV PREFIX FIGURE...: appends PREFIX and the FIGUREs of the last run as one CSV line.
 row() {
   local csv=$1 prefix=$2 values
@@ -192,6 +241,10 @@ study_tlb_size() {
     l1_ways="1 2 4 8 full"
     l2_entries="384 768 1536 3072 6144"
   fi
+  # One `mmusim sweep` per workload and part where the simulator has it, else one `mmusim run` per configuration:
+  # the same rows either way.
+  local use_sweep=0
+  have_sweep && use_sweep=1
   local csv=$dir/tlb-size.csv
   local figures=(references tlb.l1d.accesses tlb.l1d.misses tlb.l1d.miss_rate tlb.l2.misses tlb.l2.miss_rate walks
     amat_cycles)
@@ -199,14 +252,23 @@ study_tlb_size() {
   local w t e a
   for w in $workloads; do
     t=$(trace_of "$w.lackey.gz")
-    # The L1 DTLB alone changes; the STLB stays Skylake's 1536 x 12-way.
+    # The L1 DTLB alone changes; the STLB stays Skylake's 1536 x 12-way. Then the STLB alone changes, 12-way as
+    # Skylake's (its sets stay a power of two); the L1 DTLB stays 64 x 4-way.
+    if [ "$use_sweep" -eq 1 ]; then
+      sweep "$t" --sweep "tlb.l1d.ways=${l1_ways// /,}" --sweep "tlb.l1d.entries=${l1_entries// /,}"
+      sweep_fields tlb.l1d.ways tlb.l1d.entries "${figures[@]}" |
+        while IFS=, read -r a e rest; do echo "l1d,$w,$e,$a,1536,12,$rest"; done >>"$csv"
+      sweep "$t" --set tlb.l2.ways=12 --sweep "tlb.l2.entries=${l2_entries// /,}"
+      sweep_fields tlb.l2.entries "${figures[@]}" |
+        while IFS=, read -r e rest; do echo "l2,$w,64,4,$e,12,$rest"; done >>"$csv"
+      continue
+    fi
     for a in $l1_ways; do
       for e in $l1_entries; do
         run "$t" --set "tlb.l1d.entries=$e" --set "tlb.l1d.ways=$a"
         row "$csv" "l1d,$w,$e,$a,1536,12" "${figures[@]}"
       done
     done
-    # The STLB alone changes, 12-way as Skylake's (its sets stay a power of two); the L1 DTLB stays 64 x 4-way.
     for e in $l2_entries; do
       run "$t" --set "tlb.l2.entries=$e" --set tlb.l2.ways=12
       row "$csv" "l2,$w,64,4,$e,12" "${figures[@]}"
