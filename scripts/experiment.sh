@@ -106,7 +106,9 @@ trace_of() {
   local cut=$tmp/quick-$1
   cut=${cut%.gz}
   if [ ! -e "$cut" ]; then
-    { gzip -dc "$src" || true; } | head -n "$quick_lines" >"$cut"
+    # gzip is cut off by head's early exit (SIGPIPE), which is not an error here; an unreadable file leaves nothing
+    { gzip -dc "$src" 2>/dev/null || true; } | head -n "$quick_lines" >"$cut"
+    [ -s "$cut" ] || die "$src: cannot read the workload"
   fi
   echo "$cut"
 }
