@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The example studies of docs/experiments.md: each simulates the bundled workloads under a set of configurations with
-# mmusim, writes one CSV row per run, and plots the rows with gnuplot (SVG and PNG). The same build gives the same
+# mmusim, writes one CSV row per configuration, and plots the rows with gnuplot (SVG and PNG). The same build gives the same
 # files byte for byte, so the plots in docs/experiments/ can be checked against a fresh run.
 set -euo pipefail
 export LC_ALL=C # decimal points and sort order do not depend on the user's locale
@@ -150,11 +150,9 @@ run() {
   fi
 }
 
-# The simulator's sweep command, where it has one: it decodes the trace once and simulates many configurations on it;
-# each of its rows holds the same figures as `mmusim run --json` for that configuration.
-have_sweep() { "$mmusim" sweep --help >/dev/null 2>&1; }
-
-# sweep TRACE OPTION...: one `mmusim sweep` with its CSV in $tmp/sweep.csv; stops the study on any error.
+# sweep TRACE OPTION...: one `mmusim sweep` with its CSV in $tmp/sweep.csv; stops the study on any error. A sweep
+# decodes the trace once and simulates every configuration of the cross product on it; each of its rows holds the
+# figures `mmusim run --json` gives for that configuration.
 sweep() {
   local trace=$1
   shift
@@ -243,10 +241,6 @@ study_tlb_size() {
     l1_ways="1 2 4 8 full"
     l2_entries="384 768 1536 3072 6144"
   fi
-  # One `mmusim sweep` per workload and part where the simulator has it, else one `mmusim run` per configuration:
-  # the same rows either way.
-  local use_sweep=0
-  have_sweep && use_sweep=1
   local csv=$dir/tlb-size.csv
   local figures=(references tlb.l1d.accesses tlb.l1d.misses tlb.l1d.miss_rate tlb.l2.misses tlb.l2.miss_rate walks
     amat_cycles)
@@ -254,27 +248,14 @@ study_tlb_size() {
   local w t e a
   for w in $workloads; do
     t=$(trace_of "$w.lackey.gz")
-    # The L1 DTLB alone changes; the STLB stays Skylake's 1536 x 12-way. Then the STLB alone changes, 12-way as
-    # Skylake's (its sets stay a power of two); the L1 DTLB stays 64 x 4-way.
-    if [ "$use_sweep" -eq 1 ]; then
-      sweep "$t" --sweep "tlb.l1d.ways=${l1_ways// /,}" --sweep "tlb.l1d.entries=${l1_entries// /,}"
-      sweep_fields tlb.l1d.ways tlb.l1d.entries "${figures[@]}" |
-        while IFS=, read -r a e rest; do echo "l1d,$w,$e,$a,1536,12,$rest"; done >>"$csv"
-      sweep "$t" --set tlb.l2.ways=12 --sweep "tlb.l2.entries=${l2_entries// /,}"
-      sweep_fields tlb.l2.entries "${figures[@]}" |
-        while IFS=, read -r e rest; do echo "l2,$w,64,4,$e,12,$rest"; done >>"$csv"
-      continue
-    fi
-    for a in $l1_ways; do
-      for e in $l1_entries; do
-        run "$t" --set "tlb.l1d.entries=$e" --set "tlb.l1d.ways=$a"
-        row "$csv" "l1d,$w,$e,$a,1536,12" "${figures[@]}"
-      done
-    done
-    for e in $l2_entries; do
-      run "$t" --set "tlb.l2.entries=$e" --set tlb.l2.ways=12
-      row "$csv" "l2,$w,64,4,$e,12" "${figures[@]}"
-    done
+    # The L1 DTLB alone changes; the STLB stays Skylake's 1536 x 12-way.
+    sweep "$t" --sweep "tlb.l1d.ways=${l1_ways// /,}" --sweep "tlb.l1d.entries=${l1_entries// /,}"
+    sweep_fields tlb.l1d.ways tlb.l1d.entries "${figures[@]}" |
+      while IFS=, read -r a e rest; do echo "l1d,$w,$e,$a,1536,12,$rest"; done >>"$csv"
+    # The STLB alone changes, 12-way as Skylake's (its sets stay a power of two); the L1 DTLB stays 64 x 4-way.
+    sweep "$t" --set tlb.l2.ways=12 --sweep "tlb.l2.entries=${l2_entries// /,}"
+    sweep_fields tlb.l2.entries "${figures[@]}" |
+      while IFS=, read -r e rest; do echo "l2,$w,64,4,$e,12,$rest"; done >>"$csv"
   done
 
   # Plot data: per workload, one block per L1 associativity (entries, miss rate %, AMAT), then the STLB blocks.
