@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The example studies of docs/experiments.md: each simulates the bundled workloads under a set of configurations with
-# mmusim, writes one CSV row per configuration, and plots the rows with gnuplot (SVG and PNG). The same build gives the same
-# files byte for byte, so the plots in docs/experiments/ can be checked against a fresh run.
+# mmusim, writes one CSV row per configuration, and plots the rows with gnuplot (SVG and PNG). The same build gives
+# the same files byte for byte, so the plots in docs/experiments/ can be checked against a fresh run.
 set -euo pipefail
 export LC_ALL=C # decimal points and sort order do not depend on the user's locale
 
