@@ -118,9 +118,12 @@ static int init_textbook(mmu_paging_t *p, const mmu_paging_cfg_t *c, char *msg, 
 	}
 	if (c->present_bit < 0)
 		TB_FAIL("paging.pte.present_bit: a PTE needs a present bit");
-	if (c->pfn_bits < 1 || c->pfn_lsb + c->pfn_bits > pte_width)
-		TB_FAIL("paging.pte.pfn_bits: field %u..%u does not fit a %u-byte PTE", c->pfn_lsb,
-		        c->pfn_lsb + c->pfn_bits - 1, c->pte_bytes);
+	/* Each bound alone, so that a huge pfn_lsb cannot wrap the sum below the width (and shift by 2^32 later). */
+	if (c->pfn_lsb >= pte_width)
+		TB_FAIL("paging.pte.pfn_lsb: %u is not a bit of a %u-byte PTE", c->pfn_lsb, c->pte_bytes);
+	if (c->pfn_bits < 1 || c->pfn_bits > pte_width - c->pfn_lsb)
+		TB_FAIL("paging.pte.pfn_bits: %u bits from bit %u do not fit a %u-byte PTE", c->pfn_bits, c->pfn_lsb,
+		        c->pte_bytes);
 	if (used & bits(c->pfn_lsb, c->pfn_lsb + c->pfn_bits))
 		TB_FAIL("paging.pte.pfn_lsb: the frame field overlaps a flag bit");
 #undef TB_FAIL

@@ -553,6 +553,27 @@ Test(mmu_config, validate_paging_message_passed_through)
 	expect_invalid("paging.pte.dirty_bit: bit 5 is already used by another PTE field");
 }
 
+/* A frame field starting beyond the PTE: 4294967295 + 2 wraps to 1, which once passed the width check. */
+Test(mmu_config, validate_pfn_field_beyond_the_pte)
+{
+	cfg.paging.mode = MMU_MODE_TEXTBOOK;
+	cfg.paging.pa_bits = 32;
+	cfg.paging.pfn_lsb = 4294967295u;
+	cfg.paging.pfn_bits = 2;
+	expect_invalid("paging.pte.pfn_lsb: 4294967295 is not a bit of a 4-byte PTE");
+	cfg.paging.pfn_lsb = 32;
+	cfg.paging.pfn_bits = 1;
+	expect_invalid("paging.pte.pfn_lsb: 32 is not a bit of a 4-byte PTE");
+	cfg.paging.pfn_lsb = 31;
+	cfg.paging.pfn_bits = 4294967295u;
+	expect_invalid("paging.pte.pfn_bits: 4294967295 bits from bit 31 do not fit a 4-byte PTE");
+	cfg.paging.pfn_bits = 2;
+	expect_invalid("paging.pte.pfn_bits: 2 bits from bit 31 do not fit a 4-byte PTE");
+	cfg.paging.pfn_lsb = 12; /* bits 12..31: fits exactly */
+	cfg.paging.pfn_bits = 20;
+	expect_valid();
+}
+
 Test(mmu_config, validate_reports_first_block_first)
 {
 	cfg.l1i.ways = 3;
