@@ -114,16 +114,9 @@ static int build_config(const options_t *o, mmu_cfg_t *cfg)
 		return fail("--preset: %s%s", msg, "");
 	if (o->config && mmu_cfg_load_file(cfg, o->config, msg, sizeof msg))
 		return fail("%s%s", msg, "");
-	for (int i = 0; i < o->nsets; i++) {
-		char key[256];
-		const char *eq = strchr(o->sets[i], '=');
-		if (!eq || eq == o->sets[i] || (size_t)(eq - o->sets[i]) >= sizeof key)
-			return fail("--set '%s': expected KEY=VALUE%s", o->sets[i], "");
-		memcpy(key, o->sets[i], (size_t)(eq - o->sets[i]));
-		key[eq - o->sets[i]] = 0;
-		if (mmu_cfg_set(cfg, key, eq + 1, msg, sizeof msg))
-			return fail("--set: %s%s", msg, "");
-	}
+	for (int i = 0; i < o->nsets; i++)
+		if (mmu_cfg_set_arg(cfg, o->sets[i], msg, sizeof msg))
+			return fail("%s%s", msg, "");
 	if (o->seed && mmu_cfg_set(cfg, "seed", o->seed, msg, sizeof msg))
 		return fail("--seed: %s%s", msg, "");
 	if (mmu_cfg_validate(cfg, msg, sizeof msg))

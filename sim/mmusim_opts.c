@@ -135,16 +135,9 @@ int lecture_config(const lecture_opts_t *o, mmu_cfg_t *cfg)
 		return lecture_fail("--preset: %s", msg);
 	if (o->config && mmu_cfg_load_file(cfg, o->config, msg, sizeof msg))
 		return lecture_fail("%s", msg);
-	for (int i = 0; i < o->nsets; i++) {
-		char key[256];
-		const char *eq = strchr(o->sets[i], '=');
-		if (!eq || eq == o->sets[i] || (size_t)(eq - o->sets[i]) >= sizeof key)
-			return lecture_fail("--set '%s': expected KEY=VALUE", o->sets[i]);
-		memcpy(key, o->sets[i], (size_t)(eq - o->sets[i]));
-		key[eq - o->sets[i]] = 0;
-		if (mmu_cfg_set(cfg, key, eq + 1, msg, sizeof msg))
-			return lecture_fail("--set: %s", msg);
-	}
+	for (int i = 0; i < o->nsets; i++)
+		if (mmu_cfg_set_arg(cfg, o->sets[i], msg, sizeof msg))
+			return lecture_fail("%s", msg);
 	if (o->seed && mmu_cfg_set(cfg, "seed", o->seed, msg, sizeof msg))
 		return lecture_fail("--seed: %s", msg);
 	if (mmu_cfg_validate(cfg, msg, sizeof msg))

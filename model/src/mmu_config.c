@@ -414,6 +414,23 @@ int mmu_cfg_set(mmu_cfg_t *cfg, const char *key, const char *value, char *msg, s
 	return set_value(cfg, k, value, msg, msglen);
 }
 
+int mmu_cfg_set_arg(mmu_cfg_t *cfg, const char *arg, char *msg, size_t msglen)
+{
+	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg)
+		return fail(msg, msglen, MMU_EFORMAT, "--set '%s': expected KEY=VALUE", arg);
+	/* Every key fits KEY_NAME_MAX: a longer name is unknown whatever it says, so it is shown cut short. */
+	char key[KEY_NAME_MAX + 1], why[512];
+	size_t n = (size_t)(eq - arg);
+	bool cut = n >= sizeof key;
+	memcpy(key, arg, cut ? sizeof key - 1 : n);
+	key[cut ? sizeof key - 1 : n] = '\0';
+	int err =
+	    cut ? fail(why, sizeof why, MMU_EKEY, "unknown key '%s...' (%zu characters; no key is that long)", key, n)
+	        : mmu_cfg_set(cfg, key, eq + 1, why, sizeof why);
+	return err ? fail(msg, msglen, err, "--set: %s", why) : 0;
+}
+
 void mmu_cfg_default(mmu_cfg_t *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);

@@ -88,6 +88,12 @@ void mmu_cfg_default(mmu_cfg_t *cfg);
 int mmu_cfg_set(mmu_cfg_t *cfg, const char *key, const char *value, char *msg, size_t msglen);
 
 /*
+ * Sets one key from "KEY=VALUE", the argument of --set. Returns 0, MMU_EFORMAT when there is no '=' or no key
+ * before it (message "--set 'ARG': expected KEY=VALUE"), or mmu_cfg_set()'s error with its message after "--set: ".
+ */
+int mmu_cfg_set_arg(mmu_cfg_t *cfg, const char *arg, char *msg, size_t msglen);
+
+/*
  * Reads an INI config file: `[tlb.l1d]` then `entries = 64` sets tlb.l1d.entries; keys may also be written in full
  * outside any section. Errors name the file, the line and the key.
  */
