@@ -14,6 +14,7 @@ packages=(
   yosys                            # RTL synthesis check and cell counts
   valgrind                         # recording workloads (lackey), memcheck
   gnuplot-nox                      # mmusim sweep's plots (PNG and SVG), the example studies (scripts/experiment.sh)
+  clang libclang-rt-14-dev         # fuzz targets: clang, libFuzzer and its sanitizer runtimes (testbench/fuzz)
 )
 
 # --wavedrom: also wavedrom-cli, which `make diagrams` uses to render SVG. Optional: only with npm, never fatal, and
