@@ -108,18 +108,11 @@ static int parse_run_args(int argc, char **argv, options_t *o)
 
 static int build_config(const options_t *o, mmu_cfg_t *cfg)
 {
-	char msg[512];
+	char msg[1024];
 	mmu_cfg_default(cfg);
-	if (o->preset && mmu_cfg_preset(cfg, o->preset, msg, sizeof msg))
-		return fail("--preset: %s%s", msg, "");
-	if (o->config && mmu_cfg_load_file(cfg, o->config, msg, sizeof msg))
-		return fail("%s%s", msg, "");
-	for (int i = 0; i < o->nsets; i++)
-		if (mmu_cfg_set_arg(cfg, o->sets[i], msg, sizeof msg))
-			return fail("%s%s", msg, "");
-	if (o->seed && mmu_cfg_set(cfg, "seed", o->seed, msg, sizeof msg))
-		return fail("--seed: %s%s", msg, "");
-	if (mmu_cfg_validate(cfg, msg, sizeof msg))
+	mmu_cfg_sources_t src = {
+	    .preset = o->preset, .file = o->config, .sets = o->sets, .nsets = (size_t)o->nsets, .seed = o->seed};
+	if (mmu_cfg_build(cfg, &src, msg, sizeof msg))
 		return fail("%s%s", msg, "");
 	return 0;
 }

@@ -130,17 +130,10 @@ void lecture_free(lecture_opts_t *o)
 
 int lecture_config(const lecture_opts_t *o, mmu_cfg_t *cfg)
 {
-	char msg[512];
-	if (o->preset && mmu_cfg_preset(cfg, o->preset, msg, sizeof msg))
-		return lecture_fail("--preset: %s", msg);
-	if (o->config && mmu_cfg_load_file(cfg, o->config, msg, sizeof msg))
-		return lecture_fail("%s", msg);
-	for (int i = 0; i < o->nsets; i++)
-		if (mmu_cfg_set_arg(cfg, o->sets[i], msg, sizeof msg))
-			return lecture_fail("%s", msg);
-	if (o->seed && mmu_cfg_set(cfg, "seed", o->seed, msg, sizeof msg))
-		return lecture_fail("--seed: %s", msg);
-	if (mmu_cfg_validate(cfg, msg, sizeof msg))
+	char msg[1024];
+	mmu_cfg_sources_t src = {
+	    .preset = o->preset, .file = o->config, .sets = o->sets, .nsets = (size_t)o->nsets, .seed = o->seed};
+	if (mmu_cfg_build(cfg, &src, msg, sizeof msg))
 		return lecture_fail("%s", msg);
 	return 0;
 }

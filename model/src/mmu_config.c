@@ -13,6 +13,7 @@
 
 #include "mmu/mmu_error.h"
 #include "mmu/mmu_paging.h"
+#include "mmu_config_internal.h"
 
 /* Room for any key name (checked per key below) and the fixed buffers sized from it. */
 #define KEY_NAME_MAX 48
@@ -56,6 +57,7 @@ static const key_desc_t keys[] = {
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
+_Static_assert(NKEYS <= MMU_CFG_KEYS_MAX, "more keys than MMU_CFG_KEYS_MAX");
 
 static const char *const policy_names[] = {
     [MMU_POLICY_LRU] = "lru",
@@ -103,6 +105,12 @@ static const key_desc_t *find_key(const char *name)
 		if (strcmp(keys[i].name, name) == 0)
 			return &keys[i];
 	return NULL;
+}
+
+int mmu_cfg_key_index(const char *name)
+{
+	const key_desc_t *k = find_key(name);
+	return k ? (int)(k - keys) : -1;
 }
 
 /* ---- parsing ---- */
@@ -747,6 +755,7 @@ typedef struct load_ctx {
 	int line; /* line the parser is on: the reader hands it exactly one line per call */
 	int err;  /* first error from the handler or the reader, with its line */
 	int err_line;
+	unsigned *lines; /* per key: the line that set it, 0 if none yet */
 	char *msg;
 	size_t msglen;
 } load_ctx_t;
@@ -759,18 +768,35 @@ typedef struct load_ctx {
 static char *read_line(char *str, int num, void *stream)
 {
 	load_ctx_t *c = stream;
-	if (c->err || !fgets(str, num, c->file))
+	if (c->err)
 		return NULL;
+	/* Byte by byte: fgets() cannot tell a NUL byte from the end of the line, which would shift every line after it.
+	 */
+	int n = 0, ch = EOF;
+	while (n < num - 1 && (ch = getc(c->file)) != EOF) {
+		if (ch == '\0') {
+			c->line++;
+			c->err = fail(c->msg, c->msglen, MMU_EFORMAT, "%s:%d: NUL byte in a config file (binary data?)",
+			              c->path, c->line);
+			c->err_line = c->line;
+			return NULL;
+		}
+		str[n++] = (char)ch;
+		if (ch == '\n')
+			break;
+	}
+	if (n == 0)
+		return NULL;
+	str[n] = '\0';
 	c->line++;
-	size_t n = strlen(str);
-	if (n + 1 == (size_t)num && str[n - 1] != '\n' && !feof(c->file)) {
+	if (n == num - 1 && str[n - 1] != '\n' && (ch = getc(c->file)) != EOF) {
 		c->err = fail(c->msg, c->msglen, MMU_EFORMAT, "%s:%d: line longer than %d characters", c->path, c->line,
 		              num - 2);
 		c->err_line = c->line;
 		return NULL;
 	}
 	size_t blanks = strspn(str, " \t");
-	memmove(str, str + blanks, n - blanks + 1);
+	memmove(str, str + blanks, (size_t)n - blanks + 1);
 	return str;
 }
 
@@ -783,6 +809,13 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 	else
 		snprintf(key, sizeof key, "%s", name);
 	int err = mmu_cfg_set(c->cfg, key, value, why, sizeof why);
+	int i = err ? -1 : mmu_cfg_key_index(key);
+	if (i >= 0 && c->lines[i]) { /* the first value would be silently lost: which one was meant? */
+		snprintf(why, sizeof why, "%s given a second time (first on line %u)", key, c->lines[i]);
+		err = MMU_EINVAL;
+	}
+	if (i >= 0)
+		c->lines[i] = (unsigned)c->line;
 	if (err) {
 		c->err = fail(c->msg, c->msglen, err, "%s:%d: %s", c->path, c->line, why);
 		c->err_line = c->line;
@@ -857,17 +890,25 @@ static int parse_config(load_ctx_t *c)
  * Keys are applied to a copy: inih keeps going after a syntax error, so lines after the first error would otherwise
  * land in cfg. On error cfg is left as it was.
  */
-int mmu_cfg_load_file(mmu_cfg_t *cfg, const char *path, char *msg, size_t msglen)
+int mmu_cfg_load_file_lines(mmu_cfg_t *cfg, const char *path, unsigned lines[MMU_CFG_KEYS_MAX], char *msg,
+                            size_t msglen)
 {
 	FILE *f = NULL;
+	memset(lines, 0, MMU_CFG_KEYS_MAX * sizeof lines[0]);
 	int err = open_config(path, &f, msg, msglen);
 	if (err)
 		return err;
 	mmu_cfg_t work = *cfg;
-	load_ctx_t c = {.cfg = &work, .file = f, .path = path, .msg = msg, .msglen = msglen};
+	load_ctx_t c = {.cfg = &work, .file = f, .path = path, .msg = msg, .msglen = msglen, .lines = lines};
 	err = parse_config(&c);
 	fclose(f);
 	if (err == 0)
 		*cfg = work;
 	return err;
+}
+
+int mmu_cfg_load_file(mmu_cfg_t *cfg, const char *path, char *msg, size_t msglen)
+{
+	unsigned lines[MMU_CFG_KEYS_MAX];
+	return mmu_cfg_load_file_lines(cfg, path, lines, msg, msglen);
 }

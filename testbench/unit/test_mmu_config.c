@@ -962,11 +962,35 @@ Test(mmu_config, file_long_line)
 	cr_assert_eq(cfg.mem.latency, 100);
 }
 
-Test(mmu_config, file_later_value_wins)
+/* A key given twice in one file: which value was meant is unknown, so neither is taken (the file is refused). */
+Test(mmu_config, file_key_given_twice)
 {
-	char path[32];
-	cr_assert_eq(load_text("[mem]\nlatency = 5\nlatency = 6\n", path), 0, "%s", msg);
-	cr_assert_eq(cfg.mem.latency, 6);
+	char path[32], want[128];
+	cr_assert_eq(load_text("[mem]\nlatency = 5\n\nlatency = 6\n", path), MMU_EINVAL);
+	snprintf(want, sizeof want, "%s:4: mem.latency given a second time (first on line 2)", path);
+	cr_assert_str_eq(msg, want);
+	cr_assert_eq(cfg.mem.latency, 100);
+	/* the same key in section form and in full */
+	cr_assert_eq(load_text("mem.latency = 5\n[mem]\nlatency = 6\n", path), MMU_EINVAL);
+	snprintf(want, sizeof want, "%s:3: mem.latency given a second time (first on line 1)", path);
+	cr_assert_str_eq(msg, want);
+}
+
+/* A NUL byte once ended fgets()'s line early, so the rest of the line was read as the next line. */
+Test(mmu_config, file_nul_byte)
+{
+	char path[32], want[128];
+	write_temp("", path);
+	FILE *f = fopen(path, "wb");
+	cr_assert(f);
+	fwrite("[mem]\nlatency = 5 ; x\0y = 1\n", 1, 28, f);
+	fclose(f);
+	int err = mmu_cfg_load_file(&cfg, path, msg, sizeof msg);
+	unlink(path);
+	cr_assert_eq(err, MMU_EFORMAT);
+	snprintf(want, sizeof want, "%s:2: NUL byte in a config file (binary data?)", path);
+	cr_assert_str_eq(msg, want);
+	cr_assert_eq(cfg.mem.latency, 100);
 }
 
 Test(mmu_config, file_missing)
@@ -1111,4 +1135,56 @@ Test(mmu_config, os_mem_frames_excludes_populate)
 	cr_assert_eq(mmu_cfg_set(&cfg, "os.populate", "0", msg, sizeof msg), 0);
 	cr_assert_eq(mmu_cfg_set(&cfg, "os.swap_in_cycles", "1000000001", msg, sizeof msg), 0);
 	expect_invalid("os.swap_in_cycles: 1000000001 is more than the limit of 1000000000");
+}
+
+/* ---- mmu_cfg_build: preset, file, --set, seed, and where a relation error comes from ---- */
+
+Test(mmu_config, build_names_the_line_that_set_a_key)
+{
+	char path[32], want[160];
+	write_temp("[tlb.l1d]\nentries = 48\n\nways = 5\n", path);
+	mmu_cfg_sources_t src = {.file = path};
+	cr_assert_eq(mmu_cfg_build(&cfg, &src, msg, sizeof msg), MMU_EINVAL);
+	/* both keys come from the file: the later line is named */
+	snprintf(want, sizeof want, "%s:4: tlb.l1d.ways: 5 does not divide tlb.l1d.entries (48)", path);
+	cr_assert_str_eq(msg, want);
+	/* --set comes after the file: it is the last setting of a key the message names */
+	const char *sets[] = {"tlb.l1d.entries=40"};
+	mmu_cfg_default(&cfg);
+	src = (mmu_cfg_sources_t){.file = path, .sets = sets, .nsets = 1};
+	cr_assert_eq(mmu_cfg_build(&cfg, &src, msg, sizeof msg), 0, "%s", msg); /* 40 / 5 = 8 sets: valid */
+	const char *sets2[] = {"tlb.l1d.entries=45"};
+	mmu_cfg_default(&cfg);
+	src = (mmu_cfg_sources_t){.file = path, .sets = sets2, .nsets = 1};
+	cr_assert_eq(mmu_cfg_build(&cfg, &src, msg, sizeof msg), MMU_EINVAL);
+	cr_assert_str_eq(msg,
+	                 "--set tlb.l1d.entries=45: tlb.l1d.entries: 45 entries / 5 ways = 9 sets, not a power of two");
+	unlink(path);
+}
+
+Test(mmu_config, build_preset_and_defaults)
+{
+	/* the default 4 ways against 3 entries from --set: the --set is named, the default is not a place */
+	const char *sets[] = {"tlb.l1d.entries=3"};
+	mmu_cfg_sources_t src = {.sets = sets, .nsets = 1};
+	cr_assert_eq(mmu_cfg_build(&cfg, &src, msg, sizeof msg), MMU_EINVAL);
+	cr_assert_str_eq(msg, "--set tlb.l1d.entries=3: tlb.l1d.ways: 4 is more than tlb.l1d.entries (3)");
+	/* a preset's key against a --set */
+	const char *pcid[] = {"cr3.pcid=on"};
+	mmu_cfg_default(&cfg);
+	src = (mmu_cfg_sources_t){.preset = "ostep", .sets = pcid, .nsets = 1};
+	cr_assert_eq(mmu_cfg_build(&cfg, &src, msg, sizeof msg), MMU_EINVAL);
+	cr_assert_str_eq(msg, "--set cr3.pcid=on: cr3.pcid: needs pages of at least 4 KiB (paging.page_bits >= 12), "
+	                      "this mode has 5");
+	/* errors of each source carry its option */
+	src = (mmu_cfg_sources_t){.preset = "nosuch"};
+	cr_assert_eq(mmu_cfg_build(&cfg, &src, msg, sizeof msg), MMU_EKEY);
+	cr_assert(!strncmp(msg, "--preset: ", 10), "%s", msg);
+	const char *bad[] = {"tlb.l1d.entries"};
+	src = (mmu_cfg_sources_t){.sets = bad, .nsets = 1};
+	cr_assert_eq(mmu_cfg_build(&cfg, &src, msg, sizeof msg), MMU_EFORMAT);
+	cr_assert_str_eq(msg, "--set 'tlb.l1d.entries': expected KEY=VALUE");
+	src = (mmu_cfg_sources_t){.seed = "-3"};
+	cr_assert_eq(mmu_cfg_build(&cfg, &src, msg, sizeof msg), MMU_EINVAL);
+	cr_assert_str_eq(msg, "--seed: seed: '-3' is negative (expected 0..18446744073709551615)");
 }

@@ -95,9 +95,27 @@ int mmu_cfg_set_arg(mmu_cfg_t *cfg, const char *arg, char *msg, size_t msglen);
 
 /*
  * Reads an INI config file: `[tlb.l1d]` then `entries = 64` sets tlb.l1d.entries; keys may also be written in full
- * outside any section. Errors name the file, the line and the key.
+ * outside any section. Errors name the file, the line and the key; a key given twice is an error (which value was
+ * meant?), and so is a NUL byte.
  */
 int mmu_cfg_load_file(mmu_cfg_t *cfg, const char *path, char *msg, size_t msglen);
+
+/*
+ * A configuration from the command line's sources, in the order mmusim applies them onto cfg: a preset (which first
+ * resets cfg to the defaults), an INI file, each "KEY=VALUE" of --set, then the seed; the result is validated.
+ * Errors carry the option that caused them ("--preset: ", "--set: ", "--seed: ", or the file's "FILE:LINE: "). A
+ * validation error (a relation between keys) starts with where the keys it names were set, the last of them if
+ * several: "FILE:LINE: ", "--set ARG: " or "--preset NAME: "; nothing when they all hold their defaults.
+ */
+typedef struct mmu_cfg_sources {
+	const char *preset;      /* NULL: none */
+	const char *file;        /* NULL: none */
+	const char *const *sets; /* nsets "KEY=VALUE" arguments */
+	size_t nsets;
+	const char *seed; /* NULL: none */
+} mmu_cfg_sources_t;
+
+int mmu_cfg_build(mmu_cfg_t *cfg, const mmu_cfg_sources_t *src, char *msg, size_t msglen);
 
 /* Checks the relations between keys (ways divide entries, sets a power of two, ...). The message names the key. */
 int mmu_cfg_validate(const mmu_cfg_t *cfg, char *msg, size_t msglen);
