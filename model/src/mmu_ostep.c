@@ -127,9 +127,12 @@ int mmu_ostep_parse(FILE *f, const char *name, mmu_ostep_dump_t *d, char *msg, s
 	char *line = NULL;
 	size_t cap = 0;
 	int err = 0;
-	while (!err && getline(&line, &cap, f) >= 0) {
+	ssize_t len;
+	while (!err && (len = getline(&line, &cap, f)) >= 0) {
 		w.line++;
-		err = dispatch(&w, line, d, &pdbr_seen);
+		/* The scanners stop at a NUL: the rest of the line would be ignored without a word. */
+		err = memchr(line, '\0', (size_t)len) ? bad(&w, "NUL byte (binary data?)")
+		                                      : dispatch(&w, line, d, &pdbr_seen);
 	}
 	free(line);
 	if (!err && ferror(f)) {

@@ -102,6 +102,17 @@ Test(mmu_ostep, a_bad_hex_digit_names_file_line_and_page)
 	             "page 1: 'g' is not a hex digit");
 }
 
+/* A NUL byte after a full page once ended the line silently; whatever followed it was ignored. */
+Test(mmu_ostep, a_nul_byte_is_an_error)
+{
+	static const char text[] = "page 0: " ZERO_PAGE "\0ff\nPDBR: 0\n";
+	FILE *f = fmemopen((void *)text, sizeof text - 1, "r");
+	cr_assert(f);
+	cr_assert_eq(mmu_ostep_parse(f, "d.txt", &dump, msg, sizeof msg), MMU_EFORMAT);
+	fclose(f);
+	cr_assert_str_eq(msg, "d.txt:1: NUL byte (binary data?)");
+}
+
 Test(mmu_ostep, a_short_page_is_an_error)
 {
 	expect_error("page 7: 0011\nPDBR: 0\n", 1, "page 7: expected 32 bytes (64 hex digits), found 4 digits");
