@@ -263,6 +263,34 @@ static void decode_write(const explain_t *e, const step_t *s, char *buf, size_t 
 			k += snprintf(buf + k, n - (size_t)k, " %s", f[j].name);
 }
 
+/*
+ * Page tables whose entries point back at a table of the same walk (a self-map, or a corrupt dump) are no trap for
+ * the walker: it reads one entry per level and stops at level 1 (W3), so a cycle ends in a translation or a fault.
+ * Said once, at the first entry that points back.
+ */
+static void print_cycle_note(FILE *out, const explain_t *e, const attempt_t *a)
+{
+	const mmu_paging_t *pg = e->pg;
+	for (size_t i = 0; i < a->nsteps; i++) {
+		const step_t *s = &a->steps[i];
+		if (s->write || !mmu_pte_bit(s->value, pg->bit_present))
+			continue;
+		uint64_t frame = mmu_pte_frame(pg, s->value);
+		if (mmu_pte_is_leaf(pg, s->value, s->level))
+			frame &= ~((UINT64_C(1) << mmu_paging_shift(pg, s->level)) - 1);
+		for (size_t j = 0; j <= i; j++) {
+			if (a->steps[j].write || a->steps[j].table != frame)
+				continue;
+			fprintf(out,
+			        "  note: step %zu points back to the %s of step %zu (0x%" PRIx64
+			        "): the tables form a cycle;"
+			        " the walk reads one entry per level, so it still ends after %u levels\n",
+			        i + 1, explain_level_name(pg, a->steps[j].level), j + 1, frame, pg->levels);
+			return;
+		}
+	}
+}
+
 static void print_walk(FILE *out, const explain_t *e, const attempt_t *a)
 {
 	if (!a->nsteps)
@@ -302,6 +330,7 @@ static void print_walk(FILE *out, const explain_t *e, const attempt_t *a)
 			table_set(&t, r, 7, "%s", s->dcache_hit ? "hit" : "miss");
 	}
 	table_print(out, &t, "  ", false);
+	print_cycle_note(out, e, a);
 }
 
 static void print_result(FILE *out, const explain_t *e, const attempt_t *a)
