@@ -22,7 +22,7 @@ rc=0
 "$fuzzer" "${opts[@]}" "$@" "$work/corpus" "$seeds" || rc=$?
 if [ "$rc" -ne 0 ]; then
   echo "run-fuzz: $name failed (exit $rc); inputs that crashed:" >&2
-  ls "$work"/crash-* "$work"/timeout-* "$work"/leak-* "$work"/oom-* 2>/dev/null >&2 || true
+  ls "$work"/crash-* "$work"/timeout-* "$work"/leak-* "$work"/oom-* >&2 2>/dev/null || true
   echo "run-fuzz: keep each as testbench/fuzz/regress/${name#fuzz_}/<name> (replayed by fuzz_replay_${name#fuzz_})" >&2
 fi
 exit "$rc"
