@@ -152,10 +152,10 @@ static int simulate_batches(prefetch_t *pf, const mmu_trace_t *t, mmu_sim_t *sim
 			break;
 		for (long i = 0; i < n; i++) {
 			if (mmu_sim_ref(sim, &recs[i], msg, sizeof msg) != 0) {
-				char where[600];
-				snprintf(where, sizeof where, "%s: record %llu: %s", path,
-				         (unsigned long long)(refs + (uint64_t)i + 1), msg);
-				return fail("%s%s", where, "");
+				char where[700];
+				mmu_trace_locate(path, mmu_trace_format(t), refs + (uint64_t)i + 1, where,
+				                 sizeof where);
+				return fail("%s: %s", where, msg);
 			}
 		}
 		refs += (uint64_t)n;
@@ -165,6 +165,10 @@ static int simulate_batches(prefetch_t *pf, const mmu_trace_t *t, mmu_sim_t *sim
 		}
 	}
 	double secs = now_seconds() - start;
+	/* The reader has reached the end (its last batch was handed over): its state can be read here. */
+	if (mmu_trace_unterminated(t)) /* a trace cut mid-line can end in a record that parses but is wrong */
+		fprintf(stderr, "mmusim: warning: %s:%llu: the last line has no newline: was the trace cut short?\n",
+		        strcmp(path, "-") ? path : "<stdin>", (unsigned long long)mmu_trace_unterminated(t));
 	if (tty)
 		progress(t, bytes, refs, start, 1);
 	const mmu_sim_stats_t *ss = mmu_sim_stats(sim);

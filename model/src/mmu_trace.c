@@ -37,9 +37,10 @@ struct mmu_trace {
 	size_t lim; /* one past the last '\n' of the buffer: [pos, lim) holds complete lines */
 	size_t len; /* bytes in the buffer; [lim, len) is a line still missing its end */
 	bool eof;
-	int gz_err;    /* zlib error seen at the end of the input, reported once the lines before it are used */
-	int err;       /* sticky: once a read failed, every later read fails the same way */
-	char *err_msg; /* TRACE_MSG bytes */
+	uint64_t cut_line; /* a last line without its newline: its number */
+	int gz_err;        /* zlib error seen at the end of the input, reported once the lines before it are used */
+	int err;           /* sticky: once a read failed, every later read fails the same way */
+	char *err_msg;     /* TRACE_MSG bytes */
 };
 
 /* Hex digit value + 1; 0 for every byte that is not a hex digit (including '\n', which ends every scan). */
@@ -167,6 +168,7 @@ static int finish_input(mmu_trace_t *t)
 		return gz_failure(t, t->gz_err);
 	if (t->len == 0)
 		return 0;
+	t->cut_line = t->line + 1; /* every complete line before it has been parsed */
 	t->buf[t->len++] = '\n';
 	t->lim = t->len;
 	return 1;
@@ -616,6 +618,31 @@ void mmu_trace_close(mmu_trace_t *t)
 uint64_t mmu_trace_line(const mmu_trace_t *t)
 {
 	return t->line;
+}
+
+void mmu_trace_locate(const char *path, mmu_trace_format_t fmt, uint64_t n, char *buf, size_t buflen)
+{
+	bool std = !strcmp(path, "-");
+	set_msg(buf, buflen, "%s: record %llu", std ? "<stdin>" : path, (unsigned long long)n);
+	mmu_trace_t *t;
+	char msg[TRACE_MSG];
+	if (std || mmu_trace_open(path, fmt, &t, msg, sizeof msg))
+		return;
+	mmu_trace_rec_t recs[256];
+	uint64_t left = n;
+	long got = 1;
+	while (left && got > 0) {
+		got = mmu_trace_read(t, recs, left < 256 ? (size_t)left : 256, msg, sizeof msg);
+		left -= got > 0 ? (uint64_t)got : 0;
+	}
+	if (!left) /* the read stops right after the n-th record: its line is the reader's current one */
+		set_msg(buf, buflen, "%s:%llu", path, (unsigned long long)t->line);
+	mmu_trace_close(t);
+}
+
+uint64_t mmu_trace_unterminated(const mmu_trace_t *t)
+{
+	return t->cut_line;
 }
 
 uint64_t mmu_trace_bytes(const mmu_trace_t *t)

@@ -43,10 +43,9 @@ void mmu_tlm_gen::run()
 		for (long i = 0; i < n; i++) {
 			record++;
 			if (simulate(recs[(size_t)i], msg, sizeof msg)) {
-				char where[700];
-				std::snprintf(where, sizeof where, "%s: record %llu: %s", path_.c_str(),
-				              (unsigned long long)record, msg);
-				error_ = where;
+				char where[600];
+				mmu_trace_locate(path_.c_str(), mmu_trace_format(trace_), record, where, sizeof where);
+				error_ = std::string(where) + ": " + msg;
 				return;
 			}
 		}

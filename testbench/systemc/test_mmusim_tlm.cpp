@@ -176,7 +176,7 @@ Test(mmusim_tlm, address_the_mode_cannot_translate_is_an_error_as_in_mmusim)
 	std::string args = std::string("--format text --trace ") + t.path + " --set paging.mode=x86_32";
 	run_result want = run(MMU_MMUSIM, "run " + args), got = run(MMU_MMUSIM_TLM, args);
 	cr_assert_eq(got.status, 2);
-	cr_assert(got.err.find("record 2: address 0x7f0000001000 is not a valid x86_32 virtual address") !=
+	cr_assert(got.err.find(std::string(t.path) + ":2: address 0x7f0000001000 is not a valid x86_32 virtual address") !=
 	              std::string::npos,
 	          "%s", got.err.c_str());
 	std::string got_msg = got.err.substr(got.err.find(':')), want_msg = want.err.substr(want.err.find(':'));

@@ -208,6 +208,32 @@ Test(mmu_trace, last_line_without_newline_is_parsed)
 	expect_rec(&r[1], MMU_REF_MODIFY, 0x2000, 3, 1);
 }
 
+/* The reader says which last line had no newline, so that a caller can warn that the trace may be cut short. */
+static uint64_t unterminated(const char *text)
+{
+	char path[32], msg[512];
+	write_file(path, text, strlen(text));
+	mmu_trace_t *t;
+	cr_assert_eq(mmu_trace_open(path, MMU_TRACE_AUTO, &t, msg, sizeof msg), 0, "open: %s", msg);
+	mmu_trace_rec_t r[MAXREC];
+	size_t n;
+	cr_assert_eq(read_all(t, r, MAXREC, &n, msg, sizeof msg), 0, "%s", msg);
+	uint64_t line = mmu_trace_unterminated(t);
+	mmu_trace_close(t);
+	unlink(path);
+	return line;
+}
+
+Test(mmu_trace, last_line_without_newline_is_reported)
+{
+	cr_assert_eq(unterminated("R 1000\nW 2"), 2);
+	cr_assert_eq(unterminated("# c\n\nR 1000\n\nW 2 7"), 5);
+	cr_assert_eq(unterminated("R 1000\nW 2\n"), 0);
+	cr_assert_eq(unterminated("I  1000,2\n M 2000,3"), 2);
+	cr_assert_eq(unterminated(""), 0);
+	cr_assert_eq(unterminated("==1== banner"), 1);
+}
+
 Test(mmu_trace, last_line_cut_mid_record_is_an_error)
 {
 	expect_error("I  1000,2\n M 2000", MMU_TRACE_LACKEY, 2, "missing ',size'", 1);

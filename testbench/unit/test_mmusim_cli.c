@@ -199,7 +199,20 @@ Test(mmusim_cli, non_canonical_address_is_an_input_error)
 	mmusim(&r, args);
 	unlink(trace);
 	cr_assert_eq(r.status, 2);
-	cr_assert(strstr(r.err, "record 2") && strstr(r.err, "0x8000000000001000"), "%s", r.err);
+	/* the file and the line of the record (also past a comment and a blank line, below) */
+	char want[256];
+	snprintf(want, sizeof want,
+	         "mmusim: %s:2: address 0x8000000000001000 is not a valid x86_64 virtual address (48 bits, canonical "
+	         "form)\n",
+	         trace);
+	cr_assert_str_eq(r.err, want);
+	trace = write_temp("# comment\n\nR 400000\nR 8000000000001000\n");
+	snprintf(args, sizeof args, "run --format text --trace %s", trace);
+	mmusim(&r, args);
+	unlink(trace);
+	cr_assert_eq(r.status, 2);
+	snprintf(want, sizeof want, "mmusim: %s:4: address 0x8000000000001000", trace);
+	cr_assert(!strncmp(r.err, want, strlen(want)), "%s", r.err);
 }
 
 Test(mmusim_cli, missing_trace_and_bad_options)

@@ -43,6 +43,16 @@ long mmu_trace_read(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char *msg
 /* Line number of the last line read, and compressed bytes consumed so far (for progress). */
 uint64_t mmu_trace_line(const mmu_trace_t *t);
 uint64_t mmu_trace_bytes(const mmu_trace_t *t);
+/*
+ * The number of the last line if it had no newline (a trace cut short, or a hand-written file), else 0. Such a line is
+ * still parsed: this only lets the caller warn. Known once the reader has reached the end of the input.
+ */
+uint64_t mmu_trace_unterminated(const mmu_trace_t *t);
+/*
+ * Where record n (counted from 1) of a trace is, for a message about a record its caller refuses: "FILE:LINE" found
+ * by reading the file again up to that record (an error path only), or "FILE: record N" for standard input ("-").
+ */
+void mmu_trace_locate(const char *path, mmu_trace_format_t fmt, uint64_t n, char *buf, size_t buflen);
 /* Total size of the file in bytes (compressed, as on disk), or 0 if unknown (stdin, pipe). */
 uint64_t mmu_trace_file_size(const mmu_trace_t *t);
 
