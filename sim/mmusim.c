@@ -166,6 +166,9 @@ static int simulate_batches(prefetch_t *pf, const mmu_trace_t *t, mmu_sim_t *sim
 	}
 	double secs = now_seconds() - start;
 	/* The reader has reached the end (its last batch was handed over): its state can be read here. */
+	if (refs == 0) /* an empty report is a correct answer to a wrong question: usually the wrong file */
+		fprintf(stderr, "mmusim: warning: %s: no records in the trace: the report is empty\n",
+		        strcmp(path, "-") ? path : "<stdin>");
 	if (mmu_trace_unterminated(t)) /* a trace cut mid-line can end in a record that parses but is wrong */
 		fprintf(stderr, "mmusim: warning: %s:%llu: the last line has no newline: was the trace cut short?\n",
 		        strcmp(path, "-") ? path : "<stdin>", (unsigned long long)mmu_trace_unterminated(t));

@@ -866,7 +866,7 @@ static int open_config(const char *path, FILE **out, char *msg, size_t msglen)
 	}
 	if (S_ISDIR(st.st_mode)) {
 		fclose(f);
-		return fail(msg, msglen, MMU_EIO, "%s: is a directory", path);
+		return fail(msg, msglen, MMU_EIO, "%s: %s", path, strerror(EISDIR)); /* as the trace reader says it */
 	}
 	*out = f;
 	return 0;

@@ -237,6 +237,14 @@ static line_kind_t bad_line(line_err_t *e, const char *line, const char *lim, co
 	return LINE_ERR;
 }
 
+/* A value that parses but is out of range: the byte after it says nothing, so it is not shown. */
+static line_kind_t bad_value(line_err_t *e, const char *line, const char *lim, const char *what)
+{
+	line_kind_t k = bad_line(e, line, lim, what, 0);
+	e->show = false;
+	return k;
+}
+
 /* Leading zeros do not count towards the 16 digits a 64-bit address can have. */
 static const char *scan_hex(const char *p, uint64_t *v, int *ndigits, bool *wide)
 {
@@ -334,7 +342,7 @@ static line_kind_t lackey_line(line_err_t *e, const char *p, const char *lim, mm
 	if (nd == 0)
 		return bad_line(e, line, lim, *p == ',' || blank_line(p) ? "missing address" : "invalid address", *p);
 	if (over)
-		return bad_line(e, line, lim, "address wider than 64 bits", *p);
+		return bad_value(e, line, lim, "address wider than 64 bits");
 	if (*p != ',') {
 		if (*p == '\n' || *p == '\r' || is_blank(*p))
 			return bad_line(e, line, lim, "missing ',size' after the address", *p);
@@ -344,9 +352,9 @@ static line_kind_t lackey_line(line_err_t *e, const char *p, const char *lim, mm
 	if (nd == 0)
 		return bad_line(e, line, lim, "missing size", *p);
 	if (over)
-		return bad_line(e, line, lim, "size out of range (more than 4294967295)", *p);
+		return bad_value(e, line, lim, "size out of range (more than 4294967295)");
 	if (size == 0)
-		return bad_line(e, line, lim, "size must be at least 1", *p);
+		return bad_value(e, line, lim, "size must be at least 1");
 	if (!at_line_end(p, next))
 		return bad_line(e, line, lim, "trailing garbage after the size", *skip_blanks(p));
 	if (*next - line - 1 > TRACE_MAX_LINE)
@@ -393,7 +401,7 @@ static line_kind_t text_pid(line_err_t *e, const char *line, const char *p, cons
 	if (nd == 0 || (!is_blank(*q) && *q != '\n' && *q != '\r' && *q != '#'))
 		return bad_line(e, line, lim, "pid is not a decimal number", nd ? *q : *p);
 	if (big)
-		return bad_line(e, line, lim, "pid out of range (more than 4294967295)", *q);
+		return bad_value(e, line, lim, "pid out of range (more than 4294967295)");
 	*pid = (uint32_t)v;
 	if (!text_end(q, lim, next))
 		return bad_line(e, line, lim, "trailing garbage after the pid", *skip_blanks(q));
@@ -423,7 +431,7 @@ static line_kind_t text_line(line_err_t *e, const char *p, const char *lim, mmu_
 	if (nd == 0)
 		return bad_line(e, line, lim, blank_line(p) || *p == '#' ? "missing address" : "invalid address", *p);
 	if (wide)
-		return bad_line(e, line, lim, "address wider than 64 bits", *p);
+		return bad_value(e, line, lim, "address wider than 64 bits");
 	uint32_t pid = 1;
 	if (!text_end(p, lim, next)) {
 		if (!is_blank(*p))

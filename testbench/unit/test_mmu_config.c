@@ -1009,7 +1009,7 @@ Test(mmu_config, file_is_directory)
 	rmdir(dir);
 	cr_assert_eq(err, MMU_EIO);
 	char want[64];
-	snprintf(want, sizeof want, "%s: is a directory", dir);
+	snprintf(want, sizeof want, "%s: Is a directory", dir);
 	cr_assert_str_eq(msg, want);
 }
 
