@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# usage: check.sh MMUSIM README.md
+# Runs every row of README.md's "Bad input" table: the command (mmusim replaced by MMUSIM) in a scratch directory
+# holding the inputs made below. Each row must exit with its status, print nothing on stdout when it fails, end
+# without a crash or a sanitizer report, and show exactly its message: the first line of stderr (or, for a row
+# whose command succeeds with nothing on stderr, a line of stdout).
+set -uo pipefail
+mmusim=${1:?usage: check.sh MMUSIM README.md}
+readme=${2:?usage: check.sh MMUSIM README.md}
+mmusim=$(realpath "$mmusim")
+readme=$(realpath "$readme")
+export LC_ALL=C # strerror() texts as the table shows them
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/badinput.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+cd "$scratch" || exit 1
+
+# ---- the inputs the table names ----
+printf 'I  0401ab70,3\n L 04222cac,8\n' > ok.lackey
+gzip -9nc ok.lackey > ok.gz
+head -c 20 ok.gz > trunc.gz
+{ head -c 30 ok.gz; printf 'XXXX'; tail -c +35 ok.gz; } > corrupt.gz # deflate data overwritten
+printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\003\000>\000' > garbage.bin
+{ printf 'R '; printf '4%.0s' $(seq 5000); printf '\n'; } > long.txt
+printf 'R 1000\nR 10000000000000000\n' > wide64.txt
+printf '# a comment\n\nR 1000\nW 7fffffffe000\nR 800000000000\n' > wide48.txt
+printf 'R 1000\nR 100000000\n' > wide32.txt
+printf 'R 1000\nW 2000 x\n' > badpid.txt
+printf 'R 1000\nW 2000 4294967296\n' > bigpid.txt
+printf ' L 1000,0\n' > size0.lackey
+: > empty.txt
+mkdir -p adir
+printf '[tlb.l1d]\nentires = 32\n' > unknown.ini
+printf '[tlb.l1d]\nentries = 64\nentries = 32\n' > dup.ini
+printf '[tlb.l1d]\nentries = 48\nways = 5\n' > ways.ini
+printf '[tlb.l1d]\nentries = 3\n' > few.ini
+printf '[tlb.l1d\nentries = 32\n' > section.ini
+printf '[mem]\nlatency = 5 ; \000 binary\n' > nul.ini
+printf '[mem]\nlatency = -5\n' > negative.ini
+page() { printf 'page %3d:' "$1"; shift; for b in "$@"; do printf ' %s' "$b"; done; printf '\n'; }
+ff=(); for _ in $(seq 31); do ff+=(7f); done
+{ page 5 85 "${ff[@]}"; printf 'PDBR: 5  (decimal) [This means the page directory is held in this page]\n'; } > cycle.txt
+{ page 5 85 7f; printf 'PDBR: 5\n'; } > shortpage.txt
+{ page 200 "${ff[@]}" 00; printf 'PDBR: 5\n'; } > bigpage.txt
+page 5 85 "${ff[@]}" > nopdbr.txt
+
+# ---- the table ----
+rows=$(awk '/^## Bad input/ { on = 1; next } /^## / { on = 0 } on && /^\| .*`mmusim|^\| .*`printf/' "$readme")
+n=0
+fail=0
+while IFS= read -r row; do
+  [ -n "$row" ] || continue
+  # Cells split at '|' not escaped as '\|' (a pipe inside a command), then unescaped and stripped of backticks.
+  mapfile -t cells < <(printf '%s\n' "$row" | sed 's/\\|/\x01/g' | tr '|' '\n' | tr '\001' '|' |
+    sed 's/^ *//; s/ *$//; s/^`//; s/`$//')
+  cmd=${cells[2]} want=${cells[3]} status=${cells[4]}
+  n=$((n + 1))
+  run=${cmd//mmusim /\"\$mmusim\" }
+  got=0
+  mmusim=$mmusim bash -c "$run" > out.txt 2> err.txt || got=$?
+  first=$(head -n 1 err.txt)
+  problem=""
+  if [ "$got" != "$status" ]; then
+    problem="exit status $got, the table says $status"
+  elif grep -qE 'Sanitizer|runtime error|Segmentation|core dumped|Aborted' err.txt; then
+    problem="crash or sanitizer report"
+  elif [ "$status" != 0 ] && [ -s out.txt ]; then
+    problem="output on stdout after an error"
+  elif [ -s err.txt ] && [ "$first" != "$want" ]; then
+    problem="first line of stderr differs"
+  elif [ ! -s err.txt ] && ! grep -qxF -- "$want" <(sed 's/^ *//' out.txt); then
+    problem="no such line on stdout"
+  fi
+  if [ -n "$problem" ]; then
+    fail=1
+    printf 'bad input: %s\n  command: %s\n  want:    %s\n  stderr:\n' "$problem" "$cmd" "$want"
+    sed 's/^/    /' err.txt | head -n 20
+  fi
+done <<< "$rows"
+echo "bad input: $n rows checked"
+[ "$n" -gt 20 ] || { echo "bad input: too few rows found in $readme"; exit 1; }
+exit "$fail"
