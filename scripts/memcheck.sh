@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # usage: scripts/memcheck.sh MMUSIM
-# Runs mmusim under valgrind memcheck on a prefix of the bundled workload (both engines), on a config with every
-# policy, and on error paths; fails on any memcheck error or leak.
+# Runs mmusim under valgrind memcheck on the first 200k lines of every bundled workload (workloads/*.gz), the default
+# one also on the ticked engine and with every policy, then on explain and on error and warning paths; fails on any
+# memcheck error or leak.
 set -euo pipefail
 mmusim=${1:?usage: scripts/memcheck.sh MMUSIM}
 root=$(cd "$(dirname "$0")/.." && pwd)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/memcheck.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
-{ gzip -dc "$root/workloads/default.lackey.gz" || true; } | head -n 200000 > "$scratch/prefix.lackey" # gzip stops on SIGPIPE
+prefix() { { gzip -dc "$1" || true; } | head -n 200000 > "$2"; } # gzip stops on SIGPIPE
+prefix "$root/workloads/default.lackey.gz" "$scratch/prefix.lackey"
 printf 'R 400000\nW 400008\nX 401000 2\nR 7fff0000 2\nQ 1\n' > "$scratch/bad.txt"
+printf '[mem]\nlatency = 5\nlatency = 6\n' > "$scratch/dup.ini"
+printf 'R 1000\nW 2' > "$scratch/cut.txt"
+: > "$scratch/empty.txt"
 
 vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect)
 fail=0
@@ -22,13 +27,22 @@ check() { # expected-exit args...
     fail=1
   fi
 }
-check 0 run --trace "$scratch/prefix.lackey" --json
+n=0
+for w in "$root"/workloads/*.gz; do
+  n=$((n + 1))
+  prefix "$w" "$scratch/w$n"
+  check 0 run --trace "$scratch/w$n" --json
+done
 check 0 run --trace "$scratch/prefix.lackey" --engine ticked --set mem.latency=20
 check 0 run --trace "$scratch/prefix.lackey" --set tlb.l1d.policy=plru --set tlb.l1i.policy=fifo \
   --set tlb.l2.policy=random --set tlb.l2.entries=64 --set tlb.l2.ways=4 --set cr3.pcid=1 --set os.populate=1
 check 2 run --trace "$scratch/bad.txt" --format text
 check 2 run --set tlb.l1d.entires=3
 check 2 run --trace "$scratch/missing.gz"
+check 2 run --config "$scratch/dup.ini" --trace "$scratch/bad.txt"
+check 0 run --trace "$scratch/cut.txt"
+check 0 run --trace "$scratch/empty.txt"
+check 0 explain --preset ostep --ostep-dump "$root/docs/lecture/ostep-example.txt" --addr 0x611c
 check 0 config --list
 [ "$fail" -eq 0 ] && echo "memcheck: clean"
 exit "$fail"
