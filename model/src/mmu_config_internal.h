@@ -6,7 +6,7 @@
 #include "mmu/mmu_config.h"
 
 /* More than the number of keys of mmu_config_keys.def (checked where the key table is built). */
-#define MMU_CFG_KEYS_MAX 64
+#define MMU_CFG_KEYS_MAX 128
 
 /* Index of a key in the table (mmu_cfg_key_name(i)), or -1. */
 int mmu_cfg_key_index(const char *name);
