@@ -80,6 +80,20 @@ static void tick(mmu_sim_t *s, mmu_in_t *in, mmu_out_t *out)
 	mmu_mem_clock(s->mem, &mi);
 }
 
+uint64_t mmu_sim_latency_bound(const mmu_cfg_t *c)
+{
+	uint64_t latency = c->mem.latency_max > c->mem.latency ? c->mem.latency_max : c->mem.latency;
+	if (c->mem.dcache.entries && c->mem.dcache.hit_latency > latency) /* M8: a hit may be slower than memory */
+		latency = c->mem.dcache.hit_latency;
+	uint64_t access = (uint64_t)c->mem.stall_max + latency + 1, pwc = 0;
+	for (unsigned n = 0; n <= MMU_PWC_MAX_LEVEL; n++) /* W9: looked up in parallel, the slowest decides */
+		if (c->pwc[n].entries && c->pwc[n].hit_latency > pwc)
+			pwc = c->pwc[n].hit_latency;
+	/* this request's walk and one of the other port's, every level read and written back */
+	return 64 + (uint64_t)c->l1i.hit_latency + c->l1d.hit_latency + c->l2.hit_latency +
+	       2 * (pwc + 2 * MMU_MAX_LEVELS * access);
+}
+
 static void ticked_translate(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t *res)
 {
 	mmu_in_t in = {0};
@@ -94,10 +108,7 @@ static void ticked_translate(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op
 	in.req_valid[port] = 0;
 	/* No response within the longest possible walk means a broken model: fail loudly instead of hanging. */
 	const mmu_cfg_t *c = &s->cfg;
-	uint64_t access = (uint64_t)c->mem.stall_max +
-	                  (c->mem.latency_max > c->mem.latency ? c->mem.latency_max : c->mem.latency) + 1;
-	uint64_t limit = start + 64 + c->l1i.hit_latency + c->l1d.hit_latency + c->l2.hit_latency +
-	                 2 * (2 * MMU_MAX_LEVELS) * access; /* this request's walk and one of the other port's */
+	uint64_t limit = start + mmu_sim_latency_bound(c);
 	for (;;) {
 		MMU_ASSERT(mmu_cycle(s->mmu) < limit);
 		mmu_mem_out_t mo;

@@ -63,6 +63,12 @@ int mmu_sim_ref(mmu_sim_t *s, const mmu_trace_rec_t *rec, char *msg, size_t msgl
 long mmu_sim_ref_l1_slot(const mmu_sim_t *s, const mmu_trace_rec_t *rec, long hint);
 void mmu_sim_ref_hits(mmu_sim_t *s, const mmu_trace_rec_t *rec, long slot, uint64_t n);
 
+/*
+ * The most cycles one translation can take in configuration c, from its request to its response: the ticked engine
+ * stops with an internal error beyond it, since only a broken model can get there.
+ */
+uint64_t mmu_sim_latency_bound(const mmu_cfg_t *c);
+
 /* One translation request as the requester presents it (no OS involvement). */
 void mmu_sim_translate(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t *res);
 /* A CR3 write / flush presented alone for one cycle; n idle cycles. */
