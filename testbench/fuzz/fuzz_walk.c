@@ -2,7 +2,9 @@
  * The walker on arbitrary physical-memory contents, in every paging mode, on both engines (fuzz_walk_common.c).
  * Input layout (fields little-endian, zero past the end of the input):
  *   byte 0      mode: x86_64, x86_32, textbook (geometry from bytes 1-7)
- *   bytes 1-7   textbook: levels, bits per level, page bits, PTE bytes, present / writable / accessed bit, PFN lsb
+ *   bytes 1-7   textbook: levels, bits per level, page bits, PTE bytes, present / writable / accessed bit, PFN lsb;
+ *               x86 modes: byte 2 bit 0 turns the page-walk caches on (byte 3: their lookup time), bit 1 the walker's
+ *               data cache (byte 4: its hit time, up to 40 cycles: slower than the memory behind it too)
  *   byte 8      memory: latency 1..8; bit 3: random latency up to +7; bit 4: stalls up to 3; bit 5: no L2 TLB;
  *               bit 6: random replacement; bit 7: PCIDs
  *   bytes 9-16  CR3
@@ -52,6 +54,24 @@ static void textbook(mmu_paging_cfg_t *p, const uint8_t *h)
 	p->pa_bits = p->page_bits + 16 < 64 ? p->page_bits + 16 : 64;
 }
 
+static void walk_caches(mmu_cfg_t *cfg, const uint8_t *h)
+{
+	if (h[2] & 1) {
+		unsigned top = h[0] % 3 == 0 ? 4 : 2; /* the levels below the root that the mode has */
+		for (unsigned n = 2; n <= top; n++) {
+			cfg->pwc[n].entries = 4;
+			cfg->pwc[n].ways = 0; /* fully associative */
+			cfg->pwc[n].hit_latency = 1 + h[3] % 20;
+		}
+	}
+	if (h[2] & 2) {
+		cfg->mem.dcache.entries = 8;
+		cfg->mem.dcache.ways = 2;
+		cfg->mem.dcache.hit_latency = 1 + h[4] % 40;
+		cfg->mem.dcache_line_bytes = 16;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *p = data, *end = data + size;
@@ -64,6 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.l1i.ways = cfg.l1d.ways = 2;
 	cfg.l2.entries = 16;
 	cfg.l2.ways = 4;
+	if (h[0] % 3 != 2) /* model-only caches (docs/timing.md W9-W12, M6-M8), x86 modes */
+		walk_caches(&cfg, h);
 	switch (h[0] % 3) {
 	case 0:
 		cfg.paging.mode = MMU_MODE_X86_64;

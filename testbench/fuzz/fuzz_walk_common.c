@@ -22,14 +22,6 @@ static void hash_page(void *ctx, uint64_t page_addr, const uint8_t *bytes)
 		*h = (*h ^ bytes[i]) * UINT64_C(1099511628211);
 }
 
-/* The longest a request can take: both ports' walks (T13: one walker), every level read and written back. */
-static uint64_t latency_bound(const mmu_cfg_t *c)
-{
-	uint64_t access = (uint64_t)c->mem.stall_max +
-	                  (c->mem.latency_max > c->mem.latency ? c->mem.latency_max : c->mem.latency) + 1;
-	return 64 + c->l1i.hit_latency + c->l1d.hit_latency + c->l2.hit_latency + 2 * (2 * MMU_MAX_LEVELS) * access;
-}
-
 static void run(const mmu_cfg_t *cfg, mmu_engine_t engine, fuzz_fill_fn fill, const void *ctx, uint64_t cr3,
                 const fuzz_req_t *reqs, unsigned n, outcome_t *o)
 {
@@ -39,7 +31,7 @@ static void run(const mmu_cfg_t *cfg, mmu_engine_t engine, fuzz_fill_fn fill, co
 	fill(mmu_sim_physmem(s), ctx);
 	mmu_sim_cr3_write(s, cr3);
 	const mmu_paging_t *pg = mmu_paging(mmu_sim_mmu(s));
-	uint64_t bound = latency_bound(cfg);
+	uint64_t bound = mmu_sim_latency_bound(cfg); /* the ticked engine's own watchdog */
 	for (unsigned i = 0; i < n; i++) {
 		mmu_result_t *r = &o->res[i];
 		mmu_sim_translate(s, reqs[i].port, reqs[i].vaddr, reqs[i].op, reqs[i].user, r);
