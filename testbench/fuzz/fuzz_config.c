@@ -36,7 +36,7 @@ static void check_geometry(const mmu_cfg_t *cfg)
 	           "levels %u va_bits %u pa_bits %u", pg.levels, pg.va_bits, pg.pa_bits);
 	FUZZ_CHECK((uint64_t)pg.pfn_lsb + pg.pfn_bits <= width, "frame field %u+%u in a %u-byte PTE", pg.pfn_lsb,
 	           pg.pfn_bits, pg.pte_bytes);
-	const int flags[] = {pg.bit_present, pg.bit_writable, pg.bit_user, pg.bit_accessed,
+	const int flags[] = {pg.bit_present, pg.bit_writable, pg.bit_user,   pg.bit_accessed,
 	                     pg.bit_dirty,   pg.bit_pagesize, pg.bit_global, pg.bit_nx};
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		FUZZ_CHECK(flags[i] >= -1 && flags[i] < (int)width, "flag bit %d in a %u-byte PTE", flags[i],

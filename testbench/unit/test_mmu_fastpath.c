@@ -250,8 +250,8 @@ static const variant_t variants[] = {
       "pwc.l2.policy=plru", "pwc.l3.entries=2", "dcache.lines=8", "dcache.policy=random", "dcache.ways=4", NULL}},
     /* caches slower than the memory behind them: the ticked engine's watchdog once fired on these valid walks */
     {"slow-caches",
-     {"tlb.l1d.entries=16", "mem.latency=2", "dcache.lines=64", "dcache.hit_latency=300", "pwc.l2.entries=8",
-      "pwc.l3.entries=4", "pwc.l2.hit_latency=200", NULL}},
+     {"tlb.l1d.entries=16", "mem.latency=2", "dcache.lines=64", "dcache.hit_latency=40", "pwc.l2.entries=8",
+      "pwc.l3.entries=4", "pwc.l2.hit_latency=30", NULL}},
 };
 
 /* Criterion copies parameters into the test process: pass an index, not pointers. */
