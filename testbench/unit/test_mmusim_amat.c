@@ -3,6 +3,8 @@
  * forms, the effective access time with page faults, agreement of formula and measurement on the bundled workload,
  * and the usage errors.
  */
+#include "cli_run.h"
+
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -12,48 +14,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-typedef struct run {
-	int status;
-	char out[1 << 16], err[1 << 12];
-} run_t;
+static cli_run_t r;
 
-static run_t r;
-
-static void slurp(const char *path, char *buf, size_t cap)
-{
-	FILE *f = fopen(path, "r");
-	cr_assert(f);
-	size_t n = fread(buf, 1, cap - 1, f);
-	buf[n] = 0;
-	fclose(f);
-}
-
+/* Runs `mmusim ARGS` in the source directory, stdout and stderr captured apart. */
 static void mmusim(const char *args)
 {
-	char out[] = "/tmp/mmusim-amat-out-XXXXXX", err[] = "/tmp/mmusim-amat-err-XXXXXX";
-	int fo = mkstemp(out), fe = mkstemp(err);
-	cr_assert(fo >= 0 && fe >= 0);
-	close(fo);
-	close(fe);
-	char cmd[4096];
-	snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >%s 2>%s", MMU_SOURCE_DIR, MMU_MMUSIM, args, out, err);
-	int st = system(cmd);
-	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	slurp(out, r.out, sizeof r.out);
-	slurp(err, r.err, sizeof r.err);
-	unlink(out);
-	unlink(err);
+	cli_run(&r, MMU_SOURCE_DIR, MMU_MMUSIM, args);
 }
 
 static char trace_path[64];
 
 static void write_trace(const char *text)
 {
-	strcpy(trace_path, "/tmp/mmusim-amat-trace-XXXXXX");
-	int fd = mkstemp(trace_path);
-	cr_assert(fd >= 0);
-	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
+	cli_temp_file(trace_path, text);
 }
 
 static double num(const cJSON *j, const char *name)

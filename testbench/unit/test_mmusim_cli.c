@@ -2,6 +2,8 @@
  * mmusim as a user meets it: exit codes, messages naming the file, line and key, the JSON interface, determinism,
  * context switches with and without PCIDs.
  */
+#include "cli_run.h"
+
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -10,47 +12,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-typedef struct run {
-	int status;
-	char out[1 << 16], err[1 << 14];
-} run_t;
-
-static char *slurp(const char *path, char *buf, size_t cap)
-{
-	FILE *f = fopen(path, "r");
-	cr_assert(f);
-	size_t n = fread(buf, 1, cap - 1, f);
-	buf[n] = 0;
-	fclose(f);
-	return buf;
-}
+typedef cli_run_t run_t;
 
 /* Runs `mmusim ARGS` with stdout and stderr captured separately. */
 static void mmusim(run_t *r, const char *args)
 {
-	char out[] = "/tmp/mmusim-out-XXXXXX", err[] = "/tmp/mmusim-err-XXXXXX";
-	int fo = mkstemp(out), fe = mkstemp(err);
-	cr_assert(fo >= 0 && fe >= 0);
-	close(fo);
-	close(fe);
-	char cmd[4096];
-	snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", MMU_MMUSIM, args, out, err);
-	int st = system(cmd);
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	slurp(out, r->out, sizeof r->out);
-	slurp(err, r->err, sizeof r->err);
-	unlink(out);
-	unlink(err);
+	cli_run(r, NULL, MMU_MMUSIM, args);
 }
 
 static char *write_temp(const char *text)
 {
 	static char path[64];
-	strcpy(path, "/tmp/mmusim-in-XXXXXX");
-	int fd = mkstemp(path);
-	cr_assert(fd >= 0);
-	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
+	cli_temp_file(path, text);
 	return path;
 }
 

@@ -2,6 +2,8 @@
  * mmusim compare: one column per configuration, figures counted by hand on small traces, each column equal to
  * `mmusim run --json` of the same configuration, and the errors.
  */
+#include "cli_run.h"
+
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -10,47 +12,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-typedef struct run {
-	int status;
-	char out[1 << 17], err[1 << 14];
-} run_t;
-
-static void slurp(const char *path, char *buf, size_t cap)
-{
-	FILE *f = fopen(path, "r");
-	cr_assert(f);
-	size_t n = fread(buf, 1, cap - 1, f);
-	buf[n] = 0;
-	fclose(f);
-}
+typedef cli_run_t run_t;
 
 static void mmusim(run_t *r, const char *args)
 {
-	char out[] = "/tmp/mmusim-out-XXXXXX", err[] = "/tmp/mmusim-err-XXXXXX";
-	int fo = mkstemp(out), fe = mkstemp(err);
-	cr_assert(fo >= 0 && fe >= 0);
-	close(fo);
-	close(fe);
-	char cmd[4096];
-	snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", MMU_MMUSIM, args, out, err);
-	int st = system(cmd);
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	slurp(out, r->out, sizeof r->out);
-	slurp(err, r->err, sizeof r->err);
-	unlink(out);
-	unlink(err);
+	cli_run(r, NULL, MMU_MMUSIM, args);
 }
 
 static char trace_path[64];
 
 static const char *write_trace(const char *text)
 {
-	strcpy(trace_path, "/tmp/mmusim-cmp-XXXXXX");
-	int fd = mkstemp(trace_path);
-	cr_assert(fd >= 0);
-	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	return trace_path;
+	return cli_temp_file(trace_path, text);
 }
 
 /* The values of the text table's row `name`, one per column. */

@@ -3,6 +3,8 @@
  * H2 = 2, L = 3 unless set otherwise), derived by hand: a walk access is visible in cycle v, answered in v + L, and
  * the next one is visible in v + L + 1; the response follows the last memory response by one cycle.
  */
+#include "cli_run.h"
+
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -14,15 +16,6 @@
 static int status;
 static char errbuf[4096];
 static char dir[64];
-
-static void slurp(const char *path, char *buf, size_t cap)
-{
-	FILE *f = fopen(path, "r");
-	cr_assert(f, "cannot open %s", path);
-	size_t n = fread(buf, 1, cap - 1, f);
-	buf[n] = 0;
-	fclose(f);
-}
 
 /* Runs `mmusim diagram ARGS --out DIR` into a fresh directory. */
 static void diagram(const char *args)
@@ -37,7 +30,7 @@ static void diagram(const char *args)
 	snprintf(cmd, sizeof cmd, "'%s' diagram %s --out %s >/dev/null 2>%s", MMU_MMUSIM, args, dir, err);
 	int st = system(cmd);
 	status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	slurp(err, errbuf, sizeof errbuf);
+	cli_slurp(err, errbuf, sizeof errbuf);
 	unlink(err);
 }
 
@@ -53,7 +46,7 @@ static cJSON *load(const char *scenario)
 	static char text[1 << 16];
 	char path[128];
 	snprintf(path, sizeof path, "%s/%s.json", dir, scenario);
-	slurp(path, text, sizeof text);
+	cli_slurp(path, text, sizeof text);
 	cJSON *j = cJSON_Parse(text);
 	cr_assert(j, "%s is not JSON", path);
 	return j;

@@ -7,6 +7,8 @@
  * 0x100000 on x86, from frame 1 in the textbook mode): the root table first, then each table and the page as a
  * mapping needs them, all entries created with A = D = 0 (model/include/mmu/mmu_os.h).
  */
+#include "cli_run.h"
+
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -15,50 +17,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-typedef struct run {
-	int status;
-	char out[1 << 16], err[1 << 12];
-} run_t;
-
-static run_t r;
-
-static void slurp(const char *path, char *buf, size_t cap)
-{
-	FILE *f = fopen(path, "r");
-	cr_assert(f);
-	size_t n = fread(buf, 1, cap - 1, f);
-	buf[n] = 0;
-	fclose(f);
-}
+static cli_run_t r;
 
 /* Runs `mmusim ARGS` in the source directory, stdout and stderr captured apart. */
 static void mmusim(const char *args)
 {
-	char out[] = "/tmp/mmusim-explain-out-XXXXXX", err[] = "/tmp/mmusim-explain-err-XXXXXX";
-	int fo = mkstemp(out), fe = mkstemp(err);
-	cr_assert(fo >= 0 && fe >= 0);
-	close(fo);
-	close(fe);
-	static char cmd[8192];
-	snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >%s 2>%s", MMU_SOURCE_DIR, MMU_MMUSIM, args, out, err);
-	int st = system(cmd);
-	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	slurp(out, r.out, sizeof r.out);
-	slurp(err, r.err, sizeof r.err);
-	unlink(out);
-	unlink(err);
+	cli_run(&r, MMU_SOURCE_DIR, MMU_MMUSIM, args);
 }
 
 static char tmp_path[64];
 
 static const char *write_temp(const char *text)
 {
-	strcpy(tmp_path, "/tmp/mmusim-explain-in-XXXXXX");
-	int fd = mkstemp(tmp_path);
-	cr_assert(fd >= 0);
-	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	return tmp_path;
+	return cli_temp_file(tmp_path, text);
 }
 
 static cJSON *json_run(const char *args)
@@ -496,7 +467,7 @@ Test(mmusim_explain, lecture_examples_match_a_fresh_run, .timeout = 120)
 	static char doc[1 << 17];
 	char path[512];
 	snprintf(path, sizeof path, "%s/docs/lecture.md", MMU_SOURCE_DIR);
-	slurp(path, doc, sizeof doc);
+	cli_slurp(path, doc, sizeof doc);
 	static example_t ex[32];
 	int n = read_examples(doc, ex, 32);
 	cr_assert_geq(n, 3, "docs/lecture.md should hold at least three worked examples, found %d", n);
