@@ -40,6 +40,7 @@ bench-cosim: build
 # Directed scenarios with tracing on (needs Verilator): one FST each, opened with waveforms/mmu.gtkw.
 WAVE_SCENARIOS ?= l1hit l2hit walk4k walk2m fault cr3walk
 wave: configure
+	@scripts/install-deps.sh --viewer
 	@cmake --build $(BUILD) -j $(JOBS) --target mmucosim-default >/dev/null || \
 	  { echo "make wave: mmucosim-default did not build (Verilator >= 5.0 and rtl/mmu_top.sv needed)"; exit 1; }
 	@mkdir -p $(BUILD)/waves

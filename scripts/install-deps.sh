@@ -19,8 +19,18 @@ packages=(
 
 # --wavedrom: also wavedrom-cli, which `make diagrams` uses to render SVG. Optional: only with npm, never fatal, and
 # nothing else (build, tests) needs it.
+# --viewer: also GTKWave, to look at the dumps of `make wave` (a desktop program: not needed to build or test).
 with_wavedrom=0
-[ "${1:-}" = "--wavedrom" ] && with_wavedrom=1
+for arg in "$@"; do
+  case $arg in
+  --wavedrom) with_wavedrom=1 ;;
+  --viewer) packages+=(gtkwave) ;;
+  *)
+    echo "install-deps: unknown option '$arg' (known: --wavedrom, --viewer)" >&2
+    exit 2
+    ;;
+  esac
+done
 
 install_wavedrom() {
   local root
