@@ -70,13 +70,40 @@ long mmu_l1_hit_slot(const mmu_t *m, unsigned port, uint64_t vaddr, mmu_op_t op,
 void mmu_translate_hits(mmu_t *m, unsigned port, long slot, uint64_t n)
 {
 	MMU_ASSERT(port < MMU_NREQ && m->mu.state == MU_IDLE);
-	const mmu_tlb_entry_t *e = mmu_tlb_slot_entry(m->l1[port], slot);
+	if (!n)
+		return;
+	mmu_l1_touch(m, port, slot);
+	mmu_count_l1_hits(m, port, mmu_tlb_slot_entry(m->l1[port], slot)->level, n);
+}
+
+void mmu_l1_touch(mmu_t *m, unsigned port, long slot)
+{
+	MMU_ASSERT(port < MMU_NREQ);
+	mmu_tlb_touch(m->l1[port], slot);
+}
+
+void mmu_count_l1_hits(mmu_t *m, unsigned port, unsigned page_level, uint64_t n)
+{
+	MMU_ASSERT(port < MMU_NREQ);
 	uint64_t latency = m->h1[port];
-	mmu_result_t res = {.latency = (uint32_t)latency, .level = MMU_LEVEL_L1, .page_level = e->level};
-	mmu_tlb_hits(m->l1[port], slot, n);
+	mmu_result_t res = {.latency = (uint32_t)latency, .level = MMU_LEVEL_L1, .page_level = (uint8_t)page_level};
+	mmu_tlb_count_hits(m->l1[port], n);
 	m->st.hit_time_cycles += latency * n;
 	mmu_respond_n(m, port, &res, latency, n);
 	m->cycle += latency * n;
+}
+
+uint64_t mmu_l1_slot_written(const mmu_t *m, unsigned port, long slot)
+{
+	MMU_ASSERT(port < MMU_NREQ);
+	const mmu_tlb_t *t = m->l1[port];
+	return mmu_tlb_slot_base(t, slot) ? mmu_tlb_slot_written(t, slot) : 0;
+}
+
+unsigned mmu_l1_slot_level(const mmu_t *m, unsigned port, long slot)
+{
+	MMU_ASSERT(port < MMU_NREQ);
+	return mmu_tlb_slot_entry(m->l1[port], slot)->level;
 }
 
 void mmu_fast_cr3_write(mmu_t *m, uint64_t value)

@@ -311,6 +311,39 @@ long mmu_sim_ref_l1_slot(const mmu_sim_t *s, const mmu_trace_rec_t *rec, long hi
 	return mmu_l1_hit_slot(s->mmu, rec_port(rec), rec->vaddr, rec_op(rec), true, hint);
 }
 
+long mmu_sim_ref_l1_hit(const mmu_sim_t *s, const mmu_trace_rec_t *rec, long hint, mmu_sim_l1_hit_t *hit)
+{
+	long slot = mmu_sim_ref_l1_slot(s, rec, hint);
+	hit->slot = (int32_t)slot;
+	hit->written = 0;
+	if (slot >= 0) {
+		unsigned port = rec_port(rec);
+		hit->written = mmu_l1_slot_written(s->mmu, port, slot);
+		hit->pcid = mmu_current_pcid(s->mmu);
+		hit->page_level = (uint8_t)mmu_l1_slot_level(s->mmu, port, slot);
+	}
+	return slot;
+}
+
+/* The rest of what mmu_sim_ref_l1_slot checks does not change while the process is the same and has started. */
+bool mmu_sim_l1_hit_holds(const mmu_sim_t *s, uint32_t pid, unsigned port, const mmu_sim_l1_hit_t *hit)
+{
+	return hit->written && s->pid == pid && mmu_current_pcid(s->mmu) == hit->pcid &&
+	       mmu_l1_slot_written(s->mmu, port, hit->slot) == hit->written;
+}
+
+void mmu_sim_l1_touch(mmu_sim_t *s, unsigned port, long slot)
+{
+	mmu_l1_touch(s->mmu, port, slot);
+}
+
+void mmu_sim_count_l1_hits(mmu_sim_t *s, unsigned port, unsigned page_level, uint64_t n)
+{
+	s->st.references += n;
+	s->st.translations += n;
+	mmu_count_l1_hits(s->mmu, port, page_level, n);
+}
+
 void mmu_sim_ref_hits(mmu_sim_t *s, const mmu_trace_rec_t *rec, long slot, uint64_t n)
 {
 	s->st.references += n;

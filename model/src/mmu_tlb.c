@@ -21,12 +21,14 @@ struct mmu_tlb {
 	uint64_t size_vpn_mask[MMU_MAX_LEVELS];
 	uint32_t valid_by_level[MMU_MAX_LEVELS + 1]; /* lets a lookup skip sizes with no entry (same result, faster) */
 	mmu_tlb_entry_t *entry;                      /* sets * ways */
-	long memo;       /* slot of the last base-page hit or fill: checked first by a lookup (a hint, validated) */
-	uint64_t *tag;   /* per entry: valid ? vpn << 3 | level : 0, what a probe scans (mmu_paging keeps vpn < 2^61) */
-	uint64_t *stamp; /* LRU: when each entry was last used */
-	uint64_t now;    /* LRU use counter */
-	uint8_t *plru;   /* PLRU: ways node bits per set (index 1..ways-1) */
-	uint16_t *fifo;  /* FIFO: next way to replace, per set */
+	long memo;     /* slot of the last base-page hit or fill: checked first by a lookup (a hint, validated) */
+	uint64_t *tag; /* per entry: valid ? vpn << 3 | level : 0, what a probe scans (mmu_paging keeps vpn < 2^61) */
+	uint64_t *written;        /* per entry: value of `writes` when it was last written, 0 since a reset */
+	uint64_t writes;          /* entry writes so far, never reset: a write stamp is never reused */
+	uint64_t *stamp;          /* LRU: when each entry was last used */
+	uint64_t now;             /* LRU use counter */
+	uint8_t *plru;            /* PLRU: ways node bits per set (index 1..ways-1) */
+	uint16_t *fifo;           /* FIFO: next way to replace, per set */
 	uint16_t lfsr, lfsr_seed; /* random: R5 */
 	mmu_tlb_counters_t counters;
 };
@@ -50,9 +52,10 @@ static int tlb_init(mmu_tlb_t *t, const mmu_tlb_cfg_t *cfg, uint16_t lfsr_seed)
 	t->entry = calloc(cfg->entries, sizeof *t->entry);
 	t->tag = calloc(cfg->entries, sizeof *t->tag);
 	t->stamp = calloc(cfg->entries, sizeof *t->stamp);
+	t->written = calloc(cfg->entries, sizeof *t->written);
 	t->plru = calloc((size_t)sets * ways, 1);
 	t->fifo = calloc(sets, sizeof *t->fifo);
-	if (!t->entry || !t->tag || !t->stamp || !t->plru || !t->fifo)
+	if (!t->entry || !t->tag || !t->stamp || !t->written || !t->plru || !t->fifo)
 		return MMU_ENOMEM;
 	t->lfsr_seed = lfsr_seed ? lfsr_seed : 1;
 	mmu_tlb_reset(t);
@@ -115,6 +118,7 @@ void mmu_tlb_destroy(mmu_tlb_t *t)
 	free(t->entry);
 	free(t->tag);
 	free(t->stamp);
+	free(t->written);
 	free(t->plru);
 	free(t->fifo);
 	free(t);
@@ -127,6 +131,7 @@ void mmu_tlb_reset(mmu_tlb_t *t)
 	memset(t->entry, 0, n * sizeof *t->entry);
 	memset(t->tag, 0, n * sizeof *t->tag);
 	memset(t->stamp, 0, n * sizeof *t->stamp);
+	memset(t->written, 0, n * sizeof *t->written);
 	memset(t->plru, 0, n);
 	memset(t->fifo, 0, t->sets * sizeof *t->fifo);
 	memset(t->valid_by_level, 0, sizeof t->valid_by_level);
@@ -286,16 +291,38 @@ long mmu_tlb_lookup(mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid, mmu_tlb_entry_t
 	return slot;
 }
 
-void mmu_tlb_hits(mmu_tlb_t *t, long slot, uint64_t n)
+void mmu_tlb_touch(mmu_tlb_t *t, long slot)
 {
 	MMU_ASSERT(slot >= 0 && (size_t)slot < (size_t)t->sets * t->ways && t->entry[slot].valid);
-	if (!n)
-		return;
-	t->counters.accesses += n;
-	t->counters.hits += n;
 	touch(t, (size_t)slot);
 	if (t->entry[slot].level == t->size_level[0])
 		t->memo = slot;
+}
+
+void mmu_tlb_count_hits(mmu_tlb_t *t, uint64_t n)
+{
+	t->counters.accesses += n;
+	t->counters.hits += n;
+}
+
+void mmu_tlb_hits(mmu_tlb_t *t, long slot, uint64_t n)
+{
+	if (!n)
+		return;
+	mmu_tlb_count_hits(t, n);
+	mmu_tlb_touch(t, slot);
+}
+
+uint64_t mmu_tlb_slot_written(const mmu_tlb_t *t, long slot)
+{
+	MMU_ASSERT(slot >= 0 && (size_t)slot < (size_t)t->sets * t->ways);
+	return t->written[slot];
+}
+
+bool mmu_tlb_slot_base(const mmu_tlb_t *t, long slot)
+{
+	MMU_ASSERT(slot >= 0 && (size_t)slot < (size_t)t->sets * t->ways);
+	return t->entry[slot].level == t->size_level[0];
 }
 
 static void set_entry(mmu_tlb_t *t, size_t slot, const mmu_tlb_entry_t *e)
@@ -304,6 +331,7 @@ static void set_entry(mmu_tlb_t *t, size_t slot, const mmu_tlb_entry_t *e)
 	if (old->valid)
 		t->valid_by_level[old->level]--;
 	*old = *e;
+	t->written[slot] = ++t->writes;
 	t->tag[slot] = old->valid ? make_tag(old->vpn, old->level) : 0;
 	if (old->valid)
 		t->valid_by_level[old->level]++;

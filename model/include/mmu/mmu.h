@@ -106,6 +106,21 @@ void mmu_translate(mmu_t *m, mmu_mem_t *mem, unsigned req, uint64_t vaddr, mmu_o
  */
 long mmu_l1_hit_slot(const mmu_t *m, unsigned req, uint64_t vaddr, mmu_op_t op, bool user, long hint);
 void mmu_translate_hits(mmu_t *m, unsigned req, long slot, uint64_t n);
+/*
+ * The two halves of mmu_translate_hits: the use of slot (its replacement state, once however many hits), and the
+ * counting of n hits of port req on pages of leaf level page_level. No decision of the fast path reads a counter or
+ * the cycle (M4), so a caller may add up the counting of many hits and apply it later.
+ */
+void mmu_l1_touch(mmu_t *m, unsigned req, long slot);
+void mmu_count_l1_hits(mmu_t *m, unsigned req, unsigned page_level, uint64_t n);
+/*
+ * For a slot mmu_l1_hit_slot returned: a stamp of its last write if it holds a base-page entry, else 0. While the
+ * stamp and mmu_current_pcid() are unchanged, mmu_l1_hit_slot gives the same answer for the same request (the entry
+ * is the same, and R6/R7 let no other entry answer before a base-page one).
+ */
+uint64_t mmu_l1_slot_written(const mmu_t *m, unsigned req, long slot);
+/* The leaf level of the entry in that slot. */
+unsigned mmu_l1_slot_level(const mmu_t *m, unsigned req, long slot);
 
 /* Fast path: a CR3 write / a flush presented alone in the current cycle; the current cycle advances by one. */
 void mmu_fast_cr3_write(mmu_t *m, uint64_t value);

@@ -64,6 +64,24 @@ long mmu_sim_ref_l1_slot(const mmu_sim_t *s, const mmu_trace_rec_t *rec, long hi
 void mmu_sim_ref_hits(mmu_sim_t *s, const mmu_trace_rec_t *rec, long slot, uint64_t n);
 
 /*
+ * The same for callers that keep answers and add up counts. An answer of mmu_sim_ref_l1_hit (the slot, or -1) with
+ * what makes it hold: while mmu_sim_l1_hit_holds() is true for the same process, the same record gets the same slot
+ * (mmu_l1_slot_written). Then mmu_sim_ref_hits split in two: the use of the slot (once for any number of hits), and
+ * the counting, which nothing reads until the figures are (mmu_count_l1_hits): n records of port, each one
+ * translation hitting an entry of leaf level page_level.
+ */
+typedef struct mmu_sim_l1_hit {
+	uint64_t written; /* the slot's write stamp; 0 when the answer must be looked up again */
+	int32_t slot;     /* -1: no hit */
+	uint16_t pcid;
+	uint8_t page_level;
+} mmu_sim_l1_hit_t;
+long mmu_sim_ref_l1_hit(const mmu_sim_t *s, const mmu_trace_rec_t *rec, long hint, mmu_sim_l1_hit_t *hit);
+bool mmu_sim_l1_hit_holds(const mmu_sim_t *s, uint32_t pid, unsigned port, const mmu_sim_l1_hit_t *hit);
+void mmu_sim_l1_touch(mmu_sim_t *s, unsigned port, long slot);
+void mmu_sim_count_l1_hits(mmu_sim_t *s, unsigned port, unsigned page_level, uint64_t n);
+
+/*
  * The most cycles one translation can take in configuration c, from its request to its response: the ticked engine
  * stops with an internal error beyond it, since only a broken model can get there.
  */

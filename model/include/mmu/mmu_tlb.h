@@ -53,6 +53,16 @@ long mmu_tlb_lookup(mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid, mmu_tlb_entry_t
  * latest use of a slot, FIFO and random none), the same state as n calls of mmu_tlb_lookup().
  */
 void mmu_tlb_hits(mmu_tlb_t *t, long slot, uint64_t n);
+/* The two halves of mmu_tlb_hits: the use of slot (replacement state), and the counting of n hits. */
+void mmu_tlb_touch(mmu_tlb_t *t, long slot);
+void mmu_tlb_count_hits(mmu_tlb_t *t, uint64_t n);
+/*
+ * A stamp of slot's last write (fill or invalidation), 0 after a reset: while it is unchanged the slot holds the same
+ * entry. Whether slot holds a base-page entry: only such an entry stays a lookup's answer whatever else is filled
+ * (R6: smallest page first; R7: one entry per page size matches).
+ */
+uint64_t mmu_tlb_slot_written(const mmu_tlb_t *t, long slot);
+bool mmu_tlb_slot_base(const mmu_tlb_t *t, long slot);
 
 /* A lookup with no side effect (no count, no replacement update), for invalidation and inspection. */
 long mmu_tlb_probe(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid);
