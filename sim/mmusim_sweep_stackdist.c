@@ -246,7 +246,7 @@ int sweep_stackdist_run(sweep_t *sw, const sweep_stackdist_t *sd, const sweep_tr
 		const sweep_rec_t *r = &st->recs[i];
 		err = record(&ps, r);
 		for (uint64_t k = 0; k < r->nrepeats && !err; k++)
-			err = record(&ps, &st->recs[st->runs[run + st->order[bit + k]].rec]);
+			err = record(&ps, &st->recs[st->runs[run + st->order[bit + k]].pair >> 1]);
 		run += r->nruns;
 		bit += r->nrepeats;
 	}

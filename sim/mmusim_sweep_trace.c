@@ -12,6 +12,7 @@
 #define WINDOW_RUNS  (MMU_NREQ * SWEEP_KEYS_MAX)
 #define RECENT_PAGES 4096
 _Static_assert(WINDOW_RUNS <= 256, "a repeat names its run in one byte");
+_Static_assert(MMU_NREQ == 2, "a run names its port in one bit");
 
 /* One (page, operation) pair a port used lately. */
 typedef struct key {
@@ -116,7 +117,7 @@ static int keep(sweep_trace_t *st, packer_t *pk, const mmu_trace_rec_t *r, bool 
 	if (!same_pid)
 		memset(pk->keys, 0, sizeof pk->keys); /* another process: other pages */
 	st->recs[st->nrecs] = (sweep_rec_t){.vaddr = r->vaddr, .size = r->size, .pid = r->pid, .kind = r->kind};
-	if (whole_page && st->nrecs < UINT32_MAX) {
+	if (whole_page && st->nrecs < UINT32_C(1) << 31) { /* a run names it in 31 bits */
 		unsigned port = port_of(r->kind), op = op_of(r->kind);
 		pair_t *e = find_key(pk, port, r->vaddr >> pk->page_bits, op);
 		if (e) { /* kept only because a counter was full */
@@ -136,8 +137,7 @@ static int repeat(sweep_trace_t *st, packer_t *pk, pair_t *e)
 		return MMU_ENOMEM;
 	if (e->run < 0) {
 		e->run = (int)pk->nruns++;
-		const sweep_rec_t *r = &st->recs[e->rec];
-		pk->runs[e->run] = (sweep_run_t){.vaddr = r->vaddr, .rec = e->rec, .pid = r->pid, .kind = r->kind};
+		pk->runs[e->run] = (sweep_run_t){.pair = e->rec << 1 | port_of(st->recs[e->rec].kind)};
 	}
 	pk->runs[e->run].count++;
 	pk->run_last[e->run] = e->last_use = ++pk->clock;
@@ -170,6 +170,7 @@ static int add_batch(sweep_trace_t *st, packer_t *pk, const mmu_trace_rec_t *rec
 int sweep_trace_load(sweep_trace_t *st, mmu_trace_t *t, unsigned page_bits, unsigned pairs, char *msg, size_t msglen)
 {
 	memset(st, 0, sizeof *st);
+	st->page_bits = page_bits;
 	packer_t *pk = calloc(1, sizeof *pk);
 	prefetch_t *pf;
 	if (!pk || prefetch_start(t, &pf) != 0) {
@@ -216,75 +217,78 @@ static mmu_trace_rec_t to_rec(const sweep_rec_t *r)
 	return (mmu_trace_rec_t){.vaddr = r->vaddr, .size = r->size, .pid = r->pid, .kind = r->kind};
 }
 
-/* A repeat of a run, as a record (size 1: a repeat never crosses a page). */
-static mmu_trace_rec_t run_rec(const sweep_run_t *run)
+/* A repeat of a run, as a record: its pair's kept record, within one page (size 1). */
+static mmu_trace_rec_t run_rec(const sweep_trace_t *st, const sweep_run_t *run)
 {
-	return (mmu_trace_rec_t){.vaddr = run->vaddr, .size = 1, .pid = run->pid, .kind = run->kind};
+	const sweep_rec_t *r = &st->recs[run->pair >> 1];
+	return (mmu_trace_rec_t){.vaddr = r->vaddr, .size = 1, .pid = r->pid, .kind = r->kind};
 }
 
 /*
- * A replay of the trace on one configuration. Per kept record, the L1 slot its pair was last found to hit, and when:
- * a pair found hitting since the last full simulation of a record is still there (only hits happened since, and hits
- * evict nothing), so it is not looked up again.
+ * A replay of the trace on one configuration. Each answer found (a hit's slot) is kept with what makes it hold
+ * (mmu_sim_l1_hit_holds: the slot not written since, the same process and PCID), per kept record's pair and in a
+ * small table by page, so a pair is looked up again only when its slot changed. The hits counted at once are added
+ * up and applied at the end: no decision reads a count (M4).
  */
 typedef struct replay {
 	const sweep_trace_t *st;
 	mmu_sim_t *sim;
-	struct pair_state {
-		uint64_t checked; /* the epoch slot was found in */
-		int32_t slot;     /* the L1 slot of the kept record's pair, or -1 */
-	} * pair;                 /* per kept record */
-	uint64_t epoch;           /* full simulations of a record so far, plus one */
+	unsigned page_bits;
+	mmu_sim_l1_hit_t *pair;                         /* per kept record: the last answer for its pair */
+	uint64_t pending[MMU_NREQ][MMU_MAX_LEVELS + 1]; /* hits by port and leaf level, not yet counted */
 	char *msg;
 	size_t msglen;
-	/* by base page, direct-mapped: the L1 slot a page was last found in, a hint for records that have none */
-	uint64_t recent_page[MMU_NREQ][RECENT_PAGES]; /* page + 1; 0 = empty */
-	int32_t recent_slot[MMU_NREQ][RECENT_PAGES];
+	/* by page and operation, direct-mapped by page: the last answer found for it */
+	struct recent {
+		uint64_t key; /* (page << 2 | op) + 1; 0 = empty */
+		mmu_sim_l1_hit_t hit;
+	} recent[MMU_NREQ][RECENT_PAGES];
 } replay_t;
 
-/* The slot r's page was last found in, or -1: only a hint, mmu_tlb_peek checks it (a stale one costs the search). */
-static long recent_get(const replay_t *rp, const mmu_trace_rec_t *r)
+static unsigned rec_port(const mmu_trace_rec_t *r)
 {
-	unsigned port = r->kind == MMU_REF_FETCH ? MMU_REQ_I : MMU_REQ_D;
-	uint64_t page = r->vaddr >> 12, i = page % RECENT_PAGES;
-	return rp->recent_page[port][i] == page + 1 ? rp->recent_slot[port][i] : -1;
+	return r->kind == MMU_REF_FETCH ? MMU_REQ_I : MMU_REQ_D;
 }
 
-static long recent_put(replay_t *rp, const mmu_trace_rec_t *r, long slot)
-{
-	unsigned port = r->kind == MMU_REF_FETCH ? MMU_REQ_I : MMU_REQ_D;
-	uint64_t page = r->vaddr >> 12, i = page % RECENT_PAGES;
-	if (slot >= 0) {
-		rp->recent_page[port][i] = page + 1;
-		rp->recent_slot[port][i] = (int32_t)slot;
-	}
-	return slot;
-}
-
-/* A record simulated in full: anything may change, so every pair is looked up again. */
+/* A record simulated in full. */
 static int ref(replay_t *rp, const mmu_trace_rec_t *r, uint64_t number)
 {
 	char why[400];
-	rp->epoch++;
 	int err = mmu_sim_ref(rp->sim, r, why, sizeof why);
 	if (err)
 		snprintf(rp->msg, rp->msglen, "record %llu: %s", (unsigned long long)number, why);
 	return err;
 }
 
-/* The slot that would answer kept record k's pair with an L1 hit now, or -1. */
-static long hit_slot(replay_t *rp, uint32_t k, const mmu_trace_rec_t *r)
+/*
+ * The slot that would answer r (within one page) with an L1 hit now, or -1; *hit keeps the answer. The answer kept in
+ * *hit, then the table's, else a lookup (with either slot as a hint).
+ */
+static long hit_slot(replay_t *rp, mmu_sim_l1_hit_t *hit, const mmu_trace_rec_t *r)
 {
-	struct pair_state *ps = &rp->pair[k];
-	if (ps->checked == rp->epoch)
-		return ps->slot;
-	long hint = recent_get(rp, r);
-	long slot = recent_put(rp, r, mmu_sim_ref_l1_slot(rp->sim, r, hint >= 0 ? hint : ps->slot));
+	unsigned port = rec_port(r);
+	if (mmu_sim_l1_hit_holds(rp->sim, r->pid, port, hit))
+		return hit->slot;
+	uint64_t page = r->vaddr >> rp->page_bits, key = (page << 2 | op_of(r->kind)) + 1;
+	struct recent *re = &rp->recent[port][page % RECENT_PAGES];
+	if (re->key == key && mmu_sim_l1_hit_holds(rp->sim, r->pid, port, &re->hit)) {
+		*hit = re->hit;
+		return hit->slot;
+	}
+	long hint = re->key == key ? re->hit.slot : hit->slot;
+	long slot = mmu_sim_ref_l1_hit(rp->sim, r, hint, hit);
 	if (slot >= 0) {
-		ps->slot = (int32_t)slot;
-		ps->checked = rp->epoch;
+		re->key = key;
+		re->hit = *hit;
 	}
 	return slot;
+}
+
+/* n hits on the slot of hit: its use now, the counting later. */
+static void hits(replay_t *rp, unsigned port, const mmu_sim_l1_hit_t *hit, uint64_t n)
+{
+	mmu_sim_l1_touch(rp->sim, port, hit->slot);
+	rp->pending[port][hit->page_level] += n;
 }
 
 /*
@@ -293,24 +297,22 @@ static long hit_slot(replay_t *rp, uint32_t k, const mmu_trace_rec_t *r)
  * replacement order, which ends as the order of each entry's last use (R1, R3; FIFO and random keep none). The runs,
  * sorted by last use, give exactly that. Otherwise the repeats are simulated one by one in their original order.
  */
-static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, const uint8_t *order, uint64_t nrepeats,
-                         uint64_t number)
+static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, uint32_t pid, const uint8_t *order,
+                         uint64_t nrepeats, uint64_t number)
 {
-	mmu_trace_rec_t rec[WINDOW_RUNS];
-	long slot[WINDOW_RUNS];
 	bool all_hit = true;
 	for (unsigned i = 0; i < nruns && all_hit; i++) {
-		rec[i] = run_rec(&runs[i]);
-		slot[i] = hit_slot(rp, runs[i].rec, &rec[i]);
-		all_hit = slot[i] >= 0;
+		mmu_sim_l1_hit_t *h = &rp->pair[runs[i].pair >> 1];
+		if (!mmu_sim_l1_hit_holds(rp->sim, pid, runs[i].pair & 1, h)) {
+			mmu_trace_rec_t r = run_rec(rp->st, &runs[i]);
+			all_hit = hit_slot(rp, h, &r) >= 0;
+		}
 	}
 	if (all_hit) {
 		for (unsigned i = 0; i < nruns; i++)
-			mmu_sim_ref_hits(rp->sim, &rec[i], slot[i], runs[i].count);
+			hits(rp, runs[i].pair & 1, &rp->pair[runs[i].pair >> 1], runs[i].count);
 		return 0;
 	}
-	for (unsigned i = 0; i < nruns; i++)
-		rec[i] = run_rec(&runs[i]);
 	/*
 	 * In order, each stretch of consecutive repeats of one pair: counted at once while its pair hits (a hit changes
 	 * nothing another hit of it would see), else simulated in full, one record at a time until it hits.
@@ -318,14 +320,15 @@ static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, 
 	for (uint64_t i = 0, n; i < nrepeats; i += n) {
 		for (n = 1; i + n < nrepeats && order[i + n] == order[i]; n++)
 			;
-		const mmu_trace_rec_t *r = &rec[order[i]];
+		const sweep_run_t *run = &runs[order[i]];
+		mmu_trace_rec_t r = run_rec(rp->st, run);
+		mmu_sim_l1_hit_t *h = &rp->pair[run->pair >> 1];
 		for (uint64_t k = 0; k < n;) {
-			long slot = hit_slot(rp, runs[order[i]].rec, r);
-			if (slot >= 0) {
-				mmu_sim_ref_hits(rp->sim, r, slot, n - k);
+			if (hit_slot(rp, h, &r) >= 0) {
+				hits(rp, rec_port(&r), h, n - k);
 				break;
 			}
-			int err = ref(rp, r, number + i + k);
+			int err = ref(rp, &r, number + i + k);
 			if (err)
 				return err;
 			k++;
@@ -337,33 +340,41 @@ static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, 
 int sweep_replay(const sweep_trace_t *st, mmu_sim_t *sim, char *msg, size_t msglen)
 {
 	size_t n = st->nrecs ? st->nrecs : 1;
-	replay_t rp = {
-	    .st = st, .sim = sim, .pair = malloc(n * sizeof *rp.pair), .epoch = 1, .msg = msg, .msglen = msglen};
-	if (!rp.pair) {
+	replay_t *rp = calloc(1, sizeof *rp);
+	mmu_sim_l1_hit_t *pair = calloc(n, sizeof *pair); /* written 0: no answer yet */
+	if (!rp || !pair) {
+		free(rp);
+		free(pair);
 		snprintf(msg, msglen, "out of memory");
 		return MMU_ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++)
-		rp.pair[i] = (struct pair_state){.checked = 0, .slot = -1}; /* none yet */
+	*rp = (replay_t){.st = st, .sim = sim, .page_bits = st->page_bits, .pair = pair, .msg = msg, .msglen = msglen};
+	uint64_t whole = (UINT64_C(1) << st->page_bits) - 1;
 	int err = 0;
 	uint64_t number = 1, run = 0, bit = 0;
 	for (size_t i = 0; i < st->nrecs && !err; i++) {
 		const sweep_rec_t *r = &st->recs[i];
 		mmu_trace_rec_t rec = to_rec(r);
-		/* an L1 hit needs none of the rest of mmu_sim_ref */
-		long slot = recent_put(&rp, &rec, mmu_sim_ref_l1_slot(sim, &rec, recent_get(&rp, &rec)));
-		if (slot >= 0)
-			mmu_sim_ref_hits(sim, &rec, slot, 1);
-		else if ((err = ref(&rp, &rec, number)))
+		/* an L1 hit needs none of the rest of mmu_sim_ref; a record across a page is always simulated in full
+		 */
+		bool one_page = (r->vaddr & whole) + (r->size ? r->size - 1 : 0) <= whole;
+		if (one_page && hit_slot(rp, &pair[i], &rec) >= 0)
+			hits(rp, rec_port(&rec), &pair[i], 1);
+		else if ((err = ref(rp, &rec, number)))
 			break;
 		number++;
 		if (r->nruns) {
-			err = replay_window(&rp, st->runs + run, r->nruns, st->order + bit, r->nrepeats, number);
+			err = replay_window(rp, st->runs + run, r->nruns, r->pid, st->order + bit, r->nrepeats, number);
 			run += r->nruns;
 			bit += r->nrepeats;
 			number += r->nrepeats;
 		}
 	}
-	free(rp.pair);
+	for (unsigned p = 0; p < MMU_NREQ; p++)
+		for (unsigned level = 0; level <= MMU_MAX_LEVELS; level++)
+			if (rp->pending[p][level])
+				mmu_sim_count_l1_hits(sim, p, level, rp->pending[p][level]);
+	free(pair);
+	free(rp);
 	return err;
 }

@@ -29,12 +29,8 @@ typedef struct sweep_rec {
 } sweep_rec_t;
 
 typedef struct sweep_run {
-	uint64_t
-	    vaddr;    /* of a kept record with the same page, operation and process (copied: runs are read in order) */
-	uint32_t rec; /* that record */
+	uint32_t pair; /* the kept record that brought the run's pair (same page, operation, process) << 1 | its port */
 	uint32_t count; /* its repeats in the window */
-	uint32_t pid;
-	uint8_t kind;
 } sweep_run_t;
 
 typedef struct sweep_trace {
@@ -46,6 +42,7 @@ typedef struct sweep_trace {
 	uint64_t nrepeats;
 	size_t order_cap;
 	uint64_t references;
+	unsigned page_bits; /* of the pairs */
 } sweep_trace_t;
 
 /*
