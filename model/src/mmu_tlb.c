@@ -221,11 +221,6 @@ static uint64_t make_tag(uint64_t vpn, unsigned level)
 	return vpn << 3 | level; /* level >= 1, so a valid entry's tag is never 0; vpn < 2^61 as va_bits <= 64 - 3 */
 }
 
-static bool entry_matches(const mmu_tlb_entry_t *e, unsigned level, uint64_t vpn, uint16_t pcid)
-{
-	return e->valid && e->level == level && e->vpn == vpn && (e->global || e->pcid == pcid);
-}
-
 /* Slot of the matching entry (R6: smallest page first, then lowest way), or -1. */
 long mmu_tlb_probe(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid)
 {
@@ -359,19 +354,25 @@ long mmu_tlb_fill(mmu_tlb_t *t, const mmu_tlb_entry_t *e)
 	MMU_ASSERT((e->vpn & ~t->size_vpn_mask[s]) == 0);
 	unsigned set = (unsigned)(e->vpn & t->set_mask);
 	size_t base = (size_t)set * t->ways;
-	unsigned way = t->ways;
-	for (unsigned w = 0; w < t->ways; w++) { /* R7: replace a stale copy in place, drop any other */
-		if (!entry_matches(&t->entry[base + w], e->level, e->vpn,
-		                   e->global ? t->entry[base + w].pcid : e->pcid))
+	/* R7: replace a stale copy in place and drop any other, else take the first invalid way (tag 0) */
+	uint64_t want = make_tag(e->vpn, e->level);
+	const uint64_t *tag = t->tag + base;
+	unsigned way = t->ways, free_way = t->ways;
+	for (unsigned w = 0; w < t->ways; w++) {
+		if (tag[w] != want) {
+			if (tag[w] == 0 && free_way == t->ways)
+				free_way = w;
+			continue;
+		}
+		if (!e->global && t->entry[base + w].pcid != e->pcid && !t->entry[base + w].global)
 			continue;
 		if (way == t->ways)
 			way = w;
 		else
 			mmu_tlb_invalidate_slot(t, (long)(base + w));
 	}
-	for (unsigned w = 0; w < t->ways && way == t->ways; w++) /* R7: else the first invalid way */
-		if (!t->entry[base + w].valid)
-			way = w;
+	if (way == t->ways)
+		way = free_way;
 	if (way == t->ways)
 		way = mmu_tlb_policy_victim(t, set);
 	if (t->cfg.policy == MMU_POLICY_FIFO && way == t->fifo[set])
