@@ -300,37 +300,48 @@ static void hits(replay_t *rp, unsigned port, const mmu_sim_l1_hit_t *hit, uint6
 static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, uint32_t pid, const uint8_t *order,
                          uint64_t nrepeats, uint64_t number)
 {
-	bool all_hit = true;
-	for (unsigned i = 0; i < nruns && all_hit; i++) {
-		mmu_sim_l1_hit_t *h = &rp->pair[runs[i].pair >> 1];
-		if (!mmu_sim_l1_hit_holds(rp->sim, pid, runs[i].pair & 1, h)) {
-			mmu_trace_rec_t r = run_rec(rp->st, &runs[i]);
-			all_hit = hit_slot(rp, h, &r) >= 0;
-		}
+	bool hit[WINDOW_RUNS]; /* the run's pair is known to hit, since no record was simulated in full */
+	unsigned known = 0;
+	for (; known < nruns; known++) {
+		mmu_sim_l1_hit_t *h = &rp->pair[runs[known].pair >> 1];
+		if (mmu_sim_l1_hit_holds(rp->sim, pid, runs[known].pair & 1, h))
+			continue;
+		mmu_trace_rec_t r = run_rec(rp->st, &runs[known]);
+		if (hit_slot(rp, h, &r) < 0)
+			break;
 	}
-	if (all_hit) {
+	if (known == nruns) {
 		for (unsigned i = 0; i < nruns; i++)
 			hits(rp, runs[i].pair & 1, &rp->pair[runs[i].pair >> 1], runs[i].count);
 		return 0;
 	}
+	memset(hit, 1, known);
+	memset(hit + known, 0, nruns - known);
 	/*
 	 * In order, each stretch of consecutive repeats of one pair: counted at once while its pair hits (a hit changes
-	 * nothing another hit of it would see), else simulated in full, one record at a time until it hits.
+	 * nothing another hit of it would see), else simulated in full, one record at a time until it hits. Only a
+	 * record simulated in full can make a pair stop hitting.
 	 */
 	for (uint64_t i = 0, n; i < nrepeats; i += n) {
-		for (n = 1; i + n < nrepeats && order[i + n] == order[i]; n++)
+		unsigned j = order[i];
+		for (n = 1; i + n < nrepeats && order[i + n] == j; n++)
 			;
-		const sweep_run_t *run = &runs[order[i]];
-		mmu_trace_rec_t r = run_rec(rp->st, run);
+		const sweep_run_t *run = &runs[j];
 		mmu_sim_l1_hit_t *h = &rp->pair[run->pair >> 1];
 		for (uint64_t k = 0; k < n;) {
-			if (hit_slot(rp, h, &r) >= 0) {
-				hits(rp, rec_port(&r), h, n - k);
+			if (hit[j]) {
+				hits(rp, run->pair & 1, h, n - k);
 				break;
+			}
+			mmu_trace_rec_t r = run_rec(rp->st, run);
+			if (hit_slot(rp, h, &r) >= 0) {
+				hit[j] = true;
+				continue;
 			}
 			int err = ref(rp, &r, number + i + k);
 			if (err)
 				return err;
+			memset(hit, 0, nruns);
 			k++;
 		}
 	}

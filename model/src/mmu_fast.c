@@ -100,6 +100,12 @@ uint64_t mmu_l1_slot_written(const mmu_t *m, unsigned port, long slot)
 	return mmu_tlb_slot_base(t, slot) ? mmu_tlb_slot_written(t, slot) : 0;
 }
 
+bool mmu_l1_slot_holds(const mmu_t *m, unsigned port, long slot, uint64_t written, uint16_t pcid)
+{
+	MMU_ASSERT(port < MMU_NREQ);
+	return m->pcid == pcid && mmu_tlb_slot_written(m->l1[port], slot) == written;
+}
+
 unsigned mmu_l1_slot_level(const mmu_t *m, unsigned port, long slot)
 {
 	MMU_ASSERT(port < MMU_NREQ);

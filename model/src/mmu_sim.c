@@ -328,8 +328,7 @@ long mmu_sim_ref_l1_hit(const mmu_sim_t *s, const mmu_trace_rec_t *rec, long hin
 /* The rest of what mmu_sim_ref_l1_slot checks does not change while the process is the same and has started. */
 bool mmu_sim_l1_hit_holds(const mmu_sim_t *s, uint32_t pid, unsigned port, const mmu_sim_l1_hit_t *hit)
 {
-	return hit->written && s->pid == pid && mmu_current_pcid(s->mmu) == hit->pcid &&
-	       mmu_l1_slot_written(s->mmu, port, hit->slot) == hit->written;
+	return hit->written && s->pid == pid && mmu_l1_slot_holds(s->mmu, port, hit->slot, hit->written, hit->pcid);
 }
 
 void mmu_sim_l1_touch(mmu_sim_t *s, unsigned port, long slot)

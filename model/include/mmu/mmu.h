@@ -119,6 +119,8 @@ void mmu_count_l1_hits(mmu_t *m, unsigned req, unsigned page_level, uint64_t n);
  * is the same, and R6/R7 let no other entry answer before a base-page one).
  */
 uint64_t mmu_l1_slot_written(const mmu_t *m, unsigned req, long slot);
+/* Whether slot still has that stamp and the current PCID is pcid: the answer holds. */
+bool mmu_l1_slot_holds(const mmu_t *m, unsigned req, long slot, uint64_t written, uint16_t pcid);
 /* The leaf level of the entry in that slot. */
 unsigned mmu_l1_slot_level(const mmu_t *m, unsigned req, long slot);
 
