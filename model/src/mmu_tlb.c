@@ -14,6 +14,7 @@
 struct mmu_tlb {
 	mmu_tlb_cfg_t cfg;
 	unsigned sets, ways;
+	size_t nslots; /* sets * ways */
 	uint64_t set_mask;
 	unsigned nsizes;                     /* page sizes of the mode */
 	unsigned size_level[MMU_MAX_LEVELS]; /* leaf level of each size, smallest first */
@@ -49,6 +50,7 @@ static int tlb_init(mmu_tlb_t *t, const mmu_tlb_cfg_t *cfg, uint16_t lfsr_seed)
 	t->sets = sets;
 	t->ways = ways;
 	t->set_mask = sets - 1;
+	t->nslots = cfg->entries;
 	t->entry = calloc(cfg->entries, sizeof *t->entry);
 	t->tag = calloc(cfg->entries, sizeof *t->tag);
 	t->stamp = calloc(cfg->entries, sizeof *t->stamp);
@@ -232,7 +234,11 @@ long mmu_tlb_probe(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid)
 		uint64_t want = make_tag(vpn, level);
 		size_t base = (size_t)(vpn & t->set_mask) * t->ways;
 		const uint64_t *tag = t->tag + base;
-		for (unsigned w = 0; w < t->ways; w++)
+		unsigned w = 0;
+		for (; w + 4 <= t->ways; w += 4) /* a wide set: skip groups of ways with no tag match first */
+			if ((tag[w] == want) | (tag[w + 1] == want) | (tag[w + 2] == want) | (tag[w + 3] == want))
+				break;
+		for (; w < t->ways; w++)
 			if (tag[w] == want && (t->entry[base + w].global || t->entry[base + w].pcid == pcid))
 				return (long)(base + w);
 	}
@@ -255,7 +261,7 @@ static long memo_probe(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid)
 /* As the memo: a matching base-page entry is the probe's answer (R6, R7), whatever slot it is found in. */
 long mmu_tlb_peek(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid, long hint)
 {
-	if (hint >= 0 && (size_t)hint < (size_t)t->sets * t->ways) {
+	if ((unsigned long)hint < t->nslots) {
 		uint64_t vpn = (vaddr >> t->size_shift[0]) & t->size_vpn_mask[0];
 		const mmu_tlb_entry_t *e = &t->entry[hint];
 		if (t->tag[hint] == make_tag(vpn, t->size_level[0]) && (e->global || e->pcid == pcid))
@@ -266,7 +272,7 @@ long mmu_tlb_peek(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid, long hint)
 
 const mmu_tlb_entry_t *mmu_tlb_slot_entry(const mmu_tlb_t *t, long slot)
 {
-	MMU_ASSERT(slot >= 0 && (size_t)slot < (size_t)t->sets * t->ways);
+	MMU_ASSERT((unsigned long)slot < t->nslots);
 	return &t->entry[slot];
 }
 
@@ -288,7 +294,7 @@ long mmu_tlb_lookup(mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid, mmu_tlb_entry_t
 
 void mmu_tlb_touch(mmu_tlb_t *t, long slot)
 {
-	MMU_ASSERT(slot >= 0 && (size_t)slot < (size_t)t->sets * t->ways && t->entry[slot].valid);
+	MMU_ASSERT((unsigned long)slot < t->nslots && t->entry[slot].valid);
 	touch(t, (size_t)slot);
 	if (t->entry[slot].level == t->size_level[0])
 		t->memo = slot;
@@ -310,13 +316,13 @@ void mmu_tlb_hits(mmu_tlb_t *t, long slot, uint64_t n)
 
 uint64_t mmu_tlb_slot_written(const mmu_tlb_t *t, long slot)
 {
-	MMU_ASSERT(slot >= 0 && (size_t)slot < (size_t)t->sets * t->ways);
+	MMU_ASSERT((unsigned long)slot < t->nslots);
 	return t->written[slot];
 }
 
 bool mmu_tlb_slot_base(const mmu_tlb_t *t, long slot)
 {
-	MMU_ASSERT(slot >= 0 && (size_t)slot < (size_t)t->sets * t->ways);
+	MMU_ASSERT((unsigned long)slot < t->nslots);
 	return t->entry[slot].level == t->size_level[0];
 }
 
@@ -334,7 +340,7 @@ static void set_entry(mmu_tlb_t *t, size_t slot, const mmu_tlb_entry_t *e)
 
 void mmu_tlb_invalidate_slot(mmu_tlb_t *t, long slot)
 {
-	MMU_ASSERT(slot >= 0 && (size_t)slot < (size_t)t->sets * t->ways);
+	MMU_ASSERT((unsigned long)slot < t->nslots);
 	mmu_tlb_entry_t empty = {0};
 	set_entry(t, (size_t)slot, &empty);
 }
