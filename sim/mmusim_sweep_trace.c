@@ -26,6 +26,7 @@ typedef struct key {
 /* The compaction state: the pairs of each port and the runs of the window being built. */
 typedef struct packer {
 	pair_t keys[MMU_NREQ][SWEEP_KEYS_MAX];
+	pair_t *last[MMU_NREQ]; /* the pair the port used last, tried first: most records repeat it */
 	uint64_t clock;
 	sweep_run_t runs[WINDOW_RUNS];
 	uint64_t run_last[WINDOW_RUNS]; /* clock of the run's last repeat */
@@ -89,10 +90,13 @@ static int close_window(sweep_trace_t *st, packer_t *pk)
 
 static pair_t *find_key(packer_t *pk, unsigned port, uint64_t page, unsigned op)
 {
+	pair_t *e = pk->last[port];
+	if (e && e->valid && e->page == page && e->op == op)
+		return e;
 	for (unsigned k = 0; k < pk->nkeys; k++) {
-		pair_t *e = &pk->keys[port][k];
+		e = &pk->keys[port][k];
 		if (e->valid && e->page == page && e->op == op)
-			return e;
+			return pk->last[port] = e;
 	}
 	return NULL;
 }
