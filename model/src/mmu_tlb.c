@@ -234,11 +234,7 @@ long mmu_tlb_probe(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid)
 		uint64_t want = make_tag(vpn, level);
 		size_t base = (size_t)(vpn & t->set_mask) * t->ways;
 		const uint64_t *tag = t->tag + base;
-		unsigned w = 0;
-		for (; w + 4 <= t->ways; w += 4) /* a wide set: skip groups of ways with no tag match first */
-			if ((tag[w] == want) | (tag[w + 1] == want) | (tag[w + 2] == want) | (tag[w + 3] == want))
-				break;
-		for (; w < t->ways; w++)
+		for (unsigned w = 0; w < t->ways; w++)
 			if (tag[w] == want && (t->entry[base + w].global || t->entry[base + w].pcid == pcid))
 				return (long)(base + w);
 	}
