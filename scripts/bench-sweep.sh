@@ -61,11 +61,21 @@ read -r w_runs c_runs <<<"$(timed runs)"
 read -r w_par c_par <<<"$(timed runs_parallel)"
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# The sweep and the runs must agree: compare one configuration's figures.
-pick=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "cycles") c = i } $1 == 64 && $2 == 4 && $3 == 1024 { print $c }' \
-  "$out/sweep/sweep.csv")
-ran=$(grep -o '"cycles":[[:space:]]*[0-9]*' "$out/run-64-4-1024.json" | grep -o '[0-9]*$')
-agree=$([ "$pick" = "$ran" ] && echo "yes" || echo "NO ($pick vs $ran)")
+# The sweep and the runs must agree: every figure of every run's JSON against its row of the sweep's CSV.
+agree=$(awk -F, 'FNR == NR {
+    if (FNR == 1) { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    rows[$1 "-" $2 "-" $3] = $0; next
+  }
+  FNR == 1 { k = FILENAME; sub(/.*run-/, "", k); sub(/[.]json$/, "", k); split(rows[k], cell, ","); files++ }
+  match($0, /^[ \t]*"[^"]+":[ \t]*/) {
+    name = substr($0, RSTART, RLENGTH); sub(/^[ \t]*"/, "", name); sub(/".*/, "", name)
+    if (name ~ /^(trace|format|engine)$/ || name ~ /^config[.]/) next
+    v = substr($0, RSTART + RLENGTH); sub(/,[ \t]*$/, "", v)
+    figures++
+    if (!(name in col) || cell[col[name]] != v) { bad++; if (!first) first = k " " name ": run " v ", sweep " cell[col[name]] }
+  }
+  END { if (bad || files != 100) printf "NO (%d of %d figures of %d runs differ; first: %s)", bad, figures, files, first
+        else printf "yes (%d figures of %d runs)", figures, files }' "$out/sweep/sweep.csv" "$out"/run-*.json)
 
 awk -v ws="$w_sweep" -v cs="$c_sweep" -v ws1="$w_sweep1" -v cs1="$c_sweep1" -v wr="$w_runs" -v cr="$c_runs" \
   -v wp="$w_par" -v cp="$c_par" -v trace="$trace" -v cpus="$(nproc)" -v load="$load" -v load_end="$load_end" \
@@ -79,5 +89,5 @@ awk -v ws="$w_sweep" -v cs="$c_sweep" -v ws1="$w_sweep1" -v cs1="$c_sweep1" -v w
   printf "  mmusim sweep (-j %d, with plots)       %9.2f %9.2f\n", cpus, ws, cs
   printf "  speed-up, sweep vs runs one after the other: %.1fx wall, %.1fx cpu (target >= 20x)\n", wr / ws, cr / cs
   printf "  speed-up, sweep vs runs %d at a time:        %.1fx wall\n", cpus, wp / ws
-  printf "  sweep and run agree on the cycles of l1d 64 x 4, l2 1024: %s\n", agree
+  printf "  sweep and runs agree on every figure: %s\n", agree
 }'
