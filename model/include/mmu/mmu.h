@@ -115,8 +115,8 @@ void mmu_l1_touch(mmu_t *m, unsigned req, long slot);
 void mmu_count_l1_hits(mmu_t *m, unsigned req, unsigned page_level, uint64_t n);
 /*
  * For a slot mmu_l1_hit_slot returned: a stamp of its last write if it holds a base-page entry, else 0. While the
- * stamp and mmu_current_pcid() are unchanged, mmu_l1_hit_slot gives the same answer for the same request (the entry
- * is the same, and R6/R7 let no other entry answer before a base-page one).
+ * stamp and mmu_current_pcid() are unchanged, mmu_l1_hit_slot gives the same answer for a request of the same base
+ * page, operation and privilege (the entry is the same, and R6/R7 let no other entry answer before a base-page one).
  */
 uint64_t mmu_l1_slot_written(const mmu_t *m, unsigned req, long slot);
 /* Whether slot still has that stamp and the current PCID is pcid: the answer holds. */
