@@ -147,6 +147,20 @@ static uint64_t served(const mmu_stats_t *st, unsigned level)
 	return level == 1 ? st->served_level1 : level == 2 ? st->served_level2 : st->served_level3;
 }
 
+/* PTE reads per level, from the root's level down to 1: as many levels as the paging mode has. */
+static void pte_read_row(FILE *out, const mmu_cfg_t *cfg, const mmu_stats_t *st)
+{
+	const uint64_t by_level[MMU_MAX_LEVELS + 1] = {
+	    0, st->pte_reads_l1, st->pte_reads_l2, st->pte_reads_l3, st->pte_reads_l4, st->pte_reads_l5};
+	mmu_paging_t pg;
+	char msg[160];
+	unsigned levels = mmu_paging_init(&pg, &cfg->paging, msg, sizeof msg) == 0 ? pg.levels : 4;
+	fprintf(out, "  PTE reads       %12" PRIu64 "  (level %u: %" PRIu64, st->pte_reads, levels, by_level[levels]);
+	for (unsigned level = levels - 1; level >= 1; level--)
+		fprintf(out, ", %u: %" PRIu64, level, by_level[level]);
+	fprintf(out, ")\n");
+}
+
 static double ratio(uint64_t num, uint64_t den)
 {
 	return den ? (double)num / (double)den : 0.0;
@@ -221,10 +235,7 @@ void report_text_src(FILE *out, const run_info_t *info, const report_src_t *src)
 	if (st.walks)
 		fprintf(out, "  walk latency    min %" PRIu64 ", mean %.1f, max %" PRIu64 " cycles\n",
 		        st.walk_cycles_min, d.walk_cycles_mean, st.walk_cycles_max);
-	fprintf(out,
-	        "  PTE reads       %12" PRIu64 "  (level 4: %" PRIu64 ", 3: %" PRIu64 ", 2: %" PRIu64 ", 1: %" PRIu64
-	        ")\n",
-	        st.pte_reads, st.pte_reads_l4, st.pte_reads_l3, st.pte_reads_l2, st.pte_reads_l1);
+	pte_read_row(out, cfg, &st);
 	fprintf(out, "  A/D write-backs %12" PRIu64 "\n", st.ad_writes);
 	walk_histogram(out, &st);
 	if (walk_caches_on(cfg))

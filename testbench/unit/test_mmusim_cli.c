@@ -346,3 +346,29 @@ Test(mmusim_cli, default_report_has_no_os_section)
 	cr_assert_null(strstr(r.out, "huge pages"));
 	cr_assert_null(strstr(r.out, "EAT"));
 }
+
+/*
+ * The text report's PTE reads by level name the paging mode's own levels. With demand paging in 32-bit paging, worked
+ * by hand: 0x1000 faults at level 2 (no table yet), its retry reads levels 2 and 1; 0x400000 (another directory
+ * entry) the same; 0x2000 finds the directory entry present, faults at level 1, and its retry reads both: six level-2
+ * reads and four level-1 reads. Five textbook levels list five.
+ */
+Test(mmusim_cli, pte_reads_by_level_follow_the_paging_mode)
+{
+	static run_t r;
+	char args[256];
+	const char *trace = write_temp("R 1000\nR 400000\nW 2000\n");
+	snprintf(args, sizeof args, "run --preset textbook32 --format text --trace %s", trace);
+	mmusim(&r, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "PTE reads                 10  (level 2: 6, 1: 4)\n"), "%s", r.out);
+	snprintf(args, sizeof args,
+	         "run --set paging.mode=textbook --set paging.levels=5 --set paging.bits_per_level=4 --format text"
+	         " --trace %s",
+	         trace);
+	mmusim(&r, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "(level 5: "), "%s", r.out);
+	cr_assert(strstr(r.out, ", 4: ") && strstr(r.out, ", 1: ") && !strstr(r.out, "level 4:"), "%s", r.out);
+	unlink(trace);
+}
