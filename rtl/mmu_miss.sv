@@ -241,48 +241,31 @@ module mmu_miss #(
   assign l2_answers = l2_done && e_hit && !l2_rewalk;
 
   // The result and fill fields are selected by the miss unit's state, not by ptw_done: in MU_WALK only the walker
-  // answers, otherwise only the L2 stage. The fill's VPN, level and PCID thus depend on registered state only, and
-  // so does the TLBs' search of the fill set (cheap to simulate: evaluated once per clock edge).
+  // answers, otherwise only the L2 stage. The fill's VPN, level and PCID thus depend on registered state only.
   logic from_walk;
 
   assign from_walk = state_q == MU_WALK;
 
+  // Each output is written once: Icarus passes on every intermediate value of a default-then-override block, and
+  // the TLBs' fill search (evaluated only while a fill is requested) re-ran on those glitches without end.
   always_comb begin
-    done_o          = 2'b00;
-    done_o[cur]     = l2_answers || ptw_done;
-    done_paddr_o    = l2_fault ? '0 : l2_paddr;
-    done_fault_o    = l2_fault;
-    done_cause_o    = l2_fault ? CauseProtection : 3'd0;
-    done_ecode_o    = l2_fault ? l2_ecode : 5'd0;
-    done_level_o    = LevelL2;
-    fill_vpn_o      = e_vpn;
-    fill_level_o    = e_level;
-    fill_base_o     = e_base;
-    fill_pcid_o     = e_pcid;
-    fill_global_o   = e_global;
-    fill_writable_o = e_writable;
-    fill_user_o     = e_user;
-    fill_nx_o       = e_nx;
-    fill_dirty_o    = e_dirty;
-    if (from_walk) begin
-      done_paddr_o    = ptw_paddr;
-      done_fault_o    = ptw_fault;
-      done_cause_o    = ptw_cause;
-      done_ecode_o    = ptw_ecode;
-      done_level_o    = LevelWalk;
-      fill_vpn_o      = ptw_vpn;
-      fill_level_o    = ptw_level;
-      fill_base_o     = ptw_base;
-      fill_pcid_o     = ptw_pcid;
-      fill_global_o   = ptw_global;
-      fill_writable_o = ptw_writable;
-      fill_user_o     = ptw_user;
-      fill_nx_o       = ptw_nx;
-      fill_dirty_o    = ptw_dirty;
-    end
-    l1_fill_o      = 2'b00;
-    l1_fill_o[cur] = !stale && ((l2_answers && !l2_fault) || (ptw_done && !ptw_fault));
-    l2_fill_o      = HasL2 != 0 && !stale && ptw_done && !ptw_fault;
+    done_o          = {cur, !cur} & {2{l2_answers || ptw_done}};
+    done_paddr_o    = from_walk ? ptw_paddr : (l2_fault ? '0 : l2_paddr);
+    done_fault_o    = from_walk ? ptw_fault : l2_fault;
+    done_cause_o    = from_walk ? ptw_cause : (l2_fault ? CauseProtection : 3'd0);
+    done_ecode_o    = from_walk ? ptw_ecode : (l2_fault ? l2_ecode : 5'd0);
+    done_level_o    = from_walk ? LevelWalk : LevelL2;
+    fill_vpn_o      = from_walk ? ptw_vpn : e_vpn;
+    fill_level_o    = from_walk ? ptw_level : e_level;
+    fill_base_o     = from_walk ? ptw_base : e_base;
+    fill_pcid_o     = from_walk ? ptw_pcid : e_pcid;
+    fill_global_o   = from_walk ? ptw_global : e_global;
+    fill_writable_o = from_walk ? ptw_writable : e_writable;
+    fill_user_o     = from_walk ? ptw_user : e_user;
+    fill_nx_o       = from_walk ? ptw_nx : e_nx;
+    fill_dirty_o    = from_walk ? ptw_dirty : e_dirty;
+    l1_fill_o       = {cur, !cur} & {2{!stale && ((l2_answers && !l2_fault) || (ptw_done && !ptw_fault))}};
+    l2_fill_o       = HasL2 != 0 && !stale && ptw_done && !ptw_fault;
   end
 
   assign grant_o = {grant_valid && grant_idx, grant_valid && !grant_idx};

@@ -20,7 +20,7 @@ module mmu_repl_fifo #(
   // Rows are written like a RAM (one per edge, no reset); init_q says which sets have been written since reset, a
   // set not yet written reads as its reset row.
   logic [WayW-1:0] ptr_q[Sets];
-  logic [Sets-1:0] init_q, init_d;
+  logic [Sets-1:0] init_q;
   logic [WayW-1:0] fill_ptr, ptr_d;
   logic            advance;
 
@@ -33,14 +33,9 @@ module mmu_repl_fifo #(
     if (fill_ptr == WayW'(Ways - 1)) ptr_d = '0;
   end
 
-  always_comb begin
-    init_d = init_q;
-    if (advance) init_d[fill_set_i] = 1'b1;
-  end
-
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) init_q <= '0;
-    else init_q <= init_d;
+    else if (advance) init_q[fill_set_i] <= 1'b1;
   end
 
   always_ff @(posedge clk_i) begin

@@ -28,26 +28,27 @@ module mmu_repl_lru #(
 
   localparam logic [RowW-1:0] ResetRow = reset_row();
 
+  // The ranks after a use of `way` in a set whose ranks were `row`.
+  function automatic logic [RowW-1:0] touched(input logic [RowW-1:0] row, input logic [WayW-1:0] way);
+    logic [WayW-1:0] rank;
+    rank    = row[way*WayW+:WayW];
+    touched = row;
+    for (int w = 0; w < Ways; w++) begin
+      if (WayW'(w) == way) touched[w*WayW+:WayW] = '0;
+      else if (row[w*WayW+:WayW] < rank) touched[w*WayW+:WayW] = row[w*WayW+:WayW] + 1'b1;
+    end
+  endfunction
+
   // Rows are written like a RAM (one per edge, no reset); init_q says which sets have been written since reset, a
-  // set not yet written reads as its reset row.
+  // set not yet written reads as its reset row. The update is computed in the clocked blocks, so a simulator only
+  // evaluates it at an edge with a use.
   logic [RowW-1:0] rank_q[Sets];
-  logic [Sets-1:0] init_q, init_d;
-  logic [RowW-1:0] touch_row, row_d, victim_row;
-  logic [WayW-1:0] touched_rank;
+  logic [Sets-1:0] init_q;
+  logic [RowW-1:0] victim_row;
   logic [Ways-1:0] is_last;
   logic            victim_found;
 
-  assign touch_row  = init_q[touch_set_i] ? rank_q[touch_set_i] : ResetRow;
   assign victim_row = init_q[victim_set_i] ? rank_q[victim_set_i] : ResetRow;
-
-  always_comb begin
-    touched_rank = touch_row[touch_way_i*WayW+:WayW];
-    row_d = touch_row;
-    for (int w = 0; w < Ways; w++) begin
-      if (WayW'(w) == touch_way_i) row_d[w*WayW+:WayW] = '0;
-      else if (touch_row[w*WayW+:WayW] < touched_rank) row_d[w*WayW+:WayW] = touch_row[w*WayW+:WayW] + 1'b1;
-    end
-  end
 
   always_comb begin
     for (int w = 0; w < Ways; w++) is_last[w] = victim_row[w*WayW+:WayW] == WayW'(Ways - 1);
@@ -61,18 +62,13 @@ module mmu_repl_lru #(
     .idx_o  (victim_way_o)
   );
 
-  always_comb begin
-    init_d = init_q;
-    if (touch_i) init_d[touch_set_i] = 1'b1;
-  end
-
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) init_q <= '0;
-    else init_q <= init_d;
+    else if (touch_i) init_q[touch_set_i] <= 1'b1;
   end
 
   always_ff @(posedge clk_i) begin
-    if (touch_i) rank_q[touch_set_i] <= row_d;
+    if (touch_i) rank_q[touch_set_i] <= touched(init_q[touch_set_i] ? rank_q[touch_set_i] : ResetRow, touch_way_i);
   end
 
 `ifndef SYNTHESIS

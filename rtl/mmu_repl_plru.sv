@@ -23,7 +23,7 @@ module mmu_repl_plru #(
   // Rows are written like a RAM (one per edge, no reset); init_q says which sets have been written since reset, a
   // set not yet written reads as its reset row.
   logic [NodeW-1:0] bits_q[Sets];
-  logic [Sets-1:0] init_q, init_d;
+  logic [Sets-1:0] init_q;
   logic [NodeW-1:0] touch_row, row_d, victim_row;
 
   assign touch_row  = init_q[touch_set_i] ? bits_q[touch_set_i] : '0;
@@ -47,14 +47,9 @@ module mmu_repl_plru #(
     end
   end
 
-  always_comb begin
-    init_d = init_q;
-    if (touch_i) init_d[touch_set_i] = 1'b1;
-  end
-
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) init_q <= '0;
-    else init_q <= init_d;
+    else if (touch_i) init_q[touch_set_i] <= 1'b1;
   end
 
   always_ff @(posedge clk_i) begin

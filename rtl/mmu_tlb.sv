@@ -4,7 +4,7 @@
 //
 // - Lookup: combinational. Three sets are probed in parallel, one per page size; the smallest size wins, then the
 //   lowest way (R6). At the edge, with lkp_en_i, a hit counts as a use (R1, R3) and with lkp_drop_i the hit entry is
-//   invalidated (T8).
+//   invalidated (T8). The hit is qualified by lkp_en_i: without a lookup the outputs say no hit.
 // - Fill (R7): over a valid entry of the same size and VPN that would match the new one (same PCID, or either
 //   global), the lowest such way, dropping the others; else the lowest invalid way (R4); else the policy's victim.
 // - Flush: two invalidation requests per edge (the flush of T12 and the one implied by a CR3 write, T11), each
@@ -67,9 +67,8 @@ module mmu_tlb #(
 
   localparam logic [SetW-1:0] SetMask = SetW'(Sets - 1);
 
-  // valid_q is a packed vector (bit = slot): copied and updated as whole words, which keeps the 1536-entry L2
-  // fast in Verilator; the other fields are unpacked arrays written one slot per fill.
-  logic [Entries-1:0] valid_q /*verilator public_flat_rd*/, valid_d;
+  // valid_q is a packed vector (bit = slot); the other fields are unpacked arrays written one slot per fill.
+  logic [Entries-1:0] valid_q /*verilator public_flat_rd*/;
   logic [35:0]        vpn_q     [Entries] /*verilator public_flat_rd*/;
   logic [1:0]         level_q   [Entries] /*verilator public_flat_rd*/;
   logic [PaBits-1:0]  base_q    [Entries] /*verilator public_flat_rd*/;
@@ -125,12 +124,20 @@ module mmu_tlb #(
     assign vpn = vpn_at(lkp_vpn_i, 2'(s + 1));
     assign set = SetW'(vpn) & SetMask;
 
-    for (genvar w = 0; w < Ways; w++) begin : g_way
-      logic [SlotW-1:0] slot;
-
-      assign slot     = slot_of(set, WayW'(w));
-      assign match[w] = valid_q[slot] && level_q[slot] == 2'(s + 1) && vpn_q[slot] == vpn &&
-                        (global_q[slot] || pcid_q[slot] == lkp_pcid_i);
+    // The ways are compared only while a request looks up (the hit is qualified by lkp_en_i), so a simulator skips
+    // the comparators on the many cycles without a lookup. The block-local vector matters: Icarus 11 re-runs an
+    // always_comb that writes single bits of a module-level vector forever.
+    always_comb begin
+      logic [Ways-1:0] m;
+      m = '0;
+      if (lkp_en_i) begin
+        for (int w = 0; w < Ways; w++) begin
+          m[w] = valid_q[slot_of(set, WayW'(w))] && level_q[slot_of(set, WayW'(w))] == 2'(s + 1) &&
+                 vpn_q[slot_of(set, WayW'(w))] == vpn &&
+                 (global_q[slot_of(set, WayW'(w))] || pcid_q[slot_of(set, WayW'(w))] == lkp_pcid_i);
+        end
+      end
+      match = m;
     end
 
     mmu_prio_enc #(
@@ -184,18 +191,22 @@ module mmu_tlb #(
 
   assign fill_set = SetW'(fill_vpn_i) & SetMask;
 
-  // Array reads in continuous assignments rather than always_comb: Icarus 11 looped endlessly at time zero on an
-  // always_comb reading these arrays. The set's search uses the fill's VPN, level and PCID only (registered state
-  // in mmu_miss), so a simulator evaluates it once per clock edge; the global bit joins at the end.
-  for (genvar w = 0; w < Ways; w++) begin : g_fill_way
-    logic [SlotW-1:0] slot;
-    logic             same_page, same_pcid;
-
-    assign slot          = slot_of(fill_set, WayW'(w));
-    assign same_page     = valid_q[slot] && level_q[slot] == fill_level_i && vpn_q[slot] == fill_vpn_i;
-    assign same_pcid     = global_q[slot] || pcid_q[slot] == fill_pcid_i;
-    assign fill_match[w] = same_page && (same_pcid || fill_global_i);
-    assign fill_free[w]  = !valid_q[slot];
+  // Searched only at a fill, for the same reasons as the probes.
+  always_comb begin
+    logic [Ways-1:0] same, free;
+    same = '0;
+    free = '0;
+    if (fill_i) begin
+      for (int w = 0; w < Ways; w++) begin
+        same[w] = valid_q[slot_of(fill_set, WayW'(w))] && level_q[slot_of(fill_set, WayW'(w))] == fill_level_i &&
+                  vpn_q[slot_of(fill_set, WayW'(w))] == fill_vpn_i &&
+                  (global_q[slot_of(fill_set, WayW'(w))] || pcid_q[slot_of(fill_set, WayW'(w))] == fill_pcid_i ||
+                   fill_global_i);
+        free[w] = !valid_q[slot_of(fill_set, WayW'(w))];
+      end
+    end
+    fill_match = same;
+    fill_free  = free;
   end
 
   mmu_prio_enc #(
@@ -289,39 +300,36 @@ module mmu_tlb #(
   end
 
   // ---------------------------------------------------------------------------------------------------------------
-  // Next valid bits. Order as in the model: lookup invalidation (T8), fill (R7), then flushes (T12, T11).
-  logic new_flushed;
-
-  assign new_flushed =
-      (flush_i && flush_hit(flush_op_i, fill_level_i, fill_vpn_i, fill_global_i, fill_pcid_i, flush_vpn_i,
-                            flush_pcid_i, flush_cur_pcid_i)) ||
-      (cr3_flush_i && flush_hit(cr3_flush_op_i, fill_level_i, fill_vpn_i, fill_global_i, fill_pcid_i, flush_vpn_i,
-                                cr3_flush_pcid_i, flush_cur_pcid_i));
-
-  always_comb begin
-    valid_d = valid_q;
-    if (flush_i || cr3_flush_i) begin
-      for (int i = 0; i < Entries; i++) begin
-        if ((flush_i && flush_hit(flush_op_i, level_q[i], vpn_q[i], global_q[i], pcid_q[i], flush_vpn_i,
-                                  flush_pcid_i, flush_cur_pcid_i)) ||
-            (cr3_flush_i && flush_hit(cr3_flush_op_i, level_q[i], vpn_q[i], global_q[i], pcid_q[i], flush_vpn_i,
-                                      cr3_flush_pcid_i, flush_cur_pcid_i))) begin
-          valid_d[i] = 1'b0;
-        end
-      end
-    end
-    if (lkp_en_i && lkp_drop_i && lkp_hit_o) valid_d[hit_slot] = 1'b0;
-    if (fill_i) begin
-      for (int w = 0; w < Ways; w++) begin
-        if (fill_match[w]) valid_d[slot_of(fill_set, WayW'(w))] = 1'b0;  // R7: no duplicate survives
-      end
-      valid_d[fill_slot] = !new_flushed;
-    end
-  end
+  // Valid bits, updated at the edge with the model's result: lookup invalidation (T8), fill (R7), then flushes (T12,
+  // T11). Only the filled slot is ever set, so the flushes clear the old entries first and the filled slot gets the
+  // verdict of the flushes on the new entry (a later write to a bit wins). Written in the clocked block rather than
+  // as a next-state vector: the per-entry flush comparators and the fill's invalidations are then evaluated only at
+  // an edge that needs them, and no vector of all the valid bits is copied in every evaluation.
+  function automatic logic flushes(input logic [1:0] level, input logic [35:0] vpn, input logic glob,
+                                   input logic [11:0] pcid);
+    flushes =
+        (flush_i && flush_hit(flush_op_i, level, vpn, glob, pcid, flush_vpn_i, flush_pcid_i, flush_cur_pcid_i)) ||
+        (cr3_flush_i && flush_hit(cr3_flush_op_i, level, vpn, glob, pcid, flush_vpn_i, cr3_flush_pcid_i,
+                                  flush_cur_pcid_i));
+  endfunction
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) valid_q <= '0;
-    else valid_q <= valid_d;
+    if (!rst_ni) begin
+      valid_q <= '0;
+    end else begin
+      if (flush_i || cr3_flush_i) begin
+        for (int i = 0; i < Entries; i++) begin
+          if (flushes(level_q[i], vpn_q[i], global_q[i], pcid_q[i])) valid_q[i] <= 1'b0;
+        end
+      end
+      if (lkp_en_i && lkp_drop_i && lkp_hit_o) valid_q[hit_slot] <= 1'b0;
+      if (fill_i) begin
+        for (int w = 0; w < Ways; w++) begin
+          if (fill_match[w]) valid_q[slot_of(fill_set, WayW'(w))] <= 1'b0;  // R7: no duplicate survives
+        end
+        valid_q[fill_slot] <= !flushes(fill_level_i, fill_vpn_i, fill_global_i, fill_pcid_i);
+      end
+    end
   end
 
   // Entry fields are written like a RAM, one slot per fill; valid_q says which slots hold an entry.

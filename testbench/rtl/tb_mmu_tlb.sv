@@ -7,7 +7,7 @@ module tb_mmu_tlb;
   localparam int PaBits = 46;
 
   logic              clk = 1'b0, rst_n = 1'b1;
-  logic              lkp_en, lkp_drop, fill, flush, cr3_flush;
+  logic              lkp_en, lkp_use, lkp_drop, fill, flush, cr3_flush;
   logic [35:0]       lkp_vpn, fill_vpn, flush_vpn;
   logic [11:0]       lkp_pcid, fill_pcid, flush_pcid, flush_cur, cr3_pcid;
   logic [1:0]        fill_level;
@@ -59,9 +59,11 @@ module tb_mmu_tlb;
   );
 
   task automatic tick;
+    if (!lkp_use) lkp_en = 1'b0;  // a probe that is not a use looks up only until the edge
     #1 clk = 1'b1;
     #1 clk = 1'b0;
     lkp_en    = 1'b0;
+    lkp_use   = 1'b0;
     lkp_drop  = 1'b0;
     fill      = 1'b0;
     flush     = 1'b0;
@@ -84,11 +86,13 @@ module tb_mmu_tlb;
     tick();
   endtask
 
-  // Combinational probe of vaddr (no effect unless use_it: then the hit counts as a use at the edge).
+  // Combinational probe of vaddr (the hit is qualified by lkp_en). No effect unless use_it: then the hit counts as
+  // a use at the next edge; otherwise the lookup is withdrawn before that edge.
   task automatic probe(input logic [47:0] vaddr, input logic [11:0] pcid, input logic use_it);
     lkp_vpn  = vaddr[47:12];
     lkp_pcid = pcid;
-    lkp_en   = use_it;
+    lkp_en   = 1'b1;
+    lkp_use  = use_it;
     #1;
   endtask
 
@@ -107,7 +111,7 @@ module tb_mmu_tlb;
   endfunction
 
   initial begin
-    lkp_en = 1'b0; lkp_drop = 1'b0; fill = 1'b0; flush = 1'b0; cr3_flush = 1'b0;
+    lkp_en = 1'b0; lkp_use = 1'b0; lkp_drop = 1'b0; fill = 1'b0; flush = 1'b0; cr3_flush = 1'b0;
     lkp_vpn = '0; lkp_pcid = '0; fill_vpn = '0; fill_level = 2'd1; fill_base = '0; fill_pcid = '0;
     fill_global = 1'b0; fill_w = 1'b0; fill_u = 1'b0; fill_nx = 1'b0; fill_d = 1'b0;
     flush_op = '0; flush_vpn = '0; flush_pcid = '0; flush_cur = '0; cr3_op = '0; cr3_pcid = '0;
@@ -125,6 +129,10 @@ module tb_mmu_tlb;
     `TB_EQ({hit_w, hit_u, hit_nx, hit_d}, 4'b1010, "A rights")
     probe(48'h12345678, 12'd2, 1'b0);
     `TB_EQ(hit, 1'b0, "A does not match PCID 2")
+    probe(48'h12345678, 12'd1, 1'b0);
+    lkp_en = 1'b0;
+    #1;
+    `TB_EQ(hit, 1'b0, "no lookup, no hit")
 
     // B: 2 MiB page of 0x12345678: vpn 0x91, set 1, way 1 = slot 3.
     do_fill(36'h91, 2'd2, 46'h00a00000, 12'd1, 1'b0);
