@@ -92,6 +92,14 @@ module mmu_tlb #(
     endcase
   endfunction
 
+  // Whether slot holds a valid entry of leaf level `level` for `vpn` that `pcid` may use: its own PCID, or either
+  // side global (a global entry serves every PCID; a global fill replaces the entry of any PCID, R7).
+  function automatic logic holds(input logic [SlotW-1:0] slot, input logic [1:0] level, input logic [35:0] vpn,
+                                 input logic [11:0] pcid, input logic glob);
+    holds = valid_q[slot] && level_q[slot] == level && vpn_q[slot] == vpn &&
+            (global_q[slot] || glob || pcid_q[slot] == pcid);
+  endfunction
+
   // T12 table; a CR3 write uses kinds 1 and 2.
   function automatic logic flush_hit(input logic [2:0] op, input logic [1:0] level, input logic [35:0] vpn,
                                      input logic glob, input logic [11:0] pcid, input logic [35:0] flush_vpn,
@@ -128,13 +136,14 @@ module mmu_tlb #(
     // the comparators on the many cycles without a lookup. The block-local vector matters: Icarus 11 re-runs an
     // always_comb that writes single bits of a module-level vector forever.
     always_comb begin
-      logic [Ways-1:0] m;
-      m = '0;
+      logic [Ways-1:0]  m;
+      logic [SlotW-1:0] slot;
+      m    = '0;
+      slot = '0;
       if (lkp_en_i) begin
         for (int w = 0; w < Ways; w++) begin
-          m[w] = valid_q[slot_of(set, WayW'(w))] && level_q[slot_of(set, WayW'(w))] == 2'(s + 1) &&
-                 vpn_q[slot_of(set, WayW'(w))] == vpn &&
-                 (global_q[slot_of(set, WayW'(w))] || pcid_q[slot_of(set, WayW'(w))] == lkp_pcid_i);
+          slot = slot_of(set, WayW'(w));
+          m[w] = holds(slot, 2'(s + 1), vpn, lkp_pcid_i, 1'b0);
         end
       end
       match = m;
@@ -193,16 +202,16 @@ module mmu_tlb #(
 
   // Searched only at a fill, for the same reasons as the probes.
   always_comb begin
-    logic [Ways-1:0] same, free;
+    logic [Ways-1:0]  same, free;
+    logic [SlotW-1:0] slot;
     same = '0;
     free = '0;
+    slot = '0;
     if (fill_i) begin
       for (int w = 0; w < Ways; w++) begin
-        same[w] = valid_q[slot_of(fill_set, WayW'(w))] && level_q[slot_of(fill_set, WayW'(w))] == fill_level_i &&
-                  vpn_q[slot_of(fill_set, WayW'(w))] == fill_vpn_i &&
-                  (global_q[slot_of(fill_set, WayW'(w))] || pcid_q[slot_of(fill_set, WayW'(w))] == fill_pcid_i ||
-                   fill_global_i);
-        free[w] = !valid_q[slot_of(fill_set, WayW'(w))];
+        slot    = slot_of(fill_set, WayW'(w));
+        same[w] = holds(slot, fill_level_i, fill_vpn_i, fill_pcid_i, fill_global_i);
+        free[w] = !valid_q[slot];
       end
     end
     fill_match = same;
