@@ -156,14 +156,10 @@ int mmu_os_process(mmu_os_t *os, uint32_t pid)
 		return 0;
 	if (os->pcid_on && os->nprocs >= OS_PCID_MAX)
 		return MMU_ERANGE;
-	if (os->nprocs == os->procs_cap) {
-		size_t cap = os->procs_cap ? 2 * os->procs_cap : 8;
-		os_proc_t *procs = realloc(os->procs, cap * sizeof *procs);
-		if (procs == NULL)
-			return MMU_ENOMEM;
-		os->procs = procs;
-		os->procs_cap = cap;
-	}
+	os_proc_t *procs = os_room_for_one(os->procs, &os->procs_cap, os->nprocs, sizeof *procs, 8);
+	if (procs == NULL)
+		return MMU_ENOMEM;
+	os->procs = procs;
 	uint64_t root;
 	int err = os_alloc_table(os, &root);
 	if (err == 0)
@@ -683,14 +679,10 @@ bool mmu_os_shootdown_next(mmu_os_t *os, uint32_t *pid, uint64_t *va)
 
 int os_shootdown_add(mmu_os_t *os, uint32_t pid, uint64_t va)
 {
-	if (os->nshoot == os->shoot_cap) {
-		size_t cap = os->shoot_cap ? 2 * os->shoot_cap : 64;
-		os_shootdown_t *s = realloc(os->shoot, cap * sizeof *s);
-		if (s == NULL)
-			return MMU_ENOMEM;
-		os->shoot = s;
-		os->shoot_cap = cap;
-	}
+	os_shootdown_t *s = os_room_for_one(os->shoot, &os->shoot_cap, os->nshoot, sizeof *s, 64);
+	if (s == NULL)
+		return MMU_ENOMEM;
+	os->shoot = s;
 	os->shoot[os->nshoot++] = (os_shootdown_t){.va = va, .pid = pid};
 	os->stats.shootdowns++;
 	return 0;

@@ -7,6 +7,8 @@
  */
 #include "mmu/mmu_os.h"
 
+#include <stdlib.h>
+
 /* PCIDs are CR3[11:0]; 0 is the PCID of "no PCID". */
 #define OS_PCID_MAX 4095u
 
@@ -134,5 +136,19 @@ void os_mem_free(mmu_os_t *os);
  * policy's collapse after a base page was mapped. */
 unsigned os_thp_fault_level(mmu_os_t *os, uint64_t root, uint64_t va);
 int os_thp_after_fault(mmu_os_t *os, uint32_t pid, uint64_t root, uint64_t va);
+
+/* Room for one more element in a growable array of *cap elements, n of them in use: the array itself while n < *cap,
+ * else the array reallocated to twice the size (first elements the first time) with *cap updated. NULL when out of
+ * memory; the array and *cap are then unchanged. */
+static inline void *os_room_for_one(void *items, size_t *cap, size_t n, size_t size, size_t first)
+{
+	if (n < *cap)
+		return items;
+	size_t grown = *cap ? 2 * *cap : first;
+	void *p = realloc(items, grown * size);
+	if (p != NULL)
+		*cap = grown;
+	return p;
+}
 
 #endif

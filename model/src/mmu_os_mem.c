@@ -150,14 +150,10 @@ static int slot_alloc(os_mem_t *m, int64_t *out)
 		m->slot[*out] = (os_slot_t){.used = true};
 		return 0;
 	}
-	if (m->nslot == m->slot_cap) {
-		size_t cap = m->slot_cap ? 2 * m->slot_cap : 256;
-		os_slot_t *s = realloc(m->slot, cap * sizeof *s);
-		if (s == NULL)
-			return MMU_ENOMEM;
-		m->slot = s;
-		m->slot_cap = cap;
-	}
+	os_slot_t *s = os_room_for_one(m->slot, &m->slot_cap, m->nslot, sizeof *s, 256);
+	if (s == NULL)
+		return MMU_ENOMEM;
+	m->slot = s;
 	m->slot[m->nslot] = (os_slot_t){.used = true};
 	*out = (int64_t)m->nslot++;
 	return 0;
@@ -169,14 +165,10 @@ static void slot_free(os_mem_t *m, int64_t s)
 		return;
 	free(m->slot[s].bytes);
 	m->slot[s] = (os_slot_t){.used = false};
-	if (m->nfree_slot == m->free_slot_cap) {
-		size_t cap = m->free_slot_cap ? 2 * m->free_slot_cap : 256;
-		int64_t *f = realloc(m->free_slot, cap * sizeof *f);
-		if (f == NULL)
-			return; /* the slot is lost to reuse, nothing else */
-		m->free_slot = f;
-		m->free_slot_cap = cap;
-	}
+	int64_t *f = os_room_for_one(m->free_slot, &m->free_slot_cap, m->nfree_slot, sizeof *f, 256);
+	if (f == NULL)
+		return; /* the slot is lost to reuse, nothing else */
+	m->free_slot = f;
 	m->free_slot[m->nfree_slot++] = s;
 }
 
@@ -209,14 +201,10 @@ static int free_frame(mmu_os_t *os, unsigned level, uint64_t pa)
 	int err = mmu_physmem_write_block(os->pm, pa, NULL, os_page_size(os, level));
 	if (err)
 		return err;
-	if (m->nfree[level] == m->free_cap[level]) {
-		size_t cap = m->free_cap[level] ? 2 * m->free_cap[level] : 256;
-		uint64_t *f = realloc(m->free_frames[level], cap * sizeof *f);
-		if (f == NULL)
-			return MMU_ENOMEM;
-		m->free_frames[level] = f;
-		m->free_cap[level] = cap;
-	}
+	uint64_t *f = os_room_for_one(m->free_frames[level], &m->free_cap[level], m->nfree[level], sizeof *f, 256);
+	if (f == NULL)
+		return MMU_ENOMEM;
+	m->free_frames[level] = f;
 	m->free_frames[level][m->nfree[level]++] = pa;
 	m->resident -= frames_of(os, level);
 	os->stats.resident_frames = m->resident;
@@ -411,14 +399,10 @@ int os_share(mmu_os_t *os, uint64_t pa)
 	size_t i = shared_pos(os, pa);
 	if (i < os->nshared && os->shared[i] == pa)
 		return 0;
-	if (os->nshared == os->shared_cap) {
-		size_t cap = os->shared_cap ? 2 * os->shared_cap : 16;
-		uint64_t *f = realloc(os->shared, cap * sizeof *f);
-		if (f == NULL)
-			return MMU_ENOMEM;
-		os->shared = f;
-		os->shared_cap = cap;
-	}
+	uint64_t *f = os_room_for_one(os->shared, &os->shared_cap, os->nshared, sizeof *f, 16);
+	if (f == NULL)
+		return MMU_ENOMEM;
+	os->shared = f;
 	memmove(&os->shared[i + 1], &os->shared[i], (os->nshared - i) * sizeof *os->shared);
 	os->shared[i] = pa;
 	os->nshared++;
