@@ -5,10 +5,11 @@
 # Each case writes NAME.out (stdout), NAME.err (stderr without the run's own timing line) and NAME.rc (exit status);
 # a sweep's CSV is copied as NAME.csv. Timing lines ("... in N s") are dropped: they differ run to run by design.
 set -uo pipefail
-build=${1:?usage: record-outputs.sh BUILD OUTDIR}
+build=$(cd "${1:?usage: record-outputs.sh BUILD OUTDIR}" && pwd)
 out=${2:?usage: record-outputs.sh BUILD OUTDIR}
 top=$(cd "$(dirname "$0")/.." && pwd)
-[ -e "$out" ] && { echo "record-outputs: $out exists: choose a new folder" >&2; exit 2; }
+[ -e "$out" ] && { [ -x "$tlm" ] && record tlm-mem "$tlm" --trace "$tmp/default200k.lackey" --set os.mem_frames=64
+echo "record-outputs: $out exists: choose a new folder" >&2; exit 2; }
 mkdir -p "$out"
 mmusim=$build/sim/mmusim
 cosim=$build/sim/cosim/mmucosim-default
@@ -37,6 +38,8 @@ record run-two "$mmusim" run --trace "$tmp/two.txt" --set cr3.pcid=1 --json
 record run-thp "$mmusim" run --trace "$w/sort.lackey.gz" --set os.thp=always
 record run-mem "$mmusim" run --trace "$w/matrix-col.lackey.gz" --set os.mem_frames=128 --set tlb.l1d.policy=fifo
 record run-random "$mmusim" run --trace "$w/chase.lackey.gz" --set tlb.l2.policy=random --set mem.latency_max=300 --seed 5 --json
+record run-mem-ticked "$mmusim" run --trace "$tmp/default200k.lackey" --set os.mem_frames=64 --set os.thp=dense \
+	--set os.thp_density=4 --engine ticked --json
 record run-populate "$mmusim" run --trace "$w/gzip.lackey.gz" --set os.populate=1 --preset zen2
 record run-x86_32 "$mmusim" run --trace "$w/matrix-row.lackey.gz" --set paging.mode=x86_32
 record compare "$mmusim" compare --trace "$tmp/two.txt" --set cr3.pcid=0 --set cr3.pcid=1
@@ -50,6 +53,7 @@ record sweep-dir "$mmusim" sweep --trace "$w/chase.lackey.gz" --sweep tlb.l2.ent
 record explain "$mmusim" explain --addr 0x7fffdeadb000 --op store
 record explain-json "$mmusim" explain --addr 0x401000 --op fetch --json --warm
 record explain-trace "$mmusim" explain --trace "$w/sort.lackey.gz" --at 5000
+record explain-demand "$mmusim" explain --addr 0x10000 --op store --demand
 record explain-ostep "$mmusim" explain --preset ostep --addr 0x611c
 record amat "$mmusim" amat --trace "$w/sort.lackey.gz"
 record amat-md "$mmusim" amat --trace "$w/matrix-col.lackey.gz" --markdown --set os.mem_frames=256
@@ -57,7 +61,9 @@ record amat-json "$mmusim" amat --trace "$w/chase.lackey.gz" --json
 record config-list "$mmusim" config --list
 record config-presets "$mmusim" config --presets
 [ -x "$cosim" ] && record cosim-trace "$cosim" --trace "$tmp/two.txt" --max-refs 20000
+[ -x "$cosim" ] && record cosim-trace-mem "$cosim" --trace "$tmp/default200k.lackey" --set os.mem_frames=64 --max-refs 30000
 [ -x "$cosim" ] && record cosim-random "$cosim" --random 50000 --seed 3
 [ -x "$tlm" ] && record tlm "$tlm" --trace "$w/sort.lackey.gz"
 [ -x "$tlm" ] && record tlm-json "$tlm" --trace "$tmp/two.txt" --json --set cr3.pcid=1
+[ -x "$tlm" ] && record tlm-mem "$tlm" --trace "$tmp/default200k.lackey" --set os.mem_frames=64
 echo "record-outputs: $(ls "$out"/*.rc | wc -l) cases in $out"
