@@ -111,6 +111,8 @@ static void view_before(tlb_view_t *v, const mmu_tlb_t *t, const char *name, con
 	if (!t)
 		return;
 	v->slot_before = mmu_tlb_probe(t, va, pcid);
+	if (v->slot_before >= 0)
+		v->level_before = mmu_tlb_slot_entry(t, v->slot_before)->level;
 	v->before = *mmu_tlb_counters(t);
 }
 
@@ -160,6 +162,29 @@ static int run_attempt(explain_t *e, attempt_t *a)
 	for (int i = 0; i < 2; i++)
 		view_after(&a->tlb[i], e->va, pcid);
 	return decode_steps(e, a);
+}
+
+/*
+ * The leaf level of the page a request concerned: the one that served it, as the model counted it (its response
+ * ports carry no page size); after a fault, the leaf the TLB hit or the walk read (a protection fault on a huge
+ * page). 0 when the request reached no leaf (not present, not canonical).
+ */
+static unsigned leaf_level(const explain_t *e, const attempt_t *a)
+{
+	const mmu_stats_t *b = &a->st_before, *f = &a->st_after;
+	if (!a->probe.res.fault)
+		return f->served_level3 != b->served_level3 ? 3 : f->served_level2 != b->served_level2 ? 2 : 1;
+	for (int i = 0; i < 2; i++)
+		if (a->tlb[i].tlb && a->tlb[i].after.hits != a->tlb[i].before.hits && a->tlb[i].slot_before >= 0)
+			return a->tlb[i].level_before;
+	for (size_t i = a->nsteps; i-- > 0;) {
+		const step_t *s = &a->steps[i];
+		if (s->write)
+			continue;
+		bool leaf = mmu_pte_bit(s->value, e->pg->bit_present) && mmu_pte_is_leaf(e->pg, s->value, s->level);
+		return leaf ? s->level : 0;
+	}
+	return 0;
 }
 
 /* The access once, as a trace record would make it (demand paging included), so the TLBs hold it. */
@@ -326,17 +351,22 @@ static int run(explain_t *e)
 {
 	int rc = run_attempt(e, &e->att[e->natt++]);
 	const mmu_result_t *r = &e->att[0].probe.res;
-	if (rc || !r->fault || r->cause != MMU_CAUSE_NOT_PRESENT || !e->demand)
-		return rc;
-	mmu_os_t *os = mmu_sim_os(e->sim);
-	if (mmu_os_demand_fault(os, e->pid, e->va))
-		return 0; /* not a demand fault: the fault is the answer */
-	unsigned level;
-	mmu_os_translate(os, e->pid, e->va, &e->frame, &level);
-	e->frame &= ~((UINT64_C(1) << e->pg->page_bits) - 1);
-	e->fault_cycles = e->cfg->os.fault_cycles;
-	mmu_sim_idle(e->sim, e->fault_cycles);
-	return run_attempt(e, &e->att[e->natt++]);
+	if (!rc && r->fault && r->cause == MMU_CAUSE_NOT_PRESENT && e->demand) {
+		mmu_os_t *os = mmu_sim_os(e->sim);
+		/* a fault the OS does not serve (not a demand fault) is the answer */
+		if (mmu_os_demand_fault(os, e->pid, e->va) == 0) {
+			unsigned level = 1;
+			mmu_os_translate(os, e->pid, e->va, &e->frame, &level);
+			e->frame &= ~((UINT64_C(1) << mmu_paging_shift(e->pg, level)) - 1);
+			e->fault_cycles = e->cfg->os.fault_cycles;
+			mmu_sim_idle(e->sim, e->fault_cycles);
+			rc = run_attempt(e, &e->att[e->natt++]);
+		}
+	}
+	/* the page size that served the translation splits the address; a base page when none did */
+	unsigned level = rc ? 0 : leaf_level(e, &e->att[e->natt - 1]);
+	e->page_level = level ? level : 1;
+	return rc;
 }
 
 int cmd_explain(int argc, char **argv)

@@ -30,6 +30,7 @@ typedef struct tlb_view {
 	const char *key;      /* "l1d", "l1i", "l2" */
 	const mmu_tlb_t *tlb; /* NULL: absent */
 	long slot_before, slot_after;
+	unsigned level_before; /* leaf level of the entry in slot_before, read before the request could drop it (T8) */
 	mmu_tlb_counters_t before, after;
 } tlb_view_t;
 
@@ -64,7 +65,8 @@ typedef struct explain {
 	attempt_t att[EXPLAIN_ATTEMPTS];
 	int natt;
 	uint64_t fault_cycles; /* os.fault_cycles spent between the attempts */
-	uint64_t frame;        /* frame the OS mapped for the demand fault */
+	uint64_t frame;        /* frame the OS mapped for the demand fault, aligned to its page size */
+	unsigned page_level;   /* leaf level of the page explained (1 = base page): the address splits at its offset */
 } explain_t;
 
 /* Short names of a paging level's table (PML4, PDPT, PD, PT; textbook: PD, PT or L<n>). */

@@ -27,9 +27,16 @@ static void size_text(uint64_t bytes, char *buf, size_t n)
 	snprintf(buf, n, "%" PRIu64 " %s", bytes, unit[u]);
 }
 
-static uint64_t vpn_of(const mmu_paging_t *pg, uint64_t va)
+/* log2 of the size of the page explained, its offset bits: 12 (4 KiB), 21 (2 MiB), 30 (1 GiB), 22 (4 MiB, x86_32). */
+static unsigned page_shift(const explain_t *e)
 {
-	return field(va, pg->page_bits, pg->va_bits - pg->page_bits);
+	return mmu_paging_shift(e->pg, e->page_level);
+}
+
+/* The VPN as the TLB forms it for the page's size: the address bits above its offset (docs/timing.md, TLB). */
+static uint64_t vpn_of(const explain_t *e)
+{
+	return field(e->va, page_shift(e), e->pg->va_bits - page_shift(e));
 }
 
 static unsigned log2u(unsigned v)
@@ -79,13 +86,14 @@ static void print_split(FILE *out, const explain_t *e)
 	const mmu_paging_t *pg = e->pg;
 	table_t t;
 	bool show_binary = pg->va_bits <= 32;
-	table_init(&t, (int)pg->levels + 2, false);
+	unsigned shift = page_shift(e), leaf = e->page_level; /* a huge page's walk has no fields below its leaf */
+	table_init(&t, (int)(pg->levels - leaf) + 3, false);
 	int name = table_row(&t), bits = table_row(&t), bin = show_binary ? table_row(&t) : -1, val = table_row(&t);
 	table_set(&t, name, 0, "field");
 	table_set(&t, bits, 0, "bits");
 	table_set(&t, bin, 0, "binary");
 	table_set(&t, val, 0, "value");
-	for (unsigned level = pg->levels; level >= 1; level--) {
+	for (unsigned level = pg->levels; level >= leaf; level--) {
 		int col = (int)(pg->levels - level) + 1;
 		unsigned lsb = mmu_paging_shift(pg, level);
 		char b[65];
@@ -95,15 +103,22 @@ static void print_split(FILE *out, const explain_t *e)
 		table_set(&t, bin, col, "%s", b);
 		table_set(&t, val, col, "%" PRIu64, mmu_paging_index(pg, e->va, level));
 	}
-	int col = (int)pg->levels + 1;
+	int col = (int)(pg->levels - leaf) + 2;
 	char b[65];
-	binary(field(e->va, 0, pg->page_bits), pg->page_bits, b);
+	binary(field(e->va, 0, shift), shift, b);
 	table_set(&t, name, col, "offset");
-	table_set(&t, bits, col, "%u..0", pg->page_bits - 1);
+	table_set(&t, bits, col, "%u..0", shift - 1);
 	table_set(&t, bin, col, "%s", b);
-	table_set(&t, val, col, "0x%" PRIx64, field(e->va, 0, pg->page_bits));
-	fprintf(out, "\naddress 0x%" PRIx64 " (%u-bit virtual address%s)\n", e->va, pg->va_bits,
-	        mmu_paging_canonical(pg, e->va) ? "" : ", NOT a valid address of this mode");
+	table_set(&t, val, col, "0x%" PRIx64, field(e->va, 0, shift));
+	char huge[96] = "";
+	if (leaf > 1) {
+		char size[32];
+		size_text(UINT64_C(1) << shift, size, sizeof size);
+		snprintf(huge, sizeof huge, "; a %s page: the %s entry is the leaf, the walk stops there", size,
+		         explain_level_name(pg, leaf));
+	}
+	fprintf(out, "\naddress 0x%" PRIx64 " (%u-bit virtual address%s%s)\n", e->va, pg->va_bits,
+	        mmu_paging_canonical(pg, e->va) ? "" : ", NOT a valid address of this mode", huge);
 	table_print(out, &t, "  ", false);
 }
 
@@ -118,12 +133,10 @@ static void tlb_outcome(const explain_t *e, const attempt_t *a, const tlb_view_t
 	uint64_t hits = v->after.hits - v->before.hits, misses = v->after.misses - v->before.misses;
 	bool dirty_walk = a->st_after.walks_dirty != a->st_before.walks_dirty;
 	if (hits) {
-		const mmu_tlb_entry_t *en =
-		    mmu_tlb_entry(v->tlb, (unsigned)(v->slot_before / ways), (unsigned)(v->slot_before % ways));
 		int k = snprintf(buf, n, "hit, way %ld", v->slot_before % ways);
-		if (en && en->level > 1)
+		if (v->level_before > 1)
 			k += snprintf(buf + k, n - (size_t)k, " of set %ld (level-%u page)", v->slot_before / ways,
-			              en->level);
+			              v->level_before);
 		if (a->probe.res.fault && a->probe.res.level != MMU_LEVEL_WALK)
 			snprintf(buf + k, n - (size_t)k, ": access not allowed, fault, entry dropped (T8)");
 		else if (dirty_walk)
@@ -143,8 +156,17 @@ static void tlb_outcome(const explain_t *e, const attempt_t *a, const tlb_view_t
 
 static void print_tlbs(FILE *out, const explain_t *e, const attempt_t *a)
 {
-	uint64_t vpn = vpn_of(e->pg, e->va);
-	fprintf(out, "TLB lookups (VPN 0x%" PRIx64 "; set = VPN mod sets, tag = VPN / sets)\n", vpn);
+	uint64_t vpn = vpn_of(e);
+	if (e->page_level > 1) { /* a lookup probes one set per page size; this is the set of the page's size */
+		char size[32];
+		size_text(UINT64_C(1) << page_shift(e), size, sizeof size);
+		fprintf(out,
+		        "TLB lookups (%s page: VPN = address bits %u..%u = 0x%" PRIx64
+		        "; set = VPN mod sets, tag = VPN / sets)\n",
+		        size, e->pg->va_bits - 1, page_shift(e), vpn);
+	} else {
+		fprintf(out, "TLB lookups (VPN 0x%" PRIx64 "; set = VPN mod sets, tag = VPN / sets)\n", vpn);
+	}
 	table_t t;
 	table_init(&t, 5, false);
 	for (int i = 0; i < 2; i++) {
@@ -338,7 +360,7 @@ static void print_result(FILE *out, const explain_t *e, const attempt_t *a)
 	const mmu_result_t *r = &a->probe.res;
 	const char *who = answer_names[r->level & 3];
 	if (!r->fault) {
-		uint64_t off = field(e->va, 0, e->pg->page_bits);
+		uint64_t off = field(e->va, 0, page_shift(e));
 		fprintf(out, "result: paddr 0x%" PRIx64 " = page 0x%" PRIx64 " + offset 0x%" PRIx64 " (%s)", r->paddr,
 		        r->paddr - off, off, who);
 		if (e->dump)
@@ -412,10 +434,13 @@ void explain_print_text(FILE *out, const explain_t *e)
 	}
 	fprintf(out, "first attempt\n");
 	print_attempt(out, e, &e->att[0]);
+	char size[32] = ""; /* named for a huge page only, as the base page goes without saying */
+	if (e->page_level > 1)
+		size_text(UINT64_C(1) << page_shift(e), size, sizeof size);
 	fprintf(out,
-	        "\nOS: demand fault, page 0x%" PRIx64 " mapped to frame 0x%" PRIx64 "; %" PRIu64
+	        "\nOS: demand fault, %s%spage 0x%" PRIx64 " mapped to frame 0x%" PRIx64 "; %" PRIu64
 	        " cycles (os.fault_cycles), then the access is retried\n\n",
-	        e->va & ~((UINT64_C(1) << e->pg->page_bits) - 1), e->frame, e->fault_cycles);
+	        size, size[0] ? " " : "", e->va & ~((UINT64_C(1) << page_shift(e)) - 1), e->frame, e->fault_cycles);
 	fprintf(out, "retry\n");
 	print_attempt(out, e, &e->att[1]);
 	uint64_t l0 = e->att[0].probe.res.latency, l1 = e->att[1].probe.res.latency;
@@ -463,7 +488,7 @@ static int json_steps(cJSON *arr, const explain_t *e, const attempt_t *a)
 static int json_tlbs(cJSON *arr, const explain_t *e, const attempt_t *a)
 {
 	int err = 0;
-	uint64_t vpn = vpn_of(e->pg, e->va);
+	uint64_t vpn = vpn_of(e);
 	for (int i = 0; i < 2; i++) {
 		const tlb_view_t *v = &a->tlb[i];
 		if (!v->tlb)
@@ -520,14 +545,18 @@ static int json_split(cJSON *obj, const explain_t *e)
 {
 	cJSON *fields = cJSON_CreateArray();
 	int err = !fields || !cJSON_AddItemToObject(obj, "fields", fields);
-	for (unsigned level = e->pg->levels; !err && level >= 1; level--) {
+	for (unsigned level = e->pg->levels; !err && level >= e->page_level; level--) {
 		cJSON *f = cJSON_CreateObject();
 		err |= !f || !cJSON_AddItemToArray(fields, f);
 		err |= err || !cJSON_AddStringToObject(f, "name", explain_level_name(e->pg, level));
 		err |= err || !num(f, "index", mmu_paging_index(e->pg, e->va, level));
 	}
-	err |= !num(obj, "offset", field(e->va, 0, e->pg->page_bits));
-	err |= !num(obj, "vpn", vpn_of(e->pg, e->va));
+	err |= !num(obj, "offset", field(e->va, 0, page_shift(e)));
+	err |= !num(obj, "vpn", vpn_of(e));
+	if (e->page_level > 1) { /* absent for a base page: its JSON keeps exactly the keys it always had */
+		err |= !num(obj, "page_level", e->page_level) || !num(obj, "page_size", UINT64_C(1) << page_shift(e));
+		err |= !cJSON_AddStringToObject(obj, "leaf_table", explain_level_name(e->pg, e->page_level));
+	}
 	return err ? -1 : 0;
 }
 

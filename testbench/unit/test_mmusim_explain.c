@@ -524,3 +524,264 @@ Test(mmusim_explain, without_walk_caches_the_output_has_no_trace_of_them)
 	cr_assert_null(cJSON_GetObjectItemCaseSensitive(at(item(a, "steps"), 0), "dcache"));
 	cJSON_Delete(j);
 }
+
+/* ---- huge pages: the page size that served the translation splits the address ---- */
+
+/* Whether the captured stdout holds this whole line. */
+static bool has_line(const char *line)
+{
+	size_t n = strlen(line);
+	for (const char *p = r.out; (p = strstr(p, line)); p++)
+		if ((p == r.out || p[-1] == '\n') && (p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+static void expect_lines(const char *cmd, const char *const *lines, size_t n)
+{
+	mmusim(cmd);
+	cr_assert_eq(r.status, 0, "mmusim %s: %s", cmd, r.err);
+	for (size_t i = 0; i < n; i++)
+		cr_assert(has_line(lines[i]), "mmusim %s: no line\n%s\nin\n%s", cmd, lines[i], r.out);
+}
+
+#define HUGE_2M "--preset teaching --addr 0x7ffd12345678 --set os.thp=always"
+
+/*
+ * teaching, os.thp=always, the OS maps the page before the request (a whole free 2 MiB region: a 2 MiB page).
+ * 0x7ffd12345678 = 0111 1111 1111 1101 0001 0010 0011 0100 0101 0110 0111 1000:
+ *   PML4 = va >> 39 = 0x7ffd12345678 >> 39 = 0xff = 255
+ *   PDPT = (va >> 30) & 511 = 0x1fff4 & 0x1ff = 0x1f4 = 500
+ *   PD   = (va >> 21) & 511 = 0x3ffe891 & 0x1ff = 0x091 = 145, and the PD entry is the leaf: no PT field
+ *   offset = va & (2^21 - 1) = 0x345678 - 0x200000 = 0x145678 = 1332856 (21 bits, 20..0)
+ *   VPN = va >> 21 = 0x3ffe891 (address bits 47..21)
+ *   L1 DTLB 8 entries / 2 ways = 4 sets: set = 0x3ffe891 & 3 = 1, tag = 0x3ffe891 >> 2 = 0xfffa24
+ *   L2 TLB 32 / 4 = 8 sets:              set = 0x3ffe891 & 7 = 1, tag = 0x3ffe891 >> 3 = 0x7ffd12
+ * Frames in increasing order: root 0x100000, PDPT 0x101000, PD 0x102000, then the first 2 MiB-aligned frame,
+ * 0x200000. PD entry at 0x102000 + 8 x 145 = 0x102488 = 0x200000 | PS (0x80) | U W P (7) = 0x200087, A written
+ * back: 0x2000a7. Three reads and three A write-backs: 1 + 4 + 6 x 21 = 131 cycles. PA = 0x200000 + 0x145678.
+ */
+Test(mmusim_explain, two_mib_page_json_splits_at_bit_21)
+{
+	cJSON *j = json_run(HUGE_2M);
+	const cJSON *fields = item(j, "fields");
+	cr_assert_eq(cJSON_GetArraySize(fields), 3, "PML4, PDPT, PD: the walk stops at the PD");
+	const char *names[] = {"PML4", "PDPT", "PD"};
+	const unsigned index[] = {255, 500, 145};
+	for (int i = 0; i < 3; i++) {
+		cr_assert_str_eq(str(at(fields, i), "name"), names[i]);
+		cr_assert_eq(num(at(fields, i), "index"), index[i]);
+	}
+	cr_assert_eq(num(j, "offset"), 1332856);
+	cr_assert_eq(num(j, "vpn"), 0x3ffe891);
+	cr_assert_eq(num(j, "page_level"), 2);
+	cr_assert_eq(num(j, "page_size"), 2097152);
+	cr_assert_str_eq(str(j, "leaf_table"), "PD");
+	cr_assert_eq(num(j, "paddr"), 0x345678);
+	cr_assert_eq(num(j, "cycles"), 131);
+	const cJSON *a = at(item(j, "attempts"), 0), *tlb = item(a, "tlb"), *steps = item(a, "steps");
+	cr_assert_eq(num(at(tlb, 0), "set"), 1);
+	cr_assert_eq(num(at(tlb, 0), "tag"), 0xfffa24);
+	cr_assert_eq(num(at(tlb, 1), "set"), 1);
+	cr_assert_eq(num(at(tlb, 1), "tag"), 0x7ffd12);
+	cr_assert_eq(cJSON_GetArraySize(steps), 6);
+	cr_assert_eq(num(at(steps, 4), "level"), 2);
+	cr_assert_eq(num(at(steps, 4), "address"), 0x102488);
+	cr_assert_eq(num(at(steps, 4), "value"), 0x200087);
+	cJSON_Delete(j);
+}
+
+Test(mmusim_explain, two_mib_page_text_shows_the_pd_as_the_leaf)
+{
+	const char *const lines[] = {
+	    "address 0x7ffd12345678 (48-bit virtual address; a 2 MiB page: the PD entry is the leaf, the walk stops "
+	    "there)",
+	    "  field  PML4    PDPT    PD      offset",
+	    "  bits   47..39  38..30  29..21  20..0",
+	    "  value  255     500     145     0x145678",
+	    "TLB lookups (2 MiB page: VPN = address bits 47..21 = 0x3ffe891; set = VPN mod sets, tag = VPN / sets)",
+	    "  L1 DTLB  4 sets x 2 ways  set 1  tag 0xfffa24  miss -> filled way 0",
+	    "  L2 TLB   8 sets x 4 ways  set 1  tag 0x7ffd12  miss -> filled way 0",
+	    "result: paddr 0x345678 = page 0x200000 + offset 0x145678 (answered by the page walk)",
+	};
+	expect_lines("explain " HUGE_2M, lines, sizeof lines / sizeof lines[0]);
+	cr_assert_null(strstr(r.out, " PT["), "no PT access in a walk that ends at the PD:\n%s", r.out);
+}
+
+#define HUGE_1G "--preset teaching --addr 0x7ffd12345678 --set os.huge=0x7ffd00000000:1G:1G"
+
+/*
+ * A 1 GiB hugetlbfs range 0x7ffd00000000 (= 0x1fff4 x 2^30, aligned) .. +1 GiB holds 0x7ffd12345678:
+ *   PML4 = 255, PDPT = (va >> 30) & 511 = 0x1fff4 & 0x1ff = 500, and the PDPT entry is the leaf
+ *   offset = va & (2^30 - 1) = 0x12345678 = 305419896 (30 bits, 29..0)
+ *   VPN = va >> 30 = 0x1fff4 (address bits 47..30)
+ *   L1 DTLB 4 sets: set = 0x1fff4 & 3 = 0, tag = 0x1fff4 >> 2 = 0x7ffd
+ *   L2 TLB 8 sets:  set = 0x1fff4 & 7 = 4, tag = 0x1fff4 >> 3 = 0x3ffe
+ * Frames: root 0x100000, PDPT 0x101000, then the first 1 GiB-aligned frame, 0x40000000. PDPT entry at
+ * 0x101000 + 8 x 500 = 0x101fa0 = 0x40000087. Two reads, two A write-backs: 1 + 4 + 4 x 21 = 89 cycles.
+ * PA = 0x40000000 + 0x12345678 = 0x52345678.
+ */
+Test(mmusim_explain, one_gib_page_json_splits_at_bit_30)
+{
+	cJSON *j = json_run(HUGE_1G);
+	const cJSON *fields = item(j, "fields");
+	cr_assert_eq(cJSON_GetArraySize(fields), 2, "PML4, PDPT: the walk stops at the PDPT");
+	cr_assert_str_eq(str(at(fields, 0), "name"), "PML4");
+	cr_assert_eq(num(at(fields, 0), "index"), 255);
+	cr_assert_str_eq(str(at(fields, 1), "name"), "PDPT");
+	cr_assert_eq(num(at(fields, 1), "index"), 500);
+	cr_assert_eq(num(j, "offset"), 305419896);
+	cr_assert_eq(num(j, "vpn"), 0x1fff4);
+	cr_assert_eq(num(j, "page_level"), 3);
+	cr_assert_eq(num(j, "page_size"), 1073741824);
+	cr_assert_str_eq(str(j, "leaf_table"), "PDPT");
+	cr_assert_eq(num(j, "paddr"), 0x52345678);
+	cr_assert_eq(num(j, "cycles"), 89);
+	const cJSON *a = at(item(j, "attempts"), 0), *tlb = item(a, "tlb"), *steps = item(a, "steps");
+	cr_assert_eq(num(at(tlb, 0), "set"), 0);
+	cr_assert_eq(num(at(tlb, 0), "tag"), 0x7ffd);
+	cr_assert_eq(num(at(tlb, 1), "set"), 4);
+	cr_assert_eq(num(at(tlb, 1), "tag"), 0x3ffe);
+	cr_assert_eq(cJSON_GetArraySize(steps), 4);
+	cr_assert_eq(num(at(steps, 2), "level"), 3);
+	cr_assert_eq(num(at(steps, 2), "address"), 0x101fa0);
+	cr_assert_eq(num(at(steps, 2), "value"), 0x40000087);
+	cJSON_Delete(j);
+}
+
+Test(mmusim_explain, one_gib_page_text_shows_the_pdpt_as_the_leaf)
+{
+	const char *const lines[] = {
+	    "address 0x7ffd12345678 (48-bit virtual address; a 1 GiB page: the PDPT entry is the leaf, the walk stops "
+	    "there)",
+	    "  field  PML4    PDPT    offset",
+	    "  bits   47..39  38..30  29..0",
+	    "  value  255     500     0x12345678",
+	    "TLB lookups (1 GiB page: VPN = address bits 47..30 = 0x1fff4; set = VPN mod sets, tag = VPN / sets)",
+	    "  L1 DTLB  4 sets x 2 ways  set 0  tag 0x7ffd  miss -> filled way 0",
+	    "  L2 TLB   8 sets x 4 ways  set 4  tag 0x3ffe  miss -> filled way 0",
+	    "result: paddr 0x52345678 = page 0x40000000 + offset 0x12345678 (answered by the page walk)",
+	};
+	expect_lines("explain " HUGE_1G, lines, sizeof lines / sizeof lines[0]);
+	cr_assert_null(strstr(r.out, " PD["), "no PD access in a walk that ends at the PDPT:\n%s", r.out);
+}
+
+/*
+ * textbook32 (x86_32 with PSE), os.thp=always: a 4 MiB page, the PD entry is the leaf.
+ * 0x0804a01c: PD = va >> 22 = 0x20 = 32; offset = va & (2^22 - 1) = 0x04a01c = 303132 (22 bits, 21..0),
+ * in binary 00 0100 1010 0000 0001 1100. VPN = va >> 22 = 0x20; L1 DTLB 16 / 4 = 4 sets: set 0x20 & 3 = 0,
+ * tag 0x20 >> 2 = 8. Frames: root 0x100000, then the first 4 MiB-aligned frame 0x400000: PDE at
+ * 0x100000 + 4 x 32 = 0x100080 = 0x400087; PA 0x400000 + 0x4a01c = 0x44a01c. No L2: 1 + 2 x 101 = 203 cycles.
+ */
+Test(mmusim_explain, four_mib_page_on_x86_32_splits_at_bit_22)
+{
+	cJSON *j = json_run("--preset textbook32 --addr 0x0804a01c --set os.thp=always");
+	cr_assert_eq(cJSON_GetArraySize(item(j, "fields")), 1);
+	cr_assert_eq(num(at(item(j, "fields"), 0), "index"), 32);
+	cr_assert_eq(num(j, "offset"), 303132);
+	cr_assert_eq(num(j, "vpn"), 0x20);
+	cr_assert_eq(num(j, "page_size"), 4194304);
+	cr_assert_eq(num(j, "paddr"), 0x44a01c);
+	cr_assert_eq(num(j, "cycles"), 203);
+	const cJSON *tlb = item(at(item(j, "attempts"), 0), "tlb");
+	cr_assert_eq(num(at(tlb, 0), "set"), 0);
+	cr_assert_eq(num(at(tlb, 0), "tag"), 8);
+	cJSON_Delete(j);
+	const char *const lines[] = {
+	    "  field   PD          offset",
+	    "  bits    31..22      21..0",
+	    "  binary  0000100000  0001001010000000011100",
+	    "  value   32          0x4a01c",
+	    "  L1 DTLB  4 sets x 4 ways  set 0  tag 0x8  miss -> filled way 0",
+	    "result: paddr 0x44a01c = page 0x400000 + offset 0x4a01c (answered by the page walk)",
+	};
+	expect_lines("explain --preset textbook32 --addr 0x0804a01c --set os.thp=always", lines,
+	             sizeof lines / sizeof lines[0]);
+}
+
+/*
+ * --demand with os.thp=always: the fault maps a 2 MiB page, 0x7ffd12345678 & ~(2^21 - 1) = 0x7ffd12200000, at the
+ * first 2 MiB-aligned frame 0x200000 (root, PDPT and PD are built by the fault first, at 0x100000..0x102000).
+ */
+Test(mmusim_explain, demand_fault_maps_a_two_mib_page)
+{
+	const char *const lines[] = {
+	    "OS: demand fault, 2 MiB page 0x7ffd12200000 mapped to frame 0x200000; 500 cycles (os.fault_cycles), then "
+	    "the access is retried",
+	    "  value  255     500     145     0x145678",
+	    "result: paddr 0x345678 = page 0x200000 + offset 0x145678 (answered by the page walk)",
+	};
+	expect_lines("explain " HUGE_2M " --demand", lines, sizeof lines / sizeof lines[0]);
+}
+
+#define TRACE_2M "R 40201234\nR 40301234\nW 40301238\n"
+
+/*
+ * A trace on teaching with os.thp=always: record 1 faults in 0x40201234 and the OS maps the 2 MiB page
+ * 0x40200000 (root 0x100000, PDPT 0x101000, PD 0x102000, frame 0x200000). Record 2, 0x40301234 =
+ * 0100 0000 0011 0000 0001 0010 0011 0100: VPN = va >> 21 = 0x201, the same page: an L1 hit on the level-2 entry.
+ *   PML4 = 0, PDPT = va >> 30 = 1, PD = 0x201 & 511 = 1, offset = va & (2^21 - 1) = 0x101234 = 1053236
+ *   L1 DTLB 4 sets: set = 0x201 & 3 = 1, tag = 0x201 >> 2 = 0x80; PA = 0x200000 + 0x101234 = 0x301234, 1 cycle
+ */
+Test(mmusim_explain, trace_record_served_by_a_two_mib_page)
+{
+	const char *p = write_temp(TRACE_2M);
+	char args[256];
+	snprintf(args, sizeof args, "--preset teaching --set os.thp=always --trace %s --at 2", p);
+	cJSON *j = json_run(args);
+	cr_assert_str_eq(str(j, "answered_by"), "l1");
+	cr_assert_eq(num(j, "cycles"), 1);
+	cr_assert_eq(num(j, "page_level"), 2);
+	cr_assert_eq(num(j, "offset"), 1053236);
+	cr_assert_eq(num(j, "vpn"), 0x201);
+	cr_assert_eq(cJSON_GetArraySize(item(j, "fields")), 3);
+	cr_assert_eq(num(at(item(j, "fields"), 2), "index"), 1);
+	cr_assert_eq(num(j, "paddr"), 0x301234);
+	const cJSON *l1 = at(item(at(item(j, "attempts"), 0), "tlb"), 0);
+	cr_assert_str_eq(str(l1, "result"), "hit");
+	cr_assert_eq(num(l1, "set"), 1);
+	cr_assert_eq(num(l1, "tag"), 0x80);
+	cJSON_Delete(j);
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "explain %s", args);
+	const char *const lines[] = {
+	    "  value  0       1       1       0x101234",
+	    "  L1 DTLB  4 sets x 2 ways  set 1  tag 0x80  hit, way 0 of set 1 (level-2 page)",
+	    "result: paddr 0x301234 = page 0x200000 + offset 0x101234 (answered by the L1 TLB)",
+	};
+	expect_lines(cmd, lines, sizeof lines / sizeof lines[0]);
+	unlink(p);
+}
+
+/*
+ * Record 3 stores to the same 2 MiB page, clean in L1 (D = 0): the dirty re-walk (T9) reads PML4, PDPT and PD (A
+ * already set) and writes D into the PD entry, the leaf: 1 + 4 x 21 = 85 cycles, offset 0x101238 = 1053240.
+ */
+Test(mmusim_explain, trace_store_rewalks_to_the_two_mib_leaf)
+{
+	const char *p = write_temp(TRACE_2M);
+	char args[256];
+	snprintf(args, sizeof args, "--preset teaching --set os.thp=always --trace %s --at 3", p);
+	cJSON *j = json_run(args);
+	unlink(p);
+	cr_assert_eq(num(j, "cycles"), 85);
+	cr_assert_eq(num(j, "offset"), 1053240);
+	cr_assert_eq(num(j, "page_level"), 2);
+	const cJSON *steps = item(at(item(j, "attempts"), 0), "steps");
+	cr_assert_eq(cJSON_GetArraySize(steps), 4);
+	cr_assert_str_eq(str(at(steps, 3), "op"), "write");
+	cr_assert_eq(num(at(steps, 3), "level"), 2);
+	cr_assert_eq(num(at(steps, 3), "value"), 0x2000e7, "P W U, A (0x20), D (0x40), PS (0x80)");
+	cJSON_Delete(j);
+}
+
+/* A base page keeps the JSON of before: no page-size keys, four fields, a 12-bit offset. */
+Test(mmusim_explain, base_page_json_has_no_page_size_keys)
+{
+	cJSON *j = json_run("--preset teaching --addr 0x7ffd12345678");
+	cr_assert_eq(cJSON_GetArraySize(item(j, "fields")), 4);
+	cr_assert_eq(num(j, "offset"), 0x678);
+	cr_assert_null(cJSON_GetObjectItemCaseSensitive(j, "page_size"));
+	cr_assert_null(cJSON_GetObjectItemCaseSensitive(j, "page_level"));
+	cJSON_Delete(j);
+}
