@@ -28,7 +28,7 @@ record() { # NAME COMMAND...
 	(cd "$tmp" && "$@") >"$out/$name.out" 2>"$tmp/err"
 	echo $? >"$out/$name.rc"
 	grep -Ev ' in [0-9.]+ s|cycles/s|[0-9.]+ M translations/s' "$tmp/err" | sed "s|$tmp|TMP|g; s|$top|TOP|g" >"$out/$name.err"
-	sed -i "s|$tmp|TMP|g; s|$top|TOP|g" "$out/$name.out"
+	sed -i "s|$tmp|TMP|g; s|$top|TOP|g; /^  speed  /d" "$out/$name.out"
 }
 
 record run-default "$mmusim" run

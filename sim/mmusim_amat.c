@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mmu/mmu_sim.h"
+#include "mmusim_drive.h"
 #include "mmusim_lecture.h"
 #include "mmusim_table.h"
 
@@ -17,7 +18,6 @@
 #endif
 
 #define ACCEPTED "--trace --format --preset --config --set --seed --engine --markdown --json"
-#define BATCH    4096
 
 typedef struct amat {
 	const char *trace, *format;
@@ -44,21 +44,7 @@ static int simulate(amat_t *a, const char *path, mmu_trace_format_t fmt, mmu_eng
 		mmu_trace_close(t);
 		return lecture_fail("%s", msg);
 	}
-	mmu_trace_rec_t *recs = malloc(BATCH * sizeof *recs);
-	int rc = recs ? 0 : lecture_fail("out of memory");
-	uint64_t done = 0;
-	while (!rc) {
-		long n = mmu_trace_read(t, recs, BATCH, msg, sizeof msg);
-		if (n <= 0) {
-			rc = n < 0 ? lecture_fail("%s", msg) : 0;
-			break;
-		}
-		for (long i = 0; i < n && !rc; i++)
-			if (mmu_sim_ref(sim, &recs[i], msg, sizeof msg))
-				rc = lecture_fail("%s: record %" PRIu64 ": %s", path, done + (uint64_t)i + 1, msg);
-		done += (uint64_t)n;
-	}
-	free(recs);
+	int rc = drive_trace(sim, t, path, false);
 	a->format = mmu_trace_format_name(mmu_trace_format(t));
 	mmu_stats_read(mmu_sim_mmu(sim), &a->st);
 	a->ss = *mmu_sim_stats(sim);

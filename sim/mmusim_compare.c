@@ -17,7 +17,7 @@
 
 #include "mmu/mmu_sim.h"
 #include "mmusim_compare.h"
-#include "mmusim_prefetch.h"
+#include "mmusim_drive.h"
 #include "mmusim_report.h"
 
 #ifndef MMU_DEFAULT_WORKLOAD
@@ -160,37 +160,6 @@ static int build_cfg(const cmp_opts_t *o, const char *set, mmu_cfg_t *cfg)
 	return 0;
 }
 
-static int run_trace(mmu_trace_t *t, mmu_sim_t *sim, const char *path)
-{
-	char msg[512];
-	prefetch_t *pf;
-	if (prefetch_start(t, &pf) != 0)
-		return cmp_fail("cannot start the trace reader thread", "");
-	uint64_t refs = 0, bytes;
-	int rc = 0;
-	for (;;) {
-		const mmu_trace_rec_t *recs;
-		long n = prefetch_next(pf, &recs, &bytes, msg, sizeof msg);
-		if (n <= 0) {
-			rc = n < 0 ? cmp_fail("", msg) : 0;
-			break;
-		}
-		for (long i = 0; i < n && !rc; i++) {
-			if (mmu_sim_ref(sim, &recs[i], msg, sizeof msg)) {
-				char where[700];
-				snprintf(where, sizeof where, "%s: record %llu: %s", path,
-				         (unsigned long long)(refs + (uint64_t)i + 1), msg);
-				rc = cmp_fail(where, "");
-			}
-		}
-		if (rc)
-			break;
-		refs += (uint64_t)n;
-	}
-	prefetch_stop(pf);
-	return rc;
-}
-
 /* One configuration's run, as the parsed JSON report `mmusim run --json` prints. */
 static int run_one(const cmp_opts_t *o, const mmu_cfg_t *cfg, mmu_engine_t engine, cJSON **report)
 {
@@ -207,7 +176,7 @@ static int run_one(const cmp_opts_t *o, const mmu_cfg_t *cfg, mmu_engine_t engin
 		mmu_trace_close(t);
 		return cmp_fail("", msg);
 	}
-	int rc = run_trace(t, sim, path);
+	int rc = drive_trace(sim, t, path, false);
 	char *buf = NULL;
 	size_t len = 0;
 	if (!rc) {

@@ -31,6 +31,11 @@ const char *explain_level_name(const mmu_paging_t *pg, unsigned level)
 	return other[level];
 }
 
+static mmu_ref_kind_t explain_rec_kind(mmu_op_t op)
+{
+	return op == MMU_OP_STORE ? MMU_REF_STORE : op == MMU_OP_FETCH ? MMU_REF_FETCH : MMU_REF_LOAD;
+}
+
 static int parse_op(const char *s, mmu_op_t *op)
 {
 	if (!s || !strcmp(s, "load"))
@@ -196,8 +201,8 @@ static int warm(explain_t *e)
 		mmu_sim_translate(e->sim, e->port, e->va, e->op, true, &res);
 		return 0;
 	}
-	mmu_trace_rec_t rec = {.vaddr = e->va, .size = 1, .pid = e->pid};
-	rec.kind = e->op == MMU_OP_STORE ? MMU_REF_STORE : e->op == MMU_OP_FETCH ? MMU_REF_FETCH : MMU_REF_LOAD;
+	mmu_trace_rec_t rec = e->rec;
+	rec.size = 1;
 	if (mmu_sim_ref(e->sim, &rec, msg, sizeof msg))
 		return lecture_fail("explain: --warm: %s", msg);
 	return 0;
@@ -244,7 +249,6 @@ static int setup_trace(explain_t *e, bool have_addr, bool have_op)
 		return lecture_fail("%s", msg);
 	mmu_trace_rec_t rec;
 	uint64_t n = 0;
-	uint32_t prev_pid = 0;
 	int rc = 0;
 	for (;;) {
 		long got = mmu_trace_read(t, &rec, 1, msg, sizeof msg);
@@ -259,7 +263,6 @@ static int setup_trace(explain_t *e, bool have_addr, bool have_op)
 		}
 		if (++n == at)
 			break;
-		prev_pid = rec.pid;
 		if (mmu_sim_ref(e->sim, &rec, msg, sizeof msg)) {
 			rc = lecture_fail("%s: record %llu: %s", o->trace, (unsigned long long)n, msg);
 			break;
@@ -289,10 +292,9 @@ static int setup_trace(explain_t *e, bool have_addr, bool have_op)
 	if (!have_addr && rec.size > 1 && ((rec.vaddr + rec.size - 1) >> pb) != (rec.vaddr >> pb))
 		snprintf(e->note, sizeof e->note, "record %llu crosses a page: its second translation is not shown",
 		         (unsigned long long)at);
-	if ((n == 1 || rec.pid != prev_pid) && mmu_sim_switch(e->sim, e->pid)) /* as mmu_sim_ref switches */
-		return lecture_fail("explain: cannot create process %u", e->pid);
-	if (e->cfg->os.populate && mmu_os_populate(mmu_sim_os(e->sim), e->pid, e->va) == MMU_ENOFRAME)
-		return lecture_fail("explain: physical memory exhausted mapping 0x%llx", (unsigned long long)e->va);
+	e->rec = (mmu_trace_rec_t){.vaddr = e->va, .size = have_addr ? 1 : rec.size, .pid = rec.pid, .kind = rec.kind};
+	if (have_op)
+		e->rec.kind = explain_rec_kind(e->op);
 	return 0;
 }
 
@@ -300,6 +302,7 @@ static int setup_trace(explain_t *e, bool have_addr, bool have_op)
 static int setup_plain(explain_t *e)
 {
 	e->pid = 1;
+	e->rec = (mmu_trace_rec_t){.vaddr = e->va, .size = 1, .pid = e->pid, .kind = explain_rec_kind(e->op)};
 	if (mmu_sim_switch(e->sim, e->pid))
 		return lecture_fail("explain: cannot create process 1");
 	if (e->demand) {
@@ -347,21 +350,47 @@ static int setup(explain_t *e)
 }
 
 /* The explained request; after a not-present fault that the OS serves, the retry as well. */
+/*
+ * The explained translation, carried out for the requester: each attempt recorded cycle by cycle. The other page of
+ * a record that crosses one is translated but not shown.
+ */
+static int explain_translate(void *ctx, mmu_sim_t *s, const mmu_step_t *step, mmu_result_t *res)
+{
+	explain_t *e = ctx;
+	if (step->vaddr != e->va || e->natt == EXPLAIN_ATTEMPTS) {
+		mmu_sim_translate(s, step->port, step->vaddr, step->op, step->user, res);
+		return 0;
+	}
+	if (e->natt == 1) { /* the OS served a demand fault between the attempts */
+		unsigned level = 1;
+		mmu_os_translate(mmu_sim_os(s), e->pid, e->va, &e->frame, &level);
+		e->frame &= ~((UINT64_C(1) << mmu_paging_shift(e->pg, level)) - 1);
+		e->fault_cycles = mmu_sim_stats(s)->fault_service_cycles - e->fault_cycles;
+	}
+	attempt_t *a = &e->att[e->natt++];
+	int rc = run_attempt(e, a);
+	*res = a->probe.res;
+	return rc;
+}
+
+/*
+ * The explained request as the requester presents a record: after a not-present fault that the OS serves, the retry
+ * as well. Without an OS behind the tables (an OSTEP dump, no --demand), or for an address no process can have, the
+ * model's one answer is the lesson.
+ */
 static int run(explain_t *e)
 {
-	int rc = run_attempt(e, &e->att[e->natt++]);
-	const mmu_result_t *r = &e->att[0].probe.res;
-	if (!rc && r->fault && r->cause == MMU_CAUSE_NOT_PRESENT && e->demand) {
-		mmu_os_t *os = mmu_sim_os(e->sim);
-		/* a fault the OS does not serve (not a demand fault) is the answer */
-		if (mmu_os_demand_fault(os, e->pid, e->va) == 0) {
-			unsigned level = 1;
-			mmu_os_translate(os, e->pid, e->va, &e->frame, &level);
-			e->frame &= ~((UINT64_C(1) << mmu_paging_shift(e->pg, level)) - 1);
-			e->fault_cycles = e->cfg->os.fault_cycles;
-			mmu_sim_idle(e->sim, e->fault_cycles);
-			rc = run_attempt(e, &e->att[e->natt++]);
-		}
+	int rc;
+	if (!e->demand || e->dump || !mmu_paging_canonical(e->pg, e->va)) {
+		rc = run_attempt(e, &e->att[e->natt++]);
+	} else {
+		char msg[512];
+		e->fault_cycles = mmu_sim_stats(e->sim)->fault_service_cycles;
+		rc = mmu_sim_ref_with(e->sim, &e->rec, explain_translate, e, msg, sizeof msg);
+		if (e->natt < 2)
+			e->fault_cycles = 0;
+		if (rc < 0)
+			rc = lecture_fail("explain: %s", msg);
 	}
 	/* the page size that served the translation splits the address; a base page when none did */
 	unsigned level = rc ? 0 : leaf_level(e, &e->att[e->natt - 1]);

@@ -58,6 +58,7 @@ typedef struct explain {
 	mmu_op_t op;
 	unsigned port;
 	uint32_t pid;
+	mmu_trace_rec_t rec; /* the explained access as a trace record */
 	bool dump;       /* memory and CR3 from an OSTEP dump: no OS behind the tables */
 	bool demand;     /* a not-present fault is served by the OS and the access retried, as in a trace */
 	char setup[256]; /* one line: what happened before the explained request */

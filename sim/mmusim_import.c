@@ -22,7 +22,7 @@
 
 #include "mmu/mmu_sim.h"
 #include "mmusim_import.h"
-#include "mmusim_prefetch.h"
+#include "mmusim_drive.h"
 #include "mmusim_procmap.h"
 #include "mmusim_report.h"
 
@@ -319,28 +319,7 @@ static int run_trace(const imp_opts_t *o, mmu_sim_t *sim)
 	mmu_trace_t *t;
 	if (mmu_trace_open(o->trace, (mmu_trace_format_t)fmt, &t, msg, sizeof msg))
 		return imp_fail("%s%s", msg, "");
-	prefetch_t *pf = NULL;
-	int rc = prefetch_start(t, &pf) ? imp_fail("%s%s", "cannot start the trace reader thread", "") : 0;
-	bool started = !rc;
-	uint64_t refs = 0, bytes;
-	while (!rc) {
-		const mmu_trace_rec_t *recs;
-		long n = prefetch_next(pf, &recs, &bytes, msg, sizeof msg);
-		if (n <= 0) {
-			rc = n < 0 ? imp_fail("%s%s", msg, "") : 0;
-			break;
-		}
-		for (long i = 0; i < n && !rc; i++)
-			if (mmu_sim_ref(sim, &recs[i], msg, sizeof msg)) {
-				char where[700];
-				snprintf(where, sizeof where, "%s: record %" PRIu64 ": %s", o->trace,
-				         refs + (uint64_t)i + 1, msg);
-				rc = imp_fail("%s%s", where, "");
-			}
-		refs += (uint64_t)n;
-	}
-	if (started)
-		prefetch_stop(pf);
+	int rc = drive_trace(sim, t, o->trace, false);
 	if (!rc) {
 		run_info_t info = {
 		    .trace = o->trace, .format = mmu_trace_format_name(mmu_trace_format(t)), .engine = "fast"};

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mmu/mmu_error.h"
+#include "mmu/mmu_step.h"
 
 static int keep(probe_t *p, const mmu_in_t *in, const mmu_out_t *out)
 {
@@ -20,17 +21,6 @@ static int keep(probe_t *p, const mmu_in_t *in, const mmu_out_t *out)
 	return 0;
 }
 
-/* The outputs of both blocks in this cycle (each a function of its own state: T1, M1). */
-static void comb(mmu_sim_t *s, mmu_in_t *in, mmu_out_t *out)
-{
-	mmu_mem_out_t mo;
-	mmu_mem_comb(mmu_sim_mem(s), &mo);
-	in->mem_req_ready = mo.req_ready;
-	in->mem_resp_valid = mo.resp_valid;
-	in->mem_resp_rdata = mo.resp_rdata;
-	mmu_comb(mmu_sim_mmu(s), in, out);
-}
-
 static uint64_t dcache_hits(const mmu_sim_t *s)
 {
 	mmu_stats_t st = {0};
@@ -38,19 +28,11 @@ static uint64_t dcache_hits(const mmu_sim_t *s)
 	return st.dcache_hits;
 }
 
-/* Both clock edges, the memory seeing what the MMU drives in this cycle; returns whether its dcache hit. */
+/* Both clock edges (mmu_system_clock); returns whether the memory's dcache hit a request it took at this edge. */
 static bool clock(mmu_sim_t *s, const mmu_in_t *in, const mmu_out_t *out)
 {
 	uint64_t hits = dcache_hits(s);
-	mmu_mem_in_t mi = {
-	    .req_valid = out->mem_req_valid,
-	    .req_addr = out->mem_req_addr,
-	    .req_write = out->mem_req_write,
-	    .req_wdata = out->mem_req_wdata,
-	    .req_wstrb = out->mem_req_wstrb,
-	};
-	mmu_clock(mmu_sim_mmu(s), in);
-	mmu_mem_clock(mmu_sim_mem(s), &mi);
+	mmu_system_clock(mmu_sim_mmu(s), mmu_sim_mem(s), in, out);
 	return dcache_hits(s) != hits;
 }
 
@@ -102,7 +84,7 @@ int probe_translate(mmu_sim_t *s, unsigned port, uint64_t vaddr, mmu_op_t op, bo
 	in.req_op[port] = op;
 	in.req_user[port] = user;
 	for (;;) {
-		comb(s, &in, &out);
+		mmu_system_comb(mmu_sim_mmu(s), mmu_sim_mem(s), &in, &out);
 		if (keep(p, &in, &out))
 			return MMU_ENOMEM;
 		if (p->n == 1 && !out.req_ready[port])

@@ -46,7 +46,8 @@ typedef struct sweep_stackdist {
 	unsigned port; /* MMU_REQ_I or MMU_REQ_D */
 	uint32_t max_entries;
 	unsigned page_bits;
-	bool pcid, populate;
+	bool pcid;
+	const mmu_cfg_t *cfg; /* of a valid point: the OS side and the requester (all points agree but on the size) */
 } sweep_stackdist_t;
 
 /* Whether the method is exact for this sweep (else msg says why); then the rows from one pass over the trace. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mmu/mmu.h"
+#include "mmu/mmu_requester.h"
 #include "mmu/mmu_sim.h"
 #include "mmu/mmu_stackdist.h"
 #include "mmusim_sweep.h"
@@ -48,7 +49,7 @@ int sweep_stackdist_check(const sweep_t *sw, sweep_stackdist_t *sd, char *msg, s
 		uint32_t entries = mmu_tlb_ways(t);
 		sd->page_bits = mmu_paging(m)->page_bits;
 		sd->pcid = pt->cfg.pcid;
-		sd->populate = pt->cfg.os.populate;
+		sd->cfg = &pt->cfg;
 		mmu_destroy(m);
 		const mmu_os_huge_t no_huge = {0};
 		if (pt->cfg.os.thp || memcmp(&pt->cfg.os.huge, &no_huge, sizeof no_huge) || pt->cfg.os.mem_frames) {
@@ -72,7 +73,7 @@ int sweep_stackdist_check(const sweep_t *sw, sweep_stackdist_t *sd, char *msg, s
 	return 0;
 }
 
-/* Pages a process has touched: with demand paging, the first translation of a page faults and is retried. */
+/* Pages known to be mapped, by process: a cache of the OS's page tables (nothing is unmapped in this method). */
 typedef struct page_set {
 	uint64_t *slot; /* key + 1, 0 = empty */
 	size_t cap, n;
@@ -85,7 +86,19 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 33);
 }
 
-/* Adds key; returns 1 if it was new, 0 if present, < 0 when out of memory. */
+static bool page_set_has(const page_set_t *s, uint64_t key)
+{
+	if (!s->cap)
+		return false;
+	for (size_t i = mix(key) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		if (s->slot[i] == key + 1)
+			return true;
+		if (!s->slot[i])
+			return false;
+	}
+}
+
+/* Adds a key not in the set; returns 0, or < 0 when out of memory. */
 static int page_set_add(page_set_t *s, uint64_t key)
 {
 	if (2 * (s->n + 1) > s->cap) {
@@ -99,54 +112,95 @@ static int page_set_add(page_set_t *s, uint64_t key)
 		free(s->slot);
 		*s = g;
 	}
-	for (size_t i = mix(key) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-		if (s->slot[i] == key + 1)
-			return 0;
-		if (!s->slot[i]) {
-			s->slot[i] = key + 1;
-			s->n++;
-			return 1;
-		}
-	}
-}
-
-typedef struct pass {
-	const sweep_stackdist_t *sd;
-	mmu_stackdist_t *stack;
-	page_set_t mapped;
-	bool started;
-	uint32_t pid;
-} pass_t;
-
-/* One translation, as mmu_sim_ref makes it: a page never touched faults first (unless os.populate) and is retried. */
-static int translation(pass_t *ps, unsigned port, uint64_t page)
-{
-	uint64_t key = page ^ (ps->sd->pcid ? (uint64_t)ps->pid << 52 : 0); /* PCID-tagged entries (T11) */
-	int fresh = 0;
-	if (!ps->sd->populate && (fresh = page_set_add(&ps->mapped, page ^ (uint64_t)ps->pid << 52)) < 0)
-		return -1;
-	if (port != ps->sd->port)
-		return 0;
-	if (fresh)
-		mmu_stackdist_miss(ps->stack); /* the faulting lookup: a miss that fills nothing (W8) */
-	mmu_stackdist_access(ps->stack, key);
+	size_t i = mix(key) & (s->cap - 1);
+	while (s->slot[i])
+		i = (i + 1) & (s->cap - 1);
+	s->slot[i] = key + 1;
+	s->n++;
 	return 0;
 }
 
-static int record(pass_t *ps, const sweep_rec_t *r)
+/*
+ * One pass: the model's requester makes the steps of each record (switches, page-crossing halves, demand faults and
+ * retries) over a real OS side, and the steps are carried out on the stack distances instead of an MMU.
+ */
+typedef struct pass {
+	const sweep_stackdist_t *sd;
+	mmu_stackdist_t *stack;
+	mmu_physmem_t *pm;
+	mmu_os_t *os;
+	mmu_requester_t *req;
+	page_set_t mapped;
+} pass_t;
+
+/* A translation: a lookup of the swept TLB if it is on its port; a page the OS has not mapped faults (W8). */
+static int translation(pass_t *ps, const mmu_step_t *step, mmu_result_t *res)
 {
-	if (!ps->started || r->pid != ps->pid) {
-		if (!ps->sd->pcid) /* T11: a CR3 write without PCIDs drops every non-global entry */
-			mmu_stackdist_flush(ps->stack);
-		ps->started = true;
-		ps->pid = r->pid;
+	uint32_t pid = mmu_requester_pid(ps->req);
+	uint64_t page = step->vaddr >> ps->sd->page_bits, pa;
+	uint64_t key = page ^ (uint64_t)pid << 52;
+	unsigned level;
+	*res = (mmu_result_t){0};
+	if (!page_set_has(&ps->mapped, key)) {
+		if (mmu_os_translate(ps->os, pid, step->vaddr, &pa, &level) != 0) {
+			res->fault = 1;
+			res->cause = MMU_CAUSE_NOT_PRESENT;
+		} else if (page_set_add(&ps->mapped, key)) {
+			return MMU_ENOMEM;
+		}
 	}
-	unsigned port = r->kind == MMU_REF_FETCH ? MMU_REQ_I : MMU_REQ_D;
-	uint64_t first = r->vaddr >> ps->sd->page_bits,
-	         last = (r->vaddr + (r->size ? r->size - 1 : 0)) >> ps->sd->page_bits;
-	int err = translation(ps, port, first);
-	if (!err && last != first)
-		err = translation(ps, port, last);
+	if (step->port != ps->sd->port)
+		return 0;
+	if (res->fault)
+		mmu_stackdist_miss(ps->stack); /* the faulting lookup: a miss that fills nothing */
+	else
+		mmu_stackdist_access(ps->stack, page ^ (ps->sd->pcid ? (uint64_t)pid << 52 : 0)); /* PCID tags (T11) */
+	return 0;
+}
+
+static int record(pass_t *ps, const sweep_rec_t *r, char *msg, size_t msglen)
+{
+	mmu_trace_rec_t rec = {.vaddr = r->vaddr, .size = r->size, .pid = r->pid, .kind = (mmu_ref_kind_t)r->kind};
+	int err = mmu_requester_begin(ps->req, &rec, msg, msglen);
+	while (!err) {
+		mmu_step_t step;
+		mmu_result_t res;
+		if ((err = mmu_requester_next(ps->req, &step, msg, msglen)) != 0 || step.kind == MMU_STEP_DONE)
+			break;
+		if (step.kind == MMU_STEP_CR3 && !ps->sd->pcid) /* T11: without PCIDs it drops every non-global entry */
+			mmu_stackdist_flush(ps->stack);
+		if (step.kind == MMU_STEP_TRANSLATE && (err = translation(ps, &step, &res)) == 0)
+			mmu_requester_answer(ps->req, &res);
+		/* idle cycles change no TLB; the OS asks for no invalidation without eviction or huge pages */
+		if (step.kind == MMU_STEP_FLUSH) {
+			snprintf(msg, msglen, "--method stackdist: the OS invalidated a page; use --method sim");
+			err = MMU_EINVAL;
+		}
+	}
+	return err;
+}
+
+static void pass_destroy(pass_t *ps)
+{
+	mmu_requester_destroy(ps->req);
+	mmu_os_destroy(ps->os);
+	mmu_physmem_destroy(ps->pm);
+	mmu_stackdist_destroy(ps->stack);
+	free(ps->mapped.slot);
+}
+
+static int pass_create(pass_t *ps, const sweep_stackdist_t *sd)
+{
+	*ps = (pass_t){.sd = sd};
+	int err = mmu_stackdist_create(sd->max_entries, &ps->stack);
+	if (!err)
+		err = mmu_physmem_create(&ps->pm);
+	if (!err)
+		err = mmu_os_create(sd->cfg, ps->pm, &ps->os);
+	if (!err)
+		err = mmu_requester_create(sd->cfg, ps->os, &ps->req);
+	if (err)
+		pass_destroy(ps);
 	return err;
 }
 
@@ -235,8 +289,8 @@ static int cross_check(sweep_t *sw, const sweep_stackdist_t *sd, const sweep_tra
 
 int sweep_stackdist_run(sweep_t *sw, const sweep_stackdist_t *sd, const sweep_trace_t *st, char *msg, size_t msglen)
 {
-	pass_t ps = {.sd = sd};
-	if (mmu_stackdist_create(sd->max_entries, &ps.stack)) {
+	pass_t ps;
+	if (pass_create(&ps, sd)) {
 		snprintf(msg, msglen, "out of memory");
 		return -1;
 	}
@@ -244,17 +298,18 @@ int sweep_stackdist_run(sweep_t *sw, const sweep_stackdist_t *sd, const sweep_tr
 	uint64_t run = 0, bit = 0;
 	for (size_t i = 0; i < st->nrecs && !err; i++) {
 		const sweep_rec_t *r = &st->recs[i];
-		err = record(&ps, r);
+		err = record(&ps, r, msg, msglen);
 		for (uint64_t k = 0; k < r->nrepeats && !err; k++)
-			err = record(&ps, &st->recs[st->runs[run + st->order[bit + k]].pair >> 1]);
+			err = record(&ps, &st->recs[st->runs[run + st->order[bit + k]].pair >> 1], msg, msglen);
 		run += r->nruns;
 		bit += r->nrepeats;
 	}
+	if (err)
+		err = -1;
 	if (!err && (err = fill_rows(sw, sd, ps.stack)))
 		snprintf(msg, msglen, "out of memory");
 	if (!err)
 		err = cross_check(sw, sd, st, msg, msglen);
-	mmu_stackdist_destroy(ps.stack);
-	free(ps.mapped.slot);
+	pass_destroy(&ps);
 	return err;
 }

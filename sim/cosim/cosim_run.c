@@ -8,6 +8,7 @@
 
 #include "cosim_params.h"
 #include "cosim_record.h"
+#include "mmu/mmu_step.h"
 
 typedef struct counts {
 	uint64_t requests[MMU_NREQ];
@@ -299,13 +300,8 @@ static int cycle(loop_t *l, char *msg, size_t msglen)
 	cosim_env_t *env = l->env;
 	mmu_in_t in;
 	mmu_out_t exp, act;
-	mmu_mem_out_t mo;
 	memset(&in, 0, sizeof in);
-	mmu_mem_comb(env->mem, &mo);
-	in.mem_req_ready = mo.req_ready;
-	in.mem_resp_valid = mo.resp_valid;
-	in.mem_resp_rdata = mo.resp_rdata;
-	mmu_comb(env->mmu, &in, &exp);
+	mmu_system_comb(env->mmu, env->mem, &in, &exp);
 	bool bad = note_responses(env, &exp, &l->c, l->mm);
 	int rc = l->drv.step(l->drv.self, env, &exp, &in, msg, msglen);
 	if (rc)
@@ -315,13 +311,7 @@ static int cycle(loop_t *l, char *msg, size_t msglen)
 	bad = cosim_check_outputs(&exp, &act, env->cycle, l->mm) || bad;
 	if (l->record)
 		cosim_record_cycle(l->record, &in, &exp);
-	mmu_mem_in_t mi = {.req_valid = exp.mem_req_valid,
-	                   .req_addr = exp.mem_req_addr,
-	                   .req_write = exp.mem_req_write,
-	                   .req_wdata = exp.mem_req_wdata,
-	                   .req_wstrb = exp.mem_req_wstrb};
-	mmu_clock(env->mmu, &in);
-	mmu_mem_clock(env->mem, &mi);
+	mmu_system_clock(env->mmu, env->mem, &in, &exp);
 	cosim_rtl_high(env->rtl);
 	bad = cosim_check_rtl_alive(env, env->cycle, l->mm) || bad;
 	env->cycle++;

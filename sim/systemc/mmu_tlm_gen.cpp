@@ -1,4 +1,4 @@
-/* The trace-driven traffic generator: mmu_sim's per-record behaviour over TLM-2.0. */
+/* The trace-driven traffic generator: the model's requester (mmu_requester.h) over TLM-2.0. */
 #include "mmu_tlm_gen.h"
 
 #include <cstdio>
@@ -10,12 +10,14 @@ enum { BATCH = 4096 };
 
 mmu_tlm_gen::mmu_tlm_gen(sc_core::sc_module_name name, const mmu_cfg_t &cfg, mmu_trace_t *trace, mmu_os_t *os,
                          const sc_time &period, const std::string &path)
-    : sc_module(name), socket("socket"), control("control"), cfg_(cfg), trace_(trace), os_(os), period_(period),
+    : sc_module(name), socket("socket"), control("control"), trace_(trace), period_(period),
       path_(path)
 {
 	char msg[256];
 	if (mmu_paging_init(&pg_, &cfg.paging, msg, sizeof msg))
 		throw std::invalid_argument(msg);
+	if (mmu_requester_create(&cfg, os, &req_))
+		throw std::bad_alloc();
 	tx_.set_extension(&ext_);
 	SC_HAS_PROCESS(mmu_tlm_gen);
 	SC_THREAD(run);
@@ -24,6 +26,7 @@ mmu_tlm_gen::mmu_tlm_gen(sc_core::sc_module_name name, const mmu_cfg_t &cfg, mmu
 mmu_tlm_gen::~mmu_tlm_gen()
 {
 	tx_.clear_extension(&ext_); /* a member, not the payload's to delete */
+	mmu_requester_destroy(req_);
 }
 
 void mmu_tlm_gen::run()
@@ -54,64 +57,56 @@ void mmu_tlm_gen::run()
 	done_ = true;
 }
 
-int mmu_tlm_gen::switch_to(uint32_t pid)
-{
-	int err = mmu_os_process(os_, pid);
-	if (err)
-		return err;
-	if (started_)
-		st_.context_switches++;
-	/* With PCIDs each process keeps its own entries: Linux sets bit 63 when the PCID's entries are still valid. */
-	sc_time delay = qk_.get_local_time();
-	control->write_cr3(mmu_os_cr3(os_, pid, true), delay);
-	qk_.set(delay);
-	started_ = true;
-	pid_ = pid;
-	return 0;
-}
-
 int mmu_tlm_gen::simulate(const mmu_trace_rec_t &rec, char *msg, size_t msglen)
 {
-	if (!started_ || rec.pid != pid_) {
-		int err = switch_to(rec.pid);
-		if (err) {
-			std::snprintf(msg, msglen, "cannot create process %u: %s", rec.pid, mmu_strerror(err));
-			return err;
-		}
-	}
-	st_.references++;
-	bool fetch = rec.kind == MMU_REF_FETCH;
-	bool write = rec.kind == MMU_REF_STORE || rec.kind == MMU_REF_MODIFY; /* M: one translation, as a store */
-	uint64_t page = UINT64_C(1) << pg_.page_bits;
-	uint64_t last = rec.vaddr + (rec.size ? rec.size - 1 : 0);
-	uint64_t second = last & ~(page - 1);
-	bool split = (last >> pg_.page_bits) != (rec.vaddr >> pg_.page_bits);
-	uint64_t first_len = split ? second - rec.vaddr : last - rec.vaddr + 1;
-	int err = access(rec.vaddr, (unsigned)first_len, fetch, write, msg, msglen);
-	if (!err && split) {
-		st_.split_references++;
-		err = access(second, (unsigned)(last - second + 1), fetch, write, msg, msglen);
+	int err = mmu_requester_begin(req_, &rec, msg, msglen);
+	while (!err) {
+		mmu_step_t step;
+		if ((err = mmu_requester_next(req_, &step, msg, msglen)) != 0 || step.kind == MMU_STEP_DONE)
+			break;
+		err = carry_out(rec, step, msg, msglen);
 	}
 	return err;
 }
 
-int mmu_tlm_gen::not_canonical(uint64_t vaddr, char *msg, size_t msglen) const
+/* One step of the requester as transactions: the control interface, the translation socket, or time passing. */
+int mmu_tlm_gen::carry_out(const mmu_trace_rec_t &rec, const mmu_step_t &step, char *msg, size_t msglen)
 {
-	std::snprintf(msg, msglen, "address 0x%llx is not a valid %s virtual address (%u bits%s)",
-	              (unsigned long long)vaddr, pg_.name, pg_.va_bits, pg_.sign_extend ? ", canonical form" : "");
-	return MMU_EFAULT;
-}
-
-/* os.populate: the page is mapped before its first access, free of charge, as MAP_POPULATE does before a run. */
-int mmu_tlm_gen::populate(uint64_t vaddr, char *msg, size_t msglen)
-{
-	int err = mmu_os_populate(os_, pid_, vaddr);
-	if (err && !mmu_paging_canonical(&pg_, vaddr))
-		return not_canonical(vaddr, msg, msglen);
-	if (err)
-		std::snprintf(msg, msglen, "cannot map address 0x%llx: %s", (unsigned long long)vaddr,
-		              mmu_strerror(err));
-	return err;
+	sc_time delay = qk_.get_local_time();
+	switch (step.kind) {
+	case MMU_STEP_CR3:
+		control->write_cr3(step.value, delay);
+		qk_.set(delay);
+		return 0;
+	case MMU_STEP_FLUSH:
+		control->flush(step.flush_op, step.vaddr, step.pcid, delay);
+		qk_.set(delay);
+		return 0;
+	case MMU_STEP_IDLE: /* the OS handler runs */
+		qk_.inc(sc_time::from_value(period_.value() * step.cycles));
+		return 0;
+	case MMU_STEP_DONE:
+		return 0;
+	case MMU_STEP_TRANSLATE:
+		break;
+	}
+	/* the bytes of the record on the step's page: the first page's part, or the rest on the next page */
+	uint64_t page = UINT64_C(1) << pg_.page_bits, last = rec.vaddr + (rec.size ? rec.size - 1 : 0);
+	uint64_t end = (step.vaddr | (page - 1)) < last ? (step.vaddr | (page - 1)) : last;
+	uint64_t from = (step.vaddr >> pg_.page_bits) == (rec.vaddr >> pg_.page_bits) ? rec.vaddr : step.vaddr;
+	tlm::tlm_response_status status =
+	    transport(step.vaddr, (unsigned)(end - from + 1), step.op == MMU_OP_FETCH, step.op == MMU_OP_STORE);
+	mmu_result_t res = {};
+	if (status == tlm::TLM_ADDRESS_ERROR_RESPONSE && ext_.fault) {
+		res.fault = 1;
+		res.cause = ext_.cause;
+	} else if (status != tlm::TLM_OK_RESPONSE) {
+		std::snprintf(msg, msglen, "the MMU answered %s at 0x%llx", tx_.get_response_string().c_str(),
+		              (unsigned long long)step.vaddr);
+		return MMU_EIO;
+	}
+	mmu_requester_answer(req_, &res);
+	return 0;
 }
 
 tlm::tlm_response_status mmu_tlm_gen::transport(uint64_t vaddr, unsigned len, bool fetch, bool write)
@@ -129,7 +124,7 @@ tlm::tlm_response_status mmu_tlm_gen::transport(uint64_t vaddr, unsigned len, bo
 	tx_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
 	ext_.fetch = fetch;
 	ext_.user = true; /* a trace is a user process */
-	ext_.pid = pid_;
+	ext_.pid = mmu_requester_pid(req_);
 	sc_time delay = qk_.get_local_time();
 	socket->b_transport(tx_, delay);
 	qk_.set(delay);
@@ -138,48 +133,9 @@ tlm::tlm_response_status mmu_tlm_gen::transport(uint64_t vaddr, unsigned len, bo
 	return tx_.get_response_status();
 }
 
-int mmu_tlm_gen::access(uint64_t vaddr, unsigned len, bool fetch, bool write, char *msg, size_t msglen)
-{
-	if (cfg_.os.populate) {
-		int err = populate(vaddr, msg, msglen);
-		if (err)
-			return err;
-	}
-	for (unsigned attempt = 0;; attempt++) {
-		st_.translations++;
-		tlm::tlm_response_status status = transport(vaddr, len, fetch, write);
-		if (status == tlm::TLM_OK_RESPONSE)
-			return 0;
-		if (status != tlm::TLM_ADDRESS_ERROR_RESPONSE || !ext_.fault) {
-			std::snprintf(msg, msglen, "the MMU answered %s at 0x%llx", tx_.get_response_string().c_str(),
-			              (unsigned long long)vaddr);
-			return MMU_EIO;
-		}
-		if (ext_.cause == MMU_CAUSE_NONCANONICAL) /* a trace of a real program never has one: bad input */
-			return not_canonical(vaddr, msg, msglen);
-		if (ext_.cause != MMU_CAUSE_NOT_PRESENT || attempt > 0) {
-			st_.unhandled_faults++;
-			return 0;
-		}
-		int err = mmu_os_demand_fault(os_, pid_, vaddr);
-		if (err == MMU_ENOFRAME) {
-			std::snprintf(msg, msglen, "physical memory exhausted mapping address 0x%llx",
-			              (unsigned long long)vaddr);
-			return err;
-		}
-		if (err) {
-			st_.unhandled_faults++;
-			return 0;
-		}
-		st_.demand_faults++;
-		st_.fault_service_cycles += cfg_.os.fault_cycles;
-		qk_.inc(sc_time::from_value(period_.value() * cfg_.os.fault_cycles)); /* the OS handler runs */
-	}
-}
-
 const mmu_sim_stats_t &mmu_tlm_gen::stats() const
 {
-	return st_;
+	return *mmu_requester_stats(req_);
 }
 
 bool mmu_tlm_gen::done() const

@@ -4,11 +4,10 @@
 /*
  * A trace-driven traffic generator: mmusim's in-order requester (docs/timing.md, T14) as a TLM-2.0 initiator.
  *
- * It reads a trace (any format mmu_trace reads) one record at a time, in order, and does per record what mmu_sim
- * does: a change of pid is a context switch, i.e. a CR3 write through `control` with the value the OS side gives
- * (mmu_os_cr3, "do not flush" with PCIDs); an access is one b_transport on `socket` (load or store; fetches on the
- * instruction side), two when it crosses a base page; a not-present fault is served by the OS
- * (mmu_os_demand_fault), costs os.fault_cycles clock periods of idle time, and the access is retried once.
+ * It reads a trace (any format mmu_trace reads) one record at a time, in order, and carries out the steps the model's
+ * requester (mmu_requester.h) makes of each, as mmu_sim does: a CR3 write or a TLB invalidation through `control`;
+ * a translation as one b_transport on `socket` (load or store; fetches on the instruction side); idle cycles (the
+ * OS serving a fault) as clock periods of local time.
  * Its local time runs in a quantum keeper (tlm_global_quantum), so each request is presented in the cycle the
  * previous response appears.
  */
@@ -51,25 +50,18 @@ class mmu_tlm_gen : public sc_core::sc_module
       private:
 	void run();
 	int simulate(const mmu_trace_rec_t &rec, char *msg, size_t msglen);
-	int switch_to(uint32_t pid);
-	int access(uint64_t vaddr, unsigned len, bool fetch, bool write, char *msg, size_t msglen);
-	int populate(uint64_t vaddr, char *msg, size_t msglen);
-	int not_canonical(uint64_t vaddr, char *msg, size_t msglen) const;
+	int carry_out(const mmu_trace_rec_t &rec, const mmu_step_t &step, char *msg, size_t msglen);
 	tlm::tlm_response_status transport(uint64_t vaddr, unsigned len, bool fetch, bool write);
 
-	mmu_cfg_t cfg_;
 	mmu_paging_t pg_;
 	mmu_trace_t *trace_;
-	mmu_os_t *os_;
 	sc_core::sc_time period_;
 	std::string path_;
 	tlm_utils::tlm_quantumkeeper qk_;
 	tlm::tlm_generic_payload tx_;
 	mmu_tlm_ext ext_;
 	std::vector<unsigned char> data_;
-	bool started_ = false;
-	uint32_t pid_ = 0;
-	mmu_sim_stats_t st_ = {};
+	mmu_requester_t *req_ = nullptr;
 	bool done_ = false;
 	std::string error_;
 };

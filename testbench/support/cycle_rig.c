@@ -1,4 +1,5 @@
 #include "cycle_rig.h"
+#include "mmu/mmu_step.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -65,10 +66,7 @@ void rig_peek(const rig_t *r, mmu_out_t *out, mmu_mem_out_t *mem_out)
 {
 	mmu_in_t in = r->next;
 	mmu_mem_comb(r->mem, mem_out);
-	in.mem_req_ready = mem_out->req_ready;
-	in.mem_resp_valid = mem_out->resp_valid;
-	in.mem_resp_rdata = mem_out->resp_rdata;
-	mmu_comb(r->mmu, &in, out);
+	mmu_system_comb(r->mmu, r->mem, &in, out);
 }
 
 static void log_grow(rig_t *r)
@@ -85,22 +83,9 @@ uint64_t rig_step(rig_t *r)
 {
 	log_grow(r);
 	rig_cycle_t *c = &r->log[r->cycle];
-	mmu_mem_out_t mo;
-	mmu_mem_comb(r->mem, &mo);
 	c->in = r->next;
-	c->in.mem_req_ready = mo.req_ready;
-	c->in.mem_resp_valid = mo.resp_valid;
-	c->in.mem_resp_rdata = mo.resp_rdata;
-	mmu_comb(r->mmu, &c->in, &c->out);
-	mmu_mem_in_t mi = {
-	    .req_valid = c->out.mem_req_valid,
-	    .req_addr = c->out.mem_req_addr,
-	    .req_write = c->out.mem_req_write,
-	    .req_wdata = c->out.mem_req_wdata,
-	    .req_wstrb = c->out.mem_req_wstrb,
-	};
-	mmu_clock(r->mmu, &c->in);
-	mmu_mem_clock(r->mem, &mi);
+	mmu_system_comb(r->mmu, r->mem, &c->in, &c->out);
+	mmu_system_clock(r->mmu, r->mem, &c->in, &c->out);
 	memset(&r->next, 0, sizeof r->next);
 	return r->cycle++;
 }

@@ -7,6 +7,7 @@
 
 #include "mmu/mmu.h"
 #include "mmu/mmu_os.h"
+#include "mmu/mmu_requester.h"
 #include "mmu/mmu_trace.h"
 
 /*
@@ -55,19 +56,23 @@ void mmu_sim_destroy(mmu_sim_t *s);
 int mmu_sim_ref(mmu_sim_t *s, const mmu_trace_rec_t *rec, char *msg, size_t msglen);
 
 /*
- * For sweeps that skip work which cannot change a result (fast engine only): the slot of its port's L1 TLB that would
- * answer rec, of the current process and within one base page, with a hit (no fault, no dirty re-walk), or -1;
- * nothing changes (hint as for mmu_l1_hit_slot). Then n records equal to rec, back to back, answered by that slot: the
- * same effect as n calls of mmu_sim_ref().
+ * The same, with the record's translations carried out by translate() (which must leave the system in the response
+ * cycle and fill *res, as mmu_sim_translate does; a non-zero return stops the record with that error): for a front
+ * end that watches each translation, as explain records every cycle of it. The rest (switch, OS, idle cycles) is
+ * carried out as mmu_sim_ref does.
  */
-long mmu_sim_ref_l1_slot(const mmu_sim_t *s, const mmu_trace_rec_t *rec, long hint);
-void mmu_sim_ref_hits(mmu_sim_t *s, const mmu_trace_rec_t *rec, long slot, uint64_t n);
+typedef int (*mmu_sim_translate_fn)(void *ctx, mmu_sim_t *s, const mmu_step_t *step, mmu_result_t *res);
+int mmu_sim_ref_with(mmu_sim_t *s, const mmu_trace_rec_t *rec, mmu_sim_translate_fn translate, void *ctx, char *msg,
+                     size_t msglen);
 
 /*
- * The same for callers that keep answers and add up counts. An answer of mmu_sim_ref_l1_hit (the slot, or -1) with
- * what makes it hold: while mmu_sim_l1_hit_holds() is true for the same process, the same record gets the same slot
- * (mmu_l1_slot_written). Then mmu_sim_ref_hits split in two: the use of the slot (once for any number of hits), and
- * the counting, which nothing reads until the figures are (mmu_count_l1_hits): n records of port, each one
+ * For sweeps that skip work which cannot change a result (fast engine only). mmu_sim_ref_l1_hit: the slot of its
+ * port's L1 TLB that would answer rec, of the current process and within one base page, with a hit (no fault, no
+ * dirty re-walk), or -1; nothing changes (hint as for mmu_l1_hit_slot). The answer comes with what makes it hold:
+ * while mmu_sim_l1_hit_holds() is true for the same process, the same record gets the same slot
+ * (mmu_l1_slot_written). n records equal to rec, back to back, answered by that slot have the same effect as n calls
+ * of mmu_sim_ref(), in two halves: the use of the slot (mmu_sim_l1_touch, once for any number of hits), and the
+ * counting, which nothing reads until the figures are (mmu_sim_count_l1_hits): n records of port, each one
  * translation hitting an entry of leaf level page_level.
  */
 typedef struct mmu_sim_l1_hit {
