@@ -1,6 +1,7 @@
-// FIFO replacement (R2): one pointer per set, reset to way 0. The victim is the pointer's way; a fill that writes
-// the pointer's way advances it by one (mod Ways), whichever rule chose the way (R4, R7 or the policy). Hits change
-// nothing.
+// FIFO replacement (R2): one pointer per set, reset to way 0. The victim is the pointer's way; an allocation (a fill
+// into an invalid way, R4, or into the victim) that writes the pointer's way advances it by one (mod Ways). A fill
+// that rewrites an entry in place (R7) is not an allocation: the TLB does not raise alloc_i for it, so the rewritten
+// entry keeps its place in the queue. Hits change nothing.
 module mmu_repl_fifo #(
   parameter int Sets = 1,
   parameter int Ways = 4,
@@ -10,9 +11,9 @@ module mmu_repl_fifo #(
 ) (
   input  logic            clk_i,
   input  logic            rst_ni,
-  input  logic            fill_i,
-  input  logic [SetW-1:0] fill_set_i,
-  input  logic [WayW-1:0] fill_way_i,
+  input  logic            alloc_i,
+  input  logic [SetW-1:0] alloc_set_i,
+  input  logic [WayW-1:0] alloc_way_i,
   input  logic [SetW-1:0] victim_set_i,
   output logic [WayW-1:0] victim_way_o
 );
@@ -21,25 +22,25 @@ module mmu_repl_fifo #(
   // set not yet written reads as its reset row.
   logic [WayW-1:0] ptr_q[Sets];
   logic [Sets-1:0] init_q;
-  logic [WayW-1:0] fill_ptr, ptr_d;
+  logic [WayW-1:0] alloc_ptr, ptr_d;
   logic            advance;
 
-  assign fill_ptr     = init_q[fill_set_i] ? ptr_q[fill_set_i] : '0;
+  assign alloc_ptr    = init_q[alloc_set_i] ? ptr_q[alloc_set_i] : '0;
   assign victim_way_o = init_q[victim_set_i] ? ptr_q[victim_set_i] : '0;
-  assign advance      = fill_i && (fill_way_i == fill_ptr);
+  assign advance      = alloc_i && (alloc_way_i == alloc_ptr);
 
   always_comb begin
-    ptr_d = fill_ptr + 1'b1;
-    if (fill_ptr == WayW'(Ways - 1)) ptr_d = '0;
+    ptr_d = alloc_ptr + 1'b1;
+    if (alloc_ptr == WayW'(Ways - 1)) ptr_d = '0;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) init_q <= '0;
-    else if (advance) init_q[fill_set_i] <= 1'b1;
+    else if (advance) init_q[alloc_set_i] <= 1'b1;
   end
 
   always_ff @(posedge clk_i) begin
-    if (advance) ptr_q[fill_set_i] <= ptr_d;
+    if (advance) ptr_q[alloc_set_i] <= ptr_d;
   end
 
 endmodule

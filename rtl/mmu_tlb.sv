@@ -281,15 +281,19 @@ module mmu_tlb #(
       );
     end
   end else if (Policy == 2) begin : g_fifo
+    logic alloc;
+
+    assign alloc = fill_i && !match_any;  // R2: an in-place rewrite (R7) allocates nothing
+
     mmu_repl_fifo #(
       .Sets(Sets),
       .Ways(Ways)
     ) u_repl (
       .clk_i       (clk_i),
       .rst_ni      (rst_ni),
-      .fill_i      (fill_i),
-      .fill_set_i  (fill_set),
-      .fill_way_i  (fill_way),
+      .alloc_i     (alloc),
+      .alloc_set_i (fill_set),
+      .alloc_way_i (fill_way),
       .victim_set_i(fill_set),
       .victim_way_o(victim_way)
     );
@@ -301,7 +305,7 @@ module mmu_tlb #(
     ) u_lfsr (
       .clk_i  (clk_i),
       .rst_ni (rst_ni),
-      .step_i (fill_i),
+      .step_i (fill_i),  // R5: every fill steps, in place or not (no path from the set's comparators)
       .state_o(lfsr)
     );
 

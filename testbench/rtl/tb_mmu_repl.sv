@@ -4,7 +4,7 @@ module tb_mmu_repl;
   `include "tb_check.svh"
 
   logic       clk = 1'b0, rst_n = 1'b1;
-  logic       touch, touch8, fill;
+  logic       touch, touch8, alloc;
   logic       set, vset;
   logic [1:0] way;
   logic [1:0] lru_victim, plru_victim;
@@ -25,7 +25,7 @@ module tb_mmu_repl;
   );
   // FIFO with three ways: the pointer wraps at a non-power of two.
   mmu_repl_fifo #(.Sets(2), .Ways(3)) u_fifo (
-    .clk_i(clk), .rst_ni(rst_n), .fill_i(fill), .fill_set_i(set), .fill_way_i(fifo_way), .victim_set_i(vset),
+    .clk_i(clk), .rst_ni(rst_n), .alloc_i(alloc), .alloc_set_i(set), .alloc_way_i(fifo_way), .victim_set_i(vset),
     .victim_way_o(fifo_victim)
   );
 
@@ -46,13 +46,18 @@ module tb_mmu_repl;
     touch8 = 1'b0;
   endtask
 
-  task automatic fifo_fill(input logic s, input logic [1:0] w);
-    fill     = 1'b1;
+  // One edge with way w of set s presented; alloc_i as given (the TLB lowers it for an in-place rewrite, R7).
+  task automatic fifo_write(input logic s, input logic [1:0] w, input logic is_alloc);
+    alloc    = is_alloc;
     set      = s;
     fifo_way = w;
     #1 clk = 1'b1;
     #1 clk = 1'b0;
-    fill = 1'b0;
+    alloc = 1'b0;
+  endtask
+
+  task automatic fifo_fill(input logic s, input logic [1:0] w);
+    fifo_write(s, w, 1'b1);
   endtask
 
   // Touch sequence and the victims after each touch, LRU (ranks reset to way order) and PLRU (bits reset to 0).
@@ -67,7 +72,7 @@ module tb_mmu_repl;
     plru_exp = {2'd2, 2'd2, 2'd0, 2'd0, 2'd2, 2'd2, 2'd0, 2'd0};
     touch = 1'b0;
     touch8 = 1'b0;
-    fill  = 1'b0;
+    alloc = 1'b0;
     set   = 1'b0;
     vset  = 1'b0;
     way   = '0;
@@ -106,10 +111,12 @@ module tb_mmu_repl;
     use_way8(3'd6);  // b1 = 0, b3 = 0, b7 = 1
     `TB_EQ(plru8_victim, 3'd2, "PLRU8 after 5, 0, 6: left, right (b2), left (b5)")
 
-    // R2: the pointer advances only when the fill writes its way, and wraps at Ways.
+    // R2: the pointer advances only when an allocation writes its way, and wraps at Ways.
     `TB_EQ(fifo_victim, 2'd0, "FIFO reset")
     fifo_fill(1'b0, 2'd1);
     `TB_EQ(fifo_victim, 2'd0, "FIFO: a fill of another way does not advance")
+    fifo_write(1'b0, 2'd0, 1'b0);
+    `TB_EQ(fifo_victim, 2'd0, "FIFO: the pointer's way without alloc_i (in place) does not advance")
     fifo_fill(1'b0, 2'd0);
     `TB_EQ(fifo_victim, 2'd1, "FIFO: 0 -> 1")
     fifo_fill(1'b0, 2'd1);

@@ -1,6 +1,6 @@
 // The TLB against hand-worked cases: page sizes and R6 priority, R4 and the LRU victim, R7 in place and duplicate
-// drop, T8 invalidation on a lookup, every flush kind (T12) and the CR3 invalidation (T11), and R5's random victim
-// (LFSR from 0xACE1, four and three ways).
+// drop, T8 invalidation on a lookup, every flush kind (T12) and the CR3 invalidation (T11), R5's random victim
+// (LFSR from 0xACE1, four and three ways), and R2's FIFO with an in-place rewrite (R7) of the pointer's way.
 module tb_mmu_tlb;
   `include "tb_check.svh"
 
@@ -19,7 +19,7 @@ module tb_mmu_tlb;
   logic [1:0]        hit_level;
   logic [PaBits-1:0] hit_base;
   logic [11:0]       hit_pcid;
-  logic              r4_hit, r3_hit;
+  logic              r4_hit, r3_hit, f2_hit;
 
   // 8 entries, 2 ways, 4 sets, LRU
   mmu_tlb #(.Entries(8), .Ways(2), .Policy(0), .PaBits(PaBits)) u_dut (
@@ -50,6 +50,19 @@ module tb_mmu_tlb;
     .clk_i(clk), .rst_ni(rst_n),
     .lkp_en_i(1'b0), .lkp_drop_i(1'b0), .lkp_vpn_i(36'h0), .lkp_pcid_i(12'h0),
     .lkp_hit_o(r3_hit), .lkp_vpn_o(), .lkp_level_o(), .lkp_base_o(), .lkp_pcid_o(),
+    .lkp_global_o(), .lkp_writable_o(), .lkp_user_o(), .lkp_nx_o(), .lkp_dirty_o(),
+    .fill_i(fill), .fill_vpn_i(fill_vpn), .fill_level_i(fill_level), .fill_base_i(fill_base),
+    .fill_pcid_i(fill_pcid), .fill_global_i(fill_global), .fill_writable_i(fill_w), .fill_user_i(fill_u),
+    .fill_nx_i(fill_nx), .fill_dirty_i(fill_d),
+    .flush_i(1'b0), .flush_op_i(3'd0), .flush_vpn_i(36'h0), .flush_pcid_i(12'h0),
+    .flush_cur_pcid_i(12'h0), .cr3_flush_i(1'b0), .cr3_flush_op_i(3'd0), .cr3_flush_pcid_i(12'h0)
+  );
+
+  // FIFO, one set of two ways; only fills.
+  mmu_tlb #(.Entries(2), .Ways(2), .Policy(2), .PaBits(PaBits)) u_f2 (
+    .clk_i(clk), .rst_ni(rst_n),
+    .lkp_en_i(1'b0), .lkp_drop_i(1'b0), .lkp_vpn_i(36'h0), .lkp_pcid_i(12'h0),
+    .lkp_hit_o(f2_hit), .lkp_vpn_o(), .lkp_level_o(), .lkp_base_o(), .lkp_pcid_o(),
     .lkp_global_o(), .lkp_writable_o(), .lkp_user_o(), .lkp_nx_o(), .lkp_dirty_o(),
     .fill_i(fill), .fill_vpn_i(fill_vpn), .fill_level_i(fill_level), .fill_base_i(fill_base),
     .fill_pcid_i(fill_pcid), .fill_global_i(fill_global), .fill_writable_i(fill_w), .fill_user_i(fill_u),
@@ -239,6 +252,31 @@ module tb_mmu_tlb;
     do_fill(36'h101, 2'd1, 46'h101000, 12'd0, 1'b0);
     `TB_EQ(u_r4.vpn_q[3], 36'h101, "random, 4 ways: victim 0x0E27 mod 4 = 3")
     `TB_EQ(u_r3.vpn_q[2], 36'h101, "random, 3 ways: victim 0x0E27 mod 3 = 2")
+
+    // R2 and R5 with an in-place rewrite (R7), from reset. u_f2 (FIFO, 2 ways): A takes way 0 (pointer -> 1), B way
+    // 1 (pointer -> 0); A again is rewritten in place in way 0, the pointer's way, and the pointer stays 0; C then
+    // evicts A, the oldest allocation, not B. u_r4: A, B in ways 0, 1; the in-place A still steps the LFSR; C takes
+    // the invalid way 2: four steps, ACE1 E270 7138 389C 1C4E.
+    #1 rst_n = 1'b0;
+    #1 rst_n = 1'b1;
+    do_fill(36'h20, 2'd1, 46'h0aaaa000, 12'd0, 1'b0);
+    do_fill(36'h21, 2'd1, 46'h0bbbb000, 12'd0, 1'b0);
+    do_fill(36'h20, 2'd1, 46'h0cccc000, 12'd0, 1'b0);
+    `TB_EQ(u_f2.base_q[0], 46'h0cccc000, "FIFO: A rewritten in place in way 0")
+    `TB_EQ(u_f2.g_fifo.u_repl.victim_way_o, 1'b0, "FIFO: the in-place rewrite leaves the pointer at way 0")
+    `TB_EQ(u_r4.valid_q[2], 1'b0, "random: the in-place rewrite took no way")
+    do_fill(36'h22, 2'd1, 46'h0dddd000, 12'd0, 1'b0);
+    `TB_EQ(u_f2.vpn_q[0], 36'h22, "FIFO: C evicts A, allocated first")
+    `TB_EQ(u_f2.vpn_q[1], 36'h21, "FIFO: B stays")
+    `TB_EQ(u_r4.vpn_q[2], 36'h22, "random: C in the invalid way 2")
+    `TB_EQ(u_r4.g_random.lfsr, 16'h1C4E, "random: four fills, one in place, four steps")
+    // D evicts B (pointer 1 -> 0); D again in place in way 1, off the pointer; E evicts C in way 0.
+    do_fill(36'h23, 2'd1, 46'h0eeee000, 12'd0, 1'b0);
+    `TB_EQ(u_f2.vpn_q[1], 36'h23, "FIFO: D evicts B")
+    do_fill(36'h23, 2'd1, 46'h0ffff000, 12'd0, 1'b0);
+    do_fill(36'h24, 2'd1, 46'h01111000, 12'd0, 1'b0);
+    `TB_EQ(u_f2.vpn_q[0], 36'h24, "FIFO: E evicts C")
+    `TB_EQ(u_f2.base_q[1], 46'h0ffff000, "FIFO: D, rewritten in place, stays")
     `TB_DONE
   end
 endmodule

@@ -514,20 +514,38 @@ Test(mmu_tlb, fifo_pointer_advances_when_the_invalid_way_is_the_pointer)
 	cr_expect_eq(fill4k(VH), 23); /* D */
 }
 
-Test(mmu_tlb, fifo_in_place_fill_advances_only_at_the_pointer)
+Test(mmu_tlb, fifo_in_place_fill_never_moves_the_pointer)
 {
 	make4x16(MMU_POLICY_FIFO);
 	fill4k(VA);
 	fill4k(VB);
 	fill4k(VC);
 	fill4k(VD);
-	cr_expect_eq(fill4k(VE), 20); /* pointer -> 1 */
-	cr_expect_eq(fill4k(VC), 22); /* R7 in place in way 2, not the pointer's way: pointer stays 1 */
-	cr_expect_eq(fill4k(VF), 21); /* pointer -> 2 */
-	cr_expect_eq(fill4k(VC), 22); /* in place in way 2 = pointer: pointer -> 3 */
-	cr_expect_eq(fill4k(VG), 23); /* D, not C */
-	cr_expect_eq(probe4k(VC), 22);
+	cr_expect_eq(fill4k(VE), 20); /* A goes, pointer -> 1; queue B C D E */
+	cr_expect_eq(fill4k(VC), 22); /* R7 in place in way 2, off the pointer: pointer stays 1 */
+	cr_expect_eq(fill4k(VF), 21); /* B goes, pointer -> 2; queue C D E F */
+	cr_expect_eq(fill4k(VC), 22); /* in place in way 2, the pointer's way: no allocation, pointer stays 2 */
+	cr_expect_eq(mmu_tlb_policy_victim(tlb, 5), 2);
+	cr_expect_eq(fill4k(VG), 22); /* C, the oldest allocation, goes; pointer -> 3 */
+	cr_expect_eq(fill4k(VH), 23); /* then D; pointer -> 0 */
+	cr_expect_eq(probe4k(VC), -1);
 	cr_expect_eq(probe4k(VD), -1);
+	EXPECT_WAY(5, 0, VE);
+	EXPECT_WAY(5, 1, VF);
+	EXPECT_WAY(5, 2, VG);
+	EXPECT_WAY(5, 3, VH);
+}
+
+Test(mmu_tlb, fifo_refill_in_place_keeps_the_allocation_order)
+{
+	make(2, 2, MMU_POLICY_FIFO, 1); /* one set, slots = ways */
+	cr_expect_eq(fill4k(0xA), 0);   /* R4: way 0, the pointer's: pointer -> 1 */
+	cr_expect_eq(fill4k(0xB), 1);   /* way 1: pointer -> 0 */
+	cr_expect_eq(fill4k(0xA), 0);   /* refill of A (e.g. a dirty re-walk, T9) in place: pointer stays 0 */
+	cr_expect_eq(fill4k(0xC), 0);   /* A, allocated first, leaves first */
+	cr_expect_eq(probe4k(0xA), -1);
+	cr_expect_eq(probe4k(0xB), 1);
+	cr_expect_eq(fill4k(0xA), 1); /* then B */
 }
 
 /* ---- R5 random ------------------------------------------------------------------------------------------------- */

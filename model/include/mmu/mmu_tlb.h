@@ -76,7 +76,8 @@ const mmu_tlb_entry_t *mmu_tlb_slot_entry(const mmu_tlb_t *t, long slot);
 
 /*
  * Writes an entry (rule R7): over a valid entry that matches the same page size, vpn and PCID/global if there is
- * one, else into the first invalid way of its set, else into the policy's victim. Returns the slot written.
+ * one, else into the first invalid way of its set, else into the policy's victim. Returns the slot written. Only
+ * the last two allocate: an in-place write leaves the FIFO pointer alone (R2); every fill steps the LFSR (R5).
  */
 long mmu_tlb_fill(mmu_tlb_t *t, const mmu_tlb_entry_t *e);
 
