@@ -41,6 +41,8 @@ struct mmu_trace {
 	int gz_err;        /* zlib error seen at the end of the input, reported once the lines before it are used */
 	int err;           /* sticky: once a read failed, every later read fails the same way */
 	char *err_msg;     /* TRACE_MSG bytes */
+	uint32_t crc;      /* CRC-32 of the decompressed bytes read so far (provenance) */
+	uint64_t content_bytes;
 };
 
 /* Hex digit value + 1; 0 for every byte that is not a hex digit (including '\n', which ends every scan). */
@@ -156,6 +158,8 @@ static int read_more(mmu_trace_t *t)
 		note_gz_end(t);
 		return 0;
 	}
+	t->crc = (uint32_t)crc32(t->crc, (const Bytef *)t->buf + before, (uInt)n);
+	t->content_bytes += (uint64_t)n;
 	t->len += (size_t)n;
 	find_lim(t, before);
 	return 0;
@@ -663,6 +667,16 @@ uint64_t mmu_trace_bytes(const mmu_trace_t *t)
 uint64_t mmu_trace_file_size(const mmu_trace_t *t)
 {
 	return t->file_size;
+}
+
+uint32_t mmu_trace_crc32(const mmu_trace_t *t)
+{
+	return t->crc;
+}
+
+uint64_t mmu_trace_content_bytes(const mmu_trace_t *t)
+{
+	return t->content_bytes;
 }
 
 mmu_trace_format_t mmu_trace_format(const mmu_trace_t *t)
