@@ -159,3 +159,33 @@ Test(mmusim_results, provenance_names_the_trace_by_size_and_checksum_of_its_cont
 	cJSON_Delete(a);
 	cJSON_Delete(b);
 }
+
+/* A gzip file of two members (gzip appends one per write in "a" mode): the trailer covers only the last one. */
+Test(mmusim_results, checksum_of_a_trace_of_two_gzip_members_covers_both)
+{
+	static run_t r;
+	char path[64], gz[80], args[256];
+	cli_temp_file(path, "");
+	snprintf(gz, sizeof gz, "%s.gz", path);
+	const char *half = trace_text + 18; /* from the third line on */
+	gzFile g = gzopen(gz, "wb");
+	cr_assert(g);
+	cr_assert_eq(gzwrite(g, trace_text, 18), 18);
+	cr_assert_eq(gzclose(g), Z_OK);
+	g = gzopen(gz, "ab");
+	cr_assert(g);
+	cr_assert_eq(gzwrite(g, half, (unsigned)strlen(half)), (int)strlen(half));
+	cr_assert_eq(gzclose(g), Z_OK);
+	snprintf(args, sizeof args, "run --json --format text --trace %s", gz);
+	mmusim(&r, args);
+	unlink(path);
+	unlink(gz);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cJSON *j = cJSON_Parse(r.out);
+	cr_assert(j);
+	char crc[16];
+	snprintf(crc, sizeof crc, "%08x", crc32_bitwise((const unsigned char *)trace_text, strlen(trace_text)));
+	cr_assert_str_eq(text(j, "provenance.trace.crc32"), crc);
+	cr_assert_eq(number(j, "provenance.trace.content_bytes"), (double)strlen(trace_text));
+	cJSON_Delete(j);
+}
