@@ -12,44 +12,42 @@
 
 /* ---- the table of every figure ---- */
 
-typedef enum { GROUP_CORE, GROUP_OS, GROUP_WALK_CACHES, GROUP_NONE } group_t;
+/* One entry of the table: a figure, or the prefix of a per-bucket array. */
+typedef struct figure {
+	const char *name, *unit, *description;
+	result_kind_t kind;
+	result_type_t type;
+} figure_t;
+
+/* When a figure is reported (mmu_sim_stats.def, mmusim_figures.def): always, with OS-side features, with walk caches.
+ */
+typedef enum { GROUP_CORE, GROUP_OS, GROUP_WALK_CACHES } group_t;
 
 /* The kind of a counter of mmu_stats.def, which declares units only: cycles are cycles, everything else events. */
 #define STAT_KIND(unit) (!strcmp(unit, "cycles") ? RESULT_CYCLES : RESULT_COUNT)
 
+/* Every figure a report can hold, from the .def files, to look up by name. */
 static const struct catalogued {
 	figure_t f;
-	group_t group;
-	bool array;    /* f.name is the prefix of one figure per bucket or page size */
 	bool mmu_stat; /* of mmu_stats.def: its kind follows from its unit */
-	bool sim_stat; /* of mmu_sim_stats.def */
-	bool derived;  /* of mmu_stats_derived.def */
-	bool report;   /* a REPORT_DERIVED of mmusim_figures.def */
 } catalogue[] = {
 #define MMU_SIM_STAT(field, name, unit, group, description)                                                            \
-	{{name, unit, description, RESULT_COUNT, RESULT_U64}, GROUP_##group, false, false, true, false, false},
+	{{name, unit, description, RESULT_COUNT, RESULT_U64}, false},
 #include "mmu/mmu_sim_stats.def"
-#define MMU_STAT(field, name, unit, description)                                                                       \
-	{{name, unit, description, RESULT_COUNT, RESULT_U64}, GROUP_NONE, false, true, false, false, false},
+#define MMU_STAT(field, name, unit, description) {{name, unit, description, RESULT_COUNT, RESULT_U64}, true},
 #include "mmu/mmu_stats.def"
 #define MMU_DERIVED(field, name, unit, kind, description)                                                              \
-	{{name, unit, description, RESULT_##kind, RESULT_REAL}, GROUP_CORE, false, false, false, true, false},
+	{{name, unit, description, RESULT_##kind, RESULT_REAL}, false},
 #include "mmu/mmu_stats_derived.def"
 #define REPORT_ARRAY(prefix, unit, kind, group, description)                                                           \
-	{{prefix, unit, description, RESULT_##kind, RESULT_U64}, GROUP_##group, true, false, false, false, false},
+	{{prefix, unit, description, RESULT_##kind, RESULT_U64}, false},
 #define REPORT_DERIVED(name, unit, kind, group, value, description)                                                    \
-	{{name, unit, description, RESULT_##kind, RESULT_REAL}, GROUP_##group, false, false, false, false, true},
-#define REPORT_PROVENANCE(name, type, description)                                                                     \
-	{{name, "", description, RESULT_PROVENANCE, RESULT_##type}, GROUP_NONE, false, false, false, false, false},
+	{{name, unit, description, RESULT_##kind, RESULT_REAL}, false},
+#define REPORT_PROVENANCE(name, type, description) {{name, "", description, RESULT_PROVENANCE, RESULT_##type}, false},
 #include "mmusim_figures.def"
 };
 
 #define NFIGURES (sizeof catalogue / sizeof catalogue[0])
-
-size_t figures_count(void)
-{
-	return NFIGURES;
-}
 
 static figure_t fig(size_t i)
 {
@@ -57,14 +55,6 @@ static figure_t fig(size_t i)
 	if (catalogue[i].mmu_stat)
 		f.kind = STAT_KIND(f.unit);
 	return f;
-}
-
-bool figures_get(size_t i, figure_t *out)
-{
-	if (i >= NFIGURES)
-		return false;
-	*out = fig(i);
-	return true;
 }
 
 /* The entry of a name every caller takes from a .def file: not finding it is a bug of this file. */
@@ -75,12 +65,6 @@ static figure_t named(const char *name)
 			return fig(i);
 	fprintf(stderr, "mmusim: internal error: no figure %s in the table\n", name);
 	abort();
-}
-
-const char *result_kind_name(result_kind_t kind)
-{
-	static const char *const names[] = {"run", "config", "count", "cycles", "ratio", "mean", "provenance"};
-	return (size_t)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
 
 /* ---- what a report shows ---- */

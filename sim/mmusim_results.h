@@ -106,14 +106,4 @@ bool result_is_figure(const result_t *v);
 struct cJSON *results_json(const results_t *r);
 int results_print_json(FILE *out, const results_t *r);
 
-/* The table of every figure a report can hold (arrays by their prefix), for listings and checks. */
-typedef struct figure {
-	const char *name, *unit, *description;
-	result_kind_t kind;
-	result_type_t type;
-} figure_t;
-size_t figures_count(void);
-bool figures_get(size_t i, figure_t *out);
-const char *result_kind_name(result_kind_t kind);
-
 #endif
