@@ -61,7 +61,8 @@ read -r w_runs c_runs <<<"$(timed runs)"
 read -r w_par c_par <<<"$(timed runs_parallel)"
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# The sweep and the runs must agree: every figure of every run's JSON against its row of the sweep's CSV.
+# The sweep and the runs must agree: every figure of every run's JSON against its row of the sweep's CSV (the
+# provenance, which names the trace and the configuration, is not a figure).
 agree=$(awk -F, 'FNR == NR {
     if (FNR == 1) { for (i = 1; i <= NF; i++) col[$i] = i; next }
     rows[$1 "-" $2 "-" $3] = $0; next
@@ -69,7 +70,7 @@ agree=$(awk -F, 'FNR == NR {
   FNR == 1 { k = FILENAME; sub(/.*run-/, "", k); sub(/[.]json$/, "", k); split(rows[k], cell, ","); files++ }
   match($0, /^[ \t]*"[^"]+":[ \t]*/) {
     name = substr($0, RSTART, RLENGTH); sub(/^[ \t]*"/, "", name); sub(/".*/, "", name)
-    if (name ~ /^(trace|format|engine)$/ || name ~ /^config[.]/) next
+    if (name ~ /^(trace|format|engine)$/ || name ~ /^config[.]/ || name ~ /^provenance[.]/) next
     v = substr($0, RSTART + RLENGTH); sub(/,[ \t]*$/, "", v)
     figures++
     if (!(name in col) || cell[col[name]] != v) { bad++; if (!first) first = k " " name ": run " v ", sweep " cell[col[name]] }

@@ -71,9 +71,9 @@ trap 'rm -rf "$tmp"' EXIT
 # Every file a study writes, so that --force replaces these and nothing else.
 study_files() {
   case $1 in
-  tlb-size) echo tlb-size.csv tlb-size.gp tlb-l1.dat tlb-l2.dat tlb-size.svg tlb-size.png tlb-l2.svg tlb-l2.png ;;
-  huge-pages) echo huge-pages.csv huge-pages.gp huge-pages.dat huge-pages.svg huge-pages.png ;;
-  pcid) echo pcid.csv pcid.gp pcid.dat pcid.svg pcid.png ;;
+  tlb-size) echo tlb-size.csv tlb-size.provenance.json tlb-size.gp tlb-l1.dat tlb-l2.dat tlb-size.svg tlb-size.png tlb-l2.svg tlb-l2.png ;;
+  huge-pages) echo huge-pages.csv huge-pages.provenance.json huge-pages.gp huge-pages.dat huge-pages.svg huge-pages.png ;;
+  pcid) echo pcid.csv pcid.provenance.json pcid.gp pcid.dat pcid.svg pcid.png ;;
   esac
 }
 
@@ -140,6 +140,26 @@ json_fields() {
     }' "$file"
 }
 
+# The provenance of a study: the simulator's version and revision and each trace's name, CRC-32 and size, as the
+# reports give them (the provenance.* figures, docs/sweep.md), one line per mmusim call in $tmp/provenance.lines.
+provenance_names="provenance.version provenance.revision provenance.trace.crc32 provenance.trace.content_bytes"
+note_provenance() { # TRACE VALUES (comma-joined, in the order of provenance_names)
+  echo "$(basename "$1"),$2" >>"$tmp/provenance.lines"
+}
+
+# write_provenance DIR NAME: DIR/NAME.provenance.json from the notes of the study, each trace once.
+write_provenance() {
+  awk -F, -v study="$2" -v quick="$quick" '
+    !seen[$1]++ { version = $2; revision = $3; t[++n] = sprintf("\t\t{\"name\": \"%s\", \"crc32\": \"%s\", \"content_bytes\": %s}", $1, $4, $5) }
+    END {
+      printf "{\n\t\"study\": \"%s\",\n\t\"quick\": %d,\n", study, quick
+      printf "\t\"provenance.version\": \"%s\",\n\t\"provenance.revision\": \"%s\",\n\t\"traces\": [\n", version, revision
+      for (i = 1; i <= n; i++) printf "%s%s\n", t[i], (i < n ? "," : "")
+      printf "\t]\n}\n"
+    }' "$tmp/provenance.lines" >"$1/$2.provenance.json"
+  rm -f "$tmp/provenance.lines"
+}
+
 # run TRACE ARGS...: one mmusim run with its JSON report in $tmp/run.json; stops the study on any error.
 run() {
   local trace=$1
@@ -148,6 +168,8 @@ run() {
     cat "$tmp/run.err" >&2
     die "mmusim run --trace $trace $* failed"
   fi
+  # shellcheck disable=SC2086 # a list of names
+  note_provenance "$trace" "$(json_fields "$tmp/run.json" $provenance_names)" || die "no provenance in mmusim's report"
 }
 
 # sweep TRACE OPTION...: one `mmusim sweep` with its CSV in $tmp/sweep.csv; stops the study on any error. A sweep
@@ -160,6 +182,10 @@ sweep() {
     cat "$tmp/sweep.err" >&2
     die "mmusim sweep --trace $trace $* failed"
   fi
+  local values
+  # shellcheck disable=SC2086 # a list of names
+  values=$(sweep_fields $provenance_names | head -1) || die "no provenance in mmusim's sweep"
+  note_provenance "$trace" "$values"
 }
 
 # sweep_fields NAME...: per row of $tmp/sweep.csv, the columns NAMEs joined by commas (fields are RFC 4180, quoted
@@ -542,6 +568,7 @@ run_study() { # NAME DIR
   huge-pages) study_huge_pages "$2" ;;
   pcid) study_pcid "$2" ;;
   esac
+  write_provenance "$2" "$1"
   echo "experiment.sh: $1 -> $2 ($((SECONDS - start)) s)" >&2
 }
 

@@ -3,13 +3,13 @@
 #   scripts/record-outputs.sh BUILD OUTDIR        record (OUTDIR must not exist)
 #   diff -r OUTDIR-before OUTDIR-after            compare two recordings
 # Each case writes NAME.out (stdout), NAME.err (stderr without the run's own timing line) and NAME.rc (exit status);
-# a sweep's CSV is copied as NAME.csv. Timing lines ("... in N s") are dropped: they differ run to run by design.
+# a sweep's CSV is copied as NAME.csv. Timing lines ("... in N s") are dropped: they differ run to run by design, and
+# the source revision in the provenance of reports (provenance.revision) reads REV: it differs build to build.
 set -uo pipefail
 build=$(cd "${1:?usage: record-outputs.sh BUILD OUTDIR}" && pwd)
 out=${2:?usage: record-outputs.sh BUILD OUTDIR}
 top=$(cd "$(dirname "$0")/.." && pwd)
-[ -e "$out" ] && { [ -x "$tlm" ] && record tlm-mem "$tlm" --trace "$tmp/default200k.lackey" --set os.mem_frames=64
-echo "record-outputs: $out exists: choose a new folder" >&2; exit 2; }
+[ -e "$out" ] && { echo "record-outputs: $out exists: choose a new folder" >&2; exit 2; }
 mkdir -p "$out"
 mmusim=$build/sim/mmusim
 cosim=$build/sim/cosim/mmucosim-default
@@ -17,6 +17,10 @@ tlm=$build/sim/systemc/mmusim-tlm
 w=$top/workloads
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+rev=$(sed -n 's/^#define MMUSIM_REVISION "\(.*\)"$/\1/p' "$build/sim/generated/mmusim_version.h" 2>/dev/null)
+unrev() { # FILE...: the revision replaced by REV (nothing to do for a build without provenance)
+	[ -z "$rev" ] || sed -i "s|\"$rev\"|\"REV\"|g; s|,$rev,|,REV,|g" "$@"
+}
 
 # Shortened copies keep the recording quick; the bundled workload's first 200k records.
 zcat "$w/default.lackey.gz" | head -n 200000 >"$tmp/default200k.lackey"
@@ -29,6 +33,7 @@ record() { # NAME COMMAND...
 	echo $? >"$out/$name.rc"
 	grep -Ev ' in [0-9.]+ s|cycles/s|[0-9.]+ M translations/s' "$tmp/err" | sed "s|$tmp|TMP|g; s|$top|TOP|g" >"$out/$name.err"
 	sed -i "s|$tmp|TMP|g; s|$top|TOP|g; /^  speed  /d" "$out/$name.out"
+	unrev "$out/$name.out"
 }
 
 record run-default "$mmusim" run
@@ -49,7 +54,8 @@ record sweep-stdout "$mmusim" sweep --trace "$w/sort.lackey.gz" --sweep tlb.l1d.
 record sweep-stackdist "$mmusim" sweep --trace "$w/sort.lackey.gz" --method stackdist --sweep tlb.l1d.entries=8,16,64,256 \
 	--set tlb.l1d.ways=full
 record sweep-dir "$mmusim" sweep --trace "$w/chase.lackey.gz" --sweep tlb.l2.entries=0,512,1536 -j 2 -o "$tmp/sw"
-[ -f "$tmp/sw/sweep.csv" ] && cp "$tmp/sw/sweep.csv" "$out/sweep-dir.csv"
+[ -f "$tmp/sw/sweep.csv" ] && cp "$tmp/sw/sweep.csv" "$out/sweep-dir.csv" && sed -i "s|$tmp|TMP|g; s|$top|TOP|g" "$out/sweep-dir.csv" && unrev "$out/sweep-dir.csv"
+[ -f "$tmp/sw/sweep.provenance.json" ] && sed "s|$tmp|TMP|g; s|$top|TOP|g" "$tmp/sw/sweep.provenance.json" >"$out/sweep-dir.provenance.json" && unrev "$out/sweep-dir.provenance.json"
 record explain "$mmusim" explain --addr 0x7fffdeadb000 --op store
 record explain-json "$mmusim" explain --addr 0x401000 --op fetch --json --warm
 record explain-trace "$mmusim" explain --trace "$w/sort.lackey.gz" --at 5000

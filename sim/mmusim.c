@@ -150,9 +150,11 @@ static int cmd_run(int argc, char **argv)
 	if (!rc) {
 		run_info_t info = {
 		    .trace = path,
-		    .format = mmu_trace_format_name(mmu_trace_format(t)),
 		    .engine = engine == MMU_ENGINE_FAST ? "fast" : "ticked",
+		    .preset = o.preset,
+		    .config = o.config,
 		};
+		run_info_trace(&info, t);
 		if (o.json)
 			rc = report_json(stdout, &info, sim) ? fail("%s%s", "cannot format the JSON report", "") : 0;
 		else

@@ -6,8 +6,8 @@
  *
  * Each --set is one configuration (a column); it may set several keys at once, separated by commas
  * ("tlb.l2.entries=512,cr3.pcid=1"). --preset, --config and --common apply to every column first. The figures are
- * the names of `mmusim run --json`, read from each run's own JSON report, so the columns and the report never
- * disagree.
+ * the names of `mmusim run --json`, taken from each run's typed results (mmusim_results.h), which its report prints:
+ * the columns and the report never disagree.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
@@ -18,7 +18,7 @@
 #include "mmu/mmu_sim.h"
 #include "mmusim_compare.h"
 #include "mmusim_drive.h"
-#include "mmusim_report.h"
+#include "mmusim_results.h"
 
 #ifndef MMU_DEFAULT_WORKLOAD
 #define MMU_DEFAULT_WORKLOAD "workloads/default.lackey.gz"
@@ -160,8 +160,8 @@ static int build_cfg(const cmp_opts_t *o, const char *set, mmu_cfg_t *cfg)
 	return 0;
 }
 
-/* One configuration's run, as the parsed JSON report `mmusim run --json` prints. */
-static int run_one(const cmp_opts_t *o, const mmu_cfg_t *cfg, mmu_engine_t engine, cJSON **report)
+/* One configuration's run, as the results `mmusim run --json` prints. */
+static int run_one(const cmp_opts_t *o, const mmu_cfg_t *cfg, mmu_engine_t engine, results_t *res)
 {
 	const char *path = o->trace ? o->trace : MMU_DEFAULT_WORKLOAD;
 	int fmt = mmu_trace_format_parse(o->format ? o->format : "auto");
@@ -177,42 +177,33 @@ static int run_one(const cmp_opts_t *o, const mmu_cfg_t *cfg, mmu_engine_t engin
 		return cmp_fail("", msg);
 	}
 	int rc = drive_trace(sim, t, path, false);
-	char *buf = NULL;
-	size_t len = 0;
 	if (!rc) {
-		FILE *mem = open_memstream(&buf, &len);
 		run_info_t info = {
 		    .trace = path,
-		    .format = mmu_trace_format_name(mmu_trace_format(t)),
 		    .engine = engine == MMU_ENGINE_FAST ? "fast" : "ticked",
+		    .preset = o->preset,
+		    .config = o->config,
 		};
-		if (!mem || report_json(mem, &info, sim) || fclose(mem))
-			rc = cmp_fail("cannot format the report", "");
-		else if (!(*report = cJSON_Parse(buf)))
-			rc = cmp_fail("cannot read back the report", "");
+		run_info_trace(&info, t);
+		if (results_build_sim(res, &info, sim))
+			rc = cmp_fail("out of memory for the results", "");
 	}
-	free(buf);
 	mmu_sim_destroy(sim);
 	mmu_trace_close(t);
 	return rc;
 }
 
-/* A figure as the report prints it: integers as integers, rates with their six decimals. */
-static void cell(char *out, size_t cap, const cJSON *report, const char *name)
+/* A figure as the report prints it: integers in full, reals with six decimals, text as is. */
+static void cell(char *out, size_t cap, const results_t *res, const char *name)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(report, name);
-	if (cJSON_IsString(v))
-		snprintf(out, cap, "%s", v->valuestring);
-	else if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble && !strstr(name, "rate") &&
-	         !strstr(name, "mean") && !strstr(name, "amat"))
-		snprintf(out, cap, "%lld", (long long)v->valuedouble);
-	else if (cJSON_IsNumber(v))
-		snprintf(out, cap, "%.6f", v->valuedouble);
+	const result_t *v = results_find(res, name);
+	if (v)
+		result_format(v, out, cap);
 	else
 		snprintf(out, cap, "-");
 }
 
-static int split_rows(const char *list, char rows[][64], int *nrows, const cJSON *report)
+static int split_rows(const char *list, char rows[][64], int *nrows, const results_t *report)
 {
 	*nrows = 0;
 	for (const char *p = list; *p;) {
@@ -222,7 +213,7 @@ static int split_rows(const char *list, char rows[][64], int *nrows, const cJSON
 			return cmp_fail("--rows: empty, too long or too many names in ", list);
 		memcpy(rows[*nrows], p, len);
 		rows[*nrows][len] = 0;
-		if (!cJSON_GetObjectItemCaseSensitive(report, rows[*nrows]))
+		if (!results_find(report, rows[*nrows]))
 			return cmp_fail("--rows: no figure of that name in the report (see mmusim run --json): ",
 			                rows[*nrows]);
 		(*nrows)++;
@@ -231,7 +222,7 @@ static int split_rows(const char *list, char rows[][64], int *nrows, const cJSON
 	return *nrows ? 0 : cmp_fail("--rows: no names given", "");
 }
 
-static void print_text(const cmp_opts_t *o, cJSON **reports, char rows[][64], int nrows)
+static void print_text(const cmp_opts_t *o, const results_t *reports, char rows[][64], int nrows)
 {
 	size_t w0 = strlen("figure"), w[CMP_MAX_CONFIGS];
 	char buf[96];
@@ -241,15 +232,13 @@ static void print_text(const cmp_opts_t *o, cJSON **reports, char rows[][64], in
 	for (int c = 0; c < o->nsets; c++) {
 		w[c] = strlen(o->sets[c]);
 		for (int r = 0; r < nrows; r++) {
-			cell(buf, sizeof buf, reports[c], rows[r]);
+			cell(buf, sizeof buf, &reports[c], rows[r]);
 			if (strlen(buf) > w[c])
 				w[c] = strlen(buf);
 		}
 	}
-	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(reports[0], "trace");
-	const cJSON *fm = cJSON_GetObjectItemCaseSensitive(reports[0], "format");
-	printf("mmusim compare: %s (%s), %d configuration%s\n\n", cJSON_GetStringValue(tr), cJSON_GetStringValue(fm),
-	       o->nsets, o->nsets == 1 ? "" : "s");
+	printf("mmusim compare: %s (%s), %d configuration%s\n\n", results_find(&reports[0], "trace")->v.s,
+	       results_find(&reports[0], "format")->v.s, o->nsets, o->nsets == 1 ? "" : "s");
 	printf("%-*s", (int)w0, "figure");
 	for (int c = 0; c < o->nsets; c++)
 		printf("  %*s", (int)w[c], o->sets[c]);
@@ -257,30 +246,32 @@ static void print_text(const cmp_opts_t *o, cJSON **reports, char rows[][64], in
 	for (int r = 0; r < nrows; r++) {
 		printf("%-*s", (int)w0, rows[r]);
 		for (int c = 0; c < o->nsets; c++) {
-			cell(buf, sizeof buf, reports[c], rows[r]);
+			cell(buf, sizeof buf, &reports[c], rows[r]);
 			printf("  %*s", (int)w[c], buf);
 		}
 		putchar('\n');
 	}
 }
 
-static int print_json(const cmp_opts_t *o, cJSON **reports)
+static int print_json(const cmp_opts_t *o, const results_t *reports)
 {
 	cJSON *top = cJSON_CreateObject(), *arr = cJSON_CreateArray();
 	int err = !top || !arr;
 	if (!err) {
-		cJSON_AddItemToObject(top, "trace",
-		                      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(reports[0], "trace"), 1));
+		err |= !cJSON_AddStringToObject(top, "trace", results_find(&reports[0], "trace")->v.s);
 		cJSON_AddItemToObject(top, "configurations", arr);
+	} else {
+		cJSON_Delete(arr);
 	}
 	for (int c = 0; c < o->nsets && !err; c++) {
-		cJSON *one = cJSON_CreateObject();
-		err |= !one || !cJSON_AddStringToObject(one, "name", o->sets[c]);
-		if (!err) {
-			cJSON_AddItemToObject(one, "report", reports[c]);
-			reports[c] = NULL; /* now owned by the output tree */
-			cJSON_AddItemToArray(arr, one);
+		cJSON *one = cJSON_CreateObject(), *report = results_json(&reports[c]);
+		err |= !one || !report || !cJSON_AddStringToObject(one, "name", o->sets[c]) ||
+		       !cJSON_AddItemToObject(one, "report", report);
+		if (err) {
+			cJSON_Delete(one);
+			break;
 		}
+		cJSON_AddItemToArray(arr, one);
 	}
 	char *text = err ? NULL : cJSON_Print(top);
 	cJSON_Delete(top);
@@ -306,13 +297,13 @@ int cmd_compare(int argc, char **argv)
 	mmu_cfg_t cfgs[CMP_MAX_CONFIGS];
 	for (int c = 0; c < o.nsets && !rc; c++)
 		rc = build_cfg(&o, o.sets[c], &cfgs[c]);
-	cJSON *reports[CMP_MAX_CONFIGS] = {0};
+	static results_t reports[CMP_MAX_CONFIGS];
 	for (int c = 0; c < o.nsets && !rc; c++)
 		rc = run_one(&o, &cfgs[c], engine, &reports[c]);
 	static char rows[CMP_MAX_ROWS][64];
 	int nrows = 0;
 	if (!rc && !o.json)
-		rc = split_rows(o.rows ? o.rows : default_rows, rows, &nrows, reports[0]);
+		rc = split_rows(o.rows ? o.rows : default_rows, rows, &nrows, &reports[0]);
 	if (!rc) {
 		if (o.json)
 			rc = print_json(&o, reports);
@@ -320,7 +311,7 @@ int cmd_compare(int argc, char **argv)
 			print_text(&o, reports, rows, nrows);
 	}
 	for (int c = 0; c < o.nsets; c++)
-		cJSON_Delete(reports[c]);
+		results_free(&reports[c]);
 	free(o.common);
 	if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
 		rc = cmp_fail("cannot write the output", "");

@@ -233,28 +233,44 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* A file of DIR written by write(sw, file); 0, or 2 with the message printed. */
+static int write_file(const sweep_t *sw, const char *dir, const char *name, int (*write)(const sweep_t *, FILE *))
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return lecture_fail("%s: %s", path, strerror(errno));
+	int err = write(sw, f);
+	if (fclose(f) || err)
+		return lecture_fail("%s: %s", path, strerror(errno));
+	return 0;
+}
+
 static int write_outputs(const sweep_t *sw, const char *dir)
 {
 	if (!dir)
 		return sweep_write_csv(sw, stdout) ? lecture_fail("writing the CSV: %s", strerror(errno)) : 0;
-	char path[4096], msg[600];
-	snprintf(path, sizeof path, "%s/sweep.csv", dir);
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return lecture_fail("%s: %s", path, strerror(errno));
-	int err = sweep_write_csv(sw, f);
-	if (fclose(f) || err)
-		return lecture_fail("%s: %s", path, strerror(errno));
+	char msg[600];
+	int rc = write_file(sw, dir, "sweep.csv", sweep_write_csv);
+	if (!rc)
+		rc = write_file(sw, dir, "sweep.provenance.json", sweep_write_provenance);
+	if (rc)
+		return rc;
 	sweep_write_table(sw, stdout);
 	if (sweep_write_plots(sw, dir, msg, sizeof msg))
 		fprintf(stderr, "mmusim sweep: %s\n", msg); /* the CSV is written: plots are an extra */
 	else
-		fprintf(stderr, "mmusim sweep: wrote %s/sweep.csv, %s/miss_rate.{png,svg}, %s/amat.{png,svg}\n", dir,
-		        dir, dir);
+		fprintf(
+		    stderr,
+		    "mmusim sweep: wrote %s/sweep.csv (provenance: %s/sweep.provenance.json), %s/miss_rate.{png,svg}, "
+		    "%s/amat.{png,svg}\n",
+		    dir, dir, dir, dir);
 	return 0;
 }
 
-static int load_trace(const sweep_opts_t *o, unsigned page_bits, unsigned pairs, sweep_trace_t *st, const char **format)
+/* The trace, decoded once; its name, format, size and checksum go into the provenance (sw->info). */
+static int load_trace(const sweep_opts_t *o, unsigned page_bits, unsigned pairs, sweep_trace_t *st, run_info_t *info)
 {
 	const char *path = o->trace ? o->trace : MMU_DEFAULT_WORKLOAD;
 	int fmt = mmu_trace_format_parse(o->format ? o->format : "auto");
@@ -265,7 +281,8 @@ static int load_trace(const sweep_opts_t *o, unsigned page_bits, unsigned pairs,
 	if (mmu_trace_open(path, (mmu_trace_format_t)fmt, &t, msg, sizeof msg))
 		return lecture_fail("%s", msg);
 	int err = sweep_trace_load(st, t, page_bits, pairs, msg, sizeof msg);
-	*format = mmu_trace_format_name(mmu_trace_format(t));
+	info->trace = path;
+	run_info_trace(info, t);
 	mmu_trace_close(t);
 	return err ? lecture_fail("%s", msg) : 0;
 }
@@ -340,13 +357,16 @@ static int sweep_main(sweep_opts_t *o, sweep_t *sw)
 		return rc;
 	double t0 = now();
 	sweep_trace_t st;
-	const char *format;
-	if ((rc = load_trace(o, page_bits, pairs, &st, &format)))
+	sw->base = base;
+	sw->info.preset = o->cfg.preset;
+	sw->info.config = o->cfg.config;
+	sw->info.engine = stackdist ? "stackdist" : "fast";
+	if ((rc = load_trace(o, page_bits, pairs, &st, &sw->info)))
 		return rc;
 	double t1 = now();
 	char msg[700];
 	rc = stackdist ? sweep_stackdist_run(sw, &sd, &st, msg, sizeof msg) ? 2 : 0
-	               : sweep_run(sw, &st, format, (unsigned)jobs, msg, sizeof msg);
+	               : sweep_run(sw, &st, (unsigned)jobs, msg, sizeof msg);
 	double t2 = now();
 	fprintf(stderr,
 	        "mmusim sweep: %llu references read once in %.2f s (%zu kept, %llu repeats in %zu runs); %zu "
@@ -373,14 +393,10 @@ static void sweep_free(sweep_t *sw)
 		sweep_point_t *pt = &sw->points[i];
 		free(pt->at);
 		free(pt->skip);
-		/* before alignment (an error) the values follow names, after it stat_names */
-		size_t nvalues = pt->names ? pt->nnames : sw->nstats;
-		for (size_t s = 0; pt->stats && s < nvalues; s++)
-			free(pt->stats[s]);
+		if (pt->res) /* not aligned: an error stopped the sweep */
+			results_free(pt->res);
+		free(pt->res);
 		free(pt->stats);
-		for (size_t s = 0; s < pt->nnames; s++)
-			free(pt->names[s]);
-		free(pt->names);
 	}
 	free(sw->points);
 	for (size_t s = 0; s < sw->nstats; s++)

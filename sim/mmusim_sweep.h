@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "mmu/mmu_config.h"
+#include "mmusim_results.h"
 #include "mmusim_sweep_trace.h"
 
 /* `mmusim sweep`: one trace, the cross product of swept configuration keys, in parallel (docs in README.md). */
@@ -19,14 +20,21 @@ typedef struct sweep_axis {
 	size_t nvalues;
 } sweep_axis_t;
 
+/* One figure of a point, typed as its report holds it. */
+typedef struct sweep_stat {
+	bool present; /* false: the point's report has no such figure (reports differ, see below) */
+	result_type_t type;
+	result_value_t v;
+} sweep_stat_t;
+
 /* One configuration of the cross product and what became of it. */
 typedef struct sweep_point {
 	mmu_cfg_t cfg;
-	size_t *at;    /* index of its value on each axis */
-	char *skip;    /* why it was not simulated (an invalid combination), else NULL */
-	char **names;  /* the figures of its report (reports differ: OS-side figures appear with OS-side keys) */
-	char **stats;  /* their values as report_json prints them; after sweep_run, by stat_names (NULL: absent) */
-	size_t nnames; /* of names (before sweep_run's alignment) */
+	size_t *at;          /* index of its value on each axis */
+	char *skip;          /* why it was not simulated (an invalid combination), else NULL */
+	results_t *res;      /* its report's results, until sweep_run aligns them (reports differ: OS-side figures
+	                        appear with OS-side keys) */
+	sweep_stat_t *stats; /* after sweep_run: its figures by stat_names */
 } sweep_point_t;
 
 typedef struct sweep {
@@ -34,12 +42,14 @@ typedef struct sweep {
 	size_t naxes;
 	sweep_point_t *points; /* cross product, first axis outermost, last axis varying fastest */
 	size_t npoints;
-	char **stat_names; /* every figure of any report, in report_json order (the union, in point order) */
+	char **stat_names; /* every figure of any report, in report order (the union, in point order) */
 	size_t nstats;
+	run_info_t info; /* the trace, the configuration's sources and the method, for the provenance */
+	mmu_cfg_t base;  /* the configuration before the swept keys are set */
 } sweep_t;
 
 /* Runs every valid point on `jobs` threads over the shared trace; fills stats. Returns 0 or 2 with msg set. */
-int sweep_run(sweep_t *sw, const sweep_trace_t *trace, const char *format, unsigned jobs, char *msg, size_t msglen);
+int sweep_run(sweep_t *sw, const sweep_trace_t *trace, unsigned jobs, char *msg, size_t msglen);
 
 /* --method stackdist: which L1 TLB, and what the pass needs to know of the configuration. */
 typedef struct sweep_stackdist {
@@ -54,8 +64,12 @@ typedef struct sweep_stackdist {
 int sweep_stackdist_check(const sweep_t *sw, sweep_stackdist_t *sd, char *msg, size_t msglen);
 int sweep_stackdist_run(sweep_t *sw, const sweep_stackdist_t *sd, const sweep_trace_t *st, char *msg, size_t msglen);
 
-/* The CSV (one row per point), the table for people, and the plots (gnuplot script run in dir). */
+/*
+ * The CSV (RFC 4180, one row per point, the provenance in the last columns), its provenance as JSON (for -o DIR),
+ * the table for people, and the plots (gnuplot script run in dir).
+ */
 int sweep_write_csv(const sweep_t *sw, FILE *out);
+int sweep_write_provenance(const sweep_t *sw, FILE *out);
 void sweep_write_table(const sweep_t *sw, FILE *out);
 int sweep_write_plots(const sweep_t *sw, const char *dir, char *msg, size_t msglen);
 /* The output files sweep -o DIR writes (NULL-terminated), to refuse overwriting them. */

@@ -6,78 +6,103 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
+#include "mmusim_csv.h"
 #include "mmusim_sweep.h"
 
-const char *const sweep_output_files[] = {"sweep.csv",     "plots.gp", "plot-data.tsv", "miss_rate.png",
-                                          "miss_rate.svg", "amat.png", "amat.svg",      NULL};
+const char *const sweep_output_files[] = {"sweep.csv",
+                                          "sweep.provenance.json",
+                                          "plots.gp",
+                                          "plot-data.tsv",
+                                          "miss_rate.png",
+                                          "miss_rate.svg",
+                                          "amat.png",
+                                          "amat.svg",
+                                          NULL};
 
-/* RFC 4180: quoted when it holds a comma, a quote or a line break. */
-static void csv_field(FILE *out, const char *s)
+/* The provenance of a point: the sweep's (trace, sources, method) with the point's own configuration. */
+static int point_provenance(const sweep_t *sw, const sweep_point_t *pt, results_t *prov)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
-/* A report value as the CSV holds it: numbers as printed, JSON strings without their quotes. */
-static void csv_value(FILE *out, const char *v)
-{
-	size_t n = strlen(v);
-	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
-		char *s = strndup(v + 1, n - 2);
-		csv_field(out, s ? s : "");
-		free(s);
-	} else {
-		csv_field(out, v);
-	}
+	memset(prov, 0, sizeof *prov);
+	return results_provenance(prov, &sw->info, &pt->cfg);
 }
 
 int sweep_write_csv(const sweep_t *sw, FILE *out)
 {
-	for (size_t a = 0; a < sw->naxes; a++) {
-		csv_field(out, sw->axes[a].key);
-		fputc(',', out);
-	}
-	fputs("status", out);
-	for (size_t s = 0; s < sw->nstats; s++) {
-		fputc(',', out);
-		csv_field(out, sw->stat_names[s]);
-	}
-	fputc('\n', out);
-	for (size_t i = 0; i < sw->npoints; i++) {
+	csv_t c;
+	csv_init(&c, out);
+	results_t prov;
+	int err = point_provenance(sw, &sw->points[0], &prov);
+	for (size_t a = 0; a < sw->naxes; a++)
+		csv_text(&c, sw->axes[a].key);
+	csv_text(&c, "status");
+	for (size_t s = 0; s < sw->nstats; s++)
+		csv_text(&c, sw->stat_names[s]);
+	for (size_t k = 0; k < prov.n; k++)
+		csv_text(&c, prov.v[k].name);
+	csv_end_row(&c);
+	results_free(&prov);
+	for (size_t i = 0; i < sw->npoints && !err; i++) {
 		const sweep_point_t *pt = &sw->points[i];
-		for (size_t a = 0; a < sw->naxes; a++) {
-			csv_field(out, sw->axes[a].values[pt->at[a]]);
-			fputc(',', out);
-		}
+		for (size_t a = 0; a < sw->naxes; a++)
+			csv_text(&c, sw->axes[a].values[pt->at[a]]);
 		if (pt->skip) {
-			fputs("skipped: ", out);
-			csv_field(out, pt->skip);
+			char *status = malloc(strlen(pt->skip) + sizeof "skipped: ");
+			if (!status)
+				return -1;
+			sprintf(status, "skipped: %s", pt->skip);
+			csv_text(&c, status);
+			free(status);
 		} else {
-			fputs("ok", out);
+			csv_text(&c, "ok");
 		}
 		for (size_t s = 0; s < sw->nstats; s++) {
-			fputc(',', out);
-			if (pt->stats && pt->stats[s])
-				csv_value(out, pt->stats[s]);
+			if (pt->stats && pt->stats[s].present)
+				csv_value(&c, pt->stats[s].type, pt->stats[s].v);
+			else
+				csv_empty(&c);
 		}
-		fputc('\n', out);
+		err = point_provenance(sw, pt, &prov);
+		for (size_t k = 0; k < prov.n; k++)
+			csv_value(&c, prov.v[k].type, prov.v[k].v);
+		csv_end_row(&c);
+		results_free(&prov);
 	}
+	return err || ferror(out) ? -1 : 0;
+}
+
+/* Beside DIR/sweep.csv: the provenance of the sweep as one JSON object, with the swept keys and their values. */
+int sweep_write_provenance(const sweep_t *sw, FILE *out)
+{
+	results_t prov;
+	int err = point_provenance(sw, &(sweep_point_t){.cfg = sw->base}, &prov);
+	cJSON *obj = err ? NULL : results_json(&prov);
+	results_free(&prov);
+	for (size_t a = 0; obj && a < sw->naxes; a++) {
+		char name[RESULT_NAME_MAX + 32];
+		snprintf(name, sizeof name, "provenance.sweep.%s", sw->axes[a].key);
+		cJSON *values =
+		    cJSON_CreateStringArray((const char *const *)sw->axes[a].values, (int)sw->axes[a].nvalues);
+		if (!values || !cJSON_AddItemToObject(obj, name, values))
+			err = -1;
+	}
+	char *text = obj && !err ? cJSON_Print(obj) : NULL;
+	cJSON_Delete(obj);
+	if (!text)
+		return -1;
+	fprintf(out, "%s\n", text);
+	cJSON_free(text);
 	return ferror(out) ? -1 : 0;
 }
 
 /* Figure i of a point as printed, or `none` when the point or its report has none. */
-static const char *figure(const sweep_point_t *pt, long i, const char *none)
+static const char *figure(const sweep_point_t *pt, long i, const char *none, char *buf, size_t len)
 {
-	return i >= 0 && pt->stats && pt->stats[i] ? pt->stats[i] : none;
+	if (i < 0 || !pt->stats || !pt->stats[i].present)
+		return none;
+	result_value_format(pt->stats[i].type, pt->stats[i].v, buf, len);
+	return buf;
 }
 
 static long stat_index(const sweep_t *sw, const char *name)
@@ -130,8 +155,9 @@ void sweep_write_table(const sweep_t *sw, FILE *out)
 			fprintf(out, "skipped: %s\n", pt->skip);
 			continue;
 		}
-		fprintf(out, "%18s %12s %12s %14s\n", figure(pt, rate, "-"), figure(pt, amat, "-"),
-		        figure(pt, walks, "-"), figure(pt, cyc, "-"));
+		char b[4][48];
+		fprintf(out, "%18s %12s %12s %14s\n", figure(pt, rate, "-", b[0], 48), figure(pt, amat, "-", b[1], 48),
+		        figure(pt, walks, "-", b[2], 48), figure(pt, cyc, "-", b[3], 48));
 	}
 }
 
@@ -174,8 +200,9 @@ static int write_data(const sweep_t *sw, const char *path, long rate, long amat,
 			fputs("\n\n", f);
 		for (size_t x = 0; x < nx; x++) {
 			const sweep_point_t *pt = &sw->points[x * lines + l];
-			fprintf(f, "%zu\t%s\t%s\t%s\n", x, sw->axes[0].values[x], figure(pt, rate, "NaN"),
-			        figure(pt, amat, "NaN"));
+			char b[2][48];
+			fprintf(f, "%zu\t%s\t%s\t%s\n", x, sw->axes[0].values[x], figure(pt, rate, "NaN", b[0], 48),
+			        figure(pt, amat, "NaN", b[1], 48));
 		}
 	}
 	*nlines = lines;

@@ -1,4 +1,6 @@
-/* The parallel part of a sweep: each thread takes the next configuration, replays the shared trace, keeps its report.
+/*
+ * The parallel part of a sweep: each thread takes the next configuration, replays the shared trace, keeps the typed
+ * results of its report.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -8,13 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mmusim_report.h"
 #include "mmusim_sweep.h"
 
 typedef struct pool {
 	sweep_t *sw;
 	const sweep_trace_t *trace;
-	const char *format;
 	atomic_size_t next;
 	pthread_mutex_t lock; /* guards done, the first error and the progress line */
 	size_t done, total;
@@ -23,59 +23,8 @@ typedef struct pool {
 	int tty;
 } pool_t;
 
-/* report_json's text split into "name": value pairs, values exactly as printed (strings keep their quotes). */
-static int parse_report(const char *json, char ***names, char ***values, size_t *n)
-{
-	size_t cap = 0;
-	*names = *values = NULL;
-	*n = 0;
-	for (const char *line = json; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line)) {
-		const char *q = line;
-		while (*q == ' ' || *q == '\t')
-			q++;
-		if (*q != '"')
-			continue;
-		const char *name = q + 1, *name_end = strchr(name, '"');
-		if (!name_end)
-			return -1;
-		const char *v = name_end + 1;
-		while (*v == ':' || *v == ' ' || *v == '\t')
-			v++;
-		const char *v_end = strchr(v, '\n') ? strchr(v, '\n') : v + strlen(v);
-		if (v_end > v && v_end[-1] == ',')
-			v_end--;
-		size_t nl = (size_t)(name_end - name);
-		if ((nl == 5 && !strncmp(name, "trace", 5)) || (nl == 6 && !strncmp(name, "format", 6)) ||
-		    (nl == 6 && !strncmp(name, "engine", 6)) || !strncmp(name, "config.", 7))
-			continue; /* the run, not its results: the swept keys are the CSV's own columns */
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 128;
-			char **nn = realloc(*names, cap * sizeof *nn),
-			     **vv = nn ? realloc(*values, cap * sizeof *vv) : NULL;
-			if (nn)
-				*names = nn;
-			if (!vv)
-				return -1;
-			*values = vv;
-		}
-		(*names)[*n] = strndup(name, nl);
-		(*values)[*n] = strndup(v, (size_t)(v_end - v));
-		if (!(*names)[*n] || !(*values)[*n])
-			return -1;
-		(*n)++;
-	}
-	return 0;
-}
-
-static void free_strings(char **s, size_t n)
-{
-	for (size_t i = 0; s && i < n; i++)
-		free(s[i]);
-	free(s);
-}
-
-/* One configuration: replay, then its report as `mmusim run --json` would print it. */
-static int run_point(pool_t *pl, sweep_point_t *pt, size_t *n_out, char ***names, char *msg, size_t msglen)
+/* One configuration: replay, then the typed results of its report, as `mmusim run --json` prints them. */
+static int run_point(pool_t *pl, sweep_point_t *pt, char *msg, size_t msglen)
 {
 	mmu_sim_t *sim;
 	if (mmu_sim_create(&pt->cfg, MMU_ENGINE_FAST, &sim, msg, msglen))
@@ -87,23 +36,17 @@ static int run_point(pool_t *pl, sweep_point_t *pt, size_t *n_out, char ***names
 		mmu_sim_destroy(sim);
 		return 2;
 	}
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
-	run_info_t info = {.trace = "", .format = pl->format, .engine = "fast"};
-	err = !mem || report_json(mem, &info, sim);
-	if (mem && fclose(mem))
-		err = 1;
+	results_t *res = malloc(sizeof *res);
+	err = !res || results_build_sim(res, &pl->sw->info, sim);
 	mmu_sim_destroy(sim);
-	char **values = NULL;
-	if (!err)
-		err = parse_report(text, names, &values, n_out);
-	free(text);
 	if (err) {
-		snprintf(msg, msglen, "cannot format the report");
+		if (res)
+			results_free(res);
+		free(res);
+		snprintf(msg, msglen, "out of memory for the results");
 		return 2;
 	}
-	pt->stats = values;
+	pt->res = res;
 	return 0;
 }
 
@@ -123,17 +66,12 @@ static void *worker(void *arg)
 		sweep_point_t *pt = &pl->sw->points[i];
 		if (pt->skip)
 			continue;
-		char msg[600], **names = NULL;
-		size_t n = 0;
-		int rc = run_point(pl, pt, &n, &names, msg, sizeof msg);
+		char msg[600];
+		int rc = run_point(pl, pt, msg, sizeof msg);
 		pthread_mutex_lock(&pl->lock);
 		if (rc && i < pl->err_point) {
 			pl->err_point = i;
 			snprintf(pl->err, sizeof pl->err, "configuration %zu: %s", i + 1, msg);
-		}
-		if (!rc) {
-			pt->names = names;
-			pt->nnames = n;
 		}
 		pl->done++;
 		progress(pl);
@@ -150,30 +88,32 @@ static long find(char *const *names, size_t n, const char *name)
 }
 
 /*
- * The CSV's figure columns: every name of any report, each report's order kept (a name new to the list goes right
+ * The CSV's figure columns: every figure of any report, each report's order kept (a name new to the list goes right
  * after the name before it in its report), taken in point order so the threads do not matter. Then each point's
- * values are put in that order, NULL where its report lacks the figure.
+ * figures are put in that order, absent where its report lacks the figure, and its results freed.
  */
 static int align(sweep_t *sw)
 {
 	size_t cap = 0;
 	for (size_t i = 0; i < sw->npoints; i++)
-		cap += sw->points[i].nnames;
+		cap += sw->points[i].res ? sw->points[i].res->n : 0;
 	if (!cap)
 		return 0;
 	sw->stat_names = calloc(cap, sizeof *sw->stat_names);
 	if (!sw->stat_names)
 		return -1;
 	for (size_t i = 0; i < sw->npoints; i++) {
-		const sweep_point_t *pt = &sw->points[i];
+		const results_t *res = sw->points[i].res;
 		long at = -1; /* position of the previous name of this report in the list */
-		for (size_t k = 0; k < pt->nnames; k++) {
-			long pos = find(sw->stat_names, sw->nstats, pt->names[k]);
+		for (size_t k = 0; res && k < res->n; k++) {
+			if (!result_is_figure(&res->v[k]))
+				continue;
+			long pos = find(sw->stat_names, sw->nstats, res->v[k].name);
 			if (pos < 0) {
 				pos = at + 1;
 				memmove(sw->stat_names + pos + 1, sw->stat_names + pos,
 				        (sw->nstats - (size_t)pos) * sizeof *sw->stat_names);
-				if (!(sw->stat_names[pos] = strdup(pt->names[k])))
+				if (!(sw->stat_names[pos] = strdup(res->v[k].name)))
 					return -1;
 				sw->nstats++;
 			}
@@ -182,25 +122,27 @@ static int align(sweep_t *sw)
 	}
 	for (size_t i = 0; i < sw->npoints; i++) {
 		sweep_point_t *pt = &sw->points[i];
-		if (!pt->stats)
+		if (!pt->res)
 			continue;
-		char **by_column = calloc(sw->nstats, sizeof *by_column);
-		if (!by_column)
+		if (!(pt->stats = calloc(sw->nstats, sizeof *pt->stats)))
 			return -1;
-		for (size_t k = 0; k < pt->nnames; k++)
-			by_column[find(sw->stat_names, sw->nstats, pt->names[k])] = pt->stats[k];
-		free(pt->stats);
-		pt->stats = by_column;
-		free_strings(pt->names, pt->nnames);
-		pt->names = NULL;
-		pt->nnames = 0;
+		for (size_t k = 0; k < pt->res->n; k++) {
+			const result_t *v = &pt->res->v[k];
+			if (!result_is_figure(v))
+				continue;
+			sweep_stat_t *col = &pt->stats[find(sw->stat_names, sw->nstats, v->name)];
+			*col = (sweep_stat_t){.present = true, .type = v->type, .v = v->v};
+		}
+		results_free(pt->res);
+		free(pt->res);
+		pt->res = NULL;
 	}
 	return 0;
 }
 
-int sweep_run(sweep_t *sw, const sweep_trace_t *trace, const char *format, unsigned jobs, char *msg, size_t msglen)
+int sweep_run(sweep_t *sw, const sweep_trace_t *trace, unsigned jobs, char *msg, size_t msglen)
 {
-	pool_t pl = {.sw = sw, .trace = trace, .format = format, .err_point = (size_t)-1, .tty = isatty(STDERR_FILENO)};
+	pool_t pl = {.sw = sw, .trace = trace, .err_point = (size_t)-1, .tty = isatty(STDERR_FILENO)};
 	atomic_init(&pl.next, 0);
 	for (size_t i = 0; i < sw->npoints; i++)
 		pl.total += !sw->points[i].skip;

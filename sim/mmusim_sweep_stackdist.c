@@ -204,13 +204,6 @@ static int pass_create(pass_t *ps, const sweep_stackdist_t *sd)
 	return err;
 }
 
-static char *format_u64(uint64_t v)
-{
-	char buf[32];
-	snprintf(buf, sizeof buf, "%" PRIu64, v);
-	return strdup(buf);
-}
-
 static int fill_rows(sweep_t *sw, const sweep_stackdist_t *sd, const mmu_stackdist_t *stack)
 {
 	static const char *const names[] = {"accesses", "hits", "misses", "miss_rate"};
@@ -232,18 +225,12 @@ static int fill_rows(sweep_t *sw, const sweep_stackdist_t *sd, const mmu_stackdi
 			continue;
 		mmu_tlb_cfg_t *c = sd->port == MMU_REQ_I ? &pt->cfg.l1i : &pt->cfg.l1d;
 		uint64_t miss = mmu_stackdist_misses(stack, c->entries);
-		char rate[48];
-		snprintf(rate, sizeof rate, "%.6f",
-		         acc ? (double)miss / (double)acc : 0.0); /* as the report prints it */
 		if (!(pt->stats = calloc(4, sizeof *pt->stats)))
 			return -1;
-		pt->stats[0] = format_u64(acc);
-		pt->stats[1] = format_u64(acc - miss);
-		pt->stats[2] = format_u64(miss);
-		pt->stats[3] = strdup(rate);
-		for (size_t s = 0; s < 4; s++)
-			if (!pt->stats[s])
-				return -1;
+		pt->stats[0] = (sweep_stat_t){true, RESULT_U64, {.u = acc}};
+		pt->stats[1] = (sweep_stat_t){true, RESULT_U64, {.u = acc - miss}};
+		pt->stats[2] = (sweep_stat_t){true, RESULT_U64, {.u = miss}};
+		pt->stats[3] = (sweep_stat_t){true, RESULT_REAL, {.d = acc ? (double)miss / (double)acc : 0.0}};
 	}
 	return 0;
 }
@@ -275,13 +262,13 @@ static int cross_check(sweep_t *sw, const sweep_stackdist_t *sd, const sweep_tra
 	mmu_sim_destroy(sim);
 	uint64_t acc = sd->port == MMU_REQ_I ? s.l1i_accesses : s.l1d_accesses;
 	uint64_t miss = sd->port == MMU_REQ_I ? s.l1i_misses : s.l1d_misses;
-	if (strtoull(big->stats[0], NULL, 10) != acc || strtoull(big->stats[2], NULL, 10) != miss) {
-		snprintf(
-		    msg, msglen,
-		    "--method stackdist: at %s=%u the simulation counts %" PRIu64 " lookups and %" PRIu64
-		    " misses, the stack distances %s and %s: this trace breaks an assumption of the method (faults "
-		    "that are not served, pages larger than the base page); use --method sim",
-		    sw->axes[0].key, sd->max_entries, acc, miss, big->stats[0], big->stats[2]);
+	if (big->stats[0].v.u != acc || big->stats[2].v.u != miss) {
+		snprintf(msg, msglen,
+		         "--method stackdist: at %s=%u the simulation counts %" PRIu64 " lookups and %" PRIu64
+		         " misses, the stack distances %" PRIu64 " and %" PRIu64
+		         ": this trace breaks an assumption of the method (faults "
+		         "that are not served, pages larger than the base page); use --method sim",
+		         sw->axes[0].key, sd->max_entries, acc, miss, big->stats[0].v.u, big->stats[2].v.u);
 		return -1;
 	}
 	return 0;

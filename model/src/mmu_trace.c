@@ -41,6 +41,15 @@ struct mmu_trace {
 	int gz_err;        /* zlib error seen at the end of the input, reported once the lines before it are used */
 	int err;           /* sticky: once a read failed, every later read fails the same way */
 	char *err_msg;     /* TRACE_MSG bytes */
+	/*
+	 * Provenance: the size and CRC-32 of the decompressed content. zlib checks a gzip file's CRC against its
+	 * trailer, so for a compressed regular file the trailer gives it for free (mmu_trace_crc32); the CRC is
+	 * computed while reading only where there is no such file: uncompressed input, or a pipe.
+	 */
+	uint64_t content_bytes;
+	uint32_t crc;
+	int crc_live; /* -1 until the first block is read, then whether crc is kept up to date */
+	int fd;       /* a regular file's own descriptor for its trailer, else -1 */
 };
 
 /* Hex digit value + 1; 0 for every byte that is not a hex digit (including '\n', which ends every scan). */
@@ -156,6 +165,11 @@ static int read_more(mmu_trace_t *t)
 		note_gz_end(t);
 		return 0;
 	}
+	if (t->crc_live < 0) /* gzdirect() is known once something was read */
+		t->crc_live = t->fd < 0 || gzdirect(t->gz);
+	if (t->crc_live)
+		t->crc = (uint32_t)crc32(t->crc, (const Bytef *)t->buf + before, (uInt)n);
+	t->content_bytes += (uint64_t)n;
 	t->len += (size_t)n;
 	find_lim(t, before);
 	return 0;
@@ -569,6 +583,8 @@ static int alloc_trace(const char *path, mmu_trace_format_t fmt, mmu_trace_t **o
 	if (!t)
 		return MMU_ENOMEM;
 	t->fmt = fmt;
+	t->fd = -1;
+	t->crc_live = -1;
 	t->name = strdup(strcmp(path, "-") ? path : "<stdin>");
 	t->buf = malloc(TRACE_MAX_LINE + TRACE_BLOCK + 1);
 	t->err_msg = malloc(TRACE_MSG);
@@ -590,6 +606,8 @@ int mmu_trace_open(const char *path, mmu_trace_format_t fmt, mmu_trace_t **out, 
 		return rc;
 	mmu_trace_t *t = NULL;
 	rc = alloc_trace(path, fmt, &t);
+	if (!rc)
+		t->fd = size ? dup(fd) : -1; /* shares the offset, but is only read with pread, after the end */
 	if (!rc && !(t->gz = gzdopen(fd, "rb")))
 		rc = MMU_ENOMEM;
 	if (rc) {
@@ -617,6 +635,8 @@ void mmu_trace_close(mmu_trace_t *t)
 		return;
 	if (t->gz)
 		gzclose(t->gz);
+	if (t->fd >= 0)
+		close(t->fd);
 	free(t->name);
 	free(t->buf);
 	free(t->err_msg);
@@ -663,6 +683,51 @@ uint64_t mmu_trace_bytes(const mmu_trace_t *t)
 uint64_t mmu_trace_file_size(const mmu_trace_t *t)
 {
 	return t->file_size;
+}
+
+/* The CRC-32 of a gzip file's whole content by reading it again: for several members or trailing bytes (rare). */
+static uint32_t crc_by_reading(const mmu_trace_t *t)
+{
+	uLong crc = crc32(0, Z_NULL, 0);
+	int fd = dup(t->fd);
+	gzFile gz = fd >= 0 && lseek(fd, 0, SEEK_SET) == 0 ? gzdopen(fd, "rb") : NULL;
+	unsigned char *buf = malloc(TRACE_GZBUF);
+	if (!gz || !buf) {
+		if (gz)
+			gzclose(gz);
+		else if (fd >= 0)
+			close(fd);
+		free(buf);
+		return 0;
+	}
+	int n;
+	while ((n = gzread(gz, buf, TRACE_GZBUF)) > 0)
+		crc = crc32(crc, buf, (uInt)n);
+	gzclose(gz);
+	free(buf);
+	return (uint32_t)crc;
+}
+
+uint32_t mmu_trace_crc32(const mmu_trace_t *t)
+{
+	if (t->crc_live != 0)
+		return t->crc;
+	/* gzip's trailer: CRC-32 and size mod 2^32 of its (last) member, which zlib has checked against the data */
+	unsigned char tail[8];
+	if (t->file_size >= 18 && pread(t->fd, tail, 8, (off_t)(t->file_size - 8)) == 8) {
+		uint32_t crc =
+		    (uint32_t)tail[0] | (uint32_t)tail[1] << 8 | (uint32_t)tail[2] << 16 | (uint32_t)tail[3] << 24;
+		uint32_t isize =
+		    (uint32_t)tail[4] | (uint32_t)tail[5] << 8 | (uint32_t)tail[6] << 16 | (uint32_t)tail[7] << 24;
+		if (isize == (uint32_t)t->content_bytes)
+			return crc;
+	}
+	return crc_by_reading(t);
+}
+
+uint64_t mmu_trace_content_bytes(const mmu_trace_t *t)
+{
+	return t->content_bytes;
 }
 
 mmu_trace_format_t mmu_trace_format(const mmu_trace_t *t)

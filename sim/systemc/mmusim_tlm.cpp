@@ -269,7 +269,12 @@ int report(const options &o, const char *path, const platform &p)
 	mmu_stats_t st;
 	p.mmu->stats(st);
 	std::string engine = std::string("systemc-") + p.mmu->core().kind();
-	run_info_t info = {path, mmu_trace_format_name(mmu_trace_format(p.trace.get())), engine.c_str()};
+	run_info_t info = {};
+	info.trace = path;
+	info.engine = engine.c_str();
+	info.preset = o.preset;
+	info.config = o.config;
+	run_info_trace(&info, p.trace.get()); /* read to its end by the generator: size and checksum are final */
 	report_src_t src = {&p.mmu->config(), p.mmu->paging().name, &st, &p.gen->stats()};
 	if (o.json) {
 		if (report_json_src(stdout, &info, &src))

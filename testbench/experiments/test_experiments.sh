@@ -124,6 +124,22 @@ check_awk "pcid" "$csv" 'NR > 1 {
     if (wk[1000, 0] <= wk[10000, 0]) print "pcid off: the shorter slice does not walk more"
   }' -v a="$a" -v b="$b"
 
+# ---- every CSV readable by Python's csv module (and pandas, where installed); the provenance of each study ----
+if command -v python3 >/dev/null; then
+  python3 "$src/testbench/csv/check_csv.py" "$tmp/tlb/tlb-size.csv" "$tmp/huge/huge-pages.csv" "$tmp/pcid/pcid.csv" ||
+    fail "a study's CSV is not what the csv module reads (see above)"
+  for f in tlb/tlb-size huge/huge-pages pcid/pcid; do
+    python3 -c 'import json, sys
+p = json.load(open(sys.argv[1]))
+assert p["provenance.version"] and p["provenance.revision"] and p["traces"], p
+for t in p["traces"]:
+    assert len(t["crc32"]) == 8 and t["content_bytes"] > 0, t' "$tmp/$f.provenance.json" ||
+      fail "$f.provenance.json is missing or incomplete"
+  done
+else
+  echo "note: python3 not found, the CSVs are not read back"
+fi
+
 # ---- plots, reproducibility, no silent overwrite ----
 if command -v gnuplot >/dev/null; then
   for f in tlb/tlb-size tlb/tlb-l2 huge/huge-pages pcid/pcid; do
@@ -131,7 +147,7 @@ if command -v gnuplot >/dev/null; then
     grep -q '</svg>' "$tmp/$f.svg" 2>/dev/null || fail "$f.svg is not a complete SVG"
   done
   exp huge-pages "$tmp/huge2" 2>/dev/null || fail "second huge-pages run exited non-zero"
-  for f in huge-pages.csv huge-pages.dat huge-pages.gp huge-pages.svg huge-pages.png; do
+  for f in huge-pages.csv huge-pages.provenance.json huge-pages.dat huge-pages.gp huge-pages.svg huge-pages.png; do
     cmp -s "$tmp/huge/$f" "$tmp/huge2/$f" || fail "$f differs between two runs"
   done
 else

@@ -25,23 +25,10 @@
  */
 typedef enum { MMU_ENGINE_FAST = 0, MMU_ENGINE_TICKED = 1 } mmu_engine_t;
 
+/* The trace side's counters, one per line of mmu_sim_stats.def (names, units and meanings there). */
 typedef struct mmu_sim_stats {
-	uint64_t references;           /* trace records */
-	uint64_t translations;         /* translations requested, retries and page-crossing halves included */
-	uint64_t split_references;     /* records that crossed a page boundary */
-	uint64_t demand_faults;        /* not-present faults served by the OS */
-	uint64_t unhandled_faults;     /* faults the OS could not serve (reported, access dropped) */
-	uint64_t fault_service_cycles; /* cycles spent in the OS fault handler */
-	uint64_t context_switches;     /* pid changes */
-	/* huge pages and memory pressure (all 0 unless os.thp, os.huge or os.mem_frames is set) */
-	uint64_t huge_faults;   /* pages mapped huge on demand (os.thp=always, os.huge) */
-	uint64_t thp_collapses; /* os.thp=dense collapses */
-	uint64_t thp_fallbacks; /* huge pages that did not fit in free memory: base pages instead */
-	uint64_t evictions;     /* pages evicted by the clock */
-	uint64_t swap_outs;     /* evictions that wrote the page to swap */
-	uint64_t swap_ins;      /* demand faults served from swap (also counted in demand_faults) */
-	uint64_t swap_cycles;   /* of fault_service_cycles: swap-in and swap-out transfers */
-	uint64_t shootdowns;    /* TLB invalidations presented for evicted or collapsed pages (one cycle each) */
+#define MMU_SIM_STAT(field, name, unit, group, description) uint64_t field;
+#include "mmu/mmu_sim_stats.def"
 } mmu_sim_stats_t;
 
 typedef struct mmu_sim mmu_sim_t;

@@ -55,6 +55,14 @@ uint64_t mmu_trace_unterminated(const mmu_trace_t *t);
 void mmu_trace_locate(const char *path, mmu_trace_format_t fmt, uint64_t n, char *buf, size_t buflen);
 /* Total size of the file in bytes (compressed, as on disk), or 0 if unknown (stdin, pipe). */
 uint64_t mmu_trace_file_size(const mmu_trace_t *t);
+/*
+ * The trace's content, decompressed, once the reader has reached its end: its CRC-32 (zlib's crc32, the one gzip
+ * stores in its trailer and `gzip -lv` shows) and its size in bytes. They identify the trace however it was
+ * compressed. For a gzip file the CRC is its trailer's, which zlib checked while reading (a file of several gzip
+ * members is read again); for other input it is computed while reading.
+ */
+uint32_t mmu_trace_crc32(const mmu_trace_t *t);
+uint64_t mmu_trace_content_bytes(const mmu_trace_t *t);
 
 mmu_trace_format_t mmu_trace_format(const mmu_trace_t *t);
 const char *mmu_trace_format_name(mmu_trace_format_t fmt);
