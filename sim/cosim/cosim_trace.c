@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cosim.h"
 
 #define BATCH 1024
@@ -164,17 +165,12 @@ static void trc_destroy(void *self)
 int cosim_trace_create(cosim_env_t *env, const cosim_opts_t *o, cosim_driver_t *d, char *msg, size_t msglen)
 {
 	(void)env;
-	int fmt = mmu_trace_format_parse(o->format ? o->format : "auto");
-	if (fmt < 0) {
-		snprintf(msg, msglen, "--format: '%s' is not one of lackey, text, auto", o->format);
-		return MMU_EINVAL;
-	}
 	trc_t *r = calloc(1, sizeof *r);
 	if (!r) {
 		snprintf(msg, msglen, "out of memory");
 		return MMU_ENOMEM;
 	}
-	int err = mmu_trace_open(o->trace, (mmu_trace_format_t)fmt, &r->t, msg, msglen);
+	int err = cli_trace_open(o->trace, o->format, &r->t, msg, msglen);
 	if (err) {
 		free(r);
 		return err;
