@@ -8,16 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "mmu/mmu_sim.h"
 #include "mmusim_drive.h"
 #include "mmusim_lecture.h"
 #include "mmusim_table.h"
 
-#ifndef MMU_DEFAULT_WORKLOAD
-#define MMU_DEFAULT_WORKLOAD "workloads/default.lackey.gz"
-#endif
-
-#define ACCEPTED "--trace --format --preset --config --set --seed --engine --markdown --json"
 
 typedef struct amat {
 	const char *trace, *format;
@@ -33,16 +29,16 @@ typedef struct amat {
 	double s_in, s_out, service;
 } amat_t;
 
-static int simulate(amat_t *a, const char *path, mmu_trace_format_t fmt, mmu_engine_t engine)
+static int simulate(amat_t *a, const char *path, const char *format, mmu_engine_t engine)
 {
 	char msg[512];
 	mmu_trace_t *t;
 	mmu_sim_t *sim;
-	if (mmu_trace_open(path, fmt, &t, msg, sizeof msg))
-		return lecture_fail("%s", msg);
+	if (cli_trace_open(path, format, &t, msg, sizeof msg))
+		return cli_fail("%s", msg);
 	if (mmu_sim_create(&a->cfg, engine, &sim, msg, sizeof msg)) {
 		mmu_trace_close(t);
-		return lecture_fail("%s", msg);
+		return cli_fail("%s", msg);
 	}
 	int rc = drive_trace(sim, t, path, false);
 	a->format = mmu_trace_format_name(mmu_trace_format(t));
@@ -335,36 +331,58 @@ static int print_json(FILE *out, const amat_t *a)
 	return 0;
 }
 
+static const char usage[] =
+    "usage: mmusim amat [--trace F] [--format F] [--preset P] [--config F] [--set K=V]... [--seed N]\n"
+    "                   [--engine fast|ticked] [--markdown | --json]\n"
+    "  a run, then its AMAT derived step by step, then the effective access time with page faults\n";
+
 int cmd_amat(int argc, char **argv)
 {
-	lecture_opts_t o;
+	lecture_opts_t o = {0};
+	const cli_option_t table[] = {
+	    {"trace", 0, CLI_VALUE, "FILE", &o.trace,
+	     "trace to simulate ('-' = stdin; gzip read directly). Default: the bundled workload"},
+	    {"format", 0, CLI_VALUE, "F", &o.format, "lackey, text or auto (default auto)"},
+	    CLI_CFG_OPTIONS(&o.cfg),
+	    {"engine", 0, CLI_VALUE, "E", &o.engine, "fast (default) or ticked"},
+	    {"markdown", 0, CLI_FLAG, NULL, &o.markdown, "the derivation as Markdown, for slides"},
+	    {"json", 0, CLI_FLAG, NULL, &o.json, "every term and result as one JSON object"},
+	};
+	const cli_spec_t spec = {.prog = "mmusim",
+	                         .cmd = "amat",
+	                         .usage = usage,
+	                         .options = table,
+	                         .noptions = sizeof table / sizeof table[0]};
+	int rc;
+	if (!cli_parse(&spec, argc, argv, &rc)) {
+		cli_free(&spec);
+		return rc;
+	}
 	amat_t *a = calloc(1, sizeof *a);
-	if (!a)
-		return lecture_fail("out of memory");
+	if (!a) {
+		cli_free(&spec);
+		return cli_fail("out of memory");
+	}
 	mmu_cfg_default(&a->cfg);
-	int rc = lecture_parse("amat", ACCEPTED, argc, argv, &o);
-	if (!rc)
-		rc = lecture_config(&o, &a->cfg);
-	int fmt = mmu_trace_format_parse(o.format ? o.format : "auto");
+	mmu_cfg_sources_t src = cli_cfg_sources(&o.cfg);
+	rc = cli_cfg_build(&a->cfg, &src);
 	mmu_engine_t engine = o.engine && !strcmp(o.engine, "ticked") ? MMU_ENGINE_TICKED : MMU_ENGINE_FAST;
-	if (!rc && fmt < 0)
-		rc = lecture_fail("amat: --format '%s' is not one of lackey, text, auto", o.format);
 	if (!rc && o.engine && strcmp(o.engine, "ticked") != 0 && strcmp(o.engine, "fast") != 0)
-		rc = lecture_fail("amat: --engine '%s' is not one of fast, ticked", o.engine);
+		rc = cli_fail("amat: --engine '%s' is not one of fast, ticked", o.engine);
 	if (!rc && o.json && o.markdown)
-		rc = lecture_fail("amat: --json and --markdown exclude each other");
-	a->trace = o.trace ? o.trace : MMU_DEFAULT_WORKLOAD;
+		rc = cli_fail("amat: --json and --markdown exclude each other");
+	a->trace = cli_trace_path(o.trace);
 	a->shown = o.trace ? o.trace : "the bundled workload, workloads/default.lackey.gz";
 	if (!rc)
-		rc = simulate(a, a->trace, (mmu_trace_format_t)fmt, engine);
+		rc = simulate(a, a->trace, o.format, engine);
 	if (!rc) {
 		derive(a);
 		if (o.json)
-			rc = print_json(stdout, a) ? lecture_fail("amat: cannot build the JSON") : 0;
+			rc = print_json(stdout, a) ? cli_fail("amat: cannot build the JSON") : 0;
 		else
 			print_report(stdout, a, o.markdown);
 	}
-	lecture_free(&o);
+	cli_free(&spec);
 	free(a);
 	return rc;
 }

@@ -15,28 +15,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "mmu/mmu_sim.h"
 #include "mmusim_compare.h"
 #include "mmusim_drive.h"
 #include "mmusim_results.h"
-
-#ifndef MMU_DEFAULT_WORKLOAD
-#define MMU_DEFAULT_WORKLOAD "workloads/default.lackey.gz"
-#endif
 
 #define CMP_MAX_CONFIGS 8
 #define CMP_MAX_ROWS    48
 
 static const char compare_usage[] =
     "usage: mmusim compare --set K=V[,K=V...] --set K=V[,K=V...] [--set ...] [options]\n"
-    "  runs one trace once per --set (one configuration each, at most 8) and prints their figures in columns\n"
-    "  --trace FILE       trace ('-' is not allowed: it is read once per configuration); default: the bundled "
-    "workload\n"
-    "  --format F         lackey, text or auto (default auto)\n"
-    "  --preset NAME      --config FILE    --common K=V (repeatable)    --seed N: applied to every configuration\n"
-    "  --engine E         fast (default) or ticked\n"
-    "  --rows a,b,...     the figures to show, by their `mmusim run --json` names (default: misses, walks, AMAT, ...)\n"
-    "  --json             one JSON object: {\"trace\", \"configurations\": [{\"name\", \"report\": {...}}]}\n";
+    "  runs one trace once per --set (one configuration each, at most 8) and prints their figures in columns;\n"
+    "  --preset, --config, --common and --seed apply to every configuration, before its --set\n";
 
 static const char default_rows[] =
     "references,context_switches,cr3_writes,os.demand_faults,tlb.l1i.misses,tlb.l1i.miss_rate,tlb.l1d.misses,"
@@ -46,135 +37,78 @@ typedef struct cmp_opts {
 	const char *trace, *format, *preset, *config, *seed, *engine, *rows;
 	const char *sets[CMP_MAX_CONFIGS];
 	int nsets;
-	const char **common;
-	int ncommon;
-	int json;
+	cli_list_t common;
+	bool json;
 } cmp_opts_t;
 
-static int cmp_fail(const char *what, const char *detail)
-{
-	fprintf(stderr, "mmusim compare: %s%s\n", what, detail);
-	return 2;
-}
-
+/* Returns 0, or the exit status to end with (0 after --help: nsets is then 0). */
 static int parse_args(int argc, char **argv, cmp_opts_t *o)
 {
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char **slot = NULL;
-		if (!strcmp(a, "--json")) {
-			o->json = 1;
-			continue;
-		}
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(compare_usage, stdout);
-			exit(0);
-		}
-		if (i + 1 >= argc)
-			return cmp_fail("option needs a value: ", a);
-		if (!strcmp(a, "--trace"))
-			slot = &o->trace;
-		else if (!strcmp(a, "--format"))
-			slot = &o->format;
-		else if (!strcmp(a, "--preset"))
-			slot = &o->preset;
-		else if (!strcmp(a, "--config"))
-			slot = &o->config;
-		else if (!strcmp(a, "--seed"))
-			slot = &o->seed;
-		else if (!strcmp(a, "--engine"))
-			slot = &o->engine;
-		else if (!strcmp(a, "--rows"))
-			slot = &o->rows;
-		else if (!strcmp(a, "--common"))
-			slot = &o->common[o->ncommon++];
-		else if (!strcmp(a, "--set")) {
-			if (o->nsets == CMP_MAX_CONFIGS)
-				return cmp_fail("too many configurations (at most 8 --set)", "");
-			slot = &o->sets[o->nsets++];
-		} else
-			return cmp_fail("unknown option (see mmusim compare --help): ", a);
-		*slot = argv[++i];
+	cli_list_t sets;
+	const cli_option_t table[] = {
+	    {"set", 0, CLI_LIST, "K=V[,K=V...]", &sets, "one configuration, a column (at most 8)"},
+	    {"trace", 0, CLI_VALUE, "FILE", &o->trace,
+	     "trace; default: the bundled workload ('-' is not allowed: it is read once per\nconfiguration)"},
+	    {"format", 0, CLI_VALUE, "F", &o->format, "lackey, text or auto (default auto)"},
+	    {"preset", 0, CLI_VALUE, "NAME", &o->preset, "start every configuration from a named one"},
+	    {"config", 0, CLI_VALUE, "FILE", &o->config, "INI config file, applied to every configuration"},
+	    {"common", 0, CLI_LIST, "K=V[,K=V...]", &o->common, "settings of every configuration"},
+	    {"seed", 0, CLI_VALUE, "N", &o->seed, "the seed of every configuration (applied last)"},
+	    {"engine", 0, CLI_VALUE, "E", &o->engine, "fast (default) or ticked"},
+	    {"rows", 0, CLI_VALUE, "a,b,...", &o->rows,
+	     "the figures to show, by their `mmusim run --json` names\n(default: misses, walks, AMAT, ...)"},
+	    {"json", 0, CLI_FLAG, NULL, &o->json,
+	     "one JSON object: {\"trace\", \"configurations\": [{\"name\", \"report\": {...}}]}"},
+	};
+	const cli_spec_t spec = {.prog = "mmusim",
+	                         .cmd = "compare",
+	                         .usage = compare_usage,
+	                         .options = table,
+	                         .noptions = sizeof table / sizeof table[0]};
+	int rc;
+	o->nsets = 0;
+	if (!cli_parse(&spec, argc, argv, &rc)) {
+		cli_free(&spec);
+		return rc;
 	}
-	if (o->nsets == 0)
-		return cmp_fail("no configuration: give one --set per column, e.g. --set cr3.pcid=0 --set cr3.pcid=1",
-		                "");
-	if (o->trace && !strcmp(o->trace, "-"))
-		return cmp_fail("--trace -: standard input cannot be read once per configuration", "");
-	return 0;
+	if (sets.n == 0)
+		rc = cli_fail("compare: no configuration: give one --set per column, e.g. --set cr3.pcid=0 --set "
+		              "cr3.pcid=1");
+	else if (sets.n > CMP_MAX_CONFIGS)
+		rc = cli_fail("compare: too many configurations (at most 8 --set)");
+	else if (o->trace && !strcmp(o->trace, "-"))
+		rc = cli_fail("compare: --trace -: standard input cannot be read once per configuration");
+	for (size_t i = 0; !rc && i < sets.n; i++)
+		o->sets[o->nsets++] = sets.items[i];
+	cli_list_free(&sets);
+	return rc;
 }
 
-/* Applies "K=V" to cfg; what names the option for the message. */
-static int apply_one(mmu_cfg_t *cfg, const char *kv, size_t len, const char *what)
-{
-	char buf[512], msg[512];
-	if (len >= sizeof buf)
-		return cmp_fail(what, ": setting too long");
-	memcpy(buf, kv, len);
-	buf[len] = 0;
-	char *eq = strchr(buf, '=');
-	if (!eq || eq == buf) {
-		fprintf(stderr, "mmusim compare: %s '%s': expected KEY=VALUE\n", what, buf);
-		return 2;
-	}
-	*eq = 0;
-	if (mmu_cfg_set(cfg, buf, eq + 1, msg, sizeof msg)) {
-		fprintf(stderr, "mmusim compare: %s: %s\n", what, msg);
-		return 2;
-	}
-	return 0;
-}
-
-/* "K=V,K=V": each pair in order. */
-static int apply_list(mmu_cfg_t *cfg, const char *list, const char *what)
-{
-	for (const char *p = list;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		int rc = apply_one(cfg, p, len, what);
-		if (rc || !comma)
-			return rc;
-		p = comma + 1;
-	}
-}
-
+/* One column: --preset, --config, --common (each K=V as one --set), the column's --set, --seed; validated. */
 static int build_cfg(const cmp_opts_t *o, const char *set, mmu_cfg_t *cfg)
 {
-	char msg[512];
+	const mmu_cfg_args_t groups[] = {
+	    {.option = "--common", .args = o->common.items, .nargs = o->common.n, .lists = true},
+	    {.option = "--set", .args = &set, .nargs = 1, .lists = true},
+	};
+	mmu_cfg_sources_t src = {
+	    .preset = o->preset, .file = o->config, .seed = o->seed, .groups = groups, .ngroups = 2};
 	mmu_cfg_default(cfg);
-	if (o->preset && mmu_cfg_preset(cfg, o->preset, msg, sizeof msg))
-		return cmp_fail("--preset: ", msg);
-	if (o->config && mmu_cfg_load_file(cfg, o->config, msg, sizeof msg))
-		return cmp_fail("", msg);
-	for (int i = 0; i < o->ncommon; i++)
-		if (apply_list(cfg, o->common[i], "--common"))
-			return 2;
-	if (o->seed && mmu_cfg_set(cfg, "seed", o->seed, msg, sizeof msg))
-		return cmp_fail("--seed: ", msg);
-	if (apply_list(cfg, set, "--set"))
-		return 2;
-	if (mmu_cfg_validate(cfg, msg, sizeof msg)) {
-		fprintf(stderr, "mmusim compare: --set %s: %s\n", set, msg);
-		return 2;
-	}
-	return 0;
+	return cli_cfg_build(cfg, &src);
 }
 
 /* One configuration's run, as the results `mmusim run --json` prints. */
 static int run_one(const cmp_opts_t *o, const mmu_cfg_t *cfg, mmu_engine_t engine, results_t *res)
 {
-	const char *path = o->trace ? o->trace : MMU_DEFAULT_WORKLOAD;
-	int fmt = mmu_trace_format_parse(o->format ? o->format : "auto");
-	if (fmt < 0)
-		return cmp_fail("--format: not one of lackey, text, auto: ", o->format);
+	const char *path = cli_trace_path(o->trace);
 	char msg[512];
 	mmu_trace_t *t;
-	if (mmu_trace_open(path, (mmu_trace_format_t)fmt, &t, msg, sizeof msg))
-		return cmp_fail("", msg);
+	if (cli_trace_open(path, o->format, &t, msg, sizeof msg))
+		return cli_fail("%s", msg);
 	mmu_sim_t *sim;
 	if (mmu_sim_create(cfg, engine, &sim, msg, sizeof msg)) {
 		mmu_trace_close(t);
-		return cmp_fail("", msg);
+		return cli_fail("%s", msg);
 	}
 	int rc = drive_trace(sim, t, path, false);
 	if (!rc) {
@@ -186,7 +120,7 @@ static int run_one(const cmp_opts_t *o, const mmu_cfg_t *cfg, mmu_engine_t engin
 		};
 		run_info_trace(&info, t);
 		if (results_build_sim(res, &info, sim))
-			rc = cmp_fail("out of memory for the results", "");
+			rc = cli_fail("compare: out of memory for the results");
 	}
 	mmu_sim_destroy(sim);
 	mmu_trace_close(t);
@@ -210,16 +144,17 @@ static int split_rows(const char *list, char rows[][64], int *nrows, const resul
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		if (len == 0 || len >= 64 || *nrows == CMP_MAX_ROWS)
-			return cmp_fail("--rows: empty, too long or too many names in ", list);
+			return cli_fail("compare: --rows: empty, too long or too many names in %s", list);
 		memcpy(rows[*nrows], p, len);
 		rows[*nrows][len] = 0;
 		if (!results_find(report, rows[*nrows]))
-			return cmp_fail("--rows: no figure of that name in the report (see mmusim run --json): ",
-			                rows[*nrows]);
+			return cli_fail(
+			    "compare: --rows: no figure of that name in the report (see mmusim run --json): %s",
+			    rows[*nrows]);
 		(*nrows)++;
 		p = comma ? comma + 1 : p + len;
 	}
-	return *nrows ? 0 : cmp_fail("--rows: no names given", "");
+	return *nrows ? 0 : cli_fail("compare: --rows: no names given");
 }
 
 static void print_text(const cmp_opts_t *o, const results_t *reports, char rows[][64], int nrows)
@@ -276,7 +211,7 @@ static int print_json(const cmp_opts_t *o, const results_t *reports)
 	char *text = err ? NULL : cJSON_Print(top);
 	cJSON_Delete(top);
 	if (!text)
-		return cmp_fail("cannot format the JSON output", "");
+		return cli_fail("compare: cannot format the JSON output");
 	printf("%s\n", text);
 	cJSON_free(text);
 	return 0;
@@ -285,15 +220,14 @@ static int print_json(const cmp_opts_t *o, const results_t *reports)
 int cmd_compare(int argc, char **argv)
 {
 	cmp_opts_t o = {0};
-	o.common = calloc((size_t)argc + 1, sizeof *o.common);
-	if (!o.common)
-		return cmp_fail("out of memory", "");
 	int rc = parse_args(argc, argv, &o);
+	if (!rc && !o.nsets) /* --help */
+		return 0;
 	mmu_engine_t engine = MMU_ENGINE_FAST;
 	if (!rc && o.engine && !strcmp(o.engine, "ticked"))
 		engine = MMU_ENGINE_TICKED;
 	else if (!rc && o.engine && strcmp(o.engine, "fast"))
-		rc = cmp_fail("--engine: not one of fast, ticked: ", o.engine);
+		rc = cli_fail("--engine: '%s' is not one of fast, ticked", o.engine);
 	mmu_cfg_t cfgs[CMP_MAX_CONFIGS];
 	for (int c = 0; c < o.nsets && !rc; c++)
 		rc = build_cfg(&o, o.sets[c], &cfgs[c]);
@@ -312,8 +246,8 @@ int cmd_compare(int argc, char **argv)
 	}
 	for (int c = 0; c < o.nsets; c++)
 		results_free(&reports[c]);
-	free(o.common);
+	cli_list_free(&o.common);
 	if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
-		rc = cmp_fail("cannot write the output", "");
+		rc = cli_fail("compare: cannot write the output");
 	return rc;
 }

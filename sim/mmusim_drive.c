@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "mmusim_prefetch.h"
 
 static double now_seconds(void)
@@ -37,10 +38,8 @@ static int batches(prefetch_t *pf, const mmu_trace_t *t, mmu_sim_t *sim, const c
 	for (;;) {
 		const mmu_trace_rec_t *recs;
 		long n = prefetch_next(pf, &recs, &bytes, msg, sizeof msg);
-		if (n < 0) {
-			fprintf(stderr, "mmusim: %s\n", msg);
-			return 2;
-		}
+		if (n < 0)
+			return cli_fail("%s", msg);
 		if (n == 0)
 			break;
 		for (long i = 0; i < n; i++) {
@@ -48,8 +47,7 @@ static int batches(prefetch_t *pf, const mmu_trace_t *t, mmu_sim_t *sim, const c
 				char where[700];
 				mmu_trace_locate(path, mmu_trace_format(t), refs + (uint64_t)i + 1, where,
 				                 sizeof where);
-				fprintf(stderr, "mmusim: %s: %s\n", where, msg);
-				return 2;
+				return cli_fail("%s: %s", where, msg);
 			}
 		}
 		refs += (uint64_t)n;
@@ -80,10 +78,8 @@ static int batches(prefetch_t *pf, const mmu_trace_t *t, mmu_sim_t *sim, const c
 int drive_trace(mmu_sim_t *sim, mmu_trace_t *t, const char *path, bool timing)
 {
 	prefetch_t *pf;
-	if (prefetch_start(t, &pf) != 0) {
-		fprintf(stderr, "mmusim: cannot start the trace reader thread\n");
-		return 2;
-	}
+	if (prefetch_start(t, &pf) != 0)
+		return cli_fail("cannot start the trace reader thread");
 	int rc = batches(pf, t, sim, path, timing);
 	prefetch_stop(pf);
 	return rc;

@@ -7,10 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "mmu/mmu_ostep.h"
 #include "mmusim_explain.h"
-
-#define ACCEPTED "--addr --op --preset --config --set --seed --warm --demand --ostep-dump --trace --format --at --json"
 
 const char *explain_op_name(mmu_op_t op)
 {
@@ -45,7 +44,7 @@ static int parse_op(const char *s, mmu_op_t *op)
 	else if (!strcmp(s, "fetch"))
 		*op = MMU_OP_FETCH;
 	else
-		return lecture_fail("explain: --op '%s' is not one of load, store, fetch", s);
+		return cli_fail("explain: --op '%s' is not one of load, store, fetch", s);
 	return 0;
 }
 
@@ -80,7 +79,7 @@ static int decode_steps(const explain_t *e, attempt_t *a)
 		step_t *s = &a->steps[a->nsteps++];
 		if (acc->write) {
 			if (i == 0)
-				return lecture_fail("explain: internal: the walk began with a write");
+				return cli_fail("explain: internal: the walk began with a write");
 			*s = a->steps[a->nsteps - 2];
 			s->write = true;
 			s->before = last;
@@ -98,8 +97,8 @@ static int decode_steps(const explain_t *e, attempt_t *a)
 			last = s->value;
 		}
 		if ((s->pte_addr & ~UINT64_C(7)) != acc->addr)
-			return lecture_fail("explain: internal: the model accessed 0x%llx, the walk expects 0x%llx",
-			                    (unsigned long long)acc->addr, (unsigned long long)s->pte_addr);
+			return cli_fail("explain: internal: the model accessed 0x%llx, the walk expects 0x%llx",
+			                (unsigned long long)acc->addr, (unsigned long long)s->pte_addr);
 		s->first = acc->visible;
 		s->last = acc->resp;
 		s->dcache_hit = acc->dcache_hit;
@@ -147,7 +146,7 @@ static int run_attempt(explain_t *e, attempt_t *a)
 	}
 	mmu_stats_read(m, &a->st_before);
 	if (probe_translate(e->sim, e->port, e->va, e->op, true, &a->probe))
-		return lecture_fail("explain: out of memory");
+		return cli_fail("explain: out of memory");
 	mmu_stats_read(m, &a->st_after);
 	/* the deepest cache whose hit counter moved is where the walk started (W10) */
 	const uint64_t hits[][2] = {
@@ -204,7 +203,7 @@ static int warm(explain_t *e)
 	mmu_trace_rec_t rec = e->rec;
 	rec.size = 1;
 	if (mmu_sim_ref(e->sim, &rec, msg, sizeof msg))
-		return lecture_fail("explain: --warm: %s", msg);
+		return cli_fail("explain: --warm: %s", msg);
 	return 0;
 }
 
@@ -213,7 +212,7 @@ static int setup_dump(explain_t *e, const char *path)
 	char msg[512];
 	mmu_ostep_dump_t *d = malloc(sizeof *d);
 	if (!d)
-		return lecture_fail("explain: out of memory");
+		return cli_fail("explain: out of memory");
 	int err = mmu_ostep_check_config(e->cfg, msg, sizeof msg);
 	if (!err)
 		err = mmu_ostep_read(path, d, msg, sizeof msg);
@@ -230,7 +229,7 @@ static int setup_dump(explain_t *e, const char *path)
 		         MMU_OSTEP_PAGES, d->pdbr, d->pdbr, MMU_OSTEP_PAGE_BYTES, (unsigned long long)cr3);
 	}
 	free(d);
-	return err ? lecture_fail("%s", msg) : 0;
+	return err ? cli_fail("%s", msg) : 0;
 }
 
 /* --trace F --at N: records 1..N-1 run as mmusim run would; record N is the one explained. */
@@ -239,32 +238,29 @@ static int setup_trace(explain_t *e, bool have_addr, bool have_op)
 	const lecture_opts_t *o = e->o;
 	char msg[512];
 	uint64_t at;
-	if (!o->at || !lecture_number(o->at, &at) || at < 1)
-		return lecture_fail("explain: --trace needs --at N, the record to explain (1 = the first)");
-	int fmt = mmu_trace_format_parse(o->format ? o->format : "auto");
-	if (fmt < 0)
-		return lecture_fail("explain: --format '%s' is not one of lackey, text, auto", o->format);
+	if (!o->at || !cli_number(o->at, &at) || at < 1)
+		return cli_fail("explain: --trace needs --at N, the record to explain (1 = the first)");
 	mmu_trace_t *t;
-	if (mmu_trace_open(o->trace, (mmu_trace_format_t)fmt, &t, msg, sizeof msg))
-		return lecture_fail("%s", msg);
+	if (cli_trace_open(o->trace, o->format, &t, msg, sizeof msg))
+		return cli_fail("%s", msg);
 	mmu_trace_rec_t rec;
 	uint64_t n = 0;
 	int rc = 0;
 	for (;;) {
 		long got = mmu_trace_read(t, &rec, 1, msg, sizeof msg);
 		if (got < 0) {
-			rc = lecture_fail("%s", msg);
+			rc = cli_fail("%s", msg);
 			break;
 		}
 		if (got == 0) {
-			rc = lecture_fail("explain: %s has %llu records, fewer than --at %llu", o->trace,
-			                  (unsigned long long)n, (unsigned long long)at);
+			rc = cli_fail("explain: %s has %llu records, fewer than --at %llu", o->trace,
+			              (unsigned long long)n, (unsigned long long)at);
 			break;
 		}
 		if (++n == at)
 			break;
 		if (mmu_sim_ref(e->sim, &rec, msg, sizeof msg)) {
-			rc = lecture_fail("%s: record %llu: %s", o->trace, (unsigned long long)n, msg);
+			rc = cli_fail("%s: record %llu: %s", o->trace, (unsigned long long)n, msg);
 			break;
 		}
 	}
@@ -304,7 +300,7 @@ static int setup_plain(explain_t *e)
 	e->pid = 1;
 	e->rec = (mmu_trace_rec_t){.vaddr = e->va, .size = 1, .pid = e->pid, .kind = explain_rec_kind(e->op)};
 	if (mmu_sim_switch(e->sim, e->pid))
-		return lecture_fail("explain: cannot create process 1");
+		return cli_fail("explain: cannot create process 1");
 	if (e->demand) {
 		snprintf(e->setup, sizeof e->setup,
 		         "page not mapped beforehand: the OS maps it on the fault (--demand)");
@@ -312,7 +308,7 @@ static int setup_plain(explain_t *e)
 	}
 	int err = mmu_os_populate(mmu_sim_os(e->sim), e->pid, e->va);
 	if (err == MMU_ENOFRAME)
-		return lecture_fail("explain: physical memory exhausted mapping 0x%llx", (unsigned long long)e->va);
+		return cli_fail("explain: physical memory exhausted mapping 0x%llx", (unsigned long long)e->va);
 	/* an address the OS cannot map (not canonical) goes to the model as it is: its answer is the lesson */
 	if (err)
 		snprintf(e->setup, sizeof e->setup, "the OS cannot map this address (%s)",
@@ -327,16 +323,20 @@ static int setup(explain_t *e)
 {
 	const lecture_opts_t *o = e->o;
 	bool have_addr = o->addr != NULL;
-	if (have_addr && !lecture_number(o->addr, &e->va))
-		return lecture_fail("explain: --addr '%s' is not a number (hex as 0x611c)", o->addr);
+	/* OSTEP's homework prints addresses in hex without 0x: with its dump, so are they read */
+	if (have_addr && o->ostep_dump && !cli_hex(o->addr, &e->va))
+		return cli_fail("explain: --addr '%s' is not a hex address (with --ostep-dump: 611c or 0x611c)",
+		                o->addr);
+	if (have_addr && !o->ostep_dump && !cli_number(o->addr, &e->va))
+		return cli_fail("explain: --addr '%s' is not a number (hex as 0x611c)", o->addr);
 	if (!have_addr && !o->trace)
-		return lecture_fail("explain: --addr VA is required (or --trace F --at N)");
+		return cli_fail("explain: --addr VA is required (or --trace F --at N)");
 	if (o->at && !o->trace)
-		return lecture_fail("explain: --at needs --trace");
+		return cli_fail("explain: --at needs --trace");
 	if (o->ostep_dump && (o->trace || o->demand))
-		return lecture_fail("explain: --ostep-dump takes its memory from the dump: no --trace or --demand");
+		return cli_fail("explain: --ostep-dump takes its memory from the dump: no --trace or --demand");
 	if (o->warm && o->demand)
-		return lecture_fail("explain: --warm and --demand exclude each other");
+		return cli_fail("explain: --warm and --demand exclude each other");
 	if (parse_op(o->op, &e->op))
 		return 2;
 	e->port = e->op == MMU_OP_FETCH ? MMU_REQ_I : MMU_REQ_D;
@@ -390,7 +390,7 @@ static int run(explain_t *e)
 		if (e->natt < 2)
 			e->fault_cycles = 0;
 		if (rc < 0)
-			rc = lecture_fail("explain: %s", msg);
+			rc = cli_fail("explain: %s", msg);
 	}
 	/* the page size that served the translation splits the address; a base page when none did */
 	unsigned level = rc ? 0 : leaf_level(e, &e->att[e->natt - 1]);
@@ -398,22 +398,52 @@ static int run(explain_t *e)
 	return rc;
 }
 
+static const char usage[] =
+    "usage: mmusim explain --addr VA [--op load|store|fetch] [--preset P] [--config F] [--set K=V]...\n"
+    "                      [--warm | --demand] [--ostep-dump FILE] [--trace F [--format F] --at N] [--json]\n"
+    "  one translation step by step: address split, TLB lookups, each walk access, result, cycles\n";
+
 int cmd_explain(int argc, char **argv)
 {
-	lecture_opts_t o;
+	lecture_opts_t o = {0};
+	const cli_option_t table[] = {
+	    {"addr", 0, CLI_VALUE, "VA", &o.addr,
+	     "the virtual address: 0x then hex, or decimal (a bare number is decimal: 611c is refused);\n"
+	     "with --ostep-dump, hex with or without 0x, as OSTEP prints addresses"},
+	    {"op", 0, CLI_VALUE, "OP", &o.op, "load (default), store or fetch"},
+	    CLI_CFG_OPTIONS(&o.cfg),
+	    {"warm", 0, CLI_FLAG, NULL, &o.warm, "access the address once before: the TLBs hold it"},
+	    {"demand", 0, CLI_FLAG, NULL, &o.demand,
+	     "the page is not mapped beforehand: the OS maps it on the fault, then the access is retried"},
+	    {"ostep-dump", 0, CLI_VALUE, "FILE", &o.ostep_dump,
+	     "memory and PDBR from the printout of OSTEP's paging-multilevel-translate.py (--preset ostep)"},
+	    {"trace", 0, CLI_VALUE, "F", &o.trace, "explain record --at N of trace F, after records 1..N-1 ran"},
+	    {"format", 0, CLI_VALUE, "F", &o.format, "the trace's format: lackey, text or auto (default auto)"},
+	    {"at", 0, CLI_VALUE, "N", &o.at, "the record of --trace to explain (1 = the first)"},
+	    {"json", 0, CLI_FLAG, NULL, &o.json, "the same as one JSON object (paddr, value, fault, fault_level, ...)"},
+	};
+	const cli_spec_t spec = {.prog = "mmusim",
+	                         .cmd = "explain",
+	                         .usage = usage,
+	                         .options = table,
+	                         .noptions = sizeof table / sizeof table[0]};
 	mmu_cfg_t cfg;
 	char msg[512];
+	int rc;
+	if (!cli_parse(&spec, argc, argv, &rc)) {
+		cli_free(&spec);
+		return rc;
+	}
+	mmu_cfg_sources_t src = cli_cfg_sources(&o.cfg);
 	mmu_cfg_default(&cfg);
-	int rc = lecture_parse("explain", ACCEPTED, argc, argv, &o);
-	if (!rc)
-		rc = lecture_config(&o, &cfg);
+	rc = cli_cfg_build(&cfg, &src);
 	explain_t *e = rc ? NULL : calloc(1, sizeof *e);
 	if (!e) {
-		lecture_free(&o);
-		return rc ? rc : lecture_fail("out of memory");
+		cli_free(&spec);
+		return rc ? rc : cli_fail("out of memory");
 	}
 	if (mmu_sim_create(&cfg, MMU_ENGINE_TICKED, &e->sim, msg, sizeof msg))
-		rc = lecture_fail("%s", msg);
+		rc = cli_fail("%s", msg);
 	if (!rc) {
 		e->o = &o;
 		e->cfg = mmu_config(mmu_sim_mmu(e->sim));
@@ -423,13 +453,13 @@ int cmd_explain(int argc, char **argv)
 	if (!rc)
 		rc = run(e);
 	if (!rc && o.json)
-		rc = explain_print_json(stdout, e) ? lecture_fail("explain: cannot build the JSON") : 0;
+		rc = explain_print_json(stdout, e) ? cli_fail("explain: cannot build the JSON") : 0;
 	else if (!rc)
 		explain_print_text(stdout, e);
 	for (int i = 0; i < e->natt; i++)
 		probe_free(&e->att[i].probe);
 	mmu_sim_destroy(e->sim);
 	free(e);
-	lecture_free(&o);
+	cli_free(&spec);
 	return rc;
 }

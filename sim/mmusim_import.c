@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "mmu/mmu_sim.h"
 #include "mmusim_import.h"
 #include "mmusim_drive.h"
@@ -32,20 +33,11 @@
 static const char import_usage[] =
     "usage: mmusim import-proc PID | --from DUMP [options]\n"
     "  reads the present pages of process PID (/proc/PID/maps and /proc/PID/pagemap; needs root for the frame\n"
-    "  numbers) and maps each at its virtual address onto its real frame in the model's page tables\n"
-    "  --check            walk every imported page with the model's walker and compare with pagemap\n"
-    "  --dump FILE        write the imported pages (\"va pfn perms\" lines) to FILE, never over an existing file\n"
-    "  --from DUMP        import a dump written by --dump instead of a live process (no root needed)\n"
-    "  --trace F          then simulate trace F in the imported address space (report as mmusim run prints it;\n"
-    "                     the import summary goes to stderr); --format lackey|text|auto\n"
-    "  --as-pid N         the model's process that receives the pages (default 1: the pid of a lackey trace)\n"
-    "  --preset P, --config F, --set K=V, --seed N: the configuration, as for mmusim run (x86_64 paging only)\n"
-    "  --json             the summary (or, with --trace, the run's report) as one JSON object\n";
+    "  numbers) and maps each at its virtual address onto its real frame in the model's page tables\n";
 
 typedef struct imp_opts {
-	const char *pid, *from, *dump, *trace, *format, *preset, *config, *seed, *as_pid;
-	const char **sets;
-	int nsets;
+	const char *pid, *from, *dump, *trace, *format, *as_pid;
+	cli_cfg_opts_t cfg;
 	bool check, json;
 } imp_opts_t;
 
@@ -58,55 +50,39 @@ typedef struct imp_result {
 	uint64_t mismatches; /* pages whose translation faulted or gave another frame */
 } imp_result_t;
 
-static int imp_fail(const char *fmt, const char *a, const char *b)
+/* Whether the import should go on; if not, *rc is the exit status (0 after --help). */
+static bool parse_args(int argc, char **argv, imp_opts_t *o, int *rc)
 {
-	fputs("mmusim import-proc: ", stderr);
-	fprintf(stderr, fmt, a, b);
-	fputc('\n', stderr);
-	return 2;
-}
-
-static int parse_args(int argc, char **argv, imp_opts_t *o)
-{
-	o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
-	if (!o->sets)
-		return imp_fail("%s%s", "out of memory", "");
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char **slot = NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(import_usage, stdout);
-			free(o->sets);
-			exit(0);
-		} else if (!strcmp(a, "--check")) {
-			o->check = true;
-			continue;
-		} else if (!strcmp(a, "--json")) {
-			o->json = true;
-			continue;
-		} else if (a[0] != '-' && !o->pid) {
-			o->pid = a;
-			continue;
-		}
-		const char *names[] = {"--from",   "--dump",   "--trace", "--format",
-		                       "--preset", "--config", "--seed",  "--as-pid"};
-		const char **slots[] = {&o->from,   &o->dump,   &o->trace, &o->format,
-		                        &o->preset, &o->config, &o->seed,  &o->as_pid};
-		for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-			if (!strcmp(a, names[k]))
-				slot = slots[k];
-		if (!strcmp(a, "--set"))
-			slot = &o->sets[o->nsets++];
-		if (!slot)
-			return imp_fail("unknown option or extra argument '%s'%s (see mmusim import-proc --help)", a,
-			                "");
-		if (i + 1 >= argc)
-			return imp_fail("option %s needs a value%s", a, "");
-		*slot = argv[++i];
-	}
+	const cli_option_t table[] = {
+	    {"check", 0, CLI_FLAG, NULL, &o->check,
+	     "walk every imported page with the model's walker and compare with pagemap"},
+	    {"dump", 0, CLI_VALUE, "FILE", &o->dump,
+	     "write the imported pages (\"va pfn perms\" lines) to FILE, never over an existing file"},
+	    {"from", 0, CLI_VALUE, "DUMP", &o->from,
+	     "import a dump written by --dump instead of a live process (no root needed)"},
+	    {"trace", 0, CLI_VALUE, "F", &o->trace,
+	     "then simulate trace F in the imported address space (report as mmusim run prints it;\n"
+	     "the import summary goes to stderr)"},
+	    {"format", 0, CLI_VALUE, "F", &o->format, "the trace's format: lackey, text or auto (default auto)"},
+	    {"as-pid", 0, CLI_VALUE, "N", &o->as_pid,
+	     "the model's process that receives the pages (default 1: the pid of a lackey trace)"},
+	    CLI_CFG_OPTIONS(&o->cfg),
+	    {"json", 0, CLI_FLAG, NULL, &o->json,
+	     "the summary (or, with --trace, the run's report) as one JSON object"},
+	};
+	const cli_spec_t spec = {.prog = "mmusim",
+	                         .cmd = "import-proc",
+	                         .usage = import_usage,
+	                         .notes = "  the configuration is as for mmusim run (x86_64 paging only)\n",
+	                         .options = table,
+	                         .noptions = sizeof table / sizeof table[0],
+	                         .operand = "PID",
+	                         .operand_dest = &o->pid};
+	if (!cli_parse(&spec, argc, argv, rc))
+		return false;
 	if (!o->pid == !o->from)
-		return imp_fail("give either a PID or --from DUMP%s%s", "", "");
-	return 0;
+		*rc = cli_fail("import-proc: give either a PID or --from DUMP");
+	return *rc == 0;
 }
 
 static bool parse_u32(const char *s, uint32_t *v)
@@ -124,29 +100,12 @@ static bool parse_u32(const char *s, uint32_t *v)
 
 static int build_config(const imp_opts_t *o, mmu_cfg_t *cfg)
 {
-	char msg[512];
+	mmu_cfg_sources_t src = cli_cfg_sources(&o->cfg);
 	mmu_cfg_default(cfg);
-	if (o->preset && mmu_cfg_preset(cfg, o->preset, msg, sizeof msg))
-		return imp_fail("--preset: %s%s", msg, "");
-	if (o->config && mmu_cfg_load_file(cfg, o->config, msg, sizeof msg))
-		return imp_fail("%s%s", msg, "");
-	for (int i = 0; i < o->nsets; i++) {
-		char key[256];
-		const char *eq = strchr(o->sets[i], '=');
-		if (!eq || eq == o->sets[i] || (size_t)(eq - o->sets[i]) >= sizeof key)
-			return imp_fail("--set '%s': expected KEY=VALUE%s", o->sets[i], "");
-		memcpy(key, o->sets[i], (size_t)(eq - o->sets[i]));
-		key[eq - o->sets[i]] = 0;
-		if (mmu_cfg_set(cfg, key, eq + 1, msg, sizeof msg))
-			return imp_fail("--set: %s%s", msg, "");
-	}
-	if (o->seed && mmu_cfg_set(cfg, "seed", o->seed, msg, sizeof msg))
-		return imp_fail("--seed: %s%s", msg, "");
-	if (mmu_cfg_validate(cfg, msg, sizeof msg))
-		return imp_fail("%s%s", msg, "");
-	if (cfg->paging.mode != MMU_MODE_X86_64)
-		return imp_fail("paging.mode: a Linux x86-64 process needs x86_64 paging%s%s", "", "");
-	return 0;
+	int rc = cli_cfg_build(cfg, &src);
+	if (!rc && cfg->paging.mode != MMU_MODE_X86_64)
+		rc = cli_fail("import-proc: paging.mode: a Linux x86-64 process needs x86_64 paging");
+	return rc;
 }
 
 static int pfn_cmp(const void *a, const void *b)
@@ -188,13 +147,13 @@ static int import_system(const mmu_cfg_t *cfg, const proc_image_t *img, uint64_t
 	char msg[512];
 	mmu_sim_t *sim;
 	if (mmu_sim_create(cfg, MMU_ENGINE_FAST, &sim, msg, sizeof msg))
-		return imp_fail("%s%s", msg, "");
+		return cli_fail("import-proc: %s", msg);
 	mmu_os_t *os = mmu_sim_os(sim);
 	int err = mmu_os_reserve(os, (max_pfn + 1) << PAGE_SHIFT);
 	if (err) {
 		snprintf(msg, sizeof msg, "frame 0x%" PRIx64 " lies beyond paging.pa_bits", max_pfn);
 		mmu_sim_destroy(sim);
-		return imp_fail("%s: raise paging.pa_bits%s", msg, "");
+		return cli_fail("import-proc: %s: raise paging.pa_bits", msg);
 	}
 	for (size_t i = 0; i < img->npages && !err; i++) {
 		const proc_page_t *p = &img->pages[i];
@@ -207,7 +166,7 @@ static int import_system(const mmu_cfg_t *cfg, const proc_image_t *img, uint64_t
 		err = mmu_sim_switch(sim, pid);
 	if (err) {
 		mmu_sim_destroy(sim);
-		return imp_fail("cannot import %s%s", msg, "");
+		return cli_fail("import-proc: cannot import %s", msg);
 	}
 	*out = sim;
 	return 0;
@@ -313,19 +272,16 @@ static int summary_json(const char *src, const proc_image_t *img, const imp_resu
 static int run_trace(const imp_opts_t *o, mmu_sim_t *sim)
 {
 	char msg[512];
-	int fmt = mmu_trace_format_parse(o->format ? o->format : "auto");
-	if (fmt < 0)
-		return imp_fail("--format: '%s' is not one of lackey, text, auto%s", o->format, "");
 	mmu_trace_t *t;
-	if (mmu_trace_open(o->trace, (mmu_trace_format_t)fmt, &t, msg, sizeof msg))
-		return imp_fail("%s%s", msg, "");
+	if (cli_trace_open(o->trace, o->format, &t, msg, sizeof msg))
+		return cli_fail("%s", msg);
 	int rc = drive_trace(sim, t, o->trace, false);
 	if (!rc) {
 		run_info_t info = {
 		    .trace = o->trace, .format = mmu_trace_format_name(mmu_trace_format(t)), .engine = "fast"};
 		if (o->json)
-			rc =
-			    report_json(stdout, &info, sim) ? imp_fail("%s%s", "cannot format the JSON report", "") : 0;
+			rc = report_json(stdout, &info, sim) ? cli_fail("import-proc: cannot format the JSON report")
+			                                     : 0;
 		else
 			report_text(stdout, &info, sim);
 	}
@@ -339,12 +295,12 @@ static int read_image(const imp_opts_t *o, proc_image_t *img, char *src, size_t 
 	uint32_t pid;
 	if (o->from) {
 		snprintf(src, srclen, "%s", o->from);
-		return proc_image_load(o->from, img, msg, sizeof msg) ? imp_fail("%s%s", msg, "") : 0;
+		return proc_image_load(o->from, img, msg, sizeof msg) ? cli_fail("import-proc: %s", msg) : 0;
 	}
 	if (!parse_u32(o->pid, &pid) || pid == 0)
-		return imp_fail("'%s' is not a process id (a positive decimal number)%s", o->pid, "");
+		return cli_fail("import-proc: '%s' is not a process id (a positive decimal number)", o->pid);
 	snprintf(src, srclen, "pid %u", pid);
-	return proc_image_read((long)pid, img, msg, sizeof msg) ? imp_fail("%s%s", msg, "") : 0;
+	return proc_image_read((long)pid, img, msg, sizeof msg) ? cli_fail("import-proc: %s", msg) : 0;
 }
 
 static int import_and_report(const imp_opts_t *o, const mmu_cfg_t *cfg, uint32_t as_pid)
@@ -356,9 +312,9 @@ static int import_and_report(const imp_opts_t *o, const mmu_cfg_t *cfg, uint32_t
 		return rc;
 	imp_result_t r = {0};
 	if (count_frames(&img, &r))
-		rc = imp_fail("%s%s", "out of memory", "");
+		rc = cli_fail("import-proc: out of memory");
 	if (!rc && o->dump && proc_image_write(o->dump, &img, msg, sizeof msg))
-		rc = imp_fail("%s%s", msg, "");
+		rc = cli_fail("import-proc: %s", msg);
 	mmu_sim_t *sim = NULL;
 	if (!rc)
 		rc = import_system(cfg, &img, r.max_pfn, as_pid, &sim);
@@ -373,12 +329,12 @@ static int import_and_report(const imp_opts_t *o, const mmu_cfg_t *cfg, uint32_t
 		if (!rc)
 			rc = run_trace(o, sim);
 	} else if (!rc && o->json) {
-		rc = summary_json(src, &img, &r, sim, o->check) ? imp_fail("%s%s", "cannot format the JSON", "") : 0;
+		rc = summary_json(src, &img, &r, sim, o->check) ? cli_fail("import-proc: cannot format the JSON") : 0;
 	} else if (!rc) {
 		summary_text(stdout, src, &img, &r, sim, o->check);
 	}
 	if (!rc && o->check && r.mismatches)
-		rc = imp_fail("%s pages of %s do not translate to their pagemap frame", "some", src);
+		rc = cli_fail("import-proc: some pages of %s do not translate to their pagemap frame", src);
 	mmu_sim_destroy(sim);
 	proc_image_free(&img);
 	return rc;
@@ -389,15 +345,18 @@ int cmd_import_proc(int argc, char **argv)
 	imp_opts_t o = {0};
 	mmu_cfg_t cfg;
 	uint32_t as_pid = 1;
-	int rc = parse_args(argc, argv, &o);
-	if (!rc)
-		rc = build_config(&o, &cfg);
+	int rc;
+	if (!parse_args(argc, argv, &o, &rc)) {
+		cli_list_free(&o.cfg.sets);
+		return rc;
+	}
+	rc = build_config(&o, &cfg);
 	if (!rc && o.as_pid && !parse_u32(o.as_pid, &as_pid))
-		rc = imp_fail("--as-pid: '%s' is not a decimal process number%s", o.as_pid, "");
+		rc = cli_fail("import-proc: --as-pid: '%s' is not a decimal process number", o.as_pid);
 	if (!rc)
 		rc = import_and_report(&o, &cfg, as_pid);
-	free(o.sets);
+	cli_list_free(&o.cfg.sets);
 	if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
-		rc = imp_fail("writing the output: %s%s", strerror(errno), "");
+		rc = cli_fail("import-proc: writing the output: %s", strerror(errno));
 	return rc;
 }

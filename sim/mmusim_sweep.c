@@ -15,85 +15,55 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "mmu/mmu.h"
-#include "mmusim_lecture.h"
 #include "mmusim_sweep.h"
-
-#ifndef MMU_DEFAULT_WORKLOAD
-#define MMU_DEFAULT_WORKLOAD "workloads/default.lackey.gz"
-#endif
 
 #define MAX_POINTS 100000
 
 static const char usage[] =
     "usage: mmusim sweep [--trace FILE] --sweep KEY=V1,V2,... [--sweep KEY=...]... [options]\n"
-    "  simulates the cross product of the swept keys (first --sweep outermost) on one trace, decoded once\n"
-    "  --sweep KEY=V1,...   a configuration key (mmusim config --list) and its values, as --set takes them\n"
-    "  --trace, --format, --preset, --config, --set, --seed   as for mmusim run (applied before the swept keys)\n"
-    "  -j, --jobs N         threads (default: the number of CPUs)\n"
-    "  -o, --out DIR        write DIR/sweep.csv and plots of miss rate and AMAT (gnuplot), print a table;\n"
-    "                       without -o the CSV goes to stdout\n"
-    "  --force              overwrite the files of an earlier sweep in DIR\n"
-    "  --method M           sim (default): every configuration simulated, every figure of the report;\n"
-    "                       stackdist: one pass for all sizes of one fully-associative LRU L1 TLB\n"
-    "                       (--sweep tlb.l1d.entries=... or tlb.l1i.entries=...), that TLB's figures only\n"
+    "  simulates the cross product of the swept keys (first --sweep outermost) on one trace, decoded once;\n"
     "  invalid combinations (e.g. ways that do not divide entries) are skipped: their row's status says why\n";
 
 typedef struct sweep_opts {
 	const char *trace, *format, *out, *jobs, *method;
 	bool force;
-	lecture_opts_t cfg; /* preset, config, sets, seed: as the other commands take them */
-	const char **sweeps;
-	int nsweeps;
+	cli_cfg_opts_t cfg; /* preset, config, sets, seed: as the other commands take them */
+	cli_list_t sweeps;
 } sweep_opts_t;
 
-static int parse_args(int argc, char **argv, sweep_opts_t *o)
+/* Whether the sweep should run; if not, *rc is the exit status (0 after --help). */
+static bool parse_args(int argc, char **argv, sweep_opts_t *o, int *rc)
 {
-	o->cfg.sets = calloc((size_t)argc + 1, sizeof *o->cfg.sets);
-	o->sweeps = calloc((size_t)argc + 1, sizeof *o->sweeps);
-	if (!o->cfg.sets || !o->sweeps)
-		return lecture_fail("out of memory");
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i], **slot = NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(usage, stdout);
-			exit(0);
-		} else if (!strcmp(a, "--force")) {
-			o->force = true;
-			continue;
-		} else if (!strcmp(a, "--trace")) {
-			slot = &o->trace;
-		} else if (!strcmp(a, "--format")) {
-			slot = &o->format;
-		} else if (!strcmp(a, "--method")) {
-			slot = &o->method;
-		} else if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
-			slot = &o->out;
-		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-			slot = &o->jobs;
-		} else if (!strncmp(a, "-j", 2)) { /* -j4, as make takes it */
-			o->jobs = a + 2;
-			continue;
-		} else if (!strcmp(a, "--preset")) {
-			slot = &o->cfg.preset;
-		} else if (!strcmp(a, "--config")) {
-			slot = &o->cfg.config;
-		} else if (!strcmp(a, "--seed")) {
-			slot = &o->cfg.seed;
-		} else if (!strcmp(a, "--set")) {
-			slot = &o->cfg.sets[o->cfg.nsets++];
-		} else if (!strcmp(a, "--sweep")) {
-			slot = &o->sweeps[o->nsweeps++];
-		} else {
-			return lecture_fail("sweep: unknown option '%s' (see mmusim sweep --help)", a);
-		}
-		if (i + 1 >= argc)
-			return lecture_fail("sweep: option %s needs a value", a);
-		*slot = argv[++i];
-	}
-	if (!o->nsweeps)
-		return lecture_fail("sweep: at least one --sweep KEY=V1,V2,... is needed (see mmusim sweep --help)");
-	return 0;
+	const cli_option_t table[] = {
+	    {"sweep", 0, CLI_LIST, "KEY=V1,...", &o->sweeps,
+	     "a configuration key (mmusim config --list) and its values, as --set takes them"},
+	    {"trace", 0, CLI_VALUE, "FILE", &o->trace,
+	     "trace to simulate ('-' = stdin; gzip read directly). Default: the bundled workload"},
+	    {"format", 0, CLI_VALUE, "F", &o->format, "lackey, text or auto (default auto)"},
+	    CLI_CFG_OPTIONS(&o->cfg),
+	    {"jobs", 'j', CLI_VALUE, "N", &o->jobs, "threads (default: the number of CPUs)"},
+	    {"out", 'o', CLI_VALUE, "DIR", &o->out,
+	     "write DIR/sweep.csv and plots of miss rate and AMAT (gnuplot), print a table;\n"
+	     "without -o the CSV goes to stdout"},
+	    {"force", 0, CLI_FLAG, NULL, &o->force, "overwrite the files of an earlier sweep in DIR"},
+	    {"method", 0, CLI_VALUE, "M", &o->method,
+	     "sim (default): every configuration simulated, every figure of the report;\n"
+	     "stackdist: one pass for all sizes of one fully-associative LRU L1 TLB\n"
+	     "(--sweep tlb.l1d.entries=... or tlb.l1i.entries=...), that TLB's figures only"},
+	};
+	const cli_spec_t spec = {.prog = "mmusim",
+	                         .cmd = "sweep",
+	                         .usage = usage,
+	                         .notes = "  --preset, --config, --set and --seed apply before the swept keys\n",
+	                         .options = table,
+	                         .noptions = sizeof table / sizeof table[0]};
+	if (!cli_parse(&spec, argc, argv, rc))
+		return false;
+	if (!o->sweeps.n)
+		*rc = cli_fail("sweep: at least one --sweep KEY=V1,V2,... is needed (see mmusim sweep --help)");
+	return *rc == 0;
 }
 
 /* Checks one --sweep argument on its own: key known, values present, distinct and valid for the key's type. */
@@ -101,12 +71,12 @@ static int parse_axis(const char *arg, const mmu_cfg_t *base, sweep_axis_t *ax)
 {
 	const char *eq = strchr(arg, '=');
 	if (!eq || eq == arg)
-		return lecture_fail("--sweep '%s': expected KEY=V1,V2,...", arg);
+		return cli_fail("--sweep '%s': expected KEY=V1,V2,...", arg);
 	ax->key = strndup(arg, (size_t)(eq - arg));
 	char *list = strdup(eq + 1);
 	if (!ax->key || !list) {
 		free(list);
-		return lecture_fail("out of memory");
+		return cli_fail("out of memory");
 	}
 	size_t cap = 1;
 	for (const char *p = list; *p; p++)
@@ -114,7 +84,7 @@ static int parse_axis(const char *arg, const mmu_cfg_t *base, sweep_axis_t *ax)
 	ax->values = calloc(cap, sizeof *ax->values);
 	if (!ax->values) {
 		free(list);
-		return lecture_fail("out of memory");
+		return cli_fail("out of memory");
 	}
 	char *save = list;
 	for (size_t i = 0; i < cap; i++) {
@@ -123,11 +93,11 @@ static int parse_axis(const char *arg, const mmu_cfg_t *base, sweep_axis_t *ax)
 			*comma = 0;
 		if (!*save) {
 			free(list);
-			return lecture_fail("--sweep '%s': value %zu of %s is empty", arg, i + 1, ax->key);
+			return cli_fail("--sweep '%s': value %zu of %s is empty", arg, i + 1, ax->key);
 		}
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(ax->values[j], save)) {
-				int rc = lecture_fail("--sweep '%s': value '%s' is listed twice", arg, save);
+				int rc = cli_fail("--sweep '%s': value '%s' is listed twice", arg, save);
 				free(list);
 				return rc;
 			}
@@ -135,7 +105,7 @@ static int parse_axis(const char *arg, const mmu_cfg_t *base, sweep_axis_t *ax)
 		char msg[512];
 		if (mmu_cfg_set(&probe, ax->key, save, msg, sizeof msg)) {
 			free(list);
-			return lecture_fail("--sweep '%s': %s", arg, msg);
+			return cli_fail("--sweep '%s': %s", arg, msg);
 		}
 		ax->values[ax->nvalues++] = strdup(save);
 		save = comma ? comma + 1 : save + strlen(save);
@@ -150,18 +120,18 @@ static int build_points(sweep_t *sw, const mmu_cfg_t *base)
 	size_t n = 1;
 	for (size_t a = 0; a < sw->naxes; a++) {
 		if (n > MAX_POINTS / sw->axes[a].nvalues)
-			return lecture_fail("sweep: more than %d configurations", MAX_POINTS);
+			return cli_fail("sweep: more than %d configurations", MAX_POINTS);
 		n *= sw->axes[a].nvalues;
 	}
 	sw->points = calloc(n, sizeof *sw->points);
 	if (!sw->points)
-		return lecture_fail("out of memory");
+		return cli_fail("out of memory");
 	sw->npoints = n;
 	for (size_t i = 0; i < n; i++) {
 		sweep_point_t *pt = &sw->points[i];
 		pt->at = calloc(sw->naxes, sizeof *pt->at);
 		if (!pt->at)
-			return lecture_fail("out of memory");
+			return cli_fail("out of memory");
 		pt->cfg = *base;
 		size_t rest = i;
 		for (size_t a = sw->naxes; a-- > 0;) {
@@ -171,9 +141,9 @@ static int build_points(sweep_t *sw, const mmu_cfg_t *base)
 		char msg[512];
 		for (size_t a = 0; a < sw->naxes; a++)
 			if (mmu_cfg_set(&pt->cfg, sw->axes[a].key, sw->axes[a].values[pt->at[a]], msg, sizeof msg))
-				return lecture_fail("--sweep: %s", msg); /* checked per value already: cannot happen */
+				return cli_fail("--sweep: %s", msg); /* checked per value already: cannot happen */
 		if (mmu_cfg_validate(&pt->cfg, msg, sizeof msg) && !(pt->skip = strdup(msg)))
-			return lecture_fail("out of memory");
+			return cli_fail("out of memory");
 	}
 	return 0;
 }
@@ -192,7 +162,7 @@ static int compaction(const sweep_t *sw, unsigned *page_bits, unsigned *pairs)
 		mmu_t *m;
 		int err = mmu_create(&sw->points[i].cfg, &m);
 		if (err)
-			return lecture_fail("configuration %zu: %s", i + 1, mmu_strerror(err));
+			return cli_fail("configuration %zu: %s", i + 1, mmu_strerror(err));
 		if (mmu_paging(m)->page_bits < *page_bits)
 			*page_bits = mmu_paging(m)->page_bits;
 		for (unsigned id = MMU_TLB_L1I; id <= MMU_TLB_L1D; id++) {
@@ -211,17 +181,17 @@ static int prepare_dir(const char *dir, bool force)
 	struct stat sb;
 	if (stat(dir, &sb) != 0) {
 		if (mkdir(dir, 0777) != 0)
-			return lecture_fail("-o %s: cannot create the directory: %s", dir, strerror(errno));
+			return cli_fail("-o %s: cannot create the directory: %s", dir, strerror(errno));
 		return 0;
 	}
 	if (!S_ISDIR(sb.st_mode))
-		return lecture_fail("-o %s: exists and is not a directory", dir);
+		return cli_fail("-o %s: exists and is not a directory", dir);
 	for (const char *const *f = sweep_output_files; *f && !force; f++) {
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", dir, *f);
 		if (access(path, F_OK) == 0)
-			return lecture_fail("-o %s: %s exists; not overwritten (use --force, or another directory)",
-			                    dir, *f);
+			return cli_fail("-o %s: %s exists; not overwritten (use --force, or another directory)", dir,
+			                *f);
 	}
 	return 0;
 }
@@ -240,17 +210,17 @@ static int write_file(const sweep_t *sw, const char *dir, const char *name, int 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	FILE *f = fopen(path, "w");
 	if (!f)
-		return lecture_fail("%s: %s", path, strerror(errno));
+		return cli_fail("%s: %s", path, strerror(errno));
 	int err = write(sw, f);
 	if (fclose(f) || err)
-		return lecture_fail("%s: %s", path, strerror(errno));
+		return cli_fail("%s: %s", path, strerror(errno));
 	return 0;
 }
 
 static int write_outputs(const sweep_t *sw, const char *dir)
 {
 	if (!dir)
-		return sweep_write_csv(sw, stdout) ? lecture_fail("writing the CSV: %s", strerror(errno)) : 0;
+		return sweep_write_csv(sw, stdout) ? cli_fail("writing the CSV: %s", strerror(errno)) : 0;
 	char msg[600];
 	int rc = write_file(sw, dir, "sweep.csv", sweep_write_csv);
 	if (!rc)
@@ -272,45 +242,28 @@ static int write_outputs(const sweep_t *sw, const char *dir)
 /* The trace, decoded once; its name, format, size and checksum go into the provenance (sw->info). */
 static int load_trace(const sweep_opts_t *o, unsigned page_bits, unsigned pairs, sweep_trace_t *st, run_info_t *info)
 {
-	const char *path = o->trace ? o->trace : MMU_DEFAULT_WORKLOAD;
-	int fmt = mmu_trace_format_parse(o->format ? o->format : "auto");
-	if (fmt < 0)
-		return lecture_fail("--format: '%s' is not one of lackey, text, auto", o->format);
 	char msg[512];
 	mmu_trace_t *t;
-	if (mmu_trace_open(path, (mmu_trace_format_t)fmt, &t, msg, sizeof msg))
-		return lecture_fail("%s", msg);
+	const char *path = cli_trace_path(o->trace);
+	if (cli_trace_open(path, o->format, &t, msg, sizeof msg))
+		return cli_fail("%s", msg);
 	int err = sweep_trace_load(st, t, page_bits, pairs, msg, sizeof msg);
 	info->trace = path;
 	run_info_trace(info, t);
 	mmu_trace_close(t);
-	return err ? lecture_fail("%s", msg) : 0;
+	return err ? cli_fail("%s", msg) : 0;
 }
 
 /*
  * --preset, --config, --set and --seed in that order, as for run; not validated here: a base that only the swept
  * values make valid (--set tlb.l1d.ways=128 --sweep tlb.l1d.entries=128,256) is fine, each point is validated.
  */
-static int base_config(const lecture_opts_t *o, mmu_cfg_t *cfg)
+static int base_config(const cli_cfg_opts_t *o, mmu_cfg_t *cfg)
 {
-	char msg[512];
+	mmu_cfg_sources_t src = cli_cfg_sources(o);
+	src.unvalidated = true;
 	mmu_cfg_default(cfg);
-	if (o->preset && mmu_cfg_preset(cfg, o->preset, msg, sizeof msg))
-		return lecture_fail("--preset: %s", msg);
-	if (o->config && mmu_cfg_load_file(cfg, o->config, msg, sizeof msg))
-		return lecture_fail("%s", msg);
-	for (int i = 0; i < o->nsets; i++) {
-		const char *eq = strchr(o->sets[i], '=');
-		char *key = eq && eq != o->sets[i] ? strndup(o->sets[i], (size_t)(eq - o->sets[i])) : NULL;
-		int err = !key || mmu_cfg_set(cfg, key, eq + 1, msg, sizeof msg);
-		free(key);
-		if (err)
-			return eq && eq != o->sets[i] ? lecture_fail("--set: %s", msg)
-			                              : lecture_fail("--set '%s': expected KEY=VALUE", o->sets[i]);
-	}
-	if (o->seed && mmu_cfg_set(cfg, "seed", o->seed, msg, sizeof msg))
-		return lecture_fail("--seed: %s", msg);
-	return 0;
+	return cli_cfg_build(cfg, &src);
 }
 
 static int sweep_main(sweep_opts_t *o, sweep_t *sw)
@@ -320,18 +273,19 @@ static int sweep_main(sweep_opts_t *o, sweep_t *sw)
 	if (rc)
 		return rc;
 	uint64_t jobs = (uint64_t)sysconf(_SC_NPROCESSORS_ONLN);
-	if (o->jobs && (!lecture_number(o->jobs, &jobs) || jobs < 1 || jobs > 1024))
-		return lecture_fail("-j '%s': expected a number of threads from 1 to 1024", o->jobs);
-	sw->axes = calloc((size_t)o->nsweeps, sizeof *sw->axes);
+	if (o->jobs && (!cli_number(o->jobs, &jobs) || jobs < 1 || jobs > 1024))
+		return cli_fail("-j '%s': expected a number of threads from 1 to 1024", o->jobs);
+	sw->axes = calloc(o->sweeps.n, sizeof *sw->axes);
 	if (!sw->axes)
-		return lecture_fail("out of memory");
-	for (int i = 0; i < o->nsweeps; i++) {
+		return cli_fail("out of memory");
+	for (size_t i = 0; i < o->sweeps.n; i++) {
 		sw->naxes++; /* counted first: sweep_free() frees what a failed parse_axis() left */
-		if ((rc = parse_axis(o->sweeps[i], &base, &sw->axes[i])))
+		if ((rc = parse_axis(o->sweeps.items[i], &base, &sw->axes[i])))
 			return rc;
-		for (int j = 0; j < i; j++)
+		for (size_t j = 0; j < i; j++)
 			if (!strcmp(sw->axes[j].key, sw->axes[i].key))
-				return lecture_fail("--sweep '%s': %s is already swept", o->sweeps[i], sw->axes[i].key);
+				return cli_fail("--sweep '%s': %s is already swept", o->sweeps.items[i],
+				                sw->axes[i].key);
 	}
 	if ((rc = build_points(sw, &base)))
 		return rc;
@@ -342,14 +296,14 @@ static int sweep_main(sweep_opts_t *o, sweep_t *sw)
 			fprintf(stderr, "mmusim sweep: configuration %zu skipped: %s\n", i + 1, sw->points[i].skip);
 		}
 	if (skipped == sw->npoints)
-		return lecture_fail("sweep: every one of the %zu configurations is invalid (see above)", sw->npoints);
+		return cli_fail("sweep: every one of the %zu configurations is invalid (see above)", sw->npoints);
 	bool stackdist = o->method && !strcmp(o->method, "stackdist");
 	if (o->method && !stackdist && strcmp(o->method, "sim"))
-		return lecture_fail("--method: '%s' is not one of sim, stackdist", o->method);
+		return cli_fail("--method: '%s' is not one of sim, stackdist", o->method);
 	sweep_stackdist_t sd;
 	char why[512];
 	if (stackdist && sweep_stackdist_check(sw, &sd, why, sizeof why))
-		return lecture_fail("%s", why);
+		return cli_fail("%s", why);
 	unsigned page_bits, pairs;
 	if ((rc = compaction(sw, &page_bits, &pairs)))
 		return rc;
@@ -376,7 +330,7 @@ static int sweep_main(sweep_opts_t *o, sweep_t *sw)
 	        sw->npoints, skipped, (unsigned)jobs, t2 - t1);
 	sweep_trace_free(&st);
 	if (rc)
-		return lecture_fail("%s", msg);
+		return cli_fail("%s", msg);
 	return write_outputs(sw, o->out);
 }
 
@@ -408,13 +362,13 @@ int cmd_sweep(int argc, char **argv)
 {
 	sweep_opts_t o = {0};
 	sweep_t sw = {0};
-	int rc = parse_args(argc, argv, &o);
-	if (!rc)
+	int rc;
+	if (parse_args(argc, argv, &o, &rc))
 		rc = sweep_main(&o, &sw);
 	sweep_free(&sw);
-	lecture_free(&o.cfg);
-	free(o.sweeps);
+	cli_list_free(&o.cfg.sets);
+	cli_list_free(&o.sweeps);
 	if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
-		return lecture_fail("writing the output: %s", strerror(errno));
+		return cli_fail("writing the output: %s", strerror(errno));
 	return rc;
 }

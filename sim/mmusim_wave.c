@@ -13,11 +13,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli.h"
 #include "mmusim_explain.h"
 #include "mmusim_lecture.h"
 #include "mmusim_probe.h"
 
-#define ACCEPTED    "--scenario --out --preset --config --set --seed"
 #define SCENARIO_VA UINT64_C(0x400000)
 #define LABEL       48
 #define NELEM(a)    (sizeof(a) / sizeof((a)[0]))
@@ -292,28 +292,28 @@ static int run_scenario(const scenario_t *sc, const mmu_cfg_t *cfg, const char *
 	char msg[512], path[4096];
 	mmu_sim_t *s;
 	if (mmu_sim_create(cfg, MMU_ENGINE_TICKED, &s, msg, sizeof msg))
-		return lecture_fail("%s", msg);
+		return cli_fail("%s", msg);
 	probe_t p = {0};
-	int rc = mmu_sim_switch(s, 1) ? lecture_fail("diagram: cannot create process 1") : 0;
+	int rc = mmu_sim_switch(s, 1) ? cli_fail("diagram: cannot create process 1") : 0;
 	if (!rc && sc->prepare(s, msg, sizeof msg))
-		rc = lecture_fail("diagram %s: %s", sc->name, msg);
+		rc = cli_fail("diagram %s: %s", sc->name, msg);
 	if (!rc) {
 		mmu_sim_idle(s, 1); /* the previous response leaves the port: the diagram starts idle */
 		if (probe_translate(s, MMU_REQ_D, SCENARIO_VA, sc->op, true, &p))
-			rc = lecture_fail("diagram: out of memory");
+			rc = cli_fail("diagram: out of memory");
 	}
 	cJSON *j = rc ? NULL : wave_json(sc, &p, cfg, mmu_paging(mmu_sim_mmu(s)));
 	char *text = j ? cJSON_Print(j) : NULL;
 	if (!rc && !text)
-		rc = lecture_fail("diagram: cannot build the JSON");
+		rc = cli_fail("diagram: cannot build the JSON");
 	snprintf(path, sizeof path, "%s/%s.json", dir, sc->name);
 	FILE *f = rc ? NULL : fopen(path, "w");
 	if (!rc && !f)
-		rc = lecture_fail("%s: %s", path, strerror(errno));
+		rc = cli_fail("%s: %s", path, strerror(errno));
 	if (f) {
 		fprintf(f, "%s\n", text);
 		if (fclose(f))
-			rc = lecture_fail("%s: %s", path, strerror(errno));
+			rc = cli_fail("%s: %s", path, strerror(errno));
 	}
 	if (!rc)
 		printf("%-14s %s: response in cycle %" PRIu32 ", %zu memory access%s\n", sc->name, sc->title,
@@ -328,29 +328,48 @@ static int run_scenario(const scenario_t *sc, const mmu_cfg_t *cfg, const char *
 static int make_dir(const char *dir)
 {
 	if (mkdir(dir, 0777) && errno != EEXIST)
-		return lecture_fail("diagram: cannot create %s: %s", dir, strerror(errno));
+		return cli_fail("diagram: cannot create %s: %s", dir, strerror(errno));
 	return 0;
 }
 
 int cmd_diagram(int argc, char **argv)
 {
-	lecture_opts_t o;
+	lecture_opts_t o = {0};
+	const cli_option_t table[] = {
+	    {"scenario", 0, CLI_VALUE, "NAME", &o.scenario,
+	     "tlb-hit, l2-hit, walk, fault, ad-write or all (default: all)"},
+	    {"out", 0, CLI_VALUE, "DIR", &o.out, "where the .json files go (default: diagrams)"},
+	    CLI_CFG_OPTIONS(&o.cfg),
+	};
+	const cli_spec_t spec = {
+	    .prog = "mmusim",
+	    .cmd = "diagram",
+	    .usage = "usage: mmusim diagram [--scenario NAME|all] [--out DIR] [--preset P] [--config F] "
+	             "[--set K=V]...\n"
+	             "  WaveJSON timing diagrams of directed scenarios, one request each\n",
+	    .notes = "  timing: the defaults with tlb.l2.hit_latency = 2 and mem.latency = 3 (the "
+	             "diagrams of docs/timing.md)\n",
+	    .options = table,
+	    .noptions = sizeof table / sizeof table[0]};
 	mmu_cfg_t cfg;
 	char msg[256];
 	mmu_cfg_default(&cfg);
 	/* the timing of the cycle diagrams in docs/timing.md */
 	mmu_cfg_set(&cfg, "tlb.l2.hit_latency", "2", msg, sizeof msg);
 	mmu_cfg_set(&cfg, "mem.latency", "3", msg, sizeof msg);
-	int rc = lecture_parse("diagram", ACCEPTED, argc, argv, &o);
-	if (!rc)
-		rc = lecture_config(&o, &cfg);
+	int rc;
+	if (!cli_parse(&spec, argc, argv, &rc)) {
+		cli_free(&spec);
+		return rc;
+	}
+	mmu_cfg_sources_t src = cli_cfg_sources(&o.cfg);
+	rc = cli_cfg_build(&cfg, &src);
 	const char *which = o.scenario ? o.scenario : "all", *dir = o.out ? o.out : "diagrams";
 	bool found = !strcmp(which, "all");
 	for (size_t i = 0; i < NSCENARIOS && !found; i++)
 		found = !strcmp(which, scenarios[i].name);
 	if (!rc && !found)
-		rc =
-		    lecture_fail("diagram: unknown scenario '%s' (tlb-hit, l2-hit, walk, fault, ad-write, all)", which);
+		rc = cli_fail("diagram: unknown scenario '%s' (tlb-hit, l2-hit, walk, fault, ad-write, all)", which);
 	if (!rc)
 		rc = make_dir(dir);
 	for (size_t i = 0; i < NSCENARIOS && !rc; i++)
@@ -360,6 +379,6 @@ int cmd_diagram(int argc, char **argv)
 		printf(
 		    "WaveJSON written to %s/; render with: wavedrom-cli -i F.json -s F.svg (make diagrams does it)\n",
 		    dir);
-	lecture_free(&o);
+	cli_free(&spec);
 	return rc;
 }

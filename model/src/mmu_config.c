@@ -424,9 +424,14 @@ int mmu_cfg_set(mmu_cfg_t *cfg, const char *key, const char *value, char *msg, s
 
 int mmu_cfg_set_arg(mmu_cfg_t *cfg, const char *arg, char *msg, size_t msglen)
 {
+	return mmu_cfg_set_arg_as(cfg, "--set", arg, msg, msglen);
+}
+
+int mmu_cfg_set_arg_as(mmu_cfg_t *cfg, const char *option, const char *arg, char *msg, size_t msglen)
+{
 	const char *eq = strchr(arg, '=');
 	if (!eq || eq == arg)
-		return fail(msg, msglen, MMU_EFORMAT, "--set '%s': expected KEY=VALUE", arg);
+		return fail(msg, msglen, MMU_EFORMAT, "%s '%s': expected KEY=VALUE", option, arg);
 	/* Every key fits KEY_NAME_MAX: a longer name is unknown whatever it says, so it is shown cut short. */
 	char key[KEY_NAME_MAX + 1], why[512];
 	size_t n = (size_t)(eq - arg);
@@ -436,7 +441,7 @@ int mmu_cfg_set_arg(mmu_cfg_t *cfg, const char *arg, char *msg, size_t msglen)
 	int err =
 	    cut ? fail(why, sizeof why, MMU_EKEY, "unknown key '%s...' (%zu characters; no key is that long)", key, n)
 	        : mmu_cfg_set(cfg, key, eq + 1, why, sizeof why);
-	return err ? fail(msg, msglen, err, "--set: %s", why) : 0;
+	return err ? fail(msg, msglen, err, "%s: %s", option, why) : 0;
 }
 
 void mmu_cfg_default(mmu_cfg_t *cfg)

@@ -1,6 +1,7 @@
 /*
- * A configuration from the command line's sources (preset, file, --set, seed), remembering where each key was set, so
- * that a validation error, which only knows key names, can point at the line or argument that set them.
+ * A configuration from the command line's sources (preset, file, groups of settings, --set, seed), remembering where
+ * each key was set, so that a validation error, which only knows key names, can point at the line or argument that
+ * set them.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -63,6 +64,45 @@ static int validate(const mmu_cfg_t *cfg, const origin_t *o, char *msg, size_t m
 	return err;
 }
 
+/* One "KEY=VALUE" argument of option, noted as where its key was set. */
+static int apply_one(mmu_cfg_t *cfg, origin_t *o, const char *option, const char *arg, char *msg, size_t msglen)
+{
+	int err = mmu_cfg_set_arg_as(cfg, option, arg, msg, msglen);
+	if (!err) {
+		char key[64];
+		snprintf(key, sizeof key, "%.*s", (int)strcspn(arg, "="), arg);
+		note(o, key, "%s %s", option, arg);
+	}
+	return err;
+}
+
+/* A group's arguments in order; a list argument setting by setting, each as if given alone. */
+static int apply_group(mmu_cfg_t *cfg, origin_t *o, const mmu_cfg_args_t *g, char *msg, size_t msglen)
+{
+	int err = 0;
+	for (size_t i = 0; !err && i < g->nargs; i++) {
+		if (!g->lists) {
+			err = apply_one(cfg, o, g->option, g->args[i], msg, msglen);
+			continue;
+		}
+		char *list = strdup(g->args[i]);
+		if (!list) {
+			snprintf(msg, msglen, "out of memory");
+			return MMU_ENOMEM;
+		}
+		for (char *p = list, *comma; !err; p = comma + 1) {
+			comma = strchr(p, ',');
+			if (comma)
+				*comma = '\0';
+			err = apply_one(cfg, o, g->option, p, msg, msglen);
+			if (!comma)
+				break;
+		}
+		free(list);
+	}
+	return err;
+}
+
 int mmu_cfg_build(mmu_cfg_t *cfg, const mmu_cfg_sources_t *src, char *msg, size_t msglen)
 {
 	origin_t *o = calloc(1, sizeof *o);
@@ -100,13 +140,11 @@ int mmu_cfg_build(mmu_cfg_t *cfg, const mmu_cfg_sources_t *src, char *msg, size_
 			}
 		}
 	}
-	for (size_t i = 0; !err && i < src->nsets; i++) {
-		err = mmu_cfg_set_arg(cfg, src->sets[i], msg, msglen);
-		if (!err) {
-			char key[64];
-			snprintf(key, sizeof key, "%.*s", (int)strcspn(src->sets[i], "="), src->sets[i]);
-			note(o, key, "--set %s", src->sets[i]);
-		}
+	for (size_t i = 0; !err && i < src->ngroups; i++)
+		err = apply_group(cfg, o, &src->groups[i], msg, msglen);
+	if (!err) {
+		mmu_cfg_args_t sets = {.option = "--set", .args = src->sets, .nargs = src->nsets};
+		err = apply_group(cfg, o, &sets, msg, msglen);
 	}
 	if (!err && src->seed) {
 		err = mmu_cfg_set(cfg, "seed", src->seed, why, sizeof why);
@@ -115,7 +153,7 @@ int mmu_cfg_build(mmu_cfg_t *cfg, const mmu_cfg_sources_t *src, char *msg, size_
 		else
 			note(o, "seed", "--seed %s", src->seed);
 	}
-	if (!err)
+	if (!err && !src->unvalidated)
 		err = validate(cfg, o, msg, msglen);
 	free(o);
 	return err;

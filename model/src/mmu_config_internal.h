@@ -15,4 +15,7 @@ int mmu_cfg_key_index(const char *name);
 int mmu_cfg_load_file_lines(mmu_cfg_t *cfg, const char *path, unsigned lines[MMU_CFG_KEYS_MAX], char *msg,
                             size_t msglen);
 
+/* mmu_cfg_set_arg() for the arguments of another option: messages say option instead of "--set". */
+int mmu_cfg_set_arg_as(mmu_cfg_t *cfg, const char *option, const char *arg, char *msg, size_t msglen);
+
 #endif

@@ -7,39 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cosim_run.h"
 
-static const char usage[] =
-    "usage: mmucosim-CONFIG [stimulus] [options]\n"
-    "stimulus (one of):\n"
-    "  --random CYCLES          constrained-random stimulus for CYCLES cycles (default: 200000)\n"
-    "  --trace FILE             replay a trace mmusim reads (lackey/text, gzip), demand paging by the OS side\n"
-    "     --format F            lackey, text or auto (default auto)\n"
-    "     --max-refs N          replay only the first N records\n"
-    "  --scenario NAME          a directed scenario (--list-scenarios)\n"
-    "options:\n"
-    "  --seed N                 stimulus seed (random choices, memory latency and stalls); default 1\n"
-    "  --config FILE            configuration (default: the one the RTL of this binary was built for)\n"
-    "  --set KEY=VALUE          set a run-time key (mem.*, os.*); hardware keys must match the RTL build\n"
-    "  --model-set KEY=VALUE    change the model only: a deliberately wrong model, to prove the harness fails\n"
-    "  --wave FILE              FST waveform of the whole run\n"
-    "  --mismatch-wave FILE     where the waveform of a mismatch goes (default mmucosim-mismatch-CONFIG-SEED.fst)\n"
-    "  --window B,A             that waveform covers B cycles before and A after the mismatch (default 200,20)\n"
-    "  --history N              transactions printed on a mismatch (default 16, at most 256)\n"
-    "  --record-stimulus FILE   write every cycle's inputs and expected outputs (for the Icarus replay)\n"
-    "  --icarus-tb FILE         write the Icarus testbench that replays such a file\n"
-    "  --tlb-check all|N        compare every TLB entry after every edge (all), or every N cycles (default 4096);\n"
-    "                           the sets a response filled and every entry after a flush or CR3 write always\n"
-    "  --quiet                  no report (errors and mismatches still)\n"
-    "  --list-scenarios         the directed scenarios\n"
-    "  --params                 the RTL parameters of this binary\n"
-    "exit status: 0 no mismatch, 1 mismatch (or a scenario's expectation failed), 2 usage or set-up error\n";
+#define PROG "mmucosim-" COSIM_CONFIG_NAME
 
-static int fail(const char *what, const char *arg)
-{
-	fprintf(stderr, "mmucosim: %s%s%s\n", what, arg ? " " : "", arg ? arg : "");
-	return 2;
-}
+static const char usage[] =
+    "usage: " PROG " [stimulus] [options]\n"
+    "  the RTL of configuration " COSIM_CONFIG_NAME " and the model in lockstep, every output compared every cycle;\n"
+    "  the stimulus is one of --random CYCLES (the default: 200000 cycles), --trace FILE, --scenario NAME\n";
 
 static int parse_u64(const char *s, uint64_t *v)
 {
@@ -62,98 +38,114 @@ static int parse_window(const char *s, cosim_opts_t *o)
 	return *end ? -1 : 0;
 }
 
-/* Options that take a value: where it goes. Returns 1 when handled, 0 when unknown, -1 on a bad value. */
-static int value_option(cosim_opts_t *o, const char *opt, const char *v)
+/* The options as text, before their values are read into cosim_opts_t. */
+typedef struct args {
+	const char *random, *trace, *scenario, *seed, *max_refs, *window, *history, *tlb_check;
+	cli_list_t sets, model_sets;
+	bool list_scenarios, params;
+} args_t;
+
+static int bad_value(const char *opt, const char *v)
+{
+	return cli_fail("bad value '%s' for %s", v, opt);
+}
+
+/* The values that are numbers, and the stimulus; 0 or 2 after the message. */
+static int read_values(const args_t *a, cosim_opts_t *o)
 {
 	uint64_t n;
-	if (!strcmp(opt, "--random")) {
+	if (!!a->random + !!a->trace + !!a->scenario > 1)
+		return cli_fail("--random, --trace and --scenario exclude each other: give one stimulus");
+	if (a->random) {
 		o->stim = STIM_RANDOM;
-		return parse_u64(v, &o->cycles) ? -1 : 1;
+		if (parse_u64(a->random, &o->cycles))
+			return bad_value("--random", a->random);
 	}
-	if (!strcmp(opt, "--trace")) {
+	if (a->trace) {
 		o->stim = STIM_TRACE;
-		o->trace = v;
-		return 1;
+		o->trace = a->trace;
 	}
-	if (!strcmp(opt, "--scenario")) {
+	if (a->scenario) {
 		o->stim = STIM_SCENARIO;
-		o->scenario = v;
-		return 1;
+		o->scenario = a->scenario;
 	}
-	const char **strs[] = {&o->format, &o->config, &o->wave, &o->mismatch_wave, &o->record, &o->icarus_tb};
-	const char *names[] = {"--format", "--config", "--wave", "--mismatch-wave", "--record-stimulus", "--icarus-tb"};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (!strcmp(opt, names[i])) {
-			*strs[i] = v;
-			return 1;
-		}
-	if (!strcmp(opt, "--set")) {
-		o->sets[o->nsets++] = v;
-		return 1;
-	}
-	if (!strcmp(opt, "--model-set")) {
-		o->model_sets[o->nmodel_sets++] = v;
-		return 1;
-	}
-	if (!strcmp(opt, "--seed"))
-		return parse_u64(v, &o->seed) ? -1 : 1;
-	if (!strcmp(opt, "--max-refs"))
-		return parse_u64(v, &o->max_refs) ? -1 : 1;
-	if (!strcmp(opt, "--window"))
-		return parse_window(v, o) ? -1 : 1;
-	if (!strcmp(opt, "--history")) {
-		if (parse_u64(v, &n) || n > COSIM_HISTORY_MAX)
-			return -1;
+	if (a->seed && parse_u64(a->seed, &o->seed))
+		return bad_value("--seed", a->seed);
+	if (a->max_refs && parse_u64(a->max_refs, &o->max_refs))
+		return bad_value("--max-refs", a->max_refs);
+	if (a->window && parse_window(a->window, o))
+		return bad_value("--window", a->window);
+	if (a->history) {
+		if (parse_u64(a->history, &n) || n > COSIM_HISTORY_MAX)
+			return bad_value("--history", a->history);
 		o->history = (unsigned)n;
-		return 1;
 	}
-	if (!strcmp(opt, "--tlb-check")) {
-		if (v && !strcmp(v, "all")) {
-			o->tlb_check_all = true;
-			return 1;
-		}
-		return parse_u64(v, &o->tlb_full_every) ? -1 : 1;
-	}
+	if (a->tlb_check && !strcmp(a->tlb_check, "all"))
+		o->tlb_check_all = true;
+	else if (a->tlb_check && parse_u64(a->tlb_check, &o->tlb_full_every))
+		return bad_value("--tlb-check", a->tlb_check);
+	o->sets = a->sets.items;
+	o->nsets = (int)a->sets.n;
+	o->model_sets = a->model_sets.items;
+	o->nmodel_sets = (int)a->model_sets.n;
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, cosim_opts_t *o)
+/* Whether the run should go on; if not, *rc is the exit status (0 after --help, --list-scenarios, --params). */
+static bool parse_args(int argc, char **argv, cosim_opts_t *o, int *rc)
 {
-	o->sets = calloc((size_t)argc, sizeof *o->sets);
-	o->model_sets = calloc((size_t)argc, sizeof *o->model_sets);
-	if (!o->sets || !o->model_sets)
-		return fail("out of memory", NULL);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(usage, stdout);
-			exit(0);
-		}
-		if (!strcmp(a, "--quiet")) {
-			o->quiet = true;
-			continue;
-		}
-		if (!strcmp(a, "--list-scenarios")) {
-			cosim_scenario_list(stdout);
-			exit(0);
-		}
-		if (!strcmp(a, "--params")) {
-			printf("%s: %s\n", cosim_rtl_config_name(), cosim_rtl_params());
-			exit(0);
-		}
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		int r = value_option(o, a, v);
-		if (r == 0)
-			return fail("unknown option", a);
-		if (!v)
-			return fail("missing value after", a);
-		if (r < 0) {
-			fprintf(stderr, "mmucosim: bad value '%s' for %s\n", v, a);
-			return 2;
-		}
-		i++;
+	args_t a;
+	const cli_option_t table[] = {
+	    {"random", 0, CLI_VALUE, "CYCLES", &a.random,
+	     "constrained-random stimulus for CYCLES cycles (default: 200000)"},
+	    {"trace", 0, CLI_VALUE, "FILE", &a.trace,
+	     "replay a trace mmusim reads (lackey/text, gzip), demand paging by the OS side"},
+	    {"format", 0, CLI_VALUE, "F", &o->format, "the trace's format: lackey, text or auto (default auto)"},
+	    {"max-refs", 0, CLI_VALUE, "N", &a.max_refs, "replay only the first N records of the trace"},
+	    {"scenario", 0, CLI_VALUE, "NAME", &a.scenario, "a directed scenario (--list-scenarios)"},
+	    {"seed", 0, CLI_VALUE, "N", &a.seed,
+	     "stimulus seed (random choices, memory latency and stalls); default 1"},
+	    {"config", 0, CLI_VALUE, "FILE", &o->config,
+	     "configuration (default: the one the RTL of this binary was built for)"},
+	    {"set", 0, CLI_LIST, "KEY=VALUE", &a.sets,
+	     "set a run-time key (mem.*, os.*); hardware keys must match the RTL build"},
+	    {"model-set", 0, CLI_LIST, "KEY=VALUE", &a.model_sets,
+	     "change the model only: a deliberately wrong model, to prove the harness fails"},
+	    {"wave", 0, CLI_VALUE, "FILE", &o->wave, "FST waveform of the whole run"},
+	    {"mismatch-wave", 0, CLI_VALUE, "FILE", &o->mismatch_wave,
+	     "where the waveform of a mismatch goes (default mmucosim-mismatch-CONFIG-SEED.fst)"},
+	    {"window", 0, CLI_VALUE, "B,A", &a.window,
+	     "that waveform covers B cycles before and A after the mismatch (default 200,20)"},
+	    {"history", 0, CLI_VALUE, "N", &a.history, "transactions printed on a mismatch (default 16, at most 256)"},
+	    {"record-stimulus", 0, CLI_VALUE, "FILE", &o->record,
+	     "write every cycle's inputs and expected outputs (for the Icarus replay)"},
+	    {"icarus-tb", 0, CLI_VALUE, "FILE", &o->icarus_tb, "write the Icarus testbench that replays such a file"},
+	    {"tlb-check", 0, CLI_VALUE, "all|N", &a.tlb_check,
+	     "compare every TLB entry after every edge (all), or every N cycles (default 4096);\n"
+	     "the sets a response filled and every entry after a flush or CR3 write always"},
+	    {"quiet", 0, CLI_FLAG, NULL, &o->quiet, "no report (errors and mismatches still)"},
+	    {"list-scenarios", 0, CLI_FLAG, NULL, &a.list_scenarios, "the directed scenarios"},
+	    {"params", 0, CLI_FLAG, NULL, &a.params, "the RTL parameters of this binary"},
+	};
+	const cli_spec_t spec = {
+	    .prog = PROG,
+	    .usage = usage,
+	    .notes = "  exit status: 0 no mismatch, 1 mismatch (or a scenario's expectation failed), 2 usage or set-up "
+	             "error\n",
+	    .options = table,
+	    .noptions = sizeof table / sizeof table[0]};
+	if (!cli_parse(&spec, argc - 1, argv + 1, rc) || (*rc = read_values(&a, o)) != 0) {
+		cli_free(&spec);
+		return false;
 	}
-	return 0;
+	if (a.list_scenarios)
+		cosim_scenario_list(stdout);
+	else if (a.params)
+		printf("%s: %s\n", cosim_rtl_config_name(), cosim_rtl_params());
+	else
+		return true; /* the lists now belong to o */
+	cli_free(&spec);
+	return false;
 }
 
 static void print_replay(const cosim_opts_t *o)
@@ -162,7 +154,7 @@ static void print_replay(const cosim_opts_t *o)
 	fprintf(stderr, "replay:");
 	for (int i = 0; i < o->argc; i++) {
 		fprintf(stderr, " %s", o->argv[i]);
-		seeded = seeded || !strcmp(o->argv[i], "--seed");
+		seeded = seeded || !strcmp(o->argv[i], "--seed") || !strncmp(o->argv[i], "--seed=", 7);
 	}
 	if (!seeded)
 		fprintf(stderr, " --seed %" PRIu64, o->seed);
@@ -182,7 +174,7 @@ static void mismatch_wave(const cosim_opts_t *o, const cosim_mismatch_t *first)
 	    .stop_at = first->cycle + o->window_after + 1, .trace_from = from, .trace_path = path, .rerun = true};
 	cosim_mismatch_t mm;
 	if (cosim_run(o, &ctl, &mm, msg, sizeof msg)) {
-		fprintf(stderr, "mmucosim: no waveform: %s\n", msg);
+		cli_fail("no waveform: %s", msg);
 		return;
 	}
 	fprintf(stderr,
@@ -202,8 +194,8 @@ int main(int argc, char **argv)
 	                  .tlb_full_every = 4096,
 	                  .argc = argc,
 	                  .argv = argv};
-	int rc = parse_args(argc, argv, &o);
-	if (rc)
+	int rc;
+	if (!parse_args(argc, argv, &o, &rc))
 		return rc;
 	char msg[1024];
 	cosim_mismatch_t mm;
@@ -214,7 +206,7 @@ int main(int argc, char **argv)
 		mismatch_wave(&o, &mm);
 		rc = 1;
 	} else if (rc) {
-		fprintf(stderr, "mmucosim: %s\n", msg);
+		cli_fail("%s", msg);
 		rc = rc == MMU_EFAULT ? 1 : 2; /* MMU_EFAULT: a directed scenario's expectation failed */
 	}
 	free(o.sets);

@@ -16,38 +16,19 @@ typedef struct counts {
 	uint64_t set_checks, full_checks;
 } counts_t;
 
-static int set_keys(mmu_cfg_t *cfg, const char **sets, int n, const char *opt, char *msg, size_t msglen)
-{
-	for (int i = 0; i < n; i++) {
-		char key[128], err[400];
-		const char *eq = strchr(sets[i], '=');
-		if (!eq || eq == sets[i] || (size_t)(eq - sets[i]) >= sizeof key) {
-			snprintf(msg, msglen, "%s '%s': expected KEY=VALUE", opt, sets[i]);
-			return MMU_EINVAL;
-		}
-		memcpy(key, sets[i], (size_t)(eq - sets[i]));
-		key[eq - sets[i]] = 0;
-		if (mmu_cfg_set(cfg, key, eq + 1, err, sizeof err)) {
-			snprintf(msg, msglen, "%s: %s", opt, err);
-			return MMU_EINVAL;
-		}
-	}
-	return 0;
-}
-
 /* The configuration of the run; its RTL parameters must be the ones this binary was built with. */
 static int build_config(const cosim_opts_t *o, cosim_env_t *env, char *msg, size_t msglen)
 {
 	char err[512], params[COSIM_PARAMS_LEN];
-	const char *path = o->config ? o->config : cosim_rtl_config_file();
+	/* The file, the scenario's memory timing, then --set (validated, naming where a key came from). */
+	mmu_cfg_sources_t file = {.file = o->config ? o->config : cosim_rtl_config_file(), .unvalidated = true};
+	mmu_cfg_sources_t sets = {.sets = o->sets, .nsets = (size_t)o->nsets};
 	mmu_cfg_default(&env->cfg);
-	if (mmu_cfg_load_file(&env->cfg, path, err, sizeof err)) {
-		snprintf(msg, msglen, "%s", err);
+	if (mmu_cfg_build(&env->cfg, &file, msg, msglen))
 		return MMU_EINVAL;
-	}
 	if (o->stim == STIM_SCENARIO && cosim_scenario_config(o->scenario, &env->cfg, msg, msglen))
 		return MMU_EINVAL;
-	if (set_keys(&env->cfg, o->sets, o->nsets, "--set", msg, msglen))
+	if (mmu_cfg_build(&env->cfg, &sets, msg, msglen))
 		return MMU_EINVAL;
 	if (cosim_params_format(&env->cfg, params, sizeof params, err, sizeof err)) {
 		snprintf(msg, msglen, "%s", err);
@@ -65,13 +46,9 @@ static int build_config(const cosim_opts_t *o, cosim_env_t *env, char *msg, size
 	if (cosim_rtl_wrong_variant())
 		fprintf(stderr, "mmucosim: this RTL is a deliberately wrong variant (%s)\n", cosim_rtl_wrong_variant());
 	env->model_cfg = env->cfg;
-	if (set_keys(&env->model_cfg, o->model_sets, o->nmodel_sets, "--model-set", msg, msglen))
-		return MMU_EINVAL;
-	if (mmu_cfg_validate(&env->model_cfg, err, sizeof err)) {
-		snprintf(msg, msglen, "--model-set: %s", err);
-		return MMU_EINVAL;
-	}
-	return 0;
+	mmu_cfg_args_t model_sets = {.option = "--model-set", .args = o->model_sets, .nargs = (size_t)o->nmodel_sets};
+	mmu_cfg_sources_t model = {.groups = &model_sets, .ngroups = 1};
+	return mmu_cfg_build(&env->model_cfg, &model, msg, msglen) ? MMU_EINVAL : 0;
 }
 
 static void env_destroy(cosim_env_t *env)

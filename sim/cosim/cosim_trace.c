@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cosim.h"
 #include "mmu/mmu_requester.h"
 #include "mmu/mmu_sim.h"
@@ -96,11 +97,6 @@ static void trc_destroy(void *self)
 
 int cosim_trace_create(cosim_env_t *env, const cosim_opts_t *o, cosim_driver_t *d, char *msg, size_t msglen)
 {
-	int fmt = mmu_trace_format_parse(o->format ? o->format : "auto");
-	if (fmt < 0) {
-		snprintf(msg, msglen, "--format: '%s' is not one of lackey, text, auto", o->format);
-		return MMU_EINVAL;
-	}
 	trc_t *r = calloc(1, sizeof *r);
 	if (!r) {
 		snprintf(msg, msglen, "out of memory");
@@ -112,7 +108,7 @@ int cosim_trace_create(cosim_env_t *env, const cosim_opts_t *o, cosim_driver_t *
 		snprintf(msg, msglen, "out of memory");
 		return err;
 	}
-	err = mmu_trace_open(o->trace, (mmu_trace_format_t)fmt, &r->t, msg, msglen);
+	err = cli_trace_open(o->trace, o->format, &r->t, msg, msglen);
 	if (err) {
 		mmu_requester_destroy(r->req);
 		free(r);

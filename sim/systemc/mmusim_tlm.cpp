@@ -26,116 +26,78 @@
 #include "mmu_tlm_rtl.h"
 #endif
 
+#include "cli.h"
 extern "C" {
 #include "mmu/mmu_os.h"
 #include "mmu/mmu_trace.h"
 #include "mmusim_report.h"
 }
 
-#ifndef MMU_DEFAULT_WORKLOAD
-#define MMU_DEFAULT_WORKLOAD "workloads/default.lackey.gz"
-#endif
-
 using sc_core::sc_time;
 
 static const char usage[] =
-    "usage: mmusim-tlm [run] [options]   simulate a trace on the SystemC/TLM-2.0 platform, print mmusim's report\n"
-    "\n"
-    "  --trace FILE          trace to simulate ('-' = stdin; gzip read directly). Default: the bundled workload\n"
-    "  --format F            lackey, text or auto (default auto)\n"
-    "  --preset NAME         start from a named configuration (mmusim config --presets)\n"
-    "  --config FILE         INI config file, as mmusim's (applied after --preset)\n"
-    "  --set KEY=VALUE       set one config key (repeatable; applied after --config)\n"
-    "  --seed N              same as --set seed=N\n"
-    "  --json                print the report as one JSON object on stdout (mmusim's names)\n"
-    "  --mmu M               the MMU behind the sockets: model (default; the C model) or rtl (the Verilated RTL in\n"
-    "                        lockstep with the model; only the default hardware configuration)\n"
-    "  --period T            MMU clock period, e.g. 1ns, 250ps (default 1ns)\n"
-    "  --quantum T           the generator's time quantum (default 10us)\n"
-    "  --data-cycles N       latency of a translated data access, in clock periods (default 0, as mmusim)\n";
+    "usage: mmusim-tlm [run] [options]   simulate a trace on the SystemC/TLM-2.0 platform, print mmusim's report\n";
 
 namespace
 {
 
 struct options {
-	const char *trace = nullptr, *format = "auto", *preset = nullptr, *config = nullptr, *seed = nullptr;
-	const char *mmu = "model";
-	const char *period = "1ns", *quantum = "10us", *data_cycles = "0";
-	std::vector<const char *> sets;
+	const char *trace = nullptr, *format = nullptr, *mmu = nullptr;
+	const char *period = nullptr, *quantum = nullptr, *data_cycles = nullptr;
+	cli_cfg_opts_t cfg = {};
 	bool json = false;
 };
 
-int fail(const std::string &what)
+/* Whether the run should go on; if not, *rc is the exit status (0 after --help). */
+bool parse_args(int argc, char **argv, options &o, int *rc)
 {
-	std::fprintf(stderr, "mmusim-tlm: %s\n", what.c_str());
-	return 2;
+	int first = argc > 1 && !std::strcmp(argv[1], "run") ? 2 : 1;
+	const cli_option_t table[] = {
+	    {"trace", 0, CLI_VALUE, "FILE", &o.trace,
+	     "trace to simulate ('-' = stdin; gzip read directly). Default: the bundled workload"},
+	    {"format", 0, CLI_VALUE, "F", &o.format, "lackey, text or auto (default auto)"},
+	    CLI_CFG_OPTIONS(&o.cfg),
+	    {"json", 0, CLI_FLAG, nullptr, &o.json, "print the report as one JSON object on stdout (mmusim's names)"},
+	    {"mmu", 0, CLI_VALUE, "M", &o.mmu,
+	     "the MMU behind the sockets: model (default; the C model) or rtl (the Verilated RTL in\n"
+	     "lockstep with the model; only the default hardware configuration)"},
+	    {"period", 0, CLI_VALUE, "T", &o.period, "MMU clock period, e.g. 1ns, 250ps (default 1ns)"},
+	    {"quantum", 0, CLI_VALUE, "T", &o.quantum, "the generator's time quantum (default 10us)"},
+	    {"data-cycles", 0, CLI_VALUE, "N", &o.data_cycles,
+	     "latency of a translated data access, in clock periods (default 0, as mmusim)"},
+	};
+	cli_spec_t spec = {};
+	spec.prog = "mmusim-tlm";
+	spec.usage = usage;
+	spec.options = table;
+	spec.noptions = sizeof table / sizeof table[0];
+	bool go = cli_parse(&spec, argc - first, argv + first, rc);
+	if (!go)
+		cli_free(&spec);
+	if (!o.format)
+		o.format = "auto";
+	if (!o.mmu)
+		o.mmu = "model";
+	if (!o.period)
+		o.period = "1ns";
+	if (!o.quantum)
+		o.quantum = "10us";
+	if (!o.data_cycles)
+		o.data_cycles = "0";
+	return go; /* the list of --set now belongs to o */
 }
 
-int parse_args(int argc, char **argv, options &o)
+int fail(const std::string &what)
 {
-	int i = argc > 1 && !std::strcmp(argv[1], "run") ? 2 : 1;
-	for (; i < argc; i++) {
-		std::string a = argv[i];
-		const char **slot = nullptr;
-		if (a == "-h" || a == "--help") {
-			std::fputs(usage, stdout);
-			std::exit(0);
-		}
-		if (a == "--json") {
-			o.json = true;
-			continue;
-		}
-		if (a == "--set") {
-			o.sets.push_back(nullptr);
-			slot = &o.sets.back();
-		} else if (a == "--trace") {
-			slot = &o.trace;
-		} else if (a == "--format") {
-			slot = &o.format;
-		} else if (a == "--preset") {
-			slot = &o.preset;
-		} else if (a == "--config") {
-			slot = &o.config;
-		} else if (a == "--seed") {
-			slot = &o.seed;
-		} else if (a == "--mmu") {
-			slot = &o.mmu;
-		} else if (a == "--period") {
-			slot = &o.period;
-		} else if (a == "--quantum") {
-			slot = &o.quantum;
-		} else if (a == "--data-cycles") {
-			slot = &o.data_cycles;
-		} else {
-			return fail("unknown option '" + a + "' (see mmusim-tlm --help)");
-		}
-		if (i + 1 >= argc)
-			return fail("option " + a + " needs a value");
-		*slot = argv[++i];
-	}
-	return 0;
+	return cli_fail("%s", what.c_str());
 }
 
 int build_config(const options &o, mmu_cfg_t &cfg)
 {
-	char msg[512];
+	mmu_cfg_sources_t src = cli_cfg_sources(&o.cfg);
 	mmu_cfg_default(&cfg);
-	if (o.preset && mmu_cfg_preset(&cfg, o.preset, msg, sizeof msg))
-		return fail(std::string("--preset: ") + msg);
-	if (o.config && mmu_cfg_load_file(&cfg, o.config, msg, sizeof msg))
-		return fail(msg);
-	for (const char *s : o.sets) {
-		const char *eq = std::strchr(s, '=');
-		if (!eq || eq == s)
-			return fail(std::string("--set '") + s + "': expected KEY=VALUE");
-		std::string key(s, (size_t)(eq - s));
-		if (mmu_cfg_set(&cfg, key.c_str(), eq + 1, msg, sizeof msg))
-			return fail(std::string("--set: ") + msg);
-	}
-	if (o.seed && mmu_cfg_set(&cfg, "seed", o.seed, msg, sizeof msg))
-		return fail(std::string("--seed: ") + msg);
-	if (mmu_cfg_validate(&cfg, msg, sizeof msg))
-		return fail(msg);
+	if (int rc = cli_cfg_build(&cfg, &src))
+		return rc;
 	/* The platform's generator serves demand faults with base pages and presents no OS invalidations: the OS-side
 	 * policies of mmusim are not modelled here. */
 	if (cfg.os.thp != MMU_THP_NEVER)
@@ -218,9 +180,6 @@ int build(const options &o, const mmu_cfg_t &cfg, const char *path, platform &p)
 		return fail(std::string("--period: '") + o.period + "' is not a time such as 1ns or 250ps");
 	if (!parse_count(o.data_cycles, data_cycles))
 		return fail(std::string("--data-cycles: '") + o.data_cycles + "' is not a number of cycles");
-	int fmt = mmu_trace_format_parse(o.format);
-	if (fmt < 0)
-		return fail(std::string("--format: '") + o.format + "' is not one of lackey, text, auto");
 	if (std::strcmp(o.mmu, "model") && std::strcmp(o.mmu, "rtl"))
 		return fail(std::string("--mmu: '") + o.mmu + "' is not one of model, rtl");
 #ifdef MMU_HAVE_RTL_CORE
@@ -235,7 +194,7 @@ int build(const options &o, const mmu_cfg_t &cfg, const char *path, platform &p)
 #endif
 
 	mmu_trace_t *t;
-	if (mmu_trace_open(path, (mmu_trace_format_t)fmt, &t, msg, sizeof msg))
+	if (cli_trace_open(path, o.format, &t, msg, sizeof msg))
 		return fail(msg);
 	p.trace.reset(t);
 	mmu_physmem_t *pm;
@@ -272,8 +231,8 @@ int report(const options &o, const char *path, const platform &p)
 	run_info_t info = {};
 	info.trace = path;
 	info.engine = engine.c_str();
-	info.preset = o.preset;
-	info.config = o.config;
+	info.preset = o.cfg.preset;
+	info.config = o.cfg.config;
 	run_info_trace(&info, p.trace.get()); /* read to its end by the generator: size and checksum are final */
 	report_src_t src = {&p.mmu->config(), p.mmu->paging().name, &st, &p.gen->stats()};
 	if (o.json) {
@@ -293,15 +252,17 @@ int sc_main(int argc, char **argv)
 {
 	options o;
 	mmu_cfg_t cfg;
-	int rc = parse_args(argc, argv, o);
-	if (!rc)
-		rc = build_config(o, cfg);
+	int rc;
+	if (!parse_args(argc, argv, o, &rc))
+		return rc;
+	rc = build_config(o, cfg);
+	cli_list_free(&o.cfg.sets);
 	sc_time quantum;
 	if (!rc && !parse_time(o.quantum, quantum))
 		rc = fail(std::string("--quantum: '") + o.quantum + "' is not a time such as 10us");
 	if (rc)
 		return rc;
-	const char *path = o.trace ? o.trace : MMU_DEFAULT_WORKLOAD;
+	const char *path = cli_trace_path(o.trace);
 	platform p;
 	try {
 		rc = build(o, cfg, path, p);

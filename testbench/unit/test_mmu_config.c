@@ -1188,3 +1188,56 @@ Test(mmu_config, build_preset_and_defaults)
 	cr_assert_eq(mmu_cfg_build(&cfg, &src, msg, sizeof msg), MMU_EINVAL);
 	cr_assert_str_eq(msg, "--seed: seed: '-3' is negative (expected 0..18446744073709551615)");
 }
+
+/* Groups of settings (compare's --common and columns, the co-simulation's --model-set): lists, order, names. */
+Test(mmu_config, build_groups_apply_in_order_and_name_their_option)
+{
+	const char *common[] = {"tlb.l1d.entries=32,tlb.l1d.ways=2", "mem.latency=7"};
+	const char *column[] = {"tlb.l1d.ways=8"};
+	const mmu_cfg_args_t groups[] = {
+	    {.option = "--common", .args = common, .nargs = 2, .lists = true},
+	    {.option = "--set", .args = column, .nargs = 1, .lists = true},
+	};
+	const char *sets[] = {"mem.latency=9"};
+	mmu_cfg_sources_t src = {.groups = groups, .ngroups = 2, .sets = sets, .nsets = 1};
+	cr_assert_eq(mmu_cfg_build(&cfg, &src, msg, sizeof msg), 0, "%s", msg);
+	cr_assert_eq(cfg.l1d.entries, 32);
+	cr_assert_eq(cfg.l1d.ways, 8, "the later group wins over the earlier");
+	cr_assert_eq(cfg.mem.latency, 9, "sets come after the groups");
+	/* a relation error names the setting of the list that set the key last, as its own --set would be named */
+	const char *bad_column[] = {"tlb.l1d.entries=48,tlb.l1d.ways=5"};
+	const mmu_cfg_args_t one[] = {{.option = "--set", .args = bad_column, .nargs = 1, .lists = true}};
+	mmu_cfg_default(&cfg);
+	src = (mmu_cfg_sources_t){.groups = one, .ngroups = 1};
+	cr_assert_eq(mmu_cfg_build(&cfg, &src, msg, sizeof msg), MMU_EINVAL);
+	cr_assert_str_eq(msg, "--set tlb.l1d.ways=5: tlb.l1d.ways: 5 does not divide tlb.l1d.entries (48)");
+	/* errors of a group carry its option */
+	const char *nokey[] = {"mem.latency=3,tlb.l1d.entries"};
+	const mmu_cfg_args_t g1[] = {{.option = "--common", .args = nokey, .nargs = 1, .lists = true}};
+	src = (mmu_cfg_sources_t){.groups = g1, .ngroups = 1};
+	cr_assert_eq(mmu_cfg_build(&cfg, &src, msg, sizeof msg), MMU_EFORMAT);
+	cr_assert_str_eq(msg, "--common 'tlb.l1d.entries': expected KEY=VALUE");
+	const char *typo[] = {"tlb.l1d.entires=3"};
+	const mmu_cfg_args_t g2[] = {{.option = "--model-set", .args = typo, .nargs = 1}};
+	src = (mmu_cfg_sources_t){.groups = g2, .ngroups = 1};
+	cr_assert_eq(mmu_cfg_build(&cfg, &src, msg, sizeof msg), MMU_EKEY);
+	cr_assert_str_eq(msg, "--model-set: unknown key 'tlb.l1d.entires' (did you mean 'tlb.l1d.entries'?)");
+	/* without lists, a comma belongs to the value (os.huge takes a list of ranges) */
+	const char *huge[] = {"os.huge=0x4000000:64M:2M,0x80000000:1G:1G"};
+	const mmu_cfg_args_t g3[] = {{.option = "--set", .args = huge, .nargs = 1}};
+	mmu_cfg_default(&cfg);
+	src = (mmu_cfg_sources_t){.groups = g3, .ngroups = 1};
+	cr_assert_eq(mmu_cfg_build(&cfg, &src, msg, sizeof msg), 0, "%s", msg);
+	cr_assert_eq(cfg.os.huge.range[1].va, 0x80000000);
+}
+
+Test(mmu_config, build_unvalidated_leaves_relations_to_the_caller)
+{
+	const char *sets[] = {"tlb.l1d.ways=128"}; /* more ways than the default 64 entries: invalid alone */
+	mmu_cfg_sources_t src = {.sets = sets, .nsets = 1, .unvalidated = true};
+	cr_assert_eq(mmu_cfg_build(&cfg, &src, msg, sizeof msg), 0, "%s", msg);
+	cr_assert_eq(cfg.l1d.ways, 128);
+	src.unvalidated = false;
+	mmu_cfg_default(&cfg);
+	cr_assert_eq(mmu_cfg_build(&cfg, &src, msg, sizeof msg), MMU_EINVAL);
+}

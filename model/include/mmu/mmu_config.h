@@ -102,17 +102,33 @@ int mmu_cfg_load_file(mmu_cfg_t *cfg, const char *path, char *msg, size_t msglen
 
 /*
  * A configuration from the command line's sources, in the order mmusim applies them onto cfg: a preset (which first
- * resets cfg to the defaults), an INI file, each "KEY=VALUE" of --set, then the seed; the result is validated.
- * Errors carry the option that caused them ("--preset: ", "--set: ", "--seed: ", or the file's "FILE:LINE: "). A
+ * resets cfg to the defaults), an INI file, the groups of settings, each "KEY=VALUE" of --set, then the seed; the
+ * result is validated (unless unvalidated). Errors carry the option that caused them ("--preset: ", "--set: ",
+ * "--seed: ", a group's option, or the file's "FILE:LINE: "). A
  * validation error (a relation between keys) starts with where the keys it names were set, the last of them if
  * several: "FILE:LINE: ", "--set ARG: " or "--preset NAME: "; nothing when they all hold their defaults.
  */
+typedef struct mmu_cfg_args {
+	const char *option;      /* how messages name the arguments: "--set", "--common", "--model-set" */
+	const char *const *args; /* nargs arguments, "KEY=VALUE" each */
+	size_t nargs;
+	bool lists; /* each argument is "KEY=VALUE,KEY=VALUE,...": no value may then hold a comma */
+} mmu_cfg_args_t;
+
 typedef struct mmu_cfg_sources {
 	const char *preset;      /* NULL: none */
 	const char *file;        /* NULL: none */
 	const char *const *sets; /* nsets "KEY=VALUE" arguments */
 	size_t nsets;
 	const char *seed; /* NULL: none */
+	/*
+	 * Other settings of the command line, applied after the file and before sets, group by group, each setting as
+	 * one --set (messages and origins name the group's option, e.g. "--common K=V"): compare's --common and its
+	 * columns, the co-simulation's --model-set.
+	 */
+	const mmu_cfg_args_t *groups;
+	size_t ngroups;
+	bool unvalidated; /* leave the relations between keys unchecked (a sweep validates each point) */
 } mmu_cfg_sources_t;
 
 int mmu_cfg_build(mmu_cfg_t *cfg, const mmu_cfg_sources_t *src, char *msg, size_t msglen);

@@ -1,0 +1,130 @@
+#ifndef MMUSIM_CLI_H
+#define MMUSIM_CLI_H
+
+/*
+ * The command-line layer of every front end: mmusim's commands, mmucosim-<config> and mmusim-tlm (C++ calls it
+ * too). A command declares a table of its options; cli_parse() reads argv against it and cli_help() prints the
+ * --help text from it, so the options a command takes and the ones its help lists cannot drift apart.
+ *
+ * Conventions (GNU's, which users know from other tools):
+ * - `--name VALUE` and `--name=VALUE`; a short letter where the table gives one (`-j 4`, `-j4`); `-h`, `--help`.
+ * - Options and operands in any order; `--` ends the options (what follows is an operand).
+ * - Long names are matched whole: an abbreviation (`--conf` for `--config`) is an unknown option. getopt_long
+ *   would take unambiguous prefixes, but a script written with one breaks the day an option with the same prefix
+ *   is added, and the error messages name options as the user typed them.
+ * - A single-valued option given twice is an error naming both values, never a silent last-wins; repeatable
+ *   options (CLI_LIST) keep every value in the order given. A flag given twice is the same flag.
+ * - Errors go to stderr as "PROG: [CMD: ]..." (cli_fail) and the command exits with status 2.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#include "mmu/mmu_config.h" /* the model's headers have no extern "C" of their own */
+#include "mmu/mmu_trace.h"
+
+typedef enum cli_kind {
+	CLI_FLAG,  /* no value; dest is a bool */
+	CLI_VALUE, /* one value, at most once; dest is a const char * (NULL when absent) */
+	CLI_LIST,  /* one value each time, repeatable, in order; dest is a cli_list_t */
+} cli_kind_t;
+
+/* The values of a repeatable option, pointing into argv; freed by cli_list_free() (or cli_free()). */
+typedef struct cli_list {
+	const char **items;
+	size_t n;
+} cli_list_t;
+
+/* One row of a command's table. */
+typedef struct cli_option {
+	const char *name; /* long name, without "--" */
+	char letter;      /* short name, or 0 */
+	cli_kind_t kind;
+	const char *arg;  /* the value's name in the help ("FILE"); NULL for a flag */
+	void *dest;       /* bool *, const char ** or cli_list_t *, by kind */
+	const char *help; /* one or more lines separated by '\n'; "(repeatable)" is added to CLI_LIST rows */
+} cli_option_t;
+
+typedef struct cli_spec {
+	const char *prog;  /* the program in every message: "mmusim", "mmusim-tlm", "mmucosim-default" */
+	const char *cmd;   /* the subcommand that prefixes the parser's messages ("sweep"), or NULL */
+	const char *usage; /* the help's synopsis and description, before the options */
+	const char *title; /* heading of the options in the help; NULL: "options" */
+	const char *notes; /* help text after the options, or NULL */
+	const cli_option_t *options;
+	size_t noptions;
+	const char *operand;       /* the one positional argument the command takes ("PID"), or NULL: none */
+	const char **operand_dest; /* where it goes (NULL when absent) */
+} cli_spec_t;
+
+/*
+ * Parses argv[0..argc) (the arguments only, without the program or command name) into the table's destinations,
+ * which it first resets. Returns true when the command should go on; false when it should end with *status: 0 after
+ * --help (printed on stdout), 2 after an error (printed on stderr). argv itself is left as it is. Sets the program
+ * name of cli_fail() to spec->prog. Free the lists with cli_free() in any case.
+ */
+bool cli_parse(const cli_spec_t *spec, int argc, char **argv, int *status);
+
+/* The --help text, generated from the table. */
+void cli_help(const cli_spec_t *spec, FILE *out);
+
+/* Frees the lists of every CLI_LIST row of the table (and empties them). */
+void cli_free(const cli_spec_t *spec);
+void cli_list_free(cli_list_t *list);
+
+/* The program name of the messages (set by cli_parse(); "mmusim" before). */
+void cli_set_prog(const char *prog);
+const char *cli_prog(void);
+
+/* "PROG: " then the message and a newline on stderr; returns 2, the exit status of an input error. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_vfail(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* A number: 0x (or 0X) then hex digits, or decimal digits; nothing else (no sign, no space, no octal). */
+bool cli_number(const char *s, uint64_t *v);
+/* Hex digits with or without 0x, as OSTEP's homework prints addresses. */
+bool cli_hex(const char *s, uint64_t *v);
+
+/* The trace a command reads: the one given, or the bundled workload when given is NULL. */
+const char *cli_trace_path(const char *given);
+
+/*
+ * Opens a trace: path ("-" = standard input; gzip is detected) in format ("lackey", "text" or "auto"; NULL = auto).
+ * Returns 0, or an error code with msg set: "--format: 'F' is not one of lackey, text, auto", or mmu_trace_open()'s
+ * message naming the file.
+ */
+int cli_trace_open(const char *path, const char *format, mmu_trace_t **out, char *msg, size_t msglen);
+
+/* The configuration options of every simulating command: --preset, --config, --set (repeatable), --seed. */
+typedef struct cli_cfg_opts {
+	const char *preset, *config, *seed;
+	cli_list_t sets;
+} cli_cfg_opts_t;
+
+/* Their rows, for a table: CLI_CFG_OPTIONS(&opts). */
+// clang-format off
+#define CLI_CFG_OPTIONS(c)                                                                                             \
+	{"preset", 0, CLI_VALUE, "NAME", &(c)->preset, "start from a named configuration (mmusim config --presets)"},  \
+	{"config", 0, CLI_VALUE, "FILE", &(c)->config,                                                                 \
+	 "INI config file ([tlb.l1d] entries = 64, ...; applied after --preset)"},                                     \
+	{"set", 0, CLI_LIST, "KEY=VALUE", &(c)->sets, "set one config key, applied after --config"},                   \
+	{"seed", 0, CLI_VALUE, "N", &(c)->seed, "same as --set seed=N"}
+// clang-format on
+
+/* The sources of mmu_cfg_build() that these options give. */
+mmu_cfg_sources_t cli_cfg_sources(const cli_cfg_opts_t *c);
+
+/* mmu_cfg_build() onto cfg; 0, or 2 after its message. */
+int cli_cfg_build(mmu_cfg_t *cfg, const mmu_cfg_sources_t *src);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,16 @@
+/* The configuration options of the simulating commands, built by mmu_cfg_build() as everywhere. */
+#include "cli.h"
+
+mmu_cfg_sources_t cli_cfg_sources(const cli_cfg_opts_t *c)
+{
+	return (mmu_cfg_sources_t){
+	    .preset = c->preset, .file = c->config, .sets = c->sets.items, .nsets = c->sets.n, .seed = c->seed};
+}
+
+int cli_cfg_build(mmu_cfg_t *cfg, const mmu_cfg_sources_t *src)
+{
+	char msg[1024];
+	if (mmu_cfg_build(cfg, src, msg, sizeof msg))
+		return cli_fail("%s", msg);
+	return 0;
+}
