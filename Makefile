@@ -67,7 +67,7 @@ experiments: configure
 	done
 
 format:
-	@clang-format -i model/include/mmu/*.h model/src/*.c model/src/*.h sim/*.c sim/tools/*.c testbench/*/*.c
+	@clang-format -i model/include/mmu/*.h model/internal/*.h model/src/*.[ch] model/src/*/*.[ch] sim/*/*.[ch] testbench/*/*.c
 
 clean:
 	@rm -rf $(BUILD) $(SAN_BUILD)

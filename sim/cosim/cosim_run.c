@@ -72,10 +72,13 @@ static int env_create(const cosim_opts_t *o, cosim_env_t **out, char *msg, size_
 	}
 	int err = build_config(o, env, msg, msglen);
 	/* The memory's random stream follows the stimulus seed; the model's seed only sets the LFSRs (RTL params). */
-	if (!err && (err = mmu_physmem_create(&env->pm)) == 0 &&
-	    (err = mmu_mem_create(&env->cfg.mem, o->seed, env->pm, &env->mem)) == 0 &&
-	    (err = mmu_os_create(&env->cfg, env->pm, &env->os)) == 0 && (err = mmu_create(&env->model_cfg, &env->mmu)))
+	if (!err && ((err = mmu_physmem_create(&env->pm)) != 0 ||
+	             (err = mmu_mem_create(&env->cfg.mem, o->seed, env->pm, &env->mem)) != 0 ||
+	             (err = mmu_os_create(&env->cfg, env->pm, &env->os)) != 0))
 		snprintf(msg, msglen, "cannot build the model: %s", mmu_strerror(err));
+	char why[512];
+	if (!err && (err = mmu_create(&env->model_cfg, &env->mmu, why, sizeof why)) != 0)
+		snprintf(msg, msglen, "cannot build the model: %s", why);
 	if (!err)
 		err = cosim_rtl_create(&env->rtl, msg, msglen);
 	if (!err) {

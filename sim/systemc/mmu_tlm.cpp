@@ -21,9 +21,9 @@ void mmu_tlm_ext::copy_from(const tlm::tlm_extension_base &other)
 mmu_tlm_model_core::mmu_tlm_model_core(const mmu_cfg_t &cfg)
 {
 	mmu_t *m = nullptr;
-	int err = mmu_create(&cfg, &m);
-	if (err)
-		throw std::runtime_error(std::string("cannot build the MMU model: ") + mmu_strerror(err));
+	char msg[512];
+	if (mmu_create(&cfg, &m, msg, sizeof msg))
+		throw std::runtime_error(std::string("cannot build the MMU model: ") + msg);
 	m_.reset(m);
 }
 

@@ -106,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cfg.l1i.entries + cfg.l1d.entries + cfg.l2.entries > 8192)
 		return 0;
 	mmu_t *m = NULL;
-	FUZZ_CHECK(mmu_create(&cfg, &m) == 0, "a validated config does not build an MMU");
+	FUZZ_CHECK(mmu_create(&cfg, &m, msg, sizeof msg) == 0, "a validated config does not build an MMU");
 	mmu_destroy(m);
 	return 0;
 }

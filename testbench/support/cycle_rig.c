@@ -24,7 +24,9 @@ void rig_init(rig_t *r, const mmu_cfg_t *cfg)
 	r->cfg = *cfg;
 	cr_assert_eq(mmu_physmem_create(&r->pm), 0);
 	cr_assert_eq(mmu_mem_create(&cfg->mem, cfg->seed, r->pm, &r->mem), 0);
-	cr_assert_eq(mmu_create(cfg, &r->mmu), 0, "mmu_create refused the test configuration");
+	char msg[512];
+	cr_assert_eq(mmu_create(cfg, &r->mmu, msg, sizeof msg), 0, "mmu_create refused the test configuration: %s",
+	             msg);
 	r->cap = 256;
 	r->log = calloc(r->cap, sizeof *r->log);
 	cr_assert_not_null(r->log);

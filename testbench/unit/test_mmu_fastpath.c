@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mmu/mmu_sim.h"
+#include "mmu_replay.h"
 
 /* xorshift64: the stream generator of this test only. */
 static uint64_t rnd(uint64_t *s)
@@ -365,9 +366,9 @@ ParameterizedTest(unsigned *i, mmu_fastpath, equal_on_traces_with_os_policies, .
 }
 
 /*
- * Hits counted at once (mmu_l1_hit_slot + mmu_translate_hits, what mmusim sweep does for repeated pages) against the
- * same requests translated one by one, on the random streams above with some requests repeated back to back: every
- * cycle count, every statistic and the memory must agree.
+ * Hits counted at once (mmu_replay_l1_hit_slot + mmu_replay_translate_hits, what mmusim sweep does for repeated pages)
+ * against the same requests translated one by one, on the random streams above with some requests repeated back to
+ * back: every cycle count, every statistic and the memory must agree.
  */
 /*
  * How the repeats are run: one by one; counted at once after a lookup each time; or counted at once on an answer kept
@@ -376,7 +377,7 @@ ParameterizedTest(unsigned *i, mmu_fastpath, equal_on_traces_with_os_policies, .
  */
 enum { ONE_BY_ONE, AT_ONCE, KEPT };
 
-/* An answer of mmu_l1_hit_slot kept for one (port, base page, operation, privilege). */
+/* An answer of mmu_replay_l1_hit_slot kept for one (port, base page, operation, privilege). */
 typedef struct kept {
 	uint64_t key, written;
 	long slot;
@@ -387,15 +388,15 @@ static long kept_slot(mmu_t *m, kept_t *kept, unsigned port, uint64_t vaddr, mmu
 {
 	uint64_t key = ((vaddr >> 12) << 4 | (uint64_t)op << 2 | (uint64_t)port << 1 | user) + 1;
 	kept_t *k = &kept[(vaddr >> 12) % 61];
-	long slot = mmu_l1_hit_slot(m, port, vaddr, op, user, -1);
-	if (k->key == key && k->written && mmu_l1_slot_holds(m, port, k->slot, k->written, k->pcid)) {
+	long slot = mmu_replay_l1_hit_slot(m, port, vaddr, op, user, -1);
+	if (k->key == key && k->written && mmu_replay_l1_slot_holds(m, port, k->slot, k->written, k->pcid)) {
 		cr_assert_eq(slot, k->slot, "an answer that holds is the lookup's answer (0x%" PRIx64 ")", vaddr);
 		return slot;
 	}
 	if (slot >= 0)
 		*k = (kept_t){.key = key,
 		              .slot = slot,
-		              .written = mmu_l1_slot_written(m, port, slot),
+		              .written = mmu_replay_l1_slot_written(m, port, slot),
 		              .pcid = mmu_current_pcid(m)};
 	return slot;
 }
@@ -427,14 +428,14 @@ static uint64_t run_repeats(const mmu_cfg_t *cfg, uint64_t seed, int mode, uint6
 			uint64_t vaddr = random_address(&r, true), reps = rnd(&r) % 3 == 0 ? 1 + rnd(&r) % 20 : 1;
 			mmu_result_t res;
 			for (uint64_t k = 0; k < reps; k++) {
-				long slot = mode == AT_ONCE ? mmu_l1_hit_slot(m, port, vaddr, op, user, -1)
+				long slot = mode == AT_ONCE ? mmu_replay_l1_hit_slot(m, port, vaddr, op, user, -1)
 				            : mode == KEPT  ? kept_slot(m, kept, port, vaddr, op, user)
 				                            : -1;
 				if (slot >= 0 && mode == AT_ONCE)
-					mmu_translate_hits(m, port, slot, reps - k);
+					mmu_replay_translate_hits(m, port, slot, reps - k);
 				if (slot >= 0 && mode == KEPT) {
-					mmu_l1_touch(m, port, slot);
-					pending[port][mmu_l1_slot_level(m, port, slot)] += reps - k;
+					mmu_replay_l1_touch(m, port, slot);
+					pending[port][mmu_replay_l1_slot_level(m, port, slot)] += reps - k;
 				}
 				if (slot >= 0) {
 					batched += reps - k;
@@ -447,7 +448,7 @@ static uint64_t run_repeats(const mmu_cfg_t *cfg, uint64_t seed, int mode, uint6
 	}
 	for (unsigned p = 0; p < MMU_NREQ; p++)
 		for (unsigned level = 0; level <= MMU_MAX_LEVELS; level++)
-			mmu_count_l1_hits(m, p, level, pending[p][level]);
+			mmu_replay_count_l1_hits(m, p, level, pending[p][level]);
 	cycles[n - 1] = mmu_cycle(m);
 	*keep = s;
 	return batched;

@@ -61,7 +61,7 @@ Test(mmu_presets, ostep_has_small_tlbs_and_fast_memory)
 	cr_assert_eq(cfg.l2.entries, 0, "no L2 TLB");
 	cr_assert_eq(cfg.mem.latency, 10);
 	mmu_t *m;
-	cr_assert_eq(mmu_create(&cfg, &m), 0);
+	cr_assert_eq(mmu_create(&cfg, &m, msg, sizeof msg), 0);
 	for (mmu_tlb_id_t id = MMU_TLB_L1I; id <= MMU_TLB_L1D; id++) {
 		cr_assert_eq(mmu_tlb_sets(mmu_tlb(m, id)), 1, "4 entries, fully associative: one set");
 		cr_assert_eq(mmu_tlb_ways(mmu_tlb(m, id)), 4);

@@ -71,8 +71,11 @@ typedef struct mmu_out {
 
 typedef struct mmu mmu_t;
 
-/* Validates cfg (mmu_cfg_validate) and builds an MMU in its reset state. Returns 0, MMU_EINVAL or MMU_ENOMEM. */
-int mmu_create(const mmu_cfg_t *cfg, mmu_t **out);
+/*
+ * Validates cfg (mmu_cfg_validate) and builds an MMU in its reset state. Returns 0, or MMU_EINVAL or MMU_ENOMEM with
+ * msg saying why (for MMU_EINVAL: the key at fault and its value, as mmu_cfg_validate words it).
+ */
+int mmu_create(const mmu_cfg_t *cfg, mmu_t **out, char *msg, size_t msglen);
 void mmu_destroy(mmu_t *m);
 
 /* Back to the reset state (rule T15): TLBs empty, CR3 = 0, statistics kept. */
@@ -97,32 +100,6 @@ typedef struct mmu_result {
  * becomes the response cycle. mem must be the memory the per-cycle path would be wired to.
  */
 void mmu_translate(mmu_t *m, mmu_mem_t *mem, unsigned req, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t *res);
-
-/*
- * Fast path, for trace sweeps that skip work which cannot change a result: the L1 TLB slot of port req that would
- * answer a request with a hit (no fault, no dirty re-walk), or -1 (no state is touched; hint: a slot this returned
- * for the same page before, or -1, tried first); and n requests answered by that slot, back to back: the same effect
- * as n calls of mmu_translate() that hit it.
- */
-long mmu_l1_hit_slot(const mmu_t *m, unsigned req, uint64_t vaddr, mmu_op_t op, bool user, long hint);
-void mmu_translate_hits(mmu_t *m, unsigned req, long slot, uint64_t n);
-/*
- * The two halves of mmu_translate_hits: the use of slot (its replacement state, once however many hits), and the
- * counting of n hits of port req on pages of leaf level page_level. No decision of the fast path reads a counter or
- * the cycle (M4), so a caller may add up the counting of many hits and apply it later.
- */
-void mmu_l1_touch(mmu_t *m, unsigned req, long slot);
-void mmu_count_l1_hits(mmu_t *m, unsigned req, unsigned page_level, uint64_t n);
-/*
- * For a slot mmu_l1_hit_slot returned: a stamp of its last write if it holds a base-page entry, else 0. While the
- * stamp and mmu_current_pcid() are unchanged, mmu_l1_hit_slot gives the same answer for a request of the same base
- * page, operation and privilege (the entry is the same, and R6/R7 let no other entry answer before a base-page one).
- */
-uint64_t mmu_l1_slot_written(const mmu_t *m, unsigned req, long slot);
-/* Whether slot still has that stamp and the current PCID is pcid: the answer holds. */
-bool mmu_l1_slot_holds(const mmu_t *m, unsigned req, long slot, uint64_t written, uint16_t pcid);
-/* The leaf level of the entry in that slot. */
-unsigned mmu_l1_slot_level(const mmu_t *m, unsigned req, long slot);
 
 /* Fast path: a CR3 write / a flush presented alone in the current cycle; the current cycle advances by one. */
 void mmu_fast_cr3_write(mmu_t *m, uint64_t value);

@@ -53,27 +53,6 @@ int mmu_sim_ref_with(mmu_sim_t *s, const mmu_trace_rec_t *rec, mmu_sim_translate
                      size_t msglen);
 
 /*
- * For sweeps that skip work which cannot change a result (fast engine only). mmu_sim_ref_l1_hit: the slot of its
- * port's L1 TLB that would answer rec, of the current process and within one base page, with a hit (no fault, no
- * dirty re-walk), or -1; nothing changes (hint as for mmu_l1_hit_slot). The answer comes with what makes it hold:
- * while mmu_sim_l1_hit_holds() is true for the same process, the same record gets the same slot
- * (mmu_l1_slot_written). n records equal to rec, back to back, answered by that slot have the same effect as n calls
- * of mmu_sim_ref(), in two halves: the use of the slot (mmu_sim_l1_touch, once for any number of hits), and the
- * counting, which nothing reads until the figures are (mmu_sim_count_l1_hits): n records of port, each one
- * translation hitting an entry of leaf level page_level.
- */
-typedef struct mmu_sim_l1_hit {
-	uint64_t written; /* the slot's write stamp; 0 when the answer must be looked up again */
-	int32_t slot;     /* -1: no hit */
-	uint16_t pcid;
-	uint8_t page_level;
-} mmu_sim_l1_hit_t;
-long mmu_sim_ref_l1_hit(const mmu_sim_t *s, const mmu_trace_rec_t *rec, long hint, mmu_sim_l1_hit_t *hit);
-bool mmu_sim_l1_hit_holds(const mmu_sim_t *s, uint32_t pid, unsigned port, const mmu_sim_l1_hit_t *hit);
-void mmu_sim_l1_touch(mmu_sim_t *s, unsigned port, long slot);
-void mmu_sim_count_l1_hits(mmu_sim_t *s, unsigned port, unsigned page_level, uint64_t n);
-
-/*
  * The most cycles one translation can take in configuration c, from its request to its response: the ticked engine
  * stops with an internal error beyond it, since only a broken model can get there.
  */

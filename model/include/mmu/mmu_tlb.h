@@ -48,29 +48,8 @@ void mmu_tlb_reset(mmu_tlb_t *t);
  */
 long mmu_tlb_lookup(mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid, mmu_tlb_entry_t *hit);
 
-/*
- * n lookups that hit slot back to back, at once: counted n times, the use recorded once (R1 and R3 keep only the
- * latest use of a slot, FIFO and random none), the same state as n calls of mmu_tlb_lookup().
- */
-void mmu_tlb_hits(mmu_tlb_t *t, long slot, uint64_t n);
-/* The two halves of mmu_tlb_hits: the use of slot (replacement state), and the counting of n hits. */
-void mmu_tlb_touch(mmu_tlb_t *t, long slot);
-void mmu_tlb_count_hits(mmu_tlb_t *t, uint64_t n);
-/*
- * A stamp of slot's last write (fill or invalidation), 0 after a reset: while it is unchanged the slot holds the same
- * entry. Whether slot holds a base-page entry: only such an entry stays a lookup's answer whatever else is filled
- * (R6: smallest page first; R7: one entry per page size matches).
- */
-uint64_t mmu_tlb_slot_written(const mmu_tlb_t *t, long slot);
-bool mmu_tlb_slot_base(const mmu_tlb_t *t, long slot);
-
 /* A lookup with no side effect (no count, no replacement update), for invalidation and inspection. */
 long mmu_tlb_probe(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid);
-/*
- * The same answer as mmu_tlb_probe, first trying slot hint (an earlier answer for this page, or -1), then the slot of
- * the last base-page hit or fill.
- */
-long mmu_tlb_peek(const mmu_tlb_t *t, uint64_t vaddr, uint16_t pcid, long hint);
 /* The entry in slot (set * ways + way). */
 const mmu_tlb_entry_t *mmu_tlb_slot_entry(const mmu_tlb_t *t, long slot);
 

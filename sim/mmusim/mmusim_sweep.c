@@ -160,9 +160,9 @@ static int compaction(const sweep_t *sw, unsigned *page_bits, unsigned *pairs)
 		if (sw->points[i].skip)
 			continue;
 		mmu_t *m;
-		int err = mmu_create(&sw->points[i].cfg, &m);
-		if (err)
-			return cli_fail("configuration %zu: %s", i + 1, mmu_strerror(err));
+		char msg[512];
+		if (mmu_create(&sw->points[i].cfg, &m, msg, sizeof msg))
+			return cli_fail("configuration %zu: %s", i + 1, msg);
 		if (mmu_paging(m)->page_bits < *page_bits)
 			*page_bits = mmu_paging(m)->page_bits;
 		for (unsigned id = MMU_TLB_L1I; id <= MMU_TLB_L1D; id++) {

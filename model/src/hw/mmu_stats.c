@@ -23,18 +23,6 @@ const char *mmu_stats_name(unsigned i)
 	return stat_table[i].name;
 }
 
-const char *mmu_stats_unit(unsigned i)
-{
-	MMU_ASSERT(i < STAT_COUNT);
-	return stat_table[i].unit;
-}
-
-const char *mmu_stats_description(unsigned i)
-{
-	MMU_ASSERT(i < STAT_COUNT);
-	return stat_table[i].description;
-}
-
 uint64_t mmu_stats_value(const mmu_stats_t *s, unsigned i)
 {
 	MMU_ASSERT(i < STAT_COUNT);

@@ -1,20 +1,10 @@
 /*
- * The per-cycle path: mmu_comb() is the MMU's combinational output logic (a function of state only), mmu_clock() is
- * its clock edge. The RTL implements the same machine; docs/timing.md numbers the rules.
- *
- * Within one clock edge the order is: ports (L1 lookups see the TLBs as they were during the cycle), miss unit
- * (L2 lookup, walker, fills), then flush and CR3 write. Fills of requests overtaken by a flush or CR3 write in this
- * or an earlier cycle are suppressed (T13), so the order of fill and flush never shows.
+ * The miss unit (rtl/mmu_miss.sv): grants one waiting port at a time (T5, rtl/mmu_arb2.sv), looks up the L2 TLB
+ * (T6), runs the walker (rtl/mmu_ptw.sv, W1-W10) through the page-walk caches, fills the TLBs and responds for the
+ * port it serves.
  */
-#include <string.h>
-
 #include "mmu_assert.h"
 #include "mmu_internal.h"
-
-static bool port_ready(const port_t *pt)
-{
-	return pt->state == PORT_IDLE || pt->state == PORT_RESP; /* T2 */
-}
 
 /* Dirty re-walks and L1 misses without an L2 start walking in the grant cycle (T5). */
 static bool walks_directly(const mmu_t *m, const port_t *pt)
@@ -23,7 +13,7 @@ static bool walks_directly(const mmu_t *m, const port_t *pt)
 }
 
 /* T5: one miss at a time; when both ports wait, the one not granted last wins. */
-static int arbitrate(const mmu_t *m)
+int mmu_miss_grant(const mmu_t *m)
 {
 	if (m->mu.state != MU_IDLE)
 		return -1;
@@ -48,75 +38,19 @@ static void drive_mem_request(const mmu_t *m, const walk_t *w, mmu_out_t *out)
 	out->mem_req_wstrb = wstrb;
 }
 
-void mmu_comb(const mmu_t *m, const mmu_in_t *in, mmu_out_t *out)
+/* The miss unit's outputs in this cycle: the walker's memory request, if any (W1, W2, T5). */
+void mmu_miss_comb(const mmu_t *m, mmu_out_t *out)
 {
-	(void)in; /* Moore machine: T1 */
-	memset(out, 0, sizeof *out);
-	for (unsigned p = 0; p < MMU_NREQ; p++) {
-		const port_t *pt = &m->port[p];
-		out->req_ready[p] = port_ready(pt);
-		if (pt->state != PORT_RESP)
-			continue;
-		out->resp_valid[p] = 1;
-		out->resp_tag[p] = pt->ctx.tag;
-		out->resp_paddr[p] = pt->res.paddr;
-		out->resp_fault[p] = pt->res.fault;
-		out->resp_cause[p] = pt->res.cause;
-		out->resp_ecode[p] = pt->res.ecode;
-		out->resp_level[p] = pt->res.level;
-	}
 	if (m->mu.state == MU_WALK_REQ) {
 		drive_mem_request(m, &m->mu.walk, out);
 		return;
 	}
-	int g = arbitrate(m);
+	int g = mmu_miss_grant(m);
 	if (g >= 0 && walks_directly(m, &m->port[g]) && !m->pwc_latency) { /* W9: else the grant cycle looks up */
 		walk_t w;
 		walk_begin(&w, &m->pg, &m->port[g].ctx);
 		drive_mem_request(m, &w, out);
 	}
-}
-
-/* Edge at the end of the port's last lookup cycle (T3). */
-static void lookup_done(mmu_t *m, unsigned p, uint64_t now)
-{
-	port_t *pt = &m->port[p];
-	if (pt->kind == LK_MISS || pt->kind == LK_DIRTY) {
-		pt->state = PORT_MISS;
-		pt->miss_cycle = now + 1;
-		return;
-	}
-	pt->state = PORT_RESP;
-	pt->res.latency = (uint32_t)(now + 1 - pt->accept_cycle);
-	mmu_respond(m, p, &pt->res, now + 1 - pt->accept_cycle);
-}
-
-static void clock_port(mmu_t *m, unsigned p, const mmu_in_t *in, bool control, uint64_t now)
-{
-	port_t *pt = &m->port[p];
-	bool ready = port_ready(pt);
-	if (pt->state == PORT_LOOKUP && --pt->count == 0)
-		lookup_done(m, p, now);
-	else if (pt->state == PORT_RESP)
-		pt->state = PORT_IDLE;
-	if (!ready) {
-		pt->stale = pt->stale || control; /* T13 */
-		return;
-	}
-	if (!in->req_valid[p])
-		return;
-	/* T3: accept, latch the context, look up L1 now */
-	pt->ctx =
-	    mmu_make_ctx(m, in->req_vaddr[p], (unsigned)in->req_op[p], in->req_user[p] != 0, (uint8_t)in->req_tag[p]);
-	pt->accept_cycle = now;
-	pt->stale = control;
-	m->st.hit_time_cycles += m->h1[p];
-	pt->kind = mmu_l1_lookup(m, p, &pt->ctx, &pt->res);
-	pt->count = m->h1[p] - 1;
-	if (pt->count == 0)
-		lookup_done(m, p, now);
-	else
-		pt->state = PORT_LOOKUP;
 }
 
 static void respond_from_mu(mmu_t *m, const mmu_result_t *res, uint64_t now)
@@ -194,7 +128,7 @@ static void clock_pwc(mmu_t *m)
 		mu->state = MU_WALK_REQ;
 }
 
-static void clock_miss_unit(mmu_t *m, const mmu_in_t *in, uint64_t now, int grant)
+void mmu_miss_clock(mmu_t *m, const mmu_in_t *in, uint64_t now, int grant)
 {
 	miss_unit_t *mu = &m->mu;
 	switch (mu->state) {
@@ -237,19 +171,4 @@ static void clock_miss_unit(mmu_t *m, const mmu_in_t *in, uint64_t now, int gran
 		clock_walker(m, in, now);
 		return;
 	}
-}
-
-void mmu_clock(mmu_t *m, const mmu_in_t *in)
-{
-	uint64_t now = m->cycle;
-	bool control = in->cr3_we || in->flush_valid;
-	int grant = arbitrate(m); /* from the state during the cycle, before the ports move on */
-	for (unsigned p = 0; p < MMU_NREQ; p++)
-		clock_port(m, p, in, control, now);
-	clock_miss_unit(m, in, now, grant);
-	if (in->flush_valid) /* T12: the flush first, then the CR3 write (T11) */
-		mmu_apply_flush(m, (unsigned)in->flush_op, in->flush_vaddr, (uint16_t)in->flush_pcid);
-	if (in->cr3_we)
-		mmu_apply_cr3_write(m, in->cr3_wdata);
-	m->cycle++;
 }

@@ -1,5 +1,5 @@
 /* The in-order requester: trace records into steps, with the OS serving faults between them (mmu_requester.h). */
-#include "mmu/mmu_requester.h"
+#include "mmu_requester_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,12 +1,14 @@
 /*
- * MMU top: creation, and the steps shared by the per-cycle path (mmu_cycle.c) and the fast path (mmu_fast.c):
- * lookups, fills, responses, flushes and CR3 writes. docs/timing.md rules are cited where implemented.
+ * MMU top (rtl/mmu_top.sv): creation; the per-cycle path, mmu_comb() and mmu_clock(), composed of the ports
+ * (mmu_port.c) and the miss unit (mmu_miss.c) as the RTL's top is; and the steps they share with the fast path
+ * (mmu_fast.c): lookups, fills, responses, flushes and CR3 writes. docs/timing.md rules are cited where implemented.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mmu_assert.h"
 #include "mmu_internal.h"
+#include "mmu_tlb_internal.h"
 
 /* R5: each TLB's LFSR starts from the run's seed folded to 16 bits, xor a per-instance constant. */
 uint16_t mmu_lfsr_seed_salt(uint64_t seed, uint16_t salt)
@@ -21,16 +23,18 @@ uint16_t mmu_lfsr_seed(uint64_t seed, mmu_tlb_id_t id)
 	return mmu_lfsr_seed_salt(seed, (uint16_t)(0x1000u * (id + 1)));
 }
 
-int mmu_create(const mmu_cfg_t *cfg, mmu_t **out)
+int mmu_create(const mmu_cfg_t *cfg, mmu_t **out, char *msg, size_t msglen)
 {
-	char msg[256];
-	if (mmu_cfg_validate(cfg, msg, sizeof msg) != 0)
-		return MMU_EINVAL;
+	int err = mmu_cfg_validate(cfg, msg, msglen);
+	if (err)
+		return err;
 	mmu_t *m = calloc(1, sizeof *m);
-	if (!m)
+	if (!m) {
+		snprintf(msg, msglen, "%s", mmu_strerror(MMU_ENOMEM));
 		return MMU_ENOMEM;
+	}
 	m->cfg = *cfg;
-	int err = mmu_paging_init(&m->pg, &cfg->paging, msg, sizeof msg);
+	err = mmu_paging_init(&m->pg, &cfg->paging, msg, msglen);
 	const mmu_tlb_cfg_t *l1cfg[MMU_NREQ] = {&cfg->l1i, &cfg->l1d};
 	for (unsigned p = 0; p < MMU_NREQ && !err; p++) {
 		err = mmu_tlb_create(l1cfg[p], &m->pg, mmu_lfsr_seed(cfg->seed, (mmu_tlb_id_t)p), &m->l1[p]);
@@ -43,6 +47,8 @@ int mmu_create(const mmu_cfg_t *cfg, mmu_t **out)
 	if (!err)
 		err = mmu_pwc_create(m);
 	if (err) {
+		if (err == MMU_ENOMEM)
+			snprintf(msg, msglen, "%s", mmu_strerror(err));
 		mmu_destroy(m);
 		return err;
 	}
@@ -320,4 +326,34 @@ bool mmu_idle(const mmu_t *m)
 const mmu_tlb_t *mmu_tlb(const mmu_t *m, mmu_tlb_id_t id)
 {
 	return id == MMU_TLB_L2 ? m->l2 : m->l1[id];
+}
+
+/* The MMU's outputs: a function of state alone (T1, a Moore machine), the ports' and the miss unit's. */
+void mmu_comb(const mmu_t *m, const mmu_in_t *in, mmu_out_t *out)
+{
+	(void)in;
+	memset(out, 0, sizeof *out);
+	for (unsigned p = 0; p < MMU_NREQ; p++)
+		mmu_port_comb(m, p, out);
+	mmu_miss_comb(m, out);
+}
+
+/*
+ * The clock edge. Within it the order is: ports (L1 lookups see the TLBs as they were during the cycle), miss unit
+ * (L2 lookup, walker, fills), then flush and CR3 write. Fills of requests overtaken by a flush or CR3 write in this
+ * or an earlier cycle are suppressed (T13), so the order of fill and flush never shows.
+ */
+void mmu_clock(mmu_t *m, const mmu_in_t *in)
+{
+	uint64_t now = m->cycle;
+	bool control = in->cr3_we || in->flush_valid;
+	int grant = mmu_miss_grant(m); /* from the state during the cycle, before the ports move on */
+	for (unsigned p = 0; p < MMU_NREQ; p++)
+		mmu_port_clock(m, p, in, control, now);
+	mmu_miss_clock(m, in, now, grant);
+	if (in->flush_valid) /* T12: the flush first, then the CR3 write (T11) */
+		mmu_apply_flush(m, (unsigned)in->flush_op, in->flush_vaddr, (uint16_t)in->flush_pcid);
+	if (in->cr3_we)
+		mmu_apply_cr3_write(m, in->cr3_wdata);
+	m->cycle++;
 }

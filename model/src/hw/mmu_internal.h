@@ -1,7 +1,8 @@
 #ifndef MMU_INTERNAL_H
 #define MMU_INTERNAL_H
 
-/* State of the MMU top shared by the per-cycle path (mmu.c), the fast path (mmu_fast.c) and the walker. */
+/* State of the MMU top shared by the per-cycle path (mmu_top.c, mmu_port.c, mmu_miss.c), the fast path (mmu_fast.c)
+ * and the walker (mmu_ptw.c). */
 #include "mmu/mmu.h"
 
 /* A request's context, latched when the request is accepted (rule T4). */
@@ -122,6 +123,14 @@ void mmu_respond_n(mmu_t *m, unsigned port, const mmu_result_t *res, uint64_t la
  */
 long mmu_l1_peek_hit(const mmu_t *m, unsigned port, const req_ctx_t *ctx, long hint);
 void mmu_apply_flush(mmu_t *m, unsigned op, uint64_t vaddr, uint16_t pcid);
+
+/* The per-cycle blocks that mmu_comb() / mmu_clock() compose, as rtl/mmu_top.sv does (mmu_port.c, mmu_miss.c). */
+void mmu_port_comb(const mmu_t *m, unsigned p, mmu_out_t *out);
+void mmu_port_clock(mmu_t *m, unsigned p, const mmu_in_t *in, bool control, uint64_t now);
+/* T5: the port the miss unit takes next (one miss at a time; the one not granted last wins a tie), or -1. */
+int mmu_miss_grant(const mmu_t *m);
+void mmu_miss_comb(const mmu_t *m, mmu_out_t *out);
+void mmu_miss_clock(mmu_t *m, const mmu_in_t *in, uint64_t now, int grant);
 void mmu_apply_cr3_write(mmu_t *m, uint64_t value);
 
 /* Page-walk caches (mmu_pwc.c, W9-W12). */

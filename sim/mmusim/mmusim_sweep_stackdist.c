@@ -38,9 +38,9 @@ int sweep_stackdist_check(const sweep_t *sw, sweep_stackdist_t *sd, char *msg, s
 		if (pt->skip)
 			continue;
 		mmu_t *m;
-		int err = mmu_create(&pt->cfg, &m);
-		if (err) {
-			snprintf(msg, msglen, "configuration %zu: %s", i + 1, mmu_strerror(err));
+		char why[512];
+		if (mmu_create(&pt->cfg, &m, why, sizeof why)) {
+			snprintf(msg, msglen, "configuration %zu: %s", i + 1, why);
 			return -1;
 		}
 		const mmu_tlb_t *t = mmu_tlb(m, sd->port == MMU_REQ_I ? MMU_TLB_L1I : MMU_TLB_L1D);

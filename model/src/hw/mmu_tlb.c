@@ -10,6 +10,7 @@
 #include "mmu/mmu.h"
 #include "mmu/mmu_error.h"
 #include "mmu_assert.h"
+#include "mmu_tlb_internal.h"
 
 struct mmu_tlb {
 	mmu_tlb_cfg_t cfg;
@@ -300,14 +301,6 @@ void mmu_tlb_count_hits(mmu_tlb_t *t, uint64_t n)
 {
 	t->counters.accesses += n;
 	t->counters.hits += n;
-}
-
-void mmu_tlb_hits(mmu_tlb_t *t, long slot, uint64_t n)
-{
-	if (!n)
-		return;
-	mmu_tlb_count_hits(t, n);
-	mmu_tlb_touch(t, slot);
 }
 
 uint64_t mmu_tlb_slot_written(const mmu_tlb_t *t, long slot)

@@ -8,6 +8,7 @@
 
 #include "mmu/mmu_error.h"
 #include "mmusim_prefetch.h"
+#include "mmu_replay.h"
 
 #define WINDOW_RUNS  (MMU_NREQ * SWEEP_KEYS_MAX)
 #define RECENT_PAGES 4096
@@ -230,7 +231,7 @@ static mmu_trace_rec_t run_rec(const sweep_trace_t *st, const sweep_run_t *run)
 
 /*
  * A replay of the trace on one configuration. Each answer found (a hit's slot) is kept with what makes it hold
- * (mmu_sim_l1_hit_holds: the slot not written since, the same process and PCID), per kept record's pair and in a
+ * (mmu_replay_sim_hit_holds: the slot not written since, the same process and PCID), per kept record's pair and in a
  * small table by page, so a pair is looked up again only when its slot changed. The hits counted at once are added
  * up and applied at the end: no decision reads a count (M4).
  */
@@ -238,14 +239,14 @@ typedef struct replay {
 	const sweep_trace_t *st;
 	mmu_sim_t *sim;
 	unsigned page_bits;
-	mmu_sim_l1_hit_t *pair;                         /* per kept record: the last answer for its pair */
+	mmu_replay_hit_t *pair;                         /* per kept record: the last answer for its pair */
 	uint64_t pending[MMU_NREQ][MMU_MAX_LEVELS + 1]; /* hits by port and leaf level, not yet counted */
 	char *msg;
 	size_t msglen;
 	/* by page and operation, direct-mapped by page: the last answer found for it */
 	struct recent {
 		uint64_t key; /* (page << 2 | op) + 1; 0 = empty */
-		mmu_sim_l1_hit_t hit;
+		mmu_replay_hit_t hit;
 	} recent[MMU_NREQ][RECENT_PAGES];
 } replay_t;
 
@@ -268,19 +269,19 @@ static int ref(replay_t *rp, const mmu_trace_rec_t *r, uint64_t number)
  * The slot that would answer r (within one page) with an L1 hit now, or -1; *hit keeps the answer. The answer kept in
  * *hit, then the table's, else a lookup (with either slot as a hint).
  */
-static long hit_slot(replay_t *rp, mmu_sim_l1_hit_t *hit, const mmu_trace_rec_t *r)
+static long hit_slot(replay_t *rp, mmu_replay_hit_t *hit, const mmu_trace_rec_t *r)
 {
 	unsigned port = rec_port(r);
-	if (mmu_sim_l1_hit_holds(rp->sim, r->pid, port, hit))
+	if (mmu_replay_sim_hit_holds(rp->sim, r->pid, port, hit))
 		return hit->slot;
 	uint64_t page = r->vaddr >> rp->page_bits, key = (page << 2 | op_of(r->kind)) + 1;
 	struct recent *re = &rp->recent[port][page % RECENT_PAGES];
-	if (re->key == key && mmu_sim_l1_hit_holds(rp->sim, r->pid, port, &re->hit)) {
+	if (re->key == key && mmu_replay_sim_hit_holds(rp->sim, r->pid, port, &re->hit)) {
 		*hit = re->hit;
 		return hit->slot;
 	}
 	long hint = re->key == key ? re->hit.slot : hit->slot;
-	long slot = mmu_sim_ref_l1_hit(rp->sim, r, hint, hit);
+	long slot = mmu_replay_sim_hit(rp->sim, r, hint, hit);
 	if (slot >= 0) {
 		re->key = key;
 		re->hit = *hit;
@@ -289,9 +290,9 @@ static long hit_slot(replay_t *rp, mmu_sim_l1_hit_t *hit, const mmu_trace_rec_t 
 }
 
 /* n hits on the slot of hit: its use now, the counting later. */
-static void hits(replay_t *rp, unsigned port, const mmu_sim_l1_hit_t *hit, uint64_t n)
+static void hits(replay_t *rp, unsigned port, const mmu_replay_hit_t *hit, uint64_t n)
 {
-	mmu_sim_l1_touch(rp->sim, port, hit->slot);
+	mmu_replay_sim_touch(rp->sim, port, hit->slot);
 	rp->pending[port][hit->page_level] += n;
 }
 
@@ -307,8 +308,8 @@ static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, 
 	bool hit[WINDOW_RUNS]; /* the run's pair is known to hit, since no record was simulated in full */
 	unsigned known = 0;
 	for (; known < nruns; known++) {
-		mmu_sim_l1_hit_t *h = &rp->pair[runs[known].pair >> 1];
-		if (mmu_sim_l1_hit_holds(rp->sim, pid, runs[known].pair & 1, h))
+		mmu_replay_hit_t *h = &rp->pair[runs[known].pair >> 1];
+		if (mmu_replay_sim_hit_holds(rp->sim, pid, runs[known].pair & 1, h))
 			continue;
 		mmu_trace_rec_t r = run_rec(rp->st, &runs[known]);
 		if (hit_slot(rp, h, &r) < 0)
@@ -331,7 +332,7 @@ static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, 
 		for (n = 1; i + n < nrepeats && order[i + n] == j; n++)
 			;
 		const sweep_run_t *run = &runs[j];
-		mmu_sim_l1_hit_t *h = &rp->pair[run->pair >> 1];
+		mmu_replay_hit_t *h = &rp->pair[run->pair >> 1];
 		for (uint64_t k = 0; k < n;) {
 			if (hit[j]) {
 				hits(rp, run->pair & 1, h, n - k);
@@ -356,7 +357,7 @@ int sweep_replay(const sweep_trace_t *st, mmu_sim_t *sim, char *msg, size_t msgl
 {
 	size_t n = st->nrecs ? st->nrecs : 1;
 	replay_t *rp = calloc(1, sizeof *rp);
-	mmu_sim_l1_hit_t *pair = calloc(n, sizeof *pair); /* written 0: no answer yet */
+	mmu_replay_hit_t *pair = calloc(n, sizeof *pair); /* written 0: no answer yet */
 	if (!rp || !pair) {
 		free(rp);
 		free(pair);
@@ -388,7 +389,7 @@ int sweep_replay(const sweep_trace_t *st, mmu_sim_t *sim, char *msg, size_t msgl
 	for (unsigned p = 0; p < MMU_NREQ; p++)
 		for (unsigned level = 0; level <= MMU_MAX_LEVELS; level++)
 			if (rp->pending[p][level])
-				mmu_sim_count_l1_hits(sim, p, level, rp->pending[p][level]);
+				mmu_replay_sim_count_hits(sim, p, level, rp->pending[p][level]);
 	free(pair);
 	free(rp);
 	return err;

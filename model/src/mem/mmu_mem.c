@@ -142,11 +142,6 @@ uint32_t mmu_mem_access(mmu_mem_t *mem, uint64_t addr, bool write, uint64_t wdat
 	return stall + latency + 1; /* M4 */
 }
 
-mmu_physmem_t *mmu_mem_physmem(const mmu_mem_t *mem)
-{
-	return mem->pm;
-}
-
 uint64_t mmu_mem_reads(const mmu_mem_t *mem)
 {
 	return mem->reads;
@@ -165,9 +160,4 @@ void mmu_mem_stats_read(const mmu_mem_t *mem, mmu_stats_t *st)
 	st->dcache_accesses = c->accesses;
 	st->dcache_hits = c->hits;
 	st->dcache_misses = c->misses;
-}
-
-const mmu_tlb_t *mmu_mem_dcache(const mmu_mem_t *mem)
-{
-	return mem->dcache;
 }

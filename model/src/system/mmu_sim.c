@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mmu/mmu_requester.h"
+#include "mmu_requester_internal.h"
 #include "mmu_assert.h"
+#include "mmu_replay.h"
 
 struct mmu_sim {
 	mmu_cfg_t cfg;
@@ -36,7 +37,7 @@ int mmu_sim_create(const mmu_cfg_t *cfg, mmu_engine_t engine, mmu_sim_t **out, c
 	if (!err)
 		err = mmu_os_create(cfg, s->pm, &s->os);
 	if (!err)
-		err = mmu_create(cfg, &s->mmu);
+		err = mmu_create(cfg, &s->mmu, msg, msglen);
 	if (!err)
 		err = mmu_requester_create(cfg, s->os, &s->req);
 	if (err) {
@@ -185,41 +186,41 @@ static long ref_l1_slot(const mmu_sim_t *s, const mmu_trace_rec_t *rec, long hin
 	if (s->engine != MMU_ENGINE_FAST || !mmu_requester_started(s->req) || rec->pid != mmu_requester_pid(s->req) ||
 	    mmu_requester_crosses(s->req, rec))
 		return -1;
-	return mmu_l1_hit_slot(s->mmu, mmu_rec_port(rec), rec->vaddr, mmu_rec_op(rec), true, hint);
+	return mmu_replay_l1_hit_slot(s->mmu, mmu_rec_port(rec), rec->vaddr, mmu_rec_op(rec), true, hint);
 }
 
-long mmu_sim_ref_l1_hit(const mmu_sim_t *s, const mmu_trace_rec_t *rec, long hint, mmu_sim_l1_hit_t *hit)
+long mmu_replay_sim_hit(const mmu_sim_t *s, const mmu_trace_rec_t *rec, long hint, mmu_replay_hit_t *hit)
 {
 	long slot = ref_l1_slot(s, rec, hint);
 	hit->slot = (int32_t)slot;
 	hit->written = 0;
 	if (slot >= 0) {
 		unsigned port = mmu_rec_port(rec);
-		hit->written = mmu_l1_slot_written(s->mmu, port, slot);
+		hit->written = mmu_replay_l1_slot_written(s->mmu, port, slot);
 		hit->pcid = mmu_current_pcid(s->mmu);
-		hit->page_level = (uint8_t)mmu_l1_slot_level(s->mmu, port, slot);
+		hit->page_level = (uint8_t)mmu_replay_l1_slot_level(s->mmu, port, slot);
 	}
 	return slot;
 }
 
 /* The rest of what ref_l1_slot checks does not change while the process is the same and has started. */
-bool mmu_sim_l1_hit_holds(const mmu_sim_t *s, uint32_t pid, unsigned port, const mmu_sim_l1_hit_t *hit)
+bool mmu_replay_sim_hit_holds(const mmu_sim_t *s, uint32_t pid, unsigned port, const mmu_replay_hit_t *hit)
 {
 	return hit->written && mmu_requester_pid(s->req) == pid &&
-	       mmu_l1_slot_holds(s->mmu, port, hit->slot, hit->written, hit->pcid);
+	       mmu_replay_l1_slot_holds(s->mmu, port, hit->slot, hit->written, hit->pcid);
 }
 
-void mmu_sim_l1_touch(mmu_sim_t *s, unsigned port, long slot)
+void mmu_replay_sim_touch(mmu_sim_t *s, unsigned port, long slot)
 {
-	mmu_l1_touch(s->mmu, port, slot);
+	mmu_replay_l1_touch(s->mmu, port, slot);
 }
 
-void mmu_sim_count_l1_hits(mmu_sim_t *s, unsigned port, unsigned page_level, uint64_t n)
+void mmu_replay_sim_count_hits(mmu_sim_t *s, unsigned port, unsigned page_level, uint64_t n)
 {
 	mmu_sim_stats_t *st = mmu_requester_stats_mut(s->req);
 	st->references += n;
 	st->translations += n;
-	mmu_count_l1_hits(s->mmu, port, page_level, n);
+	mmu_replay_count_l1_hits(s->mmu, port, page_level, n);
 }
 
 mmu_t *mmu_sim_mmu(const mmu_sim_t *s)

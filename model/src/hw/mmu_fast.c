@@ -5,6 +5,8 @@
  */
 #include "mmu_assert.h"
 #include "mmu_internal.h"
+#include "mmu_tlb_internal.h"
+#include "mmu_replay.h"
 
 static uint64_t run_walk(mmu_t *m, mmu_mem_t *mem, const req_ctx_t *ctx, walk_t *w)
 {
@@ -59,7 +61,7 @@ void mmu_translate(mmu_t *m, mmu_mem_t *mem, unsigned port, uint64_t vaddr, mmu_
 	m->cycle += latency;
 }
 
-long mmu_l1_hit_slot(const mmu_t *m, unsigned port, uint64_t vaddr, mmu_op_t op, bool user, long hint)
+long mmu_replay_l1_hit_slot(const mmu_t *m, unsigned port, uint64_t vaddr, mmu_op_t op, bool user, long hint)
 {
 	MMU_ASSERT(port < MMU_NREQ);
 	req_ctx_t ctx = mmu_make_ctx(m, vaddr, op, user, 0);
@@ -67,22 +69,22 @@ long mmu_l1_hit_slot(const mmu_t *m, unsigned port, uint64_t vaddr, mmu_op_t op,
 }
 
 /* What mmu_translate() does for a hit (hit latency, lookup, response), n times over. */
-void mmu_translate_hits(mmu_t *m, unsigned port, long slot, uint64_t n)
+void mmu_replay_translate_hits(mmu_t *m, unsigned port, long slot, uint64_t n)
 {
 	MMU_ASSERT(port < MMU_NREQ && m->mu.state == MU_IDLE);
 	if (!n)
 		return;
-	mmu_l1_touch(m, port, slot);
-	mmu_count_l1_hits(m, port, mmu_tlb_slot_entry(m->l1[port], slot)->level, n);
+	mmu_replay_l1_touch(m, port, slot);
+	mmu_replay_count_l1_hits(m, port, mmu_tlb_slot_entry(m->l1[port], slot)->level, n);
 }
 
-void mmu_l1_touch(mmu_t *m, unsigned port, long slot)
+void mmu_replay_l1_touch(mmu_t *m, unsigned port, long slot)
 {
 	MMU_ASSERT(port < MMU_NREQ);
 	mmu_tlb_touch(m->l1[port], slot);
 }
 
-void mmu_count_l1_hits(mmu_t *m, unsigned port, unsigned page_level, uint64_t n)
+void mmu_replay_count_l1_hits(mmu_t *m, unsigned port, unsigned page_level, uint64_t n)
 {
 	MMU_ASSERT(port < MMU_NREQ);
 	uint64_t latency = m->h1[port];
@@ -93,20 +95,20 @@ void mmu_count_l1_hits(mmu_t *m, unsigned port, unsigned page_level, uint64_t n)
 	m->cycle += latency * n;
 }
 
-uint64_t mmu_l1_slot_written(const mmu_t *m, unsigned port, long slot)
+uint64_t mmu_replay_l1_slot_written(const mmu_t *m, unsigned port, long slot)
 {
 	MMU_ASSERT(port < MMU_NREQ);
 	const mmu_tlb_t *t = m->l1[port];
 	return mmu_tlb_slot_base(t, slot) ? mmu_tlb_slot_written(t, slot) : 0;
 }
 
-bool mmu_l1_slot_holds(const mmu_t *m, unsigned port, long slot, uint64_t written, uint16_t pcid)
+bool mmu_replay_l1_slot_holds(const mmu_t *m, unsigned port, long slot, uint64_t written, uint16_t pcid)
 {
 	MMU_ASSERT(port < MMU_NREQ);
 	return m->pcid == pcid && mmu_tlb_slot_written(m->l1[port], slot) == written;
 }
 
-unsigned mmu_l1_slot_level(const mmu_t *m, unsigned port, long slot)
+unsigned mmu_replay_l1_slot_level(const mmu_t *m, unsigned port, long slot)
 {
 	MMU_ASSERT(port < MMU_NREQ);
 	return mmu_tlb_slot_entry(m->l1[port], slot)->level;
