@@ -1,7 +1,8 @@
 /*
  * The co-simulation can fail: a deliberately wrong model (L2 latency one cycle too long) and a deliberately wrong RTL
  * (LRU where the configuration says FIFO) must each stop mmucosim with exit status 1 at the cycle worked out by hand
- * below, name the port or state that differs, and leave a waveform of the mismatch.
+ * below, name the port or state that differs with the rules of docs/timing.md behind it, and leave a waveform of the
+ * mismatch.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -32,6 +33,15 @@ static long long file_size(const char *path)
 
 static char out[1 << 16];
 
+/* How often `what` occurs in s. */
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+	for (const char *p = strstr(s, what); p; p = strstr(p + 1, what))
+		n++;
+	return n;
+}
+
 /* Control: the same scenario with the right model passes. */
 Test(cosim_fail, right_model_passes)
 {
@@ -56,7 +66,16 @@ Test(cosim_fail, model_with_longer_l2_latency)
 	cr_expect_not_null(strstr(out, "MISMATCH at cycle 11 (output port)"), "%s", out);
 	cr_expect_not_null(strstr(out, "mem_req_valid_o              expected (model) 0x0  actual (RTL) 0x1"), "%s",
 	                   out);
-	cr_expect_not_null(strstr(out, "rules concerned (docs/timing.md): W1"), "%s", out);
+	/* With it the address of that read: root 0x137000 (the scenario's CR3) + index 0 (vaddr bits 47:39) x 8. */
+	cr_expect_not_null(strstr(out, "mem_req_addr_o               expected (model) 0x0  actual (RTL) 0x137000"),
+	                   "%s", out);
+	/* The rules of those two ports (mmu_port_rules.def), and of no other. */
+	cr_expect_not_null(strstr(out, "  rules of mem_req_valid (docs/timing.md): W1 (first request in the start "
+	                               "cycle), W2"),
+	                   "%s", out);
+	cr_expect_not_null(strstr(out, "  rules of mem_req_addr (docs/timing.md): W1/W3 (root + index, frame + index)"),
+	                   "%s", out);
+	cr_expect_eq(count(out, "  rules of "), 2, "%s", out);
 	cr_expect_not_null(strstr(out, "replay: "), "%s", out);
 	cr_expect_gt(file_size(wave), 0, "no waveform %s:\n%s", wave, out);
 }
@@ -78,6 +97,47 @@ Test(cosim_fail, rtl_with_wrong_policy)
 	cr_expect_not_null(strstr(out, "deliberately wrong variant"), "%s", out);
 	cr_expect_not_null(strstr(out, "MISMATCH at cycle 221 (TLB contents)"), "%s", out);
 	cr_expect_not_null(strstr(out, "u_l1d.vpn_q[0] (set 0, way 0)"), "%s", out);
-	cr_expect_not_null(strstr(out, "R1-R5 (victim)"), "%s", out);
+	cr_expect_not_null(strstr(out, "  rules of u_l1d (docs/timing.md): R1-R5 (victim)"), "%s", out);
+	cr_expect_eq(count(out, "  rules of "), 1, "%s", out);
 	cr_expect_gt(file_size(wave), 0, "no waveform %s:\n%s", wave, out);
+}
+
+/*
+ * Several ports differ at once, each with its own rules. Default configuration, scenario l2hit: the data walk of
+ * tag 1 (8 accesses) answers in cycle 1 + H1 + H2 + 8 x 4 = 43; the fetch of tag 2 (same page, so an L2 hit) is
+ * presented and accepted in that cycle. The RTL (H1 = 1) misses its L1 ITLB in cycle 44, is granted in 44 (T5) and
+ * answers from the L2 in 44 + H2 = 53 (T6): in cycle 53 it shows ireq_ready 1 (responding, T2), iresp_valid 1,
+ * iresp_tag 2, iresp_level 1 (L2) and a physical address. The model with an L1 ITLB latency of 2 answers one cycle
+ * later, so it shows 0 on each of those ports. The mismatch names the rules of req_ready, resp_valid, resp_tag,
+ * resp_paddr and resp_level, each once (the i and d ports share theirs), and of no port that did not differ.
+ */
+Test(cosim_fail, several_ports_each_with_its_rules)
+{
+	int rc = run(COSIM_DEFAULT " --scenario l2hit --model-set tlb.l1i.hit_latency=2 --mismatch-wave " COSIM_WORKDIR
+	                           "/fail-l1i-latency.fst",
+	             out, sizeof out);
+	cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
+	cr_expect_not_null(strstr(out, "MISMATCH at cycle 53 (output port)"), "%s", out);
+	cr_expect_not_null(strstr(out, "ireq_ready_o                 expected (model) 0x0  actual (RTL) 0x1"), "%s",
+	                   out);
+	cr_expect_not_null(strstr(out, "iresp_valid_o                expected (model) 0x0  actual (RTL) 0x1"), "%s",
+	                   out);
+	cr_expect_not_null(strstr(out, "iresp_tag_o                  expected (model) 0x0  actual (RTL) 0x2"), "%s",
+	                   out);
+	cr_expect_not_null(strstr(out, "iresp_paddr_o                expected (model) 0x0  actual (RTL) 0x"), "%s",
+	                   out);
+	cr_expect_not_null(strstr(out, "iresp_level_o                expected (model) 0x0  actual (RTL) 0x1"), "%s",
+	                   out);
+	cr_expect_not_null(strstr(out, "  rules of req_ready (docs/timing.md): T2 (ready exactly when idle or "
+	                               "responding)"),
+	                   "%s", out);
+	cr_expect_not_null(strstr(out, "  rules of resp_valid (docs/timing.md): T3 (hit at c + H1), T5 (grant), T6"),
+	                   "%s", out);
+	cr_expect_not_null(strstr(out, "  rules of resp_tag (docs/timing.md): T4 (tag latched at acceptance)"), "%s",
+	                   out);
+	cr_expect_not_null(strstr(out, "  rules of resp_paddr (docs/timing.md): W8/T3 (base | offset)"), "%s", out);
+	cr_expect_not_null(strstr(out, "  rules of resp_level (docs/timing.md): T3/T6/W8 (0 L1, 1 L2, 2 walk)"), "%s",
+	                   out);
+	cr_expect_eq(count(out, "  rules of "), 5, "%s", out);
+	cr_expect_null(strstr(out, "W1 (first request"), "%s", out);
 }
