@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cosim_params.h"
+#include "cosim_hardware.h"
 #include "cosim_record.h"
 
 typedef struct counts {
@@ -37,7 +37,7 @@ static int set_keys(mmu_cfg_t *cfg, const char **sets, int n, const char *opt, c
 /* The configuration of the run; its RTL parameters must be the ones this binary was built with. */
 static int build_config(const cosim_opts_t *o, cosim_env_t *env, char *msg, size_t msglen)
 {
-	char err[512], params[COSIM_PARAMS_LEN];
+	char err[512];
 	const char *path = o->config ? o->config : cosim_rtl_config_file();
 	mmu_cfg_default(&env->cfg);
 	if (mmu_cfg_load_file(&env->cfg, path, err, sizeof err)) {
@@ -48,19 +48,8 @@ static int build_config(const cosim_opts_t *o, cosim_env_t *env, char *msg, size
 		return MMU_EINVAL;
 	if (set_keys(&env->cfg, o->sets, o->nsets, "--set", msg, msglen))
 		return MMU_EINVAL;
-	if (cosim_params_format(&env->cfg, params, sizeof params, err, sizeof err)) {
-		snprintf(msg, msglen, "%s", err);
+	if (cosim_hardware_check(o, &env->cfg, stderr, msg, msglen))
 		return MMU_EINVAL;
-	}
-	if (strcmp(params, cosim_rtl_params())) {
-		snprintf(
-		    msg, msglen,
-		    "the configuration asks for RTL parameters\n  %s\nbut this binary's RTL (configuration %s) was "
-		    "built with\n  %s\n(tlb.*, cr3.pcid, paging.* and seed are fixed when the RTL is built; mem.* and "
-		    "os.* may change)",
-		    params, cosim_rtl_config_name(), cosim_rtl_params());
-		return MMU_EINVAL;
-	}
 	if (cosim_rtl_wrong_variant())
 		fprintf(stderr, "mmucosim: this RTL is a deliberately wrong variant (%s)\n", cosim_rtl_wrong_variant());
 	env->model_cfg = env->cfg;

@@ -2,7 +2,7 @@
  * The co-simulation can fail: a deliberately wrong model (L2 latency one cycle too long) and a deliberately wrong RTL
  * (LRU where the configuration says FIFO) must each stop mmucosim with exit status 1 at the cycle worked out by hand
  * below, name the port or state that differs with the rules of docs/timing.md behind it, and leave a waveform of the
- * mismatch.
+ * mismatch. A configuration that asks for other hardware than the RTL was built with is refused, key by key.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -140,4 +140,67 @@ Test(cosim_fail, several_ports_each_with_its_rules)
 	                   out);
 	cr_expect_eq(count(out, "  rules of "), 5, "%s", out);
 	cr_expect_null(strstr(out, "W1 (first request"), "%s", out);
+}
+
+/*
+ * A hardware key that differs from the RTL's build is refused, naming the key, where it was set and both values,
+ * one line per key (mmucosim-default: tlb.l1d.entries = 64, ways 4, LRU everywhere, cr3.pcid = 0). Run-time keys
+ * (mem.*) are not named.
+ */
+Test(cosim_fail, hardware_key_refused_by_name)
+{
+	int rc = run(COSIM_DEFAULT " --scenario walk4k --set tlb.l1d.entries=32", out, sizeof out);
+	cr_expect_eq(rc, 2, "exit %d:\n%s", rc, out);
+	cr_expect_not_null(strstr(out, "mmucosim: --set tlb.l1d.entries=32: the RTL of mmucosim-default was built with "
+	                               "tlb.l1d.entries = 64\n"),
+	                   "%s", out);
+	cr_expect_not_null(strstr(out, "mmucosim: tlb.l1d.entries is a hardware parameter"), "%s", out);
+	cr_expect_eq(count(out, "was built with"), 1, "%s", out);
+	cr_expect_null(strstr(out, "-GL1dEntries"), "%s", out);
+
+	rc =
+	    run(COSIM_DEFAULT " --scenario walk4k --set mem.latency=5 --set tlb.l1d.ways=full --set tlb.l2.policy=fifo "
+	                      "--set cr3.pcid=1",
+	        out, sizeof out);
+	cr_expect_eq(rc, 2, "exit %d:\n%s", rc, out);
+	cr_expect_not_null(strstr(out, "mmucosim: --set tlb.l1d.ways=full: the RTL of mmucosim-default was built with "
+	                               "tlb.l1d.ways = 4\n"),
+	                   "%s", out);
+	cr_expect_not_null(strstr(out, "mmucosim: --set tlb.l2.policy=fifo: the RTL of mmucosim-default was built with "
+	                               "tlb.l2.policy = lru\n"),
+	                   "%s", out);
+	cr_expect_not_null(strstr(out, "mmucosim: --set cr3.pcid=1: the RTL of mmucosim-default was built with "
+	                               "cr3.pcid = 0\n"),
+	                   "%s", out);
+	cr_expect_not_null(strstr(out, "mmucosim: these are hardware parameters"), "%s", out);
+	cr_expect_eq(count(out, "was built with"), 3, "%s", out);
+	cr_expect_null(strstr(out, "mem.latency"), "%s", out);
+}
+
+/*
+ * Another configuration file: configs/small.ini against the default RTL. Worked out from the two files: L1 ITLB 8
+ * entries (ways full = 8, the same 8 ways as the default's, so not named), L1 DTLB 8 entries, full (8 ways, not 4),
+ * FIFO; L2 32 entries, full (32 ways, not 12), H2 = 2 (L2 policy LRU in both). Seven keys, each on its line.
+ */
+Test(cosim_fail, other_config_file_refused_key_by_key)
+{
+	int rc = run(COSIM_DEFAULT " --scenario walk4k --config " MMU_SOURCE_DIR "/sim/cosim/configs/small.ini", out,
+	             sizeof out);
+	cr_expect_eq(rc, 2, "exit %d:\n%s", rc, out);
+	static const char *const lines[] = {
+	    "tlb.l1i.entries = 8: the RTL of mmucosim-default was built with tlb.l1i.entries = 128\n",
+	    "tlb.l1d.entries = 8: the RTL of mmucosim-default was built with tlb.l1d.entries = 64\n",
+	    "tlb.l1d.ways = full: the RTL of mmucosim-default was built with tlb.l1d.ways = 4\n",
+	    "tlb.l1d.policy = fifo: the RTL of mmucosim-default was built with tlb.l1d.policy = lru\n",
+	    "tlb.l2.entries = 32: the RTL of mmucosim-default was built with tlb.l2.entries = 1536\n",
+	    "tlb.l2.ways = full: the RTL of mmucosim-default was built with tlb.l2.ways = 12\n",
+	    "tlb.l2.hit_latency = 2: the RTL of mmucosim-default was built with tlb.l2.hit_latency = 9\n",
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		char line[512];
+		snprintf(line, sizeof line, "mmucosim: --config %s/sim/cosim/configs/small.ini sets %s", MMU_SOURCE_DIR,
+		         lines[i]);
+		cr_expect_not_null(strstr(out, line), "no line %s in:\n%s", line, out);
+	}
+	cr_expect_eq(count(out, "was built with"), 7, "%s", out);
 }
