@@ -50,7 +50,7 @@ wave: configure
 	@mkdir -p $(BUILD)/waves
 	@for s in $(WAVE_SCENARIOS); do \
 	  $(BUILD)/sim/cosim/mmucosim-default --scenario $$s --quiet --wave $(BUILD)/waves/$$s.fst || exit 1; \
-	  echo "gtkwave $(BUILD)/waves/$$s.fst waveforms/mmu.gtkw"; \
+	  echo "(cd $(CURDIR) && gtkwave $(abspath $(BUILD))/waves/$$s.fst waveforms/mmu.gtkw)"; \
 	done
 
 # Timing diagrams of directed scenarios (docs/lecture.md): WaveJSON in $(BUILD)/diagrams, SVG when wavedrom-cli is there.

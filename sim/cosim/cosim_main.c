@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cosim_gtkwave.h"
 #include "cosim_run.h"
 
 static const char usage[] =
@@ -185,10 +186,18 @@ static void mismatch_wave(const cosim_opts_t *o, const cosim_mismatch_t *first)
 		fprintf(stderr, "mmucosim: no waveform: %s\n", msg);
 		return;
 	}
-	fprintf(stderr,
-	        "waveform: cycles %" PRIu64 "..%" PRIu64 " in %s (cycle c at time 10c+10 ns)\n"
-	        "  gtkwave %s waveforms/mmu.gtkw\n",
-	        from, first->cycle + o->window_after, path, path);
+	fprintf(stderr, "waveform: cycles %" PRIu64 "..%" PRIu64 " in %s (cycle c at time 10c+10 ns)\n", from,
+	        first->cycle + o->window_after, path);
+	cosim_gtkwave_command(stderr, path);
+}
+
+/* After a run dumped with --wave: where the dump is and how to open it. */
+static void whole_wave(const cosim_opts_t *o)
+{
+	if (!o->wave || o->quiet)
+		return;
+	fprintf(stderr, "waveform: the run in %s (cycle c at time 10c+10 ns)\n", o->wave);
+	cosim_gtkwave_command(stderr, o->wave);
 }
 
 int main(int argc, char **argv)
@@ -216,6 +225,8 @@ int main(int argc, char **argv)
 	} else if (rc) {
 		fprintf(stderr, "mmucosim: %s\n", msg);
 		rc = rc == MMU_EFAULT ? 1 : 2; /* MMU_EFAULT: a directed scenario's expectation failed */
+	} else {
+		whole_wave(&o);
 	}
 	free(o.sets);
 	free(o.model_sets);

@@ -2,7 +2,8 @@
  * The co-simulation can fail: a deliberately wrong model (L2 latency one cycle too long) and a deliberately wrong RTL
  * (LRU where the configuration says FIFO) must each stop mmucosim with exit status 1 at the cycle worked out by hand
  * below, name the port or state that differs with the rules of docs/timing.md behind it, and leave a waveform of the
- * mismatch. A configuration that asks for other hardware than the RTL was built with is refused, key by key.
+ * mismatch with a gtkwave command that opens it from anywhere. A configuration that asks for other hardware than the
+ * RTL was built with is refused, key by key.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -140,6 +141,36 @@ Test(cosim_fail, several_ports_each_with_its_rules)
 	                   out);
 	cr_expect_eq(count(out, "  rules of "), 5, "%s", out);
 	cr_expect_null(strstr(out, "W1 (first request"), "%s", out);
+}
+
+/*
+ * The printed gtkwave command works from the folder the dump is in: the dump and the source tree are absolute
+ * paths, and GTKWave runs in the source tree, where the save file's filters (waveforms/filters/) are.
+ */
+Test(cosim_fail, gtkwave_command_has_absolute_paths)
+{
+	const char *wave = COSIM_WORKDIR "/fail-gtkwave.fst";
+	remove(wave);
+	int rc = run("cd " COSIM_WORKDIR " && " COSIM_DEFAULT
+	             " --scenario walk4k --model-set tlb.l2.hit_latency=10 --mismatch-wave fail-gtkwave.fst",
+	             out, sizeof out);
+	cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
+	cr_expect_not_null(strstr(out, "waveform: cycles 0..31 in fail-gtkwave.fst"), "%s", out);
+	cr_expect_not_null(strstr(out, "\n  (cd " MMU_SOURCE_DIR " && gtkwave " COSIM_WORKDIR
+	                               "/fail-gtkwave.fst waveforms/mmu.gtkw)\n"),
+	                   "%s", out);
+	cr_expect_gt(file_size(wave), 0, "no waveform %s:\n%s", wave, out);
+	cr_expect_gt(file_size(MMU_SOURCE_DIR "/waveforms/mmu.gtkw"), 0);
+
+	/* A whole run dumped with --wave prints the same command. */
+	remove(wave);
+	rc = run("cd " COSIM_WORKDIR " && " COSIM_DEFAULT " --scenario l1hit --wave fail-gtkwave.fst", out, sizeof out);
+	cr_expect_eq(rc, 0, "exit %d:\n%s", rc, out);
+	cr_expect_not_null(strstr(out, "waveform: the run in fail-gtkwave.fst"), "%s", out);
+	cr_expect_not_null(strstr(out, "\n  (cd " MMU_SOURCE_DIR " && gtkwave " COSIM_WORKDIR
+	                               "/fail-gtkwave.fst waveforms/mmu.gtkw)\n"),
+	                   "%s", out);
+	cr_expect_gt(file_size(wave), 0, "no waveform %s:\n%s", wave, out);
 }
 
 /*
