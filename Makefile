@@ -12,12 +12,16 @@ deps:
 	@scripts/install-deps.sh
 
 configure: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DMMU_MMUSIM_ONLY=OFF >/dev/null
 
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
+# Only what the demo runs: libmmu and mmusim. A fresh build folder is configured for them alone (no Verilator runs,
+# SystemC or tests); one already configured (by make test, make build) is used as it is.
+demo: deps
+	@[ -f $(BUILD)/CMakeCache.txt ] || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DMMU_MMUSIM_ONLY=ON >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target mmusim
 	@$(BUILD)/sim/mmusim run
 
 test: build
@@ -46,7 +50,7 @@ wave: configure
 	@mkdir -p $(BUILD)/waves
 	@for s in $(WAVE_SCENARIOS); do \
 	  $(BUILD)/sim/cosim/mmucosim-default --scenario $$s --quiet --wave $(BUILD)/waves/$$s.fst || exit 1; \
-	  echo "gtkwave $(BUILD)/waves/$$s.fst waveforms/mmu.gtkw"; \
+	  echo "(cd $(CURDIR) && gtkwave $(abspath $(BUILD))/waves/$$s.fst waveforms/mmu.gtkw)"; \
 	done
 
 # Timing diagrams of directed scenarios (docs/lecture.md): WaveJSON in $(BUILD)/diagrams, SVG when wavedrom-cli is there.

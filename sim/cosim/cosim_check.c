@@ -4,36 +4,35 @@
 #include <inttypes.h>
 #include <string.h>
 
-/* The rules of docs/timing.md that decide each output port: where to look first when it differs. */
-static const struct {
-	const char *port, *rules;
-} port_rules[] = {
-    {"req_ready", "T2 (ready exactly when idle or responding), T3 (H1 lookup cycles)"},
-    {"resp_valid", "T3 (hit at c + H1), T5 (grant), T6 (L2 result at g + H2), W2/W8 (walk: S + L + 1 per access), "
-                   "T9 (dirty re-walk)"},
-    {"resp_tag", "T4 (tag latched at acceptance)"},
-    {"resp_paddr", "W8/T3 (base | offset), R6 (smallest page wins), T4 (latched vaddr), T13 (stale fill)"},
-    {"resp_fault", "T7 (non-canonical), T8 (fault on a hit), W4-W6 (walk faults)"},
-    {"resp_cause", "T7, T8, W4 (not present), W5 (reserved bits), W6 (permissions)"},
-    {"resp_ecode", "T10 (error code: P, W/R, U/S, RSVD, I/D)"},
-    {"resp_level", "T3/T6/W8 (0 L1, 1 L2, 2 walk), T7 (3 non-canonical), T9 (dirty re-walk answers as a walk)"},
-    {"mem_req_valid", "W1 (first request in the start cycle), W2 (next request the cycle after a response), "
-                      "T5/T6 (walk start), M1 (handshake)"},
-    {"mem_req_addr", "W1/W3 (root + index, frame + index), T4/T11 (root latched from CR3 at acceptance)"},
-    {"mem_req_write", "W7 (A/D write-back after the read)"},
-    {"mem_req_wdata", "W7 (A, and D for a store's leaf, at the PTE's byte lanes)"},
-    {"mem_req_wstrb", "W7 (byte enables of the PTE)"},
+/*
+ * The rules of docs/timing.md behind each port, from mmu_port_rules.def. The table is indexed by a port enum built
+ * from mmu_ports.def, so an entry that names no port does not compile, a port given twice is -Woverride-init, and
+ * the counts must agree: every port has exactly one entry.
+ */
+enum port_id {
+#define MMU_IN(n, width)      PORT_##n,
+#define MMU_IN_REQ(n, width)  PORT_##n,
+#define MMU_OUT(n, width)     PORT_##n,
+#define MMU_OUT_REQ(n, width) PORT_##n,
+#include "mmu/mmu_ports.def"
+	PORT_COUNT
 };
 
-static const char *rules_of(const char *port)
-{
-	for (size_t i = 0; i < sizeof port_rules / sizeof port_rules[0]; i++)
-		if (!strcmp(port_rules[i].port, port))
-			return port_rules[i].rules;
-	return "?";
-}
+static const char *const port_rules[PORT_COUNT] = {
+#define MMU_PORT_RULES(n, rules) [PORT_##n] = rules,
+#include "mmu/mmu_port_rules.def"
+};
 
-static void add_diff(cosim_mismatch_t *mm, const char *what, uint64_t exp, uint64_t act, const char *rules)
+enum {
+	PORT_RULES_COUNT = 0
+#define MMU_PORT_RULES(n, rules) +1
+#include "mmu/mmu_port_rules.def"
+};
+_Static_assert((int)PORT_RULES_COUNT == (int)PORT_COUNT,
+               "mmu_port_rules.def must have one entry per port of mmu_ports.def");
+
+static void add_diff(cosim_mismatch_t *mm, const char *what, uint64_t exp, uint64_t act, const char *subject,
+                     const char *rules)
 {
 	if (mm->n >= COSIM_DIFF_MAX)
 		return;
@@ -41,6 +40,7 @@ static void add_diff(cosim_mismatch_t *mm, const char *what, uint64_t exp, uint6
 	snprintf(d->what, sizeof d->what, "%s", what);
 	d->exp = exp;
 	d->act = act;
+	d->subject = subject;
 	d->rules = rules;
 }
 
@@ -72,13 +72,13 @@ bool cosim_check_outputs(const mmu_out_t *exp, const mmu_out_t *act, uint64_t cy
 	char name[96];
 #define MMU_OUT(n, width)                                                                                              \
 	if (exp->n != act->n)                                                                                          \
-		add_diff(mm, #n "_o", exp->n, act->n, rules_of(#n));
+		add_diff(mm, #n "_o", exp->n, act->n, #n, port_rules[PORT_##n]);
 #define MMU_OUT_REQ(n, width)                                                                                          \
 	for (unsigned p = 0; p < MMU_NREQ; p++) {                                                                      \
 		if (exp->n[p] == act->n[p])                                                                            \
 			continue;                                                                                      \
 		snprintf(name, sizeof name, "%c" #n "_o", p == MMU_REQ_I ? 'i' : 'd');                                 \
-		add_diff(mm, name, exp->n[p], act->n[p], rules_of(#n));                                                \
+		add_diff(mm, name, exp->n[p], act->n[p], #n, port_rules[PORT_##n]);                                    \
 	}
 #include "mmu/mmu_ports.def"
 	return true;
@@ -118,7 +118,7 @@ static void entry_mismatch(const cosim_env_t *env, mmu_tlb_id_t id, unsigned set
 #define FIELD(f)                                                                                                       \
 	if (m->f != r->f) {                                                                                            \
 		snprintf(what, sizeof what, "%s.%s_q[%u] (set %u, way %u)", tlb_names[id], #f, slot, set, way);        \
-		add_diff(mm, what, (uint64_t)m->f, (uint64_t)r->f, tlb_rules);                                         \
+		add_diff(mm, what, (uint64_t)m->f, (uint64_t)r->f, tlb_names[id], tlb_rules);                          \
 	}
 	if (m->valid != r->valid) {
 		FIELD(valid)
@@ -190,7 +190,7 @@ bool cosim_check_state(const cosim_env_t *env, cosim_mismatch_t *mm)
 	if (m == r)
 		return false;
 	begin(mm, env->cycle, "CR3");
-	add_diff(mm, "cr3_q", m, r, "T11 (CR3 write: whole value without PCID; bit 63 not stored with PCID)");
+	add_diff(mm, "cr3_q", m, r, "cr3_q", "T11 (CR3 write: whole value without PCID; bit 63 not stored with PCID)");
 	return true;
 }
 
@@ -204,6 +204,12 @@ void cosim_mismatch_print(FILE *f, const cosim_mismatch_t *mm)
 	}
 	if (mm->detail[0])
 		fprintf(f, "  %s\n", mm->detail);
-	if (mm->n)
-		fprintf(f, "  rules concerned (docs/timing.md): %s\n", mm->d[0].rules);
+	/* The rules of each port or state that differs, once each (the i and d ports share theirs). */
+	for (unsigned i = 0; i < mm->n; i++) {
+		bool seen = false;
+		for (unsigned j = 0; j < i && !seen; j++)
+			seen = mm->d[j].rules == mm->d[i].rules && !strcmp(mm->d[j].subject, mm->d[i].subject);
+		if (!seen)
+			fprintf(f, "  rules of %s (docs/timing.md): %s\n", mm->d[i].subject, mm->d[i].rules);
+	}
 }

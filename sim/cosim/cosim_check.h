@@ -11,6 +11,7 @@
 typedef struct cosim_diff {
 	char what[96];
 	uint64_t exp, act;
+	const char *subject; /* whose rules: the port (both requesters' share one name), TLB or register */
 	const char *rules;
 } cosim_diff_t;
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cosim_gtkwave.h"
 #include "cosim_run.h"
 
 #define PROG "mmucosim-" COSIM_CONFIG_NAME
@@ -177,10 +178,18 @@ static void mismatch_wave(const cosim_opts_t *o, const cosim_mismatch_t *first)
 		cli_fail("no waveform: %s", msg);
 		return;
 	}
-	fprintf(stderr,
-	        "waveform: cycles %" PRIu64 "..%" PRIu64 " in %s (cycle c at time 10c+10 ns)\n"
-	        "  gtkwave %s waveforms/mmu.gtkw\n",
-	        from, first->cycle + o->window_after, path, path);
+	fprintf(stderr, "waveform: cycles %" PRIu64 "..%" PRIu64 " in %s (cycle c at time 10c+10 ns)\n", from,
+	        first->cycle + o->window_after, path);
+	cosim_gtkwave_command(stderr, path);
+}
+
+/* After a run dumped with --wave: where the dump is and how to open it. */
+static void whole_wave(const cosim_opts_t *o)
+{
+	if (!o->wave || o->quiet)
+		return;
+	fprintf(stderr, "waveform: the run in %s (cycle c at time 10c+10 ns)\n", o->wave);
+	cosim_gtkwave_command(stderr, o->wave);
 }
 
 int main(int argc, char **argv)
@@ -208,6 +217,8 @@ int main(int argc, char **argv)
 	} else if (rc) {
 		cli_fail("%s", msg);
 		rc = rc == MMU_EFAULT ? 1 : 2; /* MMU_EFAULT: a directed scenario's expectation failed */
+	} else {
+		whole_wave(&o);
 	}
 	free(o.sets);
 	free(o.model_sets);

@@ -1,7 +1,9 @@
 /* Model configuration -> RTL parameters (one list, used by the build and checked again by the harness). */
 #include "cosim_params.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 unsigned cosim_tlb_ways(const mmu_tlb_cfg_t *t)
 {
@@ -35,24 +37,25 @@ int cosim_params_list(const mmu_cfg_t *cfg, cosim_param_t out[COSIM_PARAMS_MAX],
 		         "dcache.lines: the walker's data cache is model-only, co-simulation runs without it");
 		return MMU_EINVAL;
 	}
+	/* Each parameter with the keys it is computed from ("full" ways and an absent L2 read the entries too). */
 	const cosim_param_t p[] = {
-	    {"L1iEntries", cfg->l1i.entries},
-	    {"L1iWays", cosim_tlb_ways(&cfg->l1i)},
-	    {"L1iPolicy", cfg->l1i.policy},
-	    {"L1iHitLatency", cfg->l1i.hit_latency},
-	    {"L1dEntries", cfg->l1d.entries},
-	    {"L1dWays", cosim_tlb_ways(&cfg->l1d)},
-	    {"L1dPolicy", cfg->l1d.policy},
-	    {"L1dHitLatency", cfg->l1d.hit_latency},
-	    {"L2Entries", cfg->l2.entries},
-	    {"L2Ways", cosim_tlb_ways(&cfg->l2)},
-	    {"L2Policy", l2_or(cfg, cfg->l2.policy, 0)},
-	    {"L2HitLatency", l2_or(cfg, cfg->l2.hit_latency, 1)},
-	    {"PcidEn", cfg->pcid ? 1u : 0u},
-	    {"PaBits", cfg->paging.pa_bits},
-	    {"LfsrSeedL1i", mmu_lfsr_seed(cfg->seed, MMU_TLB_L1I)},
-	    {"LfsrSeedL1d", mmu_lfsr_seed(cfg->seed, MMU_TLB_L1D)},
-	    {"LfsrSeedL2", mmu_lfsr_seed(cfg->seed, MMU_TLB_L2)},
+	    {"L1iEntries", cfg->l1i.entries, {"tlb.l1i.entries"}},
+	    {"L1iWays", cosim_tlb_ways(&cfg->l1i), {"tlb.l1i.ways", "tlb.l1i.entries"}},
+	    {"L1iPolicy", cfg->l1i.policy, {"tlb.l1i.policy"}},
+	    {"L1iHitLatency", cfg->l1i.hit_latency, {"tlb.l1i.hit_latency"}},
+	    {"L1dEntries", cfg->l1d.entries, {"tlb.l1d.entries"}},
+	    {"L1dWays", cosim_tlb_ways(&cfg->l1d), {"tlb.l1d.ways", "tlb.l1d.entries"}},
+	    {"L1dPolicy", cfg->l1d.policy, {"tlb.l1d.policy"}},
+	    {"L1dHitLatency", cfg->l1d.hit_latency, {"tlb.l1d.hit_latency"}},
+	    {"L2Entries", cfg->l2.entries, {"tlb.l2.entries"}},
+	    {"L2Ways", cosim_tlb_ways(&cfg->l2), {"tlb.l2.ways", "tlb.l2.entries"}},
+	    {"L2Policy", l2_or(cfg, cfg->l2.policy, 0), {"tlb.l2.policy", "tlb.l2.entries"}},
+	    {"L2HitLatency", l2_or(cfg, cfg->l2.hit_latency, 1), {"tlb.l2.hit_latency", "tlb.l2.entries"}},
+	    {"PcidEn", cfg->pcid ? 1u : 0u, {"cr3.pcid"}},
+	    {"PaBits", cfg->paging.pa_bits, {"paging.pa_bits"}},
+	    {"LfsrSeedL1i", mmu_lfsr_seed(cfg->seed, MMU_TLB_L1I), {"seed"}},
+	    {"LfsrSeedL1d", mmu_lfsr_seed(cfg->seed, MMU_TLB_L1D), {"seed"}},
+	    {"LfsrSeedL2", mmu_lfsr_seed(cfg->seed, MMU_TLB_L2), {"seed"}},
 	};
 	_Static_assert(sizeof p / sizeof p[0] <= COSIM_PARAMS_MAX, "COSIM_PARAMS_MAX too small");
 	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
@@ -77,4 +80,42 @@ int cosim_params_format(const mmu_cfg_t *cfg, char *buf, size_t buflen, char *ms
 		used += (size_t)len;
 	}
 	return 0;
+}
+
+static bool listed(const cosim_key_diff_t *out, int n, const char *key)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(out[i].key, key))
+			return true;
+	return false;
+}
+
+int cosim_params_diff(const mmu_cfg_t *want, const mmu_cfg_t *built, cosim_key_diff_t *out, int max)
+{
+	cosim_param_t pw[COSIM_PARAMS_MAX], pb[COSIM_PARAMS_MAX];
+	char msg[256];
+	int n = cosim_params_list(want, pw, msg, sizeof msg);
+	if (n < 0 || cosim_params_list(built, pb, msg, sizeof msg) != n)
+		return -1;
+	int found = 0;
+	bool unexplained = false;
+	for (int i = 0; i < n; i++) {
+		if (pw[i].value == pb[i].value)
+			continue;
+		bool explained = false;
+		for (int k = 0; k < COSIM_PARAM_KEYS && pw[i].keys[k]; k++) {
+			const char *key = pw[i].keys[k];
+			cosim_key_diff_t d = {.key = key};
+			if (mmu_cfg_get(want, key, d.want, sizeof d.want) ||
+			    mmu_cfg_get(built, key, d.built, sizeof d.built))
+				return -1;
+			if (!strcmp(d.want, d.built))
+				continue;
+			explained = true;
+			if (found < max && !listed(out, found, key))
+				out[found++] = d;
+		}
+		unexplained = unexplained || !explained;
+	}
+	return unexplained ? -1 : found;
 }

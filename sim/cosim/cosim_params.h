@@ -14,9 +14,13 @@
 #define COSIM_PARAMS_LEN 1024
 #define COSIM_PARAMS_MAX 32
 
+/* At most this many configuration keys decide one parameter. */
+#define COSIM_PARAM_KEYS 2
+
 typedef struct cosim_param {
 	const char *name;
 	unsigned long value;
+	const char *keys[COSIM_PARAM_KEYS]; /* the configuration keys it comes from (NULL when fewer) */
 } cosim_param_t;
 
 /* The parameters in declaration order; returns how many, or MMU_EINVAL with msg set (see cosim_params_format). */
@@ -27,6 +31,20 @@ int cosim_params_list(const mmu_cfg_t *cfg, cosim_param_t out[COSIM_PARAMS_MAX],
  * cannot be built as RTL (a paging mode other than x86_64, an invalid configuration).
  */
 int cosim_params_format(const mmu_cfg_t *cfg, char *buf, size_t buflen, char *msg, size_t msglen);
+
+/* A hardware key whose value differs between two configurations, as each writes it (mmu_cfg_get). */
+typedef struct cosim_key_diff {
+	const char *key;
+	char want[64], built[64];
+} cosim_key_diff_t;
+
+/*
+ * The configuration keys behind the RTL parameters that differ between `want` (what a run asks for) and `built` (the
+ * configuration the RTL was built from), one entry per key, in parameter order; both must pass cosim_params_list().
+ * Returns how many (at most max), 0 when the parameters are the same, or -1 when parameters differ but no key behind
+ * them does (cannot happen while the key lists of cosim_params_list() are complete).
+ */
+int cosim_params_diff(const mmu_cfg_t *want, const mmu_cfg_t *built, cosim_key_diff_t *out, int max);
 
 /* Ways of a TLB as the RTL counts them ("full" resolved); for an absent L2 a neutral 1. */
 unsigned cosim_tlb_ways(const mmu_tlb_cfg_t *t);

@@ -6,7 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "cosim_params.h"
+#include "cli.h"
+#include "cosim_hardware.h"
 #include "cosim_record.h"
 #include "mmu/mmu_step.h"
 
@@ -19,7 +20,6 @@ typedef struct counts {
 /* The configuration of the run; its RTL parameters must be the ones this binary was built with. */
 static int build_config(const cosim_opts_t *o, cosim_env_t *env, char *msg, size_t msglen)
 {
-	char err[512], params[COSIM_PARAMS_LEN];
 	/* The file, the scenario's memory timing, then --set (validated, naming where a key came from). */
 	mmu_cfg_sources_t file = {.file = o->config ? o->config : cosim_rtl_config_file(), .unvalidated = true};
 	mmu_cfg_sources_t sets = {.sets = o->sets, .nsets = (size_t)o->nsets};
@@ -30,21 +30,11 @@ static int build_config(const cosim_opts_t *o, cosim_env_t *env, char *msg, size
 		return MMU_EINVAL;
 	if (mmu_cfg_build(&env->cfg, &sets, msg, msglen))
 		return MMU_EINVAL;
-	if (cosim_params_format(&env->cfg, params, sizeof params, err, sizeof err)) {
-		snprintf(msg, msglen, "%s", err);
+	if (cosim_hardware_check(o, &env->cfg, stderr, msg, msglen))
 		return MMU_EINVAL;
-	}
-	if (strcmp(params, cosim_rtl_params())) {
-		snprintf(
-		    msg, msglen,
-		    "the configuration asks for RTL parameters\n  %s\nbut this binary's RTL (configuration %s) was "
-		    "built with\n  %s\n(tlb.*, cr3.pcid, paging.* and seed are fixed when the RTL is built; mem.* and "
-		    "os.* may change)",
-		    params, cosim_rtl_config_name(), cosim_rtl_params());
-		return MMU_EINVAL;
-	}
 	if (cosim_rtl_wrong_variant())
-		fprintf(stderr, "mmucosim: this RTL is a deliberately wrong variant (%s)\n", cosim_rtl_wrong_variant());
+		fprintf(stderr, "%s: this RTL is a deliberately wrong variant (%s)\n", cli_prog(),
+		        cosim_rtl_wrong_variant());
 	env->model_cfg = env->cfg;
 	mmu_cfg_args_t model_sets = {.option = "--model-set", .args = o->model_sets, .nargs = (size_t)o->nmodel_sets};
 	mmu_cfg_sources_t model = {.groups = &model_sets, .ngroups = 1};

@@ -1,7 +1,9 @@
 /*
  * The co-simulation can fail: a deliberately wrong model (L2 latency one cycle too long) and a deliberately wrong RTL
  * (LRU where the configuration says FIFO) must each stop mmucosim with exit status 1 at the cycle worked out by hand
- * below, name the port or state that differs, and leave a waveform of the mismatch.
+ * below, name the port or state that differs with the rules of docs/timing.md behind it, and leave a waveform of the
+ * mismatch with a gtkwave command that opens it from anywhere. A configuration that asks for other hardware than the
+ * RTL was built with is refused, key by key.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -32,6 +34,15 @@ static long long file_size(const char *path)
 
 static char out[1 << 16];
 
+/* How often `what` occurs in s. */
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+	for (const char *p = strstr(s, what); p; p = strstr(p + 1, what))
+		n++;
+	return n;
+}
+
 /* Control: the same scenario with the right model passes. */
 Test(cosim_fail, right_model_passes)
 {
@@ -56,7 +67,16 @@ Test(cosim_fail, model_with_longer_l2_latency)
 	cr_expect_not_null(strstr(out, "MISMATCH at cycle 11 (output port)"), "%s", out);
 	cr_expect_not_null(strstr(out, "mem_req_valid_o              expected (model) 0x0  actual (RTL) 0x1"), "%s",
 	                   out);
-	cr_expect_not_null(strstr(out, "rules concerned (docs/timing.md): W1"), "%s", out);
+	/* With it the address of that read: root 0x137000 (the scenario's CR3) + index 0 (vaddr bits 47:39) x 8. */
+	cr_expect_not_null(strstr(out, "mem_req_addr_o               expected (model) 0x0  actual (RTL) 0x137000"),
+	                   "%s", out);
+	/* The rules of those two ports (mmu_port_rules.def), and of no other. */
+	cr_expect_not_null(strstr(out, "  rules of mem_req_valid (docs/timing.md): W1 (first request in the start "
+	                               "cycle), W2"),
+	                   "%s", out);
+	cr_expect_not_null(strstr(out, "  rules of mem_req_addr (docs/timing.md): W1/W3 (root + index, frame + index)"),
+	                   "%s", out);
+	cr_expect_eq(count(out, "  rules of "), 2, "%s", out);
 	cr_expect_not_null(strstr(out, "replay: "), "%s", out);
 	cr_expect_gt(file_size(wave), 0, "no waveform %s:\n%s", wave, out);
 }
@@ -78,6 +98,143 @@ Test(cosim_fail, rtl_with_wrong_policy)
 	cr_expect_not_null(strstr(out, "deliberately wrong variant"), "%s", out);
 	cr_expect_not_null(strstr(out, "MISMATCH at cycle 221 (TLB contents)"), "%s", out);
 	cr_expect_not_null(strstr(out, "u_l1d.vpn_q[0] (set 0, way 0)"), "%s", out);
-	cr_expect_not_null(strstr(out, "R1-R5 (victim)"), "%s", out);
+	cr_expect_not_null(strstr(out, "  rules of u_l1d (docs/timing.md): R1-R5 (victim)"), "%s", out);
+	cr_expect_eq(count(out, "  rules of "), 1, "%s", out);
 	cr_expect_gt(file_size(wave), 0, "no waveform %s:\n%s", wave, out);
+}
+
+/*
+ * Several ports differ at once, each with its own rules. Default configuration, scenario l2hit: the data walk of
+ * tag 1 (8 accesses) answers in cycle 1 + H1 + H2 + 8 x 4 = 43; the fetch of tag 2 (same page, so an L2 hit) is
+ * presented and accepted in that cycle. The RTL (H1 = 1) misses its L1 ITLB in cycle 44, is granted in 44 (T5) and
+ * answers from the L2 in 44 + H2 = 53 (T6): in cycle 53 it shows ireq_ready 1 (responding, T2), iresp_valid 1,
+ * iresp_tag 2, iresp_level 1 (L2) and a physical address. The model with an L1 ITLB latency of 2 answers one cycle
+ * later, so it shows 0 on each of those ports. The mismatch names the rules of req_ready, resp_valid, resp_tag,
+ * resp_paddr and resp_level, each once (the i and d ports share theirs), and of no port that did not differ.
+ */
+Test(cosim_fail, several_ports_each_with_its_rules)
+{
+	int rc = run(COSIM_DEFAULT " --scenario l2hit --model-set tlb.l1i.hit_latency=2 --mismatch-wave " COSIM_WORKDIR
+	                           "/fail-l1i-latency.fst",
+	             out, sizeof out);
+	cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
+	cr_expect_not_null(strstr(out, "MISMATCH at cycle 53 (output port)"), "%s", out);
+	cr_expect_not_null(strstr(out, "ireq_ready_o                 expected (model) 0x0  actual (RTL) 0x1"), "%s",
+	                   out);
+	cr_expect_not_null(strstr(out, "iresp_valid_o                expected (model) 0x0  actual (RTL) 0x1"), "%s",
+	                   out);
+	cr_expect_not_null(strstr(out, "iresp_tag_o                  expected (model) 0x0  actual (RTL) 0x2"), "%s",
+	                   out);
+	cr_expect_not_null(strstr(out, "iresp_paddr_o                expected (model) 0x0  actual (RTL) 0x"), "%s",
+	                   out);
+	cr_expect_not_null(strstr(out, "iresp_level_o                expected (model) 0x0  actual (RTL) 0x1"), "%s",
+	                   out);
+	cr_expect_not_null(strstr(out, "  rules of req_ready (docs/timing.md): T2 (ready exactly when idle or "
+	                               "responding)"),
+	                   "%s", out);
+	cr_expect_not_null(strstr(out, "  rules of resp_valid (docs/timing.md): T3 (hit at c + H1), T5 (grant), T6"),
+	                   "%s", out);
+	cr_expect_not_null(strstr(out, "  rules of resp_tag (docs/timing.md): T4 (tag latched at acceptance)"), "%s",
+	                   out);
+	cr_expect_not_null(strstr(out, "  rules of resp_paddr (docs/timing.md): W8/T3 (base | offset)"), "%s", out);
+	cr_expect_not_null(strstr(out, "  rules of resp_level (docs/timing.md): T3/T6/W8 (0 L1, 1 L2, 2 walk)"), "%s",
+	                   out);
+	cr_expect_eq(count(out, "  rules of "), 5, "%s", out);
+	cr_expect_null(strstr(out, "W1 (first request"), "%s", out);
+}
+
+/*
+ * The printed gtkwave command works from the folder the dump is in: the dump and the source tree are absolute
+ * paths, and GTKWave runs in the source tree, where the save file's filters (waveforms/filters/) are.
+ */
+Test(cosim_fail, gtkwave_command_has_absolute_paths)
+{
+	const char *wave = COSIM_WORKDIR "/fail-gtkwave.fst";
+	remove(wave);
+	int rc = run("cd " COSIM_WORKDIR " && " COSIM_DEFAULT
+	             " --scenario walk4k --model-set tlb.l2.hit_latency=10 --mismatch-wave fail-gtkwave.fst",
+	             out, sizeof out);
+	cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
+	cr_expect_not_null(strstr(out, "waveform: cycles 0..31 in fail-gtkwave.fst"), "%s", out);
+	cr_expect_not_null(strstr(out, "\n  (cd " MMU_SOURCE_DIR " && gtkwave " COSIM_WORKDIR
+	                               "/fail-gtkwave.fst waveforms/mmu.gtkw)\n"),
+	                   "%s", out);
+	cr_expect_gt(file_size(wave), 0, "no waveform %s:\n%s", wave, out);
+	cr_expect_gt(file_size(MMU_SOURCE_DIR "/waveforms/mmu.gtkw"), 0);
+
+	/* A whole run dumped with --wave prints the same command. */
+	remove(wave);
+	rc = run("cd " COSIM_WORKDIR " && " COSIM_DEFAULT " --scenario l1hit --wave fail-gtkwave.fst", out, sizeof out);
+	cr_expect_eq(rc, 0, "exit %d:\n%s", rc, out);
+	cr_expect_not_null(strstr(out, "waveform: the run in fail-gtkwave.fst"), "%s", out);
+	cr_expect_not_null(strstr(out, "\n  (cd " MMU_SOURCE_DIR " && gtkwave " COSIM_WORKDIR
+	                               "/fail-gtkwave.fst waveforms/mmu.gtkw)\n"),
+	                   "%s", out);
+	cr_expect_gt(file_size(wave), 0, "no waveform %s:\n%s", wave, out);
+}
+
+/*
+ * A hardware key that differs from the RTL's build is refused, naming the key, where it was set and both values,
+ * one line per key (mmucosim-default: tlb.l1d.entries = 64, ways 4, LRU everywhere, cr3.pcid = 0). Run-time keys
+ * (mem.*) are not named.
+ */
+Test(cosim_fail, hardware_key_refused_by_name)
+{
+	int rc = run(COSIM_DEFAULT " --scenario walk4k --set tlb.l1d.entries=32", out, sizeof out);
+	cr_expect_eq(rc, 2, "exit %d:\n%s", rc, out);
+	cr_expect_not_null(
+	    strstr(out, "mmucosim-default: --set tlb.l1d.entries=32: the RTL of mmucosim-default was built with "
+	                "tlb.l1d.entries = 64\n"),
+	    "%s", out);
+	cr_expect_not_null(strstr(out, "mmucosim-default: tlb.l1d.entries is a hardware parameter"), "%s", out);
+	cr_expect_eq(count(out, "was built with"), 1, "%s", out);
+	cr_expect_null(strstr(out, "-GL1dEntries"), "%s", out);
+
+	rc =
+	    run(COSIM_DEFAULT " --scenario walk4k --set mem.latency=5 --set tlb.l1d.ways=full --set tlb.l2.policy=fifo "
+	                      "--set cr3.pcid=1",
+	        out, sizeof out);
+	cr_expect_eq(rc, 2, "exit %d:\n%s", rc, out);
+	cr_expect_not_null(
+	    strstr(out, "mmucosim-default: --set tlb.l1d.ways=full: the RTL of mmucosim-default was built with "
+	                "tlb.l1d.ways = 4\n"),
+	    "%s", out);
+	cr_expect_not_null(
+	    strstr(out, "mmucosim-default: --set tlb.l2.policy=fifo: the RTL of mmucosim-default was built with "
+	                "tlb.l2.policy = lru\n"),
+	    "%s", out);
+	cr_expect_not_null(strstr(out, "mmucosim-default: --set cr3.pcid=1: the RTL of mmucosim-default was built with "
+	                               "cr3.pcid = 0\n"),
+	                   "%s", out);
+	cr_expect_not_null(strstr(out, "mmucosim-default: these are hardware parameters"), "%s", out);
+	cr_expect_eq(count(out, "was built with"), 3, "%s", out);
+	cr_expect_null(strstr(out, "mem.latency"), "%s", out);
+}
+
+/*
+ * Another configuration file: configs/small.ini against the default RTL. Worked out from the two files: L1 ITLB 8
+ * entries (ways full = 8, the same 8 ways as the default's, so not named), L1 DTLB 8 entries, full (8 ways, not 4),
+ * FIFO; L2 32 entries, full (32 ways, not 12), H2 = 2 (L2 policy LRU in both). Seven keys, each on its line.
+ */
+Test(cosim_fail, other_config_file_refused_key_by_key)
+{
+	int rc = run(COSIM_DEFAULT " --scenario walk4k --config " MMU_SOURCE_DIR "/sim/cosim/configs/small.ini", out,
+	             sizeof out);
+	cr_expect_eq(rc, 2, "exit %d:\n%s", rc, out);
+	static const char *const lines[] = {
+	    "tlb.l1i.entries = 8: the RTL of mmucosim-default was built with tlb.l1i.entries = 128\n",
+	    "tlb.l1d.entries = 8: the RTL of mmucosim-default was built with tlb.l1d.entries = 64\n",
+	    "tlb.l1d.ways = full: the RTL of mmucosim-default was built with tlb.l1d.ways = 4\n",
+	    "tlb.l1d.policy = fifo: the RTL of mmucosim-default was built with tlb.l1d.policy = lru\n",
+	    "tlb.l2.entries = 32: the RTL of mmucosim-default was built with tlb.l2.entries = 1536\n",
+	    "tlb.l2.ways = full: the RTL of mmucosim-default was built with tlb.l2.ways = 12\n",
+	    "tlb.l2.hit_latency = 2: the RTL of mmucosim-default was built with tlb.l2.hit_latency = 9\n",
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		char line[512];
+		snprintf(line, sizeof line, "mmucosim-default: --config %s/sim/cosim/configs/small.ini sets %s",
+		         MMU_SOURCE_DIR, lines[i]);
+		cr_expect_not_null(strstr(out, line), "no line %s in:\n%s", line, out);
+	}
+	cr_expect_eq(count(out, "was built with"), 7, "%s", out);
 }
