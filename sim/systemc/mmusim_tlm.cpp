@@ -5,7 +5,7 @@
  *   mmu_tlm_gen.socket -> mmu_tlm.socket;  mmu_tlm.walk_socket -> memory.walk_socket;
  *   mmu_tlm.data_socket -> memory.data_socket;  mmu_tlm_gen.control -> mmu_tlm (CR3 writes)
  *
- * and printing mmusim's report (sim/mmusim_report.c) from the same figures, so both can be compared field by field.
+ * and printing mmusim's report (sim/mmusim/mmusim_report.c) from the same figures, so both can be compared field by field.
  */
 #include <cerrno>
 #include <chrono>

@@ -1,5 +1,5 @@
 /*
- * The config parser (model/src/mmu_config.c): INI files and --set arguments, then validation.
+ * The config parser (model/src/config/mmu_config.c): INI files and --set arguments, then validation.
  * Input: one control byte, then the text. Control bit 0: the text is an INI file (mmu_cfg_load_file) or one --set
  * argument per line (mmu_cfg_set_arg); bits 1-3: start from a preset (0 = the defaults).
  * Properties: never a crash; a failed load leaves the config as it was and names the file (and its line when it is

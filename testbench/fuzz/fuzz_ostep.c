@@ -1,5 +1,5 @@
 /*
- * The OSTEP homework dump loader (model/src/mmu_ostep.c) on arbitrary text; a dump that loads is then walked for 32
+ * The OSTEP homework dump loader (model/src/os/mmu_ostep.c) on arbitrary text; a dump that loads is then walked for 32
  * virtual addresses (one per page-directory entry) on both engines of the "ostep" preset (fuzz_walk_common.c),
  * whatever its entries point to: pages not listed, the directory itself, themselves.
  * Properties: never a crash; errors name the input and, for a line, its number; a loaded dump is consistent (listed

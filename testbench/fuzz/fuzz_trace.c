@@ -1,5 +1,5 @@
 /*
- * The trace readers (model/src/mmu_trace.c) on arbitrary bytes, in every format, plain and gzip-compressed.
+ * The trace readers (model/src/system/mmu_trace.c) on arbitrary bytes, in every format, plain and gzip-compressed.
  * Input: one control byte, then the file. Control bits 0-1: format (auto, lackey, text); bit 2: the harness gzips the
  * file first (the decompressor then sees well-formed streams of arbitrary text; without it, a file starting with the
  * gzip magic exercises truncated and corrupt streams); bits 3-5: records asked per read (1, 7, 64, ...); bit 6: the

@@ -150,7 +150,7 @@ const char *mmu_cfg_key_default(size_t i);
 void mmu_cfg_list(FILE *out);
 
 /*
- * Presets: named configurations (model/src/mmu_presets.c), e.g. "ostep" (the OSTEP multi-level paging homework's
+ * Presets: named configurations (model/src/config/mmu_presets.c), e.g. "ostep" (the OSTEP multi-level paging homework's
  * system), "textbook32", "teaching". mmu_cfg_preset() sets every field to the defaults, then applies the preset's
  * keys, so the result does not depend on what cfg held; callers then apply a config file and --set on top. Returns
  * 0, or MMU_EKEY for an unknown name (the message lists the presets).

@@ -23,7 +23,7 @@ typedef struct mmu_stats_derived {
 void mmu_stats_derive(const mmu_stats_t *s, mmu_stats_derived_t *d);
 
 /* Number of counters, and name / unit / description / value of counter i (in mmu_stats.def order). The report's
- * other figures and their types are in sim/mmusim_results.h. */
+ * other figures and their types are in sim/mmusim/mmusim_results.h. */
 unsigned mmu_stats_count(void);
 const char *mmu_stats_name(unsigned i);
 const char *mmu_stats_unit(unsigned i);
