@@ -22,4 +22,11 @@
 		abort();                                                                                               \
 	} while (0)
 
+/* A function off the hot path: kept out of line so that its caller stays small. */
+#if defined(__GNUC__)
+#define MMU_COLD __attribute__((noinline, cold))
+#else
+#define MMU_COLD
+#endif
+
 #endif

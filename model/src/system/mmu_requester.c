@@ -5,42 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mmu/mmu_sim.h"
-#include "mmu_assert.h"
-
-#define POPULATED_SLOTS 4096
-
-typedef enum {
-	PH_DONE,      /* the record is complete */
-	PH_CR3,       /* the context switch's CR3 write */
-	PH_START,     /* a translation begins: os.populate first */
-	PH_SHOOT,     /* the invalidations the OS asked for, then `after` */
-	PH_IDLE,      /* the OS fault handler's cycles, then the retry */
-	PH_TRANSLATE, /* the request itself */
-	PH_WAIT,      /* its answer */
-	PH_HALF_DONE, /* a translation is complete */
-} phase_t;
-
-struct mmu_requester {
-	mmu_cfg_t cfg;
-	mmu_os_t *os;
-	const mmu_paging_t *pg;
-	bool started;
-	uint32_t pid;
-	/* os.populate: pages known to be mapped, direct-mapped by page number; key = page + 1 (0 = empty) */
-	uint64_t populated[POPULATED_SLOTS];
-	mmu_sim_stats_t st;
-	/* the record in progress */
-	phase_t phase, after;
-	unsigned port;
-	mmu_op_t op;
-	uint64_t vaddr, second; /* second: the other page of a crossing access */
-	bool has_second, answered;
-	unsigned attempt;
-	uint64_t cr3, idle;
-	mmu_result_t res;
-};
-
 int mmu_requester_create(const mmu_cfg_t *cfg, mmu_os_t *os, mmu_requester_t **out)
 {
 	mmu_requester_t *r = calloc(1, sizeof *r);
@@ -49,6 +13,7 @@ int mmu_requester_create(const mmu_cfg_t *cfg, mmu_os_t *os, mmu_requester_t **o
 	r->cfg = *cfg;
 	r->os = os;
 	r->pg = mmu_os_paging(os);
+	r->page_bits = r->pg->page_bits;
 	*out = r;
 	return 0;
 }
@@ -73,35 +38,21 @@ int mmu_requester_switch(mmu_requester_t *r, uint32_t pid, uint64_t *cr3)
 	return 0;
 }
 
-bool mmu_requester_crosses(const mmu_requester_t *r, const mmu_trace_rec_t *rec)
+/* A record of another process than the last: the context switch, a CR3 step first. */
+int mmu_requester_begin_switch(mmu_requester_t *r, uint32_t pid, char *msg, size_t msglen)
 {
-	uint64_t last = rec->vaddr + (rec->size ? rec->size - 1 : 0);
-	return (last >> r->pg->page_bits) != (rec->vaddr >> r->pg->page_bits);
+	int err = mmu_requester_switch(r, pid, &r->cr3);
+	if (err) {
+		snprintf(msg, msglen, "cannot create process %u: %s", pid, mmu_strerror(err));
+		return err;
+	}
+	r->phase = PH_CR3;
+	return 0;
 }
 
 int mmu_requester_begin(mmu_requester_t *r, const mmu_trace_rec_t *rec, char *msg, size_t msglen)
 {
-	MMU_ASSERT(r->phase == PH_DONE);
-	r->phase = PH_START;
-	if (!r->started || rec->pid != r->pid) {
-		int err = mmu_requester_switch(r, rec->pid, &r->cr3);
-		if (err) {
-			snprintf(msg, msglen, "cannot create process %u: %s", rec->pid, mmu_strerror(err));
-			return err;
-		}
-		r->phase = PH_CR3;
-	}
-	r->st.references++;
-	r->port = mmu_rec_port(rec);
-	r->op = mmu_rec_op(rec);
-	r->vaddr = rec->vaddr;
-	r->attempt = 0;
-	r->has_second = mmu_requester_crosses(r, rec);
-	if (r->has_second) {
-		uint64_t last = rec->vaddr + rec->size - 1;
-		r->second = last & ~((UINT64_C(1) << r->pg->page_bits) - 1);
-	}
-	return 0;
+	return mmu_requester_begin_fast(r, rec, msg, msglen);
 }
 
 static int not_canonical(const mmu_requester_t *r, char *msg, size_t msglen)
@@ -117,7 +68,7 @@ static int populate(mmu_requester_t *r, char *msg, size_t msglen)
 {
 	uint64_t page = (r->vaddr >> r->pg->page_bits) + 1;
 	uint64_t *slot = &r->populated[page % POPULATED_SLOTS];
-	if (*slot == page) { /* a cache of the OS's answer: the software walk below is the slow part */
+	if (*slot == page) {
 		r->phase = PH_TRANSLATE;
 		return 0;
 	}
@@ -219,7 +170,8 @@ static void half_done(mmu_requester_t *r)
 	r->phase = PH_START;
 }
 
-int mmu_requester_next(mmu_requester_t *r, mmu_step_t *step, char *msg, size_t msglen)
+/* Every phase, the OS's work included. */
+int mmu_requester_next_slow(mmu_requester_t *r, mmu_step_t *step, char *msg, size_t msglen)
 {
 	for (;;) {
 		int err = 0;
@@ -250,8 +202,12 @@ int mmu_requester_next(mmu_requester_t *r, mmu_step_t *step, char *msg, size_t m
 			break;
 		case PH_TRANSLATE:
 			r->st.translations++;
-			*step = (mmu_step_t){
-			    .kind = MMU_STEP_TRANSLATE, .port = r->port, .op = r->op, .user = true, .vaddr = r->vaddr};
+			step->kind =
+			    MMU_STEP_TRANSLATE; /* the fields a translation has: the step is on every record's path */
+			step->port = r->port;
+			step->op = r->op;
+			step->user = true;
+			step->vaddr = r->vaddr;
 			r->phase = PH_WAIT;
 			return 0;
 		case PH_WAIT:
@@ -268,11 +224,14 @@ int mmu_requester_next(mmu_requester_t *r, mmu_step_t *step, char *msg, size_t m
 	}
 }
 
+int mmu_requester_next(mmu_requester_t *r, mmu_step_t *step, char *msg, size_t msglen)
+{
+	return mmu_requester_next_fast(r, step, msg, msglen);
+}
+
 void mmu_requester_answer(mmu_requester_t *r, const mmu_result_t *res)
 {
-	MMU_ASSERT(r->phase == PH_WAIT);
-	r->res = *res;
-	r->answered = true;
+	mmu_requester_answer_fast(r, res);
 }
 
 uint32_t mmu_requester_pid(const mmu_requester_t *r)

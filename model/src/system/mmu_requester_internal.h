@@ -3,6 +3,8 @@
 
 /* What mmu_sim needs of the requester beyond mmu_requester.h: switching outside a record, and its sweep shortcuts. */
 #include "mmu/mmu_requester.h"
+#include "mmu/mmu_sim.h"
+#include "mmu_assert.h"
 
 /* Switches to process pid (creating it) outside a record; *cr3 is the value to write, as a CR3 step would. */
 int mmu_requester_switch(mmu_requester_t *r, uint32_t pid, uint64_t *cr3);
@@ -10,9 +12,6 @@ int mmu_requester_switch(mmu_requester_t *r, uint32_t pid, uint64_t *cr3);
 bool mmu_requester_started(const mmu_requester_t *r);
 /* The counts, for the sweep's replay, which adds up hits it skipped. */
 mmu_sim_stats_t *mmu_requester_stats_mut(mmu_requester_t *r);
-
-/* Whether the record needs two translations (its bytes cross a base page). */
-bool mmu_requester_crosses(const mmu_requester_t *r, const mmu_trace_rec_t *rec);
 
 /* The port and operation a record is translated on. */
 static inline unsigned mmu_rec_port(const mmu_trace_rec_t *rec)
@@ -25,6 +24,112 @@ static inline mmu_op_t mmu_rec_op(const mmu_trace_rec_t *rec)
 	return rec->kind == MMU_REF_FETCH  ? MMU_OP_FETCH
 	       : rec->kind == MMU_REF_LOAD ? MMU_OP_LOAD
 	                                   : MMU_OP_STORE; /* M: one translation, as a store */
+}
+
+/*
+ * The requester's state, and its every-record path inline, so that the fast engine's loop (mmu_sim.c) is one
+ * function as a hand-written loop would be; the public functions of mmu_requester.h are these same functions, and
+ * everything off that path (switches, the OS, faults, a record's second page) is in mmu_requester.c.
+ */
+#define POPULATED_SLOTS 4096
+
+typedef enum {
+	PH_DONE,      /* the record is complete */
+	PH_CR3,       /* the context switch's CR3 write */
+	PH_START,     /* a translation begins: os.populate first */
+	PH_SHOOT,     /* the invalidations the OS asked for, then `after` */
+	PH_IDLE,      /* the OS fault handler's cycles, then the retry */
+	PH_TRANSLATE, /* the request itself */
+	PH_WAIT,      /* its answer */
+	PH_HALF_DONE, /* a translation is complete */
+} phase_t;
+
+struct mmu_requester {
+	mmu_cfg_t cfg;
+	mmu_os_t *os;
+	const mmu_paging_t *pg;
+	unsigned page_bits; /* of base pages: a record crosses one, or not */
+	bool started;
+	uint32_t pid;
+	/* os.populate: pages known to be mapped, direct-mapped by page number; key = page + 1 (0 = empty) */
+	uint64_t populated[POPULATED_SLOTS];
+	mmu_sim_stats_t st;
+	/* the record in progress */
+	phase_t phase, after;
+	unsigned port;
+	mmu_op_t op;
+	uint64_t vaddr, second; /* second: the other page of a crossing access */
+	bool has_second, answered;
+	unsigned attempt;
+	uint64_t cr3, idle;
+	mmu_result_t res;
+};
+
+MMU_COLD int mmu_requester_begin_switch(mmu_requester_t *r, uint32_t pid, char *msg, size_t msglen);
+MMU_COLD int mmu_requester_next_slow(mmu_requester_t *r, mmu_step_t *step, char *msg, size_t msglen);
+
+static inline bool mmu_requester_crosses(const mmu_requester_t *r, const mmu_trace_rec_t *rec)
+{
+	uint64_t last = rec->vaddr + (rec->size ? rec->size - 1 : 0);
+	return (last >> r->page_bits) != (rec->vaddr >> r->page_bits);
+}
+
+static inline int mmu_requester_begin_fast(mmu_requester_t *r, const mmu_trace_rec_t *rec, char *msg, size_t msglen)
+{
+	MMU_ASSERT(r->phase == PH_DONE);
+	r->phase = PH_START;
+	if (!r->started || rec->pid != r->pid) {
+		int err = mmu_requester_begin_switch(r, rec->pid, msg, msglen);
+		if (err)
+			return err;
+	}
+	r->st.references++;
+	r->port = mmu_rec_port(rec);
+	r->op = mmu_rec_op(rec);
+	r->vaddr = rec->vaddr;
+	r->attempt = 0;
+	r->has_second = mmu_requester_crosses(r, rec);
+	if (r->has_second)
+		r->second = (rec->vaddr + rec->size - 1) & ~((UINT64_C(1) << r->page_bits) - 1);
+	return 0;
+}
+
+/* os.populate: whether the page is known to be mapped (a cache of the OS's answer: its software walk is slow). */
+static inline bool mmu_requester_populated(const mmu_requester_t *r)
+{
+	uint64_t page = (r->vaddr >> r->page_bits) + 1;
+	return r->populated[page % POPULATED_SLOTS] == page;
+}
+
+static inline int mmu_requester_next_fast(mmu_requester_t *r, mmu_step_t *step, char *msg, size_t msglen)
+{
+	if (r->phase == PH_DONE) {
+		step->kind = MMU_STEP_DONE;
+		return 0;
+	}
+	if (r->phase == PH_START && (!r->cfg.os.populate || mmu_requester_populated(r)))
+		r->phase = PH_TRANSLATE;
+	if (r->phase != PH_TRANSLATE)
+		return mmu_requester_next_slow(r, step, msg, msglen);
+	r->st.translations++;
+	step->kind = MMU_STEP_TRANSLATE;
+	step->port = r->port;
+	step->op = r->op;
+	step->user = true;
+	step->vaddr = r->vaddr;
+	r->phase = PH_WAIT;
+	return 0;
+}
+
+static inline void mmu_requester_answer_fast(mmu_requester_t *r, const mmu_result_t *res)
+{
+	MMU_ASSERT(r->phase == PH_WAIT);
+	if (!res->fault && !r->has_second) { /* the common case, settled here: the record is complete */
+		r->phase = PH_DONE;
+		return;
+	}
+	r->res = *res;
+	r->answered = true;
 }
 
 #endif

@@ -152,32 +152,39 @@ int mmu_sim_switch(mmu_sim_t *s, uint32_t pid)
 	return err;
 }
 
-int mmu_sim_ref_with(mmu_sim_t *s, const mmu_trace_rec_t *rec, mmu_sim_translate_fn translate, void *ctx, char *msg,
-                     size_t msglen)
+/* One record through the requester; translate: as for mmu_sim_ref_with, or NULL for the engine's own. */
+static inline int ref(mmu_sim_t *s, const mmu_trace_rec_t *rec, mmu_sim_translate_fn translate, void *ctx, char *msg,
+                      size_t msglen)
 {
-	int err = mmu_requester_begin(s->req, rec, msg, msglen);
+	int err = mmu_requester_begin_fast(s->req, rec, msg, msglen);
 	while (!err) {
 		mmu_step_t step;
 		mmu_result_t res;
-		if ((err = mmu_requester_next(s->req, &step, msg, msglen)) != 0 || step.kind == MMU_STEP_DONE)
+		if ((err = mmu_requester_next_fast(s->req, &step, msg, msglen)) != 0 || step.kind == MMU_STEP_DONE)
 			break;
-		if (step.kind != MMU_STEP_TRANSLATE) {
+		if (step.kind != MMU_STEP_TRANSLATE)
 			carry_out(s, &step, NULL);
-			continue;
-		}
-		if (translate)
+		else if (translate)
 			err = translate(ctx, s, &step, &res);
+		else if (s->engine == MMU_ENGINE_FAST) /* every record's path: no detour through carry_out */
+			mmu_translate(s->mmu, s->mem, step.port, step.vaddr, step.op, step.user, &res);
 		else
-			carry_out(s, &step, &res);
-		if (!err)
-			mmu_requester_answer(s->req, &res);
+			ticked_step(s, &step, &res);
+		if (!err && step.kind == MMU_STEP_TRANSLATE)
+			mmu_requester_answer_fast(s->req, &res);
 	}
 	return err;
 }
 
+int mmu_sim_ref_with(mmu_sim_t *s, const mmu_trace_rec_t *rec, mmu_sim_translate_fn translate, void *ctx, char *msg,
+                     size_t msglen)
+{
+	return ref(s, rec, translate, ctx, msg, msglen);
+}
+
 int mmu_sim_ref(mmu_sim_t *s, const mmu_trace_rec_t *rec, char *msg, size_t msglen)
 {
-	return mmu_sim_ref_with(s, rec, NULL, NULL, msg, msglen);
+	return ref(s, rec, NULL, NULL, msg, msglen);
 }
 
 static long ref_l1_slot(const mmu_sim_t *s, const mmu_trace_rec_t *rec, long hint)
