@@ -27,6 +27,7 @@ extern "C" {
 #endif
 
 #include "mmu/mmu_config.h" /* the model's headers have no extern "C" of their own */
+#include "mmu/mmu_sim.h"
 #include "mmu/mmu_trace.h"
 
 typedef enum cli_kind {
@@ -122,6 +123,10 @@ mmu_cfg_sources_t cli_cfg_sources(const cli_cfg_opts_t *c);
 
 /* mmu_cfg_build() onto cfg; 0, or 2 after its message. */
 int cli_cfg_build(mmu_cfg_t *cfg, const mmu_cfg_sources_t *src);
+/* --engine NAME (NULL: the default, fast); 0, or 2 after the message. */
+int cli_engine(const char *name, mmu_engine_t *engine);
+/* The same from the defaults: the configuration these options describe. */
+int cli_config(const cli_cfg_opts_t *c, mmu_cfg_t *cfg);
 
 #ifdef __cplusplus
 }

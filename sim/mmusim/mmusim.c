@@ -74,18 +74,14 @@ static int cmd_run(int argc, char **argv)
 		cli_free(&spec);
 		return rc;
 	}
-	mmu_cfg_sources_t src = cli_cfg_sources(&o.cfg);
-	mmu_cfg_default(&cfg);
-	rc = cli_cfg_build(&cfg, &src);
+	rc = cli_config(&o.cfg, &cfg);
 	cli_free(&spec);
 	if (rc)
 		return rc;
 	const char *path = cli_trace_path(o.trace);
-	mmu_engine_t engine = MMU_ENGINE_FAST;
-	if (o.engine && !strcmp(o.engine, "ticked"))
-		engine = MMU_ENGINE_TICKED;
-	else if (o.engine && strcmp(o.engine, "fast"))
-		return cli_fail("--engine: '%s' is not one of fast, ticked", o.engine);
+	mmu_engine_t engine;
+	if ((rc = cli_engine(o.engine, &engine)) != 0)
+		return rc;
 
 	char msg[512];
 	mmu_trace_t *t;

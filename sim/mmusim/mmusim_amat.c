@@ -14,7 +14,6 @@
 #include "mmusim_lecture.h"
 #include "mmusim_table.h"
 
-
 typedef struct amat {
 	const char *trace, *format;
 	const char *shown; /* the trace as the report names it: no build-machine path for the bundled one */
@@ -363,12 +362,10 @@ int cmd_amat(int argc, char **argv)
 		cli_free(&spec);
 		return cli_fail("out of memory");
 	}
-	mmu_cfg_default(&a->cfg);
-	mmu_cfg_sources_t src = cli_cfg_sources(&o.cfg);
-	rc = cli_cfg_build(&a->cfg, &src);
-	mmu_engine_t engine = o.engine && !strcmp(o.engine, "ticked") ? MMU_ENGINE_TICKED : MMU_ENGINE_FAST;
-	if (!rc && o.engine && strcmp(o.engine, "ticked") != 0 && strcmp(o.engine, "fast") != 0)
-		rc = cli_fail("amat: --engine '%s' is not one of fast, ticked", o.engine);
+	rc = cli_config(&o.cfg, &a->cfg);
+	mmu_engine_t engine = MMU_ENGINE_FAST;
+	if (!rc)
+		rc = cli_engine(o.engine, &engine);
 	if (!rc && o.json && o.markdown)
 		rc = cli_fail("amat: --json and --markdown exclude each other");
 	a->trace = cli_trace_path(o.trace);

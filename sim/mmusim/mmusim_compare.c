@@ -224,10 +224,8 @@ int cmd_compare(int argc, char **argv)
 	if (!rc && !o.nsets) /* --help */
 		return 0;
 	mmu_engine_t engine = MMU_ENGINE_FAST;
-	if (!rc && o.engine && !strcmp(o.engine, "ticked"))
-		engine = MMU_ENGINE_TICKED;
-	else if (!rc && o.engine && strcmp(o.engine, "fast"))
-		rc = cli_fail("--engine: '%s' is not one of fast, ticked", o.engine);
+	if (!rc)
+		rc = cli_engine(o.engine, &engine);
 	mmu_cfg_t cfgs[CMP_MAX_CONFIGS];
 	for (int c = 0; c < o.nsets && !rc; c++)
 		rc = build_cfg(&o, o.sets[c], &cfgs[c]);

@@ -434,9 +434,7 @@ int cmd_explain(int argc, char **argv)
 		cli_free(&spec);
 		return rc;
 	}
-	mmu_cfg_sources_t src = cli_cfg_sources(&o.cfg);
-	mmu_cfg_default(&cfg);
-	rc = cli_cfg_build(&cfg, &src);
+	rc = cli_config(&o.cfg, &cfg);
 	explain_t *e = rc ? NULL : calloc(1, sizeof *e);
 	if (!e) {
 		cli_free(&spec);

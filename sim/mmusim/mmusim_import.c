@@ -100,9 +100,7 @@ static bool parse_u32(const char *s, uint32_t *v)
 
 static int build_config(const imp_opts_t *o, mmu_cfg_t *cfg)
 {
-	mmu_cfg_sources_t src = cli_cfg_sources(&o->cfg);
-	mmu_cfg_default(cfg);
-	int rc = cli_cfg_build(cfg, &src);
+	int rc = cli_config(&o->cfg, cfg);
 	if (!rc && cfg->paging.mode != MMU_MODE_X86_64)
 		rc = cli_fail("import-proc: paging.mode: a Linux x86-64 process needs x86_64 paging");
 	return rc;

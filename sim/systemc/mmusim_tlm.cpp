@@ -94,9 +94,7 @@ int fail(const std::string &what)
 
 int build_config(const options &o, mmu_cfg_t &cfg)
 {
-	mmu_cfg_sources_t src = cli_cfg_sources(&o.cfg);
-	mmu_cfg_default(&cfg);
-	if (int rc = cli_cfg_build(&cfg, &src))
+	if (int rc = cli_config(&o.cfg, &cfg))
 		return rc;
 	/* The platform's generator serves demand faults with base pages and presents no OS invalidations: the OS-side
 	 * policies of mmusim are not modelled here. */

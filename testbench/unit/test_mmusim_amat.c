@@ -193,7 +193,7 @@ Test(mmusim_amat, usage_errors)
 	cr_assert_str_eq(r.err, "mmusim: amat: --json and --markdown exclude each other\n");
 	mmusim("amat --engine slow");
 	cr_assert_eq(r.status, 2);
-	cr_assert_str_eq(r.err, "mmusim: amat: --engine 'slow' is not one of fast, ticked\n");
+	cr_assert_str_eq(r.err, "mmusim: --engine: 'slow' is not one of fast, ticked\n");
 	mmusim("amat --trace /nonexistent/t.gz");
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "/nonexistent/t.gz"), "%s", r.err);

@@ -201,14 +201,7 @@ int mmu_requester_next_slow(mmu_requester_t *r, mmu_step_t *step, char *msg, siz
 			}
 			break;
 		case PH_TRANSLATE:
-			r->st.translations++;
-			step->kind =
-			    MMU_STEP_TRANSLATE; /* the fields a translation has: the step is on every record's path */
-			step->port = r->port;
-			step->op = r->op;
-			step->user = true;
-			step->vaddr = r->vaddr;
-			r->phase = PH_WAIT;
+			mmu_requester_translate_step(r, step);
 			return 0;
 		case PH_WAIT:
 			err = answered(r, msg, msglen);

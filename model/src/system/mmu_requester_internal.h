@@ -101,6 +101,18 @@ static inline bool mmu_requester_populated(const mmu_requester_t *r)
 	return r->populated[page % POPULATED_SLOTS] == page;
 }
 
+/* The translation of the record's current page; the fields a translation has, on every record's path. */
+static inline void mmu_requester_translate_step(mmu_requester_t *r, mmu_step_t *step)
+{
+	r->st.translations++;
+	step->kind = MMU_STEP_TRANSLATE;
+	step->port = r->port;
+	step->op = r->op;
+	step->user = true;
+	step->vaddr = r->vaddr;
+	r->phase = PH_WAIT;
+}
+
 static inline int mmu_requester_next_fast(mmu_requester_t *r, mmu_step_t *step, char *msg, size_t msglen)
 {
 	if (r->phase == PH_DONE) {
@@ -111,13 +123,7 @@ static inline int mmu_requester_next_fast(mmu_requester_t *r, mmu_step_t *step, 
 		r->phase = PH_TRANSLATE;
 	if (r->phase != PH_TRANSLATE)
 		return mmu_requester_next_slow(r, step, msg, msglen);
-	r->st.translations++;
-	step->kind = MMU_STEP_TRANSLATE;
-	step->port = r->port;
-	step->op = r->op;
-	step->user = true;
-	step->vaddr = r->vaddr;
-	r->phase = PH_WAIT;
+	mmu_requester_translate_step(r, step);
 	return 0;
 }
 
