@@ -12,6 +12,7 @@
 #include "mmu/mmu_sim.h"
 #include "mmusim_drive.h"
 #include "mmusim_lecture.h"
+#include "mmusim_results.h"
 #include "mmusim_table.h"
 
 typedef struct amat {
@@ -321,13 +322,11 @@ static int print_json(FILE *out, const amat_t *a)
 		err |= add_f(o, "s_in", a->s_in) | add_f(o, "s_out", a->s_out) |
 		       add_f(o, "fault_service_mean", a->service);
 	}
-	char *text = err ? NULL : cJSON_Print(o);
-	cJSON_Delete(o);
-	if (!text)
+	if (err) {
+		cJSON_Delete(o);
 		return -1;
-	fprintf(out, "%s\n", text);
-	cJSON_free(text);
-	return 0;
+	}
+	return json_print(out, o);
 }
 
 static const char usage[] =

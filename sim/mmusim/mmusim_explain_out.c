@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "mmusim_explain.h"
+#include "mmusim_results.h"
 #include "mmusim_table.h"
 
 static const char *const cause_names[] = {"none", "not present", "protection", "reserved bit set", "non-canonical"};
@@ -581,12 +582,10 @@ int explain_print_json(FILE *out, const explain_t *e)
 		else
 			err = 1;
 	}
-	char *text = err ? NULL : cJSON_Print(obj);
-	cJSON_Delete(obj);
 	cJSON_Delete(attempts);
-	if (!text)
+	if (err) {
+		cJSON_Delete(obj);
 		return -1;
-	fprintf(out, "%s\n", text);
-	cJSON_free(text);
-	return 0;
+	}
+	return json_print(out, obj);
 }

@@ -485,9 +485,8 @@ cJSON *results_json(const results_t *r)
 	return obj;
 }
 
-int results_print_json(FILE *out, const results_t *r)
+int json_print(FILE *out, cJSON *obj)
 {
-	cJSON *obj = results_json(r);
 	char *text = obj ? cJSON_Print(obj) : NULL;
 	cJSON_Delete(obj);
 	if (!text)
@@ -495,4 +494,9 @@ int results_print_json(FILE *out, const results_t *r)
 	fprintf(out, "%s\n", text);
 	cJSON_free(text);
 	return 0;
+}
+
+int results_print_json(FILE *out, const results_t *r)
+{
+	return json_print(out, results_json(r));
 }

@@ -105,5 +105,7 @@ bool result_is_figure(const result_t *v);
 /* The results as one flat JSON object (cJSON, numbers exact), and printed; 0 or -1. */
 struct cJSON *results_json(const results_t *r);
 int results_print_json(FILE *out, const results_t *r);
+/* Any JSON object the commands print (amat, explain): printed, a newline, then deleted; -1 when obj is NULL. */
+int json_print(FILE *out, struct cJSON *obj);
 
 #endif
