@@ -554,10 +554,9 @@ static int json_split(cJSON *obj, const explain_t *e)
 	}
 	err |= !num(obj, "offset", field(e->va, 0, page_shift(e)));
 	err |= !num(obj, "vpn", vpn_of(e));
-	if (e->page_level > 1) { /* absent for a base page: its JSON keeps exactly the keys it always had */
-		err |= !num(obj, "page_level", e->page_level) || !num(obj, "page_size", UINT64_C(1) << page_shift(e));
-		err |= !cJSON_AddStringToObject(obj, "leaf_table", explain_level_name(e->pg, e->page_level));
-	}
+	/* every translation names its page size, so a script need not guess from a missing key */
+	err |= !num(obj, "page_level", e->page_level) || !num(obj, "page_size", UINT64_C(1) << page_shift(e));
+	err |= !cJSON_AddStringToObject(obj, "leaf_table", explain_level_name(e->pg, e->page_level));
 	return err ? -1 : 0;
 }
 

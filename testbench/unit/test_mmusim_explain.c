@@ -775,13 +775,14 @@ Test(mmusim_explain, trace_store_rewalks_to_the_two_mib_leaf)
 	cJSON_Delete(j);
 }
 
-/* A base page keeps the JSON of before: no page-size keys, four fields, a 12-bit offset. */
-Test(mmusim_explain, base_page_json_has_no_page_size_keys)
+/* A base page: four fields, a 12-bit offset, and its size named as a huge page's is (level 1, 4096, the PT). */
+Test(mmusim_explain, base_page_json_names_its_page_size)
 {
 	cJSON *j = json_run("--preset teaching --addr 0x7ffd12345678");
 	cr_assert_eq(cJSON_GetArraySize(item(j, "fields")), 4);
 	cr_assert_eq(num(j, "offset"), 0x678);
-	cr_assert_null(cJSON_GetObjectItemCaseSensitive(j, "page_size"));
-	cr_assert_null(cJSON_GetObjectItemCaseSensitive(j, "page_level"));
+	cr_assert_eq(num(j, "page_size"), 4096);
+	cr_assert_eq(num(j, "page_level"), 1);
+	cr_assert_str_eq(cJSON_GetStringValue(item(j, "leaf_table")), "PT");
 	cJSON_Delete(j);
 }
