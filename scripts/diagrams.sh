@@ -5,7 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}
 out="$build/diagrams"
-"$build/sim/mmusim" diagram --out "$out"
+"$build/sim/mmusim" diagram --out "$out" --force # the build's own folder: a rerun replaces them
 cli="$root/node_modules/.bin/wavedrom-cli"
 if [ ! -x "$cli" ]; then
   echo "diagrams: wavedrom-cli is not installed: only the WaveJSON files were written to $out/" >&2

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # usage: scripts/memcheck.sh MMUSIM
 # Runs mmusim under valgrind memcheck on the first 100k lines of every bundled workload (workloads/*.gz), the first
-# 200k of the default one also on the ticked engine and with every policy, then on explain and on error and warning paths; fails on any
-# memcheck error or leak.
+# 200k of the default one also on the ticked engine and with every policy, then on explain, on error and warning paths
+# and on the commands that write files; fails on any memcheck error or leak.
 set -euo pipefail
 mmusim=${1:?usage: scripts/memcheck.sh MMUSIM}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,5 +44,11 @@ check 0 run --trace "$scratch/cut.txt"
 check 0 run --trace "$scratch/empty.txt"
 check 0 explain --preset ostep --ostep-dump "$root/docs/lecture/ostep-example.txt" --addr 0x611c
 check 0 config --list
+# The output files (sim/cli/cli_output.c): a sweep's set with its plots, refused and forced reruns, diagrams.
+check 0 sweep --trace "$scratch/w1" --sweep tlb.l1d.entries=16,32 -j 1 -o "$scratch/sw"
+check 2 sweep --trace "$scratch/w1" --sweep tlb.l1d.entries=16,32 -j 1 -o "$scratch/sw"
+check 0 sweep --trace "$scratch/w1" --sweep tlb.l1d.entries=16,32 -j 1 -o "$scratch/sw" --force
+check 0 diagram --out "$scratch/dg"
+check 2 diagram --out "$scratch/dg"
 [ "$fail" -eq 0 ] && echo "memcheck: clean"
 exit "$fail"

@@ -102,6 +102,84 @@ const char *cli_trace_path(const char *given);
  */
 int cli_trace_open(const char *path, const char *format, mmu_trace_t **out, char *msg, size_t msglen);
 
+/*
+ * Output files, written whole or not at all (cli_output.c). Every file a front end writes goes through these:
+ * - the contents go to a new temporary file beside the destination (".NAME.tmp-XXXXXX", created with O_EXCL and
+ *   mode 0666 less the umask, as a plain create gives), which is flushed, fsync()ed and closed, then renamed onto the
+ *   destination: a reader sees the old file or the new one, never part of one;
+ * - on any error the temporary is removed and the destination is as it was; SIGINT, SIGTERM, SIGHUP and SIGPIPE
+ *   (where the program left them at their default) remove the temporaries too before the signal ends the program
+ *   (SIGKILL cannot be caught: the temporary stays, the destination is still untouched);
+ * - a symbolic link at the destination is refused, dangling or not, even when replacing: nothing is ever written
+ *   through a link; so is anything but a regular file;
+ * - an existing file is replaced only when the caller says so (--force); without, the final rename refuses to
+ *   replace a file that appeared meanwhile.
+ * Replacing gives the file a new inode: hard links to the old one keep the old contents.
+ * For tests only: MMUSIM_TEST_STOP_WRITING=NAME in the environment stops the program (SIGSTOP) in the middle of
+ * writing the file named NAME (cli_output.c, testbench/output/check.sh).
+ */
+typedef enum cli_out_err {
+	CLI_OUT_OK = 0,
+	CLI_OUT_EXISTS,   /* the destination exists and replacing was not asked for */
+	CLI_OUT_LINK,     /* the destination is a symbolic link */
+	CLI_OUT_NOT_FILE, /* the destination is a directory, a device, a FIFO... */
+	CLI_OUT_IO,       /* a system call failed: msg says which, with strerror() */
+} cli_out_err_t;
+
+typedef struct cli_out {
+	FILE *f; /* write the contents here */
+	char path[4096], tmp[4096];
+	bool replace;
+	int slot; /* its place in the list of temporaries a signal removes, plus one; 0 when not listed */
+} cli_out_t;
+
+/*
+ * Whether path may be written: CLI_OUT_OK, or the refusal with msg ("PATH is a symbolic link; ..."). Lets a command
+ * refuse before it does its work; cli_out_open() checks again.
+ */
+cli_out_err_t cli_out_check(const char *path, bool replace, char *msg, size_t msglen);
+
+/* Creates the temporary for path. On an error nothing is left open or created. */
+cli_out_err_t cli_out_open(cli_out_t *o, const char *path, bool replace, char *msg, size_t msglen);
+
+/*
+ * Flushes, fsync()s and closes the temporary: every write error shows here (ENOSPC, EIO, EDQUOT). On an error the
+ * temporary is removed. Then cli_out_commit() (or cli_out_discard()).
+ */
+cli_out_err_t cli_out_finish(cli_out_t *o, char *msg, size_t msglen);
+
+/* Finishes the file if not yet done, then renames it into place. On an error the temporary is removed. */
+cli_out_err_t cli_out_commit(cli_out_t *o, char *msg, size_t msglen);
+
+/* Drops the file: the temporary removed, the destination untouched. Harmless after commit or on a zeroed cli_out_t. */
+void cli_out_discard(cli_out_t *o);
+
+/*
+ * A file written by one function (which returns non-zero on a failure, errno set): opened, filled and finished,
+ * ready for cli_out_commit(); then the whole cycle, committed.
+ */
+cli_out_err_t cli_out_fill(cli_out_t *o, const char *path, bool replace, int (*fill)(FILE *f, const void *ctx),
+                           const void *ctx, char *msg, size_t msglen);
+cli_out_err_t cli_out_write(const char *path, bool replace, int (*fill)(FILE *f, const void *ctx), const void *ctx,
+                            char *msg, size_t msglen);
+
+/*
+ * A set of files that belong together (a sweep's CSV and plots): renamed into place one after the other once every
+ * one is finished. Returns CLI_OUT_OK, or the first error: the files not yet renamed are discarded.
+ */
+cli_out_err_t cli_out_commit_all(cli_out_t *outs, size_t n, char *msg, size_t msglen);
+void cli_out_discard_all(cli_out_t *outs, size_t n);
+
+/* fork() for a child that will exec another program: the child never removes its parent's temporaries. */
+int cli_fork(void);
+
+/*
+ * The end of every front end's main: stdout flushed, its error flag and its close checked. Returns rc; when rc is 0
+ * and stdout could not be written, the message ("PROG: writing to standard output: No space left on device") and 2.
+ * stdout stays usable (the check closes a duplicate).
+ */
+int cli_stdout_finish(int rc);
+
 /* The configuration options of every simulating command: --preset, --config, --set (repeatable), --seed. */
 typedef struct cli_cfg_opts {
 	const char *preset, *config, *seed;

@@ -205,7 +205,7 @@ int main(int argc, char **argv)
 	                  .argv = argv};
 	int rc;
 	if (!parse_args(argc, argv, &o, &rc))
-		return rc;
+		return cli_stdout_finish(rc); /* --help, --list-scenarios, --params */
 	char msg[1024];
 	cosim_mismatch_t mm;
 	cosim_ctl_t ctl = {.trace_path = o.wave};
@@ -222,5 +222,5 @@ int main(int argc, char **argv)
 	}
 	free(o.sets);
 	free(o.model_sets);
-	return rc;
+	return cli_stdout_finish(rc);
 }

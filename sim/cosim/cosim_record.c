@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cosim_params.h"
 
 void cosim_record_cycle(FILE *f, const mmu_in_t *in, const mmu_out_t *out)
@@ -112,21 +113,24 @@ static void tb_write(FILE *f, const cosim_param_t *p, int np)
 	           "    $fclose(fd);\n    $finish;\n  end\nendmodule\n");
 }
 
+typedef struct tb_ctx {
+	const cosim_param_t *p;
+	int np;
+} tb_ctx_t;
+
+static int fill_tb(FILE *f, const void *ctx)
+{
+	const tb_ctx_t *c = ctx;
+	tb_write(f, c->p, c->np);
+	return ferror(f) ? -1 : 0;
+}
+
 int cosim_icarus_tb_write(const char *path, const mmu_cfg_t *cfg, char *msg, size_t msglen)
 {
 	cosim_param_t p[COSIM_PARAMS_MAX];
 	int np = cosim_params_list(cfg, p, msg, msglen);
 	if (np < 0)
 		return np;
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		snprintf(msg, msglen, "%s: %s", path, strerror(errno));
-		return MMU_EIO;
-	}
-	tb_write(f, p, np);
-	if (fclose(f) != 0) {
-		snprintf(msg, msglen, "%s: %s", path, strerror(errno));
-		return MMU_EIO;
-	}
-	return 0;
+	tb_ctx_t c = {p, np};
+	return cli_out_write(path, true, fill_tb, &c, msg, msglen) ? MMU_EIO : 0;
 }

@@ -251,7 +251,7 @@ typedef struct loop {
 	cosim_driver_t drv;
 	const cosim_opts_t *o;
 	const cosim_ctl_t *ctl;
-	FILE *record;
+	cli_out_t record; /* --record-stimulus, put in place when the run ends (cli.h) */
 	counts_t c;
 	cosim_mismatch_t *mm;
 } loop_t;
@@ -279,8 +279,8 @@ static int cycle(loop_t *l, char *msg, size_t msglen)
 	note_inputs(env, &in, &exp, &l->c);
 	cosim_rtl_low(env->rtl, &in, &act);
 	bad = cosim_check_outputs(&exp, &act, env->cycle, l->mm) || bad;
-	if (l->record)
-		cosim_record_cycle(l->record, &in, &exp);
+	if (l->record.f)
+		cosim_record_cycle(l->record.f, &in, &exp);
 	mmu_system_clock(env->mmu, env->mem, &in, &exp);
 	cosim_rtl_high(env->rtl);
 	bad = cosim_check_rtl_alive(env, env->cycle, l->mm) || bad;
@@ -324,10 +324,8 @@ static int open_outputs(loop_t *l, char *msg, size_t msglen)
 		return 0;
 	if (o->icarus_tb && cosim_icarus_tb_write(o->icarus_tb, &l->env->cfg, msg, msglen))
 		return MMU_EIO;
-	if (o->record && !(l->record = fopen(o->record, "w"))) {
-		snprintf(msg, msglen, "cannot write %s", o->record);
+	if (o->record && cli_out_open(&l->record, o->record, true, msg, msglen))
 		return MMU_EIO;
-	}
 	return 0;
 }
 
@@ -358,10 +356,10 @@ int cosim_run(const cosim_opts_t *o, const cosim_ctl_t *ctl, cosim_mismatch_t *m
 	} else if (!rc && !ctl->rerun && !o->quiet) {
 		print_report(o, l.env, &l.c, secs);
 	}
-	if (l.record && fclose(l.record) != 0 && !rc) {
-		snprintf(msg, msglen, "writing %s failed", o->record);
+	if (rc)
+		cli_out_discard(&l.record);
+	else if (l.record.f && cli_out_commit(&l.record, msg, msglen))
 		rc = MMU_EIO;
-	}
 	if (l.drv.destroy)
 		l.drv.destroy(l.drv.self);
 	env_destroy(l.env);

@@ -36,7 +36,7 @@ static const char usage[] =
     "                                 answers OSTEP's multi-level paging homework from its printout\n"
     "       mmusim explain --trace F --at N  record N of a trace, after records 1..N-1 warmed the TLBs\n"
     "       mmusim amat [--trace F] [--markdown|--json]  the AMAT derivation of a run, then EAT with faults\n"
-    "       mmusim diagram [--scenario S] [--out DIR]    WaveJSON timing diagrams of directed scenarios\n";
+    "       mmusim diagram [--scenario S] [--out DIR [--force]]  WaveJSON timing diagrams of directed scenarios\n";
 
 typedef struct options {
 	const char *trace, *format, *engine;
@@ -108,8 +108,6 @@ static int cmd_run(int argc, char **argv)
 	}
 	mmu_sim_destroy(sim);
 	mmu_trace_close(t);
-	if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
-		return cli_fail("writing the report: %s", strerror(errno));
 	return rc;
 }
 
@@ -138,7 +136,7 @@ static int cmd_config(int argc, char **argv)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int run_command(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		options_t o;
@@ -166,4 +164,10 @@ int main(int argc, char **argv)
 	return cli_fail(
 	    "unknown command '%s' (commands: run, sweep, config, compare, import-proc, explain, amat, diagram)",
 	    argv[1]);
+}
+
+/* Every command's stdout checked in one place: a report lost on a full disk is an error, not a success. */
+int main(int argc, char **argv)
+{
+	return cli_stdout_finish(run_command(argc, argv));
 }

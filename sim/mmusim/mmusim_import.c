@@ -354,7 +354,5 @@ int cmd_import_proc(int argc, char **argv)
 	if (!rc)
 		rc = import_and_report(&o, &cfg, as_pid);
 	cli_list_free(&o.cfg.sets);
-	if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
-		rc = cli_fail("import-proc: writing the output: %s", strerror(errno));
 	return rc;
 }

@@ -22,7 +22,7 @@ typedef struct lecture_opts {
 	const char *trace, *format, *engine;
 	cli_cfg_opts_t cfg;
 	const char *addr, *op, *ostep_dump, *at, *out, *scenario;
-	bool json, markdown, warm, demand;
+	bool json, markdown, warm, demand, force;
 } lecture_opts_t;
 
 #endif

@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mmusim_procmap.h"
 
+#include "cli.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -165,31 +167,30 @@ static void perm_str(unsigned perms, char s[4])
 	s[3] = 0;
 }
 
-int proc_image_write(const char *path, const proc_image_t *img, char *msg, size_t msglen)
+static int write_dump(FILE *f, const void *ctx)
 {
-	/* O_EXCL: a user's file is never replaced silently. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	if (fd < 0) {
-		if (errno == EEXIST) {
-			snprintf(msg, msglen, "%s: exists (remove it first: it is not overwritten)", path);
-			return -1;
-		}
-		return sys_fail(msg, msglen, path, "cannot create");
-	}
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return sys_fail(msg, msglen, path, "cannot write");
-	}
+	const proc_image_t *img = ctx;
 	fprintf(f, "# mmusim import-proc dump: %s, %zu present pages\n# va pfn perms\n", img->name, img->npages);
 	for (size_t i = 0; i < img->npages; i++) {
 		char p[4];
 		perm_str(img->pages[i].perms, p);
 		fprintf(f, "%" PRIx64 " %" PRIx64 " %s\n", img->pages[i].va, img->pages[i].pfn, p);
 	}
-	if (ferror(f) | fclose(f))
-		return sys_fail(msg, msglen, path, "cannot write");
-	return 0;
+	return ferror(f) ? -1 : 0;
+}
+
+/* Written whole or not at all, never over an existing file nor through a link (cli.h). */
+int proc_image_write(const char *path, const proc_image_t *img, char *msg, size_t msglen)
+{
+	switch (cli_out_write(path, false, write_dump, img, msg, msglen)) {
+	case CLI_OUT_OK:
+		return 0;
+	case CLI_OUT_EXISTS:
+		snprintf(msg, msglen, "%s: exists (remove it first: it is not overwritten)", path);
+		return -1;
+	default:
+		return -1;
+	}
 }
 
 static int bad(char *msg, size_t msglen, const char *path, size_t line, const char *what)

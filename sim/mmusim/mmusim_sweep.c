@@ -175,7 +175,11 @@ static int compaction(const sweep_t *sw, unsigned *page_bits, unsigned *pairs)
 	return 0;
 }
 
-/* -o DIR: created if missing; files of an earlier sweep there are kept unless --force. */
+/*
+ * -o DIR: created if missing; files of an earlier sweep there are kept unless --force; a symbolic link or anything
+ * but a regular file under one of their names is refused, --force or not. Checked before the sweep runs, again when
+ * each file is written.
+ */
 static int prepare_dir(const char *dir, bool force)
 {
 	struct stat sb;
@@ -186,12 +190,24 @@ static int prepare_dir(const char *dir, bool force)
 	}
 	if (!S_ISDIR(sb.st_mode))
 		return cli_fail("-o %s: exists and is not a directory", dir);
-	for (const char *const *f = sweep_output_files; *f && !force; f++) {
-		char path[4096];
+	for (const char *const *f = sweep_output_files; *f; f++) {
+		char path[4096], msg[4200];
 		snprintf(path, sizeof path, "%s/%s", dir, *f);
-		if (access(path, F_OK) == 0)
+		switch (cli_out_check(path, force, msg, sizeof msg)) {
+		case CLI_OUT_OK:
+			break;
+		case CLI_OUT_EXISTS:
 			return cli_fail("-o %s: %s exists; not overwritten (use --force, or another directory)", dir,
 			                *f);
+		case CLI_OUT_LINK:
+			return cli_fail(
+			    "-o %s: %s is a symbolic link; nothing is written through a link (remove it first)", dir,
+			    *f);
+		case CLI_OUT_NOT_FILE:
+			return cli_fail("-o %s: %s exists and is not a regular file; not replaced", dir, *f);
+		default:
+			return cli_fail("%s", msg);
+		}
 	}
 	return 0;
 }
@@ -203,39 +219,78 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* A file of DIR written by write(sw, file); 0, or 2 with the message printed. */
-static int write_file(const sweep_t *sw, const char *dir, const char *name, int (*write)(const sweep_t *, FILE *))
+static int fill_csv(FILE *f, const void *sw)
 {
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return cli_fail("%s: %s", path, strerror(errno));
-	int err = write(sw, f);
-	if (fclose(f) || err)
-		return cli_fail("%s: %s", path, strerror(errno));
-	return 0;
+	return sweep_write_csv(sw, f);
 }
 
-static int write_outputs(const sweep_t *sw, const char *dir)
+static int fill_provenance(FILE *f, const void *sw)
+{
+	return sweep_write_provenance(sw, f);
+}
+
+static bool written(const cli_out_t *outs, size_t n, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(outs[i].path, path))
+			return true;
+	return false;
+}
+
+/* After --force: plots of an earlier sweep that this one did not draw would pass for its own. */
+static void remove_stale_plots(const char *dir, const cli_out_t *outs, size_t n)
+{
+	for (const char *const *f = sweep_output_files; *f; f++) {
+		char path[4096];
+		struct stat sb;
+		snprintf(path, sizeof path, "%s/%s", dir, *f);
+		if ((strstr(*f, ".png") || strstr(*f, ".svg")) && !written(outs, n, path) && lstat(path, &sb) == 0 &&
+		    S_ISREG(sb.st_mode))
+			unlink(path);
+	}
+}
+
+/*
+ * -o DIR: every file written whole to a temporary, then all renamed into place: an error or a signal leaves the
+ * files of an earlier sweep as they were, never a mix of old and half-written ones.
+ */
+static int write_outputs(const sweep_t *sw, const char *dir, bool force)
 {
 	if (!dir)
 		return sweep_write_csv(sw, stdout) ? cli_fail("writing the CSV: %s", strerror(errno)) : 0;
-	char msg[600];
-	int rc = write_file(sw, dir, "sweep.csv", sweep_write_csv);
-	if (!rc)
-		rc = write_file(sw, dir, "sweep.provenance.json", sweep_write_provenance);
-	if (rc)
-		return rc;
+	cli_out_t outs[SWEEP_OUTPUT_FILES];
+	size_t n = 0;
+	char path[4096], msg[4600];
+	snprintf(path, sizeof path, "%s/sweep.csv", dir);
+	int plots = -1;
+	if (!cli_out_fill(&outs[n], path, force, fill_csv, sw, msg, sizeof msg)) {
+		n++;
+		snprintf(path, sizeof path, "%s/sweep.provenance.json", dir);
+		if (!cli_out_fill(&outs[n], path, force, fill_provenance, sw, msg, sizeof msg)) {
+			n++;
+			plots = sweep_write_plots(sw, dir, force, outs, &n, msg, sizeof msg);
+		}
+	}
+	if (plots < 0) {
+		cli_out_discard_all(outs, n);
+		return cli_fail("%s", msg);
+	}
+	char why[4600];
+	if (cli_out_commit_all(outs, n, why, sizeof why))
+		return cli_fail("%s", why);
+	if (force)
+		remove_stale_plots(dir, outs, n);
+	if (plots == SWEEP_PLOTS_GNUPLOT_FAILED)
+		return cli_fail("%s: no plots (%s/sweep.csv is written)", msg, dir);
 	sweep_write_table(sw, stdout);
-	if (sweep_write_plots(sw, dir, msg, sizeof msg))
+	if (plots == SWEEP_PLOTS_NO_GNUPLOT)
 		fprintf(stderr, "mmusim sweep: %s\n", msg); /* the CSV is written: plots are an extra */
-	else
-		fprintf(
-		    stderr,
-		    "mmusim sweep: wrote %s/sweep.csv (provenance: %s/sweep.provenance.json), %s/miss_rate.{png,svg}, "
-		    "%s/amat.{png,svg}\n",
-		    dir, dir, dir, dir);
+	else /* every file, or all but the AMAT plots (--method stackdist) */
+		fprintf(stderr,
+		        "mmusim sweep: wrote %s/sweep.csv (provenance: %s/sweep.provenance.json), "
+		        "%s/miss_rate.{png,svg}%s%s%s\n",
+		        dir, dir, dir, n == SWEEP_OUTPUT_FILES ? ", " : "", n == SWEEP_OUTPUT_FILES ? dir : "",
+		        n == SWEEP_OUTPUT_FILES ? "/amat.{png,svg}" : "");
 	return 0;
 }
 
@@ -331,7 +386,7 @@ static int sweep_main(sweep_opts_t *o, sweep_t *sw)
 	sweep_trace_free(&st);
 	if (rc)
 		return cli_fail("%s", msg);
-	return write_outputs(sw, o->out);
+	return write_outputs(sw, o->out, o->force);
 }
 
 static void sweep_free(sweep_t *sw)
@@ -368,7 +423,5 @@ int cmd_sweep(int argc, char **argv)
 	sweep_free(&sw);
 	cli_list_free(&o.cfg.sets);
 	cli_list_free(&o.sweeps);
-	if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
-		return cli_fail("writing the output: %s", strerror(errno));
 	return rc;
 }

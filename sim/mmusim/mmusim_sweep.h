@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "mmu/mmu_config.h"
 #include "mmusim_results.h"
 #include "mmusim_sweep_trace.h"
@@ -64,15 +65,30 @@ typedef struct sweep_stackdist {
 int sweep_stackdist_check(const sweep_t *sw, sweep_stackdist_t *sd, char *msg, size_t msglen);
 int sweep_stackdist_run(sweep_t *sw, const sweep_stackdist_t *sd, const sweep_trace_t *st, char *msg, size_t msglen);
 
-/*
- * The CSV (RFC 4180, one row per point, the provenance in the last columns), its provenance as JSON (for -o DIR),
- * the table for people, and the plots (gnuplot script run in dir).
- */
+/* The CSV (RFC 4180, one row per point, the provenance in the last columns), its provenance as JSON (for -o DIR), the
+ * table for people. */
 int sweep_write_csv(const sweep_t *sw, FILE *out);
 int sweep_write_provenance(const sweep_t *sw, FILE *out);
 void sweep_write_table(const sweep_t *sw, FILE *out);
-int sweep_write_plots(const sweep_t *sw, const char *dir, char *msg, size_t msglen);
+
+/* Figure i of a point as printed, or `none` when the point or its report has none; figures found by name. */
+const char *sweep_figure(const sweep_point_t *pt, long i, const char *none, char *buf, size_t len);
+long sweep_stat_index(const sweep_t *sw, const char *name);
+/* The miss rate plotted and tabulated: that of the TLB of the first swept key, else the L1 DTLB's (name set). */
+long sweep_miss_rate_index(const sweep_t *sw, char *name, size_t len);
+
+/*
+ * The plots of -o DIR (mmusim_sweep_plot.c), each file written whole, not yet renamed into place, as outs[*n],
+ * outs[*n + 1]...: plot-data.tsv, plots.gp, then the images. Returns 0; -1 on a failure to write (msg; the files
+ * of this call discarded, the caller discards outs[0..*n)); or, with the data and script kept and the images
+ * dropped, msg saying why:
+ */
+enum { SWEEP_PLOTS_NO_GNUPLOT = 1, SWEEP_PLOTS_GNUPLOT_FAILED = 2 };
+int sweep_write_plots(const sweep_t *sw, const char *dir, bool force, cli_out_t *outs, size_t *n, char *msg,
+                      size_t msglen);
+
 /* The output files sweep -o DIR writes (NULL-terminated), to refuse overwriting them. */
-extern const char *const sweep_output_files[];
+#define SWEEP_OUTPUT_FILES 8
+extern const char *const sweep_output_files[SWEEP_OUTPUT_FILES + 1];
 
 #endif

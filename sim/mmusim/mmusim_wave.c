@@ -287,9 +287,11 @@ static cJSON *wave_json(const scenario_t *sc, const probe_t *p, const mmu_cfg_t 
 
 /* ---- running a scenario ---- */
 
-static int run_scenario(const scenario_t *sc, const mmu_cfg_t *cfg, const char *dir)
+/* One scenario's diagram, written whole to out (not yet in place), and the line that describes it. */
+static int run_scenario(const scenario_t *sc, const mmu_cfg_t *cfg, const char *dir, bool force, cli_out_t *out,
+                        char *line, size_t linelen)
 {
-	char msg[512], path[4096];
+	char msg[4200], path[4096];
 	mmu_sim_t *s;
 	if (mmu_sim_create(cfg, MMU_ENGINE_TICKED, &s, msg, sizeof msg))
 		return cli_fail("%s", msg);
@@ -307,17 +309,16 @@ static int run_scenario(const scenario_t *sc, const mmu_cfg_t *cfg, const char *
 	if (!rc && !text)
 		rc = cli_fail("diagram: cannot build the JSON");
 	snprintf(path, sizeof path, "%s/%s.json", dir, sc->name);
-	FILE *f = rc ? NULL : fopen(path, "w");
-	if (!rc && !f)
-		rc = cli_fail("%s: %s", path, strerror(errno));
-	if (f) {
-		fprintf(f, "%s\n", text);
-		if (fclose(f))
-			rc = cli_fail("%s: %s", path, strerror(errno));
+	if (!rc && cli_out_open(out, path, force, msg, sizeof msg))
+		rc = cli_fail("%s", msg);
+	if (!rc) {
+		fprintf(out->f, "%s\n", text);
+		if (cli_out_finish(out, msg, sizeof msg))
+			rc = cli_fail("%s", msg);
 	}
 	if (!rc)
-		printf("%-14s %s: response in cycle %" PRIu32 ", %zu memory access%s\n", sc->name, sc->title,
-		       p.res.latency, p.nacc, p.nacc == 1 ? "" : "es");
+		snprintf(line, linelen, "%-14s %s: response in cycle %" PRIu32 ", %zu memory access%s\n", sc->name,
+		         sc->title, p.res.latency, p.nacc, p.nacc == 1 ? "" : "es");
 	cJSON_free(text);
 	cJSON_Delete(j);
 	probe_free(&p);
@@ -325,10 +326,59 @@ static int run_scenario(const scenario_t *sc, const mmu_cfg_t *cfg, const char *
 	return rc;
 }
 
-static int make_dir(const char *dir)
+static bool selected(const char *which, const scenario_t *sc)
+{
+	return !strcmp(which, "all") || !strcmp(which, sc->name);
+}
+
+/* DIR created if missing; a diagram already there is kept unless --force; a link or a non-file never written. */
+static int prepare_dir(const char *dir, const char *which, bool force)
 {
 	if (mkdir(dir, 0777) && errno != EEXIST)
 		return cli_fail("diagram: cannot create %s: %s", dir, strerror(errno));
+	for (size_t i = 0; i < NSCENARIOS; i++) {
+		char path[4096], msg[4200], *name = path + strlen(dir) + 1;
+		if (!selected(which, &scenarios[i]))
+			continue;
+		snprintf(path, sizeof path, "%s/%s.json", dir, scenarios[i].name);
+		switch (cli_out_check(path, force, msg, sizeof msg)) {
+		case CLI_OUT_OK:
+			break;
+		case CLI_OUT_EXISTS:
+			return cli_fail("--out %s: %s exists; not overwritten (use --force, or another directory)", dir,
+			                name);
+		case CLI_OUT_LINK:
+			return cli_fail(
+			    "--out %s: %s is a symbolic link; nothing is written through a link (remove it first)", dir,
+			    name);
+		case CLI_OUT_NOT_FILE:
+			return cli_fail("--out %s: %s exists and is not a regular file; not replaced", dir, name);
+		default:
+			return cli_fail("%s", msg);
+		}
+	}
+	return 0;
+}
+
+/* Every diagram written, then all put in place together; their lines printed once they are. */
+static int write_diagrams(const mmu_cfg_t *cfg, const char *which, const char *dir, bool force)
+{
+	cli_out_t outs[NSCENARIOS];
+	char lines[NSCENARIOS][256], msg[4200];
+	size_t n = 0;
+	int rc = prepare_dir(dir, which, force);
+	for (size_t i = 0; i < NSCENARIOS && !rc; i++)
+		if (selected(which, &scenarios[i]) &&
+		    !(rc = run_scenario(&scenarios[i], cfg, dir, force, &outs[n], lines[n], sizeof lines[n])))
+			n++;
+	if (rc) {
+		cli_out_discard_all(outs, n);
+		return rc;
+	}
+	if (cli_out_commit_all(outs, n, msg, sizeof msg))
+		return cli_fail("%s", msg);
+	for (size_t i = 0; i < n; i++)
+		fputs(lines[i], stdout);
 	return 0;
 }
 
@@ -339,12 +389,13 @@ int cmd_diagram(int argc, char **argv)
 	    {"scenario", 0, CLI_VALUE, "NAME", &o.scenario,
 	     "tlb-hit, l2-hit, walk, fault, ad-write or all (default: all)"},
 	    {"out", 0, CLI_VALUE, "DIR", &o.out, "where the .json files go (default: diagrams)"},
+	    {"force", 0, CLI_FLAG, NULL, &o.force, "overwrite the diagrams of an earlier run in DIR"},
 	    CLI_CFG_OPTIONS(&o.cfg),
 	};
 	const cli_spec_t spec = {
 	    .prog = "mmusim",
 	    .cmd = "diagram",
-	    .usage = "usage: mmusim diagram [--scenario NAME|all] [--out DIR] [--preset P] [--config F] "
+	    .usage = "usage: mmusim diagram [--scenario NAME|all] [--out DIR [--force]] [--preset P] [--config F] "
 	             "[--set K=V]...\n"
 	             "  WaveJSON timing diagrams of directed scenarios, one request each\n",
 	    .notes = "  timing: the defaults with tlb.l2.hit_latency = 2 and mem.latency = 3 (the "
@@ -371,10 +422,7 @@ int cmd_diagram(int argc, char **argv)
 	if (!rc && !found)
 		rc = cli_fail("diagram: unknown scenario '%s' (tlb-hit, l2-hit, walk, fault, ad-write, all)", which);
 	if (!rc)
-		rc = make_dir(dir);
-	for (size_t i = 0; i < NSCENARIOS && !rc; i++)
-		if (!strcmp(which, "all") || !strcmp(which, scenarios[i].name))
-			rc = run_scenario(&scenarios[i], &cfg, dir);
+		rc = write_diagrams(&cfg, which, dir, o.force);
 	if (!rc)
 		printf(
 		    "WaveJSON written to %s/; render with: wavedrom-cli -i F.json -s F.svg (make diagrams does it)\n",

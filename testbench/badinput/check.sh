@@ -42,6 +42,13 @@ ff=(); for _ in $(seq 31); do ff+=(7f); done
 { page 5 85 7f; printf 'PDBR: 5\n'; } > shortpage.txt
 { page 200 "${ff[@]}" 00; printf 'PDBR: 5\n'; } > bigpage.txt
 page 5 85 "${ff[@]}" > nopdbr.txt
+# output destinations: links (dangling), a user's own file, an import dump
+mkdir -p linkdir linkdiagrams mydiagrams
+ln -sf nowhere linkdir/sweep.csv
+ln -sf nowhere linkdiagrams/walk.json
+ln -sf nowhere link.dump
+printf 'my own diagram\n' > mydiagrams/walk.json
+printf '1000 5 r--\n' > ok.dump
 
 # ---- the table ----
 rows=$(awk '/^## Bad input/ { on = 1; next } /^## / { on = 0 } on && /^\| .*`mmusim|^\| .*`printf/' "$readme")
