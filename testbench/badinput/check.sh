@@ -42,6 +42,7 @@ ff=(); for _ in $(seq 31); do ff+=(7f); done
 { page 5 85 7f; printf 'PDBR: 5\n'; } > shortpage.txt
 { page 200 "${ff[@]}" 00; printf 'PDBR: 5\n'; } > bigpage.txt
 page 5 85 "${ff[@]}" > nopdbr.txt
+printf 'R 1000 4294967295\nW 2000 4294967295\nR 1000 4294967295\n' > pidmax.txt
 
 # ---- the table ----
 rows=$(awk '/^## Bad input/ { on = 1; next } /^## / { on = 0 } on && /^\| .*`mmusim|^\| .*`printf/' "$readme")

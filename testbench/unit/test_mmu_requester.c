@@ -187,6 +187,39 @@ Test(mmu_requester, unhandled_faults_are_not_retried)
 	cr_expect_eq(mmu_requester_stats(req)->demand_faults, 1);
 }
 
+/*
+ * The largest pid is a process like any other: a trace under pid 4294967295 gives exactly the statistics of the same
+ * trace under pid 7, in both engines (demand faults, a store, an eviction under a memory limit of two frames).
+ */
+Test(mmu_requester, largest_pid_runs_like_any_other)
+{
+	const mmu_engine_t engines[] = {MMU_ENGINE_FAST, MMU_ENGINE_TICKED};
+	const uint64_t vas[] = {0x1000, 0x2000, 0x1008, 0x3000, 0x1000};
+	for (size_t e = 0; e < 2; e++) {
+		mmu_sim_stats_t st[2];
+		const uint32_t pids[2] = {7, UINT32_MAX};
+		for (size_t p = 0; p < 2; p++) {
+			mmu_cfg_t c;
+			mmu_cfg_default(&c);
+			cr_assert_eq(mmu_cfg_set(&c, "os.mem_frames", "2", msg, sizeof msg), 0, "%s", msg);
+			mmu_sim_t *sim;
+			cr_assert_eq(mmu_sim_create(&c, engines[e], &sim, msg, sizeof msg), 0, "%s", msg);
+			for (size_t i = 0; i < sizeof vas / sizeof vas[0]; i++) {
+				mmu_trace_rec_t r = {.vaddr = vas[i],
+				                     .size = 1,
+				                     .pid = pids[p],
+				                     .kind = i == 1 ? MMU_REF_STORE : MMU_REF_LOAD};
+				cr_assert_eq(mmu_sim_ref(sim, &r, msg, sizeof msg), 0, "%s", msg);
+			}
+			st[p] = *mmu_sim_stats(sim);
+			mmu_sim_destroy(sim);
+		}
+		cr_expect_eq(st[1].unhandled_faults, 0, "engine %zu: every fault served", e);
+		cr_expect_eq(st[1].demand_faults, 4, "engine %zu: three pages, one of them twice (evicted)", e);
+		cr_expect_eq(memcmp(&st[0], &st[1], sizeof st[0]), 0, "engine %zu: the same statistics as pid 7", e);
+	}
+}
+
 /* A non-canonical answer is bad input, named with the paging mode. */
 Test(mmu_requester, non_canonical_is_an_error)
 {
