@@ -43,6 +43,11 @@ ff=(); for _ in $(seq 31); do ff+=(7f); done
 { page 200 "${ff[@]}" 00; printf 'PDBR: 5\n'; } > bigpage.txt
 page 5 85 "${ff[@]}" > nopdbr.txt
 printf 'R 1000 4294967295\nW 2000 4294967295\nR 1000 4294967295\n' > pidmax.txt
+printf '\357\273\277R 1000\n' > bom.txt
+printf 'BZh91AY&SY' > ok.bz2
+printf '\3757zXZ\000\000' > ok.xz
+printf '\050\265\057\375' > ok.zst
+printf ' L fffffffffffffffc,8\n' > wrap.lackey
 
 # ---- the table ----
 rows=$(awk '/^## Bad input/ { on = 1; next } /^## / { on = 0 } on && /^\| .*`mmusim|^\| .*`printf/' "$readme")

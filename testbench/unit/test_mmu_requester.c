@@ -187,6 +187,18 @@ Test(mmu_requester, unhandled_faults_are_not_retried)
 	cr_expect_eq(mmu_requester_stats(req)->demand_faults, 1);
 }
 
+/* An access whose last byte would lie past 2^64 (address + size - 1 wraps) is refused before any step. */
+Test(mmu_requester, access_wrapping_past_2_64_is_an_error)
+{
+	make(NULL);
+	mmu_trace_rec_t rec = {.vaddr = UINT64_C(0xfffffffffffffffc), .size = 8, .pid = 1, .kind = MMU_REF_LOAD};
+	cr_assert_eq(mmu_requester_begin(req, &rec, msg, sizeof msg), MMU_EINVAL);
+	cr_expect_str_eq(msg,
+	                 "an access of 8 bytes at 0xfffffffffffffffc wraps past the end of the 64-bit address space");
+	rec.size = 4; /* the last byte is 2^64 - 1: fine */
+	cr_assert_eq(mmu_requester_begin(req, &rec, msg, sizeof msg), 0, "%s", msg);
+}
+
 /*
  * The largest pid is a process like any other: a trace under pid 4294967295 gives exactly the statistics of the same
  * trace under pid 7, in both engines (demand faults, a store, an eviction under a memory limit of two frames).

@@ -30,7 +30,7 @@ typedef struct mmu_sim_stats mmu_sim_stats_t; /* mmu_sim.h */
 int mmu_requester_create(const mmu_cfg_t *cfg, mmu_os_t *os, mmu_requester_t **out);
 void mmu_requester_destroy(mmu_requester_t *r);
 
-/* Starts a record. An error (the process cannot be created) comes with msg set. */
+/* Starts a record. An error (the process cannot be created, an access that wraps past 2^64) comes with msg set. */
 int mmu_requester_begin(mmu_requester_t *r, const mmu_trace_rec_t *rec, char *msg, size_t msglen);
 /*
  * The record's next step. Errors, with msg set: MMU_EFAULT when the address cannot be translated at all in this

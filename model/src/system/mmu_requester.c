@@ -82,6 +82,11 @@ bool mmu_requester_crosses(const mmu_requester_t *r, const mmu_trace_rec_t *rec)
 int mmu_requester_begin(mmu_requester_t *r, const mmu_trace_rec_t *rec, char *msg, size_t msglen)
 {
 	MMU_ASSERT(r->phase == PH_DONE);
+	if (rec->size > 1 && rec->size - 1 > UINT64_MAX - rec->vaddr) { /* the trace reader refuses these too */
+		snprintf(msg, msglen, "an access of %u bytes at 0x%llx wraps past the end of the 64-bit address space",
+		         (unsigned)rec->size, (unsigned long long)rec->vaddr);
+		return MMU_EINVAL;
+	}
 	r->phase = PH_START;
 	if (!r->started || rec->pid != r->pid) {
 		int err = mmu_requester_switch(r, rec->pid, &r->cr3);
