@@ -48,6 +48,7 @@ printf 'BZh91AY&SY' > ok.bz2
 printf '\3757zXZ\000\000' > ok.xz
 printf '\050\265\057\375' > ok.zst
 printf ' L fffffffffffffffc,8\n' > wrap.lackey
+printf 'R ffff800000001000\n' > kernel.txt
 
 # ---- the table ----
 rows=$(awk '/^## Bad input/ { on = 1; next } /^## / { on = 0 } on && /^\| .*`mmusim|^\| .*`printf/' "$readme")

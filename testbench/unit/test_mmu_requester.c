@@ -187,6 +187,42 @@ Test(mmu_requester, unhandled_faults_are_not_retried)
 	cr_expect_eq(mmu_requester_stats(req)->demand_faults, 1);
 }
 
+/*
+ * The kernel half holds the kernel's page before the access (supervisor-only, global: x86 PTE bits P 0, U 2, G 8), so
+ * the translation is presented at once, without a demand fault; its protection fault is not served or retried.
+ */
+Test(mmu_requester, kernel_half_is_a_supervisor_page_not_a_demand_fault)
+{
+	const uint64_t kva = UINT64_C(0xffff800000001234);
+	make(NULL);
+	begin(kva, 1, 1, MMU_REF_LOAD);
+	cr_assert_eq(next().kind, MMU_STEP_CR3);
+	expect_translate(kva, MMU_REQ_D, MMU_OP_LOAD);
+	uint64_t pa;
+	unsigned level;
+	cr_assert_eq(mmu_os_translate(os, 1, kva, &pa, &level), 0, "the kernel's page is there before the access");
+	uint64_t pte = mmu_physmem_read(pm, mmu_os_cr3(os, 1, false) + 256 * 8, 8); /* PML4[256] */
+	cr_expect_eq(pte & 0x5, 0x1, "present, supervisor-only table entry: %#llx", (unsigned long long)pte);
+	answer_fault(MMU_CAUSE_PROTECTION);
+	cr_assert_eq(next().kind, MMU_STEP_DONE, "not retried");
+	/* a fault there never gets a user page from the OS */
+	cr_expect_eq(mmu_os_demand_fault(os, 1, UINT64_C(0xffff800000200000)), MMU_EFAULT);
+	cr_expect_eq(mmu_os_translate(os, 1, UINT64_C(0xffff800000200000), &pa, &level), MMU_EFAULT);
+	const mmu_sim_stats_t *st = mmu_requester_stats(req);
+	cr_expect_eq(st->translations, 1);
+	cr_expect_eq(st->demand_faults, 0);
+	cr_expect_eq(st->unhandled_faults, 1);
+	/* another process sees the same kernel page (the slot is shared) */
+	begin(kva, 1, 2, MMU_REF_STORE);
+	cr_assert_eq(next().kind, MMU_STEP_CR3);
+	expect_translate(kva, MMU_REQ_D, MMU_OP_STORE);
+	uint64_t pa2;
+	cr_assert_eq(mmu_os_translate(os, 2, kva, &pa2, &level), 0);
+	cr_expect_eq(pa2, pa);
+	answer_fault(MMU_CAUSE_PROTECTION);
+	cr_assert_eq(next().kind, MMU_STEP_DONE);
+}
+
 /* An access whose last byte would lie past 2^64 (address + size - 1 wraps) is refused before any step. */
 Test(mmu_requester, access_wrapping_past_2_64_is_an_error)
 {

@@ -15,6 +15,8 @@
  *   - a change of pid is a context switch: a CR3 write presented alone (with cr3.pcid, bit 63 keeps the TLBs);
  *   - an access that crosses a base-page boundary is two translations;
  *   - with os.populate the page is mapped before its first translation, free of charge (MAP_POPULATE);
+ *   - a page of the kernel half (mmu_paging_kernel_half) is the kernel's, there before the access (supervisor-only,
+ *     mmu_os_populate): a user access to it is a protection fault, not served, as any fault other than not-present;
  *   - a not-present fault is served by the OS (demand paging) and the translation retried once, after
  *     os.fault_cycles idle cycles (plus os.swap_in_cycles / os.swap_out_cycles per page moved under a memory
  *     limit); the TLB invalidations the OS asks for are presented first, one flush each.

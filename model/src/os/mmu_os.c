@@ -656,8 +656,8 @@ static int map_demand_page(mmu_os_t *os, uint32_t pid, uint64_t va)
 
 int mmu_os_demand_fault(mmu_os_t *os, uint32_t pid, uint64_t va)
 {
-	if (!mmu_paging_canonical(&os->paging, va))
-		return MMU_EFAULT;
+	if (!mmu_paging_canonical(&os->paging, va) || mmu_paging_kernel_half(&os->paging, va))
+		return MMU_EFAULT; /* a user fault in the kernel half is never served with a user page */
 	int err = map_demand_page(os, pid, va);
 	if (err == MMU_EEXIST || err == MMU_EINVAL)
 		return MMU_EFAULT;
@@ -666,15 +666,28 @@ int mmu_os_demand_fault(mmu_os_t *os, uint32_t pid, uint64_t va)
 	return err;
 }
 
+/*
+ * The kernel's page at va, as the kernel would have mapped it at boot: supervisor-only, global, in every process.
+ * The model maps it the first time it is needed, free of charge. A slot that a process filled with its own pages
+ * (mmu_os_map) is left to that process: the access then meets its tables, and no kernel page is added there.
+ */
+static int map_kernel_page(mmu_os_t *os, uint64_t va)
+{
+	uint64_t size = os_page_size(os, 1);
+	int err = mmu_os_map_kernel(os, va & ~(size - 1), size, MMU_PERM_W);
+	return err == MMU_EEXIST ? 0 : err;
+}
+
 int mmu_os_populate(mmu_os_t *os, uint32_t pid, uint64_t va)
 {
 	if (!mmu_paging_canonical(&os->paging, va))
 		return MMU_EINVAL;
 	uint64_t pa;
 	unsigned level;
-	if (mmu_os_translate(os, pid, va, &pa, &level) == 0)
-		return 0;
-	return map_demand_page(os, pid, va);
+	int err = mmu_os_process(os, pid);
+	if (err || mmu_os_translate(os, pid, va, &pa, &level) == 0)
+		return err;
+	return mmu_paging_kernel_half(&os->paging, va) ? map_kernel_page(os, va) : map_demand_page(os, pid, va);
 }
 
 bool mmu_os_shootdown_next(mmu_os_t *os, uint32_t *pid, uint64_t *va)

@@ -13,7 +13,7 @@
 typedef enum {
 	PH_DONE,      /* the record is complete */
 	PH_CR3,       /* the context switch's CR3 write */
-	PH_START,     /* a translation begins: os.populate first */
+	PH_START,     /* a translation begins: os.populate (or the kernel half's page) first */
 	PH_SHOOT,     /* the invalidations the OS asked for, then `after` */
 	PH_IDLE,      /* the OS fault handler's cycles, then the retry */
 	PH_TRANSLATE, /* the request itself */
@@ -117,7 +117,10 @@ static int not_canonical(const mmu_requester_t *r, char *msg, size_t msglen)
 	return MMU_EFAULT;
 }
 
-/* os.populate: a page is mapped before its first access, free of charge, as MAP_POPULATE does before a run. */
+/*
+ * os.populate: a page is mapped before its first access, free of charge, as MAP_POPULATE does before a run. A page of
+ * the kernel half is always there before the access, as the kernel's (mmu_os_populate).
+ */
 static int populate(mmu_requester_t *r, char *msg, size_t msglen)
 {
 	uint64_t page = (r->vaddr >> r->pg->page_bits) + 1;
@@ -238,7 +241,8 @@ int mmu_requester_next(mmu_requester_t *r, mmu_step_t *step, char *msg, size_t m
 			return 0;
 		case PH_START:
 			r->phase = PH_TRANSLATE;
-			if (r->cfg.os.populate)
+			/* The kernel half's pages are there from boot: a user access meets a supervisor page. */
+			if (r->cfg.os.populate || mmu_paging_kernel_half(r->pg, r->vaddr))
 				err = populate(r, msg, msglen);
 			break;
 		case PH_SHOOT:
