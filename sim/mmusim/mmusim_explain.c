@@ -301,7 +301,8 @@ static int setup_plain(explain_t *e)
 	e->rec = (mmu_trace_rec_t){.vaddr = e->va, .size = 1, .pid = e->pid, .kind = explain_rec_kind(e->op)};
 	if (mmu_sim_switch(e->sim, e->pid))
 		return cli_fail("explain: cannot create process 1");
-	if (e->demand) {
+	bool kernel = mmu_paging_kernel_half(e->pg, e->va); /* the kernel's page is there from the start */
+	if (e->demand && !kernel) {
 		snprintf(e->setup, sizeof e->setup,
 		         "page not mapped beforehand: the OS maps it on the fault (--demand)");
 		return 0;
@@ -314,7 +315,9 @@ static int setup_plain(explain_t *e)
 		snprintf(e->setup, sizeof e->setup, "the OS cannot map this address (%s)",
 		         mmu_paging_canonical(e->pg, e->va) ? mmu_strerror(err) : "not a valid address of the mode");
 	else
-		snprintf(e->setup, sizeof e->setup, "page mapped by the OS beforehand (%s)",
+		snprintf(e->setup, sizeof e->setup, "%s (%s)",
+		         kernel ? "a kernel page (supervisor-only), mapped by the OS from the start"
+		                : "page mapped by the OS beforehand",
 		         e->o->warm ? "then accessed once: TLBs warm" : "TLBs empty");
 	return 0;
 }

@@ -18,8 +18,12 @@
 #define PM_PFN_MASK  ((UINT64_C(1) << 55) - 1)
 #define PAGE_SHIFT   12
 #define SCAN_ENTRIES 4096
-/* x86-64 with 4-level paging: user addresses lie below 2^47. */
-#define USER_TOP (UINT64_C(1) << 47)
+/* x86-64 with 4-level paging: user addresses lie below 2^47, the kernel half from 0xffff800000000000. */
+#define USER_TOP   (UINT64_C(1) << 47)
+#define KERNEL_BOT (~(USER_TOP - 1))
+/* The flag of /proc/PID/stat's ninth field that marks a kernel thread (include/linux/sched.h). */
+#define PF_KTHREAD 0x00200000u
+#define DUMP_LINE  255 /* bytes, newline included: "va pfn perms" needs at most 16 + 1 + 14 + 1 + 3 + 1 */
 
 static int add_page(proc_image_t *img, uint64_t va, uint64_t pfn, unsigned perms)
 {
@@ -100,6 +104,32 @@ static int open_fail(char *msg, size_t msglen, long pid, const char *path)
 	return sys_fail(msg, msglen, path, "cannot open");
 }
 
+/*
+ * A process without a user address space (a kernel thread, a zombie) has an empty /proc/PID/maps and a pagemap that
+ * cannot be opened (ESRCH): said as such, with the reason from /proc/PID/stat (state, and the flags' PF_KTHREAD).
+ */
+static int no_address_space(char *msg, size_t msglen, long pid, const char *name)
+{
+	char path[64], line[1024];
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	bool got = f && fgets(line, sizeof line, f);
+	if (f)
+		fclose(f);
+	const char *rest = got ? strrchr(line, ')') : NULL; /* the command name may hold spaces and ')' */
+	char state = 0;
+	unsigned long flags = 0;
+	if (rest && sscanf(rest + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
+		state = 0;
+	const char *why = state == 0             ? "has exited"
+	                  : (flags & PF_KTHREAD) ? "is a kernel thread"
+	                  : state == 'Z'         ? "is a zombie (it has exited, its parent has not yet collected it)"
+	                  : state == 'X'         ? "is exiting"
+	                                         : "has no memory mappings";
+	snprintf(msg, msglen, "process '%s' %s: it has no user address space to import", name, why);
+	return -1;
+}
+
 static int scan_maps(FILE *maps, int pm, long pid, proc_image_t *img, bool *zero_pfn, char *msg, size_t msglen)
 {
 	char pmpath[64], line[4096];
@@ -135,17 +165,20 @@ int proc_image_read(long pid, proc_image_t *img, char *msg, size_t msglen)
 	FILE *maps = fopen(mpath, "r");
 	if (!maps)
 		return open_fail(msg, msglen, pid, mpath);
+	read_name(pid, img);
 	int pm = open(pmpath, O_RDONLY);
 	if (pm < 0) {
-		int rc = open_fail(msg, msglen, pid, pmpath);
+		int rc = errno == ESRCH ? no_address_space(msg, msglen, pid, img->name)
+		                        : open_fail(msg, msglen, pid, pmpath);
 		fclose(maps);
 		return rc;
 	}
-	read_name(pid, img);
 	bool zero_pfn = false;
 	int rc = scan_maps(maps, pm, pid, img, &zero_pfn, msg, msglen);
 	close(pm);
 	fclose(maps);
+	if (!rc && img->mappings == 0) /* a kernel that lets pagemap be opened all the same */
+		rc = no_address_space(msg, msglen, pid, img->name);
 	/* Without CAP_SYS_ADMIN the kernel reports present pages with frame number 0 rather than failing. */
 	if (!rc && zero_pfn) {
 		snprintf(msg, msglen,
@@ -219,6 +252,10 @@ static int parse_line(const char *s, uint64_t *va, uint64_t *pfn, unsigned *perm
 	const char *p = s;
 	if (!hex_field(&p, va) || (*va & ((UINT64_C(1) << PAGE_SHIFT) - 1)))
 		return *err = "field 1 (va): not a page-aligned hexadecimal address", -1;
+	if (*va >= USER_TOP && *va < KERNEL_BOT)
+		return *err = "field 1 (va): not a canonical x86-64 address (48 bits, sign-extended)", -1;
+	if (*va >= USER_TOP) /* the live reader does not scan there either */
+		return *err = "field 1 (va): in the kernel half (a process's own pages lie below 0x800000000000)", -1;
 	p += strspn(p, " \t");
 	if (!hex_field(&p, pfn) || *pfn == 0 || *pfn > PM_PFN_MASK)
 		return *err = "field 2 (pfn): not a hexadecimal frame number from 1 to 2^55-1", -1;
@@ -240,12 +277,17 @@ int proc_image_load(const char *path, proc_image_t *img, char *msg, size_t msgle
 	if (!f)
 		return sys_fail(msg, msglen, path, "cannot open");
 	snprintf(img->name, sizeof img->name, "dump %.50s", path);
-	char line[256];
-	size_t n = 0;
+	char *line = NULL;
+	size_t cap = 0, n = 0;
+	ssize_t len;
 	int rc = 0;
-	while (!rc && fgets(line, sizeof line, f)) {
+	while (!rc && (len = getline(&line, &cap, f)) >= 0) {
 		n++;
-		if (!strchr(line, '\n') && !feof(f)) {
+		if (memchr(line, '\0', (size_t)len)) {
+			rc = bad(msg, msglen, path, n, "NUL byte in a dump (binary data?)");
+			break;
+		}
+		if (len > DUMP_LINE) {
 			rc = bad(msg, msglen, path, n, "line too long");
 			break;
 		}
@@ -263,6 +305,7 @@ int proc_image_load(const char *path, proc_image_t *img, char *msg, size_t msgle
 	}
 	if (!rc && ferror(f))
 		rc = sys_fail(msg, msglen, path, "cannot read");
+	free(line);
 	fclose(f);
 	if (rc)
 		proc_image_free(img);

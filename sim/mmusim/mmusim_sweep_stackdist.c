@@ -133,7 +133,10 @@ typedef struct pass {
 	page_set_t mapped;
 } pass_t;
 
-/* A translation: a lookup of the swept TLB if it is on its port; a page the OS has not mapped faults (W8). */
+/*
+ * A translation: a lookup of the swept TLB if it is on its port; a page the OS has not mapped faults (W8), and so
+ * does a user access to the kernel half, whose pages are supervisor-only (W6).
+ */
 static int translation(pass_t *ps, const mmu_step_t *step, mmu_result_t *res)
 {
 	uint32_t pid = mmu_requester_pid(ps->req);
@@ -141,7 +144,10 @@ static int translation(pass_t *ps, const mmu_step_t *step, mmu_result_t *res)
 	uint64_t key = page ^ (uint64_t)pid << 52;
 	unsigned level;
 	*res = (mmu_result_t){0};
-	if (!page_set_has(&ps->mapped, key)) {
+	if (mmu_paging_kernel_half(mmu_os_paging(ps->os), step->vaddr)) {
+		res->fault = 1;
+		res->cause = MMU_CAUSE_PROTECTION;
+	} else if (!page_set_has(&ps->mapped, key)) {
 		if (mmu_os_translate(ps->os, pid, step->vaddr, &pa, &level) != 0) {
 			res->fault = 1;
 			res->cause = MMU_CAUSE_NOT_PRESENT;

@@ -49,6 +49,25 @@ ln -sf nowhere linkdiagrams/walk.json
 ln -sf nowhere link.dump
 printf 'my own diagram\n' > mydiagrams/walk.json
 printf '1000 5 r--\n' > ok.dump
+printf 'R 1000 4294967295\nW 2000 4294967295\nR 1000 4294967295\n' > pidmax.txt
+printf '\357\273\277R 1000\n' > bom.txt
+printf 'BZh91AY&SY' > ok.bz2
+printf '\3757zXZ\000\000' > ok.xz
+printf '\050\265\057\375' > ok.zst
+printf ' L fffffffffffffffc,8\n' > wrap.lackey
+printf 'R ffff800000001000\n' > kernel.txt
+printf '1000 5 r--\n2000 6 r\000-\n' > nul.dump
+printf '1000 5 r--\n800000000000 6 rw-\n' > noncanon.dump
+printf '1000 5 r--\nffff800000000000 6 rw-\n' > kernel.dump
+# A zombie: a child that has exited under a parent (exec'd into sleep) that never collects it; the parent is ended
+# on exit, and init collects the zombie.
+(sleep 0 & echo $! > zombie.pid; exec sleep 600) < /dev/null > /dev/null 2>&1 &
+zombie_parent=$!
+trap 'kill "$zombie_parent" 2> /dev/null; rm -rf "$scratch"' EXIT
+for _ in $(seq 200); do # until the child has exited (a state, not a time, is awaited)
+  grep -qs '^State:.Z' "/proc/$(cat zombie.pid 2> /dev/null)/status" && break
+  sleep 0.05
+done
 
 # ---- the table ----
 rows=$(awk '/^## Bad input/ { on = 1; next } /^## / { on = 0 } on && /^\| .*`mmusim|^\| .*`printf/' "$readme")

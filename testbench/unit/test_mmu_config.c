@@ -543,7 +543,7 @@ Test(mmu_config, validate_stall_and_fault_bounds)
 Test(mmu_config, validate_paging_message_passed_through)
 {
 	cfg.paging.pa_bits = 60;
-	expect_invalid("paging.pa_bits: 60 is not in 32..52 for x86_64");
+	expect_invalid("paging.pa_bits: 60 is not in 32..52 for paging.mode x86_64");
 	cfg.paging.mode = MMU_MODE_TEXTBOOK;
 	cfg.paging.pa_bits = 32;
 	cfg.paging.pte_bytes = 3;

@@ -540,6 +540,26 @@ Test(mmu_os, demand_fault_maps_one_base_page)
 	env_free(&e);
 }
 
+/* The largest pid is an ordinary process: user tables, its pages counted resident and unmapped like any other. */
+Test(mmu_os, the_largest_pid_is_an_ordinary_process)
+{
+	const uint32_t pid = UINT32_MAX;
+	mmu_cfg_t cfg = cfg_x86(MMU_MODE_X86_64, 46, false);
+	cfg.os.mem_frames = 8;
+	env_t e = env_new(&cfg);
+	cr_assert_eq(mmu_os_demand_fault(e.os, pid, 0x7fff1234), 0);
+	/* as demand_fault_maps_one_base_page: root 0x100000, PDPT 0x101000, PD 0x102000, PT 0x103000, page 0x104000 */
+	cr_expect_eq(rd64(&e, 0x100000), UINT64_C(0x101000) | P | W | U);
+	cr_expect_eq(rd64(&e, 0x101008), UINT64_C(0x102000) | P | W | U);
+	cr_expect_eq(rd64(&e, 0x102000 + 0x1ff * 8), UINT64_C(0x103000) | P | W | U);
+	cr_expect_eq(rd64(&e, 0x103000 + 0x1f1 * 8), UINT64_C(0x104000) | P | W | U);
+	cr_expect_eq(mmu_os_stats(e.os)->resident_frames, 1, "a user page, under the memory limit");
+	cr_expect_eq(mmu_os_unmap(e.os, pid, 0x7fff1000, 0x1000), 1);
+	cr_expect_eq(mmu_os_stats(e.os)->resident_frames, 0);
+	expect_unmapped(&e, pid, 0x7fff1234);
+	env_free(&e);
+}
+
 Test(mmu_os, populate_maps_without_counting_a_fault)
 {
 	mmu_cfg_t cfg = cfg_x86(MMU_MODE_X86_64, 46, false);

@@ -187,6 +187,87 @@ Test(mmu_requester, unhandled_faults_are_not_retried)
 	cr_expect_eq(mmu_requester_stats(req)->demand_faults, 1);
 }
 
+/*
+ * The kernel half holds the kernel's page before the access (supervisor-only, global: x86 PTE bits P 0, U 2, G 8), so
+ * the translation is presented at once, without a demand fault; its protection fault is not served or retried.
+ */
+Test(mmu_requester, kernel_half_is_a_supervisor_page_not_a_demand_fault)
+{
+	const uint64_t kva = UINT64_C(0xffff800000001234);
+	make(NULL);
+	begin(kva, 1, 1, MMU_REF_LOAD);
+	cr_assert_eq(next().kind, MMU_STEP_CR3);
+	expect_translate(kva, MMU_REQ_D, MMU_OP_LOAD);
+	uint64_t pa;
+	unsigned level;
+	cr_assert_eq(mmu_os_translate(os, 1, kva, &pa, &level), 0, "the kernel's page is there before the access");
+	uint64_t pte = mmu_physmem_read(pm, mmu_os_cr3(os, 1, false) + 256 * 8, 8); /* PML4[256] */
+	cr_expect_eq(pte & 0x5, 0x1, "present, supervisor-only table entry: %#llx", (unsigned long long)pte);
+	answer_fault(MMU_CAUSE_PROTECTION);
+	cr_assert_eq(next().kind, MMU_STEP_DONE, "not retried");
+	/* a fault there never gets a user page from the OS */
+	cr_expect_eq(mmu_os_demand_fault(os, 1, UINT64_C(0xffff800000200000)), MMU_EFAULT);
+	cr_expect_eq(mmu_os_translate(os, 1, UINT64_C(0xffff800000200000), &pa, &level), MMU_EFAULT);
+	const mmu_sim_stats_t *st = mmu_requester_stats(req);
+	cr_expect_eq(st->translations, 1);
+	cr_expect_eq(st->demand_faults, 0);
+	cr_expect_eq(st->unhandled_faults, 1);
+	/* another process sees the same kernel page (the slot is shared) */
+	begin(kva, 1, 2, MMU_REF_STORE);
+	cr_assert_eq(next().kind, MMU_STEP_CR3);
+	expect_translate(kva, MMU_REQ_D, MMU_OP_STORE);
+	uint64_t pa2;
+	cr_assert_eq(mmu_os_translate(os, 2, kva, &pa2, &level), 0);
+	cr_expect_eq(pa2, pa);
+	answer_fault(MMU_CAUSE_PROTECTION);
+	cr_assert_eq(next().kind, MMU_STEP_DONE);
+}
+
+/* An access whose last byte would lie past 2^64 (address + size - 1 wraps) is refused before any step. */
+Test(mmu_requester, access_wrapping_past_2_64_is_an_error)
+{
+	make(NULL);
+	mmu_trace_rec_t rec = {.vaddr = UINT64_C(0xfffffffffffffffc), .size = 8, .pid = 1, .kind = MMU_REF_LOAD};
+	cr_assert_eq(mmu_requester_begin(req, &rec, msg, sizeof msg), MMU_EINVAL);
+	cr_expect_str_eq(msg,
+	                 "an access of 8 bytes at 0xfffffffffffffffc wraps past the end of the 64-bit address space");
+	rec.size = 4; /* the last byte is 2^64 - 1: fine */
+	cr_assert_eq(mmu_requester_begin(req, &rec, msg, sizeof msg), 0, "%s", msg);
+}
+
+/*
+ * The largest pid is a process like any other: a trace under pid 4294967295 gives exactly the statistics of the same
+ * trace under pid 7, in both engines (demand faults, a store, an eviction under a memory limit of two frames).
+ */
+Test(mmu_requester, largest_pid_runs_like_any_other)
+{
+	const mmu_engine_t engines[] = {MMU_ENGINE_FAST, MMU_ENGINE_TICKED};
+	const uint64_t vas[] = {0x1000, 0x2000, 0x1008, 0x3000, 0x1000};
+	for (size_t e = 0; e < 2; e++) {
+		mmu_sim_stats_t st[2];
+		const uint32_t pids[2] = {7, UINT32_MAX};
+		for (size_t p = 0; p < 2; p++) {
+			mmu_cfg_t c;
+			mmu_cfg_default(&c);
+			cr_assert_eq(mmu_cfg_set(&c, "os.mem_frames", "2", msg, sizeof msg), 0, "%s", msg);
+			mmu_sim_t *sim;
+			cr_assert_eq(mmu_sim_create(&c, engines[e], &sim, msg, sizeof msg), 0, "%s", msg);
+			for (size_t i = 0; i < sizeof vas / sizeof vas[0]; i++) {
+				mmu_trace_rec_t r = {.vaddr = vas[i],
+				                     .size = 1,
+				                     .pid = pids[p],
+				                     .kind = i == 1 ? MMU_REF_STORE : MMU_REF_LOAD};
+				cr_assert_eq(mmu_sim_ref(sim, &r, msg, sizeof msg), 0, "%s", msg);
+			}
+			st[p] = *mmu_sim_stats(sim);
+			mmu_sim_destroy(sim);
+		}
+		cr_expect_eq(st[1].unhandled_faults, 0, "engine %zu: every fault served", e);
+		cr_expect_eq(st[1].demand_faults, 4, "engine %zu: three pages, one of them twice (evicted)", e);
+		cr_expect_eq(memcmp(&st[0], &st[1], sizeof st[0]), 0, "engine %zu: the same statistics as pid 7", e);
+	}
+}
+
 /* A non-canonical answer is bad input, named with the paging mode. */
 Test(mmu_requester, non_canonical_is_an_error)
 {

@@ -175,7 +175,8 @@ Test(mmu_trace, lackey_banners_and_blank_lines_skipped)
 Test(mmu_trace, lackey_full_64_bit_addresses)
 {
 	const char *text = " L ffffffffffffffff,1\n"
-	                   " S 0000ffffffffffff0000,4294967295\n" /* 20 digits, 16 of them significant */
+	                   " S 0000ffffffff00000000,4294967295\n" /* 20 digits, 16 of them significant; the last
+	                                                              byte at 2^64 - 2: no wrap */
 	                   "I  ABCDEF,7\n";
 	mmu_trace_rec_t r[MAXREC];
 	size_t n;
@@ -183,7 +184,7 @@ Test(mmu_trace, lackey_full_64_bit_addresses)
 	cr_assert_eq(parse_str(text, MMU_TRACE_LACKEY, r, &n, msg), 0, "%s", msg);
 	cr_assert_eq(n, 3);
 	expect_rec(&r[0], MMU_REF_LOAD, 0xffffffffffffffffull, 1, 1);
-	expect_rec(&r[1], MMU_REF_STORE, 0xffffffffffff0000ull, 4294967295u, 1);
+	expect_rec(&r[1], MMU_REF_STORE, 0xffffffff00000000ull, 4294967295u, 1);
 	expect_rec(&r[2], MMU_REF_FETCH, 0xabcdef, 7, 1);
 }
 
@@ -291,6 +292,21 @@ Test(mmu_trace, lackey_missing_size)
 Test(mmu_trace, lackey_zero_size)
 {
 	expect_error("I  1000,4\nI  1004,0\n", MMU_TRACE_LACKEY, 2, "size must be at least 1", 1);
+}
+
+/* The last byte of an access is address + size - 1: past 2^64 it would wrap to page 0. */
+Test(mmu_trace, lackey_access_wrapping_past_2_64_is_an_error)
+{
+	mmu_trace_rec_t r[MAXREC];
+	size_t n;
+	char msg[512];
+	/* the last bytes of the address space are fine: 0xfffffffffffffff8 + 8 - 1 = 2^64 - 1 */
+	cr_assert_eq(parse_str(" L fffffffffffffff8,8\n", MMU_TRACE_LACKEY, r, &n, msg), 0, "%s", msg);
+	cr_assert_eq(n, 1);
+	expect_rec(&r[0], MMU_REF_LOAD, 0xfffffffffffffff8ull, 8, 1);
+	expect_error("I  1000,4\n L fffffffffffffff9,8\n", MMU_TRACE_LACKEY, 2,
+	             "the access wraps past the end of the 64-bit address space", 1);
+	expect_error(" S 1,4294967295\n L ffffffffffffffff,2\n", MMU_TRACE_LACKEY, 2, "the access wraps", 1);
 }
 
 Test(mmu_trace, lackey_size_out_of_range)
@@ -690,6 +706,68 @@ Test(mmu_trace, corrupt_gzip_is_an_error)
 	cr_expect_lt(seen, n);
 	unlink(path);
 	free(data);
+}
+
+/* ---- the start of the content ---- */
+
+/* A UTF-8 byte-order mark (EF BB BF) is not part of the first record, in either format and detected or not. */
+Test(mmu_trace, utf8_byte_order_mark_is_skipped)
+{
+	const mmu_trace_format_t fmts[] = {MMU_TRACE_AUTO, MMU_TRACE_TEXT};
+	for (size_t i = 0; i < 2; i++) {
+		mmu_trace_rec_t r[MAXREC];
+		size_t n;
+		char msg[512];
+		cr_assert_eq(parse_str("\xef\xbb\xbfR 1000\nW 2000 7\n", fmts[i], r, &n, msg), 0, "%s", msg);
+		cr_assert_eq(n, 2);
+		expect_rec(&r[0], MMU_REF_LOAD, 0x1000, 1, 1);
+		expect_rec(&r[1], MMU_REF_STORE, 0x2000, 1, 7);
+	}
+	mmu_trace_rec_t r[MAXREC];
+	size_t n;
+	char msg[512];
+	cr_assert_eq(parse_str("\xef\xbb\xbfI  0401ab70,3\n", MMU_TRACE_LACKEY, r, &n, msg), 0, "%s", msg);
+	cr_assert_eq(n, 1);
+	expect_rec(&r[0], MMU_REF_FETCH, 0x0401ab70, 3, 1);
+	/* only at the start: further on it is a byte of a record */
+	expect_error("R 1000\n\xef\xbb\xbfR 2000\n", MMU_TRACE_TEXT, 2, "unknown record type: byte 0xef", 1);
+}
+
+/* The magic bytes of bzip2 ("BZh" and the block size), xz (FD '7zXZ' 00) and zstd (28 B5 2F FD). */
+Test(mmu_trace, other_compressed_formats_are_named)
+{
+	static const struct {
+		const char *data;
+		size_t len;
+		const char *name;
+	} cases[] = {
+	    {"BZh91AY&SY", 10, "bzip2"},
+	    {"\xfd"
+	     "7zXZ\0\0\x04",
+	     9, "xz"},
+	    {"\x28\xb5\x2f\xfd\x24\x07", 6, "zstd"},
+	};
+	const mmu_trace_format_t fmts[] = {MMU_TRACE_AUTO, MMU_TRACE_TEXT, MMU_TRACE_LACKEY};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		for (size_t f = 0; f < 3; f++) {
+			char path[32], msg[512] = "", want[600];
+			write_file(path, cases[i].data, cases[i].len);
+			mmu_trace_t *t;
+			mmu_trace_rec_t recs[4];
+			size_t n = 0;
+			long rc = mmu_trace_open(path, fmts[f], &t, msg, sizeof msg);
+			if (rc == 0) {
+				rc = read_all(t, recs, 4, &n, msg, sizeof msg);
+				mmu_trace_close(t);
+			}
+			unlink(path);
+			cr_expect_eq(rc, MMU_EFORMAT, "%s: rc %ld", cases[i].name, rc);
+			snprintf(want, sizeof want, "%s: compressed with %s: not supported, decompress it (e.g. %s -d)",
+			         path, cases[i].name, cases[i].name);
+			cr_expect_str_eq(msg, want);
+			cr_expect_eq(n, 0);
+		}
+	}
 }
 
 /* ---- files that cannot be read ---- */

@@ -109,11 +109,16 @@ int mmu_os_translate(const mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t *pa
 /*
  * Demand paging: called after a not-present fault of pid at va. Maps a fresh base page there (user, writable,
  * executable: a trace carries no permissions) and returns 0, so the access can be retried; returns MMU_EFAULT if the
- * page is already mapped (the fault was not a demand fault) or va is not canonical, MMU_ENOFRAME when memory is full.
+ * page is already mapped (the fault was not a demand fault), va is not canonical or lies in the kernel half
+ * (mmu_paging_kernel_half: never a user page), MMU_ENOFRAME when memory is full.
  */
 int mmu_os_demand_fault(mmu_os_t *os, uint32_t pid, uint64_t va);
 
-/* Maps va's page in pid if unmapped, as a demand fault would (os.populate). Returns 0 or an error. */
+/*
+ * Maps va's page in pid if unmapped, as a demand fault would (os.populate), creating the process if needed. In the
+ * kernel half the page is the kernel's instead (mmu_os_map_kernel: supervisor-only, global, in every process), as
+ * an OS has it from boot: a user access to it is then a protection fault. Returns 0 or an error.
+ */
 int mmu_os_populate(mmu_os_t *os, uint32_t pid, uint64_t va);
 
 /*

@@ -69,6 +69,16 @@ static inline bool mmu_paging_canonical(const mmu_paging_t *p, uint64_t va)
 	return upper == 0 || upper == (~UINT64_C(0) >> (p->va_bits - 1));
 }
 
+/*
+ * Whether va lies in the kernel half: on x86-64 the canonical upper half (bit 47, hence bit 63, set), where every
+ * x86-64 OS keeps its own pages, supervisor-only (SDM Vol. 3A, 4.6: a user access to them is a protection fault).
+ * The other modes have no such half: the whole address space is the process's.
+ */
+static inline bool mmu_paging_kernel_half(const mmu_paging_t *p, uint64_t va)
+{
+	return p->sign_extend && p->va_bits < 64 && (va >> 63) != 0;
+}
+
 /* Is bit `bit` (may be -1) set in pte? */
 static inline bool mmu_pte_bit(uint64_t pte, int bit)
 {

@@ -15,6 +15,8 @@
  *   - a change of pid is a context switch: a CR3 write presented alone (with cr3.pcid, bit 63 keeps the TLBs);
  *   - an access that crosses a base-page boundary is two translations;
  *   - with os.populate the page is mapped before its first translation, free of charge (MAP_POPULATE);
+ *   - a page of the kernel half (mmu_paging_kernel_half) is the kernel's, there before the access (supervisor-only,
+ *     mmu_os_populate): a user access to it is a protection fault, not served, as any fault other than not-present;
  *   - a not-present fault is served by the OS (demand paging) and the translation retried once, after
  *     os.fault_cycles idle cycles (plus os.swap_in_cycles / os.swap_out_cycles per page moved under a memory
  *     limit); the TLB invalidations the OS asks for are presented first, one flush each.
@@ -30,7 +32,7 @@ typedef struct mmu_sim_stats mmu_sim_stats_t; /* mmu_sim.h */
 int mmu_requester_create(const mmu_cfg_t *cfg, mmu_os_t *os, mmu_requester_t **out);
 void mmu_requester_destroy(mmu_requester_t *r);
 
-/* Starts a record. An error (the process cannot be created) comes with msg set. */
+/* Starts a record. An error (the process cannot be created, an access that wraps past 2^64) comes with msg set. */
 int mmu_requester_begin(mmu_requester_t *r, const mmu_trace_rec_t *rec, char *msg, size_t msglen);
 /*
  * The record's next step. Errors, with msg set: MMU_EFAULT when the address cannot be translated at all in this

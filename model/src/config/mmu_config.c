@@ -690,6 +690,12 @@ static int validate_huge(const mmu_os_cfg_t *os, const mmu_paging_t *p, char *ms
 		if (!mmu_paging_canonical(p, r->va) || !mmu_paging_canonical(p, r->va + (r->size - 1)))
 			return fail(msg, msglen, MMU_EINVAL, "os.huge: range %zu is not canonical in paging mode %s",
 			            i + 1, p->name);
+		if (mmu_paging_kernel_half(p, r->va) || mmu_paging_kernel_half(p, r->va + (r->size - 1)))
+			return fail(
+			    msg, msglen, MMU_EINVAL,
+			    "os.huge: range %zu lies in the kernel half of paging mode %s (user pages lie below "
+			    "0x%" PRIx64 ")",
+			    i + 1, p->name, UINT64_C(1) << (p->va_bits - 1));
 		uint64_t frames = r->page_size >> p->page_bits;
 		if (os->mem_frames && frames > os->mem_frames)
 			return fail(msg, msglen, MMU_EINVAL,

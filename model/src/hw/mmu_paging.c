@@ -156,7 +156,8 @@ int mmu_paging_init(mmu_paging_t *p, const mmu_paging_cfg_t *cfg, char *msg, uns
 	switch (cfg->mode) {
 	case MMU_MODE_X86_64:
 		if (cfg->pa_bits < 32 || cfg->pa_bits > 52) {
-			snprintf(msg, msglen, "paging.pa_bits: %u is not in 32..52 for x86_64", cfg->pa_bits);
+			snprintf(msg, msglen, "paging.pa_bits: %u is not in 32..52 for paging.mode x86_64",
+			         cfg->pa_bits);
 			return MMU_EINVAL;
 		}
 		init_x86_64(p, cfg->pa_bits);

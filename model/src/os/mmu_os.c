@@ -380,14 +380,26 @@ static int install_leaf(mmu_os_t *os, uint64_t root, uint64_t va, uint64_t pa, u
 
 /* ---- unmapping ---- */
 
-/* Unmapping walks with the owner of the tables: a pid, or OS_KERNEL for the kernel's (no resident-page tracking). */
-#define OS_KERNEL UINT32_MAX
+/*
+ * Who owns the pages being mapped or unmapped: a process (user tables, resident-page tracking), or the kernel
+ * (supervisor tables, frames outside the memory limit). A flag of its own, not a reserved pid: every uint32_t is a
+ * valid pid.
+ */
+typedef struct os_owner {
+	uint32_t pid;
+	bool kernel;
+} os_owner_t;
 
-static long unmap_table(mmu_os_t *os, uint32_t pid, uint64_t table, unsigned level, uint64_t lo, uint64_t hi,
+static os_owner_t user_owner(uint32_t pid)
+{
+	return (os_owner_t){.pid = pid, .kernel = false};
+}
+
+static long unmap_table(mmu_os_t *os, os_owner_t who, uint64_t table, unsigned level, uint64_t lo, uint64_t hi,
                         bool skip_kernel);
 
 /* Unmaps what the entry at slot maps inside [lo, hi]; [start, end] is the whole range the entry covers. */
-static long unmap_entry(mmu_os_t *os, uint32_t pid, uint64_t slot, unsigned level, uint64_t start, uint64_t end,
+static long unmap_entry(mmu_os_t *os, os_owner_t who, uint64_t slot, unsigned level, uint64_t start, uint64_t end,
                         uint64_t lo, uint64_t hi)
 {
 	uint64_t pte = os_pte_read(os, slot);
@@ -399,14 +411,14 @@ static long unmap_entry(mmu_os_t *os, uint32_t pid, uint64_t slot, unsigned leve
 	}
 	if (!mmu_pte_is_leaf(&os->paging, pte, level)) {
 		uint64_t sub_lo = start > lo ? start : lo, sub_hi = end < hi ? end : hi;
-		return unmap_table(os, pid, mmu_pte_frame(&os->paging, pte), level - 1, sub_lo, sub_hi, false);
+		return unmap_table(os, who, mmu_pte_frame(&os->paging, pte), level - 1, sub_lo, sub_hi, false);
 	}
 	if (start < lo || end > hi) /* a huge page only partly in the range stays mapped */
 		return 0;
 	if (os_pte_write(os, slot, 0) != 0)
 		return 0;
-	if (pid != OS_KERNEL)
-		os_mem_drop(os, pid, start, os_leaf_frame(os, pte, level));
+	if (!who.kernel)
+		os_mem_drop(os, who.pid, start, os_leaf_frame(os, pte, level));
 	return 1;
 }
 
@@ -414,7 +426,7 @@ static long unmap_entry(mmu_os_t *os, uint32_t pid, uint64_t slot, unsigned leve
  * Clears the leaves of the level-`level` table at `table` that lie wholly in [lo, hi] (inclusive; the table covers
  * both). Only present entries are descended into, so sparse ranges of any size cost little.
  */
-static long unmap_table(mmu_os_t *os, uint32_t pid, uint64_t table, unsigned level, uint64_t lo, uint64_t hi,
+static long unmap_table(mmu_os_t *os, os_owner_t who, uint64_t table, unsigned level, uint64_t lo, uint64_t hi,
                         bool skip_kernel)
 {
 	uint64_t span = os_page_size(os, level);
@@ -422,7 +434,7 @@ static long unmap_table(mmu_os_t *os, uint32_t pid, uint64_t table, unsigned lev
 	for (uint64_t a = lo;;) {
 		uint64_t start = a & ~(span - 1), end = start + (span - 1);
 		if (!(skip_kernel && os->kowned[top_index(os, a)]))
-			count += unmap_entry(os, pid, os_pte_slot(os, table, a, level), level, start, end, lo, hi);
+			count += unmap_entry(os, who, os_pte_slot(os, table, a, level), level, start, end, lo, hi);
 		if (end >= hi)
 			return count;
 		a = end + 1;
@@ -438,7 +450,7 @@ long mmu_os_unmap(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t size)
 	const os_proc_t *pr = os_proc_find(os, pid);
 	if (pr == NULL)
 		return 0;
-	return unmap_table(os, pid, pr->root, os->paging.levels, va, va + (size - 1), true);
+	return unmap_table(os, user_owner(pid), pr->root, os->paging.levels, va, va + (size - 1), true);
 }
 
 /* ---- mapping ---- */
@@ -470,10 +482,10 @@ static int map_conflicts(mmu_os_t *os, uint64_t root, uint64_t va, uint64_t size
  * Maps fresh frames, each after the tables leading to it (as a page fault allocates them); on failure the pages
  * mapped so far are unmapped again (their frames stay used, or go back to the memory limit's free lists).
  */
-static int map_fresh(mmu_os_t *os, uint32_t pid, uint64_t root, uint64_t va, uint64_t size, unsigned level,
+static int map_fresh(mmu_os_t *os, os_owner_t who, uint64_t root, uint64_t va, uint64_t size, unsigned level,
                      unsigned perms)
 {
-	bool kernel = pid == OS_KERNEL;
+	bool kernel = who.kernel;
 	uint64_t step = os_page_size(os, level);
 	for (uint64_t off = 0; off < size; off += step) {
 		uint64_t slot, pa;
@@ -483,10 +495,10 @@ static int map_fresh(mmu_os_t *os, uint32_t pid, uint64_t root, uint64_t va, uin
 		if (err == 0)
 			err = os_pte_write(os, slot, os_leaf_entry(os, pa, level, perms));
 		if (err == 0 && !kernel)
-			err = os_mem_add(os, pid, va + off, pa, level);
+			err = os_mem_add(os, who.pid, va + off, pa, level);
 		if (err) {
 			if (off > 0)
-				unmap_table(os, pid, root, os->paging.levels, va, va + (off - 1), false);
+				unmap_table(os, who, root, os->paging.levels, va, va + (off - 1), false);
 			return err;
 		}
 	}
@@ -495,7 +507,7 @@ static int map_fresh(mmu_os_t *os, uint32_t pid, uint64_t root, uint64_t va, uin
 
 int os_map_user(mmu_os_t *os, uint32_t pid, uint64_t root, uint64_t va, uint64_t size, unsigned level, unsigned perms)
 {
-	return map_fresh(os, pid, root, va, size, level, perms);
+	return map_fresh(os, user_owner(pid), root, va, size, level, perms);
 }
 
 int mmu_os_map(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t size, unsigned level, unsigned perms)
@@ -506,7 +518,7 @@ int mmu_os_map(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t size, unsigned 
 	int err = proc_root(os, pid, &root);
 	if (err == 0)
 		err = map_conflicts(os, root, va, size, level);
-	return err ? err : map_fresh(os, pid, root, va, size, level, perms);
+	return err ? err : map_fresh(os, user_owner(pid), root, va, size, level, perms);
 }
 
 int mmu_os_map_frame(mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t pa, unsigned level, unsigned perms)
@@ -577,7 +589,7 @@ int mmu_os_map_kernel(mmu_os_t *os, uint64_t va, uint64_t size, unsigned perms)
 	if (!kernel_slots_free(os, va, size) || !range_free(os, os->kroot, va, size, 1))
 		return MMU_EEXIST;
 	unsigned kperms = (perms & (MMU_PERM_W | MMU_PERM_X)) | MMU_PERM_G;
-	int err = map_fresh(os, OS_KERNEL, os->kroot, va, size, 1, kperms);
+	int err = map_fresh(os, (os_owner_t){.kernel = true}, os->kroot, va, size, 1, kperms);
 	return err ? err : kernel_publish(os, va, size);
 }
 
@@ -644,8 +656,8 @@ static int map_demand_page(mmu_os_t *os, uint32_t pid, uint64_t va)
 
 int mmu_os_demand_fault(mmu_os_t *os, uint32_t pid, uint64_t va)
 {
-	if (!mmu_paging_canonical(&os->paging, va))
-		return MMU_EFAULT;
+	if (!mmu_paging_canonical(&os->paging, va) || mmu_paging_kernel_half(&os->paging, va))
+		return MMU_EFAULT; /* a user fault in the kernel half is never served with a user page */
 	int err = map_demand_page(os, pid, va);
 	if (err == MMU_EEXIST || err == MMU_EINVAL)
 		return MMU_EFAULT;
@@ -654,15 +666,28 @@ int mmu_os_demand_fault(mmu_os_t *os, uint32_t pid, uint64_t va)
 	return err;
 }
 
+/*
+ * The kernel's page at va, as the kernel would have mapped it at boot: supervisor-only, global, in every process.
+ * The model maps it the first time it is needed, free of charge. A slot that a process filled with its own pages
+ * (mmu_os_map) is left to that process: the access then meets its tables, and no kernel page is added there.
+ */
+static int map_kernel_page(mmu_os_t *os, uint64_t va)
+{
+	uint64_t size = os_page_size(os, 1);
+	int err = mmu_os_map_kernel(os, va & ~(size - 1), size, MMU_PERM_W);
+	return err == MMU_EEXIST ? 0 : err;
+}
+
 int mmu_os_populate(mmu_os_t *os, uint32_t pid, uint64_t va)
 {
 	if (!mmu_paging_canonical(&os->paging, va))
 		return MMU_EINVAL;
 	uint64_t pa;
 	unsigned level;
-	if (mmu_os_translate(os, pid, va, &pa, &level) == 0)
-		return 0;
-	return map_demand_page(os, pid, va);
+	int err = mmu_os_process(os, pid);
+	if (err || mmu_os_translate(os, pid, va, &pa, &level) == 0)
+		return err;
+	return mmu_paging_kernel_half(&os->paging, va) ? map_kernel_page(os, va) : map_demand_page(os, pid, va);
 }
 
 bool mmu_os_shootdown_next(mmu_os_t *os, uint32_t *pid, uint64_t *va)

@@ -39,6 +39,13 @@ int mmu_requester_switch(mmu_requester_t *r, uint32_t pid, uint64_t *cr3)
 }
 
 /* A record of another process than the last: the context switch, a CR3 step first. */
+int mmu_requester_wraps(const mmu_trace_rec_t *rec, char *msg, size_t msglen)
+{
+	snprintf(msg, msglen, "an access of %u bytes at 0x%llx wraps past the end of the 64-bit address space",
+	         (unsigned)rec->size, (unsigned long long)rec->vaddr);
+	return MMU_EINVAL;
+}
+
 int mmu_requester_begin_switch(mmu_requester_t *r, uint32_t pid, char *msg, size_t msglen)
 {
 	int err = mmu_requester_switch(r, pid, &r->cr3);
@@ -63,7 +70,10 @@ static int not_canonical(const mmu_requester_t *r, char *msg, size_t msglen)
 	return MMU_EFAULT;
 }
 
-/* os.populate: a page is mapped before its first access, free of charge, as MAP_POPULATE does before a run. */
+/*
+ * os.populate: a page is mapped before its first access, free of charge, as MAP_POPULATE does before a run. A page of
+ * the kernel half is always there before the access, as the kernel's (mmu_os_populate).
+ */
 static int populate(mmu_requester_t *r, char *msg, size_t msglen)
 {
 	uint64_t page = (r->vaddr >> r->pg->page_bits) + 1;
@@ -185,7 +195,8 @@ int mmu_requester_next_slow(mmu_requester_t *r, mmu_step_t *step, char *msg, siz
 			return 0;
 		case PH_START:
 			r->phase = PH_TRANSLATE;
-			if (r->cfg.os.populate)
+			/* The kernel half's pages are there from boot: a user access meets a supervisor page. */
+			if (r->cfg.os.populate || mmu_paging_kernel_half(r->pg, r->vaddr))
 				err = populate(r, msg, msglen);
 			break;
 		case PH_SHOOT:

@@ -36,7 +36,7 @@ static inline mmu_op_t mmu_rec_op(const mmu_trace_rec_t *rec)
 typedef enum {
 	PH_DONE,      /* the record is complete */
 	PH_CR3,       /* the context switch's CR3 write */
-	PH_START,     /* a translation begins: os.populate first */
+	PH_START,     /* a translation begins: os.populate (or the kernel half's page) first */
 	PH_SHOOT,     /* the invalidations the OS asked for, then `after` */
 	PH_IDLE,      /* the OS fault handler's cycles, then the retry */
 	PH_TRANSLATE, /* the request itself */
@@ -65,6 +65,7 @@ struct mmu_requester {
 	mmu_result_t res;
 };
 
+MMU_COLD int mmu_requester_wraps(const mmu_trace_rec_t *rec, char *msg, size_t msglen);
 MMU_COLD int mmu_requester_begin_switch(mmu_requester_t *r, uint32_t pid, char *msg, size_t msglen);
 MMU_COLD int mmu_requester_next_slow(mmu_requester_t *r, mmu_step_t *step, char *msg, size_t msglen);
 
@@ -77,6 +78,8 @@ static inline bool mmu_requester_crosses(const mmu_requester_t *r, const mmu_tra
 static inline int mmu_requester_begin_fast(mmu_requester_t *r, const mmu_trace_rec_t *rec, char *msg, size_t msglen)
 {
 	MMU_ASSERT(r->phase == PH_DONE);
+	if (rec->size > 1 && rec->size - 1 > UINT64_MAX - rec->vaddr) /* the trace reader refuses these too */
+		return mmu_requester_wraps(rec, msg, msglen);
 	r->phase = PH_START;
 	if (!r->started || rec->pid != r->pid) {
 		int err = mmu_requester_begin_switch(r, rec->pid, msg, msglen);
@@ -119,7 +122,9 @@ static inline int mmu_requester_next_fast(mmu_requester_t *r, mmu_step_t *step, 
 		step->kind = MMU_STEP_DONE;
 		return 0;
 	}
-	if (r->phase == PH_START && (!r->cfg.os.populate || mmu_requester_populated(r)))
+	/* the kernel half's pages are there from boot (mmu_os_populate): a user access meets a supervisor page */
+	if (r->phase == PH_START &&
+	    ((!r->cfg.os.populate && !mmu_paging_kernel_half(r->pg, r->vaddr)) || mmu_requester_populated(r)))
 		r->phase = PH_TRANSLATE;
 	if (r->phase != PH_TRANSLATE)
 		return mmu_requester_next_slow(r, step, msg, msglen);

@@ -152,6 +152,43 @@ static int gz_failure(mmu_trace_t *t, int zerr)
 	return t->err;
 }
 
+/* Compressed formats zlib does not read, by their magic bytes: named, rather than parsed as binary garbage. */
+static const struct {
+	const char *magic;
+	size_t len;
+	const char *name;
+} other_compressors[] = {
+    {"BZh", 3, "bzip2"},
+    {"\xfd"
+     "7zXZ\0",
+     6, "xz"},
+    {"\x28\xb5\x2f\xfd", 4, "zstd"},
+};
+
+/*
+ * The first bytes of the content (n of them, at the start of the buffer): a UTF-8 byte-order mark, which editors on
+ * some systems write, is dropped, as the config reader does; a bzip2, xz or zstd stream is refused by name.
+ */
+static int check_start(mmu_trace_t *t, size_t n)
+{
+	const char *b = t->buf;
+	for (size_t i = 0; i < sizeof other_compressors / sizeof other_compressors[0]; i++) {
+		size_t len = other_compressors[i].len;
+		if (n >= len && memcmp(b, other_compressors[i].magic, len) == 0) {
+			snprintf(t->err_msg, TRACE_MSG,
+			         "%s: compressed with %s: not supported, decompress it (e.g. %s -d)", t->name,
+			         other_compressors[i].name, other_compressors[i].name);
+			t->err = MMU_EFORMAT;
+			return t->err;
+		}
+	}
+	if (n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0) {
+		memmove(t->buf, t->buf + 3, n - 3);
+		t->len -= 3;
+	}
+	return 0;
+}
+
 static int read_more(mmu_trace_t *t)
 {
 	size_t before = t->len;
@@ -169,8 +206,11 @@ static int read_more(mmu_trace_t *t)
 		t->crc_live = t->fd < 0 || gzdirect(t->gz);
 	if (t->crc_live)
 		t->crc = (uint32_t)crc32(t->crc, (const Bytef *)t->buf + before, (uInt)n);
+	bool first = t->content_bytes == 0;
 	t->content_bytes += (uint64_t)n;
 	t->len += (size_t)n;
+	if (first && check_start(t, (size_t)n) < 0)
+		return t->err;
 	find_lim(t, before);
 	return 0;
 }
@@ -369,6 +409,8 @@ static line_kind_t lackey_line(line_err_t *e, const char *p, const char *lim, mm
 		return bad_value(e, line, lim, "size out of range (more than 4294967295)");
 	if (size == 0)
 		return bad_value(e, line, lim, "size must be at least 1");
+	if (size - 1 > UINT64_MAX - addr) /* the access would wrap to page 0 */
+		return bad_value(e, line, lim, "the access wraps past the end of the 64-bit address space");
 	if (!at_line_end(p, next))
 		return bad_line(e, line, lim, "trailing garbage after the size", *skip_blanks(p));
 	if (*next - line - 1 > TRACE_MAX_LINE)
