@@ -91,6 +91,42 @@ int cli_vfail(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)))
 bool cli_number(const char *s, uint64_t *v);
 /* Hex digits with or without 0x, as OSTEP's homework prints addresses. */
 bool cli_hex(const char *s, uint64_t *v);
+/*
+ * An option's number (cli_number) in min..max; 0, or 2 after the message the configuration keys give: "OPTION: 'S'
+ * is not a number", "... is negative (expected MIN..MAX)", "... is out of range MIN..MAX". Nothing is clamped.
+ */
+int cli_option_number(const char *option, const char *s, uint64_t min, uint64_t max, uint64_t *v);
+
+/*
+ * The progress line of a long run, on stderr and only when stderr is a terminal (a log or a pipe gets none):
+ * "\rPROG: 12.3 %  4096 UNIT  1.5 s", the percentage where the total is known, rewritten in place.
+ */
+typedef struct cli_progress {
+	bool on;            /* stderr is a terminal */
+	bool shown;         /* a line was printed */
+	double start, last; /* monotonic seconds */
+} cli_progress_t;
+
+void cli_progress_start(cli_progress_t *p);
+/* Whether a quarter of a second has passed since the last line (false at once when off: no clock read). */
+bool cli_progress_due(cli_progress_t *p);
+/* The line: done of total (total 0: unknown), count UNIT so far; final ends it with a newline. */
+void cli_progress_show(cli_progress_t *p, uint64_t done, uint64_t total, uint64_t count, const char *unit, bool final);
+/* Monotonic seconds, for timing a run. */
+double cli_seconds(void);
+
+/*
+ * SIGINT and SIGTERM during a long run: noted rather than fatal, so the run can stop at a clean point (the end of a
+ * cycle or a transaction), print what it did marked as interrupted, and exit with cli_interrupt_status(). A second
+ * signal ends the process as usual; a signal ignored when the program started (a background job) stays ignored.
+ */
+void cli_interrupt_catch(void);
+/* The signal caught (SIGINT, SIGTERM), or 0. Cheap: a load of a flag. */
+int cli_interrupted(void);
+/* "SIGINT", "SIGTERM" (NULL before a signal). */
+const char *cli_interrupt_name(void);
+/* The exit status of an interrupted run: 128 + the signal's number (130 for SIGINT, 143 for SIGTERM). */
+int cli_interrupt_status(void);
 
 /* The trace a command reads: the one given, or the bundled workload when given is NULL. */
 const char *cli_trace_path(const char *given);

@@ -1,5 +1,6 @@
 /* The one error helper of the front ends, and the numbers their options take. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,4 +65,26 @@ bool cli_hex(const char *s, uint64_t *v)
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
 	return digits(s, 16, v);
+}
+
+/* Decimal digits, or 0x and hex digits: a number's spelling, whatever its size. */
+static bool numeral(const char *s)
+{
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return s[2] && strspn(s + 2, "0123456789abcdefABCDEF") == strlen(s + 2);
+	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+int cli_option_number(const char *option, const char *s, uint64_t min, uint64_t max, uint64_t *v)
+{
+	uint64_t x;
+	if (cli_number(s, &x) && x >= min && x <= max) {
+		*v = x;
+		return 0;
+	}
+	if (!s || !numeral(s[0] == '-' ? s + 1 : s))
+		return cli_fail("%s: '%s' is not a number", option, s ? s : "");
+	if (s[0] == '-')
+		return cli_fail("%s: '%s' is negative (expected %" PRIu64 "..%" PRIu64 ")", option, s, min, max);
+	return cli_fail("%s: '%s' is out of range %" PRIu64 "..%" PRIu64, option, s, min, max);
 }

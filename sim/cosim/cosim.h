@@ -107,6 +107,8 @@ typedef struct cosim_driver {
 	int (*step)(void *self, cosim_env_t *env, const mmu_out_t *out, mmu_in_t *in, char *msg, size_t msglen);
 	int (*finish)(void *self, cosim_env_t *env, char *msg, size_t msglen);
 	void (*destroy)(void *self);
+	/* How far the stimulus has got, for the progress line: done of total, in its own unit. NULL: unknown. */
+	void (*progress)(const void *self, const cosim_env_t *env, uint64_t *done, uint64_t *total);
 } cosim_driver_t;
 
 int cosim_random_create(cosim_env_t *env, const cosim_opts_t *o, cosim_driver_t *d, char *msg, size_t msglen);

@@ -2,6 +2,7 @@
  * mmucosim: lockstep co-simulation of the RTL (Verilated) against the C model. One binary per RTL configuration
  * (mmucosim-<config>); see usage below and waveforms/README.md.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,25 +19,17 @@ static const char usage[] =
     "  the RTL of configuration " COSIM_CONFIG_NAME " and the model in lockstep, every output compared every cycle;\n"
     "  the stimulus is one of --random CYCLES (the default: 200000 cycles), --trace FILE, --scenario NAME\n";
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-	if (!s || !*s || *s == '-')
-		return -1;
-	*v = strtoull(s, &end, 0);
-	return *end ? -1 : 0;
-}
-
+/* "B,A": two numbers of cycles; 0, or 2 after the message. */
 static int parse_window(const char *s, cosim_opts_t *o)
 {
-	char *end;
-	if (!s)
-		return -1;
-	o->window_before = strtoull(s, &end, 10);
-	if (*end != ',')
-		return -1;
-	o->window_after = strtoull(end + 1, &end, 10);
-	return *end ? -1 : 0;
+	const char *comma = strchr(s, ',');
+	char before[64];
+	if (!comma || (size_t)(comma - s) >= sizeof before)
+		return cli_fail("--window: '%s' is not B,A (cycles before and after the mismatch, e.g. 200,20)", s);
+	memcpy(before, s, (size_t)(comma - s));
+	before[comma - s] = '\0';
+	int rc = cli_option_number("--window", before, 0, UINT32_MAX, &o->window_before);
+	return rc ? rc : cli_option_number("--window", comma + 1, 0, UINT32_MAX, &o->window_after);
 }
 
 /* The options as text, before their values are read into cosim_opts_t. */
@@ -46,21 +39,24 @@ typedef struct args {
 	bool list_scenarios, params;
 } args_t;
 
-static int bad_value(const char *opt, const char *v)
-{
-	return cli_fail("bad value '%s' for %s", v, opt);
-}
-
-/* The values that are numbers, and the stimulus; 0 or 2 after the message. */
+/*
+ * The values that are numbers, and the stimulus; 0 or 2 after the message. Numbers are read as mmusim reads its
+ * own (cli_option_number): decimal or 0x hex, and one that does not fit is refused, never clamped.
+ */
 static int read_values(const args_t *a, cosim_opts_t *o)
 {
 	uint64_t n;
+	int rc = 0;
 	if (!!a->random + !!a->trace + !!a->scenario > 1)
 		return cli_fail("--random, --trace and --scenario exclude each other: give one stimulus");
+	/* options of the trace stimulus only: with another one they would be ignored without a word */
+	if (a->max_refs && !a->trace)
+		return cli_fail("--max-refs: only with --trace (the records of the trace to replay)");
+	if (o->format && !a->trace)
+		return cli_fail("--format: only with --trace (the format of the trace)");
 	if (a->random) {
 		o->stim = STIM_RANDOM;
-		if (parse_u64(a->random, &o->cycles))
-			return bad_value("--random", a->random);
+		rc = cli_option_number("--random", a->random, 1, UINT64_MAX, &o->cycles);
 	}
 	if (a->trace) {
 		o->stim = STIM_TRACE;
@@ -70,26 +66,25 @@ static int read_values(const args_t *a, cosim_opts_t *o)
 		o->stim = STIM_SCENARIO;
 		o->scenario = a->scenario;
 	}
-	if (a->seed && parse_u64(a->seed, &o->seed))
-		return bad_value("--seed", a->seed);
-	if (a->max_refs && parse_u64(a->max_refs, &o->max_refs))
-		return bad_value("--max-refs", a->max_refs);
-	if (a->window && parse_window(a->window, o))
-		return bad_value("--window", a->window);
-	if (a->history) {
-		if (parse_u64(a->history, &n) || n > COSIM_HISTORY_MAX)
-			return bad_value("--history", a->history);
+	if (!rc && a->seed)
+		rc = cli_option_number("--seed", a->seed, 0, UINT64_MAX, &o->seed);
+	if (!rc && a->max_refs)
+		rc = cli_option_number("--max-refs", a->max_refs, 0, UINT64_MAX, &o->max_refs);
+	if (!rc && a->window)
+		rc = parse_window(a->window, o);
+	if (!rc && a->history && !(rc = cli_option_number("--history", a->history, 0, COSIM_HISTORY_MAX, &n)))
 		o->history = (unsigned)n;
-	}
-	if (a->tlb_check && !strcmp(a->tlb_check, "all"))
+	if (!rc && a->tlb_check && !strcmp(a->tlb_check, "all"))
 		o->tlb_check_all = true;
-	else if (a->tlb_check && parse_u64(a->tlb_check, &o->tlb_full_every))
-		return bad_value("--tlb-check", a->tlb_check);
+	else if (!rc && a->tlb_check && !isdigit((unsigned char)a->tlb_check[0]) && a->tlb_check[0] != '-')
+		rc = cli_fail("--tlb-check: '%s' is neither all nor a number of cycles", a->tlb_check);
+	else if (!rc && a->tlb_check)
+		rc = cli_option_number("--tlb-check", a->tlb_check, 0, UINT64_MAX, &o->tlb_full_every);
 	o->sets = a->sets.items;
 	o->nsets = (int)a->sets.n;
 	o->model_sets = a->model_sets.items;
 	o->nmodel_sets = (int)a->model_sets.n;
-	return 0;
+	return rc;
 }
 
 /* Whether the run should go on; if not, *rc is the exit status (0 after --help, --list-scenarios, --params). */
@@ -132,7 +127,7 @@ static bool parse_args(int argc, char **argv, cosim_opts_t *o, int *rc)
 	    .prog = PROG,
 	    .usage = usage,
 	    .notes = "  exit status: 0 no mismatch, 1 mismatch (or a scenario's expectation failed), 2 usage or set-up "
-	             "error\n",
+	             "error,\n  130 / 143 stopped by SIGINT / SIGTERM (the report then covers the cycles run)\n",
 	    .options = table,
 	    .noptions = sizeof table / sizeof table[0]};
 	if (!cli_parse(&spec, argc - 1, argv + 1, rc) || (*rc = read_values(&a, o)) != 0) {
@@ -204,13 +199,17 @@ int main(int argc, char **argv)
 	                  .argc = argc,
 	                  .argv = argv};
 	int rc;
+	cli_interrupt_catch(); /* first: a signal during the set-up still ends the run cleanly */
 	if (!parse_args(argc, argv, &o, &rc))
 		return cli_stdout_finish(rc); /* --help, --list-scenarios, --params */
 	char msg[1024];
 	cosim_mismatch_t mm;
 	cosim_ctl_t ctl = {.trace_path = o.wave};
 	rc = cosim_run(&o, &ctl, &mm, msg, sizeof msg);
-	if (rc == 0 && mm.found) {
+	if (rc == COSIM_INTERRUPTED) {
+		whole_wave(&o);
+		rc = cli_interrupt_status();
+	} else if (rc == 0 && mm.found) {
 		print_replay(&o);
 		mismatch_wave(&o, &mm);
 		rc = 1;

@@ -288,6 +288,12 @@ static int rnd_step(void *self, cosim_env_t *env, const mmu_out_t *out, mmu_in_t
 	return 0;
 }
 
+static void rnd_progress(const void *self, const cosim_env_t *env, uint64_t *done, uint64_t *total)
+{
+	*done = env->cycle;
+	*total = ((const rnd_t *)self)->cycles;
+}
+
 int cosim_random_create(cosim_env_t *env, const cosim_opts_t *o, cosim_driver_t *d, char *msg, size_t msglen)
 {
 	rnd_t *r = calloc(1, sizeof *r);
@@ -306,6 +312,6 @@ int cosim_random_create(cosim_env_t *env, const cosim_opts_t *o, cosim_driver_t 
 		r->weight_total[MMU_REQ_I] += cosim_region(i)->weight_i;
 		r->weight_total[MMU_REQ_D] += cosim_region(i)->weight_d;
 	}
-	*d = (cosim_driver_t){.self = r, .step = rnd_step, .destroy = free};
+	*d = (cosim_driver_t){.self = r, .step = rnd_step, .destroy = free, .progress = rnd_progress};
 	return 0;
 }

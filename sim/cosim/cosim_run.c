@@ -4,7 +4,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "cosim_hardware.h"
@@ -198,14 +197,8 @@ static bool note_responses(cosim_env_t *env, const mmu_out_t *exp, counts_t *c, 
 	return bad;
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void print_report(const cosim_opts_t *o, const cosim_env_t *env, const counts_t *c, double secs)
+static void print_report(const cosim_opts_t *o, const cosim_env_t *env, const counts_t *c, double secs,
+                         bool interrupted)
 {
 	mmu_stats_t st;
 	mmu_stats_read(env->mmu, &st);
@@ -215,7 +208,10 @@ static void print_report(const cosim_opts_t *o, const cosim_env_t *env, const co
 		printf(" %s", o->scenario);
 	if (o->stim == STIM_TRACE)
 		printf(" %s", o->trace);
-	printf(", seed %" PRIu64 ": %" PRIu64 " cycles, 0 mismatches\n", o->seed, env->cycle);
+	printf(", seed %" PRIu64 ": ", o->seed);
+	if (interrupted) /* the figures are true, but of a part of the run */
+		printf("interrupted (%s) after ", cli_interrupt_name());
+	printf("%" PRIu64 " cycles, 0 mismatches\n", env->cycle);
 	printf("  transactions  %" PRIu64 " requests (I %" PRIu64 ", D %" PRIu64 "), %" PRIu64 " CR3 writes, %" PRIu64
 	       " flushes\n",
 	       c->requests[0] + c->requests[1], c->requests[0], c->requests[1], c->cr3_writes, c->flushes);
@@ -254,6 +250,8 @@ typedef struct loop {
 	cli_out_t record; /* --record-stimulus, put in place when the run ends (cli.h) */
 	counts_t c;
 	cosim_mismatch_t *mm;
+	cli_progress_t progress;
+	bool interrupted; /* a signal stopped the run after a whole cycle */
 } loop_t;
 
 /* Full comparison after the edges that can change any entry: flushes and CR3 writes (T11, T12), and now and then. */
@@ -292,6 +290,23 @@ static int cycle(loop_t *l, char *msg, size_t msglen)
 	return 0;
 }
 
+/* The progress line: the stimulus's own measure (cycles of --random, bytes or records of a trace) if it has one. */
+static void show_progress(loop_t *l, bool final)
+{
+	uint64_t done = 0, total = 0;
+	if (l->drv.progress)
+		l->drv.progress(l->drv.self, l->env, &done, &total);
+	cli_progress_show(&l->progress, done, total, l->env->cycle, "cycles", final);
+}
+
+/* Checked every 4096 cycles (the clock is not read every cycle); a signal is seen at once. */
+static bool interrupted(loop_t *l)
+{
+	if ((l->env->cycle & 4095) == 0 && cli_progress_due(&l->progress))
+		show_progress(l, false);
+	return cli_interrupted() && !l->ctl->rerun; /* the waveform re-run is short and bounded: it finishes */
+}
+
 static int loop_run(loop_t *l, char *msg, size_t msglen)
 {
 	const cosim_ctl_t *ctl = l->ctl;
@@ -299,6 +314,10 @@ static int loop_run(loop_t *l, char *msg, size_t msglen)
 	for (;;) {
 		if (ctl->stop_at && l->env->cycle >= ctl->stop_at)
 			break;
+		if (interrupted(l)) {
+			l->interrupted = true;
+			break;
+		}
 		if (ctl->trace_path && l->env->cycle == ctl->trace_from && l->env->cycle > 0 &&
 		    (rc = cosim_rtl_trace_open(l->env->rtl, ctl->trace_path, l->env->cycle, msg, msglen)))
 			return rc;
@@ -314,6 +333,10 @@ static int loop_run(loop_t *l, char *msg, size_t msglen)
 		l->c.full_checks++;
 		cosim_check_state(l->env, l->mm); /* the end state */
 	}
+	if (l->progress.shown)
+		show_progress(l, true);
+	if (l->interrupted) /* a scenario's expectations are about its end, not reached */
+		return 0;
 	return l->drv.finish && !l->mm->found && !ctl->rerun ? l->drv.finish(l->drv.self, l->env, msg, msglen) : 0;
 }
 
@@ -346,16 +369,19 @@ int cosim_run(const cosim_opts_t *o, const cosim_ctl_t *ctl, cosim_mismatch_t *m
 	if (!rc)
 		rc = open_outputs(&l, msg, msglen);
 	cosim_rtl_reset(l.env->rtl);
-	double t0 = now_seconds();
+	cli_progress_start(&l.progress);
 	if (!rc)
 		rc = loop_run(&l, msg, msglen);
-	double secs = now_seconds() - t0;
+	double secs = cli_seconds() - l.progress.start;
 	if (!rc && mm->found && !ctl->rerun) {
 		cosim_mismatch_print(stderr, mm);
 		print_history(stderr, l.env, o->history);
 	} else if (!rc && !ctl->rerun && !o->quiet) {
-		print_report(o, l.env, &l.c, secs);
+		print_report(o, l.env, &l.c, secs, l.interrupted);
 	}
+	if (!rc && l.interrupted && !mm->found)
+		fprintf(stderr, "%s: interrupted by %s after %" PRIu64 " cycles, without a mismatch up to there\n",
+		        cli_prog(), cli_interrupt_name(), l.env->cycle);
 	if (rc)
 		cli_out_discard(&l.record);
 	else if (l.record.f && cli_out_commit(&l.record, msg, msglen))
@@ -363,5 +389,5 @@ int cosim_run(const cosim_opts_t *o, const cosim_ctl_t *ctl, cosim_mismatch_t *m
 	if (l.drv.destroy)
 		l.drv.destroy(l.drv.self);
 	env_destroy(l.env);
-	return rc;
+	return !rc && l.interrupted && !mm->found ? COSIM_INTERRUPTED : rc;
 }

@@ -13,10 +13,13 @@ typedef struct cosim_ctl {
 } cosim_ctl_t;
 
 /*
- * One run from reset. Prints the mismatch with the transaction history, or the final report, on stdout/stderr.
- * Returns 0 (mm->found tells whether a mismatch was seen), or a negative error with msg set (bad configuration,
- * stimulus error, file error).
+ * One run from reset. Prints the mismatch with the transaction history, or the final report, on stdout/stderr, and
+ * a progress line on stderr when it is a terminal. Returns 0 (mm->found tells whether a mismatch was seen),
+ * COSIM_INTERRUPTED when SIGINT or SIGTERM (cli_interrupt_catch) stopped it after a whole cycle (the report, marked
+ * so, covers the cycles run), or a negative error with msg set (bad configuration, stimulus error, file error).
  */
+#define COSIM_INTERRUPTED 1
+
 int cosim_run(const cosim_opts_t *o, const cosim_ctl_t *ctl, cosim_mismatch_t *mm, char *msg, size_t msglen);
 
 #endif

@@ -95,6 +95,15 @@ static void trc_destroy(void *self)
 	free(r);
 }
 
+/* Records of --max-refs, else bytes of the file (0 of 0 for a pipe: the count of cycles only). */
+static void trc_progress(const void *self, const cosim_env_t *env, uint64_t *done, uint64_t *total)
+{
+	const trc_t *r = self;
+	(void)env;
+	*done = r->max_refs ? r->refs : mmu_trace_bytes(r->t);
+	*total = r->max_refs ? r->max_refs : mmu_trace_file_size(r->t);
+}
+
 int cosim_trace_create(cosim_env_t *env, const cosim_opts_t *o, cosim_driver_t *d, char *msg, size_t msglen)
 {
 	trc_t *r = calloc(1, sizeof *r);
@@ -117,6 +126,6 @@ int cosim_trace_create(cosim_env_t *env, const cosim_opts_t *o, cosim_driver_t *
 	mmu_port_driver_init(&r->drv, mmu_sim_latency_bound(&env->cfg));
 	r->path = o->trace;
 	r->max_refs = o->max_refs;
-	*d = (cosim_driver_t){.self = r, .step = trc_step, .destroy = trc_destroy};
+	*d = (cosim_driver_t){.self = r, .step = trc_step, .destroy = trc_destroy, .progress = trc_progress};
 	return 0;
 }

@@ -3,37 +3,16 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "mmusim_prefetch.h"
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* A progress line on stderr, only for a person watching a terminal. */
-static void progress(const mmu_trace_t *t, uint64_t bytes, uint64_t refs, double start, int final)
-{
-	uint64_t size = mmu_trace_file_size(t);
-	double secs = now_seconds() - start;
-	if (size)
-		fprintf(stderr, "\rmmusim: %5.1f %%  %llu references  %.1f s%s", 100.0 * (double)bytes / (double)size,
-		        (unsigned long long)refs, secs, final ? "\n" : "");
-	else
-		fprintf(stderr, "\rmmusim: %llu references  %.1f s%s", (unsigned long long)refs, secs,
-		        final ? "\n" : "");
-}
-
 static int batches(prefetch_t *pf, const mmu_trace_t *t, mmu_sim_t *sim, const char *path, bool timing)
 {
 	char msg[512];
-	int tty = isatty(STDERR_FILENO);
-	double start = now_seconds(), last_report = start;
+	cli_progress_t progress; /* for a person watching a terminal */
+	cli_progress_start(&progress);
+	double start = cli_seconds();
 	uint64_t refs = 0, bytes = 0;
 	for (;;) {
 		const mmu_trace_rec_t *recs;
@@ -51,12 +30,10 @@ static int batches(prefetch_t *pf, const mmu_trace_t *t, mmu_sim_t *sim, const c
 			}
 		}
 		refs += (uint64_t)n;
-		if (tty && now_seconds() - last_report > 0.25) {
-			last_report = now_seconds();
-			progress(t, bytes, refs, start, 0);
-		}
+		if (cli_progress_due(&progress))
+			cli_progress_show(&progress, bytes, mmu_trace_file_size(t), refs, "references", false);
 	}
-	double secs = now_seconds() - start;
+	double secs = cli_seconds() - start;
 	/* The reader has reached the end (its last batch was handed over): its state can be read here. */
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	if (refs == 0) /* an empty report is a correct answer to a wrong question: usually the wrong file */
@@ -64,8 +41,8 @@ static int batches(prefetch_t *pf, const mmu_trace_t *t, mmu_sim_t *sim, const c
 	if (mmu_trace_unterminated(t)) /* a trace cut mid-line can end in a record that parses but is wrong */
 		fprintf(stderr, "mmusim: warning: %s:%llu: the last line has no newline: was the trace cut short?\n",
 		        name, (unsigned long long)mmu_trace_unterminated(t));
-	if (tty)
-		progress(t, bytes, refs, start, 1);
+	if (progress.on)
+		cli_progress_show(&progress, bytes, mmu_trace_file_size(t), refs, "references", true);
 	if (timing) {
 		const mmu_sim_stats_t *ss = mmu_sim_stats(sim);
 		fprintf(stderr, "mmusim: %llu translations in %.3f s (%.2f M translations/s)\n",

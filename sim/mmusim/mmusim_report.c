@@ -135,6 +135,9 @@ void report_text_results(FILE *out, const results_t *r)
 
 	fprintf(out, "mmusim: %s (%s), %s engine\n", results_find(r, "trace")->v.s, results_find(r, "format")->v.s,
 	        results_find(r, "engine")->v.s);
+	const result_t *stop = results_find(r, "interrupted");
+	if (stop)
+		fprintf(out, "  interrupted by %s: the figures are of the records simulated before it\n", stop->v.s);
 	fprintf(out,
 	        "  %" PRIu64 " references -> %" PRIu64 " translations (%" PRIu64 " page-crossing, %" PRIu64
 	        " retried after a fault), %" PRIu64 " context switches\n",

@@ -383,6 +383,8 @@ int results_build(results_t *r, const run_info_t *info, const report_src_t *src)
 	int err = add_text(r, "trace", NULL, RESULT_RUN, info->trace);
 	err |= add_text(r, "format", NULL, RESULT_RUN, info->format);
 	err |= add_text(r, "engine", NULL, RESULT_RUN, info->engine);
+	if (info->interrupted)
+		err |= add_text(r, "interrupted", NULL, RESULT_RUN, info->interrupted);
 	err |= add_configs(r, cfg);
 	err |= add_sim_stats(r, &r->ss, GROUP_CORE);
 	err |= add_mmu_stats(r, cfg, &r->st);

@@ -54,6 +54,9 @@ typedef struct run_info {
 	const char *trace;  /* path as the user gave it */
 	const char *format; /* format name */
 	const char *engine; /* "fast" or "ticked" */
+	/* NULL, or what stopped the run before the end of its trace ("SIGINT"): the figures are of the part run, the
+	 * report says so, and the trace's content size and CRC-32 (known at its end) are 0 */
+	const char *interrupted;
 	/* provenance: the configuration's sources (NULL: none) and the trace as read to its end */
 	const char *preset, *config;
 	uint64_t trace_file_bytes, trace_content_bytes;

@@ -18,6 +18,19 @@ void mmu_tlm_ext::copy_from(const tlm::tlm_extension_base &other)
 	*this = static_cast<const mmu_tlm_ext &>(other);
 }
 
+void mmu_tlm_time_limit(uint64_t cycle, const sc_time &period)
+{
+	sc_time last = sc_time::from_value(~UINT64_C(0));
+	char what[256];
+	std::snprintf(what, sizeof what,
+	              "cycle %llu of a %s clock would start after %s (about %.0f days), the last time SystemC can "
+	              "represent",
+	              (unsigned long long)cycle, period.to_string().c_str(), last.to_string().c_str(),
+	              last.to_seconds() / 86400);
+	SC_REPORT_ERROR(MMU_TLM_TIME_LIMIT, what);
+	throw std::overflow_error(what); /* SC_REPORT_ERROR throws unless its action was changed */
+}
+
 mmu_tlm_model_core::mmu_tlm_model_core(const mmu_cfg_t &cfg)
 {
 	mmu_t *m = nullptr;
@@ -79,6 +92,7 @@ mmu_tlm::mmu_tlm(sc_core::sc_module_name name, const mmu_cfg_t &cfg, const sc_ti
 		throw std::invalid_argument(msg);
 	if (period_ == sc_core::SC_ZERO_TIME)
 		throw std::invalid_argument("mmu_tlm: the clock period must be greater than zero");
+	last_cycle_ = ~UINT64_C(0) / period_.value();
 	/* Without a memory request in flight only lookups and arbitration take cycles: a bound that flags a hang. */
 	quiet_limit_ = 64 + uint64_t(cfg.l1i.hit_latency) + cfg.l1d.hit_latency + 2 * uint64_t(cfg.l2.hit_latency);
 	socket.register_b_transport(this, &mmu_tlm::b_transport);
@@ -103,7 +117,7 @@ void mmu_tlm::release()
 uint64_t mmu_tlm::cycle_at(const sc_time &t) const
 {
 	uint64_t p = period_.value();
-	return (t.value() + p - 1) / p;
+	return t.value() / p + (t.value() % p != 0); /* rounded up, without t + p - 1 passing 2^64 */
 }
 
 sc_time mmu_tlm::time_of(uint64_t cycle) const
@@ -127,6 +141,8 @@ void mmu_tlm::edge(const mmu_in_t &in, const mmu_out_t &out)
 		mem_.pending = false;
 	if (out.mem_req_valid && in.mem_req_ready)
 		access_memory(out);
+	if (cycle_ == last_cycle_)
+		mmu_tlm_time_limit(cycle_ + 1, period_);
 	core_->clock(in);
 	cycle_++;
 }
@@ -135,6 +151,8 @@ void mmu_tlm::advance_to(uint64_t cycle)
 {
 	mmu_in_t in = {};
 	mmu_out_t out;
+	if (cycle > last_cycle_)
+		mmu_tlm_time_limit(cycle, period_);
 	while (cycle_ < cycle) {
 		eval(in, out);
 		edge(in, out);

@@ -33,6 +33,9 @@
  *
  * Requests are served one at a time, in order (T14); a second initiator's b_transport waits (from a thread) until
  * the first one has its response.
+ *
+ * SystemC's time is a 64-bit count of its resolution (1 ps by default: about 213 days). A cycle that would start
+ * after the last representable time is an SC_REPORT_ERROR of type MMU_TLM_TIME_LIMIT, never a time that wraps.
  */
 #include <cstdint>
 #include <memory>
@@ -45,6 +48,12 @@
 extern "C" {
 #include "mmu/mmu.h"
 }
+
+/* The message type of the report raised when a run's time would pass SystemC's last representable time. */
+#define MMU_TLM_TIME_LIMIT "mmu_tlm: time limit"
+
+/* Raises that report: the cycle (of a clock of period `period`) that would start too late. */
+[[noreturn]] void mmu_tlm_time_limit(uint64_t cycle, const sc_core::sc_time &period);
 
 /* Request attributes the generic payload has no field for (set by the initiator), and the outcome (set by the MMU). */
 class mmu_tlm_ext : public tlm::tlm_extension<mmu_tlm_ext>
@@ -190,6 +199,7 @@ class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if
 	uint64_t cycle_ = 0;
 	uint64_t cr3_ = 0;
 	uint64_t quiet_limit_;
+	uint64_t last_cycle_; /* the last cycle whose start time SystemC can represent */
 	memory_port mem_;
 	tlm::tlm_generic_payload walk_tx_;
 	unsigned char walk_data_[8];

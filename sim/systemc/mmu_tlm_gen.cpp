@@ -10,8 +10,7 @@ enum { BATCH = 4096 };
 
 mmu_tlm_gen::mmu_tlm_gen(sc_core::sc_module_name name, const mmu_cfg_t &cfg, mmu_trace_t *trace, mmu_os_t *os,
                          const sc_time &period, const std::string &path)
-    : sc_module(name), socket("socket"), control("control"), trace_(trace), period_(period),
-      path_(path)
+    : sc_module(name), socket("socket"), control("control"), trace_(trace), period_(period), path_(path)
 {
 	char msg[256];
 	if (mmu_paging_init(&pg_, &cfg.paging, msg, sizeof msg))
@@ -33,7 +32,6 @@ void mmu_tlm_gen::run()
 {
 	std::vector<mmu_trace_rec_t> recs(BATCH);
 	char msg[512];
-	uint64_t record = 0;
 	qk_.reset();
 	for (;;) {
 		long n = mmu_trace_read(trace_, recs.data(), recs.size(), msg, sizeof msg);
@@ -43,14 +41,20 @@ void mmu_tlm_gen::run()
 		}
 		if (n == 0)
 			break;
-		for (long i = 0; i < n; i++) {
-			record++;
+		for (long i = 0; i < n && !stopped_; i++) {
+			records_++;
 			if (simulate(recs[(size_t)i], msg, sizeof msg)) {
 				char where[600];
-				mmu_trace_locate(path_.c_str(), mmu_trace_format(trace_), record, where, sizeof where);
+				mmu_trace_locate(path_.c_str(), mmu_trace_format(trace_), records_, where,
+				                 sizeof where);
 				error_ = std::string(where) + ": " + msg;
 				return;
 			}
+			stopped_ = monitor_ && !monitor_(records_);
+		}
+		if (stopped_) {
+			qk_.sync(); /* the time of the last response, as at the end of the trace */
+			return;
 		}
 	}
 	qk_.sync(); /* the simulation ends at the last response: cycles x period */
@@ -83,7 +87,7 @@ int mmu_tlm_gen::carry_out(const mmu_trace_rec_t &rec, const mmu_step_t &step, c
 		qk_.set(delay);
 		return 0;
 	case MMU_STEP_IDLE: /* the OS handler runs */
-		qk_.inc(sc_time::from_value(period_.value() * step.cycles));
+		idle(step.cycles);
 		return 0;
 	case MMU_STEP_DONE:
 		return 0;
@@ -109,6 +113,16 @@ int mmu_tlm_gen::carry_out(const mmu_trace_rec_t &rec, const mmu_step_t &step, c
 	return 0;
 }
 
+/* n clock periods of local time, unless they would take the time past SystemC's last one (mmu_tlm.h). */
+void mmu_tlm_gen::idle(uint64_t n)
+{
+	uint64_t stamp = sc_core::sc_time_stamp().value(), local = qk_.get_local_time().value(), p = period_.value();
+	uint64_t last = ~UINT64_C(0);
+	if (local > last - stamp || n > (last - stamp - local) / p)
+		mmu_tlm_time_limit((stamp / p) + (local / p) + n, period_);
+	qk_.inc(sc_time::from_value(p * n));
+}
+
 tlm::tlm_response_status mmu_tlm_gen::transport(uint64_t vaddr, unsigned len, bool fetch, bool write)
 {
 	if (data_.size() < len)
@@ -131,6 +145,21 @@ tlm::tlm_response_status mmu_tlm_gen::transport(uint64_t vaddr, unsigned len, bo
 	if (qk_.need_sync())
 		qk_.sync();
 	return tx_.get_response_status();
+}
+
+void mmu_tlm_gen::set_monitor(std::function<bool(uint64_t)> monitor)
+{
+	monitor_ = std::move(monitor);
+}
+
+bool mmu_tlm_gen::stopped() const
+{
+	return stopped_;
+}
+
+uint64_t mmu_tlm_gen::records() const
+{
+	return records_;
 }
 
 const mmu_sim_stats_t &mmu_tlm_gen::stats() const

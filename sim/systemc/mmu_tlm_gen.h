@@ -12,6 +12,7 @@
  * previous response appears.
  */
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,15 @@ class mmu_tlm_gen : public sc_core::sc_module
 	const mmu_sim_stats_t &stats() const;
 	/* Whether the whole trace was simulated. */
 	bool done() const;
+	/*
+	 * An observer called after each record with the number of records simulated so far (a platform's progress line,
+	 * its handling of SIGINT). When it returns false the run stops there, at the time of the last response: then
+	 * stopped() is true, done() false, and the counts are those of the records simulated.
+	 */
+	void set_monitor(std::function<bool(uint64_t records)> monitor);
+	bool stopped() const;
+	/* Records of the trace simulated so far. */
+	uint64_t records() const;
 	/* Empty, or "PATH: record N: what went wrong" (or the trace reader's "FILE:LINE: ..."). */
 	const std::string &error() const;
 
@@ -51,6 +61,7 @@ class mmu_tlm_gen : public sc_core::sc_module
 	void run();
 	int simulate(const mmu_trace_rec_t &rec, char *msg, size_t msglen);
 	int carry_out(const mmu_trace_rec_t &rec, const mmu_step_t &step, char *msg, size_t msglen);
+	void idle(uint64_t cycles);
 	tlm::tlm_response_status transport(uint64_t vaddr, unsigned len, bool fetch, bool write);
 
 	mmu_paging_t pg_;
@@ -63,6 +74,9 @@ class mmu_tlm_gen : public sc_core::sc_module
 	std::vector<unsigned char> data_;
 	mmu_requester_t *req_ = nullptr;
 	bool done_ = false;
+	bool stopped_ = false;
+	uint64_t records_ = 0;
+	std::function<bool(uint64_t)> monitor_;
 	std::string error_;
 };
 

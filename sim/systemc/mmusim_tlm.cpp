@@ -7,7 +7,9 @@
  *
  * and printing mmusim's report (sim/mmusim/mmusim_report.c) from the same figures, so both can be compared field by field.
  */
+#include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -69,6 +71,9 @@ bool parse_args(int argc, char **argv, options &o, int *rc)
 	cli_spec_t spec = {};
 	spec.prog = "mmusim-tlm";
 	spec.usage = usage;
+	spec.notes =
+	    "  exit status: 0, 2 input or set-up error (or SystemC's time would run out), 130 / 143 stopped by\n"
+	    "  SIGINT / SIGTERM (the report then covers the records simulated)\n";
 	spec.options = table;
 	spec.noptions = sizeof table / sizeof table[0];
 	bool go = cli_parse(&spec, argc - first, argv + first, rc);
@@ -94,50 +99,38 @@ int fail(const std::string &what)
 
 int build_config(const options &o, mmu_cfg_t &cfg)
 {
-	if (int rc = cli_config(&o.cfg, &cfg))
-		return rc;
-	/* The platform's generator serves demand faults with base pages and presents no OS invalidations: the OS-side
-	 * policies of mmusim are not modelled here. */
-	if (cfg.os.thp != MMU_THP_NEVER)
-		return fail("os.thp: transparent huge pages are not supported by mmusim-tlm (use mmusim)");
-	if (cfg.os.huge.range[0].page_size)
-		return fail("os.huge: huge-page ranges are not supported by mmusim-tlm (use mmusim)");
-	if (cfg.os.mem_frames)
-		return fail("os.mem_frames: a memory limit is not supported by mmusim-tlm (use mmusim)");
-	return 0;
+	return cli_config(&o.cfg, &cfg);
 }
 
-/* "1ns", "250ps", "0.5 ns", "2us"; a bare number is in ns. Returns false for anything else or a zero time. */
-bool parse_time(const char *s, sc_time &t)
+/*
+ * A time option: "1ns", "250ps", "0.5 ns", "2us", "1s"; a bare number is in ns. A clock period or a quantum is a
+ * whole number of picoseconds (SystemC's time resolution) from 1 ps to 1 s: longer ones have no use, and would bring
+ * the end of SystemC's time (2^64 ps, about 213 days) within reach of an ordinary run. 0, or 2 after the message.
+ */
+int parse_time(const char *option, const char *s, const char *example, sc_time &t)
 {
-	char *end;
-	double v = std::strtod(s, &end);
-	while (*end == ' ')
-		end++;
 	static const struct {
 		const char *name;
-		sc_core::sc_time_unit unit;
-	} units[] = {{"", sc_core::SC_NS},   {"ps", sc_core::SC_PS}, {"ns", sc_core::SC_NS},
-	             {"us", sc_core::SC_US}, {"ms", sc_core::SC_MS}, {"s", sc_core::SC_SEC}};
-	if (end == s || !(v > 0))
-		return false;
-	for (const auto &u : units) {
-		if (!std::strcmp(end, u.name)) {
-			t = sc_time(v, u.unit);
-			return t > sc_core::SC_ZERO_TIME;
-		}
-	}
-	return false;
-}
-
-bool parse_count(const char *s, uint64_t &v)
-{
+		double ps;
+	} units[] = {{"", 1e3}, {"ps", 1}, {"ns", 1e3}, {"us", 1e6}, {"ms", 1e9}, {"s", 1e12}};
 	char *end;
-	unsigned long long n = std::strtoull(s, &end, 0);
-	if (end == s || *end || *s == '-')
-		return false;
-	v = n;
-	return true;
+	double v = std::strtod(s, &end);
+	bool numeral = end != s && std::strspn(s, "0123456789.eE+-") >= (size_t)(end - s) && std::isdigit(*s);
+	while (*end == ' ')
+		end++;
+	for (const auto &u : units) {
+		if (!numeral || std::strcmp(end, u.name))
+			continue;
+		double ps = v * u.ps;
+		if (!(ps >= 1 && ps <= 1e12))
+			return cli_fail("%s: '%s' is out of range 1ps..1s", option, s);
+		if (std::fabs(ps - std::nearbyint(ps)) > 1e-9 * ps)
+			return cli_fail("%s: '%s' is not a whole number of picoseconds (SystemC's time resolution)",
+			                option, s);
+		t = sc_time(std::nearbyint(ps), sc_core::SC_PS);
+		return 0;
+	}
+	return cli_fail("%s: '%s' is not a time such as %s", option, s, example);
 }
 
 struct trace_closer {
@@ -174,10 +167,11 @@ int build(const options &o, const mmu_cfg_t &cfg, const char *path, platform &p)
 	char msg[512];
 	sc_time period;
 	uint64_t data_cycles;
-	if (!parse_time(o.period, period))
-		return fail(std::string("--period: '") + o.period + "' is not a time such as 1ns or 250ps");
-	if (!parse_count(o.data_cycles, data_cycles))
-		return fail(std::string("--data-cycles: '") + o.data_cycles + "' is not a number of cycles");
+	if (int rc = parse_time("--period", o.period, "1ns or 250ps", period))
+		return rc;
+	/* as mem.latency: a million cycles is far beyond any memory, and keeps cycles x period within SystemC's time */
+	if (int rc = cli_option_number("--data-cycles", o.data_cycles, 0, 1000000, &data_cycles))
+		return rc;
 	if (std::strcmp(o.mmu, "model") && std::strcmp(o.mmu, "rtl"))
 		return fail(std::string("--mmu: '") + o.mmu + "' is not one of model, rtl");
 #ifdef MMU_HAVE_RTL_CORE
@@ -231,7 +225,14 @@ int report(const options &o, const char *path, const platform &p)
 	info.engine = engine.c_str();
 	info.preset = o.cfg.preset;
 	info.config = o.cfg.config;
-	run_info_trace(&info, p.trace.get()); /* read to its end by the generator: size and checksum are final */
+	info.interrupted = p.gen->stopped() ? cli_interrupt_name() : nullptr;
+	if (info.interrupted) { /* the trace was not read to its end: its content's size and checksum are unknown */
+		info.format = mmu_trace_format_name(mmu_trace_format(p.trace.get()));
+		info.trace_file_bytes = mmu_trace_file_size(p.trace.get());
+	} else {
+		run_info_trace(&info,
+		               p.trace.get()); /* read to its end by the generator: size and checksum are final */
+	}
 	report_src_t src = {&p.mmu->config(), p.mmu->paging().name, &st, &p.gen->stats()};
 	if (o.json) {
 		if (report_json_src(stdout, &info, &src))
@@ -242,6 +243,41 @@ int report(const options &o, const char *path, const platform &p)
 	return 0; /* stdout is checked at the end of main */
 }
 
+/*
+ * The simulation, with a progress line on a terminal and SIGINT / SIGTERM ending it after the current record.
+ * 0, or 2 after the message of an error (a trace's, or SystemC's time running out).
+ */
+int simulate(const options &o, platform &p)
+{
+	cli_progress_t progress;
+	cli_progress_start(&progress);
+	const mmu_trace_t *t = p.trace.get();
+	p.gen->set_monitor([&progress, t](uint64_t records) {
+		if (cli_progress_due(&progress))
+			cli_progress_show(&progress, mmu_trace_bytes(t), mmu_trace_file_size(t), records, "references",
+			                  false);
+		return !cli_interrupted();
+	});
+	try {
+		sc_core::sc_start();
+	} catch (const sc_core::sc_report &e) {
+		if (progress.shown)
+			std::fputc('\n', stderr);
+		if (!std::strcmp(e.get_msg_type(), MMU_TLM_TIME_LIMIT))
+			return fail(std::string("--period ") + o.period + ": " + e.get_msg() +
+			            ": a shorter period, or a shorter trace");
+		return fail(std::string(e.get_msg_type()) + ": " + e.get_msg());
+	}
+	if (progress.shown)
+		cli_progress_show(&progress, mmu_trace_bytes(t), mmu_trace_file_size(t), p.gen->records(), "references",
+		                  true);
+	if (!p.gen->error().empty())
+		return fail(p.gen->error());
+	if (!p.gen->done() && !p.gen->stopped())
+		return fail("the simulation stopped before the end of the trace");
+	return 0;
+}
+
 } // namespace
 
 int sc_main(int argc, char **argv)
@@ -249,13 +285,14 @@ int sc_main(int argc, char **argv)
 	options o;
 	mmu_cfg_t cfg;
 	int rc;
+	cli_interrupt_catch(); /* first: a signal during the set-up still ends the run cleanly */
 	if (!parse_args(argc, argv, o, &rc))
 		return rc;
 	rc = build_config(o, cfg);
 	cli_list_free(&o.cfg.sets);
 	sc_time quantum;
-	if (!rc && !parse_time(o.quantum, quantum))
-		rc = fail(std::string("--quantum: '") + o.quantum + "' is not a time such as 10us");
+	if (!rc)
+		rc = parse_time("--quantum", o.quantum, "10us", quantum);
 	if (rc)
 		return rc;
 	const char *path = cli_trace_path(o.trace);
@@ -270,18 +307,19 @@ int sc_main(int argc, char **argv)
 	tlm::tlm_global_quantum::instance().set(quantum);
 
 	auto start = std::chrono::steady_clock::now();
-	sc_core::sc_start();
+	if ((rc = simulate(o, p)) != 0)
+		return rc;
 	double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-	if (!p.gen->error().empty())
-		return fail(p.gen->error());
-	if (!p.gen->done())
-		return fail("the simulation stopped before the end of the trace");
 	uint64_t translations = p.gen->stats().translations;
 	std::fprintf(stderr,
 	             "mmusim-tlm: %llu translations in %.3f s (%.2f M translations/s), simulated %s = %llu cycles\n",
 	             (unsigned long long)translations, secs, secs > 0 ? (double)translations / secs / 1e6 : 0.0,
 	             sc_core::sc_time_stamp().to_string().c_str(), (unsigned long long)p.mmu->cycle());
-	return report(o, path, p);
+	if ((rc = report(o, path, p)) != 0 || !p.gen->stopped())
+		return rc;
+	std::fprintf(stderr, "mmusim-tlm: interrupted by %s after %llu records of the trace: the report covers them\n",
+	             cli_interrupt_name(), (unsigned long long)p.gen->records());
+	return cli_interrupt_status();
 }
 
 /* What libsystemc's own main() does, without its banner on stderr: a run prints its report and one summary line. */

@@ -173,9 +173,16 @@ struct rig {
 		t.set_streaming_width(len);
 		t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
 		t.set_extension(&ext);
+		struct unset { /* also when b_transport throws: the payload would delete the extension, a local */
+			tlm::tlm_generic_payload &t;
+			mmu_tlm_ext *ext;
+			~unset()
+			{
+				t.clear_extension(ext);
+			}
+		} unset_ext{t, &ext};
 		sc_time delay = local;
 		cpu->socket->b_transport(t, delay);
-		t.clear_extension(&ext);
 		cr_assert_eq(t.get_address(), va, "the virtual address is restored for the requester");
 		return outcome{t.get_response_status(), ext, advance(delay)};
 	}
@@ -504,4 +511,36 @@ Test(mmu_tlm, a_transaction_without_extension_is_a_user_data_access)
 	r.cpu->socket->b_transport(t, delay);
 	cr_assert_eq(t.get_response_status(), tlm::TLM_ADDRESS_ERROR_RESPONSE);
 	cr_assert_eq(r.stats().l1d_accesses, 1);
+}
+
+/*
+ * SystemC's time ends at 2^64 - 1 ps: with a 1 ns clock, cycle 18446744073709551 (2^64 - 1 ps / 1000, rounded down)
+ * is the last to start before it. A request presented 1000 cycles earlier still gets its answer; one presented in
+ * that last cycle needs the edge after it, and is an error (a report of type MMU_TLM_TIME_LIMIT), not a time that
+ * wraps around to 0.
+ */
+Test(mmu_tlm, a_cycle_after_the_end_of_systemc_time_is_an_error)
+{
+	rig r;
+	r.switch_to(1);
+	r.map(1, 0x400000);
+	r.load(0x400000); /* walked: an L1 hit from now on, 1 cycle */
+	const uint64_t last = UINT64_C(18446744073709551);
+	r.local = sc_time::from_value((last - 1000) * 1000);
+	outcome o = r.load(0x400000);
+	cr_assert_eq(o.status, tlm::TLM_OK_RESPONSE);
+	cr_assert_eq(o.cycles, 1);
+	cr_assert_eq(r.mmu->cycle(), last - 1000 + 1);
+	r.local = sc_time::from_value(last * 1000);
+	bool reported = false;
+	try {
+		r.load(0x400000);
+	} catch (const sc_core::sc_report &e) {
+		reported = true;
+		cr_assert_str_eq(e.get_msg_type(), MMU_TLM_TIME_LIMIT);
+		cr_assert(std::strstr(e.get_msg(), "cycle 18446744073709552 of a 1 ns clock would start after "
+		                                   "18446744073709551615 ps"),
+		          "%s", e.get_msg());
+	}
+	cr_assert(reported, "the request in the last cycle was answered");
 }

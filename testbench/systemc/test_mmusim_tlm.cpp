@@ -107,6 +107,46 @@ Test(mmusim_tlm, multi_process_trace_with_a_preset)
 	cJSON_Delete(j);
 }
 
+/*
+ * The OS side's policies (huge pages chosen by the OS, a memory limit) come from the model's requester, which the
+ * platform's generator drives: the same figures as mmusim's, and each policy visibly at work in them.
+ */
+Test(mmusim_tlm, transparent_huge_pages_give_mmusims_report)
+{
+	temp_file t(workload_prefix(300000));
+	cJSON *j = same_as_mmusim(std::string("--trace ") + t.path + " --set os.thp=always");
+	cr_assert_gt(number(j, "os.huge_faults"), 0, "faults were served with 2 MiB pages");
+	cr_assert_gt(number(j, "served.2M"), number(j, "served.4K"), "2 MiB pages served most translations");
+	cJSON_Delete(j);
+}
+
+Test(mmusim_tlm, huge_page_collapses_give_mmusims_report)
+{
+	temp_file t(workload_prefix(300000));
+	cJSON *j = same_as_mmusim(std::string("--trace ") + t.path + " --set os.thp=dense --set os.thp_density=4");
+	cr_assert_gt(number(j, "os.thp_collapses"), 0, "regions were collapsed (each one TLB invalidations)");
+	cJSON_Delete(j);
+}
+
+Test(mmusim_tlm, huge_page_ranges_give_mmusims_report)
+{
+	temp_file t(workload_prefix(300000));
+	cJSON *j = same_as_mmusim(std::string("--trace ") + t.path + " --set os.huge=0x4000000:64M:2M,0x400000:4M:2M");
+	cr_assert_gt(number(j, "served.2M"), 0, "the ranges were mapped with 2 MiB pages");
+	cr_assert_gt(number(j, "served.4K"), 0, "the rest with 4 KiB pages");
+	cJSON_Delete(j);
+}
+
+Test(mmusim_tlm, memory_limit_gives_mmusims_report)
+{
+	temp_file t(workload_prefix(300000));
+	cJSON *j = same_as_mmusim(std::string("--trace ") + t.path + " --set os.mem_frames=64");
+	cr_assert_gt(number(j, "os.evictions"), 0, "pages were evicted");
+	cr_assert_gt(number(j, "os.swap_ins"), 0, "evicted pages came back from swap");
+	cr_assert_gt(number(j, "os.shootdowns"), 0, "their TLB entries were invalidated");
+	cJSON_Delete(j);
+}
+
 Test(mmusim_tlm, page_crossing_records_are_split_as_mmusim_does)
 {
 	temp_file t("==1== banner\nI  00400ffe,4\n L 00401ffc,8\n M 00402ff8,16\n S 00400000,8\n");
@@ -195,10 +235,17 @@ Test(mmusim_tlm, bad_options_are_named)
 #else
 	    {"--mmu rtl", "--mmu rtl: this build has no RTL core"},
 #endif
-	    {"--period 0ns", "--period: '0ns'"},
-	    {"--period fast", "--period: 'fast'"},
+	    {"--period 0ns", "--period: '0ns' is out of range 1ps..1s"},
+	    {"--period fast", "--period: 'fast' is not a time such as 1ns or 250ps"},
+	    {"--period 1001ms", "--period: '1001ms' is out of range 1ps..1s"},
+	    {"--period 0.5ps", "--period: '0.5ps' is out of range 1ps..1s"},
+	    {"--period 2.5ps", "--period: '2.5ps' is not a whole number of picoseconds"},
+	    {"--period inf", "--period: 'inf' is not a time"},
+	    {"--period 1e400s", "--period: '1e400s' is out of range 1ps..1s"},
 	    {"--quantum -1us", "--quantum: '-1us'"},
-	    {"--data-cycles x", "--data-cycles: 'x'"},
+	    {"--quantum 2s", "--quantum: '2s' is out of range 1ps..1s"},
+	    {"--data-cycles x", "--data-cycles: 'x' is not a number"},
+	    {"--data-cycles 1000001", "--data-cycles: '1000001' is out of range 0..1000000"},
 	    {"--set tlb.l1d.entrys=3", "tlb.l1d.entries"},
 	    {"--frobnicate", "unknown option '--frobnicate'"},
 	    {"--trace", "option --trace needs a value"},
@@ -208,6 +255,48 @@ Test(mmusim_tlm, bad_options_are_named)
 		cr_assert_eq(r.status, 2, "%s", c.args);
 		cr_assert(r.err.find(c.message) != std::string::npos, "%s: %s", c.args, r.err.c_str());
 	}
+}
+
+/* The ends of the ranges are taken: a 1 ps and a 1 s clock give the same cycles (the time scales with the period). */
+Test(mmusim_tlm, period_from_1ps_to_1s)
+{
+	temp_file t("R 1000 1\nR 1000 2\nR 1000 1\n");
+	std::string args = std::string("--format text --trace ") + t.path + " --quantum 1s";
+	const unsigned long cycles = 1 + 2929 + 1 + 2929 + 1 + 414; /* pcid_by_hand's, without PCIDs */
+	run_result ps = run(MMU_MMUSIM_TLM, args + " --period 1ps"), sec = run(MMU_MMUSIM_TLM, args + " --period 1s");
+	char expect[96];
+	std::snprintf(expect, sizeof expect, "simulated %lu ps = %lu cycles", cycles, cycles);
+	cr_assert_eq(ps.status, 0, "%s", ps.err.c_str());
+	cr_assert(ps.err.find(expect) != std::string::npos, "%s", ps.err.c_str());
+	std::snprintf(expect, sizeof expect, "simulated %lu s = %lu cycles", cycles, cycles);
+	cr_assert_eq(sec.status, 0, "%s", sec.err.c_str());
+	cr_assert(sec.err.find(expect) != std::string::npos, "%s", sec.err.c_str());
+}
+
+/*
+ * SystemC's time ends at 2^64 - 1 ps (about 213.5 days): at 1 s a cycle, cycle 18446744 is the last that starts
+ * before it. A demand fault served in 10^7 cycles twice (two pages, 10 000 000 + 10 000 000 = 2 x 10^7 > 18446744)
+ * would pass it: an error naming the option, no report, instead of a time that wraps around.
+ */
+Test(mmusim_tlm, a_run_past_the_end_of_systemc_time_is_an_error)
+{
+	temp_file t("R 1000\nR 200000\n");
+	run_result r = run(MMU_MMUSIM_TLM, std::string("--format text --trace ") + t.path +
+	                                       " --period 1s --set os.fault_cycles=10000000");
+	cr_assert_eq(r.status, 2, "%s", r.err.c_str());
+	cr_assert(r.out.empty(), "no report after an error");
+	cr_assert(r.err.rfind("mmusim-tlm: --period 1s: cycle ", 0) == 0, "%s", r.err.c_str());
+	cr_assert(r.err.find("would start after 18446744073709551615 ps") != std::string::npos, "%s", r.err.c_str());
+	/* at 1 ms a cycle the same run ends well inside SystemC's time, in mmusim's cycles */
+	cJSON *j = same_as_mmusim(std::string("--format text --trace ") + t.path + " --set os.fault_cycles=10000000");
+	cr_assert_gt(number(j, "cycles"), 20000000);
+	run_result ms = run(MMU_MMUSIM_TLM, std::string("--format text --trace ") + t.path +
+	                                        " --period 1ms --set os.fault_cycles=10000000");
+	char expect[64];
+	std::snprintf(expect, sizeof expect, " ms = %.0f cycles\n", number(j, "cycles"));
+	cr_assert_eq(ms.status, 0, "%s", ms.err.c_str());
+	cr_assert(ms.err.find(expect) != std::string::npos, "%s: %s", expect, ms.err.c_str());
+	cJSON_Delete(j);
 }
 
 /* The README's example: a fresh page loaded by a user process, 1 + 9 + 8 x 101 cycles after a 1-cycle CR3 write. */

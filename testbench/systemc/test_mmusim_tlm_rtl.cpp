@@ -1,8 +1,9 @@
 /*
  * mmusim-tlm --mmu rtl (the Verilated RTL behind the sockets, in lockstep with the model) against --mmu model: for
  * the same trace and config every field of the JSON report is the same, on a prefix of the bundled workload and on a
- * multi-process text trace (CR3 writes, demand faults); a configuration that is not the hardware of the Verilated
- * build is refused with a message naming the key. Only built where Verilator built the RTL core.
+ * multi-process text trace (CR3 writes, demand faults), with huge pages and a memory limit; a configuration that is not
+ * the hardware of the Verilated build is refused with a message naming the key. Only built where Verilator built the
+ * RTL core.
  */
 #include "mmusim_run_support.hpp"
 
@@ -72,6 +73,28 @@ Test(mmusim_tlm_rtl, multi_process_trace_with_random_memory_and_populated)
 	                             " --period 250ps --data-cycles 3");
 	cr_assert_eq(number(j, "os.demand_faults"), 0);
 	cr_assert_gt(number(j, "walk_cycles.max"), number(j, "walk_cycles.min") + 250, "latencies varied");
+	cJSON_Delete(j);
+}
+
+/*
+ * The OS side's policies change page tables and invalidate TLB entries between requests (flushes through the
+ * control interface); they are not hardware: the RTL takes them and gives the model's figures.
+ */
+Test(mmusim_tlm_rtl, huge_page_collapses)
+{
+	temp_file t(workload_prefix(100000));
+	cJSON *j = rtl_same_as_model(std::string("--trace ") + t.path + " --set os.thp=dense --set os.thp_density=4");
+	cr_assert_gt(number(j, "os.thp_collapses"), 0, "regions were collapsed");
+	cr_assert_gt(number(j, "served.2M"), 0, "2 MiB pages served translations");
+	cJSON_Delete(j);
+}
+
+Test(mmusim_tlm_rtl, memory_limit)
+{
+	temp_file t(workload_prefix(100000));
+	cJSON *j = rtl_same_as_model(std::string("--trace ") + t.path + " --set os.mem_frames=64");
+	cr_assert_gt(number(j, "os.swap_ins"), 0, "evicted pages came back from swap");
+	cr_assert_gt(number(j, "os.shootdowns"), 0, "their TLB entries were invalidated");
 	cJSON_Delete(j);
 }
 

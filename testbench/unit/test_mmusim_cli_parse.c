@@ -314,6 +314,49 @@ Test(cli_number, hex_as_ostep_prints_it)
 	cr_assert(!cli_hex("0x", &v));
 }
 
+/* cli_option_number's answer for s in min..max: the value, or the message. */
+static int option_number(const char *s, uint64_t min, uint64_t max, uint64_t *v, char *msg, size_t len)
+{
+	capture_t err;
+	capture_start(&err, stderr);
+	cli_set_prog("prog");
+	int rc = cli_option_number("--seed", s, min, max, v);
+	capture_end(&err, stderr, msg, len);
+	return rc;
+}
+
+Test(cli_number, option_in_range_or_refused_with_the_range)
+{
+	char msg[256];
+	uint64_t v = 7;
+	cr_assert_eq(option_number("18446744073709551615", 0, UINT64_MAX, &v, msg, sizeof msg), 0);
+	cr_assert_eq(v, UINT64_MAX);
+	cr_assert_eq(option_number("0x10", 1, 16, &v, msg, sizeof msg), 0);
+	cr_assert_eq(v, 16);
+	cr_assert_str_eq(msg, "");
+	const struct {
+		const char *s, *message;
+	} bad[] = {
+	    {"18446744073709551616", "prog: --seed: '18446744073709551616' is out of range 1..16\n"},
+	    {"99999999999999999999999", "prog: --seed: '99999999999999999999999' is out of range 1..16\n"},
+	    {"0x100000000000000000", "prog: --seed: '0x100000000000000000' is out of range 1..16\n"},
+	    {"17", "prog: --seed: '17' is out of range 1..16\n"},
+	    {"0", "prog: --seed: '0' is out of range 1..16\n"},
+	    {"-1", "prog: --seed: '-1' is negative (expected 1..16)\n"},
+	    {"-99999999999999999999999", "prog: --seed: '-99999999999999999999999' is negative (expected 1..16)\n"},
+	    {"1e6", "prog: --seed: '1e6' is not a number\n"},
+	    {"", "prog: --seed: '' is not a number\n"},
+	    {" 5", "prog: --seed: ' 5' is not a number\n"},
+	    {"0x", "prog: --seed: '0x' is not a number\n"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		v = 7;
+		cr_assert_eq(option_number(bad[i].s, 1, 16, &v, msg, sizeof msg), 2, "'%s' was taken", bad[i].s);
+		cr_assert_str_eq(msg, bad[i].message);
+		cr_assert_eq(v, 7, "'%s': nothing stored on an error", bad[i].s);
+	}
+}
+
 Test(cli_trace, unknown_format_is_named)
 {
 	char msg[256];
