@@ -30,7 +30,7 @@ struct mmu_tlb {
 	uint64_t *stamp;          /* LRU: when each entry was last used */
 	uint64_t now;             /* LRU use counter */
 	uint8_t *plru;            /* PLRU: ways node bits per set (index 1..ways-1) */
-	uint16_t *fifo;           /* FIFO: next way to replace, per set (the oldest allocation, R2) */
+	uint32_t *fifo;           /* FIFO: next way to replace, per set (the oldest allocation, R2) */
 	uint16_t lfsr, lfsr_seed; /* random: R5 */
 	mmu_tlb_counters_t counters;
 };
@@ -373,7 +373,7 @@ long mmu_tlb_fill(mmu_tlb_t *t, const mmu_tlb_entry_t *e)
 		way = mmu_tlb_policy_victim(t, set);
 	/* R2: an allocation of the pointer's way advances it; an in-place rewrite keeps its place in the queue */
 	if (t->cfg.policy == MMU_POLICY_FIFO && !in_place && way == t->fifo[set])
-		t->fifo[set] = (uint16_t)((way + 1) % t->ways);
+		t->fifo[set] = (way + 1) % t->ways;
 	t->lfsr = lfsr_next(t->lfsr); /* R5: one step per fill, in place or not */
 	set_entry(t, base + way, e);
 	touch(t, base + way);
