@@ -548,6 +548,16 @@ Test(mmu_tlb, fifo_refill_in_place_keeps_the_allocation_order)
 	cr_expect_eq(fill4k(0xA), 1); /* then B */
 }
 
+Test(mmu_tlb, fifo_pointer_counts_past_65535_ways)
+{
+	make(1u << 17, 0, MMU_POLICY_FIFO, 1); /* one set of 131072 ways */
+	for (uint64_t v = 0; v <= 0xFFFF; v++)
+		fill4k(v); /* R4: ways 0..65535, each the pointer's: pointer -> 65536 */
+	cr_expect_eq(mmu_tlb_policy_victim(tlb, 0), 65536);
+	cr_expect_eq(fill4k(0x10000), 65536); /* R4: the lowest invalid way, the pointer's: pointer -> 65537 */
+	cr_expect_eq(mmu_tlb_policy_victim(tlb, 0), 65537);
+}
+
 /* ---- R5 random ------------------------------------------------------------------------------------------------- */
 
 Test(mmu_tlb, lfsr_sequence_from_ace1)
