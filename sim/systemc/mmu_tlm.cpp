@@ -18,7 +18,7 @@ void mmu_tlm_ext::copy_from(const tlm::tlm_extension_base &other)
 	*this = static_cast<const mmu_tlm_ext &>(other);
 }
 
-void mmu_tlm_time_limit(uint64_t cycle, const sc_time &period)
+std::string mmu_tlm_time_limit_text(uint64_t cycle, const sc_time &period)
 {
 	sc_time last = sc_time::from_value(~UINT64_C(0));
 	char what[256];
@@ -27,7 +27,13 @@ void mmu_tlm_time_limit(uint64_t cycle, const sc_time &period)
 	              "represent",
 	              (unsigned long long)cycle, period.to_string().c_str(), last.to_string().c_str(),
 	              last.to_seconds() / 86400);
-	SC_REPORT_ERROR(MMU_TLM_TIME_LIMIT, what);
+	return what;
+}
+
+void mmu_tlm_time_limit(uint64_t cycle, const sc_time &period)
+{
+	std::string what = mmu_tlm_time_limit_text(cycle, period);
+	SC_REPORT_ERROR(MMU_TLM_TIME_LIMIT, what.c_str());
 	throw std::overflow_error(what); /* SC_REPORT_ERROR throws unless its action was changed */
 }
 

@@ -54,6 +54,8 @@ extern "C" {
 
 /* Raises that report: the cycle (of a clock of period `period`) that would start too late. */
 [[noreturn]] void mmu_tlm_time_limit(uint64_t cycle, const sc_core::sc_time &period);
+/* Its text, for an initiator that stops before it would raise it (mmu_tlm_gen). */
+std::string mmu_tlm_time_limit_text(uint64_t cycle, const sc_core::sc_time &period);
 
 /* Request attributes the generic payload has no field for (set by the initiator), and the outcome (set by the MMU). */
 class mmu_tlm_ext : public tlm::tlm_extension<mmu_tlm_ext>

@@ -47,7 +47,7 @@ void mmu_tlm_gen::run()
 				char where[600];
 				mmu_trace_locate(path_.c_str(), mmu_trace_format(trace_), records_, where,
 				                 sizeof where);
-				error_ = std::string(where) + ": " + msg;
+				error_ = time_limit_ ? std::string(msg) : std::string(where) + ": " + msg;
 				return;
 			}
 			stopped_ = monitor_ && !monitor_(records_);
@@ -87,8 +87,7 @@ int mmu_tlm_gen::carry_out(const mmu_trace_rec_t &rec, const mmu_step_t &step, c
 		qk_.set(delay);
 		return 0;
 	case MMU_STEP_IDLE: /* the OS handler runs */
-		idle(step.cycles);
-		return 0;
+		return idle(step.cycles, msg, msglen);
 	case MMU_STEP_DONE:
 		return 0;
 	case MMU_STEP_TRANSLATE:
@@ -113,14 +112,23 @@ int mmu_tlm_gen::carry_out(const mmu_trace_rec_t &rec, const mmu_step_t &step, c
 	return 0;
 }
 
-/* n clock periods of local time, unless they would take the time past SystemC's last one (mmu_tlm.h). */
-void mmu_tlm_gen::idle(uint64_t n)
+/*
+ * n clock periods of local time, unless they would take the time past SystemC's last one (mmu_tlm.h): then the run
+ * stops with time_limit() set, without a report thrown from this thread (an exception leaving an SC_THREAD's
+ * coroutine is what the target's own check does, as the last resort).
+ */
+int mmu_tlm_gen::idle(uint64_t n, char *msg, size_t msglen)
 {
 	uint64_t stamp = sc_core::sc_time_stamp().value(), local = qk_.get_local_time().value(), p = period_.value();
 	uint64_t last = ~UINT64_C(0);
-	if (local > last - stamp || n > (last - stamp - local) / p)
-		mmu_tlm_time_limit((stamp / p) + (local / p) + n, period_);
+	if (local > last - stamp || n > (last - stamp - local) / p) {
+		std::snprintf(msg, msglen, "%s",
+		              mmu_tlm_time_limit_text((stamp / p) + (local / p) + n, period_).c_str());
+		time_limit_ = true;
+		return MMU_EINVAL;
+	}
 	qk_.inc(sc_time::from_value(p * n));
+	return 0;
 }
 
 tlm::tlm_response_status mmu_tlm_gen::transport(uint64_t vaddr, unsigned len, bool fetch, bool write)
@@ -155,6 +163,11 @@ void mmu_tlm_gen::set_monitor(std::function<bool(uint64_t)> monitor)
 bool mmu_tlm_gen::stopped() const
 {
 	return stopped_;
+}
+
+bool mmu_tlm_gen::time_limit() const
+{
+	return time_limit_;
 }
 
 uint64_t mmu_tlm_gen::records() const

@@ -54,6 +54,8 @@ class mmu_tlm_gen : public sc_core::sc_module
 	bool stopped() const;
 	/* Records of the trace simulated so far. */
 	uint64_t records() const;
+	/* Whether error() is the end of SystemC's time: the run would have passed it (mmu_tlm_time_limit_text). */
+	bool time_limit() const;
 	/* Empty, or "PATH: record N: what went wrong" (or the trace reader's "FILE:LINE: ..."). */
 	const std::string &error() const;
 
@@ -61,7 +63,7 @@ class mmu_tlm_gen : public sc_core::sc_module
 	void run();
 	int simulate(const mmu_trace_rec_t &rec, char *msg, size_t msglen);
 	int carry_out(const mmu_trace_rec_t &rec, const mmu_step_t &step, char *msg, size_t msglen);
-	void idle(uint64_t cycles);
+	int idle(uint64_t cycles, char *msg, size_t msglen);
 	tlm::tlm_response_status transport(uint64_t vaddr, unsigned len, bool fetch, bool write);
 
 	mmu_paging_t pg_;
@@ -75,6 +77,7 @@ class mmu_tlm_gen : public sc_core::sc_module
 	mmu_requester_t *req_ = nullptr;
 	bool done_ = false;
 	bool stopped_ = false;
+	bool time_limit_ = false;
 	uint64_t records_ = 0;
 	std::function<bool(uint64_t)> monitor_;
 	std::string error_;

@@ -5,7 +5,8 @@
  *   mmu_tlm_gen.socket -> mmu_tlm.socket;  mmu_tlm.walk_socket -> memory.walk_socket;
  *   mmu_tlm.data_socket -> memory.data_socket;  mmu_tlm_gen.control -> mmu_tlm (CR3 writes)
  *
- * and printing mmusim's report (sim/mmusim/mmusim_report.c) from the same figures, so both can be compared field by field.
+ * and printing mmusim's report (sim/mmusim/mmusim_report.c) from the same figures, so both can be compared field by
+ * field.
  */
 #include <cctype>
 #include <cerrno>
@@ -271,6 +272,9 @@ int simulate(const options &o, platform &p)
 	if (progress.shown)
 		cli_progress_show(&progress, mmu_trace_bytes(t), mmu_trace_file_size(t), p.gen->records(), "references",
 		                  true);
+	if (p.gen->time_limit())
+		return fail(std::string("--period ") + o.period + ": " + p.gen->error() +
+		            ": a shorter period, or a shorter trace");
 	if (!p.gen->error().empty())
 		return fail(p.gen->error());
 	if (!p.gen->done() && !p.gen->stopped())
