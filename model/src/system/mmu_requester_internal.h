@@ -132,6 +132,44 @@ static inline int mmu_requester_next_fast(mmu_requester_t *r, mmu_step_t *step, 
 	return 0;
 }
 
+/*
+ * The fast engine's common record, decided from the record and the requester's settled state without reading back
+ * what begin/next just wrote (a chain of store-to-load round trips a record on the fast engine cannot afford): when
+ * rec is one translation with nothing before it (the same process, one page, no OS work), *step is that translation
+ * and the requester waits for its answer, given to mmu_requester_single_done(). Otherwise nothing changed: begin.
+ */
+static inline bool mmu_requester_single(mmu_requester_t *r, const mmu_trace_rec_t *rec, mmu_step_t *step)
+{
+	uint64_t va = rec->vaddr, page = (va >> r->page_bits) + 1;
+	if (!r->started || rec->pid != r->pid || mmu_requester_crosses(r, rec) ||
+	    (rec->size > 1 && rec->size - 1 > UINT64_MAX - va))
+		return false;
+	/* as mmu_requester_next_fast: known mapped, or nothing to map first (os.populate off, not the kernel half) */
+	if (r->populated[page % POPULATED_SLOTS] != page && (r->cfg.os.populate || mmu_paging_kernel_half(r->pg, va)))
+		return false;
+	MMU_ASSERT(r->phase == PH_DONE);
+	r->st.references++;
+	r->port = mmu_rec_port(rec);
+	r->op = mmu_rec_op(rec);
+	r->vaddr = va;
+	r->attempt = 0;
+	r->has_second = false;
+	mmu_requester_translate_step(r, step);
+	return true;
+}
+
+/* The answer to that translation; true when the record is complete (no fault), else the usual way goes on. */
+static inline bool mmu_requester_single_done(mmu_requester_t *r, const mmu_result_t *res)
+{
+	if (!res->fault) {
+		r->phase = PH_DONE;
+		return true;
+	}
+	r->res = *res;
+	r->answered = true;
+	return false;
+}
+
 static inline void mmu_requester_answer_fast(mmu_requester_t *r, const mmu_result_t *res)
 {
 	MMU_ASSERT(r->phase == PH_WAIT);

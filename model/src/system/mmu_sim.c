@@ -156,10 +156,17 @@ int mmu_sim_switch(mmu_sim_t *s, uint32_t pid)
 static inline int ref(mmu_sim_t *s, const mmu_trace_rec_t *rec, mmu_sim_translate_fn translate, void *ctx, char *msg,
                       size_t msglen)
 {
-	int err = mmu_requester_begin_fast(s->req, rec, msg, msglen);
+	mmu_step_t step;
+	mmu_result_t res;
+	int err = 0;
+	if (!translate && s->engine == MMU_ENGINE_FAST && mmu_requester_single(s->req, rec, &step)) {
+		mmu_translate(s->mmu, s->mem, step.port, step.vaddr, step.op, step.user, &res);
+		if (mmu_requester_single_done(s->req, &res))
+			return 0;
+	} else {
+		err = mmu_requester_begin_fast(s->req, rec, msg, msglen);
+	}
 	while (!err) {
-		mmu_step_t step;
-		mmu_result_t res;
 		if ((err = mmu_requester_next_fast(s->req, &step, msg, msglen)) != 0 || step.kind == MMU_STEP_DONE)
 			break;
 		if (step.kind != MMU_STEP_TRANSLATE)
