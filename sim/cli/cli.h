@@ -62,6 +62,7 @@ typedef struct cli_spec {
 	size_t noptions;
 	const char *operand;       /* the one positional argument the command takes ("PID"), or NULL: none */
 	const char **operand_dest; /* where it goes (NULL when absent) */
+	cli_list_t *operands;      /* or: every positional argument, in order (operand names them in the help) */
 } cli_spec_t;
 
 /*

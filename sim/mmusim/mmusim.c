@@ -27,6 +27,8 @@ static const char usage[] =
     "       mmusim compare --set K=V --set K=V [...]  one trace under several configurations, side by side\n"
     "       mmusim sweep --sweep KEY=V1,V2,... [--sweep ...] [run options] [-j N] [-o DIR]\n"
     "                                 the cross product of swept keys on one trace, in parallel (--help)\n"
+    "       mmusim sweep ... --shard I/N | --slurm DIR   a slice of a sweep; the Slurm job array running all\n"
+    "       mmusim sweep-merge SHARD.csv...             the slices joined into the sweep's CSV\n"
     "       mmusim import-proc PID [--check] [--dump F]  a live process's page tables (Linux, root)\n"
     "\n"
     "for lectures (docs/lecture.md; each takes --help):\n"
@@ -151,6 +153,7 @@ static int run_command(int argc, char **argv)
 	} commands[] = {
 	    {"run", cmd_run},
 	    {"sweep", cmd_sweep},
+	    {"sweep-merge", cmd_sweep_merge},
 	    {"explain", cmd_explain},
 	    {"amat", cmd_amat},
 	    {"diagram", cmd_diagram},
@@ -161,9 +164,9 @@ static int run_command(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 2, argv + 2);
-	return cli_fail(
-	    "unknown command '%s' (commands: run, sweep, config, compare, import-proc, explain, amat, diagram)",
-	    argv[1]);
+	return cli_fail("unknown command '%s' (commands: run, sweep, sweep-merge, config, compare, import-proc, "
+	                "explain, amat, diagram)",
+	                argv[1]);
 }
 
 /* Every command's stdout checked in one place: a report lost on a full disk is an error, not a success. */
