@@ -417,6 +417,8 @@ static int run_traces(sweep_t *sw, const sweep_opts_t *o, const sweep_stackdist_
 {
 	unsigned page_bits, pairs;
 	int rc = compaction(sw, &page_bits, &pairs);
+	if (!rc && sd && sweep_stackdist_columns(sw)) /* set even when this shard has no row */
+		return cli_fail("out of memory");
 	for (size_t t = 0; t < sw->ntraces && !rc; t++) {
 		size_t lo = t * sw->nconfigs, hi = lo + sw->nconfigs, skipped = 0;
 		lo = lo > sw->lo ? lo : sw->lo;
@@ -523,6 +525,12 @@ static int sweep_main(sweep_opts_t *o, sweep_t *sw)
 	sw->info.preset = o->cfg.preset;
 	sw->info.config = o->cfg.config;
 	sw->info.engine = stackdist ? "stackdist" : "fast";
+	for (size_t t = 0; o->slurm && t < sw->ntraces; t++) { /* a typo is told here, not by every task */
+		mmu_trace_t *tr;
+		if (cli_trace_open(sw->traces[t].path, o->format, &tr, why, sizeof why))
+			return cli_fail("%s", why);
+		mmu_trace_close(tr);
+	}
 	if (o->slurm)
 		return sweep_write_slurm(sw, &(sweep_slurm_t){.dir = o->slurm,
 		                                              .force = o->force,

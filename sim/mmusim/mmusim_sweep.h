@@ -87,6 +87,8 @@ typedef struct sweep_stackdist {
 
 /* Whether the method is exact for this sweep (else msg says why); then the rows from one pass over the trace. */
 int sweep_stackdist_check(const sweep_t *sw, sweep_stackdist_t *sd, char *msg, size_t msglen);
+/* The figure columns of the method (those of the swept TLB), set before any trace is run; 0, or -1 out of memory. */
+int sweep_stackdist_columns(sweep_t *sw);
 int sweep_stackdist_run(sweep_t *sw, size_t lo, size_t hi, const sweep_stackdist_t *sd, const sweep_trace_t *st,
                         char *msg, size_t msglen);
 

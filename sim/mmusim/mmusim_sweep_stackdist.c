@@ -210,23 +210,26 @@ static int pass_create(pass_t *ps, const sweep_stackdist_t *sd)
 	return err;
 }
 
-/* The rows [lo, hi) of one trace (the columns once, for every trace). */
-static int fill_rows(sweep_t *sw, size_t lo, size_t hi, const sweep_stackdist_t *sd, const mmu_stackdist_t *stack)
+int sweep_stackdist_columns(sweep_t *sw)
 {
 	static const char *const names[] = {"accesses", "hits", "misses", "miss_rate"};
 	const char *key = sw->axes[0].key, *dot = strrchr(key, '.');
-	if (!sw->stat_names) {
-		sw->stat_names = calloc(4, sizeof *sw->stat_names);
-		if (!sw->stat_names)
+	sw->stat_names = calloc(4, sizeof *sw->stat_names);
+	if (!sw->stat_names)
+		return -1;
+	sw->nstats = 4;
+	for (size_t s = 0; s < sw->nstats; s++) {
+		char name[128];
+		snprintf(name, sizeof name, "%.*s%s", (int)(dot - key + 1), key, names[s]);
+		if (!(sw->stat_names[s] = strdup(name)))
 			return -1;
-		sw->nstats = 4;
-		for (size_t s = 0; s < sw->nstats; s++) {
-			char name[128];
-			snprintf(name, sizeof name, "%.*s%s", (int)(dot - key + 1), key, names[s]);
-			if (!(sw->stat_names[s] = strdup(name)))
-				return -1;
-		}
 	}
+	return 0;
+}
+
+/* The rows [lo, hi) of one trace. */
+static int fill_rows(sweep_t *sw, size_t lo, size_t hi, const sweep_stackdist_t *sd, const mmu_stackdist_t *stack)
+{
 	uint64_t acc = mmu_stackdist_accesses(stack);
 	for (size_t i = lo; i < hi; i++) {
 		sweep_point_t *pt = &sw->points[i];
