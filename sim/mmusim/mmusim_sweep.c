@@ -228,16 +228,16 @@ static int compaction(const sweep_t *sw, unsigned *page_bits, unsigned *pairs)
  * but a regular file under one of their names is refused, --force or not. Checked before the sweep runs, again when
  * each file is written.
  */
-int sweep_prepare_dir(const char *dir, const char *const *files, bool force)
+int sweep_prepare_dir(const char *option, const char *dir, const char *const *files, bool force)
 {
 	struct stat sb;
 	if (stat(dir, &sb) != 0) {
 		if (mkdir(dir, 0777) != 0)
-			return cli_fail("-o %s: cannot create the directory: %s", dir, strerror(errno));
+			return cli_fail("%s %s: cannot create the directory: %s", option, dir, strerror(errno));
 		return 0;
 	}
 	if (!S_ISDIR(sb.st_mode))
-		return cli_fail("-o %s: exists and is not a directory", dir);
+		return cli_fail("%s %s: exists and is not a directory", option, dir);
 	for (const char *const *f = files; *f; f++) {
 		char path[4096], msg[4200];
 		snprintf(path, sizeof path, "%s/%s", dir, *f);
@@ -245,14 +245,14 @@ int sweep_prepare_dir(const char *dir, const char *const *files, bool force)
 		case CLI_OUT_OK:
 			break;
 		case CLI_OUT_EXISTS:
-			return cli_fail("-o %s: %s exists; not overwritten (use --force, or another directory)", dir,
-			                *f);
+			return cli_fail("%s %s: %s exists; not overwritten (use --force, or another directory)", option,
+			                dir, *f);
 		case CLI_OUT_LINK:
 			return cli_fail(
-			    "-o %s: %s is a symbolic link; nothing is written through a link (remove it first)", dir,
-			    *f);
+			    "%s %s: %s is a symbolic link; nothing is written through a link (remove it first)", option,
+			    dir, *f);
 		case CLI_OUT_NOT_FILE:
-			return cli_fail("-o %s: %s exists and is not a regular file; not replaced", dir, *f);
+			return cli_fail("%s %s: %s exists and is not a regular file; not replaced", option, dir, *f);
 		default:
 			return cli_fail("%s", msg);
 		}
@@ -460,7 +460,7 @@ static int run_traces(sweep_t *sw, const sweep_opts_t *o, const sweep_stackdist_
  */
 static int merge_shards(sweep_t *sw, const sweep_opts_t *o)
 {
-	int rc = o->out ? sweep_prepare_dir(o->out, sweep_output_files, o->force) : 0;
+	int rc = o->out ? sweep_prepare_dir("-o", o->out, sweep_output_files, o->force) : 0;
 	char *csv = NULL, *again = NULL;
 	size_t len = 0, again_len = 0;
 	if (!rc)
@@ -549,7 +549,7 @@ static int sweep_main(sweep_opts_t *o, sweep_t *sw)
 	const char *const shard_files[] = {shard_file, NULL};
 	if (o->shard)
 		sweep_shard_name(sw->shard, sw->nshards, shard_file, sizeof shard_file);
-	if (o->out && (rc = sweep_prepare_dir(o->out, o->shard ? shard_files : sweep_output_files, o->force)))
+	if (o->out && (rc = sweep_prepare_dir("-o", o->out, o->shard ? shard_files : sweep_output_files, o->force)))
 		return rc;
 	if ((rc = run_traces(sw, o, stackdist ? &sd : NULL, (unsigned)jobs)))
 		return rc;

@@ -123,10 +123,10 @@ int sweep_write_plots(const sweep_t *sw, const char *dir, bool force, cli_out_t 
 extern const char *const sweep_output_files[SWEEP_OUTPUT_FILES + 1];
 
 /*
- * -o DIR: created if missing; the files named (NULL-terminated) must not exist unless force, and must not be links or
- * anything but regular files. 0, or 2 after the message.
+ * -o DIR (option names it in the messages): created if missing; the files named (NULL-terminated) must not exist unless
+ * force, and must not be links or anything but regular files. 0, or 2 after the message.
  */
-int sweep_prepare_dir(const char *dir, const char *const *files, bool force);
+int sweep_prepare_dir(const char *option, const char *dir, const char *const *files, bool force);
 /* The outputs of a whole sweep: the CSV on stdout, or with dir the CSV, its provenance, the plots and the table. */
 int sweep_write_outputs(const sweep_t *sw, const char *dir, bool force);
 

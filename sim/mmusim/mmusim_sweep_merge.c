@@ -115,9 +115,10 @@ static int parse_shard(shard_file_t *s)
 static int same_sweep(const shard_file_t *a, const shard_file_t *b)
 {
 	if (strcmp(a->id, b->id))
-		return cli_fail("%s: shard of another sweep (sweep %s; %s is of sweep %s): other traces, swept keys or "
-		                "values, configuration, method or mmusim version",
-		                b->path, b->id, a->path, a->id);
+		return cli_fail(
+		    "%s: a shard of another sweep than %s (other traces, swept keys or values, configuration, "
+		    "method or mmusim version)",
+		    b->path, a->path);
 	if (a->count != b->count)
 		return cli_fail("%s: shard %u of %u, but %s is one of %u shards of the same sweep", b->path, b->index,
 		                b->count, a->path, a->count);
@@ -139,9 +140,10 @@ int sweep_merge_files(const cli_list_t *files, const char *id, char **csv, size_
 		if ((rc = read_all(s[f].path, &s[f].text, &s[f].len)) || (rc = parse_shard(&s[f])))
 			break;
 		if (f == 0 && id && strcmp(s[0].id, id))
-			rc = cli_fail("%s: shard of sweep %s, not of this one (sweep %s): other traces, swept keys or "
-			              "values, configuration, method or mmusim version",
-			              s[0].path, s[0].id, id);
+			rc = cli_fail(
+			    "%s: not a shard of this sweep (other traces, swept keys or values, configuration, "
+			    "method or mmusim version)",
+			    s[0].path);
 		if (f == 0 && !rc && !(slot = calloc(s[0].count + 1, sizeof *slot)))
 			rc = cli_fail("out of memory");
 		if (!rc && f > 0)
@@ -156,8 +158,8 @@ int sweep_merge_files(const cli_list_t *files, const char *id, char **csv, size_
 		if (!slot[i]) {
 			char name[64];
 			sweep_shard_name(i, s[0].count, name, sizeof name);
-			rc = cli_fail("shard %u/%u (%s) is missing: %zu of the %u shards of sweep %s are given", i,
-			              s[0].count, name, files->n, s[0].count, s[0].id);
+			rc = cli_fail("shard %u/%u (%s) is missing: %zu of the %u shards are given", i, s[0].count,
+			              name, files->n, s[0].count);
 		}
 	if (!rc) {
 		size_t total = s[0].body - s[0].header;
@@ -225,7 +227,7 @@ int cmd_sweep_merge(int argc, char **argv)
 	char *csv = NULL;
 	size_t len = 0;
 	static const char *const merged[] = {"sweep.csv", NULL};
-	rc = out ? sweep_prepare_dir(out, merged, force) : 0;
+	rc = out ? sweep_prepare_dir("-o", out, merged, force) : 0;
 	if (!rc)
 		rc = sweep_merge_files(&files, NULL, &csv, &len);
 	if (!rc && !out && fwrite(csv, 1, len, stdout) != len)

@@ -149,7 +149,7 @@ int sweep_write_slurm(const sweep_t *sw, const sweep_slurm_t *s)
 		if (s->opts->items[i][0] != '-' || strpbrk(s->opts->items[i], "\r\n"))
 			return cli_fail("--slurm-opt '%s': expected one sbatch option, starting with '-', on one line",
 			                s->opts->items[i]);
-	if ((rc = sweep_prepare_dir(s->dir, slurm_files, s->force)))
+	if ((rc = sweep_prepare_dir("--slurm", s->dir, slurm_files, s->force)))
 		return rc;
 	ssize_t len = readlink("/proc/self/exe", j.exe, sizeof j.exe - 1);
 	if (len <= 0 || !getcwd(j.cwd, sizeof j.cwd) || !realpath(s->dir, j.dir))

@@ -95,7 +95,7 @@ refused() { # what expected-message args...
 refused "a missing shard" "shard 2/3 (shard-2-of-3.csv) is missing" sweep-merge sim-1-of-3.csv sim-3-of-3.csv
 refused "a shard twice" "sim-1-of-3.csv: shard 1/3 again" sweep-merge sim-1-of-3.csv sim-2-of-3.csv \
   sim-3-of-3.csv sim-1-of-3.csv
-refused "another sweep" "sd-2-of-3.csv: shard of another sweep" sweep-merge sim-1-of-3.csv sd-2-of-3.csv \
+refused "another sweep" "sd-2-of-3.csv: a shard of another sweep than sim-1-of-3.csv" sweep-merge sim-1-of-3.csv sd-2-of-3.csv \
   sim-3-of-3.csv
 refused "another N" "sim-2-of-5.csv: shard 2 of 5, but sim-1-of-3.csv is one of 3 shards" sweep-merge \
   sim-1-of-3.csv sim-2-of-5.csv
@@ -105,7 +105,7 @@ head -n 3 sim-3-of-3.csv > short.csv
 refused "a shard missing rows" "short.csv: holds 1 rows, its line 1 says 4" sweep-merge sim-1-of-3.csv \
   sim-2-of-3.csv short.csv
 refused "not a shard" "sim.csv: line 1: not a shard" sweep-merge sim.csv
-refused "another sweep's shards for --merge" "sd-1-of-3.csv: shard of sweep" sweep "${sim[@]}" --merge \
+refused "another sweep's shards for --merge" "sd-1-of-3.csv: not a shard of this sweep" sweep "${sim[@]}" --merge \
   sd-1-of-3.csv sd-2-of-3.csv sd-3-of-3.csv
 refused "the same trace twice" "--trace $w/sort.lackey.gz is given twice" sweep --trace "$w/sort.lackey.gz" \
   --trace "$w/sort.lackey.gz" --sweep tlb.l1d.entries=16,32
