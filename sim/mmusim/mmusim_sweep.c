@@ -67,7 +67,7 @@ static bool parse_args(int argc, char **argv, sweep_opts_t *o, int *rc)
 	    {"slurm-opt", 0, CLI_LIST, "OPT", &o->slurm_opts,
 	     "with --slurm: an sbatch option for both jobs, e.g. --slurm-opt=--partition=short"},
 	    {"merge", 0, CLI_FLAG, NULL, &o->merge,
-	     "run nothing: join the shard files given after the options (every shard of this very\n"
+	     "run nothing: join the shard files given as arguments (every shard of this very\n"
 	     "sweep) into its outputs, as if it ran here (-o DIR: CSV, provenance, table, plots)"},
 	};
 	const cli_spec_t spec = {.prog = "mmusim",

@@ -10,10 +10,16 @@
 # - the scripts of --slurm, run here by sh with the variables Slurm sets, give the one-machine CSV too.
 set -euo pipefail
 mmusim=${1:?usage: shards.sh MMUSIM WORKLOADS_DIR}
-w=${2:?usage: shards.sh MMUSIM WORKLOADS_DIR}
+workloads=${2:?usage: shards.sh MMUSIM WORKLOADS_DIR}
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/shards.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 cd "$scratch"
+# The first 60000 lines of two bundled workloads (quick, also in the sanitizer build), as traces of their own.
+w=$scratch/traces
+mkdir "$w"
+for t in sort chase; do
+  { gzip -dc "$workloads/$t.lackey.gz" || true; } | head -n 60000 | gzip -1n > "$w/$t.lackey.gz" # gzip stops on SIGPIPE
+done
 fail=0
 bad() {
   echo "shards: $*" >&2
