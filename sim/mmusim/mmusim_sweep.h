@@ -72,8 +72,8 @@ typedef struct sweep {
 /* Runs every valid point of rows [lo, hi) (all of one trace) on `jobs` threads over that trace; keeps their results.
  * Returns 0 or 2 with msg set. */
 int sweep_run(sweep_t *sw, size_t lo, size_t hi, const sweep_trace_t *trace, unsigned jobs, char *msg, size_t msglen);
-/* After every trace: the figure columns (from the configurations alone, so every shard has the same) and each simulated
- * point's figures in their order. 0, or -1 out of memory. */
+/* After every trace: the figure columns (those of every valid configuration, so every shard has the same) and each
+ * simulated point's figures in their order. 0, or -1 out of memory. */
 int sweep_align(sweep_t *sw);
 
 /* --method stackdist: which L1 TLB, and what the pass needs to know of the configuration. */

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mmu/mmu.h"
 #include "mmusim_sweep.h"
 
 typedef struct pool {
@@ -94,19 +93,17 @@ static long find(char *const *names, size_t n, const char *name)
 	return -1;
 }
 
-/* The figures a point's report holds, without simulating: which ones depends on the configuration alone. */
+/*
+ * The figures a point's report holds, without simulating: which ones depends on the configuration alone (the one a
+ * simulation's MMU reports is the one it was created with), not on the counts.
+ */
 static int report_names(const mmu_cfg_t *cfg, results_t *res)
 {
-	mmu_t *m;
-	char msg[512];
-	if (mmu_create(cfg, &m, msg, sizeof msg))
-		return -1;
 	const mmu_stats_t st = {0};
 	const mmu_sim_stats_t ss = {0};
 	const run_info_t info = {.trace = "", .format = "", .engine = ""};
-	report_src_t src = {.cfg = mmu_config(m), .paging = mmu_paging(m)->name, .st = &st, .ss = &ss};
+	report_src_t src = {.cfg = cfg, .paging = "", .st = &st, .ss = &ss};
 	int err = results_build(res, &info, &src);
-	mmu_destroy(m);
 	if (err)
 		results_free(res);
 	return err;
@@ -140,36 +137,47 @@ static int add_names(sweep_t *sw, const results_t *res)
 
 /*
  * The CSV's figure columns: every figure of any valid configuration's report, taken in configuration order, each
- * report's order kept. Made from the configurations, not from the runs, so a shard of the sweep has the columns of
- * the whole sweep. Then each simulated point's figures are put in that order, absent where its report lacks the
- * figure, and its results freed.
+ * report's order kept. A configuration that did not run here (in another shard) contributes the report made from it
+ * alone, so a shard of the sweep has the columns of the whole sweep. Then each simulated point's figures are put in
+ * that order, absent where its report lacks the figure, and its results freed.
  */
+/* The report of configuration c as run on some trace here, or NULL when this run (a shard) has none. */
+static const results_t *run_report(const sweep_t *sw, size_t c)
+{
+	for (size_t t = 0; t < sw->ntraces; t++) {
+		size_t i = t * sw->nconfigs + c;
+		if (i >= sw->lo && i < sw->hi && sw->points[i].res)
+			return sw->points[i].res;
+	}
+	return NULL;
+}
+
 int sweep_align(sweep_t *sw)
 {
 	const results_t *last = NULL; /* consecutive configurations mostly report the same figures */
-	results_t names[2];
+	results_t made[2];            /* the reports made from a configuration alone */
 	int cur = 0, err = 0;
-	memset(names, 0, sizeof names);
+	memset(made, 0, sizeof made);
 	for (size_t i = 0; i < sw->nconfigs && !err; i++) {
 		if (sw->points[i].skip)
 			continue;
-		results_t *r = &names[cur];
-		if ((err = report_names(&sw->points[i].cfg, r)))
-			break;
+		const results_t *r = run_report(sw, i);
+		if (!r) {
+			results_free(&made[cur]);
+			if ((err = report_names(&sw->points[i].cfg, &made[cur])))
+				break;
+			r = &made[cur];
+			cur ^= 1;
+		}
 		bool same = last && last->n == r->n;
 		for (size_t k = 0; same && k < r->n; k++)
 			same = !strcmp(last->v[k].name, r->v[k].name);
-		if (!same && (err = add_names(sw, r))) {
-			results_free(r);
+		if (!same && (err = add_names(sw, r)))
 			break;
-		}
-		if (last)
-			results_free((results_t *)last);
 		last = r;
-		cur ^= 1;
 	}
-	if (last)
-		results_free((results_t *)last);
+	results_free(&made[0]);
+	results_free(&made[1]);
 	if (err)
 		return -1;
 	for (size_t i = sw->lo; i < sw->hi; i++) {

@@ -71,6 +71,22 @@ for kind in sim sd; do
     same $kind.csv "merged-$kind-$n.csv" "$kind: $n shards merged"
   done
 done
+# Reports of different shapes (OS-side figures with os.thp, the walk caches' with a page-walk cache or the data
+# cache): the columns of every shard are the whole sweep's, whichever configurations it ran.
+shapes=(--trace "$w/sort.lackey.gz" --sweep pwc.l2.entries=0,4 --sweep dcache.lines=0,16 --sweep os.thp=never,always)
+"$mmusim" sweep "${shapes[@]}" > shapes.csv 2> /dev/null
+for n in 2 3 8; do
+  files=()
+  for ((i = 1; i <= n; i++)); do
+    "$mmusim" sweep "${shapes[@]}" --shard "$i/$n" > "shapes-$i-of-$n.csv" 2> /dev/null || bad "shapes: shard $i/$n failed"
+    files+=("shapes-$i-of-$n.csv")
+  done
+  "$mmusim" sweep-merge "${files[@]}" > "merged-shapes-$n.csv" || bad "shapes: the merge of $n shards failed"
+  same shapes.csv "merged-shapes-$n.csv" "shapes: $n shards merged"
+done
+head -n 1 shapes.csv | grep -q ',os.fault_rate,' || bad "shapes: no OS-side column (os.fault_rate)"
+head -n 1 shapes.csv | grep -q ',pwc.l2.hits,' || bad "shapes: no page-walk cache column (pwc.l2.hits)"
+
 # The line of an empty shard (40 shards of 12 rows) and of a full one.
 grep -qx "# mmusim sweep-shard 1/40 of sweep [0-9a-f]\{16\}: 0 rows from row 1 of 12" sim-1-of-40.csv ||
   bad "the first line of shard 1/40: $(head -n 1 sim-1-of-40.csv)"
