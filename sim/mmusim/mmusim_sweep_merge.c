@@ -111,6 +111,155 @@ static int parse_shard(shard_file_t *s)
 	return 0;
 }
 
+/* The next field of a CSV record from *p (unquoted, malloc'ed); *last: it ended the record. NULL out of memory. */
+static char *next_field(const char **p, const char *end, bool *last)
+{
+	const char *s = *p;
+	size_t cap = 64, n = 0;
+	char *out = malloc(cap);
+	bool quoted = s < end && *s == '"';
+	if (quoted)
+		s++;
+	for (; out && s < end; s++) {
+		if (quoted && *s == '"') {
+			if (s + 1 < end && s[1] == '"') {
+				s++;
+			} else {
+				quoted = false;
+				continue;
+			}
+		} else if (!quoted && (*s == ',' || *s == '\n')) {
+			break;
+		}
+		if (n + 2 > cap) {
+			char *grown = realloc(out, cap *= 2);
+			if (!grown)
+				free(out);
+			out = grown;
+			if (!out)
+				break;
+		}
+		out[n++] = *s;
+	}
+	if (!out)
+		return NULL;
+	out[n] = 0;
+	*last = s >= end || *s == '\n';
+	*p = s < end ? s + 1 : s;
+	return out;
+}
+
+/* One record's fields; their number in *n. */
+static char **record(const char **p, const char *end, size_t *n)
+{
+	size_t cap = 128;
+	char **f = malloc(cap * sizeof *f);
+	*n = 0;
+	for (bool last = false; f && !last;) {
+		if (*n == cap) {
+			char **grown = realloc(f, (cap *= 2) * sizeof *f);
+			if (!grown) {
+				for (size_t i = 0; i < *n; i++)
+					free(f[i]);
+				free(f);
+				return NULL;
+			}
+			f = grown;
+		}
+		if (!(f[*n] = next_field(p, end, &last))) {
+			for (size_t i = 0; i < *n; i++)
+				free(f[i]);
+			free(f);
+			return NULL;
+		}
+		++*n;
+	}
+	return f;
+}
+
+static void free_record(char **f, size_t n)
+{
+	for (size_t i = 0; f && i < n; i++)
+		free(f[i]);
+	free(f);
+}
+
+static long column(char **names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return (long)i;
+	return -1;
+}
+
+/* What a trace was in the rows of one shard: its rows of every shard must agree (it did not change in between). */
+typedef struct trace_seen {
+	char *path, *crc, *bytes;
+	const char *file;
+} trace_seen_t;
+
+/*
+ * The trace provenance of every row (provenance.trace, .content_bytes, .crc32): the same trace read by two shards
+ * must have been the same. The sweep's identity holds each trace's path and size only, not to read every trace in
+ * every shard; a trace rewritten between shards with the same size shows here.
+ */
+static int check_traces(const shard_file_t *s, size_t n)
+{
+	const char *p = s[0].text + s[0].header, *end = s[0].text + s[0].body;
+	size_t nh, nf, nseen = 0, cap = 0;
+	char **head = record(&p, end, &nh);
+	long tc = head ? column(head, nh, "provenance.trace") : -1;
+	long bc = head ? column(head, nh, "provenance.trace.content_bytes") : -1;
+	long cc = head ? column(head, nh, "provenance.trace.crc32") : -1;
+	free_record(head, nh);
+	if (tc < 0 || bc < 0 || cc < 0)
+		return cli_fail("%s: line 2: no provenance.trace, .content_bytes or .crc32 column", s[0].path);
+	trace_seen_t *seen = NULL;
+	int rc = 0;
+	for (size_t f = 0; f < n && !rc; f++) {
+		p = s[f].text + s[f].body;
+		end = s[f].text + s[f].len;
+		for (size_t row = 0; row < s[f].rows && !rc; row++) {
+			char **fields = record(&p, end, &nf);
+			if (!fields || nf != nh) {
+				rc = fields ? cli_fail("%s: row %zu: %zu fields, its header has %zu", s[f].path,
+				                       row + 1, nf, nh)
+				            : cli_fail("out of memory");
+				free_record(fields, nf);
+				break;
+			}
+			size_t k = 0;
+			while (k < nseen && strcmp(seen[k].path, fields[tc]))
+				k++;
+			if (k < nseen && (strcmp(seen[k].crc, fields[cc]) || strcmp(seen[k].bytes, fields[bc])))
+				rc = cli_fail(
+				    "%s: trace %s has CRC-32 %s (%s bytes) here, %s (%s bytes) in %s: the trace "
+				    "changed between the shards",
+				    s[f].path, fields[tc], fields[cc], fields[bc], seen[k].crc, seen[k].bytes,
+				    seen[k].file);
+			if (!rc && k == nseen) {
+				trace_seen_t *grown =
+				    nseen == cap ? realloc(seen, (cap = 2 * cap + 4) * sizeof *seen) : seen;
+				if (!grown) {
+					rc = cli_fail("out of memory");
+				} else {
+					seen = grown;
+					seen[nseen++] = (trace_seen_t){fields[tc], fields[cc], fields[bc], s[f].path};
+					fields[tc] = fields[cc] = fields[bc] = NULL; /* kept */
+				}
+			}
+			free_record(fields, nf);
+		}
+	}
+	for (size_t k = 0; k < nseen; k++) {
+		free(seen[k].path);
+		free(seen[k].crc);
+		free(seen[k].bytes);
+	}
+	free(seen);
+	return rc;
+}
+
 /* Whether b belongs with a (the first file): same sweep, same number of shards, same header. */
 static int same_sweep(const shard_file_t *a, const shard_file_t *b)
 {
@@ -161,6 +310,8 @@ int sweep_merge_files(const cli_list_t *files, const char *id, char **csv, size_
 			rc = cli_fail("shard %u/%u (%s) is missing: %zu of the %u shards are given", i, s[0].count,
 			              name, files->n, s[0].count);
 		}
+	if (!rc)
+		rc = check_traces(s, files->n);
 	if (!rc) {
 		size_t total = s[0].body - s[0].header;
 		for (unsigned i = 1; i <= s[0].count; i++)
@@ -246,87 +397,6 @@ int cmd_sweep_merge(int argc, char **argv)
 }
 
 /* ---- sweep ... --merge: the merged rows read back into the sweep, for its table, plots and provenance ---- */
-
-/* The next field of a CSV record from *p (unquoted, malloc'ed); *last: it ended the record. NULL out of memory. */
-static char *next_field(const char **p, const char *end, bool *last)
-{
-	const char *s = *p;
-	size_t cap = 64, n = 0;
-	char *out = malloc(cap);
-	bool quoted = s < end && *s == '"';
-	if (quoted)
-		s++;
-	for (; out && s < end; s++) {
-		if (quoted && *s == '"') {
-			if (s + 1 < end && s[1] == '"') {
-				s++;
-			} else {
-				quoted = false;
-				continue;
-			}
-		} else if (!quoted && (*s == ',' || *s == '\n')) {
-			break;
-		}
-		if (n + 2 > cap) {
-			char *grown = realloc(out, cap *= 2);
-			if (!grown)
-				free(out);
-			out = grown;
-			if (!out)
-				break;
-		}
-		out[n++] = *s;
-	}
-	if (!out)
-		return NULL;
-	out[n] = 0;
-	*last = s >= end || *s == '\n';
-	*p = s < end ? s + 1 : s;
-	return out;
-}
-
-/* One record's fields; their number in *n. */
-static char **record(const char **p, const char *end, size_t *n)
-{
-	size_t cap = 128;
-	char **f = malloc(cap * sizeof *f);
-	*n = 0;
-	for (bool last = false; f && !last;) {
-		if (*n == cap) {
-			char **grown = realloc(f, (cap *= 2) * sizeof *f);
-			if (!grown) {
-				for (size_t i = 0; i < *n; i++)
-					free(f[i]);
-				free(f);
-				return NULL;
-			}
-			f = grown;
-		}
-		if (!(f[*n] = next_field(p, end, &last))) {
-			for (size_t i = 0; i < *n; i++)
-				free(f[i]);
-			free(f);
-			return NULL;
-		}
-		++*n;
-	}
-	return f;
-}
-
-static void free_record(char **f, size_t n)
-{
-	for (size_t i = 0; f && i < n; i++)
-		free(f[i]);
-	free(f);
-}
-
-static long column(char **names, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(names[i], name))
-			return (long)i;
-	return -1;
-}
 
 /* A figure as the CSV prints it: a real has a decimal point, a negative number a sign. */
 static sweep_stat_t parse_stat(const char *s)
