@@ -233,12 +233,8 @@ Test(cli_parse, operands_anywhere_but_not_too_many)
 Test(cli_parse, every_operand_in_order_when_the_command_takes_several)
 {
 	cli_list_t files;
-	const cli_spec_t many = {.prog = "prog",
-	                         .usage = "",
-	                         .options = table,
-	                         .noptions = 4,
-	                         .operand = "FILE",
-	                         .operands = &files};
+	const cli_spec_t many = {
+	    .prog = "prog", .usage = "", .options = table, .noptions = 4, .operand = "FILE", .operands = &files};
 	result_t r;
 	parse_with(&many, "a.csv --json b.csv -- --c.csv", &r);
 	cr_assert(r.go, "%s", r.err);
