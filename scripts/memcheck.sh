@@ -48,6 +48,14 @@ check 0 config --list
 check 0 sweep --trace "$scratch/w1" --sweep tlb.l1d.entries=16,32 -j 1 -o "$scratch/sw"
 check 2 sweep --trace "$scratch/w1" --sweep tlb.l1d.entries=16,32 -j 1 -o "$scratch/sw"
 check 0 sweep --trace "$scratch/w1" --sweep tlb.l1d.entries=16,32 -j 1 -o "$scratch/sw" --force
+# Two traces, shards of them, their merges (one refused: a shard missing), the Slurm scripts.
+two=(sweep --trace "$scratch/w1" --trace "$scratch/w2" --sweep tlb.l1d.entries=16,32 -j 1)
+check 0 "${two[@]}" --shard 1/2 -o "$scratch/shards"
+check 0 "${two[@]}" --shard 2/2 -o "$scratch/shards"
+check 0 sweep-merge "$scratch/shards/shard-1-of-2.csv" "$scratch/shards/shard-2-of-2.csv"
+check 2 sweep-merge "$scratch/shards/shard-1-of-2.csv"
+check 0 "${two[@]}" --merge "$scratch/shards/shard-1-of-2.csv" "$scratch/shards/shard-2-of-2.csv" -o "$scratch/m"
+check 0 "${two[@]}" --slurm "$scratch/job" --slurm-opt=--time=5
 check 0 diagram --out "$scratch/dg"
 check 2 diagram --out "$scratch/dg"
 [ "$fail" -eq 0 ] && echo "memcheck: clean"
