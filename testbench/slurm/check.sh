@@ -58,6 +58,7 @@ mmusim=${1:?usage: check.sh MMUSIM WORKLOADS_DIR}
 w=${2:?usage: check.sh MMUSIM WORKLOADS_DIR}
 wait_limit=120 # seconds for the whole array and the merge; they take a few here
 
+export PATH=$PATH:/usr/sbin:/sbin # the daemons are there, not always on a user's PATH
 for tool in munged mungekey slurmctld slurmd sbatch sinfo; do
   if ! command -v $tool > /dev/null; then
     echo "slurm: $tool not found: run scripts/install-deps.sh (Debian packages slurm-wlm and munge)" >&2
