@@ -57,12 +57,14 @@ typedef struct explain {
 	uint64_t va;
 	mmu_op_t op;
 	unsigned port;
+	bool user; /* the access is made in user mode (CPL 3; the default, as every trace record is), else supervisor */
 	uint32_t pid;
 	mmu_trace_rec_t rec; /* the explained access as a trace record */
 	bool dump;       /* memory and CR3 from an OSTEP dump: no OS behind the tables */
 	bool demand;     /* a not-present fault is served by the OS and the access retried, as in a trace */
 	char setup[256]; /* one line: what happened before the explained request */
 	char note[160];  /* optional remark (a record crossing a page) */
+	char change[96]; /* what --map-perms and --reserved-bit did to the page, for the setup line */
 	attempt_t att[EXPLAIN_ATTEMPTS];
 	int natt;
 	uint64_t fault_cycles; /* os.fault_cycles spent between the attempts */

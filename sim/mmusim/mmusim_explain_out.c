@@ -223,7 +223,12 @@ typedef struct flag {
 	int bit;
 } flag_t;
 
-static size_t flags_of(const mmu_paging_t *pg, unsigned level, flag_t *f)
+/*
+ * The flags an entry of this kind has (Intel SDM Vol. 3A, 4.5, Tables 4-14 to 4-20): D and G only in a leaf (an
+ * entry that points to a table ignores those bits); PS only at a level whose entries may map a page (a PML4 entry
+ * must have it 0, a PT entry's bit 7 is PAT).
+ */
+static size_t flags_of(const mmu_paging_t *pg, unsigned level, bool leaf, flag_t *f)
 {
 	bool textbook = !strcmp(pg->name, "textbook");
 	size_t n = 0;
@@ -231,12 +236,51 @@ static size_t flags_of(const mmu_paging_t *pg, unsigned level, flag_t *f)
 	f[n++] = (flag_t){"W", pg->bit_writable};
 	f[n++] = (flag_t){"U", pg->bit_user};
 	f[n++] = (flag_t){"A", pg->bit_accessed};
-	f[n++] = (flag_t){"D", pg->bit_dirty};
-	if (level > 1)
+	if (leaf)
+		f[n++] = (flag_t){"D", pg->bit_dirty};
+	if ((pg->huge_levels >> level) & 1)
 		f[n++] = (flag_t){"PS", pg->bit_pagesize};
-	f[n++] = (flag_t){"G", pg->bit_global};
+	if (leaf)
+		f[n++] = (flag_t){"G", pg->bit_global};
 	f[n++] = (flag_t){pg->bit_nx == 63 ? "XD" : "NX", pg->bit_nx};
 	return n;
+}
+
+/* Whether the entry read at step i is a leaf (a write-back: the entry it writes). */
+static bool step_is_leaf(const mmu_paging_t *pg, const step_t *s)
+{
+	uint64_t v = s->write ? s->before : s->value;
+	return mmu_pte_bit(v, pg->bit_present) && mmu_pte_is_leaf(pg, v, s->level);
+}
+
+/*
+ * Why a protection fault: the first check of the walker that fails (W6: x86 combines the entries of every level, so
+ * a table entry can deny what the leaf allows), and the entry whose bit denies it.
+ */
+static void protection_reason(const explain_t *e, const attempt_t *a, char *buf, size_t n)
+{
+	const mmu_paging_t *pg = e->pg;
+	const char *what = NULL, *bit = NULL;
+	size_t at = 0;
+	for (size_t i = 0; i < a->nsteps && !what; i++) {
+		const step_t *s = &a->steps[i];
+		if (s->write)
+			continue;
+		if (e->op == MMU_OP_STORE && pg->bit_writable >= 0 && !mmu_pte_bit(s->value, pg->bit_writable))
+			what = "a store to a read-only page", bit = "W = 0", at = i;
+		else if (e->user && pg->bit_user >= 0 && !mmu_pte_bit(s->value, pg->bit_user))
+			what = "a user-mode access to a supervisor-only page", bit = "U = 0", at = i;
+	}
+	for (size_t i = 0; i < a->nsteps && !what; i++) {
+		const step_t *s = &a->steps[i];
+		if (!s->write && e->op == MMU_OP_FETCH && pg->bit_nx >= 0 && mmu_pte_bit(s->value, pg->bit_nx))
+			what = "a fetch from a no-execute page", bit = pg->bit_nx == 63 ? "XD = 1" : "NX = 1", at = i;
+	}
+	if (!what) {
+		snprintf(buf, n, "%s not allowed", explain_op_name(e->op));
+		return;
+	}
+	snprintf(buf, n, "%s (%s in the %s entry)", what, bit, explain_level_name(pg, a->steps[at].level));
 }
 
 static void decode_read(const explain_t *e, const attempt_t *a, size_t i, char *buf, size_t n)
@@ -244,7 +288,7 @@ static void decode_read(const explain_t *e, const attempt_t *a, size_t i, char *
 	const mmu_paging_t *pg = e->pg;
 	const step_t *s = &a->steps[i];
 	flag_t f[8];
-	size_t nf = flags_of(pg, s->level, f);
+	size_t nf = flags_of(pg, s->level, step_is_leaf(pg, s), f);
 	if (!mmu_pte_bit(s->value, pg->bit_present)) { /* W4: the other bits mean nothing then */
 		snprintf(buf, n, "%s0: not present, fault", f[0].name);
 		return;
@@ -272,18 +316,29 @@ static void decode_read(const explain_t *e, const attempt_t *a, size_t i, char *
 	unsigned shift = mmu_paging_shift(pg, s->level);
 	size_text(UINT64_C(1) << shift, size, sizeof size);
 	k += snprintf(buf + k, n - (size_t)k, " -> %s page 0x%" PRIx64, size, frame & ~((UINT64_C(1) << shift) - 1));
-	if (last_read && a->probe.res.fault && a->probe.res.cause == MMU_CAUSE_PROTECTION)
-		snprintf(buf + k, n - (size_t)k, ": %s not allowed, fault", explain_op_name(e->op));
+	if (last_read && a->probe.res.fault && a->probe.res.cause == MMU_CAUSE_PROTECTION) {
+		char why[128];
+		protection_reason(e, a, why, sizeof why);
+		snprintf(buf + k, n - (size_t)k, ": %s, fault", why);
+	}
 }
 
+/* W7: what a write-back sets, and why the walker had to write it before going on. */
 static void decode_write(const explain_t *e, const step_t *s, char *buf, size_t n)
 {
-	flag_t f[8];
-	size_t nf = flags_of(e->pg, s->level, f);
-	int k = snprintf(buf, n, "sets");
-	for (size_t j = 0; j < nf; j++)
-		if (f[j].bit >= 0 && mmu_pte_bit(s->value, f[j].bit) && !mmu_pte_bit(s->before, f[j].bit))
-			k += snprintf(buf + k, n - (size_t)k, " %s", f[j].name);
+	const mmu_paging_t *pg = e->pg;
+	bool set_a = !mmu_pte_bit(s->before, pg->bit_accessed) && mmu_pte_bit(s->value, pg->bit_accessed);
+	bool set_d = pg->bit_dirty >= 0 && !mmu_pte_bit(s->before, pg->bit_dirty) && mmu_pte_bit(s->value, pg->bit_dirty);
+	if (set_a && set_d)
+		snprintf(buf, n, "sets A D: a store through the leaf, so the page is marked used and written (W7)");
+	else if (set_d)
+		snprintf(buf, n, "sets D: a store to a page not yet written (D was 0), so the page is marked written (W7)");
+	else if (set_a && step_is_leaf(pg, s))
+		snprintf(buf, n, "sets A: the walker used this leaf with A = 0, so the page is marked used (W7)");
+	else if (set_a)
+		snprintf(buf, n, "sets A: the walker used this entry with A = 0, so it is marked used (W7)");
+	else
+		snprintf(buf, n, "writes the entry back unchanged");
 }
 
 /*
@@ -326,7 +381,8 @@ static void print_walk(FILE *out, const explain_t *e, const attempt_t *a)
 		        explain_level_name(pg, a->pwc_level - 1), a->pwc_table, explain_level_name(pg, a->pwc_level),
 		        a->pwc_level, pg->levels - a->pwc_level + 1, pg->levels - a->pwc_level + 1 == 1 ? "" : "s");
 	else
-		fprintf(out, "page walk from the root table at 0x%" PRIx64 " (CR3)%s\n", mmu_paging_root(pg, a->cr3),
+		fprintf(out, "page walk from the root table at 0x%" PRIx64 " (%s)%s\n", mmu_paging_root(pg, a->cr3),
+		        strcmp(pg->name, "textbook") ? "CR3" : "the page-directory base register, PDBR",
 		        pwc_latency(e->cfg) ? ", no page-walk cache hit" : "");
 	bool dc = e->cfg->mem.dcache.entries != 0;
 	table_t t;
@@ -354,6 +410,14 @@ static void print_walk(FILE *out, const explain_t *e, const attempt_t *a)
 	}
 	table_print(out, &t, "  ", false);
 	print_cycle_note(out, e, a);
+	size_t writes = 0;
+	for (size_t i = 0; i < a->nsteps; i++)
+		writes += a->steps[i].write;
+	if (writes)
+		fprintf(out,
+		        "  %zu accesses = %zu read%s (one entry per level walked, W3) + %zu write-back%s of the accessed/dirty "
+		        "bits (W7)\n",
+		        a->nsteps, a->nsteps - writes, a->nsteps - writes == 1 ? "" : "s", writes, writes == 1 ? "" : "s");
 }
 
 static void print_result(FILE *out, const explain_t *e, const attempt_t *a)
@@ -370,8 +434,15 @@ static void print_result(FILE *out, const explain_t *e, const attempt_t *a)
 		fputc('\n', out);
 		return;
 	}
-	if (r->cause == MMU_CAUSE_NONCANONICAL) { /* x86 raises #GP here, not a page fault */
+	if (r->cause == MMU_CAUSE_NONCANONICAL && e->pg->sign_extend) { /* x86 raises #GP here, not a page fault */
 		fprintf(out, "result: fault, address not canonical (%s); on x86 a general-protection exception\n", who);
+		return;
+	}
+	if (r->cause == MMU_CAUSE_NONCANONICAL) { /* the textbook system: the address space simply ends */
+		fprintf(out,
+		        "result: fault, the address lies beyond the %u-bit virtual address space (%s): no page table "
+		        "covers it\n",
+		        e->pg->va_bits, who);
 		return;
 	}
 	fprintf(out, "result: page fault, %s (%s); error code 0x%02x = P%d W%d U%d RSVD%d I/D%d\n",
