@@ -21,8 +21,8 @@ int cli_perms(const char *option, const char *s, unsigned *perms)
 		while (k < sizeof known / sizeof known[0] && !(len == 1 && *p == known[k].name))
 			k++;
 		if (k == sizeof known / sizeof known[0])
-			return cli_fail("%s '%s': '%.*s' is not one of r, w, x, u (comma-separated, e.g. r,w,u)", option, s,
-			                (int)len, p);
+			return cli_fail("%s '%s': '%.*s' is not one of r, w, x, u (comma-separated, e.g. r,w,u)",
+			                option, s, (int)len, p);
 		readable |= known[k].name == 'r';
 		*perms |= known[k].perm;
 		p += len;
@@ -30,7 +30,8 @@ int cli_perms(const char *option, const char *s, unsigned *perms)
 			break;
 	}
 	if (!readable)
-		return cli_fail("%s '%s': a mapped page is always readable: the list must hold r (e.g. r,u for read-only)",
-		                option, s);
+		return cli_fail(
+		    "%s '%s': a mapped page is always readable: the list must hold r (e.g. r,u for read-only)", option,
+		    s);
 	return 0;
 }

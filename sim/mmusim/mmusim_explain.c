@@ -332,17 +332,20 @@ static int change_page(explain_t *e)
 		if (rc)
 			return rc;
 		if (mmu_os_protect(os, e->pid, e->va, perms))
-			return cli_fail("explain: internal: the page of 0x%llx is not mapped", (unsigned long long)e->va);
+			return cli_fail("explain: internal: the page of 0x%llx is not mapped",
+			                (unsigned long long)e->va);
 		k += snprintf(e->change + k, sizeof e->change - (size_t)k, ", then given permissions %s", o->map_perms);
 	}
 	if (o->reserved_bit) {
 		unsigned bit;
 		int err = mmu_os_set_reserved_bit(os, e->pid, e->va, &bit);
 		if (err == MMU_EINVAL)
-			return cli_fail("explain: --reserved-bit: paging mode %s has no reserved bit in this page's entry",
-			                e->pg->name);
+			return cli_fail(
+			    "explain: --reserved-bit: paging mode %s has no reserved bit in this page's entry",
+			    e->pg->name);
 		if (err)
-			return cli_fail("explain: internal: the page of 0x%llx is not mapped", (unsigned long long)e->va);
+			return cli_fail("explain: internal: the page of 0x%llx is not mapped",
+			                (unsigned long long)e->va);
 		snprintf(e->change + k, sizeof e->change - (size_t)k, ", then reserved bit %u of its entry set", bit);
 	}
 	return 0;

@@ -267,14 +267,14 @@ static void protection_reason(const explain_t *e, const attempt_t *a, char *buf,
 		if (s->write)
 			continue;
 		if (e->op == MMU_OP_STORE && pg->bit_writable >= 0 && !mmu_pte_bit(s->value, pg->bit_writable))
-			what = "a store to a read-only page", bit = "W = 0", at = i;
+			what = "store to a read-only page", bit = "W = 0", at = i;
 		else if (e->user && pg->bit_user >= 0 && !mmu_pte_bit(s->value, pg->bit_user))
-			what = "a user-mode access to a supervisor-only page", bit = "U = 0", at = i;
+			what = "user access to a supervisor-only page", bit = "U = 0", at = i;
 	}
 	for (size_t i = 0; i < a->nsteps && !what; i++) {
 		const step_t *s = &a->steps[i];
 		if (!s->write && e->op == MMU_OP_FETCH && pg->bit_nx >= 0 && mmu_pte_bit(s->value, pg->bit_nx))
-			what = "a fetch from a no-execute page", bit = pg->bit_nx == 63 ? "XD = 1" : "NX = 1", at = i;
+			what = "fetch from a no-execute page", bit = pg->bit_nx == 63 ? "XD = 1" : "NX = 1", at = i;
 	}
 	if (!what) {
 		snprintf(buf, n, "%s not allowed", explain_op_name(e->op));
@@ -328,11 +328,13 @@ static void decode_write(const explain_t *e, const step_t *s, char *buf, size_t 
 {
 	const mmu_paging_t *pg = e->pg;
 	bool set_a = !mmu_pte_bit(s->before, pg->bit_accessed) && mmu_pte_bit(s->value, pg->bit_accessed);
-	bool set_d = pg->bit_dirty >= 0 && !mmu_pte_bit(s->before, pg->bit_dirty) && mmu_pte_bit(s->value, pg->bit_dirty);
+	bool set_d =
+	    pg->bit_dirty >= 0 && !mmu_pte_bit(s->before, pg->bit_dirty) && mmu_pte_bit(s->value, pg->bit_dirty);
 	if (set_a && set_d)
 		snprintf(buf, n, "sets A D: a store through the leaf, so the page is marked used and written (W7)");
 	else if (set_d)
-		snprintf(buf, n, "sets D: a store to a page not yet written (D was 0), so the page is marked written (W7)");
+		snprintf(buf, n,
+		         "sets D: a store to a page not yet written (D was 0), so the page is marked written (W7)");
 	else if (set_a && step_is_leaf(pg, s))
 		snprintf(buf, n, "sets A: the walker used this leaf with A = 0, so the page is marked used (W7)");
 	else if (set_a)
@@ -415,9 +417,11 @@ static void print_walk(FILE *out, const explain_t *e, const attempt_t *a)
 		writes += a->steps[i].write;
 	if (writes)
 		fprintf(out,
-		        "  %zu accesses = %zu read%s (one entry per level walked, W3) + %zu write-back%s of the accessed/dirty "
+		        "  %zu accesses = %zu read%s (one entry per level walked, W3) + %zu write-back%s of the "
+		        "accessed/dirty "
 		        "bits (W7)\n",
-		        a->nsteps, a->nsteps - writes, a->nsteps - writes == 1 ? "" : "s", writes, writes == 1 ? "" : "s");
+		        a->nsteps, a->nsteps - writes, a->nsteps - writes == 1 ? "" : "s", writes,
+		        writes == 1 ? "" : "s");
 }
 
 static void print_result(FILE *out, const explain_t *e, const attempt_t *a)
