@@ -4,6 +4,7 @@
  * contents before and after, and the PTE values are the words memory returned. Only their meaning (which field of
  * the address indexes which table, what each bit of an entry says) is spelled out here, from the paging-mode table.
  */
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "mmu/mmu_os.h"
 #include "mmu/mmu_ostep.h"
 #include "mmusim_explain.h"
+#include "mmusim_page.h"
 
 const char *explain_op_name(mmu_op_t op)
 {
@@ -109,8 +111,8 @@ static int decode_steps(const explain_t *e, attempt_t *a)
 	return 0;
 }
 
-static void view_before(tlb_view_t *v, const mmu_tlb_t *t, const char *name, const char *key, uint64_t va,
-                        uint16_t pcid)
+static void view_before(tlb_view_t *v, const mmu_paging_t *pg, const mmu_tlb_t *t, const char *name, const char *key,
+                        uint64_t va, uint16_t pcid)
 {
 	*v = (tlb_view_t){.name = name, .key = key, .tlb = t, .slot_before = -1, .slot_after = -1};
 	if (!t)
@@ -119,6 +121,14 @@ static void view_before(tlb_view_t *v, const mmu_tlb_t *t, const char *name, con
 	if (v->slot_before >= 0)
 		v->level_before = mmu_tlb_slot_entry(t, v->slot_before)->level;
 	v->before = *mmu_tlb_counters(t);
+	unsigned sets = mmu_tlb_sets(t), ways = mmu_tlb_ways(t);
+	for (unsigned level = 1; level <= pg->levels; level++) {
+		unsigned shift = mmu_paging_shift(pg, level);
+		uint64_t set =
+		    ((va & ((pg->va_bits >= 64 ? 0 : UINT64_C(1) << pg->va_bits) - 1)) >> shift) & (sets - 1);
+		for (unsigned w = 0; w < ways && w < EXPLAIN_SHOW_WAYS; w++)
+			v->set_before[level][w] = *mmu_tlb_entry(t, (unsigned)set, w);
+	}
 }
 
 static void view_after(tlb_view_t *v, uint64_t va, uint16_t pcid)
@@ -135,9 +145,9 @@ static int run_attempt(explain_t *e, attempt_t *a)
 	uint16_t pcid = mmu_current_pcid(m);
 	a->cr3 = mmu_cr3(m);
 	bool data = e->port == MMU_REQ_D;
-	view_before(&a->tlb[0], mmu_tlb(m, data ? MMU_TLB_L1D : MMU_TLB_L1I), data ? "L1 DTLB" : "L1 ITLB",
+	view_before(&a->tlb[0], e->pg, mmu_tlb(m, data ? MMU_TLB_L1D : MMU_TLB_L1I), data ? "L1 DTLB" : "L1 ITLB",
 	            data ? "l1d" : "l1i", e->va, pcid);
-	view_before(&a->tlb[1], mmu_tlb(m, MMU_TLB_L2), "L2 TLB", "l2", e->va, pcid);
+	view_before(&a->tlb[1], e->pg, mmu_tlb(m, MMU_TLB_L2), "L2 TLB", "l2", e->va, pcid);
 	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL; n++) {
 		const mmu_tlb_t *t = mmu_pwc(m, n);
 		long slot = t ? mmu_tlb_probe(t, e->va, pcid) : -1;
@@ -467,6 +477,19 @@ static int run(explain_t *e)
 	return rc;
 }
 
+static int write_page(const explain_t *e, const char *path, bool replace)
+{
+	cJSON *data = explain_json(e);
+	if (!data)
+		return cli_fail("explain: cannot build the JSON");
+	char title[160];
+	snprintf(title, sizeof title, "mmusim explain: %s%s 0x%llx (%s)", e->user ? "" : "supervisor ",
+	         explain_op_name(e->op), (unsigned long long)e->va, e->pg->name);
+	int rc = page_write(path, replace, PAGE_EXPLAIN, title, data);
+	cJSON_Delete(data);
+	return rc;
+}
+
 static const char usage[] =
     "usage: mmusim explain --addr VA [--op load|store|fetch] [--user | --supervisor] [--preset P] [--config F]\n"
     "                      [--set K=V]... [--map-perms r,w,x,u] [--reserved-bit] [--warm | --demand]\n"
@@ -498,6 +521,9 @@ int cmd_explain(int argc, char **argv)
 	    {"format", 0, CLI_VALUE, "F", &o.format, "the trace's format: lackey, text or auto (default auto)"},
 	    {"at", 0, CLI_VALUE, "N", &o.at, "the record of --trace to explain (1 = the first)"},
 	    {"json", 0, CLI_FLAG, NULL, &o.json, "the same as one JSON object (paddr, value, fault, fault_level, ...)"},
+	    {"html", 0, CLI_VALUE, "FILE", &o.html,
+	     "also write the explanation as one self-contained HTML page, stepped with buttons or arrow keys"},
+	    {"force", 0, CLI_FLAG, NULL, &o.force, "with --html: replace FILE if it exists"},
 	};
 	const cli_spec_t spec = {.prog = "mmusim",
 	                         .cmd = "explain",
@@ -512,6 +538,10 @@ int cmd_explain(int argc, char **argv)
 		return rc;
 	}
 	rc = cli_config(&o.cfg, &cfg);
+	if (!rc && o.force && !o.html)
+		rc = cli_fail("explain: --force replaces the file of --html: give --html FILE");
+	if (!rc && o.html && cli_out_check(o.html, o.force, msg, sizeof msg))
+		rc = cli_fail("%s", msg);
 	explain_t *e = rc ? NULL : calloc(1, sizeof *e);
 	if (!e) {
 		cli_free(&spec);
@@ -531,6 +561,8 @@ int cmd_explain(int argc, char **argv)
 		rc = explain_print_json(stdout, e) ? cli_fail("explain: cannot build the JSON") : 0;
 	else if (!rc)
 		explain_print_text(stdout, e);
+	if (!rc && o.html)
+		rc = write_page(e, o.html, o.force);
 	for (int i = 0; i < e->natt; i++)
 		probe_free(&e->att[i].probe);
 	mmu_sim_destroy(e->sim);
