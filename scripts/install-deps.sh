@@ -15,6 +15,7 @@ packages=(
   valgrind                         # recording workloads (lackey), memcheck
   gnuplot-nox                      # mmusim sweep's plots (PNG and SVG), the example studies (scripts/experiment.sh)
   clang libclang-rt-14-dev         # fuzz targets: clang, libFuzzer and its sanitizer runtimes (testbench/fuzz)
+  chromium python3                 # the lecture pages in a headless browser (ctest -L browser, testbench/browser)
 )
 
 # --wavedrom: also wavedrom-cli, which `make diagrams` uses to render SVG. Optional: only with npm, never fatal, and

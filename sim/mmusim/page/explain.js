@@ -3,7 +3,7 @@
  * only arranges it. Steps: the request and its address split; per attempt the TLB lookups, each memory access of the
  * walk, the result (and the OS's demand fault between attempts); then the whole translation with its cycles.
  * Buttons or the arrow keys step; #step=N in the address opens step N; #walk steps through every step forward then
- * back and logs each one into #test-log (the browser test reads it); printing shows every step. */
+ * back and logs each one's HTML into #test-log (the browser test reads it); printing shows every step. */
 (function () {
   'use strict';
   var D = JSON.parse(document.getElementById('data').textContent);
@@ -92,8 +92,9 @@
     return s;
   }
 
-  /* One page table as drawn: the entries around the one taken, that one marked. */
-  function pageTable(step, current) {
+  /* One page table as drawn: the entries around the one taken, that one marked (with the value a write-back put
+   * there, when the step shown is one). */
+  function pageTable(step, current, written) {
     var box = el('div', { cls: 'ptable' + (current ? ' current' : '') });
     box.appendChild(el('div', { cls: 'caption', text: step.table_name + ' at ' + step.table_hex }));
     var tab = el('table', {}, [head(['index', 'entry'])]);
@@ -101,7 +102,7 @@
     if (entries.length && entries[0].index > 0) tab.appendChild(row(['\u22ee', ''], 'gap'));
     entries.forEach(function (x) {
       var taken = x.index === step.index;
-      tab.appendChild(row([x.index, taken ? step.value_hex : x.value_hex], taken ? 'taken' : ''));
+      tab.appendChild(row([x.index, taken ? written || step.value_hex : x.value_hex], taken ? 'taken' : ''));
     });
     if (entries.length && entries[entries.length - 1].index < step.table_size - 1) tab.appendChild(row(['\u22ee', ''], 'gap'));
     box.appendChild(tab);
@@ -120,7 +121,8 @@
     a.steps.forEach(function (x, xi) {
       if (xi > si || x.op === 'write') return;
       walk.appendChild(el('span', { cls: 'arrow', text: '\u2192' }));
-      walk.appendChild(pageTable(x, xi === si || (writes && xi === si - 1)));
+      var target = writes && xi === si - 1;
+      walk.appendChild(pageTable(x, xi === si || target, target ? st.value_hex : null));
     });
     s.appendChild(walk);
     var flags = el('div', { cls: 'flags' });
@@ -258,6 +260,7 @@
   window.addEventListener('hashchange', function () { if (fromHash() !== current) show(fromHash()); });
 
   /* on paper: every step, one after the other */
+  document.body.classList.add('stepped');
   var all = document.getElementById('print-all');
   scenes.forEach(function (sc, n) { all.appendChild(scene(n)); });
 
@@ -269,7 +272,7 @@
     var key = function (k) { document.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true })); };
     var record = function (dir) {
       log.appendChild(el('pre', { 'data-step': String(current), 'data-dir': dir, 'data-kind': scenes[current].kind,
-        text: app.textContent }));
+        text: app.innerHTML }));
     };
     record('forward');
     for (var i = 1; i < scenes.length; i++) { key('ArrowRight'); record('forward'); }
