@@ -8,7 +8,7 @@ written with --html, loaded in headless Chromium, and
   - each step's text is checked against the numbers and sentences of `--json` of the same command, and the list of
     steps against the one the JSON implies (worked out here, not by the page);
   - opened once more at #step=N, which must show the same step;
-  - photographed (PNG files kept in the output folder);
+  - photographed at that step (PNG files kept in the output folder);
 and any error or console message of the page fails the test (the page's own record in #console-errors, and every
 CONSOLE line Chromium logs). Nothing is timed: Chromium's virtual time runs the page's scripts to the end.
 
@@ -44,6 +44,28 @@ def lecture_examples(source):
         if len(lines) == 1 and lines[0].startswith("build/sim/mmusim explain "):
             found.append(shlex.split(lines[0])[2:])
     return found
+
+
+def doc_pages(source):
+    """The pages kept in docs/lecture/: a ```sh block "# the page: FILE" then the command that writes it."""
+    text = open(os.path.join(source, "docs", "lecture.md"), encoding="utf-8").read()
+    return [(path, shlex.split(cmd)[1:])
+            for path, cmd in re.findall(r"```sh\n# the page: (\S+)\n(build/sim/mmusim [^\n]*)\n```\n", text)]
+
+
+def check_doc_page(mmusim, source, out, path, args):
+    """A kept page is what its command writes now (pages are deterministic: the same JSON, the same assets)."""
+    fresh = os.path.join(out, "doc-" + os.path.basename(path))
+    if args.count(path) != 1:
+        raise AssertionError("the command does not write " + path)
+    args = [fresh if a == path else a for a in args]
+    r = subprocess.run([mmusim] + args, cwd=source, capture_output=True, text=True)
+    if r.returncode:
+        raise AssertionError(r.stderr)
+    with open(fresh, "rb") as a, open(os.path.join(source, path), "rb") as b:
+        if a.read() != b.read():
+            raise AssertionError("%s is out of date: run the command of docs/lecture.md again" % path)
+    return None
 
 
 class Dom(html.parser.HTMLParser):
@@ -255,8 +277,7 @@ def check_explain(browser, mmusim, source, out, n, args):
     d = browser.dom(url + "#step=%d" % k)
     if "step=%d steps=%d" % (k, len(steps)) not in d.summary or norm(d.app_text) != texts[k]:
         raise AssertionError("#step=%d did not show step %d: %s" % (k, k, d.summary))
-    for i in (k, len(steps) - 1):
-        browser.screenshot(url + "#step=%d" % i, os.path.join(out, "%s-step-%d.png" % (name, i)))
+    browser.screenshot(url + "#step=%d" % k, os.path.join(out, "%s-step-%d.png" % (name, k)))
     return len(steps)
 
 
@@ -300,7 +321,7 @@ def check_amat(browser, mmusim, source, out, args):
     if links - ids:
         raise AssertionError("amat page: links to nothing: %s" % sorted(links - ids))
     browser.screenshot(url, os.path.join(out, "amat.png"))
-    return 1
+    return None
 
 
 def main():
@@ -319,10 +340,15 @@ def main():
     passed = failed = 0
     try:
         examples = lecture_examples(o.source)
-        if len(examples) < 6:
-            die("docs/lecture.md: %d explain examples found, expected at least 6" % len(examples))
+        if len(examples) < 9:
+            die("docs/lecture.md: %d explain examples found, expected at least 9" % len(examples))
         cases = [("explain " + " ".join(a), lambda n=n, a=a: check_explain(browser, o.mmusim, o.source, o.out, n, a))
                  for n, a in enumerate(examples, 1)]
+        pages = doc_pages(o.source)
+        if len(pages) < 3:
+            die("docs/lecture.md: %d kept pages found, expected at least 3" % len(pages))
+        cases += [("kept page " + path, lambda path=path, args=args: check_doc_page(o.mmusim, o.source, o.out, path,
+                                                                                  args)) for path, args in pages]
         amat_args = ["--preset", "teaching", "--trace", "workloads/sort.lackey.gz"]
         cases.append(("amat " + " ".join(amat_args), lambda: check_amat(browser, o.mmusim, o.source, o.out,
                                                                          amat_args)))
@@ -330,7 +356,7 @@ def main():
             try:
                 steps = run()
                 passed += 1
-                print("ok    %s (%d step%s)" % (label, steps, "" if steps == 1 else "s"))
+                print("ok    %s%s" % (label, "" if steps is None else " (%d steps)" % steps))
             except (AssertionError, subprocess.TimeoutExpired, KeyError, ValueError) as e:
                 failed += 1
                 print("FAIL  %s: %s" % (label, e))
