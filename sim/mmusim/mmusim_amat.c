@@ -83,7 +83,7 @@ typedef struct term {
 	const char *name, *meaning;
 	uint64_t num, den;
 	double value;
-	bool rate;                  /* printed with 6 decimals; times with 4 */
+	bool rate;                   /* printed with 6 decimals; times with 4 */
 	const char *num_of, *den_of; /* the counters num and den are made of (names of mmu_stats.def, + and -) */
 } term_t;
 
@@ -93,8 +93,10 @@ static size_t terms(const amat_t *a, term_t *t)
 	uint64_t l1m = s->l1i_misses + s->l1d_misses, walks = s->walks - s->walks_dirty;
 	size_t n = 0;
 	const char *l1m_of = "tlb.l1i.misses + tlb.l1d.misses", *walks_of = "walks - walks.dirty";
-	t[n++] = (term_t){"hit_time", "L1 lookup cycles per request", s->hit_time_cycles, s->requests, a->d.hit_time, 0,
-	                  "hit_time_cycles", "requests"};
+	t[n++] = (term_t){"hit_time",         "L1 lookup cycles per request",
+	                  s->hit_time_cycles, s->requests,
+	                  a->d.hit_time,      0,
+	                  "hit_time_cycles",  "requests"};
 	t[n++] = (term_t){"m1", "L1 TLB misses per request", l1m, s->requests, a->d.m1, 1, l1m_of, "requests"};
 	t[n++] = (term_t){"t2",
 	                  a->cfg.l2.entries ? "cycles from L1 miss to L2 result, per L1 miss"
@@ -105,20 +107,23 @@ static size_t terms(const amat_t *a, term_t *t)
 	                  0,
 	                  "l2_stage_cycles",
 	                  l1m_of};
-	t[n++] = (term_t){"m2",
-	                  a->cfg.l2.entries ? "walks per L1 miss (L2 TLB local miss rate)" : "walks per L1 miss",
-	                  walks,
-	                  l1m,
-	                  a->d.m2,
-	                  1,
-	                  walks_of,
-	                  l1m_of};
-	t[n++] = (term_t){"walk_penalty", "cycles per miss walk", s->walk_cycles_miss, walks, a->d.walk_penalty, 0,
-	                  "walk_cycles.miss", walks_of};
-	t[n++] = (term_t){"dirty_rate", "dirty re-walks per request (T9)", s->walks_dirty, s->requests, a->d.dirty_rate,
-	                  1, "walks.dirty", "requests"};
-	t[n++] = (term_t){"dirty_penalty", "cycles per dirty re-walk", s->walk_cycles_dirty, s->walks_dirty,
-	                  a->d.dirty_penalty, 0, "walk_cycles.dirty", "walks.dirty"};
+	t[n++] =
+	    (term_t){"m2",     a->cfg.l2.entries ? "walks per L1 miss (L2 TLB local miss rate)" : "walks per L1 miss",
+	             walks,    l1m,
+	             a->d.m2,  1,
+	             walks_of, l1m_of};
+	t[n++] = (term_t){"walk_penalty",      "cycles per miss walk",
+	                  s->walk_cycles_miss, walks,
+	                  a->d.walk_penalty,   0,
+	                  "walk_cycles.miss",  walks_of};
+	t[n++] = (term_t){"dirty_rate",    "dirty re-walks per request (T9)",
+	                  s->walks_dirty,  s->requests,
+	                  a->d.dirty_rate, 1,
+	                  "walks.dirty",   "requests"};
+	t[n++] = (term_t){"dirty_penalty",      "cycles per dirty re-walk",
+	                  s->walk_cycles_dirty, s->walks_dirty,
+	                  a->d.dirty_penalty,   0,
+	                  "walk_cycles.dirty",  "walks.dirty"};
 	return n;
 }
 
@@ -381,7 +386,8 @@ static int json_terms(cJSON *o, const amat_t *a, const term_t *t, size_t n)
 		       !cJSON_AddStringToObject(x, "den_of", t[i].den_of);
 		err |= err || add_counters(counters, a, t[i].num_of) || add_counters(counters, a, t[i].den_of);
 	}
-	err |= err || add_counters(counters, a, "translation_cycles references os.demand_faults os.fault_service_cycles");
+	err |=
+	    err || add_counters(counters, a, "translation_cycles references os.demand_faults os.fault_service_cycles");
 	return err ? -1 : 0;
 }
 
