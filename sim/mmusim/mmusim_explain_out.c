@@ -70,7 +70,9 @@ static void print_header(FILE *out, const explain_t *e)
 	const mmu_paging_t *pg = e->pg;
 	char page[32];
 	size_text(UINT64_C(1) << pg->page_bits, page, sizeof page);
-	fprintf(out, "mmusim explain: %s 0x%" PRIx64 "\n", explain_op_name(e->op), e->va);
+	/* a user access is the default, as every access of a trace is one: only the other is named */
+	fprintf(out, "mmusim explain: %s%s 0x%" PRIx64 "\n", e->user ? "" : "supervisor ", explain_op_name(e->op),
+	        e->va);
 	fprintf(out, "  paging  %s, %u levels x %u bits, %s pages, %u-byte entries, %u-bit physical addresses\n",
 	        pg->name, pg->levels, pg->bits_per_level, page, pg->pte_bytes, pg->pa_bits);
 	fprintf(out, "  setup   %s\n", e->setup);

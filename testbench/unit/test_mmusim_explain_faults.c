@@ -201,6 +201,9 @@ Test(explain_faults, textbook_address_beyond_15_bits_speaks_of_the_textbook_syst
 
 Test(explain_faults, supervisor_load_of_the_kernel_page_translates)
 {
+	mmusim("explain " KERNEL_PAGE " --supervisor");
+	cr_assert(!strncmp(r.out, "mmusim explain: supervisor load 0xffff800000001000\n", 51), "%s", r.out);
+	cr_assert(strstr(r.out, "result: paddr 0x105000 = page 0x105000 + offset 0x0 (answered by the page walk)\n"));
 	cJSON *j = json_run(KERNEL_PAGE " --supervisor");
 	cr_assert(cJSON_IsFalse(get(j, "fault")));
 	cr_assert_eq(get(j, "paddr")->valueint, 0x105000);
