@@ -73,9 +73,13 @@
   }
 
   function sceneTlb(ai) {
-    var a = D.attempts[ai], s = el('div', {});
-    if (!a.tlb.length) s.appendChild(el('p', { text: 'No TLB.' }));
+    var a = D.attempts[ai], all = el('div', {}), s;
+    var row2 = el('div', { cls: 'tlbs' });
+    all.appendChild(row2);
+    if (!a.tlb.length) all.appendChild(el('p', { text: 'No TLB.' }));
     a.tlb.forEach(function (t) {
+      s = el('div', { cls: 'tlb' });
+      row2.appendChild(s);
       s.appendChild(el('h3', { text: t.name + ': ' + t.sets + ' set' + (t.sets === 1 ? '' : 's') + ' x ' + t.ways +
         ' way' + (t.ways === 1 ? '' : 's') + ', set ' + t.set + ' probed with tag ' + t.tag_hex }));
       var tab = el('table', {}, [head(['way', 'valid', 'tag', 'VPN', 'page', 'level'])]);
@@ -88,8 +92,8 @@
       if (t.ways > t.ways_shown) s.appendChild(el('p', { text: '(' + (t.ways - t.ways_shown) + ' more ways not shown)' }));
       s.appendChild(el('p', { cls: 'meaning', text: 'Outcome: ' + t.outcome }));
     });
-    s.appendChild(diagram(ai, 'tlb'));
-    return s;
+    all.appendChild(diagram(ai, 'tlb'));
+    return all;
   }
 
   /* One page table as drawn: the entries around the one taken, that one marked (with the value a write-back put
