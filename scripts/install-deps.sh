@@ -16,6 +16,7 @@ packages=(
   gnuplot-nox                      # mmusim sweep's plots (PNG and SVG), the example studies (scripts/experiment.sh)
   clang libclang-rt-14-dev         # fuzz targets: clang, libFuzzer and its sanitizer runtimes (testbench/fuzz)
   slurm-wlm munge                  # the test of sweeps on Slurm (testbench/slurm): a one-node Slurm it starts itself
+  chromium python3                 # the lecture pages in a headless browser (ctest -L browser, testbench/browser)
 )
 
 # --wavedrom: also wavedrom-cli, which `make diagrams` uses to render SVG. Optional: only with npm, never fatal, and

@@ -43,6 +43,11 @@ check 2 run --config "$scratch/dup.ini" --trace "$scratch/bad.txt"
 check 0 run --trace "$scratch/cut.txt"
 check 0 run --trace "$scratch/empty.txt"
 check 0 explain --preset ostep --ostep-dump "$root/docs/lecture/ostep-example.txt" --addr 0x611c
+check 0 explain --preset teaching --addr 0x401000 --op store --map-perms r,x,u --html "$scratch/e.html"
+check 0 explain --preset teaching --addr 0x7ffd12345678 --demand --supervisor --op fetch --json
+check 2 explain --preset teaching --addr 0x7ffd12345678 --demand --reserved-bit
+check 0 amat --trace "$scratch/prefix.lackey" --html "$scratch/a.html"
+check 2 explain --addr 0x1000 --map-perms r,q
 check 0 config --list
 # The output files (sim/cli/cli_output.c): a sweep's set with its plots, refused and forced reruns, diagrams.
 check 0 sweep --trace "$scratch/w1" --sweep tlb.l1d.entries=16,32 -j 1 -o "$scratch/sw"

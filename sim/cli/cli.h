@@ -99,6 +99,11 @@ bool cli_hex(const char *s, uint64_t *v);
 int cli_option_number(const char *option, const char *s, uint64_t min, uint64_t max, uint64_t *v);
 
 /*
+ * Page permissions (MMU_PERM_W, _X, _U of mmu_os.h) from a comma-separated list of r, w, x, u that holds r:
+ * "r,w,x,u", "r,u", "r". 0, or 2 after the message "OPTION 'S': 'T' is not one of r, w, x, u ...".
+ */
+int cli_perms(const char *option, const char *s, unsigned *perms);
+/*
  * The progress line of a long run, on stderr and only when stderr is a terminal (a log or a pipe gets none):
  * "\rPROG: 12.3 %  4096 UNIT  1.5 s", the percentage where the total is known, rewritten in place.
  */
