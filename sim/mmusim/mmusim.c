@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "mmu/mmu_sim.h"
 #include "mmusim_compare.h"
+#include "mmusim_convert.h"
 #include "mmusim_drive.h"
 #include "mmusim_import.h"
 #include "mmusim_lecture.h"
@@ -28,6 +29,7 @@ static const char usage[] =
     "       mmusim sweep --sweep KEY=V1,V2,... [--sweep ...] [run options] [-j N] [-o DIR]\n"
     "                                 the cross product of swept keys on one trace, in parallel (--help)\n"
     "       mmusim import-proc PID [--check] [--dump F]  a live process's page tables (Linux, root)\n"
+    "       mmusim convert --to champsim [--trace IN] OUT  a trace as ChampSim instruction records (--help)\n"
     "\n"
     "for lectures (docs/lecture.md; each takes --help):\n"
     "       mmusim explain --addr VA [--op load|store|fetch] [--preset P] [--warm|--demand] [--json]\n"
@@ -157,12 +159,13 @@ static int run_command(int argc, char **argv)
 	    {"compare", cmd_compare},
 	    {"import-proc", cmd_import_proc},
 	    {"config", cmd_config},
+	    {"convert", cmd_convert},
 	};
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 2, argv + 2);
 	return cli_fail(
-	    "unknown command '%s' (commands: run, sweep, config, compare, import-proc, explain, amat, diagram)",
+	    "unknown command '%s' (commands: run, sweep, config, compare, import-proc, convert, explain, amat, diagram)",
 	    argv[1]);
 }
 
