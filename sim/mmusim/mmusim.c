@@ -164,9 +164,9 @@ static int run_command(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 2, argv + 2);
-	return cli_fail(
-	    "unknown command '%s' (commands: run, sweep, config, compare, import-proc, convert, explain, amat, diagram)",
-	    argv[1]);
+	return cli_fail("unknown command '%s' (commands: run, sweep, config, compare, import-proc, convert, explain, "
+	                "amat, diagram)",
+	                argv[1]);
 }
 
 /* Every command's stdout checked in one place: a report lost on a full disk is an error, not a success. */

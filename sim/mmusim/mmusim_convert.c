@@ -193,7 +193,8 @@ int cmd_convert(int argc, char **argv)
 	const cli_option_t table[] = {
 	    {"to", 0, CLI_VALUE, "F", &to,
 	     "champsim (64-byte records) or champsim-cloudsuite (96-byte records, the process as ASID)"},
-	    {"trace", 0, CLI_VALUE, "FILE", &trace, "the trace to convert ('-' = stdin). Default: the bundled workload"},
+	    {"trace", 0, CLI_VALUE, "FILE", &trace,
+	     "the trace to convert ('-' = stdin). Default: the bundled workload"},
 	    {"format", 0, CLI_VALUE, "F", &format,
 	     "its format: lackey, text, champsim, champsim-cloudsuite, din or auto (default auto)"},
 	    {"compress", 0, CLI_VALUE, "C", &compress,
@@ -203,9 +204,10 @@ int cmd_convert(int argc, char **argv)
 	const cli_spec_t spec = {.prog = "mmusim",
 	                         .cmd = "convert",
 	                         .usage = convert_usage,
-	                         .notes = "  each fetch begins a record; its loads and stores fill the slots, and a record "
-	                                  "without a fetch (ip 0)\n  takes what does not fit, so the order is kept "
-	                                  "(README, ChampSim traces)\n",
+	                         .notes =
+	                             "  each fetch begins a record; its loads and stores fill the slots, and a record "
+	                             "without a fetch (ip 0)\n  takes what does not fit, so the order is kept "
+	                             "(README, ChampSim traces)\n",
 	                         .options = table,
 	                         .noptions = sizeof table / sizeof table[0],
 	                         .operand = "OUT",

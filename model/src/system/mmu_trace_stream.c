@@ -28,7 +28,12 @@ struct trace_stream {
 	bool in_eof;
 	bool done; /* the last compressed stream ended and no input follows */
 	uint64_t in_bytes, file_size, out_bytes;
+	/*
+	 * CRC-32 of the content. zlib computes a gzip member's CRC itself (to check it against the trailer): it is
+	 * combined in when the member ends (member_bytes long) and not computed a second time.
+	 */
 	uint32_t crc;
+	uint64_t member_bytes;
 	z_stream z;
 	bool z_live;
 	lzma_stream x;
@@ -225,9 +230,13 @@ static long read_gzip(trace_stream_t *s, unsigned char *out, size_t n, char *msg
 		}
 		s->z.next_in = s->in + s->in_pos;
 		s->z.avail_in = (uInt)(s->in_len - s->in_pos);
+		uInt room = s->z.avail_out;
 		int zrc = inflate(&s->z, Z_NO_FLUSH);
 		s->in_pos = s->in_len - s->z.avail_in;
+		s->member_bytes += room - s->z.avail_out;
 		if (zrc == Z_STREAM_END) {
+			s->crc = (uint32_t)crc32_combine(s->crc, (uLong)s->z.adler, (z_off_t)s->member_bytes);
+			s->member_bytes = 0;
 			bool more;
 			int rc = more_input(s, &more, msg, msglen);
 			if (rc)
@@ -354,7 +363,8 @@ long trace_stream_read(trace_stream_t *s, void *buf, size_t n, char *msg, size_t
 			break;
 		got += (size_t)k;
 	}
-	s->crc = (uint32_t)crc32(s->crc, out, (uInt)got);
+	if (s->codec != CODEC_GZIP)
+		s->crc = trace_crc32(s->crc, out, got);
 	s->out_bytes += got;
 	return (long)got;
 }
@@ -387,5 +397,5 @@ uint64_t trace_stream_out_bytes(const trace_stream_t *s)
 
 uint32_t trace_stream_crc32(const trace_stream_t *s)
 {
-	return s->crc;
+	return s->crc; /* for gzip: complete once the last member has ended, which the reader has seen at the end */
 }
