@@ -49,7 +49,7 @@ static int parse_args(int argc, char **argv, cmp_opts_t *o)
 	    {"set", 0, CLI_LIST, "K=V[,K=V...]", &sets, "one configuration, a column (at most 8)"},
 	    {"trace", 0, CLI_VALUE, "FILE", &o->trace,
 	     "trace; default: the bundled workload ('-' is not allowed: it is read once per\nconfiguration)"},
-	    {"format", 0, CLI_VALUE, "F", &o->format, "lackey, text or auto (default auto)"},
+	    {"format", 0, CLI_VALUE, "F", &o->format, "lackey, text, champsim, champsim-cloudsuite, din or auto\n(default auto; README, Traces)"},
 	    {"preset", 0, CLI_VALUE, "NAME", &o->preset, "start every configuration from a named one"},
 	    {"config", 0, CLI_VALUE, "FILE", &o->config, "INI config file, applied to every configuration"},
 	    {"common", 0, CLI_LIST, "K=V[,K=V...]", &o->common, "settings of every configuration"},
