@@ -207,7 +207,7 @@ int cmd_convert(int argc, char **argv)
 	                         .notes =
 	                             "  each fetch begins a record; its loads and stores fill the slots, and a record "
 	                             "without a fetch (ip 0)\n  takes what does not fit, so the order is kept "
-	                             "(README, ChampSim traces)\n",
+	                             "(README, Traces)\n",
 	                         .options = table,
 	                         .noptions = sizeof table / sizeof table[0],
 	                         .operand = "OUT",
@@ -224,7 +224,10 @@ int cmd_convert(int argc, char **argv)
 	if (compress && strcmp(compress, "xz") && strcmp(compress, "gzip") && strcmp(compress, "none"))
 		return cli_fail("convert: --compress: '%s' is not one of xz, gzip, none", compress);
 	char msg[600];
-	if (cli_out_check(out, force, msg, sizeof msg) != CLI_OUT_OK)
+	cli_out_err_t ok = cli_out_check(out, force, msg, sizeof msg);
+	if (ok == CLI_OUT_EXISTS)
+		return cli_fail("convert: %s exists (--force replaces it)", out);
+	if (ok != CLI_OUT_OK)
 		return cli_fail("convert: %s", msg);
 	convert_t c = {.l = strcmp(to, "champsim") ? &cloudsuite : &standard, .in = cli_trace_path(trace)};
 	if (cli_trace_open(c.in, format, &c.t, msg, sizeof msg))
