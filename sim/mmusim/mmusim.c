@@ -54,7 +54,8 @@ static cli_spec_t run_spec(options_t *o, cli_option_t table[RUN_NOPTIONS])
 	const cli_option_t rows[RUN_NOPTIONS] = {
 	    {"trace", 0, CLI_VALUE, "FILE", &o->trace,
 	     "trace to simulate ('-' = stdin; gzip read directly). Default: the bundled workload"},
-	    {"format", 0, CLI_VALUE, "F", &o->format, "lackey, text, champsim, champsim-cloudsuite, din or auto\n(default auto; README, Traces)"},
+	    {"format", 0, CLI_VALUE, "F", &o->format,
+	     "lackey, text, champsim, champsim-cloudsuite, din or auto\n(default auto; README, Traces)"},
 	    CLI_CFG_OPTIONS(&o->cfg),
 	    {"json", 0, CLI_FLAG, NULL, &o->json, "print the report as one JSON object on stdout"},
 	    {"engine", 0, CLI_VALUE, "E", &o->engine,
