@@ -48,5 +48,32 @@ awk -v refs="$references" -v tr="$translations" -v wp="$w_parse" -v cp="$c_parse
   printf "  mmusim / parse-only        %9.2f %9.2f x (target <= 2)\n", ws / wp, cs / cp
 }'
 
+# The model's trace readers alone, per reference: the same references as lackey (gzip, as lackey traces are kept) and
+# as ChampSim records (converted once; xz as ChampSim traces are distributed, and gzip for the same codec).
+champ=$build/bench/bench-$refs.champsim
+for codec in xz gz; do
+  if [ ! -s "$champ.$codec" ] || [ "$champ.$codec" -ot "$trace" ]; then
+    "$build/sim/mmusim" convert --to champsim --trace "$trace" --force "$champ.$codec" 2>/dev/null
+  fi
+done
+t_lackey=$(best_time "$build/sim/trace-read-only" "$trace")
+t_champ_xz=$(best_time "$build/sim/trace-read-only" "$champ.xz")
+t_champ_gz=$(best_time "$build/sim/trace-read-only" "$champ.gz")
+# Uncompressed, the decoding alone (the copies are removed again: together about 0.7 GB for 10M references).
+gzip -dc "$trace" >"$build/bench/plain.lackey"
+xz -dc "$champ.xz" >"$build/bench/plain.champsim"
+t_lackey_plain=$(best_time "$build/sim/trace-read-only" "$build/bench/plain.lackey")
+t_champ_plain=$(best_time "$build/sim/trace-read-only" "$build/bench/plain.champsim")
+rm -f "$build/bench/plain.lackey" "$build/bench/plain.champsim"
+awk -v refs="$references" -v l="${t_lackey#* }" -v x="${t_champ_xz#* }" -v g="${t_champ_gz#* }" \
+  -v lp="${t_lackey_plain#* }" -v cp="${t_champ_plain#* }" 'BEGIN {
+  printf "  trace readers alone (mmu_trace_read; best cpu s; target: ChampSim at least as fast per reference)\n"
+  printf "  lackey, gzip               %9.3f           %7.1f ns/reference\n", l, l / refs * 1e9
+  printf "  ChampSim, xz               %9.3f           %7.1f ns/reference (%.2f x lackey gzip)\n", x, x / refs * 1e9, x / l
+  printf "  ChampSim, gzip             %9.3f           %7.1f ns/reference (%.2f x lackey gzip)\n", g, g / refs * 1e9, g / l
+  printf "  lackey, uncompressed       %9.3f           %7.1f ns/reference\n", lp, lp / refs * 1e9
+  printf "  ChampSim, uncompressed     %9.3f           %7.1f ns/reference (%.2f x lackey uncompressed)\n", cp, cp / refs * 1e9, cp / lp
+}'
+
 # The co-simulation: Verilator lockstep rate and the Icarus ratio (skipped when mmucosim is not built).
 "$root/scripts/cosim-bench.sh" "$build"

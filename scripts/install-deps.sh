@@ -5,6 +5,8 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config # compiler and build
   zlib1g-dev                       # gzip-compressed traces
+  liblzma-dev                      # xz-compressed traces (ChampSim's), mmusim convert's xz output
+  libbz2-dev                       # bzip2-compressed traces
   libinih-dev                      # config files (INI)
   libcjson-dev                     # --json reports
   libcriterion-dev                 # unit tests

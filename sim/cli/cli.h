@@ -138,9 +138,9 @@ int cli_interrupt_status(void);
 const char *cli_trace_path(const char *given);
 
 /*
- * Opens a trace: path ("-" = standard input; gzip is detected) in format ("lackey", "text" or "auto"; NULL = auto).
- * Returns 0, or an error code with msg set: "--format: 'F' is not one of lackey, text, auto", or mmu_trace_open()'s
- * message naming the file.
+ * Opens a trace: path ("-" = standard input; compression is detected) in format (a name of mmu_trace_format_parse;
+ * NULL = auto). Returns 0, or an error code with msg set: "--format: 'F' is not one of lackey, text, champsim,
+ * champsim-cloudsuite, din, auto", or mmu_trace_open()'s message naming the file.
  */
 int cli_trace_open(const char *path, const char *format, mmu_trace_t **out, char *msg, size_t msglen);
 

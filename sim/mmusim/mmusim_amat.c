@@ -449,7 +449,8 @@ int cmd_amat(int argc, char **argv)
 	const cli_option_t table[] = {
 	    {"trace", 0, CLI_VALUE, "FILE", &o.trace,
 	     "trace to simulate ('-' = stdin; gzip read directly). Default: the bundled workload"},
-	    {"format", 0, CLI_VALUE, "F", &o.format, "lackey, text or auto (default auto)"},
+	    {"format", 0, CLI_VALUE, "F", &o.format,
+	     "lackey, text, champsim, champsim-cloudsuite, din or auto\n(default auto; README, Traces)"},
 	    CLI_CFG_OPTIONS(&o.cfg),
 	    {"engine", 0, CLI_VALUE, "E", &o.engine, "fast (default) or ticked"},
 	    {"markdown", 0, CLI_FLAG, NULL, &o.markdown, "the derivation as Markdown, for slides"},

@@ -518,7 +518,9 @@ int cmd_explain(int argc, char **argv)
 	    {"ostep-dump", 0, CLI_VALUE, "FILE", &o.ostep_dump,
 	     "memory and PDBR from the printout of OSTEP's paging-multilevel-translate.py (--preset ostep)"},
 	    {"trace", 0, CLI_VALUE, "F", &o.trace, "explain record --at N of trace F, after records 1..N-1 ran"},
-	    {"format", 0, CLI_VALUE, "F", &o.format, "the trace's format: lackey, text or auto (default auto)"},
+	    {"format", 0, CLI_VALUE, "F", &o.format,
+	     "the trace's format: lackey, text, champsim, champsim-cloudsuite, din or\nauto (default auto; README, "
+	     "Traces)"},
 	    {"at", 0, CLI_VALUE, "N", &o.at, "the record of --trace to explain (1 = the first)"},
 	    {"json", 0, CLI_FLAG, NULL, &o.json, "the same as one JSON object (paddr, value, fault, fault_level, ...)"},
 	    {"html", 0, CLI_VALUE, "FILE", &o.html,

@@ -762,8 +762,17 @@ Test(mmu_trace, other_compressed_formats_are_named)
 			}
 			unlink(path);
 			cr_expect_eq(rc, MMU_EFORMAT, "%s: rc %ld", cases[i].name, rc);
-			snprintf(want, sizeof want, "%s: compressed with %s: not supported, decompress it (e.g. %s -d)",
-			         path, cases[i].name, cases[i].name);
+			/*
+			 * Format detection decompresses bzip2 and xz to look at the content (ChampSim and din traces
+			 * are read in them): these streams, cut after their first bytes, are then named as such.
+			 */
+			if (fmts[f] == MMU_TRACE_AUTO && strcmp(cases[i].name, "zstd"))
+				snprintf(want, sizeof want, "%s: truncated or corrupt %s data (unexpected end of file)",
+				         path, cases[i].name);
+			else
+				snprintf(want, sizeof want,
+				         "%s: compressed with %s: not supported, decompress it (e.g. %s -d)", path,
+				         cases[i].name, cases[i].name);
 			cr_expect_str_eq(msg, want);
 			cr_expect_eq(n, 0);
 		}

@@ -383,7 +383,8 @@ Test(cli_trace, unknown_format_is_named)
 	char msg[256];
 	mmu_trace_t *t;
 	cr_assert_neq(cli_trace_open("-", "lackey2", &t, msg, sizeof msg), 0);
-	cr_assert_str_eq(msg, "--format: 'lackey2' is not one of lackey, text, auto");
+	cr_assert_str_eq(msg,
+	                 "--format: 'lackey2' is not one of lackey, text, champsim, champsim-cloudsuite, din, auto");
 	cr_assert_neq(cli_trace_open("/nonexistent/t.gz", NULL, &t, msg, sizeof msg), 0);
 	cr_assert_str_eq(msg, "/nonexistent/t.gz: No such file or directory");
 }

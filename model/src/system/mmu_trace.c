@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "mmu/mmu_error.h"
+#include "mmu_trace_alt.h"
 
 /*
  * The reader decompresses big blocks and parses complete lines in place. Every line handed to a parser ends in '\n'
@@ -27,6 +28,7 @@ enum {
 #define TOO_LONG "line too long (more than 4096 bytes)"
 
 struct mmu_trace {
+	trace_alt_t *alt; /* the reader of a ChampSim or din trace, which every call is handed to; else NULL */
 	gzFile gz;
 	char *name; /* as shown in messages: the path, or "<stdin>" */
 	mmu_trace_format_t fmt;
@@ -538,6 +540,8 @@ PARSE_LINES(parse_text_lines, text_line)
 
 long mmu_trace_read(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char *msg, size_t msglen)
 {
+	if (t->alt)
+		return trace_alt_read(t->alt, recs, max, msg, msglen);
 	size_t n = 0;
 	while (!t->err && n < max) {
 		if (t->pos == t->lim && refill(t) <= 0)
@@ -634,13 +638,40 @@ static int alloc_trace(const char *path, mmu_trace_format_t fmt, mmu_trace_t **o
 	return t->name && t->buf && t->err_msg ? 0 : MMU_ENOMEM;
 }
 
+/* A ChampSim or din trace: its own reader (mmu_trace_alt.h) does the work. */
+static int open_alt(const char *path, mmu_trace_format_t fmt, mmu_trace_t **out, char *msg, size_t msglen)
+{
+	mmu_trace_t *t = calloc(1, sizeof *t);
+	if (!t) {
+		set_msg(msg, msglen, "%s: out of memory", strcmp(path, "-") ? path : "<stdin>");
+		return MMU_ENOMEM;
+	}
+	t->fd = -1;
+	t->fmt = fmt;
+	int rc = trace_alt_open(path, fmt, &t->alt, msg, msglen);
+	if (rc) {
+		free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
 int mmu_trace_open(const char *path, mmu_trace_format_t fmt, mmu_trace_t **out, char *msg, size_t msglen)
 {
 	*out = NULL;
-	if (!path || (fmt != MMU_TRACE_AUTO && fmt != MMU_TRACE_LACKEY && fmt != MMU_TRACE_TEXT)) {
+	if (!path ||
+	    (fmt != MMU_TRACE_AUTO && fmt != MMU_TRACE_LACKEY && fmt != MMU_TRACE_TEXT && !trace_alt_handles(fmt))) {
 		set_msg(msg, msglen, "mmu_trace_open: invalid path or format");
 		return MMU_EINVAL;
 	}
+	if (fmt == MMU_TRACE_AUTO) {
+		int rc = trace_alt_sniff(path, &fmt, msg, msglen);
+		if (rc)
+			return rc;
+	}
+	if (trace_alt_handles(fmt))
+		return open_alt(path, fmt, out, msg, msglen);
 	int fd;
 	uint64_t size;
 	int rc = open_fd(path, &fd, &size, msg, msglen);
@@ -675,6 +706,7 @@ void mmu_trace_close(mmu_trace_t *t)
 {
 	if (!t)
 		return;
+	trace_alt_close(t->alt);
 	if (t->gz)
 		gzclose(t->gz);
 	if (t->fd >= 0)
@@ -687,11 +719,17 @@ void mmu_trace_close(mmu_trace_t *t)
 
 uint64_t mmu_trace_line(const mmu_trace_t *t)
 {
+	if (t->alt)
+		return t->alt->units;
 	return t->line;
 }
 
 void mmu_trace_locate(const char *path, mmu_trace_format_t fmt, uint64_t n, char *buf, size_t buflen)
 {
+	if (trace_alt_handles(fmt)) {
+		trace_alt_locate(path, fmt, n, buf, buflen);
+		return;
+	}
 	bool std = !strcmp(path, "-");
 	set_msg(buf, buflen, "%s: record %llu", std ? "<stdin>" : path, (unsigned long long)n);
 	mmu_trace_t *t;
@@ -712,11 +750,15 @@ void mmu_trace_locate(const char *path, mmu_trace_format_t fmt, uint64_t n, char
 
 uint64_t mmu_trace_unterminated(const mmu_trace_t *t)
 {
+	if (t->alt)
+		return t->alt->cut_line;
 	return t->cut_line;
 }
 
 uint64_t mmu_trace_bytes(const mmu_trace_t *t)
 {
+	if (t->alt)
+		return trace_stream_in_bytes(t->alt->s);
 	/* gzoffset needs a seekable file: a pipe reports -1, and progress there is unknown anyway. */
 	z_off_t off = gzoffset(t->gz);
 	return off < 0 ? 0 : (uint64_t)off;
@@ -724,6 +766,8 @@ uint64_t mmu_trace_bytes(const mmu_trace_t *t)
 
 uint64_t mmu_trace_file_size(const mmu_trace_t *t)
 {
+	if (t->alt)
+		return trace_stream_file_size(t->alt->s);
 	return t->file_size;
 }
 
@@ -752,6 +796,8 @@ static uint32_t crc_by_reading(const mmu_trace_t *t)
 
 uint32_t mmu_trace_crc32(const mmu_trace_t *t)
 {
+	if (t->alt)
+		return trace_stream_crc32(t->alt->s);
 	if (t->crc_live != 0)
 		return t->crc;
 	/* gzip's trailer: CRC-32 and size mod 2^32 of its (last) member, which zlib has checked against the data */
@@ -769,6 +815,8 @@ uint32_t mmu_trace_crc32(const mmu_trace_t *t)
 
 uint64_t mmu_trace_content_bytes(const mmu_trace_t *t)
 {
+	if (t->alt)
+		return trace_stream_out_bytes(t->alt->s);
 	return t->content_bytes;
 }
 
@@ -786,6 +834,12 @@ const char *mmu_trace_format_name(mmu_trace_format_t fmt)
 		return "lackey";
 	case MMU_TRACE_TEXT:
 		return "text";
+	case MMU_TRACE_CHAMPSIM:
+		return "champsim";
+	case MMU_TRACE_CLOUDSUITE:
+		return "champsim-cloudsuite";
+	case MMU_TRACE_DIN:
+		return "din";
 	default:
 		return "unknown";
 	}
@@ -801,5 +855,11 @@ int mmu_trace_format_parse(const char *name)
 		return MMU_TRACE_LACKEY;
 	if (!strcmp(name, "text"))
 		return MMU_TRACE_TEXT;
+	if (!strcmp(name, "champsim"))
+		return MMU_TRACE_CHAMPSIM;
+	if (!strcmp(name, "champsim-cloudsuite"))
+		return MMU_TRACE_CLOUDSUITE;
+	if (!strcmp(name, "din"))
+		return MMU_TRACE_DIN;
 	return -1;
 }
