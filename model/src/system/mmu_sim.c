@@ -9,6 +9,21 @@
 #include "mmu_assert.h"
 #include "mmu_replay.h"
 
+/*
+ * mmu_sim_refs's shortcut, per port: the records since the last one simulated in full that have the same base page,
+ * operation and process as it and that one L1 TLB slot answers with a hit. Such a hit changes only counters, the
+ * cycle and that slot's replacement state, and nothing of the model reads a counter or the cycle (M4); with no other
+ * use of that TLB between them (every record of the port in between is one of them), n such hits leave exactly the
+ * state of n calls of mmu_sim_ref. They are applied at once (settle) before any record is simulated in full.
+ */
+typedef struct hit_run {
+	uint64_t key;     /* (base page << 2 | op) + 1 of the port's last record simulated in full; 0: none */
+	uint32_t pid;     /* its process */
+	bool checked;     /* hit is known to be the answer now: nothing was simulated in full since it was found */
+	mmu_replay_hit_t hit; /* the slot that answers the key's records (slot -1: none known) */
+	uint64_t pending; /* records answered by it, not yet applied */
+} hit_run_t;
+
 struct mmu_sim {
 	mmu_cfg_t cfg;
 	mmu_engine_t engine;
@@ -18,6 +33,7 @@ struct mmu_sim {
 	mmu_t *mmu;
 	mmu_requester_t *req;
 	mmu_port_driver_t drv; /* the ticked engine's */
+	hit_run_t run[MMU_NREQ]; /* mmu_sim_refs: per port, the records answered by one L1 slot */
 };
 
 int mmu_sim_create(const mmu_cfg_t *cfg, mmu_engine_t engine, mmu_sim_t **out, char *msg, size_t msglen)
@@ -180,6 +196,63 @@ static inline int ref(mmu_sim_t *s, const mmu_trace_rec_t *rec, mmu_sim_translat
 		if (!err && step.kind == MMU_STEP_TRANSLATE)
 			mmu_requester_answer_fast(s->req, &res);
 	}
+	return err;
+}
+
+/* The hits the shortcut counted, applied: what the mmu_sim_ref calls it skipped would have done. */
+static void settle(mmu_sim_t *s)
+{
+	for (unsigned p = 0; p < MMU_NREQ; p++) {
+		hit_run_t *hr = &s->run[p];
+		hr->checked = false;
+		if (!hr->pending)
+			continue;
+		mmu_replay_l1_touch_n(s->mmu, p, hr->hit.slot, hr->pending);
+		mmu_replay_sim_count_hits(s, p, hr->hit.page_level, hr->pending);
+		hr->pending = 0;
+	}
+}
+
+/* Whether rec, of key on its port's run hr, is answered by the run's L1 slot; it is then counted there. */
+static inline bool run_hit(mmu_sim_t *s, hit_run_t *hr, const mmu_trace_rec_t *rec)
+{
+	if (!hr->checked) {
+		hr->checked = true;
+		if (hr->hit.slot < 0 || !mmu_replay_sim_hit_holds(s, rec->pid, mmu_rec_port(rec), &hr->hit))
+			mmu_replay_sim_hit(s, rec, hr->hit.slot, &hr->hit);
+	}
+	if (hr->hit.slot < 0)
+		return false;
+	hr->pending++;
+	return true;
+}
+
+int mmu_sim_refs(mmu_sim_t *s, const mmu_trace_rec_t *recs, size_t n, size_t *done, char *msg, size_t msglen)
+{
+	int err = 0;
+	size_t i = 0;
+	if (s->engine != MMU_ENGINE_FAST) {
+		for (; i < n && !err; i++)
+			err = ref(s, &recs[i], NULL, NULL, msg, msglen);
+		*done = err ? i - 1 : n;
+		return err;
+	}
+	unsigned page_bits = s->req->page_bits;
+	uint64_t offset_mask = (UINT64_C(1) << page_bits) - 1;
+	for (; i < n; i++) {
+		const mmu_trace_rec_t *rec = &recs[i];
+		hit_run_t *hr = &s->run[mmu_rec_port(rec)];
+		bool one_page = (rec->vaddr & offset_mask) + (rec->size ? rec->size - 1 : 0) <= offset_mask;
+		uint64_t key = ((rec->vaddr >> page_bits) << 2 | (uint64_t)mmu_rec_op(rec)) + 1;
+		if (one_page && key == hr->key && rec->pid == hr->pid && run_hit(s, hr, rec))
+			continue;
+		settle(s);
+		if ((err = ref(s, rec, NULL, NULL, msg, msglen)) != 0)
+			break;
+		*hr = (hit_run_t){.key = one_page ? key : 0, .pid = rec->pid, .hit = {.slot = -1}};
+	}
+	settle(s);
+	*done = i;
 	return err;
 }
 
