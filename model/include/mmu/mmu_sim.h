@@ -50,10 +50,10 @@ int mmu_sim_ref(mmu_sim_t *s, const mmu_trace_rec_t *rec, char *msg, size_t msgl
 int mmu_sim_refs(mmu_sim_t *s, const mmu_trace_rec_t *recs, size_t n, size_t *done, char *msg, size_t msglen);
 
 /*
- * The same as mmu_sim_ref, with the record's translations carried out by translate() (which must leave the system in the response
- * cycle and fill *res, as mmu_sim_translate does; a non-zero return stops the record with that error): for a front
- * end that watches each translation, as explain records every cycle of it. The rest (switch, OS, idle cycles) is
- * carried out as mmu_sim_ref does.
+ * The same as mmu_sim_ref, with the record's translations carried out by translate() (which must leave the system in
+ * the response cycle and fill *res, as mmu_sim_translate does; a non-zero return stops the record with that error): for
+ * a front end that watches each translation, as explain records every cycle of it. The rest (switch, OS, idle cycles)
+ * is carried out as mmu_sim_ref does.
  */
 typedef int (*mmu_sim_translate_fn)(void *ctx, mmu_sim_t *s, const mmu_step_t *step, mmu_result_t *res);
 int mmu_sim_ref_with(mmu_sim_t *s, const mmu_trace_rec_t *rec, mmu_sim_translate_fn translate, void *ctx, char *msg,

@@ -17,11 +17,11 @@
  * state of n calls of mmu_sim_ref. They are applied at once (settle) before any record is simulated in full.
  */
 typedef struct hit_run {
-	uint64_t key;     /* (base page << 2 | op) + 1 of the port's last record simulated in full; 0: none */
-	uint32_t pid;     /* its process */
-	bool checked;     /* hit is known to be the answer now: nothing was simulated in full since it was found */
+	uint64_t key;         /* (base page << 2 | op) + 1 of the port's last record simulated in full; 0: none */
+	uint32_t pid;         /* its process */
+	bool checked;         /* hit is known to be the answer now: nothing was simulated in full since it was found */
 	mmu_replay_hit_t hit; /* the slot that answers the key's records (slot -1: none known) */
-	uint64_t pending; /* records answered by it, not yet applied */
+	uint64_t pending;     /* records answered by it, not yet applied */
 } hit_run_t;
 
 struct mmu_sim {
@@ -32,7 +32,7 @@ struct mmu_sim {
 	mmu_os_t *os;
 	mmu_t *mmu;
 	mmu_requester_t *req;
-	mmu_port_driver_t drv; /* the ticked engine's */
+	mmu_port_driver_t drv;   /* the ticked engine's */
 	hit_run_t run[MMU_NREQ]; /* mmu_sim_refs: per port, the records answered by one L1 slot */
 };
 
