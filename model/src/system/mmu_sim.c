@@ -17,9 +17,9 @@
  * same page and operation as the port's record just before use the slot that is already the TLB's most recently used:
  * their uses are added up too (repeats), and applied before any other use of that TLB. An answer found is kept, with
  * what makes it hold (mmu_replay_sim_hit_holds: the slot not written since, the same process and PCID), for the
- * port's last record and in a small table by page, so that it is looked up again only when its slot changed.
+ * port's last record and in a small table by page and operation, so that it is looked up again only when its slot changed.
  */
-#define RECENT_PAGES 256
+#define RECENT_KEYS 1024
 
 typedef struct kept_hit {
 	uint64_t key; /* (base page << 2 | op) + 1; 0: none */
@@ -32,7 +32,7 @@ typedef struct port_hits {
 	bool checked;     /* last.hit is the answer now: nothing was simulated in full since it was found */
 	uint64_t repeats; /* uses of last.hit's slot not yet applied */
 	uint64_t counted[MMU_MAX_LEVELS + 1]; /* hits not yet counted, by the leaf level of their entry */
-	kept_hit_t recent[RECENT_PAGES];      /* by base page: the last answer found for it */
+	kept_hit_t recent[RECENT_KEYS];       /* by base page and operation: the last answer found for it */
 } port_hits_t;
 
 struct mmu_sim {
@@ -291,7 +291,7 @@ int mmu_sim_refs(mmu_sim_t *s, const mmu_trace_rec_t *recs, size_t n, size_t *do
 		port_hits_t *ph = &s->hits[port];
 		bool one_page = (rec->vaddr & offset_mask) + (rec->size ? rec->size - 1 : 0) <= offset_mask;
 		uint64_t page = rec->vaddr >> page_bits, key = (page << 2 | (uint64_t)mmu_rec_op(rec)) + 1;
-		if (one_page && shortcut(s, port, ph, rec, key, &ph->recent[page % RECENT_PAGES]))
+		if (one_page && shortcut(s, port, ph, rec, key, &ph->recent[key % RECENT_KEYS]))
 			continue;
 		settle(s);
 		if ((err = ref(s, rec, NULL, NULL, msg, msglen)) != 0)

@@ -15,6 +15,10 @@
 #include "mmu/mmu_error.h"
 #include "mmu_crc32.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /*
  * The reader decompresses big blocks and parses complete lines in place. Every line handed to a parser ends in '\n'
  * inside the buffer, so the scanners need no bounds checks: '\n' stops each of them. A line cut by the end of a block
@@ -417,7 +421,21 @@ static bool blank_line(const char *p)
  */
 #define BYTES(x) (UINT64_C(0x0101010101010101) * (x))
 
-/* The high bit of each byte of w that is a hex digit ('0'-'9', 'a'-'f', 'A'-'F'). */
+/* How many of the 16 bytes at p, from the first, are hex digits ('0'-'9', 'a'-'f', 'A'-'F'). */
+#if defined(__SSE2__)
+static inline unsigned hex_run16(const char *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p), lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	/* signed compares: a byte >= 0x80 is below every bound, so never a digit */
+	__m128i digit =
+	    _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	__m128i letter =
+	    _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(lower, _mm_set1_epi8('f' + 1)));
+	unsigned hex = (unsigned)_mm_movemask_epi8(_mm_or_si128(digit, letter)); /* bit i: byte i is a hex digit */
+	return (unsigned)__builtin_ctz(~hex);                                    /* at most 16: ~hex has bit 16 set */
+}
+#else
+/* The high bit of each byte of w that is a hex digit. */
 static inline uint64_t hex_bytes(uint64_t w)
 {
 	uint64_t x = w & ~BYTES(0x80), lower = x | BYTES(0x20);
@@ -428,12 +446,21 @@ static inline uint64_t hex_bytes(uint64_t w)
 	return (digit | letter) & ~w & BYTES(0x80);
 }
 
-/* How many of w's bytes, from its first, are hex digits. */
-static inline unsigned hex_run(uint64_t w)
+static inline unsigned hex_run8(uint64_t w)
 {
 	uint64_t other = ~hex_bytes(w) & BYTES(0x80);
 	return other ? (unsigned)__builtin_ctzll(other) / 8 : 8;
 }
+
+static inline unsigned hex_run16(const char *p)
+{
+	uint64_t w0, w1;
+	memcpy(&w0, p, 8);
+	memcpy(&w1, p + 8, 8);
+	unsigned n = hex_run8(w0);
+	return n < 8 ? n : 8 + hex_run8(w1);
+}
+#endif
 
 /* The value of 8 hex digits, w's first byte the most significant. */
 static inline uint64_t hex8(uint64_t w)
@@ -455,16 +482,13 @@ static inline uint64_t load8(const char *p)
 static inline bool lackey_fast(const char *p, mmu_trace_rec_t *r, const char **next)
 {
 	int kind = lackey_kind(p);
-	uint64_t w0 = load8(p + 3), w1 = load8(p + 11);
-	if (kind < 0 || hex_run(w0) < 8)
+	unsigned digits = hex_run16(p + 3);
+	const char *q = p + 3 + digits;
+	if (kind < 0 || digits < 8 || *q != ',')
 		return false;
-	unsigned more = hex_run(w1);
-	const char *q = p + 11 + more;
-	if (*q != ',')
-		return false;
-	uint64_t addr = hex8(w0);
-	if (more)
-		addr = addr << (4 * more) | hex8(w1 << (8 * (8 - more)));
+	uint64_t addr = hex8(load8(p + 3));
+	if (digits > 8) /* the last ones, moved to the top of the word: the bytes below them read as zeros */
+		addr = addr << (4 * (digits - 8)) | hex8(load8(p + 11) << (8 * (16 - digits)));
 	uint64_t size = 0;
 	unsigned nd = 0, d;
 	for (q++; (d = (unsigned)(unsigned char)*q - '0') <= 9 && nd < 9; q++, nd++)
