@@ -625,6 +625,38 @@ Test(mmu_trace, records_across_block_boundaries)
 	free(data);
 }
 
+/*
+ * A plain file of several times the reader's release step (4 MiB), whose last line has no newline: every record, and
+ * the content's CRC-32 and size, which must equal zlib's over the same bytes.
+ */
+Test(mmu_trace, large_plain_file_records_and_checksum)
+{
+	size_t n = 700000, len;
+	char *data = gen_trace(n, &len);
+	len--; /* the last line without its newline */
+	char path[32], msg[512];
+	write_file(path, data, len);
+	mmu_trace_t *t;
+	cr_assert_eq(mmu_trace_open(path, MMU_TRACE_LACKEY, &t, msg, sizeof msg), 0, "%s", msg);
+	mmu_trace_rec_t *r = malloc(5000 * sizeof *r);
+	size_t seen = 0;
+	long got;
+	while ((got = mmu_trace_read(t, r, 5000, msg, sizeof msg)) > 0) {
+		for (long k = 0; k < got; k++)
+			check_gen(&r[k], seen + (size_t)k);
+		seen += (size_t)got;
+	}
+	cr_assert_eq(got, 0, "%s", msg);
+	cr_assert_eq(seen, n);
+	cr_expect_neq(mmu_trace_unterminated(t), 0);
+	cr_expect_eq(mmu_trace_content_bytes(t), len);
+	cr_expect_eq(mmu_trace_crc32(t), (uint32_t)crc32_z(0, (const Bytef *)data, len));
+	mmu_trace_close(t);
+	free(r);
+	unlink(path);
+	free(data);
+}
+
 Test(mmu_trace, gzip_file_reads_like_the_plain_file)
 {
 	size_t n = 150000, len;

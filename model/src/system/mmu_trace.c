@@ -32,6 +32,7 @@ enum {
 	TRACE_MAX_LINE = 4096, /* bytes, newline excluded */
 	TRACE_MSG = 512,
 	TRACE_PAD = 32, /* bytes after the buffer's end that may be read (never used): a word-wide scan may overshoot */
+	TRACE_MAP_STEP = 1 << 22, /* parsed bytes of a mapped file between two releases (release_mapped) */
 };
 #define TOO_LONG "line too long (more than 4096 bytes)"
 
@@ -45,9 +46,10 @@ struct mmu_trace {
 	const char *text; /* what [pos, lim) index: buf, or the mapped file */
 	const char *map;  /* an uncompressed regular file, mapped whole (then gz is NULL), or NULL */
 	size_t map_size;
-	size_t pos; /* next line to parse */
-	size_t lim; /* one past the last '\n' of the buffer: [pos, lim) holds complete lines */
-	size_t len; /* bytes in the buffer; [lim, len) is a line still missing its end */
+	size_t released; /* the map's bytes before this (a multiple of the page size) are parsed, in crc, and dropped */
+	size_t pos;      /* next line to parse */
+	size_t lim;      /* one past the last '\n' of the buffer: [pos, lim) holds complete lines */
+	size_t len;      /* bytes in the buffer; [lim, len) is a line still missing its end */
 	bool eof;
 	uint64_t cut_line; /* a last line without its newline: its number */
 	int gz_err;        /* zlib error seen at the end of the input, reported once the lines before it are used */
@@ -241,15 +243,30 @@ static int finish_input(mmu_trace_t *t)
 }
 
 /*
+ * The whole pages of a mapped file before offset upto, which are parsed: added to the CRC while they are still in the
+ * cache, then dropped from the process (they stay in the page cache), so that its memory does not grow with the trace.
+ */
+static void release_mapped(mmu_trace_t *t, size_t upto)
+{
+	size_t end = upto & ~((size_t)sysconf(_SC_PAGESIZE) - 1);
+	if (end <= t->released)
+		return;
+	t->crc = mmu_crc32(t->crc, t->map + t->released, end - t->released);
+	madvise((void *)(t->map + t->released), end - t->released, MADV_DONTNEED);
+	t->released = end;
+}
+
+/*
  * The end of a mapped file: a last line without its newline is copied to the buffer and given one (as finish_input
- * does); the content's CRC is taken once, here.
+ * does); the CRC gets the rest of the content.
  */
 static int refill_mapped(mmu_trace_t *t)
 {
 	if (t->eof)
 		return 0;
 	t->eof = true;
-	t->crc = mmu_crc32(0, t->map, t->map_size);
+	t->crc = mmu_crc32(t->crc, t->map + t->released, t->map_size - t->released);
+	t->released = t->map_size;
 	size_t tail = t->map_size - t->lim;
 	if (tail > TRACE_MAX_LINE) {
 		t->line++;
@@ -699,6 +716,8 @@ long mmu_trace_read(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char *msg
 		if (!got && n < max && t->pos < t->lim)
 			n += parse_lackey_lines_slow(t, recs + n, 1);
 	}
+	if (t->map && t->text == t->map && t->pos - t->released >= TRACE_MAP_STEP)
+		release_mapped(t, t->pos);
 	/* Records before a bad line are delivered first; the error comes with the next call. */
 	if (t->err && n == 0) {
 		set_msg(msg, msglen, "%s", t->err_msg);
@@ -821,7 +840,7 @@ static bool map_file(mmu_trace_t *t, int fd, uint64_t size)
 		}
 	}
 	t->content_bytes = t->map_size;
-	t->crc_live = 1; /* taken at the end (refill_mapped) */
+	t->crc_live = 1; /* taken as the file is parsed (release_mapped, refill_mapped) */
 	return true;
 }
 
