@@ -498,21 +498,36 @@ static inline uint64_t load8(const char *p)
 
 static inline bool lackey_fast(const char *p, mmu_trace_rec_t *r, const char **next)
 {
-	int kind = lackey_kind(p);
+	uint32_t head;
+	memcpy(&head, p, sizeof head);
+	head &= 0xffffff; /* the first three bytes, p[0] the lowest */
+	unsigned kind;
+	if (head == ('I' | ' ' << 8 | ' ' << 16))
+		kind = MMU_REF_FETCH + 1;
+	else if ((head & 0xff00ff) == (' ' | ' ' << 16))
+		kind = lackey_data_kind[head >> 8 & 0xff];
+	else
+		return false;
 	unsigned digits = hex_run16(p + 3);
 	const char *q = p + 3 + digits;
-	if (kind < 0 || digits < 8 || *q != ',')
+	if (!kind || digits < 8 || *q != ',')
 		return false;
 	uint64_t addr = hex8(load8(p + 3));
 	if (digits > 8) /* the last ones, moved to the top of the word: the bytes below them read as zeros */
 		addr = addr << (4 * (digits - 8)) | hex8(load8(p + 11) << (8 * (16 - digits)));
-	uint64_t size = 0;
-	unsigned nd = 0, d;
-	for (q++; (d = (unsigned)(unsigned char)*q - '0') <= 9 && nd < 9; q++, nd++)
-		size = size * 10 + d;
-	if (*q != '\n' || size == 0 || size - 1 > UINT64_MAX - addr)
+	uint64_t size = (unsigned)(unsigned char)q[1] - '0';
+	if (size - 1 < 9 && q[2] == '\n') { /* the common size: one digit, not 0 */
+		q += 2;
+	} else {
+		unsigned nd = 0, d;
+		for (size = 0, q++; (d = (unsigned)(unsigned char)*q - '0') <= 9 && nd < 9; q++, nd++)
+			size = size * 10 + d;
+		if (*q != '\n' || size == 0)
+			return false;
+	}
+	if (size - 1 > UINT64_MAX - addr)
 		return false;
-	*r = (mmu_trace_rec_t){.vaddr = addr, .size = (uint32_t)size, .pid = 1, .kind = (uint8_t)kind};
+	*r = (mmu_trace_rec_t){.vaddr = addr, .size = (uint32_t)size, .pid = 1, .kind = (uint8_t)(kind - 1)};
 	*next = q + 1;
 	return true;
 }
