@@ -17,7 +17,8 @@
  * same page and operation as the port's record just before use the slot that is already the TLB's most recently used:
  * their uses are added up too (repeats), and applied before any other use of that TLB. An answer found is kept, with
  * what makes it hold (mmu_replay_sim_hit_holds: the slot not written since, the same process and PCID), for the
- * port's last record and in a small table by page and operation, so that it is looked up again only when its slot changed.
+ * port's last record and in a small table by page and operation, so that it is looked up again only when its slot
+ * changed.
  */
 #define RECENT_KEYS 1024
 
@@ -109,15 +110,22 @@ uint64_t mmu_sim_latency_bound(const mmu_cfg_t *c)
 static void ticked_step(mmu_sim_t *s, const mmu_step_t *step, mmu_result_t *res)
 {
 	mmu_port_driver_begin(&s->drv, step);
+	/*
+	 * The inputs of every cycle: zero but for the memory's (set by mmu_system_comb each cycle) and what the driver
+	 * presents, which it does in one cycle only; so they are cleared after that cycle, not before every cycle.
+	 */
+	mmu_in_t in = {0};
 	for (;;) {
-		mmu_in_t in = {0};
 		mmu_out_t out;
 		mmu_system_comb(s->mmu, s->mem, &in, &out);
+		bool presented = s->drv.presented;
 		int done = mmu_port_driver_cycle(&s->drv, &out, &in, res);
 		MMU_ASSERT(done >= 0); /* an in-order requester never meets a busy port (T2) */
 		if (done)
 			return;
 		mmu_system_clock(s->mmu, s->mem, &in, &out);
+		if (s->drv.presented != presented)
+			in = (mmu_in_t){0};
 	}
 }
 
