@@ -955,6 +955,11 @@ uint64_t mmu_trace_bytes(const mmu_trace_t *t)
 	return off < 0 ? 0 : (uint64_t)off;
 }
 
+bool mmu_trace_in_memory(const mmu_trace_t *t)
+{
+	return t->map != NULL;
+}
+
 uint64_t mmu_trace_file_size(const mmu_trace_t *t)
 {
 	return t->file_size;
