@@ -31,7 +31,7 @@ typedef struct kept_hit {
 typedef struct port_hits {
 	kept_hit_t last;  /* the port's last record (hit.slot -1: its answer is not known) */
 	bool checked;     /* last.hit is the answer now: nothing was simulated in full since it was found */
-	uint64_t repeats; /* uses of last.hit's slot not yet applied */
+	uint64_t repeats; /* uses of last.hit's slot not yet applied, and hits not yet in counted */
 	uint64_t counted[MMU_MAX_LEVELS + 1]; /* hits not yet counted, by the leaf level of their entry */
 	kept_hit_t recent[RECENT_KEYS];       /* by base page and operation: the last answer found for it */
 } port_hits_t;
@@ -223,6 +223,7 @@ static void apply_repeats(mmu_sim_t *s, unsigned port, port_hits_t *ph)
 {
 	if (ph->repeats) {
 		mmu_replay_l1_touch_n(s->mmu, port, ph->last.hit.slot, ph->repeats);
+		ph->counted[ph->last.hit.page_level] += ph->repeats;
 		ph->repeats = 0;
 	}
 }
@@ -263,7 +264,6 @@ static inline bool shortcut(mmu_sim_t *s, unsigned port, port_hits_t *ph, const 
 	bool same = key == ph->last.key && rec->pid == ph->last.pid;
 	if (same && ph->checked) { /* its slot was used last, by the port's record before: the most recently used */
 		ph->repeats++;
-		ph->counted[ph->last.hit.page_level]++;
 		return true;
 	}
 	mmu_replay_hit_t hit;
