@@ -5,7 +5,8 @@
 # measured in the same run (a benchmark, not a test: it prints figures and never fails on them). The trace (>= 10M
 # lackey references of a real program) is recorded once into BUILD_DIR/bench and kept there uncompressed as well,
 # since the probe maps it. Each figure is the median CPU time (user + system) of BENCH_RUNS runs, the commands
-# interleaved run by run so that a change in the load of the machine touches them alike.
+# interleaved run by run so that a change in the load of the machine touches them alike. Then peak memory at two trace
+# lengths.
 set -euo pipefail
 
 build=${1:-build}
@@ -65,6 +66,30 @@ awk -v refs="$references" -v tr="$translations" -v precs="$probe_records" -v tra
   printf "  mmusim run, gzip trace                   %8.3f   parse-only    %8.2f x\n", run_gz, run_gz / parse
   printf "  mmusim run: %.1f M references/s of CPU time\n", refs / run / 1e6
 }'
+
+# Peak memory (maximum resident set size, from GNU time) on the trace and on the trace twice over: a run, and a sweep
+# by simulation and by stack distances, should not grow with the trace's length.
+if [ -x /usr/bin/time ]; then
+  trace2=$build/bench/bench-$refs-twice.lackey
+  if [ ! -s "$trace2" ] || [ "$trace2" -ot "$trace" ]; then
+    cat "$trace" "$trace" >"$trace2.tmp" && mv "$trace2.tmp" "$trace2"
+  fi
+  peak_mb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1 | awk '{ printf "%.1f", $1 / 1024 }'; }
+  sizes=(--set os.populate=1 --set tlb.l1d.ways=full --sweep tlb.l1d.entries=16,32,64,128)
+  printf "  peak memory (max RSS, MB)                  trace   trace x2      ratio   target\n"
+  for what in run sweep stackdist; do
+    case $what in
+    run) args=(run --set os.populate=1) label="mmusim run" ;;
+    sweep) args=(sweep "${sizes[@]}") label="mmusim sweep, 4 sizes" ;;
+    stackdist) args=(sweep "${sizes[@]}" --method stackdist) label="mmusim sweep --method stackdist" ;;
+    esac
+    m1=$(peak_mb "$mmusim" "${args[@]}" --trace "$trace")
+    m2=$(peak_mb "$mmusim" "${args[@]}" --trace "$trace2")
+    awk -v l="$label" -v a="$m1" -v b="$m2" 'BEGIN { printf "  %-38s %8.1f %10.1f %8.2f x   1.0\n", l, a, b, b / a }'
+  done
+else
+  echo "  peak memory: skipped (/usr/bin/time, GNU time, not installed)"
+fi
 
 # The co-simulation: Verilator lockstep rate and the Icarus ratio (skipped when mmucosim is not built).
 "$root/scripts/cosim-bench.sh" "$build"
