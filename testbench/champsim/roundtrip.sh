@@ -13,8 +13,9 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/champsim-roundtrip.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 fail=0
 
-# The report without the lines that name the trace file, its format and its bytes (provenance).
-figures() { grep -vE '"(trace|format|provenance\.trace[a-z_.0-9]*)":' "$1"; }
+# The report without the lines that name the trace file, its format and its bytes (provenance), and with the trace's
+# name in explain's setup sentence replaced.
+figures() { grep -vE '"(trace|format|provenance\.trace[a-z_.0-9]*)":' "$1" | sed -E 's/(records [0-9.]+ of ).* ran first/\1TRACE ran first/'; }
 same() { # same A B WHAT
   if ! diff <(figures "$1") <(figures "$2") > "$scratch/diff"; then
     echo "champsim roundtrip: $3: the reports differ:"

@@ -1,6 +1,8 @@
 /* A trace file's content, decompressed by the codec its magic bytes name (mmu_trace_stream.h). */
 #include "mmu_trace_stream.h"
 
+#include "mmu_crc32.h"
+
 #include <bzlib.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -364,7 +366,7 @@ long trace_stream_read(trace_stream_t *s, void *buf, size_t n, char *msg, size_t
 		got += (size_t)k;
 	}
 	if (s->codec != CODEC_GZIP)
-		s->crc = trace_crc32(s->crc, out, got);
+		s->crc = mmu_crc32(s->crc, out, got);
 	s->out_bytes += got;
 	return (long)got;
 }

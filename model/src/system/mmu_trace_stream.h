@@ -28,7 +28,4 @@ uint64_t trace_stream_file_size(const trace_stream_t *s); /* 0 when unknown (a p
 uint64_t trace_stream_out_bytes(const trace_stream_t *s); /* content bytes delivered so far */
 uint32_t trace_stream_crc32(const trace_stream_t *s);     /* CRC-32 (zlib's) of the content delivered so far */
 
-/* zlib's crc32(crc, buf, n), with carry-less multiplication where the CPU has it (mmu_trace_crc.c). */
-uint32_t trace_crc32(uint32_t crc, const void *buf, size_t n);
-
 #endif
