@@ -41,7 +41,7 @@ typedef struct convert {
 	uint32_t pid;
 	/* totals */
 	uint64_t refs, records, continued, crossing;
-	char err[512];
+	char err[1024];
 } convert_t;
 
 static void put64(unsigned char *p, uint64_t v)
