@@ -455,6 +455,10 @@ static void print_result(FILE *out, const explain_t *e, const attempt_t *a)
 		        e->pg->va_bits, who);
 		return;
 	}
+	if (!strcmp(e->pg->name, "textbook")) { /* the error code is x86's: the textbook system only names the cause */
+		fprintf(out, "result: page fault, %s (%s)\n", explain_cause_names[r->cause < 5 ? r->cause : 0], who);
+		return;
+	}
 	fprintf(out, "result: page fault, %s (%s); error code 0x%02x = P%d W%d U%d RSVD%d I/D%d\n",
 	        explain_cause_names[r->cause < 5 ? r->cause : 0], who, r->ecode, !!(r->ecode & MMU_EC_P),
 	        !!(r->ecode & MMU_EC_W), !!(r->ecode & MMU_EC_U), !!(r->ecode & MMU_EC_RSVD), !!(r->ecode & MMU_EC_ID));

@@ -197,6 +197,14 @@ Test(explain_faults, textbook_address_beyond_15_bits_speaks_of_the_textbook_syst
 	cr_assert(!strstr(r.out, "canonical") && !strstr(r.out, "x86") && !strstr(r.out, "CR3"), "%s", r.out);
 }
 
+Test(explain_faults, textbook_page_fault_names_its_cause_without_x86s_error_code)
+{
+	mmusim("explain --preset ostep --addr 0x1000 --demand");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "result: page fault, not present (answered by the page walk)\n"), "%s", r.out);
+	cr_assert(!strstr(r.out, "error code") && !strstr(r.out, "x86"), "%s", r.out);
+}
+
 /* ---- the same accesses allowed ---- */
 
 Test(explain_faults, supervisor_load_of_the_kernel_page_translates)

@@ -147,7 +147,7 @@
   function sceneResult(ai) {
     var a = D.attempts[ai], s = el('div', {});
     s.appendChild(el('p', { cls: 'result ' + (a.fault ? 'fault' : 'ok'), text: a.result_text }));
-    if (a.fault && a.cause !== 'non-canonical') {
+    if (a.fault && a.cause !== 'non-canonical' && D.mode !== 'textbook') {  // the error code is x86's
       var tab = el('table', {}, [head(['bit', 'name', 'value', 'meaning'])]);
       bits.forEach(function (b, i) {
         var on = (a.error_code & b[1]) ? 1 : 0;
