@@ -248,6 +248,10 @@ int cli_engine(const char *name, mmu_engine_t *engine);
 /* The same from the defaults: the configuration these options describe. */
 int cli_config(const cli_cfg_opts_t *c, mmu_cfg_t *cfg);
 
+/* s as one word for a POSIX shell: as it is when no character in it is special, single-quoted otherwise (a command a
+ * user may paste, a script the program writes). */
+void cli_sh_word(FILE *f, const char *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,22 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A word the shell reads back unchanged: as is when it holds only safe characters, else in single quotes. */
-static void put_word(FILE *f, const char *s)
-{
-	if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-=.,/:@%") == strlen(s)) {
-		fputs(s, f);
-		return;
-	}
-	fputc('\'', f);
-	for (; *s; s++)
-		if (*s == '\'')
-			fputs("'\\''", f);
-		else
-			fputc(*s, f);
-	fputc('\'', f);
-}
+#include "cli.h"
 
+/* A word the shell reads back unchanged: as is when it holds only safe characters, else in single quotes. */
 void cosim_gtkwave_command(FILE *f, const char *fst)
 {
 	char abs[PATH_MAX], cwd[PATH_MAX];
@@ -31,8 +18,8 @@ void cosim_gtkwave_command(FILE *f, const char *fst)
 	         snprintf(abs, sizeof abs, "%s/%s", cwd, fst) < (int)sizeof abs)
 		fst = abs; /* not written (yet): the directory it would be in */
 	fputs("  (cd ", f);
-	put_word(f, COSIM_SOURCE_DIR);
+	cli_sh_word(f, COSIM_SOURCE_DIR);
 	fputs(" && gtkwave ", f);
-	put_word(f, fst);
+	cli_sh_word(f, fst);
 	fputs(" waveforms/mmu.gtkw)\n", f);
 }

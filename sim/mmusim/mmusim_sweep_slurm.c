@@ -21,24 +21,12 @@
 
 static const char *const slurm_files[] = {"sweep.sbatch", "merge.sbatch", "submit.sh", NULL};
 
-/* A word for sh, single-quoted: nothing in it is expanded. */
-static void sh_word(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	for (; *s; s++)
-		if (*s == '\'')
-			fputs("'\\''", f);
-		else
-			fputc(*s, f);
-	fputc('\'', f);
-}
-
 static void sh_option(FILE *f, const char *name, const char *value)
 {
 	if (!value)
 		return;
 	fprintf(f, " %s ", name);
-	sh_word(f, value);
+	cli_sh_word(f, value);
 }
 
 typedef struct job {
@@ -53,9 +41,9 @@ static void sweep_command(FILE *f, const job_t *j)
 {
 	const sweep_slurm_t *s = j->s;
 	fputs("cd ", f);
-	sh_word(f, j->cwd);
+	cli_sh_word(f, j->cwd);
 	fputs(" || exit 1\nexec ", f);
-	sh_word(f, j->exe);
+	cli_sh_word(f, j->exe);
 	fputs(" sweep", f);
 	for (size_t t = 0; t < j->sw->ntraces; t++)
 		sh_option(f, "--trace", j->sw->traces[t].path);
@@ -94,7 +82,7 @@ static int fill_array(FILE *f, const void *ctx)
 	fprintf(f, " --shard \"$SLURM_ARRAY_TASK_ID/%u\" -o ", j->shards);
 	char shards[PATH_MAX + 16];
 	snprintf(shards, sizeof shards, "%s/shards", j->dir);
-	sh_word(f, shards);
+	cli_sh_word(f, shards);
 	fputs(" --force\n", f); /* a task run again (requeued) replaces its own shard */
 	return ferror(f) ? -1 : 0;
 }
@@ -107,10 +95,10 @@ static int fill_merge(FILE *f, const void *ctx)
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof path, "%s/result", j->dir);
 	fputs(" -j 1 --merge -o ", f);
-	sh_word(f, path);
+	cli_sh_word(f, path);
 	fputs(" --force ", f);
 	snprintf(path, sizeof path, "%s/shards", j->dir);
-	sh_word(f, path);
+	cli_sh_word(f, path);
 	fprintf(f, "/shard-*-of-%u.csv\n", j->shards);
 	return ferror(f) ? -1 : 0;
 }
