@@ -78,10 +78,6 @@ module mmu_miss #(
     MU_WALK   // the walker works for the port
   } mu_state_e;
 
-  localparam logic [1:0] LevelL2 = 2'd1;
-  localparam logic [1:0] LevelWalk = 2'd2;
-  localparam logic [2:0] CauseProtection = 3'd2;
-
   mu_state_e       state_q /*verilator public_flat_rd*/, state_d;
   logic            port_q /*verilator public_flat_rd*/, port_d;  // the port being served
   logic [CntW-1:0] count_q, count_d;  // L2 cycles left
@@ -252,9 +248,9 @@ module mmu_miss #(
     done_o          = {cur, !cur} & {2{l2_answers || ptw_done}};
     done_paddr_o    = from_walk ? ptw_paddr : (l2_fault ? '0 : l2_paddr);
     done_fault_o    = from_walk ? ptw_fault : l2_fault;
-    done_cause_o    = from_walk ? ptw_cause : (l2_fault ? CauseProtection : 3'd0);
+    done_cause_o    = from_walk ? ptw_cause : (l2_fault ? mmu_arch_pkg::CauseProtection : mmu_arch_pkg::CauseNone);
     done_ecode_o    = from_walk ? ptw_ecode : (l2_fault ? l2_ecode : 5'd0);
-    done_level_o    = from_walk ? LevelWalk : LevelL2;
+    done_level_o    = from_walk ? mmu_arch_pkg::LevelWalk : mmu_arch_pkg::LevelL2;
     fill_vpn_o      = from_walk ? ptw_vpn : e_vpn;
     fill_level_o    = from_walk ? ptw_level : e_level;
     fill_base_o     = from_walk ? ptw_base : e_base;

@@ -67,11 +67,6 @@ module mmu_port #(
     PORT_RESP     // response visible
   } port_state_e;
 
-  localparam logic [1:0] LevelL1 = 2'd0;
-  localparam logic [1:0] LevelNone = 2'd3;
-  localparam logic [2:0] CauseProtection = 3'd2;
-  localparam logic [2:0] CauseNonCanonical = 3'd4;
-
   port_state_e         state_q /*verilator public_flat_rd*/, state_d;
   logic [CntW-1:0]     count_q, count_d;        // lookup cycles left
   logic                need_mu_q, need_mu_d;    // the lookup result sends the request to the miss unit
@@ -185,16 +180,16 @@ module mmu_port #(
       rewalk_d    = canonical && lkp_hit_i && hit_rewalk;
       res_paddr_d = '0;
       res_fault_d = 1'b0;
-      res_cause_d = 3'd0;
+      res_cause_d = mmu_arch_pkg::CauseNone;
       res_ecode_d = 5'd0;
-      res_level_d = LevelL1;
+      res_level_d = mmu_arch_pkg::LevelL1;
       if (!canonical) begin
         res_fault_d = 1'b1;
-        res_cause_d = CauseNonCanonical;
-        res_level_d = LevelNone;
+        res_cause_d = mmu_arch_pkg::CauseNonCanonical;
+        res_level_d = mmu_arch_pkg::LevelNone;
       end else if (lkp_hit_i && hit_fault) begin
         res_fault_d = 1'b1;
-        res_cause_d = CauseProtection;
+        res_cause_d = mmu_arch_pkg::CauseProtection;
         res_ecode_d = hit_ecode;
       end else if (lkp_hit_i && !hit_rewalk) begin
         res_paddr_d = hit_paddr;

@@ -50,19 +50,16 @@ module mmu_ptw #(
     PTW_WAIT   // waiting for its response
   } ptw_state_e;
 
-  localparam logic [2:0] CauseNone = 3'd0;
-  localparam logic [2:0] CauseNotPresent = 3'd1;
-  localparam logic [2:0] CauseProtection = 3'd2;
-  localparam logic [2:0] CauseReserved = 3'd3;
+  // Reserved bits (W5, docs/timing.md "Paging modes"): address bits PaBits..51 in every entry, and those the mode
+  // itself reserves (PS in a PML4E; bits 20:13 of a 2 MiB leaf, 29:13 of a 1 GiB leaf).
+  localparam logic [63:0] AbovePa = ((64'd1 << mmu_arch_pkg::PaBitsMax) - 64'd1) & ~((64'd1 << PaBits) - 64'd1);
+  localparam logic [63:0] RsvdPml4 = AbovePa | mmu_arch_pkg::RsvdTable4;
+  localparam logic [63:0] Rsvd2M = AbovePa | mmu_arch_pkg::RsvdLeaf2;
+  localparam logic [63:0] Rsvd1G = AbovePa | mmu_arch_pkg::RsvdLeaf3;
 
-  // Reserved bits (W5, docs/timing.md "Paging modes"): address bits PaBits..51 in every entry; PS in a PML4E;
-  // bits 20:13 of a 2 MiB leaf, 29:13 of a 1 GiB leaf.
-  localparam logic [63:0] AbovePa = ((64'd1 << 52) - 64'd1) & ~((64'd1 << PaBits) - 64'd1);
-  localparam logic [63:0] RsvdPml4 = AbovePa | (64'd1 << 7);
-  localparam logic [63:0] Rsvd2M = AbovePa | 64'h0000_0000_001f_e000;
-  localparam logic [63:0] Rsvd1G = AbovePa | 64'h0000_0000_3fff_e000;
-
-  localparam logic [1:0] OpStore = 2'd1;
+  // W7: the bits a walk sets
+  localparam logic [63:0] PteA = 64'd1 << mmu_arch_pkg::PteBitAccessed;
+  localparam logic [63:0] PteD = 64'd1 << mmu_arch_pkg::PteBitDirty;
 
   ptw_state_e        state_q /*verilator public_flat_rd*/, state_d;
   logic [2:0]        level_q /*verilator public_flat_rd*/, level_d;  // level of the entry being accessed, 4..1
@@ -93,8 +90,8 @@ module mmu_ptw #(
   logic [PaBits-1:0] frame, page_mask;
 
   assign rdata   = mem_resp_rdata_i;
-  assign present = rdata[0];
-  assign is_leaf = level_q == 3'd1 || ((level_q == 3'd2 || level_q == 3'd3) && rdata[7]);
+  assign present = rdata[mmu_arch_pkg::PteBitPresent];
+  assign is_leaf = level_q == 3'd1 || ((level_q == 3'd2 || level_q == 3'd3) && rdata[mmu_arch_pkg::PteBitPageSize]);
 
   always_comb begin
     rsvd_mask = AbovePa;
@@ -104,11 +101,11 @@ module mmu_ptw #(
   end
 
   assign rsvd   = (rdata & rsvd_mask) != 64'd0;
-  assign acc_wr = wr_q && rdata[1];
-  assign acc_us = us_q && rdata[2];
-  assign acc_nx = nx_q || rdata[63];
+  assign acc_wr = wr_q && rdata[mmu_arch_pkg::PteBitWritable];
+  assign acc_us = us_q && rdata[mmu_arch_pkg::PteBitUser];
+  assign acc_nx = nx_q || rdata[mmu_arch_pkg::PteBitNx];
 
-  mmu_access_check u_access (
+  mmu_perm_check u_perm (
     .writable_i(acc_wr),
     .user_ok_i (acc_us),
     .nx_i      (acc_nx),
@@ -118,15 +115,15 @@ module mmu_ptw #(
   );
 
   // W7: A on every entry used, D on the leaf of a store; one masked write of the whole PTE.
-  assign updated    = rdata | 64'h20 | ((is_leaf && op_q == OpStore) ? 64'h40 : 64'h0);
+  assign updated    = rdata | PteA | ((is_leaf && op_q == mmu_arch_pkg::OpStore) ? PteD : 64'h0);
   assign need_write = updated != rdata;
 
   // After a write-back, the entry is the value written; after a read, the value read.
   logic pte_global, pte_dirty;
 
   assign frame      = write_q ? {pte_q[PaBits-1:12], 12'h000} : {rdata[PaBits-1:12], 12'h000};
-  assign pte_global = write_q ? pte_q[8] : rdata[8];
-  assign pte_dirty  = write_q ? pte_q[6] : rdata[6];
+  assign pte_global = write_q ? pte_q[mmu_arch_pkg::PteBitGlobal] : rdata[mmu_arch_pkg::PteBitGlobal];
+  assign pte_dirty  = write_q ? pte_q[mmu_arch_pkg::PteBitDirty] : rdata[mmu_arch_pkg::PteBitDirty];
 
   always_comb begin
     unique case (level_q)
@@ -156,7 +153,7 @@ module mmu_ptw #(
     user_d  = user_q;
     pcid_d  = pcid_q;
     finish  = 1'b0;
-    cause   = CauseNone;
+    cause   = mmu_arch_pkg::CauseNone;
 
     unique case (state_q)
       PTW_IDLE: begin
@@ -185,13 +182,13 @@ module mmu_ptw #(
             finish = leaf_q;
           end else if (!present) begin  // W4
             finish = 1'b1;
-            cause  = CauseNotPresent;
+            cause  = mmu_arch_pkg::CauseNotPresent;
           end else if (rsvd) begin  // W5
             finish = 1'b1;
-            cause  = CauseReserved;
+            cause  = mmu_arch_pkg::CauseReserved;
           end else if (is_leaf && perm_fault) begin  // W6
             finish = 1'b1;
-            cause  = CauseProtection;
+            cause  = mmu_arch_pkg::CauseProtection;
           end else begin
             wr_d = acc_wr;
             us_d = acc_us;
@@ -251,7 +248,7 @@ module mmu_ptw #(
 
   assign idle_o     = state_q == PTW_IDLE;
   assign done_o     = state_q == PTW_WAIT && mem_resp_valid_i && finish;
-  assign fault_o    = cause != CauseNone;
+  assign fault_o    = cause != mmu_arch_pkg::CauseNone;
   assign cause_o    = cause;
   assign base_o     = frame & ~page_mask;
   assign paddr_o    = fault_o ? '0 : (base_o | (PaBits'(vaddr_q) & page_mask));

@@ -107,11 +107,11 @@ module mmu_tlb #(
     logic va_match;
     va_match = vpn == vpn_at(flush_vpn, level);
     unique case (op)
-      3'd0: flush_hit = 1'b1;
-      3'd1: flush_hit = !glob;
-      3'd2: flush_hit = !glob && pcid == flush_pcid;
-      3'd3: flush_hit = va_match && (glob || pcid == cur_pcid);
-      3'd4: flush_hit = va_match && !glob && pcid == flush_pcid;
+      mmu_arch_pkg::FlushAll: flush_hit = 1'b1;
+      mmu_arch_pkg::FlushNonGlobal: flush_hit = !glob;
+      mmu_arch_pkg::FlushPcid: flush_hit = !glob && pcid == flush_pcid;
+      mmu_arch_pkg::FlushVa: flush_hit = va_match && (glob || pcid == cur_pcid);
+      mmu_arch_pkg::FlushVaPcid: flush_hit = va_match && !glob && pcid == flush_pcid;
       default: flush_hit = 1'b0;
     endcase
   endfunction

@@ -72,9 +72,6 @@ module mmu_top #(
   output logic [7:0]  mem_req_wstrb_o
 );
 
-  localparam logic [2:0] FlushNonGlobal = 3'd1;
-  localparam logic [2:0] FlushPcid = 3'd2;
-
   // ---------------------------------------------------------------------------------------------------------------
   // CR3 (T11): written at the edge; requests accepted from the next cycle on see it (T4)
   logic [63:0]        cr3_q /*verilator public_flat_rd*/, cr3_d;
@@ -98,7 +95,7 @@ module mmu_top #(
   // What a CR3 write invalidates: without PCIDs every non-global entry; with PCIDs, unless bit 63 is set, the
   // non-global entries of the new PCID. It applies after the flush of the same edge; both only clear entries.
   assign cr3_flush    = cr3_we_i && (PcidEn == 0 || !cr3_wdata_i[63]);
-  assign cr3_flush_op = (PcidEn != 0) ? FlushPcid : FlushNonGlobal;
+  assign cr3_flush_op = (PcidEn != 0) ? mmu_arch_pkg::FlushPcid : mmu_arch_pkg::FlushNonGlobal;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) cr3_q <= '0;
