@@ -4,6 +4,10 @@
 //
 // start_i (from registered state only) is sampled in idle: the first read, of the root-level entry, is presented
 // in that same cycle from the ctx inputs (W1), and the context is latched at that edge for the rest of the walk.
+`ifndef MMU_ASSERT_SV
+`include "mmu_assert.sv"
+`endif
+
 module mmu_ptw #(
   parameter int PaBits = 46
 ) (
@@ -294,20 +298,80 @@ module mmu_ptw #(
     end
   end
 
-`ifndef SYNTHESIS
-  always @(posedge clk_i) begin
-    if (rst_ni) begin
-      // A walk descends at most to level 1 and never starts twice.
-      assert (level_q >= 3'd1 && level_q <= 3'd4) else $error("mmu_ptw: level %0d out of range", level_q);
-      assert (!(start_i && state_q != PTW_IDLE)) else $error("mmu_ptw: start while walking");
-      // Every response ends the walk or leads to exactly one next access.
-      if (state_q == PTW_WAIT && mem_resp_valid_i) begin
-        assert (state_d == PTW_IDLE || state_d == PTW_REQ) else $error("mmu_ptw: response without exit");
-        assert (!(state_d == PTW_REQ && !write_d && level_d == level_q && !write_q))
-        else $error("mmu_ptw: re-reads the same level");
+  // ---------------------------------------------------------------------------------------------------------------
+  // Properties (rtl/mmu_assert.sv). Inputs: the miss unit starts a walk only while the walker is idle; memory
+  // answers only an accepted request, once (the memory port of docs/timing.md, M1-M3).
+  `MMU_ASSERT(PtwStartWhenIdle, !start_i || state_q == PTW_IDLE)
+  `MMU_ASSERT(PtwRespWhenWaiting, !mem_resp_valid_i || state_q == PTW_WAIT)
+  // One memory request outstanding at a time.
+  `MMU_ASSERT(PtwNoReqWhileWaiting, state_q != PTW_WAIT || !mem_req_valid_o)
+  // A walk reads levels 4 down to 1 and writes back only the entry it has just read (W3, W7), with the same bits
+  // and A (and D on a store's leaf) set: the checks after the state kept below.
+  `MMU_ASSERT(PtwLevelInRange, level_q >= 3'd1 && level_q <= 3'd4)
+`ifndef MMU_ASSERT_OFF
+  // For the properties only: the request presented and not accepted in the last cycle; the address and value of the
+  // last entry read; the level of the last response.
+  logic        held_q, reading_q, responded_q;
+  logic [63:0] held_addr_q, held_wdata_q, last_read_addr_q, last_read_data_q;
+  logic        held_write_q;
+  logic [7:0]  held_wstrb_q;
+  logic [2:0]  responded_level_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      held_q            <= 1'b0;
+      held_addr_q       <= '0;
+      held_write_q      <= 1'b0;
+      held_wdata_q      <= '0;
+      held_wstrb_q      <= '0;
+      last_read_addr_q  <= '0;
+      last_read_data_q  <= '0;
+      reading_q         <= 1'b0;
+      responded_q       <= 1'b0;
+      responded_level_q <= '0;
+    end else begin
+      held_q       <= mem_req_valid_o && !mem_req_ready_i;
+      held_addr_q  <= mem_req_addr_o;
+      held_write_q <= mem_req_write_o;
+      held_wdata_q <= mem_req_wdata_o;
+      held_wstrb_q <= mem_req_wstrb_o;
+      responded_q  <= state_q == PTW_WAIT && mem_resp_valid_i && state_d == PTW_REQ && !write_d;
+      responded_level_q <= level_q;
+      if (mem_req_valid_o && mem_req_ready_i) begin
+        last_read_addr_q <= mem_req_addr_o;
+        reading_q        <= !mem_req_write_o;
       end
+      if (mem_resp_valid_i && reading_q) last_read_data_q <= mem_resp_rdata_i;
     end
   end
+  // The memory request handshake (W2): a request stays presented, unchanged, until accepted.
+  `MMU_ASSERT(PtwReqHeld, !held_q || (mem_req_valid_o && mem_req_addr_o == held_addr_q &&
+                                      mem_req_write_o == held_write_q && mem_req_wdata_o == held_wdata_q &&
+                                      mem_req_wstrb_o == held_wstrb_q))
+  // W3: after a read that neither ends the walk nor needs a write-back, and after a write-back, the next level.
+  `MMU_ASSERT(PtwDescends, !responded_q || level_q == responded_level_q - 3'd1)
+  `MMU_ASSERT(PtwWriteBackOfEntryRead, !(mem_req_valid_o && mem_req_write_o) ||
+                                       (mem_req_addr_o == last_read_addr_q &&
+                                        (mem_req_wdata_o & ~(PteA | PteD)) == (last_read_data_q & ~(PteA | PteD)) &&
+                                        mem_req_wdata_o[mmu_arch_pkg::PteBitAccessed] &&
+                                        mem_req_wstrb_o == 8'hff))
 `endif
+  // Every response ends the walk or leads to exactly one next access; a result has a cause exactly when it faults.
+  `MMU_ASSERT(PtwResponseExits, !(state_q == PTW_WAIT && mem_resp_valid_i) || state_d != PTW_WAIT)
+  `MMU_ASSERT(PtwFaultHasCause, !done_o || fault_o == (cause_o != mmu_arch_pkg::CauseNone))
+  `MMU_ASSERT(PtwFaultCauseOfWalk, !(done_o && fault_o) || cause_o == mmu_arch_pkg::CauseNotPresent ||
+                                   cause_o == mmu_arch_pkg::CauseProtection ||
+                                   cause_o == mmu_arch_pkg::CauseReserved)
+  // A translation filled from a walk is a leaf of level 1-3 whose rights allow the access (W6, W8).
+  `MMU_ASSERT(PtwLeafLevel, !(done_o && !fault_o) || (level_q >= 3'd1 && level_q <= 3'd3))
+  `MMU_ASSERT(PtwFillAllows, !(done_o && !fault_o) ||
+                             !((op_q == mmu_arch_pkg::OpStore && !writable_o) || (user_q && !user_ok_o) ||
+                               (op_q == mmu_arch_pkg::OpFetch && nx_o)))
+  `MMU_ASSERT(PtwStoreFillDirty, !(done_o && !fault_o && op_q == mmu_arch_pkg::OpStore) || dirty_o)
+  `MMU_COVER(PtwLeaf4K, done_o && !fault_o && level_q == 3'd1)
+  `MMU_COVER(PtwLeaf2M, done_o && !fault_o && level_q == 3'd2)
+  `MMU_COVER(PtwLeaf1G, done_o && !fault_o && level_q == 3'd3)
+  `MMU_COVER(PtwNotPresent, done_o && cause_o == mmu_arch_pkg::CauseNotPresent)
+  `MMU_COVER(PtwProtection, done_o && cause_o == mmu_arch_pkg::CauseProtection)
+  `MMU_COVER(PtwReserved, done_o && cause_o == mmu_arch_pkg::CauseReserved)
 
 endmodule
