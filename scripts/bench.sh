@@ -1,52 +1,121 @@
 #!/usr/bin/env bash
 # usage: scripts/bench.sh BUILD_DIR
-# Speed of mmusim against a bare parse of the same trace, in the same run (a benchmark, not a test: it prints figures
-# and never fails on them). The trace (>= 10M lackey references of a real program) is recorded once into BUILD_DIR.
+# Speed of `mmusim run` against a probe of the least a TLB simulator must do (sim/tools/trace_probe.c: the trace
+# mapped, parsed by hand, one 16-set 4-way LRU lookup per side), and of the ticked engine against the fast one, all
+# measured in the same run (a benchmark, not a test: it prints figures and never fails on them). The trace (>= 10M
+# lackey references of a real program) is recorded once into BUILD_DIR/bench and kept there uncompressed as well,
+# since the probe maps it. Each figure is the median CPU time (user + system) of BENCH_RUNS runs, the commands
+# interleaved run by run so that a change in the load of the machine touches them alike. Then peak memory at two trace
+# lengths.
 set -euo pipefail
 
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 refs=${BENCH_REFS:-10000000}
-runs=${BENCH_RUNS:-3}
-trace=$build/bench/bench-$refs.lackey.gz
+runs=${BENCH_RUNS:-5}
+trace_gz=$build/bench/bench-$refs.lackey.gz
+trace=$build/bench/bench-$refs.lackey
 mkdir -p "$build/bench"
-"$root/scripts/bench-trace.sh" "$trace" "$refs"
+"$root/scripts/bench-trace.sh" "$trace_gz" "$refs"
+if [ ! -s "$trace" ] || [ "$trace" -ot "$trace_gz" ]; then
+  gzip -dc "$trace_gz" >"$trace.tmp" && mv "$trace.tmp" "$trace"
+fi
 
-# Best of $runs runs of a command: "wall cpu" in seconds (cpu = user + system; less disturbed by other load).
-best_time() {
-  local best_wall="" best_cpu="" t wall cpu
-  for _ in $(seq "$runs"); do
-    t=$(TIMEFORMAT='%R %U %S'; { time "$@" >/dev/null 2>&1; } 2>&1)
-    wall=${t%% *}
-    cpu=$(echo "$t" | awk '{ print $2 + $3 }')
-    if [ -z "$best_wall" ] || awk -v a="$wall" -v b="$best_wall" 'BEGIN { exit !(a < b) }'; then best_wall=$wall; fi
-    if [ -z "$best_cpu" ] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { exit !(a < b) }'; then best_cpu=$cpu; fi
-  done
-  echo "$best_wall $best_cpu"
+# The CPU seconds (user + system) of one run of a command.
+cpu_time() {
+  local t
+  t=$(TIMEFORMAT='%U %S'; { time "$@" >/dev/null 2>&1; } 2>&1)
+  echo "$t" | awk '{ printf "%.3f\n", $1 + $2 }'
 }
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-sim=("$build/sim/mmusim" run --trace "$trace" --set os.populate=1 --json)
-json=$("${sim[@]}" 2>/dev/null)
+mmusim=$build/sim/mmusim
+run=("$mmusim" run --trace "$trace" --set os.populate=1)
+run_gz=("$mmusim" run --trace "$trace_gz" --set os.populate=1)
+json=$("${run[@]}" --json 2>/dev/null)
 json_field() { printf '%s\n' "$json" | grep -o "\"$1\":[[:space:]]*[0-9]*" | grep -o '[0-9]*$'; }
-translations=$(json_field translations)
 references=$(json_field references)
+translations=$(json_field translations)
+probe_out=$("$build/sim/trace-probe" "$trace")
+probe_records=$(echo "$probe_out" | awk '/^records/ { print $2 }')
 
-t_parse=$(best_time "$build/sim/trace-parse-only" "$trace")
-t_sim=$(best_time "${sim[@]}")
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+for _ in $(seq "$runs"); do
+  cpu_time "$build/sim/trace-probe" "$trace" >>"$out/probe"
+  cpu_time "${run[@]}" >>"$out/run"
+  cpu_time "${run[@]}" --engine ticked >>"$out/ticked"
+  cpu_time "$build/sim/trace-parse-only" "$trace_gz" >>"$out/parse"
+  cpu_time "${run_gz[@]}" >>"$out/run_gz"
+done
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
-read -r w_parse c_parse <<<"$t_parse"
-read -r w_sim c_sim <<<"$t_sim"
-awk -v refs="$references" -v tr="$translations" -v wp="$w_parse" -v cp="$c_parse" -v ws="$w_sim" -v cs="$c_sim" \
-  -v trace="$trace" -v runs="$runs" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
-  printf "bench: mmusim run (L1 ITLB + L1 DTLB + STLB, os.populate=1) on %s\n", trace
-  printf "  best of %d runs; load average at start %s\n", runs, load
-  printf "  references                 %12d\n", refs
-  printf "  translations               %12d\n", tr
-  printf "                               wall s    cpu s\n"
-  printf "  parse-only reader          %9.3f %9.3f   %7.2f M references/s (cpu)\n", wp, cp, refs / cp / 1e6
-  printf "  mmusim run                 %9.3f %9.3f   %7.2f M translations/s (cpu; target >= 10)\n", ws, cs, tr / cs / 1e6
-  printf "  mmusim / parse-only        %9.2f %9.2f x (target <= 2)\n", ws / wp, cs / cp
+awk -v refs="$references" -v tr="$translations" -v precs="$probe_records" -v trace="$trace" -v runs="$runs" \
+  -v load="$load" -v load_end="$load_end" -v probe="$(median <"$out/probe")" -v run="$(median <"$out/run")" \
+  -v ticked="$(median <"$out/ticked")" -v parse="$(median <"$out/parse")" -v run_gz="$(median <"$out/run_gz")" 'BEGIN {
+  printf "bench: mmusim run (default configuration, os.populate=1) on %s\n", trace
+  printf "  %d references (%d translations; the probe read %d records); median CPU time of %d interleaved runs\n", \
+    refs, tr, precs, runs
+  printf "  load average at start %s, at end %s\n", load, load_end
+  printf "                                              cpu s   reference          ratio   target\n"
+  printf "  probe: mapped, hand-parsed, 4-way LRU    %8.3f\n", probe
+  printf "  mmusim run                               %8.3f   probe         %8.2f x   <= 0.6\n", run, run / probe
+  printf "  mmusim run --engine ticked               %8.3f   mmusim run    %8.2f x   <= 1.5\n", ticked, ticked / run
+  printf "  parse-only reader, gzip trace            %8.3f\n", parse
+  printf "  mmusim run, gzip trace                   %8.3f   parse-only    %8.2f x\n", run_gz, run_gz / parse
+  printf "  mmusim run: %.1f M references/s of CPU time\n", refs / run / 1e6
 }'
+
+# The model's trace readers alone, per reference: the same references as lackey (gzip, as lackey traces are kept) and
+# as ChampSim records (converted once; xz as ChampSim traces are distributed, and gzip for the same codec).
+champ=$build/bench/bench-$refs.champsim
+for codec in xz gz; do
+  if [ ! -s "$champ.$codec" ] || [ "$champ.$codec" -ot "$trace_gz" ]; then
+    "$build/sim/mmusim" convert --to champsim --trace "$trace_gz" --force "$champ.$codec" 2>/dev/null
+  fi
+done
+median_time() { for _ in $(seq "$runs"); do cpu_time "$@"; done | median; }
+t_lackey=$(median_time "$build/sim/trace-read-only" "$trace_gz")
+t_champ_xz=$(median_time "$build/sim/trace-read-only" "$champ.xz")
+t_champ_gz=$(median_time "$build/sim/trace-read-only" "$champ.gz")
+# Uncompressed, the decoding alone (the ChampSim copy is removed again: about 0.5 GB for 10M references).
+xz -dc "$champ.xz" >"$build/bench/plain.champsim"
+t_lackey_plain=$(median_time "$build/sim/trace-read-only" "$trace")
+t_champ_plain=$(median_time "$build/sim/trace-read-only" "$build/bench/plain.champsim")
+rm -f "$build/bench/plain.champsim"
+awk -v refs="$references" -v l="$t_lackey" -v x="$t_champ_xz" -v g="$t_champ_gz" \
+  -v lp="$t_lackey_plain" -v cp="$t_champ_plain" 'BEGIN {
+  printf "  trace readers alone (mmu_trace_read; median cpu s; target: ChampSim at least as fast per reference)\n"
+  printf "  lackey, gzip               %9.3f           %7.1f ns/reference\n", l, l / refs * 1e9
+  printf "  ChampSim, xz               %9.3f           %7.1f ns/reference (%.2f x lackey gzip)\n", x, x / refs * 1e9, x / l
+  printf "  ChampSim, gzip             %9.3f           %7.1f ns/reference (%.2f x lackey gzip)\n", g, g / refs * 1e9, g / l
+  printf "  lackey, uncompressed       %9.3f           %7.1f ns/reference\n", lp, lp / refs * 1e9
+  printf "  ChampSim, uncompressed     %9.3f           %7.1f ns/reference (%.2f x lackey uncompressed)\n", cp, cp / refs * 1e9, cp / lp
+}'
+# Peak memory (maximum resident set size, from GNU time) on the trace and on the trace twice over: a run, and a sweep
+# by simulation and by stack distances, should not grow with the trace's length.
+if [ -x /usr/bin/time ]; then
+  trace2=$build/bench/bench-$refs-twice.lackey
+  if [ ! -s "$trace2" ] || [ "$trace2" -ot "$trace" ]; then
+    cat "$trace" "$trace" >"$trace2.tmp" && mv "$trace2.tmp" "$trace2"
+  fi
+  peak_mb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1 | awk '{ printf "%.1f", $1 / 1024 }'; }
+  sizes=(--set os.populate=1 --set tlb.l1d.ways=full --sweep tlb.l1d.entries=16,32,64,128)
+  printf "  peak memory (max RSS, MB)                  trace   trace x2      ratio   target\n"
+  for what in run sweep stackdist; do
+    case $what in
+    run) args=(run --set os.populate=1) label="mmusim run" ;;
+    sweep) args=(sweep "${sizes[@]}") label="mmusim sweep, 4 sizes" ;;
+    stackdist) args=(sweep "${sizes[@]}" --method stackdist) label="mmusim sweep --method stackdist" ;;
+    esac
+    m1=$(peak_mb "$mmusim" "${args[@]}" --trace "$trace")
+    m2=$(peak_mb "$mmusim" "${args[@]}" --trace "$trace2")
+    awk -v l="$label" -v a="$m1" -v b="$m2" 'BEGIN { printf "  %-38s %8.1f %10.1f %8.2f x   1.0\n", l, a, b, b / a }'
+  done
+else
+  echo "  peak memory: skipped (/usr/bin/time, GNU time, not installed)"
+fi
 
 # The co-simulation: Verilator lockstep rate and the Icarus ratio (skipped when mmucosim is not built).
 "$root/scripts/cosim-bench.sh" "$build"

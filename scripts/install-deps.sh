@@ -5,6 +5,8 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config # compiler and build
   zlib1g-dev                       # gzip-compressed traces
+  liblzma-dev                      # xz-compressed traces (ChampSim's), mmusim convert's xz output
+  libbz2-dev                       # bzip2-compressed traces
   libinih-dev                      # config files (INI)
   libcjson-dev                     # --json reports
   libcriterion-dev                 # unit tests
@@ -15,6 +17,8 @@ packages=(
   valgrind                         # recording workloads (lackey), memcheck
   gnuplot-nox                      # mmusim sweep's plots (PNG and SVG), the example studies (scripts/experiment.sh)
   clang libclang-rt-14-dev         # fuzz targets: clang, libFuzzer and its sanitizer runtimes (testbench/fuzz)
+  slurm-wlm munge                  # the test of sweeps on Slurm (testbench/slurm): a one-node Slurm it starts itself
+  chromium python3                 # the lecture pages in a headless browser (ctest -L browser, testbench/browser)
 )
 
 # --wavedrom: also wavedrom-cli, which `make diagrams` uses to render SVG. Optional: only with npm, never fatal, and

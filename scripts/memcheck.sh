@@ -43,11 +43,24 @@ check 2 run --config "$scratch/dup.ini" --trace "$scratch/bad.txt"
 check 0 run --trace "$scratch/cut.txt"
 check 0 run --trace "$scratch/empty.txt"
 check 0 explain --preset ostep --ostep-dump "$root/docs/lecture/ostep-example.txt" --addr 0x611c
+check 0 explain --preset teaching --addr 0x401000 --op store --map-perms r,x,u --html "$scratch/e.html"
+check 0 explain --preset teaching --addr 0x7ffd12345678 --demand --supervisor --op fetch --json
+check 2 explain --preset teaching --addr 0x7ffd12345678 --demand --reserved-bit
+check 0 amat --trace "$scratch/prefix.lackey" --html "$scratch/a.html"
+check 2 explain --addr 0x1000 --map-perms r,q
 check 0 config --list
 # The output files (sim/cli/cli_output.c): a sweep's set with its plots, refused and forced reruns, diagrams.
 check 0 sweep --trace "$scratch/w1" --sweep tlb.l1d.entries=16,32 -j 1 -o "$scratch/sw"
 check 2 sweep --trace "$scratch/w1" --sweep tlb.l1d.entries=16,32 -j 1 -o "$scratch/sw"
 check 0 sweep --trace "$scratch/w1" --sweep tlb.l1d.entries=16,32 -j 1 -o "$scratch/sw" --force
+# Two traces, shards of them, their merges (one refused: a shard missing), the Slurm scripts.
+two=(sweep --trace "$scratch/w1" --trace "$scratch/w2" --sweep tlb.l1d.entries=16,32 -j 1)
+check 0 "${two[@]}" --shard 1/2 -o "$scratch/shards"
+check 0 "${two[@]}" --shard 2/2 -o "$scratch/shards"
+check 0 sweep-merge "$scratch/shards/shard-1-of-2.csv" "$scratch/shards/shard-2-of-2.csv"
+check 2 sweep-merge "$scratch/shards/shard-1-of-2.csv"
+check 0 "${two[@]}" --merge "$scratch/shards/shard-1-of-2.csv" "$scratch/shards/shard-2-of-2.csv" -o "$scratch/m"
+check 0 "${two[@]}" --slurm "$scratch/job" --slurm-opt=--time=5
 check 0 diagram --out "$scratch/dg"
 check 2 diagram --out "$scratch/dg"
 [ "$fail" -eq 0 ] && echo "memcheck: clean"

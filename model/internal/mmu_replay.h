@@ -26,6 +26,8 @@ void mmu_replay_translate_hits(mmu_t *m, unsigned req, long slot, uint64_t n);
  * the cycle (M4), so a caller may add up the counting of many hits and apply it later.
  */
 void mmu_replay_l1_touch(mmu_t *m, unsigned req, long slot);
+/* n uses of slot in a row with no other use of that L1 TLB between them: exactly the state n hits leave (R1, R3). */
+void mmu_replay_l1_touch_n(mmu_t *m, unsigned req, long slot, uint64_t n);
 void mmu_replay_count_l1_hits(mmu_t *m, unsigned req, unsigned page_level, uint64_t n);
 /*
  * For a slot mmu_replay_l1_hit_slot returned: a stamp of its last write if it holds a base-page entry, else 0. While

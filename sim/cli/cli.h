@@ -62,6 +62,7 @@ typedef struct cli_spec {
 	size_t noptions;
 	const char *operand;       /* the one positional argument the command takes ("PID"), or NULL: none */
 	const char **operand_dest; /* where it goes (NULL when absent) */
+	cli_list_t *operands;      /* or: every positional argument, in order (operand names them in the help) */
 } cli_spec_t;
 
 /*
@@ -98,6 +99,11 @@ bool cli_hex(const char *s, uint64_t *v);
 int cli_option_number(const char *option, const char *s, uint64_t min, uint64_t max, uint64_t *v);
 
 /*
+ * Page permissions (MMU_PERM_W, _X, _U of mmu_os.h) from a comma-separated list of r, w, x, u that holds r:
+ * "r,w,x,u", "r,u", "r". 0, or 2 after the message "OPTION 'S': 'T' is not one of r, w, x, u ...".
+ */
+int cli_perms(const char *option, const char *s, unsigned *perms);
+/*
  * The progress line of a long run, on stderr and only when stderr is a terminal (a log or a pipe gets none):
  * "\rPROG: 12.3 %  4096 UNIT  1.5 s", the percentage where the total is known, rewritten in place.
  */
@@ -132,9 +138,9 @@ int cli_interrupt_status(void);
 const char *cli_trace_path(const char *given);
 
 /*
- * Opens a trace: path ("-" = standard input; gzip is detected) in format ("lackey", "text" or "auto"; NULL = auto).
- * Returns 0, or an error code with msg set: "--format: 'F' is not one of lackey, text, auto", or mmu_trace_open()'s
- * message naming the file.
+ * Opens a trace: path ("-" = standard input; compression is detected) in format (a name of mmu_trace_format_parse;
+ * NULL = auto). Returns 0, or an error code with msg set: "--format: 'F' is not one of lackey, text, champsim,
+ * champsim-cloudsuite, din, auto", or mmu_trace_open()'s message naming the file.
  */
 int cli_trace_open(const char *path, const char *format, mmu_trace_t **out, char *msg, size_t msglen);
 

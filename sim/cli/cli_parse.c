@@ -56,10 +56,19 @@ static void reset(const cli_spec_t *spec)
 	}
 	if (spec->operand_dest)
 		*spec->operand_dest = NULL;
+	if (spec->operands)
+		*spec->operands = (cli_list_t){0};
 }
 
 static int operand(const parse_t *p, const char *arg)
 {
+	cli_list_t *l = p->spec->operands;
+	if (l) {
+		if (!l->items && !(l->items = calloc((size_t)p->argc, sizeof *l->items)))
+			return cli_fail("out of memory");
+		l->items[l->n++] = arg; /* at most one per argument: argc slots are enough */
+		return 0;
+	}
 	if (!p->spec->operand || *p->spec->operand_dest)
 		return fail_see_help(p, "unexpected argument", arg);
 	*p->spec->operand_dest = arg;

@@ -13,7 +13,8 @@ int cli_trace_open(const char *path, const char *format, mmu_trace_t **out, char
 {
 	int fmt = mmu_trace_format_parse(format ? format : "auto");
 	if (fmt < 0) {
-		snprintf(msg, msglen, "--format: '%s' is not one of lackey, text, auto", format);
+		snprintf(msg, msglen,
+		         "--format: '%s' is not one of lackey, text, champsim, champsim-cloudsuite, din, auto", format);
 		return MMU_EINVAL;
 	}
 	return mmu_trace_open(path, (mmu_trace_format_t)fmt, out, msg, msglen);

@@ -96,7 +96,9 @@ static bool parse_args(int argc, char **argv, cosim_opts_t *o, int *rc)
 	     "constrained-random stimulus for CYCLES cycles (default: 200000)"},
 	    {"trace", 0, CLI_VALUE, "FILE", &a.trace,
 	     "replay a trace mmusim reads (lackey/text, gzip), demand paging by the OS side"},
-	    {"format", 0, CLI_VALUE, "F", &o->format, "the trace's format: lackey, text or auto (default auto)"},
+	    {"format", 0, CLI_VALUE, "F", &o->format,
+	     "the trace's format: lackey, text, champsim, champsim-cloudsuite, din or\nauto (default auto; README, "
+	     "Traces)"},
 	    {"max-refs", 0, CLI_VALUE, "N", &a.max_refs, "replay only the first N records of the trace"},
 	    {"scenario", 0, CLI_VALUE, "NAME", &a.scenario, "a directed scenario (--list-scenarios)"},
 	    {"seed", 0, CLI_VALUE, "N", &a.seed,

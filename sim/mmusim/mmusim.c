@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "mmu/mmu_sim.h"
 #include "mmusim_compare.h"
+#include "mmusim_convert.h"
 #include "mmusim_drive.h"
 #include "mmusim_import.h"
 #include "mmusim_lecture.h"
@@ -27,7 +28,10 @@ static const char usage[] =
     "       mmusim compare --set K=V --set K=V [...]  one trace under several configurations, side by side\n"
     "       mmusim sweep --sweep KEY=V1,V2,... [--sweep ...] [run options] [-j N] [-o DIR]\n"
     "                                 the cross product of swept keys on one trace, in parallel (--help)\n"
+    "       mmusim sweep ... --shard I/N | --slurm DIR   a slice of a sweep; the Slurm job array running all\n"
+    "       mmusim sweep-merge SHARD.csv...             the slices joined into the sweep's CSV\n"
     "       mmusim import-proc PID [--check] [--dump F]  a live process's page tables (Linux, root)\n"
+    "       mmusim convert --to champsim [--trace IN] OUT  a trace as ChampSim instruction records (--help)\n"
     "\n"
     "for lectures (docs/lecture.md; each takes --help):\n"
     "       mmusim explain --addr VA [--op load|store|fetch] [--preset P] [--warm|--demand] [--json]\n"
@@ -52,7 +56,8 @@ static cli_spec_t run_spec(options_t *o, cli_option_t table[RUN_NOPTIONS])
 	const cli_option_t rows[RUN_NOPTIONS] = {
 	    {"trace", 0, CLI_VALUE, "FILE", &o->trace,
 	     "trace to simulate ('-' = stdin; gzip read directly). Default: the bundled workload"},
-	    {"format", 0, CLI_VALUE, "F", &o->format, "lackey, text or auto (default auto)"},
+	    {"format", 0, CLI_VALUE, "F", &o->format,
+	     "lackey, text, champsim, champsim-cloudsuite, din or auto\n(default auto; README, Traces)"},
 	    CLI_CFG_OPTIONS(&o->cfg),
 	    {"json", 0, CLI_FLAG, NULL, &o->json, "print the report as one JSON object on stdout"},
 	    {"engine", 0, CLI_VALUE, "E", &o->engine,
@@ -151,19 +156,21 @@ static int run_command(int argc, char **argv)
 	} commands[] = {
 	    {"run", cmd_run},
 	    {"sweep", cmd_sweep},
+	    {"sweep-merge", cmd_sweep_merge},
 	    {"explain", cmd_explain},
 	    {"amat", cmd_amat},
 	    {"diagram", cmd_diagram},
 	    {"compare", cmd_compare},
 	    {"import-proc", cmd_import_proc},
 	    {"config", cmd_config},
+	    {"convert", cmd_convert},
 	};
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 2, argv + 2);
-	return cli_fail(
-	    "unknown command '%s' (commands: run, sweep, config, compare, import-proc, explain, amat, diagram)",
-	    argv[1]);
+	return cli_fail("unknown command '%s' (commands: run, sweep, sweep-merge, config, compare, import-proc, "
+	                "convert, explain, amat, diagram)",
+	                argv[1]);
 }
 
 /* Every command's stdout checked in one place: a report lost on a full disk is an error, not a success. */

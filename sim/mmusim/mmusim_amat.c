@@ -5,6 +5,7 @@
  */
 #include <cjson/cJSON.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "mmu/mmu_sim.h"
 #include "mmusim_drive.h"
 #include "mmusim_lecture.h"
+#include "mmusim_page.h"
 #include "mmusim_results.h"
 #include "mmusim_table.h"
 
@@ -81,7 +83,8 @@ typedef struct term {
 	const char *name, *meaning;
 	uint64_t num, den;
 	double value;
-	bool rate; /* printed with 6 decimals; times with 4 */
+	bool rate;                   /* printed with 6 decimals; times with 4 */
+	const char *num_of, *den_of; /* the counters num and den are made of (names of mmu_stats.def, + and -) */
 } term_t;
 
 static size_t terms(const amat_t *a, term_t *t)
@@ -89,25 +92,38 @@ static size_t terms(const amat_t *a, term_t *t)
 	const mmu_stats_t *s = &a->st;
 	uint64_t l1m = s->l1i_misses + s->l1d_misses, walks = s->walks - s->walks_dirty;
 	size_t n = 0;
-	t[n++] =
-	    (term_t){"hit_time", "L1 lookup cycles per request", s->hit_time_cycles, s->requests, a->d.hit_time, 0};
-	t[n++] = (term_t){"m1", "L1 TLB misses per request", l1m, s->requests, a->d.m1, 1};
+	const char *l1m_of = "tlb.l1i.misses + tlb.l1d.misses", *walks_of = "walks - walks.dirty";
+	t[n++] = (term_t){"hit_time",         "L1 lookup cycles per request",
+	                  s->hit_time_cycles, s->requests,
+	                  a->d.hit_time,      0,
+	                  "hit_time_cycles",  "requests"};
+	t[n++] = (term_t){"m1", "L1 TLB misses per request", l1m, s->requests, a->d.m1, 1, l1m_of, "requests"};
 	t[n++] = (term_t){"t2",
 	                  a->cfg.l2.entries ? "cycles from L1 miss to L2 result, per L1 miss"
 	                                    : "cycles an L1 miss waits for the walker (no L2 TLB)",
 	                  s->l2_stage_cycles,
 	                  l1m,
 	                  a->d.t2,
-	                  0};
+	                  0,
+	                  "l2_stage_cycles",
+	                  l1m_of};
 	t[n++] =
-	    (term_t){"m2",    a->cfg.l2.entries ? "walks per L1 miss (L2 TLB local miss rate)" : "walks per L1 miss",
-	             walks,   l1m,
-	             a->d.m2, 1};
-	t[n++] = (term_t){"walk_penalty", "cycles per miss walk", s->walk_cycles_miss, walks, a->d.walk_penalty, 0};
-	t[n++] =
-	    (term_t){"dirty_rate", "dirty re-walks per request (T9)", s->walks_dirty, s->requests, a->d.dirty_rate, 1};
-	t[n++] = (term_t){"dirty_penalty", "cycles per dirty re-walk", s->walk_cycles_dirty,
-	                  s->walks_dirty,  a->d.dirty_penalty,         0};
+	    (term_t){"m2",     a->cfg.l2.entries ? "walks per L1 miss (L2 TLB local miss rate)" : "walks per L1 miss",
+	             walks,    l1m,
+	             a->d.m2,  1,
+	             walks_of, l1m_of};
+	t[n++] = (term_t){"walk_penalty",      "cycles per miss walk",
+	                  s->walk_cycles_miss, walks,
+	                  a->d.walk_penalty,   0,
+	                  "walk_cycles.miss",  walks_of};
+	t[n++] = (term_t){"dirty_rate",    "dirty re-walks per request (T9)",
+	                  s->walks_dirty,  s->requests,
+	                  a->d.dirty_rate, 1,
+	                  "walks.dirty",   "requests"};
+	t[n++] = (term_t){"dirty_penalty",      "cycles per dirty re-walk",
+	                  s->walk_cycles_dirty, s->walks_dirty,
+	                  a->d.dirty_penalty,   0,
+	                  "walk_cycles.dirty",  "walks.dirty"};
 	return n;
 }
 
@@ -301,11 +317,85 @@ static int add_u(cJSON *o, const char *name, uint64_t v)
 	return cJSON_AddItemToObject(o, name, cJSON_CreateRaw(buf)) ? 0 : -1;
 }
 
-static int print_json(FILE *out, const amat_t *a)
+/* A counter of the run by its name (mmu_stats.def, mmu_sim_stats.def): value and description. */
+static bool counter(const amat_t *a, const char *name, size_t len, uint64_t *value, const char **what)
+{
+	static const struct {
+		const char *name, *what;
+		size_t off;
+		bool sim;
+	} known[] = {
+#define MMU_STAT(field, name, unit, description) {name, description, offsetof(mmu_stats_t, field), false},
+#include "mmu/mmu_stats.def"
+#undef MMU_STAT
+#define MMU_SIM_STAT(field, name, unit, group, description) {name, description, offsetof(mmu_sim_stats_t, field), true},
+#include "mmu/mmu_sim_stats.def"
+#undef MMU_SIM_STAT
+	};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+		if (strlen(known[i].name) != len || strncmp(known[i].name, name, len))
+			continue;
+		const char *base = known[i].sim ? (const char *)&a->ss : (const char *)&a->st;
+		memcpy(value, base + known[i].off, sizeof *value);
+		*what = known[i].what;
+		return true;
+	}
+	return false;
+}
+
+/* Each counter an expression names, once, into the "counters" array (in order of first use). */
+static int add_counters(cJSON *arr, const amat_t *a, const char *expr)
+{
+	for (const char *p = expr; *p;) {
+		size_t len = strcspn(p, " ");
+		uint64_t v;
+		const char *what;
+		bool known = false;
+		for (cJSON *c = arr->child; c && !known; c = c->next)
+			known = strlen(cJSON_GetObjectItem(c, "name")->valuestring) == len &&
+			        !strncmp(cJSON_GetObjectItem(c, "name")->valuestring, p, len);
+		if (len > 1 && !known) {
+			if (!counter(a, p, len, &v, &what))
+				return -1; /* a name the tables do not know: a typo in this file */
+			cJSON *c = cJSON_CreateObject();
+			char name[64];
+			snprintf(name, sizeof name, "%.*s", (int)len, p);
+			if (!c || !cJSON_AddItemToArray(arr, c) || !cJSON_AddStringToObject(c, "name", name) ||
+			    add_u(c, "value", v) || !cJSON_AddStringToObject(c, "description", what))
+				return -1;
+		}
+		p += len;
+		p += strspn(p, " ");
+	}
+	return 0;
+}
+
+/* Each term with where it was measured: the page links the formula to these, and these to the counters. */
+static int json_terms(cJSON *o, const amat_t *a, const term_t *t, size_t n)
+{
+	cJSON *terms = cJSON_CreateArray(), *counters = cJSON_CreateArray();
+	int err = !terms || !cJSON_AddItemToObject(o, "terms", terms);
+	err |= !counters || !cJSON_AddItemToObject(o, "counters", counters);
+	for (size_t i = 0; i < n && !err; i++) {
+		cJSON *x = cJSON_CreateObject();
+		err |= !x || !cJSON_AddItemToArray(terms, x);
+		err |= err || !cJSON_AddStringToObject(x, "name", t[i].name) ||
+		       !cJSON_AddStringToObject(x, "meaning", t[i].meaning);
+		err |= err || add_u(x, "num", t[i].num) || add_u(x, "den", t[i].den) || add_f(x, "value", t[i].value);
+		err |= err || !cJSON_AddStringToObject(x, "num_of", t[i].num_of) ||
+		       !cJSON_AddStringToObject(x, "den_of", t[i].den_of);
+		err |= err || add_counters(counters, a, t[i].num_of) || add_counters(counters, a, t[i].den_of);
+	}
+	err |=
+	    err || add_counters(counters, a, "translation_cycles references os.demand_faults os.fault_service_cycles");
+	return err ? -1 : 0;
+}
+
+static cJSON *build_json(const amat_t *a)
 {
 	cJSON *o = cJSON_CreateObject();
 	if (!o)
-		return -1;
+		return NULL;
 	term_t t[8];
 	size_t n = terms(a, t);
 	int err = !cJSON_AddStringToObject(o, "trace", a->shown);
@@ -322,16 +412,35 @@ static int print_json(FILE *out, const amat_t *a)
 		err |= add_f(o, "s_in", a->s_in) | add_f(o, "s_out", a->s_out) |
 		       add_f(o, "fault_service_mean", a->service);
 	}
+	err |= err || json_terms(o, a, t, n);
 	if (err) {
 		cJSON_Delete(o);
-		return -1;
+		return NULL;
 	}
-	return json_print(out, o);
+	return o;
+}
+
+static int print_json(FILE *out, const amat_t *a)
+{
+	cJSON *o = build_json(a);
+	return o ? json_print(out, o) : -1;
+}
+
+static int write_page(const amat_t *a, const char *path, bool replace)
+{
+	cJSON *data = build_json(a);
+	if (!data)
+		return cli_fail("amat: cannot build the JSON");
+	char title[512];
+	snprintf(title, sizeof title, "mmusim amat: %s", a->shown);
+	int rc = page_write(path, replace, PAGE_AMAT, title, data);
+	cJSON_Delete(data);
+	return rc;
 }
 
 static const char usage[] =
     "usage: mmusim amat [--trace F] [--format F] [--preset P] [--config F] [--set K=V]... [--seed N]\n"
-    "                   [--engine fast|ticked] [--markdown | --json]\n"
+    "                   [--engine fast|ticked] [--markdown | --json] [--html FILE [--force]]\n"
     "  a run, then its AMAT derived step by step, then the effective access time with page faults\n";
 
 int cmd_amat(int argc, char **argv)
@@ -340,11 +449,15 @@ int cmd_amat(int argc, char **argv)
 	const cli_option_t table[] = {
 	    {"trace", 0, CLI_VALUE, "FILE", &o.trace,
 	     "trace to simulate ('-' = stdin; gzip read directly). Default: the bundled workload"},
-	    {"format", 0, CLI_VALUE, "F", &o.format, "lackey, text or auto (default auto)"},
+	    {"format", 0, CLI_VALUE, "F", &o.format,
+	     "lackey, text, champsim, champsim-cloudsuite, din or auto\n(default auto; README, Traces)"},
 	    CLI_CFG_OPTIONS(&o.cfg),
 	    {"engine", 0, CLI_VALUE, "E", &o.engine, "fast (default) or ticked"},
 	    {"markdown", 0, CLI_FLAG, NULL, &o.markdown, "the derivation as Markdown, for slides"},
 	    {"json", 0, CLI_FLAG, NULL, &o.json, "every term and result as one JSON object"},
+	    {"html", 0, CLI_VALUE, "FILE", &o.html,
+	     "also write the derivation as one self-contained HTML page, each term linked to its counters"},
+	    {"force", 0, CLI_FLAG, NULL, &o.force, "with --html: replace FILE if it exists"},
 	};
 	const cli_spec_t spec = {.prog = "mmusim",
 	                         .cmd = "amat",
@@ -367,6 +480,11 @@ int cmd_amat(int argc, char **argv)
 		rc = cli_engine(o.engine, &engine);
 	if (!rc && o.json && o.markdown)
 		rc = cli_fail("amat: --json and --markdown exclude each other");
+	char msg[512];
+	if (!rc && o.force && !o.html)
+		rc = cli_fail("amat: --force replaces the file of --html: give --html FILE");
+	if (!rc && o.html && cli_out_check(o.html, o.force, msg, sizeof msg))
+		rc = cli_fail("%s", msg);
 	a->trace = cli_trace_path(o.trace);
 	a->shown = o.trace ? o.trace : "the bundled workload, workloads/default.lackey.gz";
 	if (!rc)
@@ -377,6 +495,8 @@ int cmd_amat(int argc, char **argv)
 			rc = print_json(stdout, a) ? cli_fail("amat: cannot build the JSON") : 0;
 		else
 			print_report(stdout, a, o.markdown);
+		if (!rc && o.html)
+			rc = write_page(a, o.html, o.force);
 	}
 	cli_free(&spec);
 	free(a);

@@ -21,13 +21,11 @@ static int batches(prefetch_t *pf, const mmu_trace_t *t, mmu_sim_t *sim, const c
 			return cli_fail("%s", msg);
 		if (n == 0)
 			break;
-		for (long i = 0; i < n; i++) {
-			if (mmu_sim_ref(sim, &recs[i], msg, sizeof msg) != 0) {
-				char where[700];
-				mmu_trace_locate(path, mmu_trace_format(t), refs + (uint64_t)i + 1, where,
-				                 sizeof where);
-				return cli_fail("%s: %s", where, msg);
-			}
+		size_t done;
+		if (mmu_sim_refs(sim, recs, (size_t)n, &done, msg, sizeof msg) != 0) {
+			char where[700];
+			mmu_trace_locate(path, mmu_trace_format(t), refs + (uint64_t)done + 1, where, sizeof where);
+			return cli_fail("%s: %s", where, msg);
 		}
 		refs += (uint64_t)n;
 		if (cli_progress_due(&progress))

@@ -4,12 +4,15 @@
  * contents before and after, and the PTE values are the words memory returned. Only their meaning (which field of
  * the address indexes which table, what each bit of an entry says) is spelled out here, from the paging-mode table.
  */
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "mmu/mmu_os.h"
 #include "mmu/mmu_ostep.h"
 #include "mmusim_explain.h"
+#include "mmusim_page.h"
 
 const char *explain_op_name(mmu_op_t op)
 {
@@ -108,8 +111,8 @@ static int decode_steps(const explain_t *e, attempt_t *a)
 	return 0;
 }
 
-static void view_before(tlb_view_t *v, const mmu_tlb_t *t, const char *name, const char *key, uint64_t va,
-                        uint16_t pcid)
+static void view_before(tlb_view_t *v, const mmu_paging_t *pg, const mmu_tlb_t *t, const char *name, const char *key,
+                        uint64_t va, uint16_t pcid)
 {
 	*v = (tlb_view_t){.name = name, .key = key, .tlb = t, .slot_before = -1, .slot_after = -1};
 	if (!t)
@@ -118,6 +121,14 @@ static void view_before(tlb_view_t *v, const mmu_tlb_t *t, const char *name, con
 	if (v->slot_before >= 0)
 		v->level_before = mmu_tlb_slot_entry(t, v->slot_before)->level;
 	v->before = *mmu_tlb_counters(t);
+	unsigned sets = mmu_tlb_sets(t), ways = mmu_tlb_ways(t);
+	for (unsigned level = 1; level <= pg->levels; level++) {
+		unsigned shift = mmu_paging_shift(pg, level);
+		uint64_t set =
+		    ((va & ((pg->va_bits >= 64 ? 0 : UINT64_C(1) << pg->va_bits) - 1)) >> shift) & (sets - 1);
+		for (unsigned w = 0; w < ways && w < EXPLAIN_SHOW_WAYS; w++)
+			v->set_before[level][w] = *mmu_tlb_entry(t, (unsigned)set, w);
+	}
 }
 
 static void view_after(tlb_view_t *v, uint64_t va, uint16_t pcid)
@@ -134,9 +145,9 @@ static int run_attempt(explain_t *e, attempt_t *a)
 	uint16_t pcid = mmu_current_pcid(m);
 	a->cr3 = mmu_cr3(m);
 	bool data = e->port == MMU_REQ_D;
-	view_before(&a->tlb[0], mmu_tlb(m, data ? MMU_TLB_L1D : MMU_TLB_L1I), data ? "L1 DTLB" : "L1 ITLB",
+	view_before(&a->tlb[0], e->pg, mmu_tlb(m, data ? MMU_TLB_L1D : MMU_TLB_L1I), data ? "L1 DTLB" : "L1 ITLB",
 	            data ? "l1d" : "l1i", e->va, pcid);
-	view_before(&a->tlb[1], mmu_tlb(m, MMU_TLB_L2), "L2 TLB", "l2", e->va, pcid);
+	view_before(&a->tlb[1], e->pg, mmu_tlb(m, MMU_TLB_L2), "L2 TLB", "l2", e->va, pcid);
 	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL; n++) {
 		const mmu_tlb_t *t = mmu_pwc(m, n);
 		long slot = t ? mmu_tlb_probe(t, e->va, pcid) : -1;
@@ -145,7 +156,7 @@ static int run_attempt(explain_t *e, attempt_t *a)
 			    *mmu_tlb_entry(t, (unsigned)slot / mmu_tlb_ways(t), (unsigned)slot % mmu_tlb_ways(t));
 	}
 	mmu_stats_read(m, &a->st_before);
-	if (probe_translate(e->sim, e->port, e->va, e->op, true, &a->probe))
+	if (probe_translate(e->sim, e->port, e->va, e->op, e->user, &a->probe))
 		return cli_fail("explain: out of memory");
 	mmu_stats_read(m, &a->st_after);
 	/* the deepest cache whose hit counter moved is where the walk started (W10) */
@@ -195,9 +206,9 @@ static unsigned leaf_level(const explain_t *e, const attempt_t *a)
 static int warm(explain_t *e)
 {
 	char msg[512];
-	if (e->dump) {
+	if (e->dump || !e->user) { /* no OS behind the tables, or a kernel access: no trace record makes it */
 		mmu_result_t res;
-		mmu_sim_translate(e->sim, e->port, e->va, e->op, true, &res);
+		mmu_sim_translate(e->sim, e->port, e->va, e->op, e->user, &res);
 		return 0;
 	}
 	mmu_trace_rec_t rec = e->rec;
@@ -294,6 +305,62 @@ static int setup_trace(explain_t *e, bool have_addr, bool have_op)
 	return 0;
 }
 
+/*
+ * A mode that cannot express what --map-perms leaves out maps every page with it: the list must then include it,
+ * so that what the page shows is what was asked.
+ */
+static int perms_fit(const explain_t *e, unsigned perms)
+{
+	const mmu_paging_t *pg = e->pg;
+	if (!(perms & MMU_PERM_W) && pg->bit_writable < 0)
+		return cli_fail("explain: --map-perms '%s': paging mode %s has no writable bit, every page is writable "
+		                "(add w)",
+		                e->o->map_perms, pg->name);
+	if (!(perms & MMU_PERM_U) && pg->bit_user < 0)
+		return cli_fail("explain: --map-perms '%s': paging mode %s has no user bit, every page is a user page "
+		                "(add u)",
+		                e->o->map_perms, pg->name);
+	if (!(perms & MMU_PERM_X) && pg->bit_nx < 0)
+		return cli_fail("explain: --map-perms '%s': paging mode %s has no execute-disable bit, every page is "
+		                "executable (add x)",
+		                e->o->map_perms, pg->name);
+	return 0;
+}
+
+/* --map-perms and --reserved-bit: the page the OS mapped is changed before the request (mmu_os_protect, ...). */
+static int change_page(explain_t *e)
+{
+	const lecture_opts_t *o = e->o;
+	mmu_os_t *os = mmu_sim_os(e->sim);
+	int k = 0;
+	e->change[0] = '\0';
+	if (o->map_perms) {
+		unsigned perms;
+		int rc = cli_perms("explain: --map-perms", o->map_perms, &perms);
+		if (!rc)
+			rc = perms_fit(e, perms);
+		if (rc)
+			return rc;
+		if (mmu_os_protect(os, e->pid, e->va, perms))
+			return cli_fail("explain: internal: the page of 0x%llx is not mapped",
+			                (unsigned long long)e->va);
+		k += snprintf(e->change + k, sizeof e->change - (size_t)k, ", then given permissions %s", o->map_perms);
+	}
+	if (o->reserved_bit) {
+		unsigned bit;
+		int err = mmu_os_set_reserved_bit(os, e->pid, e->va, &bit);
+		if (err == MMU_EINVAL)
+			return cli_fail(
+			    "explain: --reserved-bit: paging mode %s has no reserved bit in this page's entry",
+			    e->pg->name);
+		if (err)
+			return cli_fail("explain: internal: the page of 0x%llx is not mapped",
+			                (unsigned long long)e->va);
+		snprintf(e->change + k, sizeof e->change - (size_t)k, ", then reserved bit %u of its entry set", bit);
+	}
+	return 0;
+}
+
 /* No trace: process 1, with the page mapped by the OS beforehand unless --demand. */
 static int setup_plain(explain_t *e)
 {
@@ -314,11 +381,13 @@ static int setup_plain(explain_t *e)
 	if (err)
 		snprintf(e->setup, sizeof e->setup, "the OS cannot map this address (%s)",
 		         mmu_paging_canonical(e->pg, e->va) ? mmu_strerror(err) : "not a valid address of the mode");
+	else if ((err = change_page(e)) != 0)
+		return err;
 	else
-		snprintf(e->setup, sizeof e->setup, "%s (%s)",
+		snprintf(e->setup, sizeof e->setup, "%s%s (%s)",
 		         kernel ? "a kernel page (supervisor-only), mapped by the OS from the start"
 		                : "page mapped by the OS beforehand",
-		         e->o->warm ? "then accessed once: TLBs warm" : "TLBs empty");
+		         e->change, e->o->warm ? "then accessed once: TLBs warm" : "TLBs empty");
 	return 0;
 }
 
@@ -340,10 +409,17 @@ static int setup(explain_t *e)
 		return cli_fail("explain: --ostep-dump takes its memory from the dump: no --trace or --demand");
 	if (o->warm && o->demand)
 		return cli_fail("explain: --warm and --demand exclude each other");
+	if (o->user && o->supervisor)
+		return cli_fail("explain: --user and --supervisor exclude each other");
+	if ((o->map_perms || o->reserved_bit) && (o->trace || o->demand || o->ostep_dump))
+		return cli_fail("explain: --%s changes the page the OS maps beforehand: not with --trace, --demand or "
+		                "--ostep-dump",
+		                o->map_perms ? "map-perms" : "reserved-bit");
 	if (parse_op(o->op, &e->op))
 		return 2;
 	e->port = e->op == MMU_OP_FETCH ? MMU_REQ_I : MMU_REQ_D;
 	e->demand = o->demand;
+	e->user = !o->supervisor;
 	int rc = o->ostep_dump ? setup_dump(e, o->ostep_dump)
 	         : o->trace    ? setup_trace(e, have_addr, o->op != NULL)
 	                       : setup_plain(e);
@@ -401,9 +477,23 @@ static int run(explain_t *e)
 	return rc;
 }
 
+static int write_page(const explain_t *e, const char *path, bool replace)
+{
+	cJSON *data = explain_json(e);
+	if (!data)
+		return cli_fail("explain: cannot build the JSON");
+	char title[160];
+	snprintf(title, sizeof title, "mmusim explain: %s%s 0x%llx (%s)", e->user ? "" : "supervisor ",
+	         explain_op_name(e->op), (unsigned long long)e->va, e->pg->name);
+	int rc = page_write(path, replace, PAGE_EXPLAIN, title, data);
+	cJSON_Delete(data);
+	return rc;
+}
+
 static const char usage[] =
-    "usage: mmusim explain --addr VA [--op load|store|fetch] [--preset P] [--config F] [--set K=V]...\n"
-    "                      [--warm | --demand] [--ostep-dump FILE] [--trace F [--format F] --at N] [--json]\n"
+    "usage: mmusim explain --addr VA [--op load|store|fetch] [--user | --supervisor] [--preset P] [--config F]\n"
+    "                      [--set K=V]... [--map-perms r,w,x,u] [--reserved-bit] [--warm | --demand]\n"
+    "                      [--ostep-dump FILE] [--trace F [--format F] --at N] [--json] [--html FILE [--force]]\n"
     "  one translation step by step: address split, TLB lookups, each walk access, result, cycles\n";
 
 int cmd_explain(int argc, char **argv)
@@ -414,6 +504,13 @@ int cmd_explain(int argc, char **argv)
 	     "the virtual address: 0x then hex, or decimal (a bare number is decimal: 611c is refused);\n"
 	     "with --ostep-dump, hex with or without 0x, as OSTEP prints addresses"},
 	    {"op", 0, CLI_VALUE, "OP", &o.op, "load (default), store or fetch"},
+	    {"user", 0, CLI_FLAG, NULL, &o.user, "the access is made in user mode (the default, as in a trace)"},
+	    {"supervisor", 0, CLI_FLAG, NULL, &o.supervisor, "the access is made in supervisor mode (the kernel's)"},
+	    {"map-perms", 0, CLI_VALUE, "LIST", &o.map_perms,
+	     "permissions of the page mapped beforehand: r (always), w writable, x executable, u user;\n"
+	     "comma-separated, e.g. r,u (a read-only user page); default r,w,x,u (the kernel half: r,w)"},
+	    {"reserved-bit", 0, CLI_FLAG, NULL, &o.reserved_bit,
+	     "set a reserved bit in the page's entry (a corrupt page table): the walk faults with RSVD"},
 	    CLI_CFG_OPTIONS(&o.cfg),
 	    {"warm", 0, CLI_FLAG, NULL, &o.warm, "access the address once before: the TLBs hold it"},
 	    {"demand", 0, CLI_FLAG, NULL, &o.demand,
@@ -421,9 +518,14 @@ int cmd_explain(int argc, char **argv)
 	    {"ostep-dump", 0, CLI_VALUE, "FILE", &o.ostep_dump,
 	     "memory and PDBR from the printout of OSTEP's paging-multilevel-translate.py (--preset ostep)"},
 	    {"trace", 0, CLI_VALUE, "F", &o.trace, "explain record --at N of trace F, after records 1..N-1 ran"},
-	    {"format", 0, CLI_VALUE, "F", &o.format, "the trace's format: lackey, text or auto (default auto)"},
+	    {"format", 0, CLI_VALUE, "F", &o.format,
+	     "the trace's format: lackey, text, champsim, champsim-cloudsuite, din or\nauto (default auto; README, "
+	     "Traces)"},
 	    {"at", 0, CLI_VALUE, "N", &o.at, "the record of --trace to explain (1 = the first)"},
 	    {"json", 0, CLI_FLAG, NULL, &o.json, "the same as one JSON object (paddr, value, fault, fault_level, ...)"},
+	    {"html", 0, CLI_VALUE, "FILE", &o.html,
+	     "also write the explanation as one self-contained HTML page, stepped with buttons or arrow keys"},
+	    {"force", 0, CLI_FLAG, NULL, &o.force, "with --html: replace FILE if it exists"},
 	};
 	const cli_spec_t spec = {.prog = "mmusim",
 	                         .cmd = "explain",
@@ -438,6 +540,10 @@ int cmd_explain(int argc, char **argv)
 		return rc;
 	}
 	rc = cli_config(&o.cfg, &cfg);
+	if (!rc && o.force && !o.html)
+		rc = cli_fail("explain: --force replaces the file of --html: give --html FILE");
+	if (!rc && o.html && cli_out_check(o.html, o.force, msg, sizeof msg))
+		rc = cli_fail("%s", msg);
 	explain_t *e = rc ? NULL : calloc(1, sizeof *e);
 	if (!e) {
 		cli_free(&spec);
@@ -457,6 +563,8 @@ int cmd_explain(int argc, char **argv)
 		rc = explain_print_json(stdout, e) ? cli_fail("explain: cannot build the JSON") : 0;
 	else if (!rc)
 		explain_print_text(stdout, e);
+	if (!rc && o.html)
+		rc = write_page(e, o.html, o.force);
 	for (int i = 0; i < e->natt; i++)
 		probe_free(&e->att[i].probe);
 	mmu_sim_destroy(e->sim);

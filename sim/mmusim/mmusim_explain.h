@@ -24,6 +24,8 @@ typedef struct step {
 	uint64_t first, last; /* cycles, from the request cycle: request visible .. response */
 } step_t;
 
+#define EXPLAIN_SHOW_WAYS 16 /* ways of a probed set shown by the JSON (and the page); a wider set is cut there */
+
 /* A TLB around one request: where the request's page was before and after, and what the lookup counted. */
 typedef struct tlb_view {
 	const char *name;     /* "L1 DTLB", "L1 ITLB", "L2 TLB" */
@@ -32,6 +34,8 @@ typedef struct tlb_view {
 	long slot_before, slot_after;
 	unsigned level_before; /* leaf level of the entry in slot_before, read before the request could drop it (T8) */
 	mmu_tlb_counters_t before, after;
+	/* per leaf level: the set a lookup for a page of that size probes, as it was before the request */
+	mmu_tlb_entry_t set_before[MMU_MAX_LEVELS + 1][EXPLAIN_SHOW_WAYS];
 } tlb_view_t;
 
 typedef struct attempt {
@@ -57,12 +61,14 @@ typedef struct explain {
 	uint64_t va;
 	mmu_op_t op;
 	unsigned port;
+	bool user; /* the access is made in user mode (CPL 3; the default, as every trace record is), else supervisor */
 	uint32_t pid;
 	mmu_trace_rec_t rec; /* the explained access as a trace record */
-	bool dump;       /* memory and CR3 from an OSTEP dump: no OS behind the tables */
-	bool demand;     /* a not-present fault is served by the OS and the access retried, as in a trace */
-	char setup[256]; /* one line: what happened before the explained request */
-	char note[160];  /* optional remark (a record crossing a page) */
+	bool dump;           /* memory and CR3 from an OSTEP dump: no OS behind the tables */
+	bool demand;         /* a not-present fault is served by the OS and the access retried, as in a trace */
+	char setup[256];     /* one line: what happened before the explained request */
+	char note[160];      /* optional remark (a record crossing a page) */
+	char change[96];     /* what --map-perms and --reserved-bit did to the page, for the setup line */
 	attempt_t att[EXPLAIN_ATTEMPTS];
 	int natt;
 	uint64_t fault_cycles; /* os.fault_cycles spent between the attempts */
@@ -77,5 +83,31 @@ const char *explain_op_name(mmu_op_t op);
 void explain_print_text(FILE *out, const explain_t *e);
 /* Returns 0, or -1 when the JSON cannot be built. */
 int explain_print_json(FILE *out, const explain_t *e);
+/* The JSON object of --json, which the page of --html embeds (mmusim_explain_json.c); NULL when out of memory. */
+struct cJSON *explain_json(const explain_t *e);
+/* --html FILE: the page, written whole or not at all (mmusim_explain_html.c). Returns 0 or 2 after the message. */
+int explain_write_html(const char *path, bool replace, const explain_t *e);
+
+/* ---- phrases and numbers shared by the text and the JSON (mmusim_explain_out.c) ---- */
+extern const char *const explain_cause_names[5];
+extern const char *const explain_answer_keys[4];
+unsigned explain_page_shift(const explain_t *e); /* offset bits of the page explained */
+uint64_t explain_vpn(const explain_t *e);        /* its VPN as the TLBs form it */
+unsigned explain_log2u(unsigned v);
+uint64_t explain_pwc_latency(const mmu_cfg_t *c); /* W9: the page-walk caches' lookup; 0 when none */
+
+typedef struct flag {
+	const char *name;
+	int bit;
+} flag_t;
+/* The flags an entry of this level and kind has (at most 8). */
+size_t explain_flags(const mmu_paging_t *pg, unsigned level, bool leaf, flag_t *f);
+bool explain_step_is_leaf(const mmu_paging_t *pg, const step_t *s);
+/* The "meaning" column of walk access i; a TLB's outcome; the result line; the cycles line; the OS's line. */
+void explain_step_meaning(const explain_t *e, const attempt_t *a, size_t i, char *buf, size_t n);
+void explain_tlb_outcome(const explain_t *e, const attempt_t *a, const tlb_view_t *v, char *buf, size_t n);
+void explain_result_text(const explain_t *e, const attempt_t *a, char *buf, size_t n);
+void explain_cycles_text(const explain_t *e, const attempt_t *a, char *buf, size_t n);
+void explain_os_text(const explain_t *e, char *buf, size_t n);
 
 #endif

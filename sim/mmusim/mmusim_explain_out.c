@@ -1,5 +1,8 @@
-/* The printers of `mmusim explain`: a compact text for slides, and JSON for scripts and tests. */
-#include <cjson/cJSON.h>
+/*
+ * The text of `mmusim explain`, compact for slides; its phrases (an entry's meaning, a TLB's outcome, the result)
+ * are shared with the JSON (mmusim_explain_json.c), so the page and the text say the same.
+ */
+#define _POSIX_C_SOURCE 200809L /* fmemopen */
 #include <inttypes.h>
 #include <string.h>
 
@@ -7,10 +10,10 @@
 #include "mmusim_results.h"
 #include "mmusim_table.h"
 
-static const char *const cause_names[] = {"none", "not present", "protection", "reserved bit set", "non-canonical"};
+const char *const explain_cause_names[] = {"none", "not present", "protection", "reserved bit set", "non-canonical"};
 static const char *const answer_names[] = {"answered by the L1 TLB", "answered by the L2 TLB",
                                            "answered by the page walk", "answered without a lookup, T7"};
-static const char *const answer_keys[] = {"l1", "l2", "walk", "none"};
+const char *const explain_answer_keys[] = {"l1", "l2", "walk", "none"};
 
 static uint64_t field(uint64_t v, unsigned lsb, unsigned bits)
 {
@@ -29,18 +32,18 @@ static void size_text(uint64_t bytes, char *buf, size_t n)
 }
 
 /* log2 of the size of the page explained, its offset bits: 12 (4 KiB), 21 (2 MiB), 30 (1 GiB), 22 (4 MiB, x86_32). */
-static unsigned page_shift(const explain_t *e)
+unsigned explain_page_shift(const explain_t *e)
 {
 	return mmu_paging_shift(e->pg, e->page_level);
 }
 
 /* The VPN as the TLB forms it for the page's size: the address bits above its offset (docs/timing.md, TLB). */
-static uint64_t vpn_of(const explain_t *e)
+uint64_t explain_vpn(const explain_t *e)
 {
-	return field(e->va, page_shift(e), e->pg->va_bits - page_shift(e));
+	return field(e->va, explain_page_shift(e), e->pg->va_bits - explain_page_shift(e));
 }
 
-static unsigned log2u(unsigned v)
+unsigned explain_log2u(unsigned v)
 {
 	unsigned n = 0;
 	while (v > 1) {
@@ -53,7 +56,7 @@ static unsigned log2u(unsigned v)
 /* ---- text ---- */
 
 /* W9: the lookup time of the page-walk caches, the slowest enabled one; 0 when none is. */
-static uint64_t pwc_latency(const mmu_cfg_t *c)
+uint64_t explain_pwc_latency(const mmu_cfg_t *c)
 {
 	uint64_t p = 0;
 	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL; n++)
@@ -67,7 +70,9 @@ static void print_header(FILE *out, const explain_t *e)
 	const mmu_paging_t *pg = e->pg;
 	char page[32];
 	size_text(UINT64_C(1) << pg->page_bits, page, sizeof page);
-	fprintf(out, "mmusim explain: %s 0x%" PRIx64 "\n", explain_op_name(e->op), e->va);
+	/* a user access is the default, as every access of a trace is one: only the other is named */
+	fprintf(out, "mmusim explain: %s%s 0x%" PRIx64 "\n", e->user ? "" : "supervisor ", explain_op_name(e->op),
+	        e->va);
 	fprintf(out, "  paging  %s, %u levels x %u bits, %s pages, %u-byte entries, %u-bit physical addresses\n",
 	        pg->name, pg->levels, pg->bits_per_level, page, pg->pte_bytes, pg->pa_bits);
 	fprintf(out, "  setup   %s\n", e->setup);
@@ -87,7 +92,8 @@ static void print_split(FILE *out, const explain_t *e)
 	const mmu_paging_t *pg = e->pg;
 	table_t t;
 	bool show_binary = pg->va_bits <= 32;
-	unsigned shift = page_shift(e), leaf = e->page_level; /* a huge page's walk has no fields below its leaf */
+	unsigned shift = explain_page_shift(e),
+	         leaf = e->page_level; /* a huge page's walk has no fields below its leaf */
 	table_init(&t, (int)(pg->levels - leaf) + 3, false);
 	int name = table_row(&t), bits = table_row(&t), bin = show_binary ? table_row(&t) : -1, val = table_row(&t);
 	table_set(&t, name, 0, "field");
@@ -124,7 +130,7 @@ static void print_split(FILE *out, const explain_t *e)
 }
 
 /* What one TLB did for the request, from its counters and contents before and after. */
-static void tlb_outcome(const explain_t *e, const attempt_t *a, const tlb_view_t *v, char *buf, size_t n)
+void explain_tlb_outcome(const explain_t *e, const attempt_t *a, const tlb_view_t *v, char *buf, size_t n)
 {
 	if (!v->tlb) {
 		snprintf(buf, n, "absent");
@@ -157,14 +163,14 @@ static void tlb_outcome(const explain_t *e, const attempt_t *a, const tlb_view_t
 
 static void print_tlbs(FILE *out, const explain_t *e, const attempt_t *a)
 {
-	uint64_t vpn = vpn_of(e);
+	uint64_t vpn = explain_vpn(e);
 	if (e->page_level > 1) { /* a lookup probes one set per page size; this is the set of the page's size */
 		char size[32];
-		size_text(UINT64_C(1) << page_shift(e), size, sizeof size);
+		size_text(UINT64_C(1) << explain_page_shift(e), size, sizeof size);
 		fprintf(out,
 		        "TLB lookups (%s page: VPN = address bits %u..%u = 0x%" PRIx64
 		        "; set = VPN mod sets, tag = VPN / sets)\n",
-		        size, e->pg->va_bits - 1, page_shift(e), vpn);
+		        size, e->pg->va_bits - 1, explain_page_shift(e), vpn);
 	} else {
 		fprintf(out, "TLB lookups (VPN 0x%" PRIx64 "; set = VPN mod sets, tag = VPN / sets)\n", vpn);
 	}
@@ -174,7 +180,7 @@ static void print_tlbs(FILE *out, const explain_t *e, const attempt_t *a)
 		const tlb_view_t *v = &a->tlb[i];
 		int r = table_row(&t);
 		char what[160];
-		tlb_outcome(e, a, v, what, sizeof what);
+		explain_tlb_outcome(e, a, v, what, sizeof what);
 		table_set(&t, r, 0, "%s", v->name);
 		if (!v->tlb) {
 			table_set(&t, r, 1, "%s", what);
@@ -183,7 +189,7 @@ static void print_tlbs(FILE *out, const explain_t *e, const attempt_t *a)
 		unsigned sets = mmu_tlb_sets(v->tlb), ways = mmu_tlb_ways(v->tlb);
 		table_set(&t, r, 1, "%u set%s x %u way%s", sets, sets == 1 ? "" : "s", ways, ways == 1 ? "" : "s");
 		table_set(&t, r, 2, "set %" PRIu64, vpn & (sets - 1));
-		table_set(&t, r, 3, "tag 0x%" PRIx64, vpn >> log2u(sets));
+		table_set(&t, r, 3, "tag 0x%" PRIx64, vpn >> explain_log2u(sets));
 		table_set(&t, r, 4, "%s", what);
 	}
 	table_print(out, &t, "  ", false);
@@ -218,12 +224,12 @@ static void value_text(const mmu_paging_t *pg, uint64_t v, char *buf, size_t n)
 	buf[k] = '\0';
 }
 
-typedef struct flag {
-	const char *name;
-	int bit;
-} flag_t;
-
-static size_t flags_of(const mmu_paging_t *pg, unsigned level, flag_t *f)
+/*
+ * The flags an entry of this kind has (Intel SDM Vol. 3A, 4.5, Tables 4-14 to 4-20): D and G only in a leaf (an
+ * entry that points to a table ignores those bits); PS only at a level whose entries may map a page (a PML4 entry
+ * must have it 0, a PT entry's bit 7 is PAT).
+ */
+size_t explain_flags(const mmu_paging_t *pg, unsigned level, bool leaf, flag_t *f)
 {
 	bool textbook = !strcmp(pg->name, "textbook");
 	size_t n = 0;
@@ -231,12 +237,51 @@ static size_t flags_of(const mmu_paging_t *pg, unsigned level, flag_t *f)
 	f[n++] = (flag_t){"W", pg->bit_writable};
 	f[n++] = (flag_t){"U", pg->bit_user};
 	f[n++] = (flag_t){"A", pg->bit_accessed};
-	f[n++] = (flag_t){"D", pg->bit_dirty};
-	if (level > 1)
+	if (leaf)
+		f[n++] = (flag_t){"D", pg->bit_dirty};
+	if ((pg->huge_levels >> level) & 1)
 		f[n++] = (flag_t){"PS", pg->bit_pagesize};
-	f[n++] = (flag_t){"G", pg->bit_global};
+	if (leaf)
+		f[n++] = (flag_t){"G", pg->bit_global};
 	f[n++] = (flag_t){pg->bit_nx == 63 ? "XD" : "NX", pg->bit_nx};
 	return n;
+}
+
+/* Whether the entry read at step i is a leaf (a write-back: the entry it writes). */
+bool explain_step_is_leaf(const mmu_paging_t *pg, const step_t *s)
+{
+	uint64_t v = s->write ? s->before : s->value;
+	return mmu_pte_bit(v, pg->bit_present) && mmu_pte_is_leaf(pg, v, s->level);
+}
+
+/*
+ * Why a protection fault: the first check of the walker that fails (W6: x86 combines the entries of every level, so
+ * a table entry can deny what the leaf allows), and the entry whose bit denies it.
+ */
+static void protection_reason(const explain_t *e, const attempt_t *a, char *buf, size_t n)
+{
+	const mmu_paging_t *pg = e->pg;
+	const char *what = NULL, *bit = NULL;
+	size_t at = 0;
+	for (size_t i = 0; i < a->nsteps && !what; i++) {
+		const step_t *s = &a->steps[i];
+		if (s->write)
+			continue;
+		if (e->op == MMU_OP_STORE && pg->bit_writable >= 0 && !mmu_pte_bit(s->value, pg->bit_writable))
+			what = "store to a read-only page", bit = "W = 0", at = i;
+		else if (e->user && pg->bit_user >= 0 && !mmu_pte_bit(s->value, pg->bit_user))
+			what = "user access to a supervisor-only page", bit = "U = 0", at = i;
+	}
+	for (size_t i = 0; i < a->nsteps && !what; i++) {
+		const step_t *s = &a->steps[i];
+		if (!s->write && e->op == MMU_OP_FETCH && pg->bit_nx >= 0 && mmu_pte_bit(s->value, pg->bit_nx))
+			what = "fetch from a no-execute page", bit = pg->bit_nx == 63 ? "XD = 1" : "NX = 1", at = i;
+	}
+	if (!what) {
+		snprintf(buf, n, "%s not allowed", explain_op_name(e->op));
+		return;
+	}
+	snprintf(buf, n, "%s (%s in the %s entry)", what, bit, explain_level_name(pg, a->steps[at].level));
 }
 
 static void decode_read(const explain_t *e, const attempt_t *a, size_t i, char *buf, size_t n)
@@ -244,7 +289,7 @@ static void decode_read(const explain_t *e, const attempt_t *a, size_t i, char *
 	const mmu_paging_t *pg = e->pg;
 	const step_t *s = &a->steps[i];
 	flag_t f[8];
-	size_t nf = flags_of(pg, s->level, f);
+	size_t nf = explain_flags(pg, s->level, explain_step_is_leaf(pg, s), f);
 	if (!mmu_pte_bit(s->value, pg->bit_present)) { /* W4: the other bits mean nothing then */
 		snprintf(buf, n, "%s0: not present, fault", f[0].name);
 		return;
@@ -272,18 +317,39 @@ static void decode_read(const explain_t *e, const attempt_t *a, size_t i, char *
 	unsigned shift = mmu_paging_shift(pg, s->level);
 	size_text(UINT64_C(1) << shift, size, sizeof size);
 	k += snprintf(buf + k, n - (size_t)k, " -> %s page 0x%" PRIx64, size, frame & ~((UINT64_C(1) << shift) - 1));
-	if (last_read && a->probe.res.fault && a->probe.res.cause == MMU_CAUSE_PROTECTION)
-		snprintf(buf + k, n - (size_t)k, ": %s not allowed, fault", explain_op_name(e->op));
+	if (last_read && a->probe.res.fault && a->probe.res.cause == MMU_CAUSE_PROTECTION) {
+		char why[128];
+		protection_reason(e, a, why, sizeof why);
+		snprintf(buf + k, n - (size_t)k, ": %s, fault", why);
+	}
 }
 
+/* W7: what a write-back sets, and why the walker had to write it before going on. */
 static void decode_write(const explain_t *e, const step_t *s, char *buf, size_t n)
 {
-	flag_t f[8];
-	size_t nf = flags_of(e->pg, s->level, f);
-	int k = snprintf(buf, n, "sets");
-	for (size_t j = 0; j < nf; j++)
-		if (f[j].bit >= 0 && mmu_pte_bit(s->value, f[j].bit) && !mmu_pte_bit(s->before, f[j].bit))
-			k += snprintf(buf + k, n - (size_t)k, " %s", f[j].name);
+	const mmu_paging_t *pg = e->pg;
+	bool set_a = !mmu_pte_bit(s->before, pg->bit_accessed) && mmu_pte_bit(s->value, pg->bit_accessed);
+	bool set_d =
+	    pg->bit_dirty >= 0 && !mmu_pte_bit(s->before, pg->bit_dirty) && mmu_pte_bit(s->value, pg->bit_dirty);
+	if (set_a && set_d)
+		snprintf(buf, n, "sets A D: a store through the leaf, so the page is marked used and written (W7)");
+	else if (set_d)
+		snprintf(buf, n,
+		         "sets D: a store to a page not yet written (D was 0), so the page is marked written (W7)");
+	else if (set_a && explain_step_is_leaf(pg, s))
+		snprintf(buf, n, "sets A: the walker used this leaf with A = 0, so the page is marked used (W7)");
+	else if (set_a)
+		snprintf(buf, n, "sets A: the walker used this entry with A = 0, so it is marked used (W7)");
+	else
+		snprintf(buf, n, "writes the entry back unchanged");
+}
+
+void explain_step_meaning(const explain_t *e, const attempt_t *a, size_t i, char *buf, size_t n)
+{
+	if (a->steps[i].write)
+		decode_write(e, &a->steps[i], buf, n);
+	else
+		decode_read(e, a, i, buf, n);
 }
 
 /*
@@ -326,8 +392,9 @@ static void print_walk(FILE *out, const explain_t *e, const attempt_t *a)
 		        explain_level_name(pg, a->pwc_level - 1), a->pwc_table, explain_level_name(pg, a->pwc_level),
 		        a->pwc_level, pg->levels - a->pwc_level + 1, pg->levels - a->pwc_level + 1 == 1 ? "" : "s");
 	else
-		fprintf(out, "page walk from the root table at 0x%" PRIx64 " (CR3)%s\n", mmu_paging_root(pg, a->cr3),
-		        pwc_latency(e->cfg) ? ", no page-walk cache hit" : "");
+		fprintf(out, "page walk from the root table at 0x%" PRIx64 " (%s)%s\n", mmu_paging_root(pg, a->cr3),
+		        strcmp(pg->name, "textbook") ? "CR3" : "the page-directory base register, PDBR",
+		        explain_pwc_latency(e->cfg) ? ", no page-walk cache hit" : "");
 	bool dc = e->cfg->mem.dcache.entries != 0;
 	table_t t;
 	table_init(&t, dc ? 8 : 7, true);
@@ -338,10 +405,7 @@ static void print_walk(FILE *out, const explain_t *e, const attempt_t *a)
 		char v[64], what[TABLE_CELL];
 		int r = table_row(&t);
 		value_text(pg, s->value, v, sizeof v);
-		if (s->write)
-			decode_write(e, s, what, sizeof what);
-		else
-			decode_read(e, a, i, what, sizeof what);
+		explain_step_meaning(e, a, i, what, sizeof what);
 		table_set(&t, r, 0, "%zu", i + 1);
 		table_set(&t, r, 1, "%s", s->write ? "wr" : "rd");
 		table_set(&t, r, 2, "%" PRIu64 "..%" PRIu64, s->first, s->last);
@@ -354,6 +418,16 @@ static void print_walk(FILE *out, const explain_t *e, const attempt_t *a)
 	}
 	table_print(out, &t, "  ", false);
 	print_cycle_note(out, e, a);
+	size_t writes = 0;
+	for (size_t i = 0; i < a->nsteps; i++)
+		writes += a->steps[i].write;
+	if (writes)
+		fprintf(out,
+		        "  %zu accesses = %zu read%s (one entry per level walked, W3) + %zu write-back%s of the "
+		        "accessed/dirty "
+		        "bits (W7)\n",
+		        a->nsteps, a->nsteps - writes, a->nsteps - writes == 1 ? "" : "s", writes,
+		        writes == 1 ? "" : "s");
 }
 
 static void print_result(FILE *out, const explain_t *e, const attempt_t *a)
@@ -361,7 +435,7 @@ static void print_result(FILE *out, const explain_t *e, const attempt_t *a)
 	const mmu_result_t *r = &a->probe.res;
 	const char *who = answer_names[r->level & 3];
 	if (!r->fault) {
-		uint64_t off = field(e->va, 0, page_shift(e));
+		uint64_t off = field(e->va, 0, explain_page_shift(e));
 		fprintf(out, "result: paddr 0x%" PRIx64 " = page 0x%" PRIx64 " + offset 0x%" PRIx64 " (%s)", r->paddr,
 		        r->paddr - off, off, who);
 		if (e->dump)
@@ -370,12 +444,19 @@ static void print_result(FILE *out, const explain_t *e, const attempt_t *a)
 		fputc('\n', out);
 		return;
 	}
-	if (r->cause == MMU_CAUSE_NONCANONICAL) { /* x86 raises #GP here, not a page fault */
+	if (r->cause == MMU_CAUSE_NONCANONICAL && e->pg->sign_extend) { /* x86 raises #GP here, not a page fault */
 		fprintf(out, "result: fault, address not canonical (%s); on x86 a general-protection exception\n", who);
 		return;
 	}
+	if (r->cause == MMU_CAUSE_NONCANONICAL) { /* the textbook system: the address space simply ends */
+		fprintf(out,
+		        "result: fault, the address lies beyond the %u-bit virtual address space (%s): no page table "
+		        "covers it\n",
+		        e->pg->va_bits, who);
+		return;
+	}
 	fprintf(out, "result: page fault, %s (%s); error code 0x%02x = P%d W%d U%d RSVD%d I/D%d\n",
-	        cause_names[r->cause < 5 ? r->cause : 0], who, r->ecode, !!(r->ecode & MMU_EC_P),
+	        explain_cause_names[r->cause < 5 ? r->cause : 0], who, r->ecode, !!(r->ecode & MMU_EC_P),
 	        !!(r->ecode & MMU_EC_W), !!(r->ecode & MMU_EC_U), !!(r->ecode & MMU_EC_RSVD), !!(r->ecode & MMU_EC_ID));
 }
 
@@ -386,7 +467,7 @@ static void print_cycles(FILE *out, const explain_t *e, const attempt_t *a)
 	uint64_t total = a->probe.res.latency;
 	uint64_t h1 = e->port == MMU_REQ_D ? c->l1d.hit_latency : c->l1i.hit_latency;
 	uint64_t pre = a->nsteps ? a->steps[0].first : total;
-	uint64_t pwc = a->nsteps ? pwc_latency(c) : 0; /* W9: the lookup before the first access */
+	uint64_t pwc = a->nsteps ? explain_pwc_latency(c) : 0; /* W9: the lookup before the first access */
 	fprintf(out, "cycles: %" PRIu64 " = L1 lookup %" PRIu64, total, h1 < total ? h1 : total);
 	if (pre > h1 + pwc)
 		fprintf(out, " + %s %" PRIu64, c->l2.entries ? "L2 lookup" : "wait", pre - h1 - pwc);
@@ -416,12 +497,50 @@ static void print_cycles(FILE *out, const explain_t *e, const attempt_t *a)
 	fputs(")\n", out);
 }
 
+/* What a printer of one attempt writes, as one line without its newline. */
+static void capture(char *buf, size_t n, void (*print)(FILE *, const explain_t *, const attempt_t *),
+                    const explain_t *e, const attempt_t *a)
+{
+	FILE *f = fmemopen(buf, n, "w");
+	buf[0] = '\0';
+	if (!f)
+		return;
+	print(f, e, a);
+	fclose(f);
+	buf[n - 1] = '\0';
+	size_t len = strlen(buf);
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+}
+
+void explain_result_text(const explain_t *e, const attempt_t *a, char *buf, size_t n)
+{
+	capture(buf, n, print_result, e, a);
+}
+
+void explain_cycles_text(const explain_t *e, const attempt_t *a, char *buf, size_t n)
+{
+	capture(buf, n, print_cycles, e, a);
+}
+
 static void print_attempt(FILE *out, const explain_t *e, const attempt_t *a)
 {
 	print_tlbs(out, e, a);
 	print_walk(out, e, a);
 	print_result(out, e, a);
 	print_cycles(out, e, a);
+}
+
+void explain_os_text(const explain_t *e, char *buf, size_t n)
+{
+	char size[32] = ""; /* named for a huge page only, as the base page goes without saying */
+	if (e->page_level > 1)
+		size_text(UINT64_C(1) << explain_page_shift(e), size, sizeof size);
+	snprintf(buf, n,
+	         "OS: demand fault, %s%spage 0x%" PRIx64 " mapped to frame 0x%" PRIx64 "; %" PRIu64
+	         " cycles (os.fault_cycles), then the access is retried",
+	         size, size[0] ? " " : "", e->va & ~((UINT64_C(1) << explain_page_shift(e)) - 1), e->frame,
+	         e->fault_cycles);
 }
 
 void explain_print_text(FILE *out, const explain_t *e)
@@ -435,156 +554,12 @@ void explain_print_text(FILE *out, const explain_t *e)
 	}
 	fprintf(out, "first attempt\n");
 	print_attempt(out, e, &e->att[0]);
-	char size[32] = ""; /* named for a huge page only, as the base page goes without saying */
-	if (e->page_level > 1)
-		size_text(UINT64_C(1) << page_shift(e), size, sizeof size);
-	fprintf(out,
-	        "\nOS: demand fault, %s%spage 0x%" PRIx64 " mapped to frame 0x%" PRIx64 "; %" PRIu64
-	        " cycles (os.fault_cycles), then the access is retried\n\n",
-	        size, size[0] ? " " : "", e->va & ~((UINT64_C(1) << page_shift(e)) - 1), e->frame, e->fault_cycles);
+	char os[256];
+	explain_os_text(e, os, sizeof os);
+	fprintf(out, "\n%s\n\n", os);
 	fprintf(out, "retry\n");
 	print_attempt(out, e, &e->att[1]);
 	uint64_t l0 = e->att[0].probe.res.latency, l1 = e->att[1].probe.res.latency;
 	fprintf(out, "\ntotal: %" PRIu64 " cycles = %" PRIu64 " (fault) + %" PRIu64 " (OS) + %" PRIu64 " (retry)\n",
 	        l0 + e->fault_cycles + l1, l0, e->fault_cycles, l1);
-}
-
-/* ---- JSON ---- */
-
-static cJSON *num(cJSON *obj, const char *name, uint64_t v)
-{
-	char buf[32];
-	snprintf(buf, sizeof buf, "%" PRIu64, v);
-	return cJSON_AddItemToObject(obj, name, cJSON_CreateRaw(buf)) ? obj : NULL;
-}
-
-static cJSON *hex(cJSON *obj, const char *name, uint64_t v)
-{
-	char buf[32];
-	snprintf(buf, sizeof buf, "0x%" PRIx64, v);
-	return cJSON_AddStringToObject(obj, name, buf) ? obj : NULL;
-}
-
-static int json_steps(cJSON *arr, const explain_t *e, const attempt_t *a)
-{
-	int err = 0;
-	for (size_t i = 0; i < a->nsteps; i++) {
-		const step_t *s = &a->steps[i];
-		cJSON *o = cJSON_CreateObject();
-		err |= !o || !cJSON_AddItemToArray(arr, o);
-		if (err)
-			return -1;
-		err |= !cJSON_AddStringToObject(o, "op", s->write ? "write" : "read");
-		err |= !num(o, "level", s->level);
-		err |= !cJSON_AddStringToObject(o, "table_name", explain_level_name(e->pg, s->level));
-		err |= !num(o, "table", s->table) || !num(o, "index", s->index) || !num(o, "address", s->pte_addr);
-		err |= !num(o, "value", s->value) || !hex(o, "value_hex", s->value);
-		err |= !num(o, "first_cycle", s->first) || !num(o, "last_cycle", s->last);
-		if (e->cfg->mem.dcache.entries)
-			err |= !cJSON_AddStringToObject(o, "dcache", s->dcache_hit ? "hit" : "miss");
-	}
-	return err ? -1 : 0;
-}
-
-static int json_tlbs(cJSON *arr, const explain_t *e, const attempt_t *a)
-{
-	int err = 0;
-	uint64_t vpn = vpn_of(e);
-	for (int i = 0; i < 2; i++) {
-		const tlb_view_t *v = &a->tlb[i];
-		if (!v->tlb)
-			continue;
-		cJSON *o = cJSON_CreateObject();
-		if (!o || !cJSON_AddItemToArray(arr, o))
-			return -1;
-		unsigned sets = mmu_tlb_sets(v->tlb);
-		const char *result = v->after.hits != v->before.hits       ? "hit"
-		                     : v->after.misses != v->before.misses ? "miss"
-		                                                           : "none";
-		err |= !cJSON_AddStringToObject(o, "tlb", v->key);
-		err |= !num(o, "sets", sets) || !num(o, "ways", mmu_tlb_ways(v->tlb));
-		err |= !num(o, "set", vpn & (sets - 1)) || !num(o, "tag", vpn >> log2u(sets));
-		err |= !cJSON_AddStringToObject(o, "result", result);
-		err |= !cJSON_AddBoolToObject(o, "filled", v->slot_before < 0 && v->slot_after >= 0);
-	}
-	return err ? -1 : 0;
-}
-
-static int json_outcome(cJSON *o, const explain_t *e, const attempt_t *a)
-{
-	const mmu_result_t *r = &a->probe.res;
-	int err = !cJSON_AddBoolToObject(o, "fault", r->fault);
-	err |= !num(o, "fault_level", a->fault_level);
-	if (pwc_latency(e->cfg))
-		err |= !num(o, "pwc_level", a->pwc_level);
-	err |= !cJSON_AddStringToObject(o, "cause", cause_names[r->cause < 5 ? r->cause : 0]);
-	err |= !num(o, "error_code", r->ecode);
-	err |= !cJSON_AddStringToObject(o, "answered_by", answer_keys[r->level & 3]);
-	if (r->fault) {
-		err |= !cJSON_AddNullToObject(o, "paddr") || !cJSON_AddNullToObject(o, "value");
-	} else {
-		err |= !num(o, "paddr", r->paddr) || !hex(o, "paddr_hex", r->paddr);
-		err |= !num(o, "value", mmu_physmem_read(mmu_sim_physmem(e->sim), r->paddr, 1));
-	}
-	return err;
-}
-
-static int json_attempt(cJSON *arr, const explain_t *e, const attempt_t *a)
-{
-	cJSON *o = cJSON_CreateObject(), *tlbs = cJSON_CreateArray(), *steps = cJSON_CreateArray();
-	int err = !o || !cJSON_AddItemToArray(arr, o);
-	err |= !tlbs || !cJSON_AddItemToObject(o, "tlb", tlbs);
-	err |= !steps || !cJSON_AddItemToObject(o, "steps", steps);
-	if (err)
-		return -1;
-	err |= !num(o, "cycles", a->probe.res.latency);
-	err |= json_outcome(o, e, a) || json_tlbs(tlbs, e, a) || json_steps(steps, e, a);
-	return err ? -1 : 0;
-}
-
-static int json_split(cJSON *obj, const explain_t *e)
-{
-	cJSON *fields = cJSON_CreateArray();
-	int err = !fields || !cJSON_AddItemToObject(obj, "fields", fields);
-	for (unsigned level = e->pg->levels; !err && level >= e->page_level; level--) {
-		cJSON *f = cJSON_CreateObject();
-		err |= !f || !cJSON_AddItemToArray(fields, f);
-		err |= err || !cJSON_AddStringToObject(f, "name", explain_level_name(e->pg, level));
-		err |= err || !num(f, "index", mmu_paging_index(e->pg, e->va, level));
-	}
-	err |= !num(obj, "offset", field(e->va, 0, page_shift(e)));
-	err |= !num(obj, "vpn", vpn_of(e));
-	/* every translation names its page size, so a script need not guess from a missing key */
-	err |= !num(obj, "page_level", e->page_level) || !num(obj, "page_size", UINT64_C(1) << page_shift(e));
-	err |= !cJSON_AddStringToObject(obj, "leaf_table", explain_level_name(e->pg, e->page_level));
-	return err ? -1 : 0;
-}
-
-int explain_print_json(FILE *out, const explain_t *e)
-{
-	cJSON *obj = cJSON_CreateObject(), *attempts = cJSON_CreateArray();
-	int err = !obj || !attempts;
-	const attempt_t *last = &e->att[e->natt - 1];
-	uint64_t total = e->fault_cycles;
-	for (int i = 0; i < e->natt; i++)
-		total += e->att[i].probe.res.latency;
-	if (!err) {
-		err |= !num(obj, "vaddr", e->va) || !hex(obj, "vaddr_hex", e->va);
-		err |= !cJSON_AddStringToObject(obj, "op", explain_op_name(e->op));
-		err |= !cJSON_AddStringToObject(obj, "mode", e->pg->name);
-		err |= json_split(obj, e) || json_outcome(obj, e, last);
-		err |= !num(obj, "cycles", total) || !num(obj, "os_fault_cycles", e->fault_cycles);
-		for (int i = 0; i < e->natt && !err; i++)
-			err |= json_attempt(attempts, e, &e->att[i]);
-		if (!err && cJSON_AddItemToObject(obj, "attempts", attempts))
-			attempts = NULL;
-		else
-			err = 1;
-	}
-	cJSON_Delete(attempts);
-	if (err) {
-		cJSON_Delete(obj);
-		return -1;
-	}
-	return json_print(out, obj);
 }

@@ -63,7 +63,9 @@ static bool parse_args(int argc, char **argv, imp_opts_t *o, int *rc)
 	    {"trace", 0, CLI_VALUE, "F", &o->trace,
 	     "then simulate trace F in the imported address space (report as mmusim run prints it;\n"
 	     "the import summary goes to stderr)"},
-	    {"format", 0, CLI_VALUE, "F", &o->format, "the trace's format: lackey, text or auto (default auto)"},
+	    {"format", 0, CLI_VALUE, "F", &o->format,
+	     "the trace's format: lackey, text, champsim, champsim-cloudsuite, din or\nauto (default auto; README, "
+	     "Traces)"},
 	    {"as-pid", 0, CLI_VALUE, "N", &o->as_pid,
 	     "the model's process that receives the pages (default 1: the pid of a lackey trace)"},
 	    CLI_CFG_OPTIONS(&o->cfg),

@@ -19,19 +19,25 @@ const char *const sweep_output_files[SWEEP_OUTPUT_FILES + 1] = {"sweep.csv",
                                                                 "amat.svg",
                                                                 NULL};
 
-/* The provenance of a point: the sweep's (trace, sources, method) with the point's own configuration. */
+/* The provenance of a point: its trace's, the sweep's sources and method, the point's own configuration. */
 static int point_provenance(const sweep_t *sw, const sweep_point_t *pt, results_t *prov)
 {
 	memset(prov, 0, sizeof *prov);
-	return results_provenance(prov, &sw->info, &pt->cfg);
+	return results_provenance(prov, &sw->traces[pt->trace].info, &pt->cfg);
 }
 
+/*
+ * The header, then rows [lo, hi). With several traces the first column names the row's trace (the outermost
+ * dimension); with one it is left out, as the provenance columns name it already.
+ */
 int sweep_write_csv(const sweep_t *sw, FILE *out)
 {
 	csv_t c;
 	csv_init(&c, out);
 	results_t prov;
 	int err = point_provenance(sw, &sw->points[0], &prov);
+	if (sw->ntraces > 1)
+		csv_text(&c, "trace");
 	for (size_t a = 0; a < sw->naxes; a++)
 		csv_text(&c, sw->axes[a].key);
 	csv_text(&c, "status");
@@ -41,8 +47,10 @@ int sweep_write_csv(const sweep_t *sw, FILE *out)
 		csv_text(&c, prov.v[k].name);
 	csv_end_row(&c);
 	results_free(&prov);
-	for (size_t i = 0; i < sw->npoints && !err; i++) {
+	for (size_t i = sw->lo; i < sw->hi && !err; i++) {
 		const sweep_point_t *pt = &sw->points[i];
+		if (sw->ntraces > 1)
+			csv_text(&c, sw->traces[pt->trace].path);
 		for (size_t a = 0; a < sw->naxes; a++)
 			csv_text(&c, sw->axes[a].values[pt->at[a]]);
 		if (pt->skip) {
@@ -70,6 +78,37 @@ int sweep_write_csv(const sweep_t *sw, FILE *out)
 	return err || ferror(out) ? -1 : 0;
 }
 
+/* With several traces, each trace field of the provenance is an array: one value per trace, in their order. */
+static int trace_arrays(const sweep_t *sw, cJSON *obj)
+{
+	static const char *const fields[] = {"provenance.trace", "provenance.trace.file_bytes",
+	                                     "provenance.trace.content_bytes", "provenance.trace.crc32"};
+	for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+		cJSON *arr = cJSON_CreateArray();
+		if (!arr)
+			return -1;
+		for (size_t t = 0; t < sw->ntraces; t++) {
+			const run_info_t *in = &sw->traces[t].info;
+			char crc[16];
+			snprintf(crc, sizeof crc, "%08x", (unsigned)in->trace_crc32);
+			cJSON *v = f == 0   ? cJSON_CreateString(in->trace)
+			           : f == 1 ? cJSON_CreateNumber((double)in->trace_file_bytes)
+			           : f == 2 ? cJSON_CreateNumber((double)in->trace_content_bytes)
+			                    : cJSON_CreateString(crc);
+			if (!v || !cJSON_AddItemToArray(arr, v)) {
+				cJSON_Delete(v);
+				cJSON_Delete(arr);
+				return -1;
+			}
+		}
+		if (!cJSON_ReplaceItemInObjectCaseSensitive(obj, fields[f], arr)) {
+			cJSON_Delete(arr);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Beside DIR/sweep.csv: the provenance of the sweep as one JSON object, with the swept keys and their values. */
 int sweep_write_provenance(const sweep_t *sw, FILE *out)
 {
@@ -77,6 +116,8 @@ int sweep_write_provenance(const sweep_t *sw, FILE *out)
 	int err = point_provenance(sw, &(sweep_point_t){.cfg = sw->base}, &prov);
 	cJSON *obj = err ? NULL : results_json(&prov);
 	results_free(&prov);
+	if (obj && sw->ntraces > 1)
+		err = trace_arrays(sw, obj);
 	for (size_t a = 0; obj && a < sw->naxes; a++) {
 		char name[RESULT_NAME_MAX + 32];
 		snprintf(name, sizeof name, "provenance.sweep.%s", sw->axes[a].key);
@@ -128,6 +169,17 @@ long sweep_miss_rate_index(const sweep_t *sw, char *name, size_t len)
 	return sweep_stat_index(sw, name);
 }
 
+size_t sweep_lines(const sweep_t *sw)
+{
+	return sw->ntraces * (sw->nconfigs / sw->axes[0].nvalues);
+}
+
+const sweep_point_t *sweep_line_point(const sweep_t *sw, size_t line, size_t x)
+{
+	size_t per_trace = sw->nconfigs / sw->axes[0].nvalues;
+	return &sw->points[line / per_trace * sw->nconfigs + x * per_trace + line % per_trace];
+}
+
 void sweep_write_table(const sweep_t *sw, FILE *out)
 {
 	char rate_name[128];
@@ -142,11 +194,19 @@ void sweep_write_table(const sweep_t *sw, FILE *out)
 			if ((int)strlen(sw->axes[a].values[v]) > w[a])
 				w[a] = (int)strlen(sw->axes[a].values[v]);
 	}
+	int tw = 5; /* the trace column, with several traces */
+	for (size_t t = 0; t < sw->ntraces; t++)
+		if ((int)strlen(sw->traces[t].path) > tw)
+			tw = (int)strlen(sw->traces[t].path);
+	if (sw->ntraces > 1)
+		fprintf(out, "%-*s  ", tw, "trace");
 	for (size_t a = 0; a < na; a++)
 		fprintf(out, "%*s  ", w[a], sw->axes[a].key);
 	fprintf(out, "%18s %12s %12s %14s\n", rate_name, "amat_cycles", "walks", "cycles");
-	for (size_t i = 0; i < sw->npoints; i++) {
+	for (size_t i = sw->lo; i < sw->hi; i++) {
 		const sweep_point_t *pt = &sw->points[i];
+		if (sw->ntraces > 1)
+			fprintf(out, "%-*s  ", tw, sw->traces[pt->trace].path);
 		for (size_t a = 0; a < na; a++)
 			fprintf(out, "%*s  ", w[a], sw->axes[a].values[pt->at[a]]);
 		if (pt->skip) {

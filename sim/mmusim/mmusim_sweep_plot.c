@@ -19,15 +19,25 @@
 
 #include "mmusim_sweep.h"
 
-/* One line per combination of the other axes' values: its title, e.g. "tlb.l1d.ways=4, tlb.l2.entries=512". */
+/*
+ * One line per combination of the trace and the other axes' values: its title, e.g. "tlb.l1d.ways=4,
+ * tlb.l2.entries=512", the trace first when there are several ("sort.lackey.gz, tlb.l1d.ways=4").
+ */
 static void line_title(const sweep_t *sw, const sweep_point_t *pt, char *buf, size_t len)
 {
 	size_t used = 0;
 	buf[0] = 0;
+	if (sw->ntraces > 1) {
+		const char *path = sw->traces[pt->trace].path, *slash = strrchr(path, '/');
+		used = (size_t)snprintf(buf, len, "%s", slash ? slash + 1 : path);
+		if (sw->naxes == 1 || used >= len)
+			return;
+		used += (size_t)snprintf(buf + used, len - used, ", ");
+	}
 	for (size_t a = 1; a < sw->naxes && used < len; a++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s=%s", a > 1 ? ", " : "", sw->axes[a].key,
 		                         sw->axes[a].values[pt->at[a]]);
-	if (sw->naxes == 1)
+	if (sw->naxes == 1 && sw->ntraces == 1)
 		snprintf(buf, len, "%s", "all");
 }
 
@@ -62,7 +72,7 @@ static int write_data(FILE *f, const void *ctx)
 		if (l)
 			fputs("\n\n", f);
 		for (size_t x = 0; x < nx; x++) {
-			const sweep_point_t *pt = &sw->points[x * c->lines + l];
+			const sweep_point_t *pt = sweep_line_point(sw, l, x);
 			char b[2][48];
 			fprintf(f, "%zu\t%s\t%s\t%s\n", x, sw->axes[0].values[x],
 			        sweep_figure(pt, c->rate, "NaN", b[0], 48), sweep_figure(pt, c->amat, "NaN", b[1], 48));
@@ -109,7 +119,7 @@ static void write_image(FILE *gp, const plot_ctx_t *c, const image_t *im, const 
 	fputs("\nplot ", gp);
 	for (size_t l = 0; l < c->lines; l++) {
 		char title[512];
-		line_title(sw, &sw->points[l], title, sizeof title);
+		line_title(sw, sweep_line_point(sw, l, 0), title, sizeof title);
 		fputs(l ? ", \\\n  " : "", gp);
 		gp_string(gp, data ? data : "plot-data.tsv");
 		fprintf(gp, " index %zu using 1:%d:xtic(2) with linespoints title ", l, im->column);
@@ -278,7 +288,7 @@ static char *image_script(const plot_ctx_t *c, const image_t *im, const char *da
 int sweep_write_plots(const sweep_t *sw, const char *dir, bool force, cli_out_t *outs, size_t *n, char *msg,
                       size_t msglen)
 {
-	plot_ctx_t c = {.sw = sw, .lines = sw->npoints / sw->axes[0].nvalues};
+	plot_ctx_t c = {.sw = sw, .lines = sweep_lines(sw)};
 	c.rate = sweep_miss_rate_index(sw, c.rate_name, sizeof c.rate_name);
 	c.amat = sweep_stat_index(sw, "amat_cycles");
 	if (data_file(outs, n, dir, "plot-data.tsv", force, write_data, &c, msg, msglen) ||

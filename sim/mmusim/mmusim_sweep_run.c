@@ -1,6 +1,6 @@
 /*
  * The parallel part of a sweep: each thread takes the next configuration, replays the shared trace, keeps the typed
- * results of its report.
+ * results of its report. Then the CSV's columns and each point's figures in their order.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -15,6 +15,7 @@
 typedef struct pool {
 	sweep_t *sw;
 	const sweep_trace_t *trace;
+	size_t hi; /* the rows of this trace to run end here */
 	atomic_size_t next;
 	pthread_mutex_t lock; /* guards done, the first error and the progress line */
 	size_t done, total;
@@ -37,7 +38,7 @@ static int run_point(pool_t *pl, sweep_point_t *pt, char *msg, size_t msglen)
 		return 2;
 	}
 	results_t *res = malloc(sizeof *res);
-	err = !res || results_build_sim(res, &pl->sw->info, sim);
+	err = !res || results_build_sim(res, &pl->sw->traces[pt->trace].info, sim);
 	mmu_sim_destroy(sim);
 	if (err) {
 		if (res)
@@ -61,7 +62,7 @@ static void *worker(void *arg)
 	pool_t *pl = arg;
 	for (;;) {
 		size_t i = atomic_fetch_add(&pl->next, 1);
-		if (i >= pl->sw->npoints)
+		if (i >= pl->hi)
 			return NULL;
 		sweep_point_t *pt = &pl->sw->points[i];
 		if (pt->skip)
@@ -70,8 +71,13 @@ static void *worker(void *arg)
 		int rc = run_point(pl, pt, msg, sizeof msg);
 		pthread_mutex_lock(&pl->lock);
 		if (rc && i < pl->err_point) {
+			const sweep_t *sw = pl->sw;
 			pl->err_point = i;
-			snprintf(pl->err, sizeof pl->err, "configuration %zu: %s", i + 1, msg);
+			if (sw->ntraces > 1)
+				snprintf(pl->err, sizeof pl->err, "trace %s, configuration %zu: %s",
+				         sw->traces[pt->trace].path, i % sw->nconfigs + 1, msg);
+			else
+				snprintf(pl->err, sizeof pl->err, "configuration %zu: %s", i + 1, msg);
 		}
 		pl->done++;
 		progress(pl);
@@ -88,50 +94,106 @@ static long find(char *const *names, size_t n, const char *name)
 }
 
 /*
- * The CSV's figure columns: every figure of any report, each report's order kept (a name new to the list goes right
- * after the name before it in its report), taken in point order so the threads do not matter. Then each point's
- * figures are put in that order, absent where its report lacks the figure, and its results freed.
+ * The figures a point's report holds, without simulating: which ones depends on the configuration alone (the one a
+ * simulation's MMU reports is the one it was created with), not on the counts.
  */
-static int align(sweep_t *sw)
+static int report_names(const mmu_cfg_t *cfg, results_t *res)
 {
-	size_t cap = 0;
-	for (size_t i = 0; i < sw->npoints; i++)
-		cap += sw->points[i].res ? sw->points[i].res->n : 0;
-	if (!cap)
-		return 0;
-	sw->stat_names = calloc(cap, sizeof *sw->stat_names);
-	if (!sw->stat_names)
-		return -1;
-	for (size_t i = 0; i < sw->npoints; i++) {
-		const results_t *res = sw->points[i].res;
-		long at = -1; /* position of the previous name of this report in the list */
-		for (size_t k = 0; res && k < res->n; k++) {
-			if (!result_is_figure(&res->v[k]))
-				continue;
-			long pos = find(sw->stat_names, sw->nstats, res->v[k].name);
-			if (pos < 0) {
-				pos = at + 1;
-				memmove(sw->stat_names + pos + 1, sw->stat_names + pos,
-				        (sw->nstats - (size_t)pos) * sizeof *sw->stat_names);
-				if (!(sw->stat_names[pos] = strdup(res->v[k].name)))
-					return -1;
-				sw->nstats++;
-			}
-			at = pos;
+	const mmu_stats_t st = {0};
+	const mmu_sim_stats_t ss = {0};
+	const run_info_t info = {.trace = "", .format = "", .engine = ""};
+	report_src_t src = {.cfg = cfg, .paging = "", .st = &st, .ss = &ss};
+	int err = results_build(res, &info, &src);
+	if (err)
+		results_free(res);
+	return err;
+}
+
+/* Adds the figures of one report to the columns: a name new to the list goes right after the name before it in its
+ * report, so each report's order is kept. */
+static int add_names(sweep_t *sw, const results_t *res)
+{
+	long at = -1; /* position of the previous name of this report in the list */
+	for (size_t k = 0; k < res->n; k++) {
+		if (!result_is_figure(&res->v[k]))
+			continue;
+		long pos = find(sw->stat_names, sw->nstats, res->v[k].name);
+		if (pos < 0) {
+			char **grown = realloc(sw->stat_names, (sw->nstats + 1) * sizeof *grown);
+			if (!grown)
+				return -1;
+			sw->stat_names = grown;
+			pos = at + 1;
+			memmove(sw->stat_names + pos + 1, sw->stat_names + pos,
+			        (sw->nstats - (size_t)pos) * sizeof *sw->stat_names);
+			sw->nstats++;
+			if (!(sw->stat_names[pos] = strdup(res->v[k].name)))
+				return -1;
 		}
+		at = pos;
 	}
-	for (size_t i = 0; i < sw->npoints; i++) {
+	return 0;
+}
+
+/*
+ * The CSV's figure columns: every figure of any valid configuration's report, taken in configuration order, each
+ * report's order kept. A configuration that did not run here (in another shard) contributes the report made from it
+ * alone, so a shard of the sweep has the columns of the whole sweep. Then each simulated point's figures are put in
+ * that order, absent where its report lacks the figure, and its results freed.
+ */
+/* The report of configuration c as run on some trace here, or NULL when this run (a shard) has none. */
+static const results_t *run_report(const sweep_t *sw, size_t c)
+{
+	for (size_t t = 0; t < sw->ntraces; t++) {
+		size_t i = t * sw->nconfigs + c;
+		if (i >= sw->lo && i < sw->hi && sw->points[i].res)
+			return sw->points[i].res;
+	}
+	return NULL;
+}
+
+int sweep_align(sweep_t *sw)
+{
+	const results_t *last = NULL; /* consecutive configurations mostly report the same figures */
+	results_t made[2];            /* the reports made from a configuration alone */
+	int cur = 0, err = 0;
+	memset(made, 0, sizeof made);
+	for (size_t i = 0; i < sw->nconfigs && !err; i++) {
+		if (sw->points[i].skip)
+			continue;
+		const results_t *r = run_report(sw, i);
+		if (!r) {
+			results_free(&made[cur]);
+			if ((err = report_names(&sw->points[i].cfg, &made[cur])))
+				break;
+			r = &made[cur];
+			cur ^= 1;
+		}
+		bool same = last && last->n == r->n;
+		for (size_t k = 0; same && k < r->n; k++)
+			same = !strcmp(last->v[k].name, r->v[k].name);
+		if (!same && (err = add_names(sw, r)))
+			break;
+		last = r;
+	}
+	results_free(&made[0]);
+	results_free(&made[1]);
+	if (err)
+		return -1;
+	for (size_t i = sw->lo; i < sw->hi; i++) {
 		sweep_point_t *pt = &sw->points[i];
 		if (!pt->res)
 			continue;
-		if (!(pt->stats = calloc(sw->nstats, sizeof *pt->stats)))
+		if (!(pt->stats = calloc(sw->nstats ? sw->nstats : 1, sizeof *pt->stats)))
 			return -1;
 		for (size_t k = 0; k < pt->res->n; k++) {
 			const result_t *v = &pt->res->v[k];
 			if (!result_is_figure(v))
 				continue;
-			sweep_stat_t *col = &pt->stats[find(sw->stat_names, sw->nstats, v->name)];
-			*col = (sweep_stat_t){.present = true, .type = v->type, .v = v->v};
+			long col = find(sw->stat_names, sw->nstats, v->name);
+			if (col < 0) /* the run reported a figure its configuration does not: a bug of report_names */
+				return -1;
+			pt->stats[col] = (sweep_stat_t){.present = true, .type = v->type, .v = v->v};
 		}
 		results_free(pt->res);
 		free(pt->res);
@@ -140,11 +202,11 @@ static int align(sweep_t *sw)
 	return 0;
 }
 
-int sweep_run(sweep_t *sw, const sweep_trace_t *trace, unsigned jobs, char *msg, size_t msglen)
+int sweep_run(sweep_t *sw, size_t lo, size_t hi, const sweep_trace_t *trace, unsigned jobs, char *msg, size_t msglen)
 {
-	pool_t pl = {.sw = sw, .trace = trace, .err_point = (size_t)-1, .tty = isatty(STDERR_FILENO)};
-	atomic_init(&pl.next, 0);
-	for (size_t i = 0; i < sw->npoints; i++)
+	pool_t pl = {.sw = sw, .trace = trace, .hi = hi, .err_point = (size_t)-1, .tty = isatty(STDERR_FILENO)};
+	atomic_init(&pl.next, lo);
+	for (size_t i = lo; i < hi; i++)
 		pl.total += !sw->points[i].skip;
 	if (jobs > pl.total)
 		jobs = pl.total ? (unsigned)pl.total : 1;
@@ -165,10 +227,6 @@ int sweep_run(sweep_t *sw, const sweep_trace_t *trace, unsigned jobs, char *msg,
 		fputc('\n', stderr);
 	if (pl.err_point != (size_t)-1) {
 		snprintf(msg, msglen, "%s", pl.err);
-		return 2;
-	}
-	if (align(sw)) {
-		snprintf(msg, msglen, "out of memory");
 		return 2;
 	}
 	return 0;

@@ -33,7 +33,7 @@ int sweep_stackdist_check(const sweep_t *sw, sweep_stackdist_t *sd, char *msg, s
 		return -1;
 	}
 	sd->max_entries = 0;
-	for (size_t i = 0; i < sw->npoints; i++) {
+	for (size_t i = 0; i < sw->nconfigs; i++) {
 		const sweep_point_t *pt = &sw->points[i];
 		if (pt->skip)
 			continue;
@@ -210,22 +210,28 @@ static int pass_create(pass_t *ps, const sweep_stackdist_t *sd)
 	return err;
 }
 
-static int fill_rows(sweep_t *sw, const sweep_stackdist_t *sd, const mmu_stackdist_t *stack)
+int sweep_stackdist_columns(sweep_t *sw)
 {
 	static const char *const names[] = {"accesses", "hits", "misses", "miss_rate"};
 	const char *key = sw->axes[0].key, *dot = strrchr(key, '.');
-	sw->nstats = 4;
-	sw->stat_names = calloc(sw->nstats, sizeof *sw->stat_names);
+	sw->stat_names = calloc(4, sizeof *sw->stat_names);
 	if (!sw->stat_names)
 		return -1;
+	sw->nstats = 4;
 	for (size_t s = 0; s < sw->nstats; s++) {
 		char name[128];
 		snprintf(name, sizeof name, "%.*s%s", (int)(dot - key + 1), key, names[s]);
 		if (!(sw->stat_names[s] = strdup(name)))
 			return -1;
 	}
+	return 0;
+}
+
+/* The rows [lo, hi) of one trace. */
+static int fill_rows(sweep_t *sw, size_t lo, size_t hi, const sweep_stackdist_t *sd, const mmu_stackdist_t *stack)
+{
 	uint64_t acc = mmu_stackdist_accesses(stack);
-	for (size_t i = 0; i < sw->npoints; i++) {
+	for (size_t i = lo; i < hi; i++) {
 		sweep_point_t *pt = &sw->points[i];
 		if (pt->skip)
 			continue;
@@ -243,18 +249,25 @@ static int fill_rows(sweep_t *sw, const sweep_stackdist_t *sd, const mmu_stackdi
 
 /*
  * The assumptions that cannot be checked on the configuration (no access faults for good, ...) are checked on the
- * trace: the largest size is also simulated, and its lookups and misses must be those of the stack distances.
+ * trace: the largest size of rows [lo, hi) is also simulated, and its lookups and misses must be those of the stack
+ * distances.
  */
-static int cross_check(sweep_t *sw, const sweep_stackdist_t *sd, const sweep_trace_t *st, char *msg, size_t msglen)
+static int cross_check(sweep_t *sw, size_t lo, size_t hi, const sweep_stackdist_t *sd, const sweep_trace_t *st,
+                       char *msg, size_t msglen)
 {
 	sweep_point_t *big = NULL;
-	for (size_t i = 0; i < sw->npoints; i++) {
+	uint32_t most = 0;
+	for (size_t i = lo; i < hi; i++) {
 		const mmu_tlb_cfg_t *c = sd->port == MMU_REQ_I ? &sw->points[i].cfg.l1i : &sw->points[i].cfg.l1d;
-		if (!sw->points[i].skip && c->entries == sd->max_entries)
+		if (!sw->points[i].skip && c->entries >= most) {
 			big = &sw->points[i];
+			most = c->entries;
+		}
 	}
 	mmu_sim_t *sim;
-	if (!big || mmu_sim_create(&big->cfg, MMU_ENGINE_FAST, &sim, msg, msglen))
+	if (!big) /* every row of this shard is skipped */
+		return 0;
+	if (mmu_sim_create(&big->cfg, MMU_ENGINE_FAST, &sim, msg, msglen))
 		return -1;
 	char why[512];
 	int err = sweep_replay(st, sim, why, sizeof why);
@@ -274,13 +287,14 @@ static int cross_check(sweep_t *sw, const sweep_stackdist_t *sd, const sweep_tra
 		         " misses, the stack distances %" PRIu64 " and %" PRIu64
 		         ": this trace breaks an assumption of the method (faults "
 		         "that are not served, pages larger than the base page); use --method sim",
-		         sw->axes[0].key, sd->max_entries, acc, miss, big->stats[0].v.u, big->stats[2].v.u);
+		         sw->axes[0].key, most, acc, miss, big->stats[0].v.u, big->stats[2].v.u);
 		return -1;
 	}
 	return 0;
 }
 
-int sweep_stackdist_run(sweep_t *sw, const sweep_stackdist_t *sd, const sweep_trace_t *st, char *msg, size_t msglen)
+int sweep_stackdist_run(sweep_t *sw, size_t lo, size_t hi, const sweep_stackdist_t *sd, const sweep_trace_t *st,
+                        char *msg, size_t msglen)
 {
 	pass_t ps;
 	if (pass_create(&ps, sd)) {
@@ -299,10 +313,10 @@ int sweep_stackdist_run(sweep_t *sw, const sweep_stackdist_t *sd, const sweep_tr
 	}
 	if (err)
 		err = -1;
-	if (!err && (err = fill_rows(sw, sd, ps.stack)))
+	if (!err && (err = fill_rows(sw, lo, hi, sd, ps.stack)))
 		snprintf(msg, msglen, "out of memory");
 	if (!err)
-		err = cross_check(sw, sd, st, msg, msglen);
+		err = cross_check(sw, lo, hi, sd, st, msg, msglen);
 	pass_destroy(&ps);
 	return err;
 }

@@ -12,6 +12,7 @@
 
 #define WINDOW_RUNS  (MMU_NREQ * SWEEP_KEYS_MAX)
 #define RECENT_PAGES 4096
+#define PAIR_ANSWERS (1u << 15) /* answers kept by kept record: a bounded cache, whatever the trace's length */
 _Static_assert(WINDOW_RUNS <= 256, "a repeat names its run in one byte");
 _Static_assert(MMU_NREQ == 2, "a run names its port in one bit");
 
@@ -239,7 +240,11 @@ typedef struct replay {
 	const sweep_trace_t *st;
 	mmu_sim_t *sim;
 	unsigned page_bits;
-	mmu_replay_hit_t *pair;                         /* per kept record: the last answer for its pair */
+	/* by kept record, direct-mapped: the last answer for its pair (lost on a collision: looked up again) */
+	struct pair_answer {
+		uint64_t rec; /* kept record + 1; 0 = empty */
+		mmu_replay_hit_t hit;
+	} * pairs;
 	uint64_t pending[MMU_NREQ][MMU_MAX_LEVELS + 1]; /* hits by port and leaf level, not yet counted */
 	char *msg;
 	size_t msglen;
@@ -253,6 +258,18 @@ typedef struct replay {
 static unsigned rec_port(const mmu_trace_rec_t *r)
 {
 	return r->kind == MMU_REF_FETCH ? MMU_REQ_I : MMU_REQ_D;
+}
+
+/* The answer kept for the pair of kept record rec, or none (written 0) if it was never kept or is lost. */
+static mmu_replay_hit_t pair_get(const replay_t *rp, uint64_t rec)
+{
+	const struct pair_answer *a = &rp->pairs[rec % PAIR_ANSWERS];
+	return a->rec == rec + 1 ? a->hit : (mmu_replay_hit_t){0};
+}
+
+static void pair_put(replay_t *rp, uint64_t rec, const mmu_replay_hit_t *hit)
+{
+	rp->pairs[rec % PAIR_ANSWERS] = (struct pair_answer){.rec = rec + 1, .hit = *hit};
 }
 
 /* A record simulated in full. */
@@ -302,13 +319,12 @@ static void hits(replay_t *rp, unsigned port, const mmu_replay_hit_t *hit, uint6
  * replacement order, which ends as the order of each entry's last use (R1, R3; FIFO and random keep none). The runs,
  * sorted by last use, give exactly that. Otherwise the repeats are simulated one by one in their original order.
  */
-static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, uint32_t pid, const uint8_t *order,
-                         uint64_t nrepeats, uint64_t number)
+static int replay_window_runs(replay_t *rp, const sweep_run_t *runs, unsigned nruns, uint32_t pid, const uint8_t *order,
+                              uint64_t nrepeats, uint64_t number, bool *hit, mmu_replay_hit_t *win)
 {
-	bool hit[WINDOW_RUNS]; /* the run's pair is known to hit, since no record was simulated in full */
 	unsigned known = 0;
 	for (; known < nruns; known++) {
-		mmu_replay_hit_t *h = &rp->pair[runs[known].pair >> 1];
+		mmu_replay_hit_t *h = &win[known];
 		if (mmu_replay_sim_hit_holds(rp->sim, pid, runs[known].pair & 1, h))
 			continue;
 		mmu_trace_rec_t r = run_rec(rp->st, &runs[known]);
@@ -317,7 +333,7 @@ static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, 
 	}
 	if (known == nruns) {
 		for (unsigned i = 0; i < nruns; i++)
-			hits(rp, runs[i].pair & 1, &rp->pair[runs[i].pair >> 1], runs[i].count);
+			hits(rp, runs[i].pair & 1, &win[i], runs[i].count);
 		return 0;
 	}
 	memset(hit, 1, known);
@@ -332,7 +348,7 @@ static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, 
 		for (n = 1; i + n < nrepeats && order[i + n] == j; n++)
 			;
 		const sweep_run_t *run = &runs[j];
-		mmu_replay_hit_t *h = &rp->pair[run->pair >> 1];
+		mmu_replay_hit_t *h = &win[j];
 		for (uint64_t k = 0; k < n;) {
 			if (hit[j]) {
 				hits(rp, run->pair & 1, h, n - k);
@@ -353,18 +369,32 @@ static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, 
 	return 0;
 }
 
+/* The repeats of one window, on the answers of its runs' pairs, taken from the cache and put back after. */
+static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, uint32_t pid, const uint8_t *order,
+                         uint64_t nrepeats, uint64_t number)
+{
+	bool hit[WINDOW_RUNS]; /* the run's pair is known to hit, since no record was simulated in full */
+	mmu_replay_hit_t win[WINDOW_RUNS];
+	for (unsigned i = 0; i < nruns; i++)
+		win[i] = pair_get(rp, runs[i].pair >> 1);
+	int err = replay_window_runs(rp, runs, nruns, pid, order, nrepeats, number, hit, win);
+	for (unsigned i = 0; i < nruns; i++)
+		pair_put(rp, runs[i].pair >> 1, &win[i]);
+	return err;
+}
+
 int sweep_replay(const sweep_trace_t *st, mmu_sim_t *sim, char *msg, size_t msglen)
 {
-	size_t n = st->nrecs ? st->nrecs : 1;
 	replay_t *rp = calloc(1, sizeof *rp);
-	mmu_replay_hit_t *pair = calloc(n, sizeof *pair); /* written 0: no answer yet */
-	if (!rp || !pair) {
+	struct pair_answer *pairs = calloc(PAIR_ANSWERS, sizeof *pairs);
+	if (!rp || !pairs) {
 		free(rp);
-		free(pair);
+		free(pairs);
 		snprintf(msg, msglen, "out of memory");
 		return MMU_ENOMEM;
 	}
-	*rp = (replay_t){.st = st, .sim = sim, .page_bits = st->page_bits, .pair = pair, .msg = msg, .msglen = msglen};
+	*rp =
+	    (replay_t){.st = st, .sim = sim, .page_bits = st->page_bits, .pairs = pairs, .msg = msg, .msglen = msglen};
 	uint64_t whole = (UINT64_C(1) << st->page_bits) - 1;
 	int err = 0;
 	uint64_t number = 1, run = 0, bit = 0;
@@ -374,10 +404,13 @@ int sweep_replay(const sweep_trace_t *st, mmu_sim_t *sim, char *msg, size_t msgl
 		/* an L1 hit needs none of the rest of mmu_sim_ref; a record across a page is always simulated in full
 		 */
 		bool one_page = (r->vaddr & whole) + (r->size ? r->size - 1 : 0) <= whole;
-		if (one_page && hit_slot(rp, &pair[i], &rec) >= 0)
-			hits(rp, rec_port(&rec), &pair[i], 1);
-		else if ((err = ref(rp, &rec, number)))
+		mmu_replay_hit_t answer = pair_get(rp, i);
+		if (one_page && hit_slot(rp, &answer, &rec) >= 0) {
+			hits(rp, rec_port(&rec), &answer, 1);
+			pair_put(rp, i, &answer);
+		} else if ((err = ref(rp, &rec, number))) {
 			break;
+		}
 		number++;
 		if (r->nruns) {
 			err = replay_window(rp, st->runs + run, r->nruns, r->pid, st->order + bit, r->nrepeats, number);
@@ -390,7 +423,7 @@ int sweep_replay(const sweep_trace_t *st, mmu_sim_t *sim, char *msg, size_t msgl
 		for (unsigned level = 0; level <= MMU_MAX_LEVELS; level++)
 			if (rp->pending[p][level])
 				mmu_replay_sim_count_hits(sim, p, level, rp->pending[p][level]);
-	free(pair);
+	free(pairs);
 	free(rp);
 	return err;
 }

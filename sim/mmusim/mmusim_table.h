@@ -11,7 +11,7 @@
  */
 #define TABLE_ROWS 48
 #define TABLE_COLS 8
-#define TABLE_CELL 128
+#define TABLE_CELL 192
 
 typedef struct table {
 	char cell[TABLE_ROWS][TABLE_COLS][TABLE_CELL];

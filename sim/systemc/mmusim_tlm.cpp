@@ -58,7 +58,7 @@ bool parse_args(int argc, char **argv, options &o, int *rc)
 	const cli_option_t table[] = {
 	    {"trace", 0, CLI_VALUE, "FILE", &o.trace,
 	     "trace to simulate ('-' = stdin; gzip read directly). Default: the bundled workload"},
-	    {"format", 0, CLI_VALUE, "F", &o.format, "lackey, text or auto (default auto)"},
+	    {"format", 0, CLI_VALUE, "F", &o.format, "lackey, text, champsim, champsim-cloudsuite, din or auto\n(default auto; README, Traces)"},
 	    CLI_CFG_OPTIONS(&o.cfg),
 	    {"json", 0, CLI_FLAG, nullptr, &o.json, "print the report as one JSON object on stdout (mmusim's names)"},
 	    {"mmu", 0, CLI_VALUE, "M", &o.mmu,

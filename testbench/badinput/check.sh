@@ -70,6 +70,21 @@ printf 'R ffff800000001000\n' > kernel.txt
 printf '1000 5 r--\n2000 6 r\000-\n' > nul.dump
 printf '1000 5 r--\n800000000000 6 rw-\n' > noncanon.dump
 printf '1000 5 r--\nffff800000000000 6 rw-\n' > kernel.dump
+# the shards of a sweep (2 rows in 2 shards), one of another sweep, a copy, one cut short, an earlier --slurm
+sweep2=(sweep --trace ok.lackey --sweep tlb.l1d.entries=16,32)
+"$mmusim" "${sweep2[@]}" --shard 1/2 > shard-1-of-2.csv 2> /dev/null
+"$mmusim" "${sweep2[@]}" --shard 2/2 > shard-2-of-2.csv 2> /dev/null
+"$mmusim" sweep --trace ok.lackey --sweep tlb.l1d.entries=16,64 --shard 2/2 > other-2-of-2.csv 2> /dev/null
+cp shard-1-of-2.csv copy-1-of-2.csv
+head -c -40 shard-2-of-2.csv > cut-2-of-2.csv # the last row without its end
+"$mmusim" "${sweep2[@]}" --slurm myjob 2> /dev/null
+# ChampSim and din traces: a record whose is_branch is 2, compressed streams cut short, bad din lines
+{ printf '\000\020\100\000\000\000\000\000\002'; head -c 55 /dev/zero; } > flags.champsim
+head -c 128 /dev/zero | xz -c | head -c 40 > cut.champsim.xz
+head -c 128 /dev/zero | bzip2 -c | head -c 30 > cut.champsim.bz2
+head -c 100 /dev/zero > short.champsim
+printf '2 401000\n7 1000\n' > label.din
+printf '0 7fff0010 4 read\n' > comment.din
 # A zombie: a child that has exited under a parent (exec'd into sleep) that never collects it; the parent is ended
 # on exit, and init collects the zombie.
 (sleep 0 & echo $! > zombie.pid; exec sleep 600) < /dev/null > /dev/null 2>&1 &

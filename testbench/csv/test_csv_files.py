@@ -134,6 +134,44 @@ def main():
     if len(rows) != 3 or any(r["provenance.engine"] != "stackdist" for r in rows):
         fail(f"{out}: {len(rows)} rows, engines {[r.get('provenance.engine') for r in rows]}")
 
+    # 4. Two traces (one whose name holds a comma): a first column trace, each row's provenance its trace's; the
+    # same CSV merged from three shards; a shard without its first line (pandas: skiprows=1) is a CSV of its own.
+    trace2 = os.path.join(tmp, "second, copy.txt")
+    content2 = content[: len(content) // 2]
+    with open(trace2, "w") as f:
+        f.write(content2)
+    args = ["sweep", "--trace", trace, "--trace", trace2, "--format", "text", "--sweep", "tlb.l1d.entries=8,16",
+            "-j", "2"]
+    out = os.path.join(tmp, "two-traces.csv")
+    with open(out, "w", newline="") as f:
+        f.write(mmusim(*args))
+    rows = checked(out)
+    if [r.get("trace") for r in rows] != [trace, trace, trace2, trace2]:
+        fail(f"{out}: trace column {[r.get('trace') for r in rows]}")
+    for r in rows:
+        text = content if r["trace"] == trace else content2
+        expect_provenance(r, out, r["trace"], text, "tlb.l1d.entries=" + r["tlb.l1d.entries"], "fast")
+    shards = []
+    for i in (1, 2, 3):
+        shard = os.path.join(tmp, f"shard-{i}-of-3.csv")
+        with open(shard, "w", newline="") as f:
+            f.write(mmusim(*args, "--shard", f"{i}/3"))
+        shards.append(shard)
+        with open(shard) as f:
+            first, rest = f.readline(), f.read()
+        if not first.startswith(f"# mmusim sweep-shard {i}/3 of sweep "):
+            fail(f"{shard}: first line {first!r}")
+        body = shard + ".body.csv"
+        with open(body, "w", newline="") as f:
+            f.write(rest)
+        checked(body)
+    merged = os.path.join(tmp, "merged.csv")
+    with open(merged, "w", newline="") as f:
+        f.write(mmusim("sweep-merge", *shards))
+    with open(merged, "rb") as a, open(out, "rb") as b:
+        if a.read() != b.read():
+            fail(f"{merged}: not the bytes of {out}")
+
     # The checker itself: it must refuse the file the sweep used to write (a comma in an unquoted status).
     bad = os.path.join(tmp, "bad.csv")
     with open(bad, "w") as f:

@@ -1,6 +1,7 @@
 /*
  * The trace readers (model/src/system/mmu_trace.c) on arbitrary bytes, in every format, plain and gzip-compressed.
- * Input: one control byte, then the file. Control bits 0-1: format (auto, lackey, text); bit 2: the harness gzips the
+ * Input: one control byte, then the file. Control bits 0-1: format (auto, lackey, text; with bit 7: champsim,
+ * champsim-cloudsuite, din, read by mmu_trace_champsim.c and mmu_trace_din.c); bit 2: the harness gzips the
  * file first (the decompressor then sees well-formed streams of arbitrary text; without it, a file starting with the
  * gzip magic exercises truncated and corrupt streams); bits 3-5: records asked per read (1, 7, 64, ...); bit 6: the
  * file is repeated past the reader's 1 MiB block, so lines are cut at block ends.
@@ -50,6 +51,9 @@ static void check_record(const mmu_trace_rec_t *r, mmu_trace_format_t fmt)
 	FUZZ_CHECK(r->size >= 1, "size 0");
 	if (fmt == MMU_TRACE_TEXT)
 		FUZZ_CHECK(r->size == 1 && r->kind != MMU_REF_MODIFY, "text record size %u kind %u", r->size, r->kind);
+	else if (fmt == MMU_TRACE_CHAMPSIM || fmt == MMU_TRACE_CLOUDSUITE)
+		FUZZ_CHECK(r->size == 1 && r->vaddr != 0 && r->pid <= (fmt == MMU_TRACE_CHAMPSIM ? 1u : 255u),
+		           "ChampSim record size %u vaddr %#llx pid %u", r->size, (unsigned long long)r->vaddr, r->pid);
 	else
 		FUZZ_CHECK(r->pid == 1, "lackey record with pid %u", r->pid);
 }
@@ -87,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	static const size_t per_read[8] = {1, 7, 64, 4096, 2, 3, 1000, 4095};
 	uint8_t ctl = data[0];
-	mmu_trace_format_t fmt = (mmu_trace_format_t)((ctl & 3) % 3);
+	mmu_trace_format_t fmt = (mmu_trace_format_t)((ctl & 3) % 3 + (ctl & 0x80 ? 3 : 0));
 	const uint8_t *body = data + 1;
 	size_t len = size - 1;
 	uint8_t *big = NULL, *gz = NULL;

@@ -520,3 +520,104 @@ ParameterizedTest(unsigned *i, mmu_fastpath, kept_answers_and_later_counts_equal
 {
 	check_repeats(*i, KEPT);
 }
+
+/*
+ * mmu_sim_refs (records that hit the L1 entry of the page just before counted in bulk) against the same records
+ * through mmu_sim_ref one by one: runs of records on one page back to back, on both ports interleaved, under every
+ * replacement policy and the OS policies. Batches of varying size end where the cycle is compared; a second trace run
+ * one by one on both afterwards shows any difference the bulk counting left in the TLBs' replacement state.
+ */
+static const variant_t refs_variants[] = {
+    {"defaults", {NULL}},
+    {"small-lru", {"tlb.l1i.entries=4", "tlb.l1i.ways=2", "tlb.l1d.entries=4", "tlb.l1d.ways=full", NULL}},
+    {"small-plru", {"tlb.l1i.policy=plru", "tlb.l1d.policy=plru", "tlb.l1d.entries=8", "tlb.l1d.ways=4", NULL}},
+    {"small-fifo-random", {"tlb.l1i.policy=fifo", "tlb.l1d.policy=random", "tlb.l1d.entries=8", NULL}},
+    {"populate-pcid", {"os.populate=1", "cr3.pcid=1", "tlb.l1d.entries=8", "tlb.l1d.ways=2", NULL}},
+    {"thp-dense", {"os.thp=dense", "os.thp_density=8", "tlb.l1d.entries=16", NULL}},
+    {"mem-limit", {"os.mem_frames=24", "tlb.l1d.entries=16", "tlb.l2.entries=64", "tlb.l2.ways=4", NULL}},
+};
+
+#define REFS_RECS 8000
+
+static void make_runs_trace(uint64_t seed, mmu_trace_rec_t *recs, size_t n)
+{
+	static const uint64_t regions[] = {UINT64_C(0x400000), UINT64_C(0x7f0000000000), UINT64_C(0x600000000)};
+	uint64_t r = seed, page[2] = {0, 0};
+	uint32_t pid = 1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = rnd(&r);
+		if (x % 499 == 0)
+			pid = 1 + (uint32_t)(rnd(&r) % NPROC);
+		unsigned port = (x >> 4) % 3 == 0; /* 1: fetch */
+		if (x % 7 == 0)                    /* a new page for this port now and then: long runs of one page */
+			page[port] = regions[(x >> 8) % 3] + (rnd(&r) % (x % 5 == 0 ? 64 : 6)) * 4096;
+		uint8_t kind = port ? MMU_REF_FETCH : (uint8_t)((x >> 12) % 2 ? MMU_REF_LOAD : (x >> 13) % 2 ? 1 : 3);
+		/* mostly within the page; now and then across its end */
+		uint64_t off = x % 97 == 0 ? 4094 : rnd(&r) % 4088;
+		recs[i] = (mmu_trace_rec_t){
+		    .vaddr = page[port] + off, .size = 1 + (uint32_t)(x % 8), .pid = pid, .kind = kind};
+	}
+}
+
+static void check_refs_variant(const variant_t *v)
+{
+	mmu_cfg_t cfg;
+	apply(&cfg, v);
+	cfg.os.fault_cycles = 20;
+	cfg.os.swap_in_cycles = 50;
+	cfg.os.swap_out_cycles = 30;
+	static mmu_trace_rec_t recs[REFS_RECS], after[REFS_RECS];
+	make_runs_trace(0x243F6A8885A308D3u, recs, REFS_RECS);
+	make_runs_trace(0x13198A2E03707344u, after, REFS_RECS);
+	char msg[256];
+	mmu_sim_t *a, *b;
+	cr_assert_eq(mmu_sim_create(&cfg, MMU_ENGINE_FAST, &a, msg, sizeof msg), 0, "%s", msg);
+	cr_assert_eq(mmu_sim_create(&cfg, MMU_ENGINE_FAST, &b, msg, sizeof msg), 0, "%s", msg);
+	uint64_t r = 99;
+	for (size_t i = 0; i < REFS_RECS;) {
+		size_t n = 1 + rnd(&r) % 300, done;
+		if (n > REFS_RECS - i)
+			n = REFS_RECS - i;
+		for (size_t k = 0; k < n; k++)
+			cr_assert_eq(mmu_sim_ref(a, &recs[i + k], msg, sizeof msg), 0, "%s", msg);
+		cr_assert_eq(mmu_sim_refs(b, &recs[i], n, &done, msg, sizeof msg), 0, "%s", msg);
+		cr_assert_eq(done, n);
+		i += n;
+		cr_assert_eq(mmu_cycle(mmu_sim_mmu(a)), mmu_cycle(mmu_sim_mmu(b)), "%s: cycle after record %zu",
+		             v->name, i);
+	}
+	for (size_t i = 0; i < REFS_RECS; i++) {
+		cr_assert_eq(mmu_sim_ref(a, &after[i], msg, sizeof msg), 0, "%s", msg);
+		cr_assert_eq(mmu_sim_ref(b, &after[i], msg, sizeof msg), 0, "%s", msg);
+	}
+	mmu_stats_t sa, sb;
+	mmu_stats_read(mmu_sim_mmu(a), &sa);
+	mmu_stats_read(mmu_sim_mmu(b), &sb);
+	for (unsigned i = 0; i < mmu_stats_count(); i++)
+		cr_assert_eq(mmu_stats_value(&sa, i), mmu_stats_value(&sb, i), "%s: %s %" PRIu64 " vs %" PRIu64,
+		             v->name, mmu_stats_name(i), mmu_stats_value(&sa, i), mmu_stats_value(&sb, i));
+	cr_assert(memcmp(mmu_sim_stats(a), mmu_sim_stats(b), sizeof(mmu_sim_stats_t)) == 0, "%s: trace counts differ",
+	          v->name);
+	cr_assert_gt(sa.l1i_misses + sa.l1d_misses, 50, "%s: too few misses to tell", v->name);
+	static page_list_t pa, pb;
+	pa.n = pb.n = 0;
+	mmu_physmem_foreach(mmu_sim_physmem(a), collect, &pa);
+	mmu_physmem_foreach(mmu_sim_physmem(b), collect, &pb);
+	cr_assert_eq(pa.n, pb.n);
+	cr_assert_arr_eq(pa.hash, pb.hash, pa.n * sizeof pa.hash[0], "%s: memory contents differ", v->name);
+	mmu_sim_destroy(a);
+	mmu_sim_destroy(b);
+}
+
+ParameterizedTestParameters(mmu_fastpath, refs_in_bulk_equal_one_by_one)
+{
+	static unsigned index[sizeof refs_variants / sizeof refs_variants[0]];
+	for (unsigned i = 0; i < sizeof index / sizeof index[0]; i++)
+		index[i] = i;
+	return cr_make_param_array(unsigned, index, sizeof index / sizeof index[0]);
+}
+
+ParameterizedTest(unsigned *i, mmu_fastpath, refs_in_bulk_equal_one_by_one, .timeout = 300)
+{
+	check_refs_variant(&refs_variants[*i]);
+}

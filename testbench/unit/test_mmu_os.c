@@ -220,6 +220,52 @@ Test(mmu_os, nx_follows_execute_permission)
 	env_free(&e);
 }
 
+/* mprotect: only the leaf changes (tables keep granting everything), on any page size; nothing mapped: EFAULT */
+Test(mmu_os, protect_rewrites_only_the_leaf)
+{
+	mmu_cfg_t cfg = cfg_x86(MMU_MODE_X86_64, 46, false);
+	env_t e = env_new(&cfg);
+	cr_assert_eq(mmu_os_map(e.os, 1, 0x400000, 0x1000, 1, MMU_PERM_RWX_USER), 0);
+	cr_assert_eq(mmu_os_protect(e.os, 1, 0x400abc, MMU_PERM_U), 0);
+	/* root 0x100000, PDPT 0x101000, PD 0x102000 (index 2), PT 0x103000 (index 0), page 0x104000 */
+	cr_expect_eq(rd64(&e, 0x103000), UINT64_C(0x104000) | P | U | NX, "W cleared, NX set");
+	cr_expect_eq(rd64(&e, 0x102010), UINT64_C(0x103000) | P | W | U, "the PD entry is as it was");
+	cr_assert_eq(mmu_os_protect(e.os, 1, 0x400000, MMU_PERM_W | MMU_PERM_X), 0);
+	cr_expect_eq(rd64(&e, 0x103000), UINT64_C(0x104000) | P | W, "U cleared, NX cleared");
+	expect_translation(&e, 1, 0x400abc, 0x104abc, 1);
+	cr_expect_eq(mmu_os_protect(e.os, 1, 0x401000, MMU_PERM_W), MMU_EFAULT);
+	cr_expect_eq(mmu_os_protect(e.os, 2, 0x400000, MMU_PERM_W), MMU_EFAULT, "no such process");
+	/* a 2 MiB page: the PD entry at 0x102000 + 8 x 1 keeps PS */
+	cr_assert_eq(mmu_os_map(e.os, 1, 0x200000, 0x200000, 2, MMU_PERM_RWX_USER), 0);
+	cr_assert_eq(mmu_os_protect(e.os, 1, 0x212345, MMU_PERM_U | MMU_PERM_X), 0);
+	cr_expect_eq(rd64(&e, 0x102008), UINT64_C(0x200000) | P | U | PS);
+	env_free(&e);
+}
+
+/* The lowest reserved bit of the leaf's kind (SDM Vol. 3A, Tables 4-15, 4-17, 4-19, 46-bit physical addresses) */
+Test(mmu_os, reserved_bit_is_the_lowest_of_the_leafs_kind)
+{
+	mmu_cfg_t cfg = cfg_x86(MMU_MODE_X86_64, 46, false);
+	env_t e = env_new(&cfg);
+	unsigned bit = 99;
+	cr_assert_eq(mmu_os_map(e.os, 1, 0x400000, 0x1000, 1, MMU_PERM_RWX_USER), 0);
+	cr_assert_eq(mmu_os_set_reserved_bit(e.os, 1, 0x400000, &bit), 0);
+	cr_expect_eq(bit, 46, "a PTE: the address bits 51:46 beyond MAXPHYADDR");
+	cr_expect_eq(rd64(&e, 0x103000), UINT64_C(0x104000) | P | W | U | (UINT64_C(1) << 46));
+	cr_assert_eq(mmu_os_map(e.os, 1, 0x200000, 0x200000, 2, MMU_PERM_RWX_USER), 0);
+	cr_assert_eq(mmu_os_set_reserved_bit(e.os, 1, 0x200000, &bit), 0);
+	cr_expect_eq(bit, 13, "a 2 MiB PDE: bits 20:13");
+	cr_expect_eq(rd64(&e, 0x102008), UINT64_C(0x200000) | P | W | U | PS | (UINT64_C(1) << 13));
+	cr_expect_eq(mmu_os_set_reserved_bit(e.os, 1, 0x600000, &bit), MMU_EFAULT);
+	env_free(&e);
+	/* the OSTEP entry: a valid bit and a 7-bit frame number fill its byte, nothing is reserved */
+	cfg = cfg_ostep();
+	e = env_new(&cfg);
+	cr_assert_eq(mmu_os_map(e.os, 1, 0x20, 0x20, 1, MMU_PERM_RWX_USER), 0);
+	cr_expect_eq(mmu_os_set_reserved_bit(e.os, 1, 0x20, &bit), MMU_EINVAL);
+	env_free(&e);
+}
+
 Test(mmu_os, alignment_and_level_errors)
 {
 	mmu_cfg_t cfg = cfg_x86(MMU_MODE_X86_64, 46, false);

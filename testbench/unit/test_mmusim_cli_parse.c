@@ -230,6 +230,27 @@ Test(cli_parse, operands_anywhere_but_not_too_many)
 	expect_error("42 --json 43", "prog: unexpected argument '43' (see prog --help)\n");
 }
 
+Test(cli_parse, every_operand_in_order_when_the_command_takes_several)
+{
+	cli_list_t files;
+	const cli_spec_t many = {
+	    .prog = "prog", .usage = "", .options = table, .noptions = 4, .operand = "FILE", .operands = &files};
+	result_t r;
+	parse_with(&many, "a.csv --json b.csv -- --c.csv", &r);
+	cr_assert(r.go, "%s", r.err);
+	cr_assert_eq(files.n, 3);
+	cr_assert_str_eq(files.items[0], "a.csv");
+	cr_assert_str_eq(files.items[1], "b.csv");
+	cr_assert_str_eq(files.items[2], "--c.csv", "after --, an option name is an operand");
+	cr_assert(o.json);
+	cli_list_free(&files);
+	parse_with(&many, "--json", &r);
+	cr_assert(r.go, "%s", r.err);
+	cr_assert_eq(files.n, 0, "a new parse starts with no operand");
+	cli_list_free(&files);
+	cli_free(&many);
+}
+
 Test(cli_parse, argv_is_left_in_its_order)
 {
 	char a0[] = "7", a1[] = "--json", a2[] = "--trace", a3[] = "t";
@@ -362,7 +383,8 @@ Test(cli_trace, unknown_format_is_named)
 	char msg[256];
 	mmu_trace_t *t;
 	cr_assert_neq(cli_trace_open("-", "lackey2", &t, msg, sizeof msg), 0);
-	cr_assert_str_eq(msg, "--format: 'lackey2' is not one of lackey, text, auto");
+	cr_assert_str_eq(msg,
+	                 "--format: 'lackey2' is not one of lackey, text, champsim, champsim-cloudsuite, din, auto");
 	cr_assert_neq(cli_trace_open("/nonexistent/t.gz", NULL, &t, msg, sizeof msg), 0);
 	cr_assert_str_eq(msg, "/nonexistent/t.gz: No such file or directory");
 }

@@ -122,6 +122,21 @@ int mmu_os_demand_fault(mmu_os_t *os, uint32_t pid, uint64_t va);
 int mmu_os_populate(mmu_os_t *os, uint32_t pid, uint64_t va);
 
 /*
+ * Sets the permissions of the page that maps va in pid (any page size), as mprotect() does: W, U and X of perms
+ * (without MMU_PERM_X the NX bit is set, where the mode has one); the frame, G, A and D stay. Only the leaf entry
+ * changes: the tables above keep granting what they granted. The caller invalidates the TLBs. Returns 0, or
+ * MMU_EFAULT when no page maps va.
+ */
+int mmu_os_protect(mmu_os_t *os, uint32_t pid, uint64_t va, unsigned perms);
+
+/*
+ * Sets a reserved bit in the leaf entry that maps va in pid (the lowest of the mode's reserved bits for that kind of
+ * entry, reported in *bit), as a corrupted page table would have it: a walk through it faults with RSVD. Returns 0,
+ * MMU_EFAULT when no page maps va, MMU_EINVAL when such an entry has no reserved bit in this mode.
+ */
+int mmu_os_set_reserved_bit(mmu_os_t *os, uint32_t pid, uint64_t va, unsigned *bit);
+
+/*
  * Huge pages and memory pressure (README, "Huge pages and memory pressure"), both off by default:
  *   - os.huge ranges: a demand fault there maps the range's page size; os.thp=always: a fault in a 2 MiB-aligned
  *     region with nothing mapped maps it whole; os.thp=dense: when os.thp_density base pages of a region are present

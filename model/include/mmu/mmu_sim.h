@@ -43,10 +43,17 @@ void mmu_sim_destroy(mmu_sim_t *s);
 int mmu_sim_ref(mmu_sim_t *s, const mmu_trace_rec_t *rec, char *msg, size_t msglen);
 
 /*
- * The same, with the record's translations carried out by translate() (which must leave the system in the response
- * cycle and fill *res, as mmu_sim_translate does; a non-zero return stops the record with that error): for a front
- * end that watches each translation, as explain records every cycle of it. The rest (switch, OS, idle cycles) is
- * carried out as mmu_sim_ref does.
+ * n records, with the same effect as n calls of mmu_sim_ref (and faster: records that hit the L1 TLB entry that
+ * answered the same page just before are counted in bulk). *done is the number of records complete: n, or on an
+ * error the index of the record that failed (its message in msg, as mmu_sim_ref gives).
+ */
+int mmu_sim_refs(mmu_sim_t *s, const mmu_trace_rec_t *recs, size_t n, size_t *done, char *msg, size_t msglen);
+
+/*
+ * The same as mmu_sim_ref, with the record's translations carried out by translate() (which must leave the system in
+ * the response cycle and fill *res, as mmu_sim_translate does; a non-zero return stops the record with that error): for
+ * a front end that watches each translation, as explain records every cycle of it. The rest (switch, OS, idle cycles)
+ * is carried out as mmu_sim_ref does.
  */
 typedef int (*mmu_sim_translate_fn)(void *ctx, mmu_sim_t *s, const mmu_step_t *step, mmu_result_t *res);
 int mmu_sim_ref_with(mmu_sim_t *s, const mmu_trace_rec_t *rec, mmu_sim_translate_fn translate, void *ctx, char *msg,

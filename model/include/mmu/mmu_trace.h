@@ -1,6 +1,7 @@
 #ifndef MMU_TRACE_H
 #define MMU_TRACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,8 +12,23 @@
  *   text    "R|W|X <hex vaddr> [pid]" (load, store, fetch; pid decimal, default 1).
  * Either may be gzip-compressed (detected from the content, not the name). "-" reads standard input.
  * Any other line is an error that names the file, the line number and what is wrong.
+ *   champsim             ChampSim's 64-byte instruction record; champsim-cloudsuite: its 96-byte CloudSuite record,
+ *                        whose asid[0] is the process. Each record: the fetch of ip, its loads, then its stores
+ *                        (mmu_trace_champsim.c). A record cut short at the end is an error naming its byte offset.
+ *   din                  Dinero's "LABEL ADDRESS [SIZE]" (mmu_trace_din.c).
+ * These three are read plain or compressed with gzip, xz or bzip2 (detected from the content, not the name).
+ * MMU_TRACE_AUTO picks champsim for a regular file with a NUL byte in its first 4 KiB and din for one whose first
+ * line begins with a digit; CloudSuite records are never picked (they cannot be told from the standard ones
+ * reliably), nor any of these three on standard input: give the format there.
  */
-typedef enum { MMU_TRACE_AUTO = 0, MMU_TRACE_LACKEY = 1, MMU_TRACE_TEXT = 2 } mmu_trace_format_t;
+typedef enum {
+	MMU_TRACE_AUTO = 0,
+	MMU_TRACE_LACKEY = 1,
+	MMU_TRACE_TEXT = 2,
+	MMU_TRACE_CHAMPSIM = 3,
+	MMU_TRACE_CLOUDSUITE = 4,
+	MMU_TRACE_DIN = 5,
+} mmu_trace_format_t;
 
 typedef enum {
 	MMU_REF_LOAD = 0,
@@ -40,7 +56,10 @@ void mmu_trace_close(mmu_trace_t *t);
  */
 long mmu_trace_read(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char *msg, size_t msglen);
 
-/* Line number of the last line read, and compressed bytes consumed so far (for progress). */
+/*
+ * Line number of the last line read (ChampSim: instruction records read), and compressed bytes consumed so far (for
+ * progress).
+ */
 uint64_t mmu_trace_line(const mmu_trace_t *t);
 uint64_t mmu_trace_bytes(const mmu_trace_t *t);
 /*
@@ -53,6 +72,11 @@ uint64_t mmu_trace_unterminated(const mmu_trace_t *t);
  * by reading the file again up to that record (an error path only), or "FILE: record N" for standard input ("-").
  */
 void mmu_trace_locate(const char *path, mmu_trace_format_t fmt, uint64_t n, char *buf, size_t buflen);
+/*
+ * Whether the trace is read from memory (an uncompressed regular file, mapped): reading costs no I/O wait and no
+ * decompression, only parsing.
+ */
+bool mmu_trace_in_memory(const mmu_trace_t *t);
 /* Total size of the file in bytes (compressed, as on disk), or 0 if unknown (stdin, pipe). */
 uint64_t mmu_trace_file_size(const mmu_trace_t *t);
 /*
@@ -66,7 +90,7 @@ uint64_t mmu_trace_content_bytes(const mmu_trace_t *t);
 
 mmu_trace_format_t mmu_trace_format(const mmu_trace_t *t);
 const char *mmu_trace_format_name(mmu_trace_format_t fmt);
-/* "lackey", "text" or "auto" to the enum; returns -1 for an unknown name. */
+/* "lackey", "text", "champsim", "champsim-cloudsuite", "din" or "auto" to the enum; returns -1 for an unknown name. */
 int mmu_trace_format_parse(const char *name);
 
 #endif

@@ -84,6 +84,12 @@ void mmu_replay_l1_touch(mmu_t *m, unsigned port, long slot)
 	mmu_tlb_touch(m->l1[port], slot);
 }
 
+void mmu_replay_l1_touch_n(mmu_t *m, unsigned port, long slot, uint64_t n)
+{
+	MMU_ASSERT(port < MMU_NREQ);
+	mmu_tlb_touch_n(m->l1[port], slot, n);
+}
+
 void mmu_replay_count_l1_hits(mmu_t *m, unsigned port, unsigned page_level, uint64_t n)
 {
 	MMU_ASSERT(port < MMU_NREQ);

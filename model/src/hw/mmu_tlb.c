@@ -368,6 +368,21 @@ void mmu_tlb_touch(mmu_tlb_t *t, long slot)
 		t->memo = slot;
 }
 
+void mmu_tlb_touch_n(mmu_tlb_t *t, long slot, uint64_t n)
+{
+	MMU_ASSERT((unsigned long)slot < t->nslots && t->entry[slot].valid);
+	if (n == 0)
+		return;
+	if (t->cfg.policy == MMU_POLICY_LRU) { /* n stamps drawn in a row, the slot keeps the last */
+		t->now += n;
+		t->stamp[slot] = t->now;
+	} else {
+		touch(t, (size_t)slot); /* R3: a PLRU use is the same however often it is repeated */
+	}
+	if (t->entry[slot].level == t->size_level[0])
+		t->memo = slot;
+}
+
 void mmu_tlb_count_hits(mmu_tlb_t *t, uint64_t n)
 {
 	t->counters.accesses += n;

@@ -10,6 +10,8 @@
  * as n calls of mmu_tlb_lookup().
  */
 void mmu_tlb_touch(mmu_tlb_t *t, long slot);
+/* n uses of slot in a row, with no other use of this TLB between them: the state n calls of mmu_tlb_touch leave. */
+void mmu_tlb_touch_n(mmu_tlb_t *t, long slot, uint64_t n);
 void mmu_tlb_count_hits(mmu_tlb_t *t, uint64_t n);
 /*
  * A stamp of slot's last write (fill or invalidation), 0 after a reset: while it is unchanged the slot holds the same

@@ -9,6 +9,33 @@
 #include "mmu_assert.h"
 #include "mmu_replay.h"
 
+/*
+ * mmu_sim_refs's shortcut, per port. A record within one base page that an L1 TLB slot answers with a hit (no fault, no
+ * dirty re-walk; mmu_replay_sim_hit) changes only counters, the cycle and that slot's replacement state, and nothing
+ * of the model reads a counter or the cycle (M4). So such a record is not simulated: its slot is used (touched) at
+ * once, and its counting is added up and applied (settle) before the next record simulated in full. Records of the
+ * same page and operation as the port's record just before use the slot that is already the TLB's most recently used:
+ * their uses are added up too (repeats), and applied before any other use of that TLB. An answer found is kept, with
+ * what makes it hold (mmu_replay_sim_hit_holds: the slot not written since, the same process and PCID), for the
+ * port's last record and in a small table by page and operation, so that it is looked up again only when its slot
+ * changed.
+ */
+#define RECENT_KEYS 1024
+
+typedef struct kept_hit {
+	uint64_t key; /* (base page << 2 | op) + 1; 0: none */
+	uint32_t pid;
+	mmu_replay_hit_t hit;
+} kept_hit_t;
+
+typedef struct port_hits {
+	kept_hit_t last;  /* the port's last record (hit.slot -1: its answer is not known) */
+	bool checked;     /* last.hit is the answer now: nothing was simulated in full since it was found */
+	uint64_t repeats; /* uses of last.hit's slot not yet applied, and hits not yet in counted */
+	uint64_t counted[MMU_MAX_LEVELS + 1]; /* hits not yet counted, by the leaf level of their entry */
+	kept_hit_t recent[RECENT_KEYS];       /* by base page and operation: the last answer found for it */
+} port_hits_t;
+
 struct mmu_sim {
 	mmu_cfg_t cfg;
 	mmu_engine_t engine;
@@ -17,7 +44,8 @@ struct mmu_sim {
 	mmu_os_t *os;
 	mmu_t *mmu;
 	mmu_requester_t *req;
-	mmu_port_driver_t drv; /* the ticked engine's */
+	mmu_port_driver_t drv;      /* the ticked engine's */
+	port_hits_t hits[MMU_NREQ]; /* mmu_sim_refs's shortcut */
 };
 
 int mmu_sim_create(const mmu_cfg_t *cfg, mmu_engine_t engine, mmu_sim_t **out, char *msg, size_t msglen)
@@ -82,15 +110,22 @@ uint64_t mmu_sim_latency_bound(const mmu_cfg_t *c)
 static void ticked_step(mmu_sim_t *s, const mmu_step_t *step, mmu_result_t *res)
 {
 	mmu_port_driver_begin(&s->drv, step);
+	/*
+	 * The inputs of every cycle: zero but for the memory's (set by mmu_system_comb each cycle) and what the driver
+	 * presents, which it does in one cycle only; so they are cleared after that cycle, not before every cycle.
+	 */
+	mmu_in_t in = {0};
 	for (;;) {
-		mmu_in_t in = {0};
 		mmu_out_t out;
 		mmu_system_comb(s->mmu, s->mem, &in, &out);
+		bool presented = s->drv.presented;
 		int done = mmu_port_driver_cycle(&s->drv, &out, &in, res);
 		MMU_ASSERT(done >= 0); /* an in-order requester never meets a busy port (T2) */
 		if (done)
 			return;
 		mmu_system_clock(s->mmu, s->mem, &in, &out);
+		if (s->drv.presented != presented)
+			in = (mmu_in_t){0};
 	}
 }
 
@@ -180,6 +215,99 @@ static inline int ref(mmu_sim_t *s, const mmu_trace_rec_t *rec, mmu_sim_translat
 		if (!err && step.kind == MMU_STEP_TRANSLATE)
 			mmu_requester_answer_fast(s->req, &res);
 	}
+	return err;
+}
+
+/* The uses of a port's slot that repeats stand for, applied: its slot's replacement state then is what they leave. */
+static void apply_repeats(mmu_sim_t *s, unsigned port, port_hits_t *ph)
+{
+	if (ph->repeats) {
+		mmu_replay_l1_touch_n(s->mmu, port, ph->last.hit.slot, ph->repeats);
+		ph->counted[ph->last.hit.page_level] += ph->repeats;
+		ph->repeats = 0;
+	}
+}
+
+/* Everything the shortcut has put off, applied, before a record is simulated in full (or the batch ends). */
+static void settle(mmu_sim_t *s)
+{
+	for (unsigned p = 0; p < MMU_NREQ; p++) {
+		port_hits_t *ph = &s->hits[p];
+		apply_repeats(s, p, ph);
+		ph->checked = false;
+		for (unsigned level = 0; level <= MMU_MAX_LEVELS; level++) {
+			if (ph->counted[level]) {
+				mmu_replay_sim_count_hits(s, p, level, ph->counted[level]);
+				ph->counted[level] = 0;
+			}
+		}
+	}
+}
+
+/* The slot that answers rec with a hit now, looked up (with hint), kept in the table; or false. */
+static bool look_up_hit(mmu_sim_t *s, const mmu_trace_rec_t *rec, kept_hit_t *re, uint64_t key, long hint,
+                        mmu_replay_hit_t *hit)
+{
+	if (mmu_replay_sim_hit(s, rec, hint, hit) < 0)
+		return false;
+	*re = (kept_hit_t){.key = key, .pid = rec->pid, .hit = *hit};
+	return true;
+}
+
+/*
+ * Whether rec (within one base page, of key; re its page's entry in the table) is an L1 hit the shortcut takes; it is
+ * then used and counted.
+ */
+static inline bool shortcut(mmu_sim_t *s, unsigned port, port_hits_t *ph, const mmu_trace_rec_t *rec, uint64_t key,
+                            kept_hit_t *re)
+{
+	bool same = key == ph->last.key && rec->pid == ph->last.pid;
+	if (same && ph->checked) { /* its slot was used last, by the port's record before: the most recently used */
+		ph->repeats++;
+		return true;
+	}
+	mmu_replay_hit_t hit;
+	if (same && ph->last.hit.slot >= 0 && mmu_replay_sim_hit_holds(s, rec->pid, port, &ph->last.hit))
+		hit = ph->last.hit;
+	else if (re->key == key && re->pid == rec->pid && mmu_replay_sim_hit_holds(s, rec->pid, port, &re->hit))
+		hit = re->hit;
+	else if (!look_up_hit(s, rec, re, key, re->key == key ? re->hit.slot : same ? ph->last.hit.slot : -1, &hit))
+		return false;
+	apply_repeats(s, port, ph);
+	mmu_replay_sim_touch(s, port, hit.slot);
+	ph->counted[hit.page_level]++;
+	ph->last = (kept_hit_t){.key = key, .pid = rec->pid, .hit = hit};
+	ph->checked = true;
+	return true;
+}
+
+int mmu_sim_refs(mmu_sim_t *s, const mmu_trace_rec_t *recs, size_t n, size_t *done, char *msg, size_t msglen)
+{
+	int err = 0;
+	size_t i = 0;
+	if (s->engine != MMU_ENGINE_FAST) {
+		for (; i < n && !err; i++)
+			err = ref(s, &recs[i], NULL, NULL, msg, msglen);
+		*done = err ? i - 1 : n;
+		return err;
+	}
+	unsigned page_bits = s->req->page_bits;
+	uint64_t offset_mask = (UINT64_C(1) << page_bits) - 1;
+	for (; i < n; i++) {
+		const mmu_trace_rec_t *rec = &recs[i];
+		unsigned port = mmu_rec_port(rec);
+		port_hits_t *ph = &s->hits[port];
+		bool one_page = (rec->vaddr & offset_mask) + (rec->size ? rec->size - 1 : 0) <= offset_mask;
+		uint64_t page = rec->vaddr >> page_bits, key = (page << 2 | (uint64_t)mmu_rec_op(rec)) + 1;
+		if (one_page && shortcut(s, port, ph, rec, key, &ph->recent[key % RECENT_KEYS]))
+			continue;
+		settle(s);
+		if ((err = ref(s, rec, NULL, NULL, msg, msglen)) != 0)
+			break;
+		ph->last = (kept_hit_t){.key = one_page ? key : 0, .pid = rec->pid, .hit = {.slot = -1}};
+	}
+	settle(s);
+	*done = i;
 	return err;
 }
 

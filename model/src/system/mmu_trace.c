@@ -7,35 +7,51 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "mmu/mmu_error.h"
+#include "mmu_trace_alt.h"
+#include "mmu_crc32.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /*
  * The reader decompresses big blocks and parses complete lines in place. Every line handed to a parser ends in '\n'
  * inside the buffer, so the scanners need no bounds checks: '\n' stops each of them. A line cut by the end of a block
- * is moved to the front of the buffer before the next block is read behind it.
+ * is moved to the front of the buffer before the next block is read behind it. An uncompressed regular file is not
+ * read at all but mapped, and its lines parsed where they are: only a last line without its newline is copied to the
+ * buffer, to be given one.
  */
 enum {
 	TRACE_BLOCK = 1 << 20,
 	TRACE_GZBUF = 1 << 18,
 	TRACE_MAX_LINE = 4096, /* bytes, newline excluded */
 	TRACE_MSG = 512,
+	TRACE_PAD = 32, /* bytes after the buffer's end that may be read (never used): a word-wide scan may overshoot */
+	TRACE_MAP_STEP = 1 << 22, /* parsed bytes of a mapped file between two releases (release_mapped) */
 };
 #define TOO_LONG "line too long (more than 4096 bytes)"
 
 struct mmu_trace {
+	trace_alt_t *alt; /* the reader of a ChampSim or din trace, which every call is handed to; else NULL */
 	gzFile gz;
 	char *name; /* as shown in messages: the path, or "<stdin>" */
 	mmu_trace_format_t fmt;
 	uint64_t line;
 	uint64_t file_size;
-	char *buf;  /* TRACE_MAX_LINE + TRACE_BLOCK + 1 bytes */
-	size_t pos; /* next line to parse */
-	size_t lim; /* one past the last '\n' of the buffer: [pos, lim) holds complete lines */
-	size_t len; /* bytes in the buffer; [lim, len) is a line still missing its end */
+	char *buf;        /* TRACE_MAX_LINE + TRACE_BLOCK + 1 bytes */
+	const char *text; /* what [pos, lim) index: buf, or the mapped file */
+	const char *map;  /* an uncompressed regular file, mapped whole (then gz is NULL), or NULL */
+	size_t map_size;
+	size_t released; /* the map's bytes before this (a multiple of the page size) are parsed, in crc, and dropped */
+	size_t pos;      /* next line to parse */
+	size_t lim;      /* one past the last '\n' of the buffer: [pos, lim) holds complete lines */
+	size_t len;      /* bytes in the buffer; [lim, len) is a line still missing its end */
 	bool eof;
 	uint64_t cut_line; /* a last line without its newline: its number */
 	int gz_err;        /* zlib error seen at the end of the input, reported once the lines before it are used */
@@ -205,7 +221,7 @@ static int read_more(mmu_trace_t *t)
 	if (t->crc_live < 0) /* gzdirect() is known once something was read */
 		t->crc_live = t->fd < 0 || gzdirect(t->gz);
 	if (t->crc_live)
-		t->crc = (uint32_t)crc32(t->crc, (const Bytef *)t->buf + before, (uInt)n);
+		t->crc = mmu_crc32(t->crc, t->buf + before, (size_t)n);
 	bool first = t->content_bytes == 0;
 	t->content_bytes += (uint64_t)n;
 	t->len += (size_t)n;
@@ -228,9 +244,48 @@ static int finish_input(mmu_trace_t *t)
 	return 1;
 }
 
+/*
+ * The whole pages of a mapped file before offset upto, which are parsed: added to the CRC while they are still in the
+ * cache, then dropped from the process (they stay in the page cache), so that its memory does not grow with the trace.
+ */
+static void release_mapped(mmu_trace_t *t, size_t upto)
+{
+	size_t end = upto & ~((size_t)sysconf(_SC_PAGESIZE) - 1);
+	if (end <= t->released)
+		return;
+	t->crc = mmu_crc32(t->crc, t->map + t->released, end - t->released);
+	madvise((void *)(t->map + t->released), end - t->released, MADV_DONTNEED);
+	t->released = end;
+}
+
+/*
+ * The end of a mapped file: a last line without its newline is copied to the buffer and given one (as finish_input
+ * does); the CRC gets the rest of the content.
+ */
+static int refill_mapped(mmu_trace_t *t)
+{
+	if (t->eof)
+		return 0;
+	t->eof = true;
+	t->crc = mmu_crc32(t->crc, t->map + t->released, t->map_size - t->released);
+	t->released = t->map_size;
+	size_t tail = t->map_size - t->lim;
+	if (tail > TRACE_MAX_LINE) {
+		t->line++;
+		return fail_line(t, TOO_LONG, false, 0);
+	}
+	memcpy(t->buf, t->map + t->lim, tail);
+	t->text = t->buf;
+	t->pos = t->lim = 0;
+	t->len = tail;
+	return finish_input(t);
+}
+
 /* Makes [pos, lim) non-empty. Returns 1, 0 at the end of the input, or a negative error. */
 static int refill(mmu_trace_t *t)
 {
+	if (t->map)
+		return refill_mapped(t);
 	size_t tail = t->len - t->lim;
 	memmove(t->buf, t->buf + t->lim, tail);
 	t->pos = t->lim = 0;
@@ -378,6 +433,107 @@ static bool blank_line(const char *p)
 	return p[0] == '\n' || (p[0] == '\r' && p[1] == '\n');
 }
 
+/*
+ * The common lackey line read eight bytes at a time: "I  ", " L ", " S " or " M ", 8 to 16 hex digits (lackey writes
+ * at least 8), ',', a decimal size of 1 to 9 digits, '\n'. Anything else (and any error) is left to lackey_line, which
+ * reads it byte by byte. p must be followed by at least TRACE_PAD readable bytes.
+ */
+#define BYTES(x) (UINT64_C(0x0101010101010101) * (x))
+
+/* How many of the 16 bytes at p, from the first, are hex digits ('0'-'9', 'a'-'f', 'A'-'F'). */
+#if defined(__SSE2__)
+static inline unsigned hex_run16(const char *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p), lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	/* signed compares: a byte >= 0x80 is below every bound, so never a digit */
+	__m128i digit =
+	    _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	__m128i letter =
+	    _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(lower, _mm_set1_epi8('f' + 1)));
+	unsigned hex = (unsigned)_mm_movemask_epi8(_mm_or_si128(digit, letter)); /* bit i: byte i is a hex digit */
+	return (unsigned)__builtin_ctz(~hex);                                    /* at most 16: ~hex has bit 16 set */
+}
+#else
+/* The high bit of each byte of w that is a hex digit. */
+static inline uint64_t hex_bytes(uint64_t w)
+{
+	uint64_t x = w & ~BYTES(0x80), lower = x | BYTES(0x20);
+#define AT_LEAST(v, c) (((v) | BYTES(0x80)) - BYTES(c)) /* high bit of a byte set where that byte >= c (< 0x80) */
+	uint64_t digit = AT_LEAST(x, '0') & ~AT_LEAST(x, '9' + 1);
+	uint64_t letter = AT_LEAST(lower, 'a') & ~AT_LEAST(lower, 'f' + 1);
+#undef AT_LEAST
+	return (digit | letter) & ~w & BYTES(0x80);
+}
+
+static inline unsigned hex_run8(uint64_t w)
+{
+	uint64_t other = ~hex_bytes(w) & BYTES(0x80);
+	return other ? (unsigned)__builtin_ctzll(other) / 8 : 8;
+}
+
+static inline unsigned hex_run16(const char *p)
+{
+	uint64_t w0, w1;
+	memcpy(&w0, p, 8);
+	memcpy(&w1, p + 8, 8);
+	unsigned n = hex_run8(w0);
+	return n < 8 ? n : 8 + hex_run8(w1);
+}
+#endif
+
+/* The value of 8 hex digits, w's first byte the most significant. */
+static inline uint64_t hex8(uint64_t w)
+{
+	uint64_t v = (w & BYTES(0x0f)) + 9 * ((w >> 6) & BYTES(1)); /* '0'-'9' -> 0-9, 'a'-'f' / 'A'-'F' -> 10-15 */
+	v = __builtin_bswap64(v);                                   /* the least significant digit in the low byte */
+	v = (v | v >> 4) & UINT64_C(0x00ff00ff00ff00ff);
+	v = (v | v >> 8) & UINT64_C(0x0000ffff0000ffff);
+	return (v | v >> 16) & UINT64_C(0xffffffff);
+}
+
+static inline uint64_t load8(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof w);
+	return w; /* little-endian: p[0] in the low byte */
+}
+
+static inline bool lackey_fast(const char *p, mmu_trace_rec_t *r, const char **next)
+{
+	uint32_t head;
+	memcpy(&head, p, sizeof head);
+	head &= 0xffffff; /* the first three bytes, p[0] the lowest */
+	unsigned kind;
+	if (head == ('I' | ' ' << 8 | ' ' << 16))
+		kind = MMU_REF_FETCH + 1;
+	else if ((head & 0xff00ff) == (' ' | ' ' << 16))
+		kind = lackey_data_kind[head >> 8 & 0xff];
+	else
+		return false;
+	unsigned digits = hex_run16(p + 3);
+	const char *q = p + 3 + digits;
+	if (!kind || digits < 8 || *q != ',')
+		return false;
+	uint64_t addr = hex8(load8(p + 3));
+	if (digits > 8) /* the last ones, moved to the top of the word: the bytes below them read as zeros */
+		addr = addr << (4 * (digits - 8)) | hex8(load8(p + 11) << (8 * (16 - digits)));
+	uint64_t size = (unsigned)(unsigned char)q[1] - '0';
+	if (size - 1 < 9 && q[2] == '\n') { /* the common size: one digit, not 0 */
+		q += 2;
+	} else {
+		unsigned nd = 0, d;
+		for (size = 0, q++; (d = (unsigned)(unsigned char)*q - '0') <= 9 && nd < 9; q++, nd++)
+			size = size * 10 + d;
+		if (*q != '\n' || size == 0)
+			return false;
+	}
+	if (size - 1 > UINT64_MAX - addr)
+		return false;
+	*r = (mmu_trace_rec_t){.vaddr = addr, .size = (uint32_t)size, .pid = 1, .kind = (uint8_t)(kind - 1)};
+	*next = q + 1;
+	return true;
+}
+
 /* One lackey line at p: "I  addr,size", " L addr,size", " S ...", " M ...", or a "==pid==" banner. */
 static line_kind_t lackey_line(line_err_t *e, const char *p, const char *lim, mmu_trace_rec_t *r, const char **next)
 {
@@ -514,7 +670,7 @@ static int line_failure(mmu_trace_t *t, uint64_t line, const line_err_t *e)
 #define PARSE_LINES(name, parse_line)                                                                                  \
 	static size_t name(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max)                                          \
 	{                                                                                                              \
-		const char *p = t->buf + t->pos, *lim = t->buf + t->lim;                                               \
+		const char *p = t->text + t->pos, *lim = t->text + t->lim;                                             \
 		uint64_t line = t->line;                                                                               \
 		size_t n = 0;                                                                                          \
 		line_err_t e;                                                                                          \
@@ -529,22 +685,58 @@ static int line_failure(mmu_trace_t *t, uint64_t line, const line_err_t *e)
 			n += k == LINE_REC;                                                                            \
 			p = next;                                                                                      \
 		}                                                                                                      \
-		t->pos = (size_t)(p - t->buf);                                                                         \
+		t->pos = (size_t)(p - t->text);                                                                        \
 		t->line = line;                                                                                        \
 		return n;                                                                                              \
 	}
-PARSE_LINES(parse_lackey_lines, lackey_line)
+PARSE_LINES(parse_lackey_lines_slow, lackey_line)
+
+/* Where the lines lackey_fast may read stop: TRACE_PAD bytes before the end of what is readable. */
+static const char *fast_limit(const mmu_trace_t *t)
+{
+	if (t->text == t->buf)
+		return t->buf + t->lim; /* the buffer has TRACE_PAD bytes more */
+	return t->map_size > TRACE_PAD ? t->map + t->map_size - TRACE_PAD : t->map;
+}
+
+/* As parse_lackey_lines_slow, the common lines word by word first (lackey_fast). */
+static size_t parse_lackey_lines(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max)
+{
+	const char *p = t->text + t->pos, *lim = t->text + t->lim, *fast = fast_limit(t);
+	if (fast > lim)
+		fast = lim;
+	uint64_t line = t->line;
+	size_t n = 0;
+	while (n < max && p < fast && lackey_fast(p, &recs[n], &p)) {
+		n++;
+		line++;
+	}
+	t->pos = (size_t)(p - t->text);
+	t->line = line;
+	return n;
+}
 PARSE_LINES(parse_text_lines, text_line)
 
 long mmu_trace_read(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char *msg, size_t msglen)
 {
+	if (t->alt)
+		return trace_alt_read(t->alt, recs, max, msg, msglen);
 	size_t n = 0;
 	while (!t->err && n < max) {
 		if (t->pos == t->lim && refill(t) <= 0)
 			break;
-		n += t->fmt == MMU_TRACE_TEXT ? parse_text_lines(t, recs + n, max - n)
-		                              : parse_lackey_lines(t, recs + n, max - n);
+		if (t->fmt == MMU_TRACE_TEXT) {
+			n += parse_text_lines(t, recs + n, max - n);
+			continue;
+		}
+		size_t got = parse_lackey_lines(t, recs + n, max - n);
+		n += got;
+		/* a line the word-wide scan does not take (or the last few), then the word-wide scan again */
+		if (!got && n < max && t->pos < t->lim)
+			n += parse_lackey_lines_slow(t, recs + n, 1);
 	}
+	if (t->map && t->text == t->map && t->pos - t->released >= TRACE_MAP_STEP)
+		release_mapped(t, t->pos);
 	/* Records before a bad line are delivered first; the error comes with the next call. */
 	if (t->err && n == 0) {
 		set_msg(msg, msglen, "%s", t->err_msg);
@@ -581,7 +773,7 @@ static int detect_format(mmu_trace_t *t)
 				return 0;
 			}
 		}
-		const char *p = t->buf + t->pos, *lim = t->buf + t->lim;
+		const char *p = t->text + t->pos, *lim = t->text + t->lim;
 		if (looks_lackey(p) || looks_text(p)) {
 			t->fmt = looks_lackey(p) ? MMU_TRACE_LACKEY : MMU_TRACE_TEXT;
 			return 0;
@@ -595,7 +787,7 @@ static int detect_format(mmu_trace_t *t)
 		if (!next)
 			return line_failure(t, t->line + 1, &e);
 		t->line++;
-		t->pos = (size_t)(next - t->buf);
+		t->pos = (size_t)(next - t->text);
 	}
 }
 
@@ -628,19 +820,83 @@ static int alloc_trace(const char *path, mmu_trace_format_t fmt, mmu_trace_t **o
 	t->fd = -1;
 	t->crc_live = -1;
 	t->name = strdup(strcmp(path, "-") ? path : "<stdin>");
-	t->buf = malloc(TRACE_MAX_LINE + TRACE_BLOCK + 1);
+	t->buf = malloc(TRACE_MAX_LINE + TRACE_BLOCK + 1 + TRACE_PAD);
+	t->text = t->buf;
 	t->err_msg = malloc(TRACE_MSG);
 	*out = t;
 	return t->name && t->buf && t->err_msg ? 0 : MMU_ENOMEM;
 }
 
+/* A ChampSim or din trace: its own reader (mmu_trace_alt.h) does the work. */
+static int open_alt(const char *path, mmu_trace_format_t fmt, mmu_trace_t **out, char *msg, size_t msglen)
+{
+	mmu_trace_t *t = calloc(1, sizeof *t);
+	if (!t) {
+		set_msg(msg, msglen, "%s: out of memory", strcmp(path, "-") ? path : "<stdin>");
+		return MMU_ENOMEM;
+	}
+	t->fd = -1;
+	t->fmt = fmt;
+	int rc = trace_alt_open(path, fmt, &t->alt, msg, msglen);
+	if (rc) {
+		free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+/*
+ * An uncompressed regular file is mapped instead of read (whether it is gzip is decided by its first two bytes, as zlib
+ * decides). Not mapped, and read as before: a file that starts like another compressor's (refused by check_start), or
+ * one that cannot be mapped. A UTF-8 byte-order mark is skipped, as check_start drops it.
+ */
+static bool map_file(mmu_trace_t *t, int fd, uint64_t size)
+{
+	unsigned char head[6];
+	size_t n = size < sizeof head ? (size_t)size : sizeof head;
+	if (size == 0 || size > SIZE_MAX || pread(fd, head, n, 0) != (ssize_t)n)
+		return false;
+	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+		return false;
+	for (size_t i = 0; i < sizeof other_compressors / sizeof other_compressors[0]; i++)
+		if (n >= other_compressors[i].len &&
+		    memcmp(head, other_compressors[i].magic, other_compressors[i].len) == 0)
+			return false;
+	void *p = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return false;
+	posix_madvise(p, (size_t)size, POSIX_MADV_SEQUENTIAL);
+	t->map = t->text = p;
+	t->map_size = t->len = (size_t)size;
+	t->pos = n >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	t->lim = t->pos;
+	for (size_t i = t->map_size; i > t->pos; i--) {
+		if (t->map[i - 1] == '\n') {
+			t->lim = i;
+			break;
+		}
+	}
+	t->content_bytes = t->map_size;
+	t->crc_live = 1; /* taken as the file is parsed (release_mapped, refill_mapped) */
+	return true;
+}
+
 int mmu_trace_open(const char *path, mmu_trace_format_t fmt, mmu_trace_t **out, char *msg, size_t msglen)
 {
 	*out = NULL;
-	if (!path || (fmt != MMU_TRACE_AUTO && fmt != MMU_TRACE_LACKEY && fmt != MMU_TRACE_TEXT)) {
+	if (!path ||
+	    (fmt != MMU_TRACE_AUTO && fmt != MMU_TRACE_LACKEY && fmt != MMU_TRACE_TEXT && !trace_alt_handles(fmt))) {
 		set_msg(msg, msglen, "mmu_trace_open: invalid path or format");
 		return MMU_EINVAL;
 	}
+	if (fmt == MMU_TRACE_AUTO) {
+		int rc = trace_alt_sniff(path, &fmt, msg, msglen);
+		if (rc)
+			return rc;
+	}
+	if (trace_alt_handles(fmt))
+		return open_alt(path, fmt, out, msg, msglen);
 	int fd;
 	uint64_t size;
 	int rc = open_fd(path, &fd, &size, msg, msglen);
@@ -648,18 +904,22 @@ int mmu_trace_open(const char *path, mmu_trace_format_t fmt, mmu_trace_t **out, 
 		return rc;
 	mmu_trace_t *t = NULL;
 	rc = alloc_trace(path, fmt, &t);
-	if (!rc)
+	bool mapped = !rc && map_file(t, fd, size);
+	if (mapped)
+		close(fd);
+	if (!rc && !mapped)
 		t->fd = size ? dup(fd) : -1; /* shares the offset, but is only read with pread, after the end */
-	if (!rc && !(t->gz = gzdopen(fd, "rb")))
+	if (!rc && !mapped && !(t->gz = gzdopen(fd, "rb")))
 		rc = MMU_ENOMEM;
 	if (rc) {
-		if (!t || !t->gz)
+		if (!t || (!t->gz && !t->map))
 			close(fd);
 		mmu_trace_close(t);
 		set_msg(msg, msglen, "%s: out of memory", strcmp(path, "-") ? path : "<stdin>");
 		return rc;
 	}
-	gzbuffer(t->gz, TRACE_GZBUF);
+	if (t->gz)
+		gzbuffer(t->gz, TRACE_GZBUF);
 	t->file_size = size;
 	if (fmt == MMU_TRACE_AUTO && detect_format(t) < 0) {
 		set_msg(msg, msglen, "%s", t->err_msg);
@@ -675,10 +935,13 @@ void mmu_trace_close(mmu_trace_t *t)
 {
 	if (!t)
 		return;
+	trace_alt_close(t->alt);
 	if (t->gz)
 		gzclose(t->gz);
 	if (t->fd >= 0)
 		close(t->fd);
+	if (t->map)
+		munmap((void *)t->map, t->map_size);
 	free(t->name);
 	free(t->buf);
 	free(t->err_msg);
@@ -687,11 +950,17 @@ void mmu_trace_close(mmu_trace_t *t)
 
 uint64_t mmu_trace_line(const mmu_trace_t *t)
 {
+	if (t->alt)
+		return t->alt->units;
 	return t->line;
 }
 
 void mmu_trace_locate(const char *path, mmu_trace_format_t fmt, uint64_t n, char *buf, size_t buflen)
 {
+	if (trace_alt_handles(fmt)) {
+		trace_alt_locate(path, fmt, n, buf, buflen);
+		return;
+	}
 	bool std = !strcmp(path, "-");
 	set_msg(buf, buflen, "%s: record %llu", std ? "<stdin>" : path, (unsigned long long)n);
 	mmu_trace_t *t;
@@ -712,18 +981,31 @@ void mmu_trace_locate(const char *path, mmu_trace_format_t fmt, uint64_t n, char
 
 uint64_t mmu_trace_unterminated(const mmu_trace_t *t)
 {
+	if (t->alt)
+		return t->alt->cut_line;
 	return t->cut_line;
 }
 
 uint64_t mmu_trace_bytes(const mmu_trace_t *t)
 {
+	if (t->alt)
+		return trace_stream_in_bytes(t->alt->s);
+	if (t->map)
+		return t->text == t->map ? t->pos : t->map_size;
 	/* gzoffset needs a seekable file: a pipe reports -1, and progress there is unknown anyway. */
 	z_off_t off = gzoffset(t->gz);
 	return off < 0 ? 0 : (uint64_t)off;
 }
 
+bool mmu_trace_in_memory(const mmu_trace_t *t)
+{
+	return t->map != NULL;
+}
+
 uint64_t mmu_trace_file_size(const mmu_trace_t *t)
 {
+	if (t->alt)
+		return trace_stream_file_size(t->alt->s);
 	return t->file_size;
 }
 
@@ -752,6 +1034,8 @@ static uint32_t crc_by_reading(const mmu_trace_t *t)
 
 uint32_t mmu_trace_crc32(const mmu_trace_t *t)
 {
+	if (t->alt)
+		return trace_stream_crc32(t->alt->s);
 	if (t->crc_live != 0)
 		return t->crc;
 	/* gzip's trailer: CRC-32 and size mod 2^32 of its (last) member, which zlib has checked against the data */
@@ -769,6 +1053,8 @@ uint32_t mmu_trace_crc32(const mmu_trace_t *t)
 
 uint64_t mmu_trace_content_bytes(const mmu_trace_t *t)
 {
+	if (t->alt)
+		return trace_stream_out_bytes(t->alt->s);
 	return t->content_bytes;
 }
 
@@ -786,6 +1072,12 @@ const char *mmu_trace_format_name(mmu_trace_format_t fmt)
 		return "lackey";
 	case MMU_TRACE_TEXT:
 		return "text";
+	case MMU_TRACE_CHAMPSIM:
+		return "champsim";
+	case MMU_TRACE_CLOUDSUITE:
+		return "champsim-cloudsuite";
+	case MMU_TRACE_DIN:
+		return "din";
 	default:
 		return "unknown";
 	}
@@ -801,5 +1093,11 @@ int mmu_trace_format_parse(const char *name)
 		return MMU_TRACE_LACKEY;
 	if (!strcmp(name, "text"))
 		return MMU_TRACE_TEXT;
+	if (!strcmp(name, "champsim"))
+		return MMU_TRACE_CHAMPSIM;
+	if (!strcmp(name, "champsim-cloudsuite"))
+		return MMU_TRACE_CLOUDSUITE;
+	if (!strcmp(name, "din"))
+		return MMU_TRACE_DIN;
 	return -1;
 }

@@ -1,0 +1,172 @@
+/*
+ * ChampSim's instruction records (the layout of ChampSim's inc/trace_instruction.h, as C lays those structs out on
+ * x86-64: little-endian, naturally aligned).
+ *
+ *   standard, 64 bytes                    CloudSuite, 96 bytes
+ *    0  ip                        u64      0  ip                        u64
+ *    8  is_branch, branch_taken   u8 x 2   8  is_branch, branch_taken   u8 x 2
+ *   10  destination_registers     u8 x 2  10  destination_registers     u8 x 4
+ *   12  source_registers          u8 x 4  14  source_registers          u8 x 4
+ *   16  destination_memory        u64 x 2 18  (padding)                 6 bytes
+ *   32  source_memory             u64 x 4 24  destination_memory        u64 x 4
+ *                                         56  source_memory             u64 x 4
+ *                                         88  asid                      u8 x 2
+ *                                         90  (padding)                 6 bytes
+ *
+ * One record gives, in this order: the instruction fetch of ip; its loads (source_memory in slot order); its stores
+ * (destination_memory in slot order). A zero address is an unused slot; a zero ip is a record without a fetch (the
+ * lackey converter writes those when one instruction's accesses do not fit one record). A load whose address is
+ * also one of the record's stores is a read-modify-write: one access of kind MMU_REF_MODIFY at the load's place (as
+ * lackey's M), and that store is not presented again. Records carry no access size: each access is 1 byte.
+ * The process is 1, or asid[0] for CloudSuite (a change is a context switch); asid[1] is not used.
+ */
+#include <string.h>
+
+#include "mmu/mmu_error.h"
+#include "mmu_trace_alt.h"
+
+typedef struct layout {
+	size_t size;
+	size_t dst, ndst; /* offset and count of destination_memory */
+	size_t src;       /* offset of source_memory (4 slots) */
+	bool asid;
+} layout_t;
+
+static const layout_t standard = {.size = 64, .dst = 16, .ndst = 2, .src = 32, .asid = false};
+static const layout_t cloudsuite = {.size = 96, .dst = 24, .ndst = 4, .src = 56, .asid = true};
+
+size_t trace_champsim_record_size(mmu_trace_format_t fmt)
+{
+	return fmt == MMU_TRACE_CLOUDSUITE ? cloudsuite.size : standard.size;
+}
+
+static inline uint64_t le64(const unsigned char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+/* The references of the record at p into out (room for ALT_MAX_REFS); returns how many. */
+static inline size_t decode(const layout_t *l, const unsigned char *p, mmu_trace_rec_t *out)
+{
+	uint32_t pid = l->asid ? p[88] : 1;
+	size_t k = 0;
+	uint64_t ip = le64(p);
+	if (ip)
+		out[k++] = (mmu_trace_rec_t){.vaddr = ip, .size = 1, .pid = pid, .kind = MMU_REF_FETCH};
+	uint64_t dst[4];
+	unsigned stores = 0; /* bit j: destination slot j holds a store not yet presented */
+	for (size_t j = 0; j < l->ndst; j++) {
+		dst[j] = le64(p + l->dst + 8 * j);
+		stores |= (dst[j] != 0) << j;
+	}
+	for (size_t i = 0; i < 4; i++) {
+		uint64_t a = le64(p + l->src + 8 * i);
+		if (!a)
+			continue;
+		uint8_t kind = MMU_REF_LOAD;
+		for (size_t j = 0; stores && j < l->ndst; j++) {
+			if ((stores >> j & 1) && dst[j] == a) {
+				stores &= ~(1u << j);
+				kind = MMU_REF_MODIFY;
+				break;
+			}
+		}
+		out[k++] = (mmu_trace_rec_t){.vaddr = a, .size = 1, .pid = pid, .kind = kind};
+	}
+	for (size_t j = 0; stores; j++, stores >>= 1)
+		if (stores & 1)
+			out[k++] = (mmu_trace_rec_t){.vaddr = dst[j], .size = 1, .pid = pid, .kind = MMU_REF_STORE};
+	return k;
+}
+
+/* is_branch and branch_taken are flags: anything else is not a ChampSim record (or the other record size). */
+static bool flags_ok(const unsigned char *p)
+{
+	return p[8] <= 1 && p[9] <= 1;
+}
+
+static int bad_flags(trace_alt_t *a, const layout_t *l, const unsigned char *p, uint64_t offset)
+{
+	return trace_alt_fail(a, MMU_EFORMAT,
+	                      "%s: byte offset %llu (instruction record %llu): %s is %u, not 0 or 1: not a ChampSim "
+	                      "%s trace%s",
+	                      trace_stream_name(a->s), (unsigned long long)offset, (unsigned long long)a->units + 1,
+	                      p[8] > 1 ? "is_branch" : "branch_taken", p[8] > 1 ? p[8] : p[9],
+	                      l->asid ? "CloudSuite (96-byte record)" : "(64-byte record)",
+	                      l->asid ? "" : " (a CloudSuite trace needs --format champsim-cloudsuite)");
+}
+
+bool trace_champsim_plausible(const unsigned char *p, size_t n)
+{
+	size_t records = n / standard.size;
+	if (records == 0)
+		return false;
+	for (size_t r = 0; r < records; r++, p += standard.size) {
+		if (!flags_ok(p))
+			return false;
+		/* addresses of a 64-bit machine: user half (below 2^56) or kernel half, never in between */
+		for (size_t off = 0; off < 64; off += 8) {
+			if (off == 8)
+				continue;
+			uint64_t v = le64(p + off);
+			if (v >> 56 != 0 && v >> 56 != 0xff)
+				return false;
+		}
+	}
+	return true;
+}
+
+size_t trace_champsim_read(trace_alt_t *a, mmu_trace_rec_t *recs, size_t max)
+{
+	const layout_t *l = a->fmt == MMU_TRACE_CLOUDSUITE ? &cloudsuite : &standard;
+	size_t n = 0;
+	while (n < max && !a->err) {
+		if (a->len - a->pos < l->size) {
+			if (trace_alt_refill(a, l->size))
+				break;
+			size_t left = a->len - a->pos;
+			if (left == 0)
+				break;
+			if (left < l->size) {
+				trace_alt_fail(
+				    a, MMU_EFORMAT,
+				    "%s: truncated record at byte offset %llu: the file ends %zu bytes into a "
+				    "%zu-byte ChampSim record",
+				    trace_stream_name(a->s), (unsigned long long)(a->consumed + a->pos), left, l->size);
+				break;
+			}
+		}
+		const unsigned char *p = a->buf + a->pos, *end = a->buf + a->len;
+		uint64_t units = a->units;
+		/* whole records while the caller's array has room for the most one record can give */
+		while (end - p >= (ptrdiff_t)l->size && max - n >= ALT_MAX_REFS) {
+			if (!flags_ok(p))
+				break;
+			n += decode(l, p, recs + n);
+			p += l->size;
+			units++;
+		}
+		a->pos = (size_t)(p - a->buf);
+		a->units = units;
+		if (end - p < (ptrdiff_t)l->size)
+			continue;
+		if (!flags_ok(p)) {
+			bad_flags(a, l, p, a->consumed + a->pos);
+			break;
+		}
+		/* the last few places of the array: the record's references that do not fit wait in pend */
+		a->npend = (unsigned)decode(l, p, a->pend);
+		a->ipend = 0;
+		a->pos += l->size;
+		a->units++;
+		while (n < max && a->ipend < a->npend)
+			recs[n++] = a->pend[a->ipend++];
+		break;
+	}
+	return n;
+}
