@@ -390,16 +390,20 @@ module mmu_tlb #(
   // R7 after every fill: no two valid entries of the filled set hold the same page for one PCID (same size and VPN,
   // and the same PCID or either global). Checked over the filled set only, at the edge after the fill, so the check
   // costs nothing in the many cycles without a fill.
-  function automatic logic set_has_duplicate(input logic [SetW-1:0] set);
+  // The comparisons sit inside `if (check)`, not behind a branch around the call: Verilator evaluates a function
+  // called from either side of a branch before taking it.
+  function automatic logic set_has_duplicate(input logic check, input logic [SetW-1:0] set);
     logic [SlotW-1:0] a, b;
     set_has_duplicate = 1'b0;
-    for (int i = 0; i < Ways; i++) begin
-      for (int j = i + 1; j < Ways; j++) begin
-        a = slot_of(set, WayW'(i));
-        b = slot_of(set, WayW'(j));
-        if (valid_q[a] && valid_q[b] && level_q[a] == level_q[b] && vpn_q[a] == vpn_q[b] &&
-            (global_q[a] || global_q[b] || pcid_q[a] == pcid_q[b]))
-          set_has_duplicate = 1'b1;
+    if (check) begin
+      for (int i = 0; i < Ways; i++) begin
+        for (int j = i + 1; j < Ways; j++) begin
+          a = slot_of(set, WayW'(i));
+          b = slot_of(set, WayW'(j));
+          if (valid_q[a] && valid_q[b] && level_q[a] == level_q[b] && vpn_q[a] == vpn_q[b] &&
+              (global_q[a] || global_q[b] || pcid_q[a] == pcid_q[b]))
+            set_has_duplicate = 1'b1;
+        end
       end
     end
   endfunction
@@ -418,9 +422,10 @@ module mmu_tlb #(
     end else begin
       filled_q           <= fill_i;
       filled_set_q       <= fill_set;
-      duplicate_q        <= filled_q && set_has_duplicate(filled_set_q);
       flushed_all_q      <= flush_i && flush_op_i == mmu_arch_pkg::FlushAll;
-      left_after_flush_q <= flushed_all_q && valid_q != '0;
+      duplicate_q        <= set_has_duplicate(filled_q, filled_set_q);
+      if (flushed_all_q) left_after_flush_q <= valid_q != '0;
+      else left_after_flush_q <= 1'b0;
     end
   end
   `MMU_ASSERT(TlbNoDuplicateAfterFill, !duplicate_q)

@@ -9,7 +9,7 @@
 module mmu_formal_top #(
   parameter int PaBits       = 32,
   parameter int L2HitLatency = 2,
-  parameter int StallMax     = 0,
+  parameter int StallMax     = 1,
   parameter int LatMax       = 1
 ) (
   input logic        clk_i,
