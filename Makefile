@@ -4,7 +4,7 @@ SAN_BUILD ?= build-san
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?= --output-on-failure
 
-.PHONY: all deps configure build demo test test-san bench bench-cosim wave diagrams experiments format clean
+.PHONY: all deps configure build demo test test-san bench bench-cosim wave diagrams experiments format clean rtl-pkg formal
 
 all: build
 
@@ -52,6 +52,16 @@ wave: configure
 	  $(BUILD)/sim/cosim/mmucosim-default --scenario $$s --quiet --wave $(BUILD)/waves/$$s.fst || exit 1; \
 	  echo "(cd $(CURDIR) && gtkwave $(abspath $(BUILD))/waves/$$s.fst waveforms/mmu.gtkw)"; \
 	done
+
+# Bounded proofs of the RTL's properties at full depth, with their covers (ctest -L formal runs CI's depths).
+formal: deps
+	@scripts/formal.sh $(BUILD)/formal
+
+# Rewrites rtl/mmu_arch_pkg.sv from the model's declarations (ctest rtl_pkg fails while it is out of step).
+rtl-pkg: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target rtl-pkg-gen >/dev/null
+	@$(BUILD)/sim/rtl-pkg-gen > rtl/mmu_arch_pkg.sv.tmp && mv rtl/mmu_arch_pkg.sv.tmp rtl/mmu_arch_pkg.sv
+	@echo "rtl-pkg: rtl/mmu_arch_pkg.sv written"
 
 # Timing diagrams of directed scenarios (docs/lecture.md): WaveJSON in $(BUILD)/diagrams, SVG when wavedrom-cli is there.
 diagrams: build

@@ -7,16 +7,16 @@ module mmu_ecode (
   output logic [4:0] ecode_o
 );
 
-  localparam logic [2:0] CauseNone = 3'd0;
-  localparam logic [2:0] CauseNotPresent = 3'd1;
-  localparam logic [2:0] CauseReserved = 3'd3;
-  localparam logic [2:0] CauseNonCanonical = 3'd4;
-
   // One assignment, no default then bits: Icarus 11 turned the glitch of the latter into an endless loop at time
   // zero inside the miss unit.
   logic fault;
-  assign fault   = cause_i != CauseNone && cause_i != CauseNonCanonical;
-  assign ecode_o = fault ? {op_i == 2'd2, cause_i == CauseReserved, user_i, op_i == 2'd1, cause_i != CauseNotPresent}
-                         : 5'd0;
+  assign fault   = cause_i != mmu_arch_pkg::CauseNone && cause_i != mmu_arch_pkg::CauseNonCanonical;
+
+  assign ecode_o = !fault ? '0 :
+                   (5'(cause_i != mmu_arch_pkg::CauseNotPresent) << mmu_arch_pkg::EcBitP) |
+                   (5'(op_i == mmu_arch_pkg::OpStore) << mmu_arch_pkg::EcBitW) |
+                   (5'(user_i) << mmu_arch_pkg::EcBitU) |
+                   (5'(cause_i == mmu_arch_pkg::CauseReserved) << mmu_arch_pkg::EcBitRsvd) |
+                   (5'(op_i == mmu_arch_pkg::OpFetch) << mmu_arch_pkg::EcBitId);
 
 endmodule

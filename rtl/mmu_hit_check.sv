@@ -20,7 +20,7 @@ module mmu_hit_check #(
 
   logic [29:0] page_mask, offset;
 
-  mmu_access_check u_access (
+  mmu_perm_check u_perm (
     .writable_i(writable_i),
     .user_ok_i (user_ok_i),
     .nx_i      (nx_i),
@@ -30,7 +30,7 @@ module mmu_hit_check #(
   );
 
   mmu_ecode u_ecode (
-    .cause_i(3'd2),
+    .cause_i(mmu_arch_pkg::CauseProtection),
     .op_i   (op_i),
     .user_i (user_i),
     .ecode_o(ecode_o)
@@ -44,7 +44,7 @@ module mmu_hit_check #(
     endcase
   end
 
-  assign rewalk_o = !fault_o && op_i == 2'd1 && !dirty_i;
+  assign rewalk_o = !fault_o && op_i == mmu_arch_pkg::OpStore && !dirty_i;
   assign offset   = offset_i & page_mask;
   assign paddr_o  = base_i | PaBits'(offset);
 

@@ -6,6 +6,10 @@
 // Fills happen at the edge at which the response becomes visible, unless the request was overtaken (T13).
 //
 // Per-port vectors are concatenations {D, I} (index 0 = instruction port, 1 = data port).
+`ifndef MMU_ASSERT_SV
+`include "mmu_assert.sv"
+`endif
+
 module mmu_miss #(
   parameter int HasL2        = 1,
   parameter int L2HitLatency = 9,
@@ -77,10 +81,6 @@ module mmu_miss #(
     MU_L2,    // L2 lookup in progress (L2HitLatency > 1)
     MU_WALK   // the walker works for the port
   } mu_state_e;
-
-  localparam logic [1:0] LevelL2 = 2'd1;
-  localparam logic [1:0] LevelWalk = 2'd2;
-  localparam logic [2:0] CauseProtection = 3'd2;
 
   mu_state_e       state_q /*verilator public_flat_rd*/, state_d;
   logic            port_q /*verilator public_flat_rd*/, port_d;  // the port being served
@@ -252,9 +252,9 @@ module mmu_miss #(
     done_o          = {cur, !cur} & {2{l2_answers || ptw_done}};
     done_paddr_o    = from_walk ? ptw_paddr : (l2_fault ? '0 : l2_paddr);
     done_fault_o    = from_walk ? ptw_fault : l2_fault;
-    done_cause_o    = from_walk ? ptw_cause : (l2_fault ? CauseProtection : 3'd0);
+    done_cause_o    = from_walk ? ptw_cause : (l2_fault ? mmu_arch_pkg::CauseProtection : mmu_arch_pkg::CauseNone);
     done_ecode_o    = from_walk ? ptw_ecode : (l2_fault ? l2_ecode : 5'd0);
-    done_level_o    = from_walk ? LevelWalk : LevelL2;
+    done_level_o    = from_walk ? mmu_arch_pkg::LevelWalk : mmu_arch_pkg::LevelL2;
     fill_vpn_o      = from_walk ? ptw_vpn : e_vpn;
     fill_level_o    = from_walk ? ptw_level : e_level;
     fill_base_o     = from_walk ? ptw_base : e_base;
@@ -354,16 +354,28 @@ module mmu_miss #(
     end
   end
 
-`ifndef SYNTHESIS
-  always @(posedge clk_i) begin
-    if (rst_ni) begin
-      // One miss at a time: the walker only runs for the miss unit's current request.
-      assert (ptw_idle || state_q == MU_WALK) else $error("mmu_miss: walker busy outside MU_WALK");
-      assert (!ptw_done || state_q == MU_WALK) else $error("mmu_miss: walk done outside MU_WALK");
-      assert (!l2_done || state_q != MU_WALK) else $error("mmu_miss: L2 result during a walk");
-      assert (HasL2 != 0 || state_q != MU_L2) else $error("mmu_miss: L2 stage without an L2 TLB");
-    end
-  end
-`endif
+  // ---------------------------------------------------------------------------------------------------------------
+  // Properties (rtl/mmu_assert.sv)
+  // One miss at a time: the walker only runs for the miss unit's current request.
+  `MMU_ASSERT(MissWalkerOnlyInWalk, ptw_idle || state_q == MU_WALK)
+  `MMU_ASSERT(MissWalkDoneOnlyInWalk, !ptw_done || state_q == MU_WALK)
+  `MMU_ASSERT(MissNoL2ResultInWalk, !l2_done || state_q != MU_WALK)
+  `MMU_ASSERT(MissNoL2StageWithoutL2, HasL2 != 0 || state_q != MU_L2)
+  // T5: a grant goes to a waiting port, a result to at most one port, and only to the port granted or served.
+  `MMU_ASSERT(MissGrantWaiting, (grant_o & ~wait_i) == 2'b00)
+  `MMU_ASSERT(MissOneResult, done_o != 2'b11)
+  `MMU_ASSERT(MissResultToServed, done_o == 2'b00 || (idle ? grant_o == done_o : done_o[port_q]))
+  // T13: nothing is filled for a request overtaken by a flush or CR3 write, including one presented this cycle.
+  `MMU_ASSERT(MissNoStaleFill, !((l1_fill_o != 2'b00 || l2_fill_o) && (stale_i[cur] || control_i)))
+  // W8, R7: a fill is a translation the request may use, at a level that exists.
+  `MMU_ASSERT(MissFillLevel, !(l1_fill_o != 2'b00 || l2_fill_o) || fill_level_o != 2'd0)
+  `MMU_ASSERT(MissL2FillFromWalk, !l2_fill_o || (from_walk && ptw_done && !ptw_fault))
+  `MMU_COVER(MissL2Hit, l2_answers && !l2_fault)
+  `MMU_COVER(MissL2ProtectionFault, l2_answers && l2_fault)
+  `MMU_COVER(MissDirtyRewalkFromL2, l2_done && e_hit && l2_rewalk)
+  `MMU_COVER(MissDirtyRewalkFromL1, idle && grant_valid && rewalk_i[grant_idx])
+  `MMU_COVER(MissBothWaiting, wait_i == 2'b11)
+  `MMU_COVER(MissControlDuringWalk, state_q == MU_WALK && !ptw_idle && control_i)
+  `MMU_COVER(MissStaleWalk, ptw_done && !ptw_fault && (stale_i[cur] || control_i))
 
 endmodule

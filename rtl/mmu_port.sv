@@ -3,6 +3,10 @@
 // that cycle, against the TLB contents during that cycle (T3); its result is held until the response or the miss
 // cycle. The context (vaddr, op, user, tag, and root and PCID from CR3 during the accept cycle) is latched at
 // acceptance (T4) and is all the miss unit ever uses.
+`ifndef MMU_ASSERT_SV
+`include "mmu_assert.sv"
+`endif
+
 module mmu_port #(
   parameter int HitLatency = 1,
   parameter int PaBits     = 46,
@@ -66,11 +70,6 @@ module mmu_port #(
     PORT_SERVED,  // the miss unit works for this port
     PORT_RESP     // response visible
   } port_state_e;
-
-  localparam logic [1:0] LevelL1 = 2'd0;
-  localparam logic [1:0] LevelNone = 2'd3;
-  localparam logic [2:0] CauseProtection = 3'd2;
-  localparam logic [2:0] CauseNonCanonical = 3'd4;
 
   port_state_e         state_q /*verilator public_flat_rd*/, state_d;
   logic [CntW-1:0]     count_q, count_d;        // lookup cycles left
@@ -185,16 +184,16 @@ module mmu_port #(
       rewalk_d    = canonical && lkp_hit_i && hit_rewalk;
       res_paddr_d = '0;
       res_fault_d = 1'b0;
-      res_cause_d = 3'd0;
+      res_cause_d = mmu_arch_pkg::CauseNone;
       res_ecode_d = 5'd0;
-      res_level_d = LevelL1;
+      res_level_d = mmu_arch_pkg::LevelL1;
       if (!canonical) begin
         res_fault_d = 1'b1;
-        res_cause_d = CauseNonCanonical;
-        res_level_d = LevelNone;
+        res_cause_d = mmu_arch_pkg::CauseNonCanonical;
+        res_level_d = mmu_arch_pkg::LevelNone;
       end else if (lkp_hit_i && hit_fault) begin
         res_fault_d = 1'b1;
-        res_cause_d = CauseProtection;
+        res_cause_d = mmu_arch_pkg::CauseProtection;
         res_ecode_d = hit_ecode;
       end else if (lkp_hit_i && !hit_rewalk) begin
         res_paddr_d = hit_paddr;
@@ -279,15 +278,38 @@ module mmu_port #(
     end
   end
 
-`ifndef SYNTHESIS
-  always @(posedge clk_i) begin
-    if (rst_ni) begin
-      // The miss unit only grants and answers a port that waits for it or that it serves.
-      assert (!grant_i || state_q == PORT_MISS) else $error("mmu_port: grant while not waiting");
-      assert (!done_i || state_q == PORT_MISS || state_q == PORT_SERVED) else $error("mmu_port: result while idle");
-      assert (!(done_i && state_q == PORT_MISS && !grant_i)) else $error("mmu_port: result without grant");
+  // ---------------------------------------------------------------------------------------------------------------
+  // Properties (rtl/mmu_assert.sv)
+  // Inputs: the miss unit only grants and answers a port that waits for it or that it serves.
+  `MMU_ASSERT(PortGrantWhileWaiting, !grant_i || state_q == PORT_MISS)
+  `MMU_ASSERT(PortResultWhileServed, !done_i || state_q == PORT_MISS || state_q == PORT_SERVED)
+  `MMU_ASSERT(PortResultAfterGrant, !(done_i && state_q == PORT_MISS && !grant_i))
+`ifndef MMU_ASSERT_OFF
+  // Exactly one response per accepted request, carrying its tag: a count of requests accepted and not yet answered,
+  // and the tag of the last one, kept for the properties only.
+  logic [1:0] open_q;
+  logic [7:0] open_tag_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      open_q     <= '0;
+      open_tag_q <= '0;
+    end else begin
+      open_q <= open_q + 2'(accept) - 2'(resp_valid_o);
+      if (accept) open_tag_q <= req_tag_i;
     end
   end
+  `MMU_ASSERT(PortAtMostOneOpen, open_q <= 2'd1)
+  `MMU_ASSERT(PortResponseAnswersOne, !resp_valid_o || (open_q == 2'd1 && resp_tag_o == open_tag_q))
+  `MMU_ASSERT(PortReadyWhenAnswered, req_ready_o == (open_q == 2'd0 || resp_valid_o))
 `endif
+  // T7: a non-canonical address faults without a lookup; a fault carries no physical address.
+  `MMU_ASSERT(PortNonCanonicalNoLookup, !(accept && !canonical) || !lkp_en_o)
+  `MMU_ASSERT(PortFaultNoAddress, !(resp_valid_o && resp_fault_o) || resp_paddr_o == 64'd0)
+  `MMU_ASSERT(PortFaultHasCause, !resp_valid_o || resp_fault_o == (resp_cause_o != mmu_arch_pkg::CauseNone))
+  `MMU_COVER(PortL1Hit, resp_valid_o && !resp_fault_o && resp_level_o == mmu_arch_pkg::LevelL1)
+  `MMU_COVER(PortL1ProtectionFault, resp_valid_o && resp_fault_o && resp_level_o == mmu_arch_pkg::LevelL1)
+  `MMU_COVER(PortNonCanonical, resp_valid_o && resp_cause_o == mmu_arch_pkg::CauseNonCanonical)
+  `MMU_COVER(PortAcceptWhileResponding, resp_valid_o && accept)
+  `MMU_COVER(PortOvertaken, state_q == PORT_SERVED && control_i)
 
 endmodule

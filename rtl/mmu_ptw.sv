@@ -4,6 +4,10 @@
 //
 // start_i (from registered state only) is sampled in idle: the first read, of the root-level entry, is presented
 // in that same cycle from the ctx inputs (W1), and the context is latched at that edge for the rest of the walk.
+`ifndef MMU_ASSERT_SV
+`include "mmu_assert.sv"
+`endif
+
 module mmu_ptw #(
   parameter int PaBits = 46
 ) (
@@ -50,19 +54,16 @@ module mmu_ptw #(
     PTW_WAIT   // waiting for its response
   } ptw_state_e;
 
-  localparam logic [2:0] CauseNone = 3'd0;
-  localparam logic [2:0] CauseNotPresent = 3'd1;
-  localparam logic [2:0] CauseProtection = 3'd2;
-  localparam logic [2:0] CauseReserved = 3'd3;
+  // Reserved bits (W5, docs/timing.md "Paging modes"): address bits PaBits..51 in every entry, and those the mode
+  // itself reserves (PS in a PML4E; bits 20:13 of a 2 MiB leaf, 29:13 of a 1 GiB leaf).
+  localparam logic [63:0] AbovePa = ((64'd1 << mmu_arch_pkg::PaBitsMax) - 64'd1) & ~((64'd1 << PaBits) - 64'd1);
+  localparam logic [63:0] RsvdPml4 = AbovePa | mmu_arch_pkg::RsvdTable4;
+  localparam logic [63:0] Rsvd2M = AbovePa | mmu_arch_pkg::RsvdLeaf2;
+  localparam logic [63:0] Rsvd1G = AbovePa | mmu_arch_pkg::RsvdLeaf3;
 
-  // Reserved bits (W5, docs/timing.md "Paging modes"): address bits PaBits..51 in every entry; PS in a PML4E;
-  // bits 20:13 of a 2 MiB leaf, 29:13 of a 1 GiB leaf.
-  localparam logic [63:0] AbovePa = ((64'd1 << 52) - 64'd1) & ~((64'd1 << PaBits) - 64'd1);
-  localparam logic [63:0] RsvdPml4 = AbovePa | (64'd1 << 7);
-  localparam logic [63:0] Rsvd2M = AbovePa | 64'h0000_0000_001f_e000;
-  localparam logic [63:0] Rsvd1G = AbovePa | 64'h0000_0000_3fff_e000;
-
-  localparam logic [1:0] OpStore = 2'd1;
+  // W7: the bits a walk sets
+  localparam logic [63:0] PteA = 64'd1 << mmu_arch_pkg::PteBitAccessed;
+  localparam logic [63:0] PteD = 64'd1 << mmu_arch_pkg::PteBitDirty;
 
   ptw_state_e        state_q /*verilator public_flat_rd*/, state_d;
   logic [2:0]        level_q /*verilator public_flat_rd*/, level_d;  // level of the entry being accessed, 4..1
@@ -93,8 +94,8 @@ module mmu_ptw #(
   logic [PaBits-1:0] frame, page_mask;
 
   assign rdata   = mem_resp_rdata_i;
-  assign present = rdata[0];
-  assign is_leaf = level_q == 3'd1 || ((level_q == 3'd2 || level_q == 3'd3) && rdata[7]);
+  assign present = rdata[mmu_arch_pkg::PteBitPresent];
+  assign is_leaf = level_q == 3'd1 || ((level_q == 3'd2 || level_q == 3'd3) && rdata[mmu_arch_pkg::PteBitPageSize]);
 
   always_comb begin
     rsvd_mask = AbovePa;
@@ -104,11 +105,11 @@ module mmu_ptw #(
   end
 
   assign rsvd   = (rdata & rsvd_mask) != 64'd0;
-  assign acc_wr = wr_q && rdata[1];
-  assign acc_us = us_q && rdata[2];
-  assign acc_nx = nx_q || rdata[63];
+  assign acc_wr = wr_q && rdata[mmu_arch_pkg::PteBitWritable];
+  assign acc_us = us_q && rdata[mmu_arch_pkg::PteBitUser];
+  assign acc_nx = nx_q || rdata[mmu_arch_pkg::PteBitNx];
 
-  mmu_access_check u_access (
+  mmu_perm_check u_perm (
     .writable_i(acc_wr),
     .user_ok_i (acc_us),
     .nx_i      (acc_nx),
@@ -118,15 +119,15 @@ module mmu_ptw #(
   );
 
   // W7: A on every entry used, D on the leaf of a store; one masked write of the whole PTE.
-  assign updated    = rdata | 64'h20 | ((is_leaf && op_q == OpStore) ? 64'h40 : 64'h0);
+  assign updated    = rdata | PteA | ((is_leaf && op_q == mmu_arch_pkg::OpStore) ? PteD : 64'h0);
   assign need_write = updated != rdata;
 
   // After a write-back, the entry is the value written; after a read, the value read.
   logic pte_global, pte_dirty;
 
   assign frame      = write_q ? {pte_q[PaBits-1:12], 12'h000} : {rdata[PaBits-1:12], 12'h000};
-  assign pte_global = write_q ? pte_q[8] : rdata[8];
-  assign pte_dirty  = write_q ? pte_q[6] : rdata[6];
+  assign pte_global = write_q ? pte_q[mmu_arch_pkg::PteBitGlobal] : rdata[mmu_arch_pkg::PteBitGlobal];
+  assign pte_dirty  = write_q ? pte_q[mmu_arch_pkg::PteBitDirty] : rdata[mmu_arch_pkg::PteBitDirty];
 
   always_comb begin
     unique case (level_q)
@@ -156,7 +157,7 @@ module mmu_ptw #(
     user_d  = user_q;
     pcid_d  = pcid_q;
     finish  = 1'b0;
-    cause   = CauseNone;
+    cause   = mmu_arch_pkg::CauseNone;
 
     unique case (state_q)
       PTW_IDLE: begin
@@ -185,13 +186,13 @@ module mmu_ptw #(
             finish = leaf_q;
           end else if (!present) begin  // W4
             finish = 1'b1;
-            cause  = CauseNotPresent;
+            cause  = mmu_arch_pkg::CauseNotPresent;
           end else if (rsvd) begin  // W5
             finish = 1'b1;
-            cause  = CauseReserved;
+            cause  = mmu_arch_pkg::CauseReserved;
           end else if (is_leaf && perm_fault) begin  // W6
             finish = 1'b1;
-            cause  = CauseProtection;
+            cause  = mmu_arch_pkg::CauseProtection;
           end else begin
             wr_d = acc_wr;
             us_d = acc_us;
@@ -251,7 +252,7 @@ module mmu_ptw #(
 
   assign idle_o     = state_q == PTW_IDLE;
   assign done_o     = state_q == PTW_WAIT && mem_resp_valid_i && finish;
-  assign fault_o    = cause != CauseNone;
+  assign fault_o    = cause != mmu_arch_pkg::CauseNone;
   assign cause_o    = cause;
   assign base_o     = frame & ~page_mask;
   assign paddr_o    = fault_o ? '0 : (base_o | (PaBits'(vaddr_q) & page_mask));
@@ -297,20 +298,80 @@ module mmu_ptw #(
     end
   end
 
-`ifndef SYNTHESIS
-  always @(posedge clk_i) begin
-    if (rst_ni) begin
-      // A walk descends at most to level 1 and never starts twice.
-      assert (level_q >= 3'd1 && level_q <= 3'd4) else $error("mmu_ptw: level %0d out of range", level_q);
-      assert (!(start_i && state_q != PTW_IDLE)) else $error("mmu_ptw: start while walking");
-      // Every response ends the walk or leads to exactly one next access.
-      if (state_q == PTW_WAIT && mem_resp_valid_i) begin
-        assert (state_d == PTW_IDLE || state_d == PTW_REQ) else $error("mmu_ptw: response without exit");
-        assert (!(state_d == PTW_REQ && !write_d && level_d == level_q && !write_q))
-        else $error("mmu_ptw: re-reads the same level");
+  // ---------------------------------------------------------------------------------------------------------------
+  // Properties (rtl/mmu_assert.sv). Inputs: the miss unit starts a walk only while the walker is idle; memory
+  // answers only an accepted request, once (the memory port of docs/timing.md, M1-M3).
+  `MMU_ASSERT(PtwStartWhenIdle, !start_i || state_q == PTW_IDLE)
+  `MMU_ASSERT(PtwRespWhenWaiting, !mem_resp_valid_i || state_q == PTW_WAIT)
+  // One memory request outstanding at a time.
+  `MMU_ASSERT(PtwNoReqWhileWaiting, state_q != PTW_WAIT || !mem_req_valid_o)
+  // A walk reads levels 4 down to 1 and writes back only the entry it has just read (W3, W7), with the same bits
+  // and A (and D on a store's leaf) set: the checks after the state kept below.
+  `MMU_ASSERT(PtwLevelInRange, level_q >= 3'd1 && level_q <= 3'd4)
+`ifndef MMU_ASSERT_OFF
+  // For the properties only: the request presented and not accepted in the last cycle; the address and value of the
+  // last entry read; the level of the last response.
+  logic        held_q, reading_q, responded_q;
+  logic [63:0] held_addr_q, held_wdata_q, last_read_addr_q, last_read_data_q;
+  logic        held_write_q;
+  logic [7:0]  held_wstrb_q;
+  logic [2:0]  responded_level_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      held_q            <= 1'b0;
+      held_addr_q       <= '0;
+      held_write_q      <= 1'b0;
+      held_wdata_q      <= '0;
+      held_wstrb_q      <= '0;
+      last_read_addr_q  <= '0;
+      last_read_data_q  <= '0;
+      reading_q         <= 1'b0;
+      responded_q       <= 1'b0;
+      responded_level_q <= '0;
+    end else begin
+      held_q       <= mem_req_valid_o && !mem_req_ready_i;
+      held_addr_q  <= mem_req_addr_o;
+      held_write_q <= mem_req_write_o;
+      held_wdata_q <= mem_req_wdata_o;
+      held_wstrb_q <= mem_req_wstrb_o;
+      responded_q  <= state_q == PTW_WAIT && mem_resp_valid_i && state_d == PTW_REQ && !write_d;
+      responded_level_q <= level_q;
+      if (mem_req_valid_o && mem_req_ready_i) begin
+        last_read_addr_q <= mem_req_addr_o;
+        reading_q        <= !mem_req_write_o;
       end
+      if (mem_resp_valid_i && reading_q) last_read_data_q <= mem_resp_rdata_i;
     end
   end
+  // The memory request handshake (W2): a request stays presented, unchanged, until accepted.
+  `MMU_ASSERT(PtwReqHeld, !held_q || (mem_req_valid_o && mem_req_addr_o == held_addr_q &&
+                                      mem_req_write_o == held_write_q && mem_req_wdata_o == held_wdata_q &&
+                                      mem_req_wstrb_o == held_wstrb_q))
+  // W3: after a read that neither ends the walk nor needs a write-back, and after a write-back, the next level.
+  `MMU_ASSERT(PtwDescends, !responded_q || level_q == responded_level_q - 3'd1)
+  `MMU_ASSERT(PtwWriteBackOfEntryRead, !(mem_req_valid_o && mem_req_write_o) ||
+                                       (mem_req_addr_o == last_read_addr_q &&
+                                        (mem_req_wdata_o & ~(PteA | PteD)) == (last_read_data_q & ~(PteA | PteD)) &&
+                                        mem_req_wdata_o[mmu_arch_pkg::PteBitAccessed] &&
+                                        mem_req_wstrb_o == 8'hff))
 `endif
+  // Every response ends the walk or leads to exactly one next access; a result has a cause exactly when it faults.
+  `MMU_ASSERT(PtwResponseExits, !(state_q == PTW_WAIT && mem_resp_valid_i) || state_d != PTW_WAIT)
+  `MMU_ASSERT(PtwFaultHasCause, !done_o || fault_o == (cause_o != mmu_arch_pkg::CauseNone))
+  `MMU_ASSERT(PtwFaultCauseOfWalk, !(done_o && fault_o) || cause_o == mmu_arch_pkg::CauseNotPresent ||
+                                   cause_o == mmu_arch_pkg::CauseProtection ||
+                                   cause_o == mmu_arch_pkg::CauseReserved)
+  // A translation filled from a walk is a leaf of level 1-3 whose rights allow the access (W6, W8).
+  `MMU_ASSERT(PtwLeafLevel, !(done_o && !fault_o) || (level_q >= 3'd1 && level_q <= 3'd3))
+  `MMU_ASSERT(PtwFillAllows, !(done_o && !fault_o) ||
+                             !((op_q == mmu_arch_pkg::OpStore && !writable_o) || (user_q && !user_ok_o) ||
+                               (op_q == mmu_arch_pkg::OpFetch && nx_o)))
+  `MMU_ASSERT(PtwStoreFillDirty, !(done_o && !fault_o && op_q == mmu_arch_pkg::OpStore) || dirty_o)
+  `MMU_COVER(PtwLeaf4K, done_o && !fault_o && level_q == 3'd1)
+  `MMU_COVER(PtwLeaf2M, done_o && !fault_o && level_q == 3'd2)
+  `MMU_COVER(PtwLeaf1G, done_o && !fault_o && level_q == 3'd3)
+  `MMU_COVER(PtwNotPresent, done_o && cause_o == mmu_arch_pkg::CauseNotPresent)
+  `MMU_COVER(PtwProtection, done_o && cause_o == mmu_arch_pkg::CauseProtection)
+  `MMU_COVER(PtwReserved, done_o && cause_o == mmu_arch_pkg::CauseReserved)
 
 endmodule

@@ -2,6 +2,10 @@
 // the way with rank k increments the ranks below k and gives the used way rank 0, so the ranks stay a permutation.
 // The model keeps timestamps instead; both give the same victim because the policy is only consulted for a full
 // set (R4), in which every way has been used since reset, so the reset order of the ranks never shows.
+`ifndef MMU_ASSERT_SV
+`include "mmu_assert.sv"
+`endif
+
 module mmu_repl_lru #(
   parameter int Sets = 1,
   parameter int Ways = 4,
@@ -71,7 +75,7 @@ module mmu_repl_lru #(
     if (touch_i) rank_q[touch_set_i] <= touched(init_q[touch_set_i] ? rank_q[touch_set_i] : ResetRow, touch_way_i);
   end
 
-`ifndef SYNTHESIS
+`ifdef MMU_SIM
   // The ranks of a set are a permutation, so exactly one way holds the last rank.
   always @(posedge clk_i) begin
     if (rst_ni && !$isunknown(victim_set_i)) assert (victim_found && $onehot(is_last)) else $error("mmu_repl_lru: ranks of a set are not a permutation");

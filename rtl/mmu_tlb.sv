@@ -14,6 +14,10 @@
 // The entry arrays (one per field, slot = set * Ways + way) are the architectural state the co-simulation compares
 // with the model (valid_q a packed vector, bit = slot). Only valid_q is reset and cleared by invalidations: the
 // other fields of an invalid entry are don't-care (the model zeroes them).
+`ifndef MMU_ASSERT_SV
+`include "mmu_assert.sv"
+`endif
+
 module mmu_tlb #(
   parameter int Entries  = 64,
   parameter int Ways     = 4,
@@ -107,11 +111,11 @@ module mmu_tlb #(
     logic va_match;
     va_match = vpn == vpn_at(flush_vpn, level);
     unique case (op)
-      3'd0: flush_hit = 1'b1;
-      3'd1: flush_hit = !glob;
-      3'd2: flush_hit = !glob && pcid == flush_pcid;
-      3'd3: flush_hit = va_match && (glob || pcid == cur_pcid);
-      3'd4: flush_hit = va_match && !glob && pcid == flush_pcid;
+      mmu_arch_pkg::FlushAll: flush_hit = 1'b1;
+      mmu_arch_pkg::FlushNonGlobal: flush_hit = !glob;
+      mmu_arch_pkg::FlushPcid: flush_hit = !glob && pcid == flush_pcid;
+      mmu_arch_pkg::FlushVa: flush_hit = va_match && (glob || pcid == cur_pcid);
+      mmu_arch_pkg::FlushVaPcid: flush_hit = va_match && !glob && pcid == flush_pcid;
       default: flush_hit = 1'b0;
     endcase
   endfunction
@@ -119,6 +123,7 @@ module mmu_tlb #(
   // ---------------------------------------------------------------------------------------------------------------
   // Lookup: one probe per page size (R6)
   logic [2:0]        probe_any;
+  logic [3*Ways-1:0] probe_match;  // the ways that match, per page size (R6, R7)
   logic [3*SetW-1:0] probe_set;
   logic [3*WayW-1:0] probe_way;
 
@@ -158,6 +163,7 @@ module mmu_tlb #(
     );
 
     assign probe_any[s]               = any;
+    assign probe_match[s*Ways+:Ways]  = match;
     assign probe_set[s*SetW+:SetW]    = set;
     assign probe_way[s*WayW+:WayW]    = way;
   end
@@ -360,7 +366,7 @@ module mmu_tlb #(
     end
   end
 
-`ifndef SYNTHESIS
+`ifdef MMU_SIM
   // The geometry the model accepts (mmu_tlb_create): sets a power of two, PLRU ways a power of two.
   initial begin
     assert (Entries >= 1 && Ways >= 1 && Entries % Ways == 0 && (Sets & (Sets - 1)) == 0)
@@ -368,22 +374,68 @@ module mmu_tlb #(
     assert (Policy >= 0 && Policy <= 3) else $error("mmu_tlb: policy %0d is not 0..3", Policy);
     assert (Policy != 1 || (Ways & (Ways - 1)) == 0) else $error("mmu_tlb: PLRU needs a power-of-two number of ways");
   end
+`endif
 
-  always @(posedge clk_i) begin
-    if (rst_ni) begin
-      // R7 keeps at most one entry of a page size matching any lookup.
-      if (lkp_en_i) begin
-        assert ($onehot0(g_probe[0].match) && $onehot0(g_probe[1].match) && $onehot0(g_probe[2].match))
-        else $error("mmu_tlb: two ways of one page size match a lookup");
-      end
-      // The miss unit never fills a TLB at the edge at which a request looks it up.
-      assert (!(fill_i && lkp_en_i)) else $error("mmu_tlb: fill and lookup at one edge");
-      if (fill_i) begin
-        assert (fill_level_i != 2'd0 && (fill_vpn_i >> (36 - 9 * (32'(fill_level_i) - 1))) == 36'd0)
-        else $error("mmu_tlb: fill of level %0d with vpn %h out of range", fill_level_i, fill_vpn_i);
+  // ---------------------------------------------------------------------------------------------------------------
+  // Properties (rtl/mmu_assert.sv)
+  // R7 keeps at most one entry of a page size matching any lookup.
+  `MMU_ASSERT(TlbOneMatchPerSize, !lkp_en_i || ($onehot0(probe_match[0+:Ways]) && $onehot0(probe_match[Ways+:Ways]) &&
+                                                $onehot0(probe_match[2*Ways+:Ways])))
+  // The miss unit never fills a TLB at the edge at which a request looks it up; a fill is of a leaf level whose VPN
+  // fits the page size.
+  `MMU_ASSERT(TlbNoFillWithLookup, !(fill_i && lkp_en_i))
+  `MMU_ASSERT(TlbFillInRange, !fill_i || (fill_level_i != 2'd0 &&
+                                          (fill_vpn_i >> (36 - 9 * (32'(fill_level_i) - 1))) == 36'd0))
+`ifndef MMU_ASSERT_OFF
+  // R7 after every fill: no two valid entries of the filled set hold the same page for one PCID (same size and VPN,
+  // and the same PCID or either global). Checked over the filled set only, at the edge after the fill, so the check
+  // costs nothing in the many cycles without a fill.
+  // The comparisons sit inside `if (check)`, not behind a branch around the call: Verilator evaluates a function
+  // called from either side of a branch before taking it.
+  function automatic logic set_has_duplicate(input logic check, input logic [SetW-1:0] set);
+    logic [SlotW-1:0] a, b;
+    set_has_duplicate = 1'b0;
+    if (check) begin
+      for (int i = 0; i < Ways; i++) begin
+        for (int j = i + 1; j < Ways; j++) begin
+          a = slot_of(set, WayW'(i));
+          b = slot_of(set, WayW'(j));
+          if (valid_q[a] && valid_q[b] && level_q[a] == level_q[b] && vpn_q[a] == vpn_q[b] &&
+              (global_q[a] || global_q[b] || pcid_q[a] == pcid_q[b]))
+            set_has_duplicate = 1'b1;
+        end
       end
     end
+  endfunction
+
+  // T12: a flush of everything leaves nothing valid, whatever was filled at the same edge. Like the check above, the
+  // verdict is formed in the clocked block and only a bit reaches the property (no copy of the valid bits per cycle).
+  logic            filled_q, duplicate_q, flushed_all_q, left_after_flush_q;
+  logic [SetW-1:0] filled_set_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      filled_q           <= 1'b0;
+      filled_set_q       <= '0;
+      duplicate_q        <= 1'b0;
+      flushed_all_q      <= 1'b0;
+      left_after_flush_q <= 1'b0;
+    end else begin
+      filled_q           <= fill_i;
+      filled_set_q       <= fill_set;
+      flushed_all_q      <= flush_i && flush_op_i == mmu_arch_pkg::FlushAll;
+      duplicate_q        <= set_has_duplicate(filled_q, filled_set_q);
+      if (flushed_all_q) left_after_flush_q <= valid_q != '0;
+      else left_after_flush_q <= 1'b0;
+    end
   end
+  `MMU_ASSERT(TlbNoDuplicateAfterFill, !duplicate_q)
+  `MMU_ASSERT(TlbFlushAllEmpties, !left_after_flush_q)
 `endif
+  `MMU_COVER(TlbFill4K, fill_i && fill_level_i == 2'd1)
+  `MMU_COVER(TlbFill2M, fill_i && fill_level_i == 2'd2)
+  `MMU_COVER(TlbFill1G, fill_i && fill_level_i == 2'd3)
+  `MMU_COVER(TlbFillInPlace, fill_i && match_any)
+  `MMU_COVER(TlbFillVictim, fill_i && !match_any && !free_any)
+  `MMU_COVER(TlbTwoSizesMatch, lkp_en_i && (probe_any[0] ? probe_any[1] || probe_any[2] : probe_any[1] && probe_any[2]))
 
 endmodule

@@ -4,6 +4,10 @@
 // d (MMU_REQ_D) for the per-requester ones. Every output is a function of state only (T1).
 //
 // Reset: asynchronous, active low (rst_ni); the reset state is T15's.
+`ifndef MMU_ASSERT_SV
+`include "mmu_assert.sv"
+`endif
+
 module mmu_top #(
   parameter int L1iEntries    = 128,
   parameter int L1iWays       = 8,
@@ -72,9 +76,6 @@ module mmu_top #(
   output logic [7:0]  mem_req_wstrb_o
 );
 
-  localparam logic [2:0] FlushNonGlobal = 3'd1;
-  localparam logic [2:0] FlushPcid = 3'd2;
-
   // ---------------------------------------------------------------------------------------------------------------
   // CR3 (T11): written at the edge; requests accepted from the next cycle on see it (T4)
   logic [63:0]        cr3_q /*verilator public_flat_rd*/, cr3_d;
@@ -98,7 +99,7 @@ module mmu_top #(
   // What a CR3 write invalidates: without PCIDs every non-global entry; with PCIDs, unless bit 63 is set, the
   // non-global entries of the new PCID. It applies after the flush of the same edge; both only clear entries.
   assign cr3_flush    = cr3_we_i && (PcidEn == 0 || !cr3_wdata_i[63]);
-  assign cr3_flush_op = (PcidEn != 0) ? FlushPcid : FlushNonGlobal;
+  assign cr3_flush_op = (PcidEn != 0) ? mmu_arch_pkg::FlushPcid : mmu_arch_pkg::FlushNonGlobal;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) cr3_q <= '0;
@@ -447,7 +448,43 @@ module mmu_top #(
     assign unused_l2 = ^{l2_lkp_en, l2_lkp_drop, l2_lkp_vpn, l2_lkp_pcid, l2_fill};
   end
 
-`ifndef SYNTHESIS
+  // ---------------------------------------------------------------------------------------------------------------
+  // Properties (rtl/mmu_assert.sv), over the ports of the whole MMU
+`ifndef MMU_ASSERT_OFF
+  // T13 seen from outside: a flush or CR3 write presented from a request's acceptance to its response means that the
+  // request's translation is filled into no TLB. Tracked here from the ports alone, apart from the ports' own flags.
+  logic [1:0] req_accept, req_busy_q, overtaken_q;
+  assign req_accept = {dreq_valid_i && dreq_ready_o, ireq_valid_i && ireq_ready_o};
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      req_busy_q  <= '0;
+      overtaken_q <= '0;
+    end else begin
+      for (int p = 0; p < 2; p++) begin
+        if (req_accept[p]) begin
+          req_busy_q[p]  <= 1'b1;
+          overtaken_q[p] <= control;
+        end else begin
+          if ((p == 0 ? iresp_valid_o : dresp_valid_o)) req_busy_q[p] <= 1'b0;
+          if (req_busy_q[p] && control) overtaken_q[p] <= 1'b1;
+        end
+      end
+    end
+  end
+  `MMU_ASSERT(TopNoFillAfterFlushI, !l1_fill[0] || !(overtaken_q[0] || control))
+  `MMU_ASSERT(TopNoFillAfterFlushD, !l1_fill[1] || !(overtaken_q[1] || control))
+  `MMU_ASSERT(TopNoL2FillAfterFlush, !l2_fill || !(|(l1_fill & overtaken_q) || control))
+  `MMU_ASSERT(TopFillForBusyPort, (l1_fill & ~req_busy_q) == 2'b00)
+`endif
+  // The walker's memory port: one request at a time, so the memory sees reads and A/D writes strictly in turn.
+  `MMU_ASSERT(TopWriteStrobeFull, !(mem_req_valid_o && mem_req_write_o) || mem_req_wstrb_o == 8'hff)
+  `MMU_ASSERT(TopReadNoData, !(mem_req_valid_o && !mem_req_write_o) || (mem_req_wdata_o == '0 && mem_req_wstrb_o == '0))
+  `MMU_COVER(TopCr3WriteWhileBusy, cr3_we_i && (req_busy_q != 2'b00))
+  `MMU_COVER(TopBothPortsAccept, req_accept == 2'b11)
+  `MMU_COVER(TopBackPressure, mem_req_valid_o && !mem_req_ready_i)
+  `MMU_COVER(TopBackPressureOnWrite, mem_req_valid_o && mem_req_write_o && !mem_req_ready_i)
+
+`ifdef MMU_SIM
   initial begin
     assert (PaBits >= 32 && PaBits <= 52) else $error("mmu_top: PaBits %0d is not in 32..52", PaBits);
     assert (L1iHitLatency >= 1 && L1dHitLatency >= 1 && L2HitLatency >= 1) else $error("mmu_top: hit latency < 1");

@@ -31,7 +31,7 @@ icarus=""
 if command -v iverilog >/dev/null && command -v vvp >/dev/null; then
   "$cosim" --random "$icycles" --seed 1 --quiet --record-stimulus "$work/stim.txt" --icarus-tb "$work/tb.sv"
   head -n 1 "$work/stim.txt" >"$work/stim1.txt"
-  if ! iverilog -g2012 -o "$work/tb.vvp" "$work/tb.sv" "$root"/rtl/*.sv 2>"$work/iverilog.log"; then
+  if ! iverilog -g2012 -I"$root/rtl" -o "$work/tb.vvp" "$work/tb.sv" $("$root"/scripts/rtl-sources.sh) 2>"$work/iverilog.log"; then
     cat "$work/iverilog.log" >&2
     exit 1
   fi

@@ -20,7 +20,7 @@ shift $((OPTIND - 1))
 work=${work:-$(mktemp -d)}
 mkdir -p "$work"
 command -v yosys >/dev/null || { echo "rtl-cells: yosys not found (scripts/install-deps.sh installs it)" >&2; exit 1; }
-mapfile -t sources < <(ls "$root"/rtl/*.sv)
+mapfile -t sources < <("$root"/scripts/rtl-sources.sh)
 
 if [ $# -eq 0 ]; then
 	mapfile -t names < <(awk '$1 !~ /^#/ && $2 == "synth" {print $1}' "$configs")

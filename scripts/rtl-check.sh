@@ -15,7 +15,7 @@ fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$(mktemp -d)}
 mkdir -p "$work"
-mapfile -t sources < <(ls "$root"/rtl/*.sv)
+mapfile -t sources < <("$root"/scripts/rtl-sources.sh)
 configs=$root/rtl/mmu_configs.txt
 
 tools=(verilator iverilog)

@@ -9,8 +9,9 @@ execute_process(COMMAND ${COSIM} --random ${cycles} --seed 5 --quiet --record-st
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "mmucosim failed (${rc})")
 endif()
-file(GLOB rtl ${RTL_DIR}/*.sv)
-execute_process(COMMAND ${IVERILOG} -g2012 -o ${WORK}/tb.vvp ${WORK}/tb.sv ${rtl}
+include(${RTL_DIR}/rtl_sources.cmake)
+mmu_rtl_sources(rtl ${RTL_DIR})
+execute_process(COMMAND ${IVERILOG} -g2012 -I${RTL_DIR} -o ${WORK}/tb.vvp ${WORK}/tb.sv ${rtl}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "iverilog failed:\n${out}")

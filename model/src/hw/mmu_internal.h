@@ -54,7 +54,7 @@ void walk_request(const walk_t *w, const mmu_paging_t *pg, uint64_t *addr, bool 
 bool walk_response(walk_t *w, const mmu_paging_t *pg, uint64_t rdata, mmu_stats_t *st);
 
 /* Permission check of an access against a translation's accumulated rights (W6); returns a mmu_fault_cause_t. */
-unsigned access_check(bool writable, bool user_ok, bool nx, unsigned op, bool user);
+unsigned perm_check(bool writable, bool user_ok, bool nx, unsigned op, bool user);
 /* x86 error code of a fault (T10). */
 uint8_t fault_ecode(const mmu_paging_t *pg, unsigned cause, unsigned op, bool user);
 

@@ -8,7 +8,7 @@
 #include "mmu_assert.h"
 #include "mmu_internal.h"
 
-unsigned access_check(bool writable, bool user_ok, bool nx, unsigned op, bool user)
+unsigned perm_check(bool writable, bool user_ok, bool nx, unsigned op, bool user)
 {
 	if (op == MMU_OP_STORE && !writable) /* CR0.WP = 1: supervisor writes obey R/W too */
 		return MMU_CAUSE_PROTECTION;
@@ -144,7 +144,7 @@ static bool on_read(walk_t *w, const mmu_paging_t *pg, uint64_t rdata, mmu_stats
 	w->nx = w->nx || mmu_pte_bit(pte, pg->bit_nx);
 	uint64_t updated = set_bit(pte, pg->bit_accessed);
 	if (w->leaf) {
-		unsigned cause = access_check(w->writable, w->user_ok, w->nx, w->ctx.op, w->ctx.user); /* W6 */
+		unsigned cause = perm_check(w->writable, w->user_ok, w->nx, w->ctx.op, w->ctx.user); /* W6 */
 		if (cause != MMU_CAUSE_NONE) {
 			finish(w, pg, cause);
 			return true;

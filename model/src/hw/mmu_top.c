@@ -106,7 +106,7 @@ req_ctx_t mmu_make_ctx(const mmu_t *m, uint64_t vaddr, unsigned op, bool user, u
 /* What a TLB hit on e means for the request (T8, T9): the cause of a fault is set for LK_FAULT. */
 static lookup_kind_t hit_kind(const req_ctx_t *ctx, const mmu_tlb_entry_t *e, unsigned *cause)
 {
-	*cause = access_check(e->writable, e->user, e->nx, ctx->op, ctx->user);
+	*cause = perm_check(e->writable, e->user, e->nx, ctx->op, ctx->user);
 	if (*cause != MMU_CAUSE_NONE)
 		return LK_FAULT;
 	return ctx->op == MMU_OP_STORE && !e->dirty ? LK_DIRTY : LK_HIT;

@@ -1,6 +1,6 @@
 // Permission check of an access against a translation's accumulated rights (W6, also T8 on a TLB hit):
 // CR0.WP = 1 (supervisor stores obey R/W), no SMEP/SMAP (supervisor may touch user pages), EFER.NXE = 1.
-module mmu_access_check (
+module mmu_perm_check (
   input  logic       writable_i,
   input  logic       user_ok_i,
   input  logic       nx_i,
@@ -9,9 +9,7 @@ module mmu_access_check (
   output logic       fault_o
 );
 
-  localparam logic [1:0] OpStore = 2'd1;
-  localparam logic [1:0] OpFetch = 2'd2;
-
-  assign fault_o = (op_i == OpStore && !writable_i) || (user_i && !user_ok_i) || (op_i == OpFetch && nx_i);
+  assign fault_o = (op_i == mmu_arch_pkg::OpStore && !writable_i) || (user_i && !user_ok_i) ||
+                   (op_i == mmu_arch_pkg::OpFetch && nx_i);
 
 endmodule

@@ -1,0 +1,89 @@
+// Assertion macros of the RTL, in the manner of lowRISC's prim_assert: one property, written once at the end of a
+// module, expanded for the tool that reads it. Every property is sampled at the rising edge of clk_i and disabled
+// while rst_ni is low; the module using them must have ports of those names.
+//
+//   `MMU_ASSERT(Name, expr)            expr holds in every cycle out of reset
+//   `MMU_ASSERT_NEXT(Name, cond, expr) when cond holds in a cycle, expr holds in the next (both out of reset)
+//   `MMU_ASSUME(Name, expr)            a constraint on the environment: an assumption in a proof, an assertion in
+//                                      simulation. Modules assert what they need of their inputs (MMU_ASSERT); only
+//                                      the proof harnesses (testbench/formal) assume, so that a property of one
+//                                      module never constrains the module that drives it in a larger proof.
+//   `MMU_COVER(Name, expr)             expr is reachable (formal covers; Verilator counts it)
+//
+// With Verilator (co-simulation, --assert): concurrent assertions. Yosys read_verilog -formal (make formal): immediate
+// assertions in a clocked process, which yosys-smtbmc proves (Yosys 0.23 has no SVA clocking syntax). Icarus 11: the
+// same clocked immediate assertions (it has no concurrent assertions). Synthesis: nothing.
+//
+// Included by every module that asserts; the guard makes a second inclusion empty, so the file also works when a
+// tool reads it as the first source of rtl/mmu_sources.txt.
+`ifndef MMU_ASSERT_SV
+`define MMU_ASSERT_SV
+
+`ifdef SYNTHESIS
+`ifndef FORMAL
+`define MMU_ASSERT_OFF
+`endif
+`endif
+
+// MMU_SIM: a simulator reads the RTL (not synthesis, not a proof): parameter checks at elaboration with messages,
+// and checks that need four-state values.
+`ifndef SYNTHESIS
+`ifndef FORMAL
+`define MMU_SIM
+`endif
+`endif
+
+// The condition of MMU_ASSERT_NEXT one cycle late, cleared by reset (Icarus 11 has no $past at run time).
+`define MMU_ASSERT_NEXT_COND(name, cond) \
+  logic name``_cond_q; \
+  always_ff @(posedge clk_i or negedge rst_ni) if (!rst_ni) name``_cond_q <= 1'b0; else name``_cond_q <= (cond);
+
+`ifdef MMU_ASSERT_OFF
+
+`define MMU_ASSERT(name, expr)
+`define MMU_ASSERT_NEXT(name, cond, expr)
+`define MMU_ASSUME(name, expr)
+`define MMU_COVER(name, expr)
+
+`elsif FORMAL
+
+`define MMU_ASSERT(name, expr) \
+  always @(posedge clk_i) if (rst_ni) name: assert (expr);
+`define MMU_ASSERT_NEXT(name, cond, expr) \
+  `MMU_ASSERT_NEXT_COND(name, cond) \
+  always @(posedge clk_i) if (rst_ni && name``_cond_q) name: assert (expr);
+`define MMU_ASSUME(name, expr) \
+  always @(posedge clk_i) if (rst_ni) name: assume (expr);
+// Besides the cover cell, a register that holds the condition of the last cycle: scripts/formal.sh searches for each
+// cover by disproving that it stays 0 (Yosys's sat has no cover mode).
+`define MMU_COVER(name, expr) \
+  (* keep *) logic name``_reach_q; \
+  always_ff @(posedge clk_i or negedge rst_ni) if (!rst_ni) name``_reach_q <= 1'b0; else name``_reach_q <= (expr); \
+  always @(posedge clk_i) if (rst_ni) name: cover (expr);
+
+`elsif VERILATOR
+
+`define MMU_ASSERT(name, expr) \
+  name: assert property (@(posedge clk_i) disable iff (!rst_ni) (expr)) \
+    else $error("%m: assertion failed: %s", `"expr`");
+`define MMU_ASSERT_NEXT(name, cond, expr) \
+  name: assert property (@(posedge clk_i) disable iff (!rst_ni) (cond) |=> (expr)) \
+    else $error("%m: assertion failed: %s, the cycle after %s", `"expr`", `"cond`");
+`define MMU_ASSUME(name, expr) `MMU_ASSERT(name, expr)
+`define MMU_COVER(name, expr) \
+  name: cover property (@(posedge clk_i) disable iff (!rst_ni) (expr));
+
+`else
+
+`define MMU_ASSERT(name, expr) \
+  always @(posedge clk_i) if (rst_ni) assert (expr) else $error("%m: assertion %s failed: %s", `"name`", `"expr`");
+`define MMU_ASSERT_NEXT(name, cond, expr) \
+  `MMU_ASSERT_NEXT_COND(name, cond) \
+  always @(posedge clk_i) if (rst_ni && name``_cond_q) assert (expr) \
+    else $error("%m: assertion %s failed: %s", `"name`", `"expr`");
+`define MMU_ASSUME(name, expr) `MMU_ASSERT(name, expr)
+`define MMU_COVER(name, expr)
+
+`endif
+
+`endif

@@ -1,0 +1,23 @@
+# mmu_rtl_sources(<var> <dir>): the RTL files of <dir> in compile order, from <dir>/mmu_sources.txt; a file on disk
+# that the list forgets (or a listed file that is missing) stops the configure, so the list cannot go stale.
+function(mmu_rtl_sources var dir)
+  file(STRINGS ${dir}/mmu_sources.txt lines REGEX "^[^#]")
+  set(files)
+  foreach(name IN LISTS lines)
+    if(NOT EXISTS ${dir}/${name})
+      message(FATAL_ERROR "${dir}/mmu_sources.txt: ${name} does not exist")
+    endif()
+    list(APPEND files ${dir}/${name})
+  endforeach()
+  file(GLOB on_disk ${dir}/*.sv)
+  foreach(f IN LISTS on_disk)
+    list(FIND files ${f} at) # not IN_LIST: this file also runs in script mode (cmake -P), without that policy
+    if(at EQUAL -1)
+      message(FATAL_ERROR "${dir}/mmu_sources.txt does not list ${f}")
+    endif()
+  endforeach()
+  if(NOT CMAKE_SCRIPT_MODE_FILE)
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${dir}/mmu_sources.txt)
+  endif()
+  set(${var} ${files} PARENT_SCOPE)
+endfunction()
