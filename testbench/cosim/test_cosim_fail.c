@@ -1,6 +1,6 @@
 /*
  * The co-simulation can fail: a deliberately wrong model (L2 latency one cycle too long) and a deliberately wrong RTL
- * (LRU where the configuration says FIFO) must each stop mmucosim with exit status 1 at the cycle worked out by hand
+ * (LRU where the configuration says FIFO; a fill T13 forbids, caught by the RTL's own assertions) must each stop mmucosim with exit status 1 at the cycle worked out by hand
  * below, name the port or state that differs with the rules of docs/timing.md behind it, and leave a waveform of the
  * mismatch with a gtkwave command that opens it from anywhere. A configuration that asks for other hardware than the
  * RTL was built with is refused, key by key.
@@ -101,6 +101,33 @@ Test(cosim_fail, rtl_with_wrong_policy)
 	cr_expect_not_null(strstr(out, "  rules of u_l1d (docs/timing.md): R1-R5 (victim)"), "%s", out);
 	cr_expect_eq(count(out, "  rules of "), 1, "%s", out);
 	cr_expect_gt(file_size(wave), 0, "no waveform %s:\n%s", wave, out);
+}
+
+/*
+ * A deliberately broken RTL (sim/cosim/CMakeLists.txt, BROKEN): its miss unit fills the L1 TLB with a walk's
+ * translation although a flush overtook the request (T13). Configuration small (H1 = 1, H2 = 2, memory latency 3:
+ * 4 cycles an access), scenario flushwalk: the load accepted in cycle 1 misses in cycle 2, the L2 misses at 2 + H2 = 4
+ * where the walk's first read is presented; 4 reads and 4 A write-backs later (8 x 4 cycles) its last response comes in
+ * cycle 35. A flush of that page came in cycle 15, so the fill at that edge is one the RTL's own properties forbid:
+ * the miss unit's (MissNoStaleFill) and the top's, which tracks the flush from the ports alone (TopNoFillAfterFlushD).
+ * The co-simulation stops there on the RTL's assertion, before any output or TLB state is compared.
+ */
+Test(cosim_fail, rtl_assertions_fire)
+{
+	int rc = run(COSIM_BROKENFILL " --scenario flushwalk", out, sizeof out);
+	cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
+	cr_expect_not_null(strstr(out, "deliberately wrong variant"), "%s", out);
+	cr_expect_not_null(strstr(out, "MISMATCH at cycle 35 (RTL assertion)"), "%s", out);
+	cr_expect_not_null(strstr(out, "Assertion failed in TOP.mmu_top.u_miss.MissNoStaleFill"), "%s", out);
+	cr_expect_not_null(strstr(out, "Assertion failed in TOP.mmu_top.TopNoFillAfterFlushD"), "%s", out);
+}
+
+/* Control: the same scenario on the RTL as it is passes, its assertions silent. */
+Test(cosim_fail, right_rtl_flushwalk_passes)
+{
+	int rc = run(COSIM_DEFAULT " --scenario flushwalk", out, sizeof out);
+	cr_expect_eq(rc, 0, "exit %d:\n%s", rc, out);
+	cr_expect_null(strstr(out, "Assertion failed"), "%s", out);
 }
 
 /*
