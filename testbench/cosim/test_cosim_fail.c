@@ -1,9 +1,9 @@
 /*
  * The co-simulation can fail: a deliberately wrong model (L2 latency one cycle too long) and a deliberately wrong RTL
- * (LRU where the configuration says FIFO; a fill T13 forbids, caught by the RTL's own assertions) must each stop mmucosim with exit status 1 at the cycle worked out by hand
- * below, name the port or state that differs with the rules of docs/timing.md behind it, and leave a waveform of the
- * mismatch with a gtkwave command that opens it from anywhere. A configuration that asks for other hardware than the
- * RTL was built with is refused, key by key.
+ * (LRU where the configuration says FIFO; a fill T13 forbids, caught by the RTL's own assertions) must each stop
+ * mmucosim with exit status 1 at the cycle worked out by hand below, name the port or state that differs with the rules
+ * of docs/timing.md behind it, and leave a waveform of the mismatch with a gtkwave command that opens it from anywhere.
+ * A configuration that asks for other hardware than the RTL was built with is refused, key by key.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
