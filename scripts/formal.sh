@@ -28,6 +28,10 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ -n "$out" ] || { echo "usage: scripts/formal.sh [--quick] [--broken] [--only NAME] OUTDIR" >&2; exit 2; }
+case $only in
+"" | ptw | tlb | top) ;;
+*) echo "formal: --only '$only': not a harness (ptw, tlb or top)" >&2; exit 2 ;;
+esac
 command -v yosys >/dev/null || { echo "formal: yosys not found (scripts/install-deps.sh installs it)" >&2; exit 1; }
 mkdir -p "$out"
 
