@@ -61,6 +61,13 @@ summary=$out/summary.txt
 say() { printf '%s\n' "$*" | tee -a "$summary"; }
 status=0
 
+# The Yosys lines that read harness TOP with the RTL and make it one flat, synchronous netlist for sat (memories as
+# registers, the asynchronous resets as synchronous ones).
+design_script() {
+  echo "read_verilog -defer -sv -formal -I$rtl ${sources[*]} $harness/mmu_formal_mem.sv $harness/$1.sv"
+  printf '%s\n' "prep -top $1" memory flatten async2sync dffunmap "opt -fast"
+}
+
 # The cycle-by-cycle reset: low in step 1, high afterwards (sat's steps count from 1).
 reset_args() { printf -- '-set rst_ni 1 -set-at 1 rst_ni 0'; }
 
@@ -71,13 +78,7 @@ for p in "${proofs[@]}"; do
   [ "$quick" -eq 1 ] && depth=$depth_quick cdepth=$cdepth_quick
   ys=$out/$name.ys log=$out/$name.log
   {
-    echo "read_verilog -defer -sv -formal -I$rtl ${sources[*]} $harness/mmu_formal_mem.sv $harness/$top.sv"
-    echo "prep -top $top"
-    echo "memory"
-    echo "flatten"
-    echo "async2sync"
-    echo "dffunmap"
-    echo "opt -fast"
+    design_script "$top"
     echo "tee -o $out/$name.asserts.txt select -count t:\$assert"
     echo "select -list w:*_reach_q"
     echo "delete t:\$cover"
@@ -107,13 +108,7 @@ for p in "${proofs[@]}"; do
   mapfile -t covers < <(sed -n "s|^$top/\\(.*_reach_q\\)\$|\\1|p" "$log" | grep -E "$pick" | sort -u)
   ys=$out/$name.covers.ys clog=$out/$name.covers.log
   {
-    echo "read_verilog -defer -sv -formal -I$rtl ${sources[*]} $harness/mmu_formal_mem.sv $harness/$top.sv"
-    echo "prep -top $top"
-    echo "memory"
-    echo "flatten"
-    echo "async2sync"
-    echo "dffunmap"
-    echo "opt -fast"
+    design_script "$top"
     echo "delete t:\$cover t:\$assert"
     for c in "${covers[@]}"; do
       echo "log cover: $c"
