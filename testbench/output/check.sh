@@ -32,6 +32,10 @@ failures=0
 fail() {
   echo "output safety: FAIL: $*"
   failures=$((failures + 1))
+  if [ ! -d "$scratch" ]; then # every later check would fail for the same reason
+    echo "output safety: FAIL: the test's own directory $scratch was removed while it ran; stopping"
+    exit 1
+  fi
 }
 
 # A small trace; two sweeps of 100 configurations each (a CSV of some 200 KB, larger than a stdio buffer), whose CSVs
