@@ -11,3 +11,7 @@ file(GLOB MMU_MODEL_SOURCES CONFIGURE_DEPENDS ${MMU_MODEL_DIR}/src/*.c ${MMU_MOD
 set(MMU_MODEL_PRIVATE_INCLUDES
     ${MMU_MODEL_DIR}/src ${MMU_MODEL_DIR}/src/hw ${MMU_MODEL_DIR}/src/mem ${MMU_MODEL_DIR}/src/os
     ${MMU_MODEL_DIR}/src/config ${MMU_MODEL_DIR}/src/system ${MMU_MODEL_DIR}/internal)
+# The libraries the model links, the same in every build; each project finds them first (the top-level
+# CMakeLists.txt and the fuzz build's own): zlib, liblzma, libbz2 and ISA-L for compressed traces, inih for
+# configuration files, cJSON for JSON.
+set(MMU_MODEL_LIBRARIES ZLIB::ZLIB LibLZMA::LibLZMA BZip2::BZip2 PkgConfig::ISAL PkgConfig::INIH PkgConfig::CJSON m)

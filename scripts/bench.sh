@@ -79,16 +79,18 @@ median_time() { for _ in $(seq "$runs"); do cpu_time "$@"; done | median; }
 t_lackey=$(median_time "$build/sim/trace-read-only" "$trace_gz")
 t_champ_xz=$(median_time "$build/sim/trace-read-only" "$champ.xz")
 t_champ_gz=$(median_time "$build/sim/trace-read-only" "$champ.gz")
+t_xz_alone=$(median_time xz -dc "$champ.xz") # the codec alone: the floor of any xz reader
 # Uncompressed, the decoding alone (the ChampSim copy is removed again: about 0.5 GB for 10M references).
 xz -dc "$champ.xz" >"$build/bench/plain.champsim"
 t_lackey_plain=$(median_time "$build/sim/trace-read-only" "$trace")
 t_champ_plain=$(median_time "$build/sim/trace-read-only" "$build/bench/plain.champsim")
 rm -f "$build/bench/plain.champsim"
-awk -v refs="$references" -v l="$t_lackey" -v x="$t_champ_xz" -v g="$t_champ_gz" \
+awk -v refs="$references" -v l="$t_lackey" -v x="$t_champ_xz" -v g="$t_champ_gz" -v xa="$t_xz_alone" \
   -v lp="$t_lackey_plain" -v cp="$t_champ_plain" 'BEGIN {
   printf "  trace readers alone (mmu_trace_read; median cpu s; target: ChampSim at least as fast per reference)\n"
   printf "  lackey, gzip               %9.3f           %7.1f ns/reference\n", l, l / refs * 1e9
   printf "  ChampSim, xz               %9.3f           %7.1f ns/reference (%.2f x lackey gzip)\n", x, x / refs * 1e9, x / l
+  printf "    xz -dc alone (liblzma)   %9.3f           %7.1f ns/reference (%.2f x lackey gzip)\n", xa, xa / refs * 1e9, xa / l
   printf "  ChampSim, gzip             %9.3f           %7.1f ns/reference (%.2f x lackey gzip)\n", g, g / refs * 1e9, g / l
   printf "  lackey, uncompressed       %9.3f           %7.1f ns/reference\n", lp, lp / refs * 1e9
   printf "  ChampSim, uncompressed     %9.3f           %7.1f ns/reference (%.2f x lackey uncompressed)\n", cp, cp / refs * 1e9, cp / lp

@@ -7,6 +7,7 @@ packages=(
   zlib1g-dev                       # gzip-compressed traces
   liblzma-dev                      # xz-compressed traces (ChampSim's), mmusim convert's xz output
   libbz2-dev                       # bzip2-compressed traces
+  libisal-dev                      # gzip-compressed ChampSim and din traces (ISA-L's fast inflate)
   libinih-dev                      # config files (INI)
   libcjson-dev                     # --json reports
   libcriterion-dev                 # unit tests

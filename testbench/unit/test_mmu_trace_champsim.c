@@ -281,6 +281,66 @@ Test(mmu_trace_champsim, cut_compressed_stream_is_an_error)
 	}
 }
 
+/*
+ * A gzip member's trailer (RFC 1952 section 2.3.1: CRC-32, then the length mod 2^32, little-endian) is checked: one
+ * bit changed in either is an error naming the trailer; two members read as one content, with one content CRC.
+ */
+Test(mmu_trace_champsim, gzip_trailer_is_checked_and_members_are_joined)
+{
+	unsigned char buf[256];
+	size_t len = standard_trace(buf);
+	static const struct {
+		long from_end;    /* the byte changed, counted from the end of the file */
+		const char *what; /* the field the byte belongs to */
+	} cases[] = {{8, "CRC-32"}, {5, "CRC-32"}, {4, "length"}, {1, "length"}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char path[40], msg[512] = "", want[600];
+		write_codec(path, buf, len, "gzip");
+		FILE *f = fopen(path, "r+");
+		cr_assert(f);
+		fseek(f, -cases[i].from_end, SEEK_END);
+		int c = fgetc(f);
+		fseek(f, -cases[i].from_end, SEEK_END);
+		fputc(c ^ 0x10, f);
+		fclose(f);
+		mmu_trace_rec_t r[MAXREC];
+		size_t n = 0;
+		cr_expect_eq(read_path(path, MMU_TRACE_CHAMPSIM, r, &n, msg, 16), MMU_EFORMAT);
+		snprintf(want, sizeof want,
+		         "%s: truncated or corrupt gzip data (incorrect CRC-32 or length in a member's trailer)", path);
+		cr_expect_str_eq(msg, want, "a byte of the %s changed", cases[i].what);
+		unlink(path);
+	}
+
+	/* The trace cut after its first 100 bytes (in the middle of record 2), each part its own member. */
+	char one[40], two[40], path[40], msg[512] = "";
+	write_codec(one, buf, 100, "gzip");
+	write_codec(two, buf + 100, len - 100, "gzip");
+	char cmd[200];
+	strcpy(path, "/tmp/mmu_champsim_XXXXXX");
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	close(fd);
+	snprintf(cmd, sizeof cmd, "cat %s %s > %s", one, two, path);
+	cr_assert_eq(system(cmd), 0);
+	for (size_t batch = 1; batch <= 16; batch += 15) {
+		mmu_trace_rec_t r[MAXREC];
+		size_t n = 0;
+		cr_assert_eq(read_path(path, MMU_TRACE_CHAMPSIM, r, &n, msg, batch), 0, "%s", msg);
+		expect_standard(r, n);
+	}
+	mmu_trace_t *t;
+	cr_assert_eq(mmu_trace_open(path, MMU_TRACE_CHAMPSIM, &t, msg, sizeof msg), 0);
+	mmu_trace_rec_t rec;
+	while (mmu_trace_read(t, &rec, 1, msg, sizeof msg) > 0)
+		;
+	cr_expect_eq(mmu_trace_crc32(t), (uint32_t)crc32(0, buf, (uInt)len));
+	mmu_trace_close(t);
+	unlink(one);
+	unlink(two);
+	unlink(path);
+}
+
 Test(mmu_trace_champsim, flags_other_than_0_or_1_are_refused)
 {
 	unsigned char buf[256];

@@ -6,6 +6,7 @@
 #include <bzlib.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <isa-l/igzip_lib.h>
 #include <lzma.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -31,13 +32,16 @@ struct trace_stream {
 	bool done; /* the last compressed stream ended and no input follows */
 	uint64_t in_bytes, file_size, out_bytes;
 	/*
-	 * CRC-32 of the content. zlib computes a gzip member's CRC itself (to check it against the trailer): it is
+	 * CRC-32 of the content. ISA-L computes a gzip member's CRC itself (to check it against the trailer): it is
 	 * combined in when the member ends (member_bytes long) and not computed a second time.
 	 */
 	uint32_t crc;
 	uint64_t member_bytes;
-	z_stream z;
-	bool z_live;
+	/*
+	 * gzip by ISA-L's inflate rather than zlib's: about four times faster here, which matters for ChampSim records
+	 * (64 bytes each, three times the bytes of a lackey line per reference). Allocated on first use: it is large.
+	 */
+	struct inflate_state *z;
 	lzma_stream x;
 	bz_stream b;
 	bool b_live;
@@ -110,9 +114,11 @@ static int start_codec(trace_stream_t *s, char *msg, size_t msglen)
 	}
 	switch (s->codec) {
 	case CODEC_GZIP:
-		if (inflateInit2(&s->z, 15 + 16) != Z_OK)
+		s->z = malloc(sizeof *s->z);
+		if (!s->z)
 			return fail(s, MMU_ENOMEM, msg, msglen, "out of memory");
-		s->z_live = true;
+		isal_inflate_init(s->z);
+		s->z->crc_flag = ISAL_GZIP; /* header parsed, trailer's CRC-32 and length checked */
 		break;
 	case CODEC_XZ:
 		if (lzma_stream_decoder(&s->x, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
@@ -170,8 +176,7 @@ void trace_stream_close(trace_stream_t *s)
 {
 	if (!s)
 		return;
-	if (s->z_live)
-		inflateEnd(&s->z);
+	free(s->z);
 	lzma_end(&s->x);
 	if (s->b_live)
 		BZ2_bzDecompressEnd(&s->b);
@@ -218,11 +223,27 @@ static int more_input(trace_stream_t *s, bool *more, char *msg, size_t msglen)
 	return 0;
 }
 
+static const char *isal_why(int r)
+{
+	switch (r) {
+	case ISAL_INVALID_WRAPPER:
+		return "not a gzip stream";
+	case ISAL_UNSUPPORTED_METHOD:
+		return "unsupported compression method";
+	case ISAL_INCORRECT_CHECKSUM:
+		return "incorrect CRC-32 or length in a member's trailer";
+	default:
+		return "invalid deflate data";
+	}
+}
+
 static long read_gzip(trace_stream_t *s, unsigned char *out, size_t n, char *msg, size_t msglen)
 {
-	s->z.next_out = out;
-	s->z.avail_out = (uInt)n;
-	while (s->z.avail_out && !s->done) {
+	struct inflate_state *z = s->z;
+	z->next_out = out;
+	z->avail_out = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	uint32_t want = z->avail_out;
+	while (z->avail_out && !s->done) {
 		if (s->in_pos == s->in_len) {
 			int rc = fill_input(s, msg, msglen);
 			if (rc)
@@ -230,30 +251,34 @@ static long read_gzip(trace_stream_t *s, unsigned char *out, size_t n, char *msg
 			if (s->in_len == 0)
 				return corrupt(s, msg, msglen, "gzip", "unexpected end of file");
 		}
-		s->z.next_in = s->in + s->in_pos;
-		s->z.avail_in = (uInt)(s->in_len - s->in_pos);
-		uInt room = s->z.avail_out;
-		int zrc = inflate(&s->z, Z_NO_FLUSH);
-		s->in_pos = s->in_len - s->z.avail_in;
-		s->member_bytes += room - s->z.avail_out;
-		if (zrc == Z_STREAM_END) {
-			s->crc = (uint32_t)crc32_combine(s->crc, (uLong)s->z.adler, (z_off_t)s->member_bytes);
+		z->next_in = s->in + s->in_pos;
+		z->avail_in = (uint32_t)(s->in_len - s->in_pos);
+		uint32_t room = z->avail_out;
+		int r = isal_inflate(z);
+		s->in_pos = s->in_len - z->avail_in;
+		s->member_bytes += room - z->avail_out;
+		if (r < 0)
+			return corrupt(s, msg, msglen, "gzip", isal_why(r));
+		if (z->block_state == ISAL_BLOCK_FINISH) {
+			s->crc = (uint32_t)crc32_combine(s->crc, z->crc, (z_off_t)s->member_bytes);
 			s->member_bytes = 0;
 			bool more;
 			int rc = more_input(s, &more, msg, msglen);
 			if (rc)
 				return rc;
-			if (more)
-				inflateReset(&s->z);
-			else
+			if (more) { /* another member follows (pigz, concatenated files) */
+				unsigned char *next = z->next_out;
+				uint32_t left = z->avail_out;
+				isal_inflate_reset(z);
+				z->crc_flag = ISAL_GZIP;
+				z->next_out = next;
+				z->avail_out = left;
+			} else {
 				s->done = true;
-		} else if (zrc == Z_MEM_ERROR) {
-			return fail(s, MMU_ENOMEM, msg, msglen, "out of memory while decompressing");
-		} else if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
-			return corrupt(s, msg, msglen, "gzip", s->z.msg ? s->z.msg : "zlib error");
+			}
 		}
 	}
-	return (long)(n - s->z.avail_out);
+	return (long)(want - z->avail_out);
 }
 
 static const char *lzma_why(lzma_ret r)
