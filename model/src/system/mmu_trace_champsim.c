@@ -153,6 +153,8 @@ size_t trace_champsim_read(trace_alt_t *a, mmu_trace_rec_t *recs, size_t max)
 		}
 		a->pos = (size_t)(p - a->buf);
 		a->units = units;
+		if (a->mapped)
+			trace_stream_mapped_parsed(a->s, a->pos);
 		if (end - p < (ptrdiff_t)l->size)
 			continue;
 		if (!flags_ok(p)) {

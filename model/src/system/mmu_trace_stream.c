@@ -12,13 +12,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "mmu/mmu_error.h"
 
-enum { IN_BUF = 1 << 18 };
+enum {
+	IN_BUF = 1 << 18,  /* compressed bytes read at a time */
+	MAP_STEP = 1 << 22 /* parsed bytes of a mapped file between two releases (trace_stream_mapped_parsed) */
+};
 
 typedef enum { CODEC_NONE, CODEC_GZIP, CODEC_XZ, CODEC_BZIP2 } codec_t;
 
@@ -45,6 +49,9 @@ struct trace_stream {
 	lzma_stream x;
 	bz_stream b;
 	bool b_live;
+	/* a mapped file (trace_stream_map): its pages before released are in crc and dropped */
+	const unsigned char *map;
+	size_t map_size, released;
 };
 
 static int fail(const trace_stream_t *s, int code, char *msg, size_t msglen, const char *what)
@@ -180,6 +187,8 @@ void trace_stream_close(trace_stream_t *s)
 	lzma_end(&s->x);
 	if (s->b_live)
 		BZ2_bzDecompressEnd(&s->b);
+	if (s->map)
+		munmap((void *)(uintptr_t)s->map, s->map_size);
 	if (s->in)
 		close(s->fd);
 	free(s->in);
@@ -394,6 +403,35 @@ long trace_stream_read(trace_stream_t *s, void *buf, size_t n, char *msg, size_t
 		s->crc = mmu_crc32(s->crc, out, got);
 	s->out_bytes += got;
 	return (long)got;
+}
+
+bool trace_stream_map(trace_stream_t *s, const unsigned char **base, size_t *size)
+{
+	if (s->codec != CODEC_NONE || s->file_size == 0 || s->file_size > SIZE_MAX || s->out_bytes || s->map)
+		return false;
+	void *p = mmap(NULL, (size_t)s->file_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
+	if (p == MAP_FAILED)
+		return false;
+	posix_madvise(p, (size_t)s->file_size, POSIX_MADV_SEQUENTIAL);
+	s->map = p;
+	s->map_size = (size_t)s->file_size;
+	*base = s->map;
+	*size = s->map_size;
+	return true;
+}
+
+void trace_stream_mapped_parsed(trace_stream_t *s, size_t upto)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t end = upto >= s->map_size ? s->map_size : upto & ~(page - 1);
+	if (end <= s->released || (end < s->map_size && end - s->released < MAP_STEP))
+		return;
+	s->crc = mmu_crc32(s->crc, s->map + s->released, end - s->released);
+	size_t drop = end & ~(page - 1);
+	if (drop > s->released)
+		madvise((void *)(uintptr_t)(s->map + s->released), drop - s->released, MADV_DONTNEED);
+	s->released = end;
+	s->out_bytes = s->in_bytes = end;
 }
 
 const char *trace_stream_name(const trace_stream_t *s)

@@ -6,6 +6,7 @@
  * first bytes of the file, never from its name. Concatenated streams (pigz, pxz, pbzip2 output) are read whole. The
  * readers of the binary and din formats read through it; the lackey and text reader has its own (mmu_trace.c).
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,19 @@ void trace_stream_close(trace_stream_t *s);
  * end), or a negative error code with msg set ("FILE: truncated or corrupt xz data (...)").
  */
 long trace_stream_read(trace_stream_t *s, void *buf, size_t n, char *msg, size_t msglen);
+
+/*
+ * An uncompressed regular file mapped whole instead of read, for a reader that parses in place (no copy): its
+ * content in *base, *size bytes. Returns whether it was mapped; not for a compressed file, a pipe or an empty file,
+ * nor after trace_stream_read. The reader then reports its progress through trace_stream_mapped_parsed.
+ */
+bool trace_stream_map(trace_stream_t *s, const unsigned char **base, size_t *size);
+/*
+ * The reader of a mapped file has parsed its first upto bytes (upto never decreases): whole pages before it are added
+ * to the CRC and dropped from the process (they stay in the page cache), so that memory does not grow with the
+ * trace; at the end of the content (upto = size) the rest is added.
+ */
+void trace_stream_mapped_parsed(trace_stream_t *s, size_t upto);
 
 const char *trace_stream_name(const trace_stream_t *s);   /* the path, or "<stdin>" */
 const char *trace_stream_codec(const trace_stream_t *s);  /* "gzip", "xz", "bzip2" or "none" */
