@@ -214,6 +214,15 @@ def expected_text(j, step):
         want += ["%s %d" % (f["name"], f["value"]) for f in s["flags"]]
         want += ["%d %s" % (x["index"], s["value_hex"] if x["index"] == s["index"] else x["value_hex"])
                  for x in s["table_entries"]]
+        # the tables read before, drawn beside: an entry taken shows what the last write-back to it so far left
+        for xi, x in enumerate(a["steps"][:si]):
+            if x["op"] != "read":
+                continue
+            value = x["value_hex"]
+            for w in a["steps"][xi + 1:si + 1]:
+                if w["op"] == "write" and w["address_hex"] == x["address_hex"]:
+                    value = w["value_hex"]
+            want.append("%d %s" % (x["index"], value))
         return want
     if kind == "result":
         want = [a["result_text"], a["cycles_text"]]

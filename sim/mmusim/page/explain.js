@@ -113,6 +113,16 @@
     return box;
   }
 
+  /* The value the entry read in step xi holds once step si is done: a write-back after that read changed it. */
+  function writtenSince(a, xi, si) {
+    var v = null;
+    for (var wi = xi + 1; wi <= si; wi++) {
+      var w = a.steps[wi];
+      if (w.op === 'write' && w.address_hex === a.steps[xi].address_hex) v = w.value_hex;
+    }
+    return v;
+  }
+
   function sceneWalk(ai, si) {
     var a = D.attempts[ai], st = a.steps[si], s = el('div', {});
     var writes = st.op === 'write';
@@ -126,7 +136,7 @@
       if (xi > si || x.op === 'write') return;
       walk.appendChild(el('span', { cls: 'arrow', text: '\u2192' }));
       var target = writes && xi === si - 1;
-      walk.appendChild(pageTable(x, xi === si || target, target ? st.value_hex : null));
+      walk.appendChild(pageTable(x, xi === si || target, writtenSince(a, xi, si)));
     });
     s.appendChild(walk);
     var flags = el('div', { cls: 'flags' });
