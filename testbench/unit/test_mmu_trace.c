@@ -962,3 +962,37 @@ Test(mmu_trace, default_workload_reads_cleanly)
 	cr_expect_eq(mmu_trace_bytes(t), mmu_trace_file_size(t));
 	mmu_trace_close(t);
 }
+
+/*
+ * A mapped trace truncated by another program while it is read: the pages past the new end are gone (a read of them
+ * raises SIGBUS), and the reader says so instead of ending the process; later reads repeat the error.
+ */
+Test(mmu_trace, mapped_file_truncated_while_read)
+{
+	enum { LINES = 400000 }; /* about 6 MB: far more than the pages the first read touches */
+	size_t cap = (size_t)LINES * 16, len = 0;
+	char *text = malloc(cap);
+	cr_assert(text);
+	for (unsigned i = 0; i < LINES; i++)
+		len += (size_t)snprintf(text + len, cap - len, " L %08x,4\n", 0x10000000u + 64 * i);
+	char path[32], msg[512] = "", want[600];
+	write_file(path, text, len);
+	free(text);
+	mmu_trace_t *t;
+	cr_assert_eq(mmu_trace_open(path, MMU_TRACE_LACKEY, &t, msg, sizeof msg), 0, "%s", msg);
+	cr_assert(mmu_trace_in_memory(t), "the test needs the mapped reader");
+	static mmu_trace_rec_t r[1000];
+	cr_assert_eq(mmu_trace_read(t, r, 1000, msg, sizeof msg), 1000, "%s", msg);
+	cr_expect_eq(r[999].vaddr, 0x10000000u + 64 * 999);
+	cr_assert_eq(truncate(path, 4096), 0);
+	long got;
+	while ((got = mmu_trace_read(t, r, 1000, msg, sizeof msg)) > 0)
+		;
+	cr_expect_eq(got, MMU_EIO);
+	snprintf(want, sizeof want,
+	         "%s: the file became shorter while it was read (another program truncated or rewrote it)", path);
+	cr_expect_str_eq(msg, want);
+	cr_expect_eq(mmu_trace_read(t, r, 1000, msg, sizeof msg), MMU_EIO, "the error is sticky");
+	mmu_trace_close(t);
+	unlink(path);
+}

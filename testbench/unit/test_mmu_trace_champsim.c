@@ -468,3 +468,33 @@ Test(mmu_trace_champsim, din_nul_and_long_lines)
 	unlink(path);
 	free(longl);
 }
+
+/* A plain ChampSim file is parsed where it is mapped: truncated by another program while it is read, it is an error,
+ * not the end of the process (SIGBUS). */
+Test(mmu_trace_champsim, mapped_file_truncated_while_read)
+{
+	enum { RECORDS = 100000 }; /* 6.4 MB */
+	unsigned char *buf = malloc((size_t)RECORDS * 64);
+	cr_assert(buf);
+	const uint64_t none[4] = {0};
+	for (unsigned i = 0; i < RECORDS; i++)
+		std_rec(buf + 64 * (size_t)i, 0x400000 + 4 * (uint64_t)i, none, none);
+	char path[40], msg[512] = "", want[600];
+	write_raw(path, buf, (size_t)RECORDS * 64);
+	free(buf);
+	mmu_trace_t *t;
+	cr_assert_eq(mmu_trace_open(path, MMU_TRACE_CHAMPSIM, &t, msg, sizeof msg), 0, "%s", msg);
+	mmu_trace_rec_t r[64];
+	cr_assert_gt(mmu_trace_read(t, r, 64, msg, sizeof msg), 0, "%s", msg);
+	cr_expect_eq(r[0].vaddr, 0x400000);
+	cr_assert_eq(truncate(path, 4096), 0);
+	long got;
+	while ((got = mmu_trace_read(t, r, 64, msg, sizeof msg)) > 0)
+		;
+	cr_expect_eq(got, MMU_EIO);
+	snprintf(want, sizeof want,
+	         "%s: the file became shorter while it was read (another program truncated or rewrote it)", path);
+	cr_expect_str_eq(msg, want);
+	mmu_trace_close(t);
+	unlink(path);
+}

@@ -15,6 +15,7 @@
 #include "mmu/mmu_error.h"
 #include "mmu_trace_alt.h"
 #include "mmu_crc32.h"
+#include "mmu_trace_guard.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -717,7 +718,7 @@ static size_t parse_lackey_lines(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t m
 }
 PARSE_LINES(parse_text_lines, text_line)
 
-long mmu_trace_read(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char *msg, size_t msglen)
+static long read_records(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char *msg, size_t msglen)
 {
 	if (t->alt)
 		return trace_alt_read(t->alt, recs, max, msg, msglen);
@@ -743,6 +744,38 @@ long mmu_trace_read(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char *msg
 		return t->err;
 	}
 	return (long)n;
+}
+
+struct read_call {
+	mmu_trace_t *t;
+	mmu_trace_rec_t *recs;
+	size_t max;
+	char *msg;
+	size_t msglen;
+};
+
+static long read_records_call(void *p)
+{
+	struct read_call *c = p;
+	return read_records(c->t, c->recs, c->max, c->msg, c->msglen);
+}
+
+long mmu_trace_read(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char *msg, size_t msglen)
+{
+	if (!t->map && !(t->alt && t->alt->mapped))
+		return read_records(t, recs, max, msg, msglen);
+	/* A mapped file: another program may truncate it under the reader (mmu_trace_guard.h). */
+	struct read_call c = {t, recs, max, msg, msglen};
+	long got = trace_guard_call(read_records_call, &c);
+	if (got != TRACE_GUARD_TRUNCATED)
+		return got;
+	static const char why[] = "the file became shorter while it was read (another program truncated or rewrote it)";
+	if (t->alt)
+		trace_alt_fail(t->alt, MMU_EIO, "%s: %s", trace_stream_name(t->alt->s), why);
+	else
+		fail_file(t, MMU_EIO, why);
+	set_msg(msg, msglen, "%s", t->alt ? t->alt->err_msg : t->err_msg);
+	return MMU_EIO;
 }
 
 /* ---- opening ---- */
