@@ -21,7 +21,7 @@
  */
 typedef struct mmu_os mmu_os_t;
 
-/* Permissions of a mapping. Without MMU_PERM_X the NX bit is set (where the mode has one). */
+/* Permissions of a mapping. Without MMU_PERM_X the NX bit is set (where the mode has one; RISC-V: X is clear). */
 enum {
 	MMU_PERM_W = 1u << 0, /* writable */
 	MMU_PERM_U = 1u << 1, /* user-accessible */
@@ -113,6 +113,13 @@ int mmu_os_translate(const mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t *pa
  * (mmu_paging_kernel_half: never a user page), MMU_ENOFRAME when memory is full.
  */
 int mmu_os_demand_fault(mmu_os_t *os, uint32_t pid, uint64_t va);
+
+/*
+ * RISC-V Svade (paging.riscv.svadu = 0): the page fault of a present page whose A is clear, or of a store to a
+ * writable page whose D is clear; the OS sets A (and D for a store) as Linux's fault handler does, and the access is
+ * retried. Counted as a demand fault. Returns 0, or MMU_EFAULT when the fault is not of that kind.
+ */
+int mmu_os_ad_fault(mmu_os_t *os, uint32_t pid, uint64_t va, bool store);
 
 /*
  * Maps va's page in pid if unmapped, as a demand fault would (os.populate), creating the process if needed. In the
