@@ -23,10 +23,11 @@ typedef struct mmu_os mmu_os_t;
 
 /* Permissions of a mapping. Without MMU_PERM_X the NX bit is set (where the mode has one; RISC-V: X is clear). */
 enum {
-	MMU_PERM_W = 1u << 0, /* writable */
-	MMU_PERM_U = 1u << 1, /* user-accessible */
-	MMU_PERM_X = 1u << 2, /* executable */
-	MMU_PERM_G = 1u << 3, /* global (survives CR3 writes) */
+	MMU_PERM_W = 1u << 0,    /* writable */
+	MMU_PERM_U = 1u << 1,    /* user-accessible */
+	MMU_PERM_X = 1u << 2,    /* executable */
+	MMU_PERM_G = 1u << 3,    /* global (survives CR3 writes) */
+	MMU_PERM_NO_R = 1u << 4, /* not readable (RISC-V R = 0; with X alone an execute-only page); ignored elsewhere */
 	MMU_PERM_RWX_USER = MMU_PERM_W | MMU_PERM_U | MMU_PERM_X,
 };
 
@@ -117,7 +118,8 @@ int mmu_os_demand_fault(mmu_os_t *os, uint32_t pid, uint64_t va);
 /*
  * RISC-V Svade (paging.riscv.svadu = 0): the page fault of a present page whose A is clear, or of a store to a
  * writable page whose D is clear; the OS sets A (and D for a store) as Linux's fault handler does, and the access is
- * retried. Counted as a demand fault. Returns 0, or MMU_EFAULT when the fault is not of that kind.
+ * retried (the requester counts it as a demand fault). Returns 0, or MMU_EFAULT when the fault is not of that
+ * kind.
  */
 int mmu_os_ad_fault(mmu_os_t *os, uint32_t pid, uint64_t va, bool store);
 

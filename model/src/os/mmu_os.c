@@ -59,7 +59,7 @@ uint64_t os_leaf_entry(const mmu_os_t *os, uint64_t pa, unsigned level, unsigned
 	const mmu_paging_t *p = &os->paging;
 	uint64_t pte = mmu_pte_with_frame(p, pa);
 	pte = with_bit(pte, p->bit_present, true);
-	pte = with_bit(pte, p->bit_read, true);
+	pte = with_bit(pte, p->bit_read, !(perms & MMU_PERM_NO_R));
 	pte = with_bit(pte, p->bit_exec, perms & MMU_PERM_X);
 	pte = with_bit(pte, p->bit_accessed, p->ad_fault);
 	pte = with_bit(pte, p->bit_writable, perms & MMU_PERM_W);
@@ -306,7 +306,7 @@ static bool level_ok(const mmu_os_t *os, unsigned level)
 
 static bool perms_ok(unsigned perms)
 {
-	return (perms & ~(unsigned)(MMU_PERM_W | MMU_PERM_U | MMU_PERM_X | MMU_PERM_G)) == 0;
+	return (perms & ~(unsigned)(MMU_PERM_W | MMU_PERM_U | MMU_PERM_X | MMU_PERM_G | MMU_PERM_NO_R)) == 0;
 }
 
 static size_t top_index(const mmu_os_t *os, uint64_t va)
@@ -684,10 +684,7 @@ int mmu_os_ad_fault(mmu_os_t *os, uint32_t pid, uint64_t va, bool store)
 	want = with_bit(want, p->bit_dirty, store);
 	if (want == pte)
 		return MMU_EFAULT; /* A and D were there: the fault had another cause */
-	err = os_pte_write(os, slot, want);
-	if (err == 0)
-		os->stats.demand_faults++;
-	return err;
+	return os_pte_write(os, slot, want);
 }
 
 int mmu_os_demand_fault(mmu_os_t *os, uint32_t pid, uint64_t va)

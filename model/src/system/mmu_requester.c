@@ -182,6 +182,9 @@ static int answered(mmu_requester_t *r, char *msg, size_t msglen)
 		r->st.unhandled_faults++;
 		return 0;
 	}
+	if (r->pg->ad_fault &&
+	    r->op == MMU_OP_STORE) /* Svade: a write fault's new page is mapped dirty, as Linux does */
+		mmu_os_ad_fault(r->os, r->pid, r->vaddr, true);
 	uint64_t swap = (o->swap_in_frames - in0) * r->cfg.os.swap_in_cycles +
 	                (o->swap_out_frames - out0) * r->cfg.os.swap_out_cycles;
 	r->st.demand_faults++;
