@@ -595,3 +595,19 @@ Test(riscv, os_kernel_pages_are_global_and_supervisor_only_and_huge_pages_are_le
 	cr_assert_eq((pte[0] >> 10) & 0x3ffff, 0);
 	os_stop();
 }
+
+Test(riscv, os_maps_execute_only_pages_where_the_mode_has_r)
+{
+	os_start(MMU_MODE_SV39, true);
+	cr_assert_eq(mmu_os_map(os, 1, 0x40201000, 0x1000, 1, MMU_PERM_X | MMU_PERM_U | MMU_PERM_NO_R), 0);
+	uint64_t pte[3];
+	cr_assert_eq(os_walk(mmu_os_cr3(os, 1, false), 0x40201000, 3, pte), 3);
+	cr_assert_eq(pte[2] & 0xff, RV_V | RV_X | RV_U, "X alone, no R: execute-only");
+	os_stop();
+	mmu_cfg_t cfg;
+	mmu_cfg_default(&cfg); /* x86_64: every page is readable */
+	cr_assert_eq(mmu_physmem_create(&pm), 0);
+	cr_assert_eq(mmu_os_create(&cfg, pm, &os), 0);
+	cr_assert_eq(mmu_os_map(os, 1, 0x400000, 0x1000, 1, MMU_PERM_X | MMU_PERM_NO_R), MMU_EINVAL);
+	os_stop();
+}

@@ -27,7 +27,7 @@ enum {
 	MMU_PERM_U = 1u << 1,    /* user-accessible */
 	MMU_PERM_X = 1u << 2,    /* executable */
 	MMU_PERM_G = 1u << 3,    /* global (survives CR3 writes) */
-	MMU_PERM_NO_R = 1u << 4, /* not readable (RISC-V R = 0; with X alone an execute-only page); ignored elsewhere */
+	MMU_PERM_NO_R = 1u << 5, /* not readable: RISC-V R = 0 (with X alone an execute-only page); EINVAL elsewhere */
 	MMU_PERM_RWX_USER = MMU_PERM_W | MMU_PERM_U | MMU_PERM_X,
 };
 
@@ -132,7 +132,8 @@ int mmu_os_populate(mmu_os_t *os, uint32_t pid, uint64_t va);
 
 /*
  * Sets the permissions of the page that maps va in pid (any page size), as mprotect() does: W, U and X of perms
- * (without MMU_PERM_X the NX bit is set, where the mode has one); the frame, G, A and D stay. Only the leaf entry
+ * (without MMU_PERM_X the NX bit is set, where the mode has one; RISC-V: R from MMU_PERM_NO_R); the frame, G, A and
+ * D stay. Only the leaf entry
  * changes: the tables above keep granting what they granted. The caller invalidates the TLBs. Returns 0, or
  * MMU_EFAULT when no page maps va.
  */

@@ -304,8 +304,10 @@ static bool level_ok(const mmu_os_t *os, unsigned level)
 	return level >= 1 && level <= os->paging.levels && (level == 1 || ((os->paging.huge_levels >> level) & 1));
 }
 
-static bool perms_ok(unsigned perms)
+static bool perms_ok(const mmu_os_t *os, unsigned perms)
 {
+	if ((perms & MMU_PERM_NO_R) && os->paging.bit_read < 0)
+		return false; /* every page of the mode is readable */
 	return (perms & ~(unsigned)(MMU_PERM_W | MMU_PERM_U | MMU_PERM_X | MMU_PERM_G | MMU_PERM_NO_R)) == 0;
 }
 
@@ -482,7 +484,7 @@ bool os_touches_kernel(const mmu_os_t *os, uint64_t va, uint64_t size)
 /* The arguments alone: level, permissions, a canonical range aligned to the page size. */
 static bool map_args_ok(const mmu_os_t *os, uint64_t va, uint64_t size, unsigned level, unsigned perms)
 {
-	if (!level_ok(os, level) || !perms_ok(perms) || !os_range_ok(os, va, size))
+	if (!level_ok(os, level) || !perms_ok(os, perms) || !os_range_ok(os, va, size))
 		return false;
 	uint64_t mask = os_page_size(os, level) - 1;
 	return (va & mask) == 0 && (size & mask) == 0;
@@ -594,7 +596,7 @@ static int kernel_publish(mmu_os_t *os, uint64_t va, uint64_t size)
 int mmu_os_map_kernel(mmu_os_t *os, uint64_t va, uint64_t size, unsigned perms)
 {
 	uint64_t mask = os_page_size(os, 1) - 1;
-	if (!perms_ok(perms) || !os_range_ok(os, va, size) || (va & mask) || (size & mask))
+	if (!perms_ok(os, perms) || !os_range_ok(os, va, size) || (va & mask) || (size & mask))
 		return MMU_EINVAL;
 	if (os->kroot == 0) {
 		int err = os_alloc_table(os, &os->kroot);
