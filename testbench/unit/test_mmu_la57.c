@@ -121,6 +121,23 @@ Test(la57, ps_in_a_pml5e_is_reserved)
 	cr_assert_eq(x.latency, 1 + 2 + 4);
 }
 
+Test(la57, user_bit_clear_only_in_the_pml5e_denies_user_access)
+{
+	start_pwc(0);
+	tables_4k();
+	pt_set(r.pm, PML5E_1, 0x2000 | PTE_P | PTE_W | PTE_A); /* U/S = 0 at level 5 alone */
+	rig_resp_t x;
+	rig_memreq_t q[16];
+	size_t n = translate(VA_4K, MMU_OP_STORE, true, &x, q);
+	cr_assert_eq(n, 5, "the rights are checked at the leaf (W6)");
+	cr_assert_eq(x.cause, MMU_CAUSE_PROTECTION);
+	cr_assert_eq(x.ecode, MMU_EC_P | MMU_EC_W | MMU_EC_U, "0x7");
+	cr_assert_eq(x.latency, 1 + 2 + 5 * 4);
+	translate(VA_4K, MMU_OP_STORE, false, &x, q); /* supervisor: allowed; the leaf's D is written */
+	cr_assert_eq(x.fault, 0);
+	cr_assert_eq(x.paddr, 0x9234);
+}
+
 Test(la57, canonical_is_57_bits)
 {
 	start_pwc(0);

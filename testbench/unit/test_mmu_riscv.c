@@ -327,6 +327,33 @@ Test(riscv, addresses_must_be_sign_extended)
 	}
 }
 
+/* The causes not covered above, in each mode, on the 4 KiB leaf of the standard tables (LEVELS reads). */
+Test(riscv, protection_reserved_and_svade_causes_in_every_mode)
+{
+	const struct {
+		uint64_t leaf;
+		mmu_op_t op;
+		bool user, svadu;
+		uint64_t cause, code;
+	} cases[] = {
+	    {RV_V | RV_R | RV_W | RV_A | RV_D, MMU_OP_LOAD, true, true, MMU_CAUSE_PROTECTION, 13},          /* U = 0 */
+	    {RV_V | RV_R | RV_U | RV_A | RV_D, MMU_OP_STORE, true, true, MMU_CAUSE_PROTECTION, 15},         /* no W */
+	    {RV_PAGE | UINT64_C(1) << 60, MMU_OP_LOAD, true, true, MMU_CAUSE_RESERVED, 13},                 /* bit 60 */
+	    {RV_V | RV_R | RV_W | RV_X | RV_U | RV_D, MMU_OP_FETCH, true, false, MMU_CAUSE_PROTECTION, 12}, /* A = 0 */
+	};
+	for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++)
+		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			const mode_case_t *mc = &modes[m];
+			start(mc, (opts_t){.svadu = cases[i].svadu});
+			tables(mc, 1, cases[i].leaf);
+			rig_resp_t x;
+			rig_memreq_t q[16];
+			translate(cases[i].op == MMU_OP_FETCH ? I : D, mc->va, cases[i].op, cases[i].user, &x, q);
+			expect_fault(&x, cases[i].cause, cases[i].code, walk(mc->levels));
+			teardown();
+		}
+}
+
 /* ---- permissions (4.3.1, sstatus.SUM and MXR 4.1.1.2) ---- */
 
 static void expect_access(opts_t o, uint64_t flags, unsigned port, mmu_op_t op, bool user, bool allowed)

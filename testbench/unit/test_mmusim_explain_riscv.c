@@ -62,7 +62,8 @@ Test(explain_riscv, sv39_store_to_a_clean_page_is_an_svade_fault)
 Test(explain_riscv, sv48_supervisor_fetch_from_a_user_megapage)
 {
 	explain("--addr 0x8040201234 --set paging.mode=sv48 --op fetch --supervisor --set os.thp=always");
-	/* a 2 MiB page: the walk stops at VPN[1]; the frame is the first 2 MiB-aligned one after the tables, 0x200000 */
+	/* a 2 MiB page: the walk stops at VPN[1]; the frame is the first 2 MiB-aligned one after the tables, 0x200000
+	 */
 	has("  field  VPN[3]  VPN[2]  VPN[1]  offset\n  bits   47..39  38..30  29..21  20..0\n");
 	has("ppn 0x200 -> 2 MiB page 0x200000: S-mode fetch from a user page (U = 1), never allowed, fault");
 	has("result: instruction page fault, not permitted (answered by the page walk); scause 12, stval 0x8040201234");
