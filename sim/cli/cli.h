@@ -100,9 +100,11 @@ int cli_option_number(const char *option, const char *s, uint64_t min, uint64_t 
 
 /*
  * Page permissions (MMU_PERM_W, _X, _U of mmu_os.h) from a comma-separated list of r, w, x, u that holds r:
- * "r,w,x,u", "r,u", "r". 0, or 2 after the message "OPTION 'S': 'T' is not one of r, w, x, u ...".
+ * "r,w,x,u", "r,u", "r"; with unreadable_ok (a mode with an R bit, RISC-V) r may be left out, which sets
+ * MMU_PERM_NO_R ("x,u": an execute-only page). 0, or 2 after the message "OPTION 'S': 'T' is not one of r, w, x, u
+ * ...".
  */
-int cli_perms(const char *option, const char *s, unsigned *perms);
+int cli_perms(const char *option, const char *s, bool unreadable_ok, unsigned *perms);
 /*
  * The progress line of a long run, on stderr and only when stderr is a terminal (a log or a pipe gets none):
  * "\rPROG: 12.3 %  4096 UNIT  1.5 s", the percentage where the total is known, rewritten in place.

@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "mmu/mmu_os.h"
 
-int cli_perms(const char *option, const char *s, unsigned *perms)
+int cli_perms(const char *option, const char *s, bool unreadable_ok, unsigned *perms)
 {
 	static const struct {
 		char name;
@@ -29,7 +29,9 @@ int cli_perms(const char *option, const char *s, unsigned *perms)
 		if (*p == '\0')
 			break;
 	}
-	if (!readable)
+	if (!readable && unreadable_ok)
+		*perms |= MMU_PERM_NO_R;
+	else if (!readable)
 		return cli_fail(
 		    "%s '%s': a mapped page is always readable: the list must hold r (e.g. r,u for read-only)", option,
 		    s);

@@ -21,13 +21,16 @@ const char *explain_op_name(mmu_op_t op)
 
 const char *explain_level_name(const mmu_paging_t *pg, unsigned level)
 {
-	static const char *const x86_64[] = {"", "PT", "PD", "PDPT", "PML4"};
+	static const char *const x86_64[] = {"", "PT", "PD", "PDPT", "PML4", "PML5"};
 	static const char *const two[] = {"", "PT", "PD"};
 	static const char *const other[] = {"", "L1", "L2", "L3", "L4", "L5"};
+	static const char *const riscv[] = {"", "L0", "L1", "L2", "L3", "L4"}; /* the spec's level i = level - 1 */
 	if (level < 1 || level > MMU_MAX_LEVELS)
 		return "?";
-	if (pg->levels == 4 && !strcmp(pg->name, "x86_64"))
+	if (!strncmp(pg->name, "x86_64", 6))
 		return x86_64[level];
+	if (explain_is_riscv(pg))
+		return riscv[level];
 	if (pg->levels == 2)
 		return two[level];
 	return other[level];
@@ -320,7 +323,7 @@ static int perms_fit(const explain_t *e, unsigned perms)
 		return cli_fail("explain: --map-perms '%s': paging mode %s has no user bit, every page is a user page "
 		                "(add u)",
 		                e->o->map_perms, pg->name);
-	if (!(perms & MMU_PERM_X) && pg->bit_nx < 0)
+	if (!(perms & MMU_PERM_X) && pg->bit_nx < 0 && pg->bit_exec < 0)
 		return cli_fail("explain: --map-perms '%s': paging mode %s has no execute-disable bit, every page is "
 		                "executable (add x)",
 		                e->o->map_perms, pg->name);
@@ -336,7 +339,7 @@ static int change_page(explain_t *e)
 	e->change[0] = '\0';
 	if (o->map_perms) {
 		unsigned perms;
-		int rc = cli_perms("explain: --map-perms", o->map_perms, &perms);
+		int rc = cli_perms("explain: --map-perms", o->map_perms, e->pg->bit_read >= 0, &perms);
 		if (!rc)
 			rc = perms_fit(e, perms);
 		if (rc)

@@ -110,4 +110,13 @@ void explain_result_text(const explain_t *e, const attempt_t *a, char *buf, size
 void explain_cycles_text(const explain_t *e, const attempt_t *a, char *buf, size_t n);
 void explain_os_text(const explain_t *e, char *buf, size_t n);
 
+/* ---- the RISC-V modes' words (mmusim_explain_riscv.c) ---- */
+bool explain_is_riscv(const mmu_paging_t *pg);
+const char *explain_riscv_vpn_name(unsigned level);
+size_t explain_riscv_flags(const mmu_paging_t *pg, flag_t *f);
+void explain_riscv_reserved(const mmu_paging_t *pg, uint64_t pte, unsigned level, char *buf, size_t n);
+void explain_riscv_protection(const explain_t *e, uint64_t pte, char *buf, size_t n);
+const char *explain_riscv_kind(const mmu_paging_t *pg, uint64_t pte);
+void explain_riscv_result(FILE *out, const explain_t *e, const mmu_result_t *r, const char *who);
+
 #endif

@@ -105,7 +105,8 @@ static void print_split(FILE *out, const explain_t *e)
 		unsigned lsb = mmu_paging_shift(pg, level);
 		char b[65];
 		binary(mmu_paging_index(pg, e->va, level), pg->bits_per_level, b);
-		table_set(&t, name, col, "%s", explain_level_name(pg, level));
+		table_set(&t, name, col, "%s",
+		          explain_is_riscv(pg) ? explain_riscv_vpn_name(level) : explain_level_name(pg, level));
 		table_set(&t, bits, col, "%u..%u", lsb + pg->bits_per_level - 1, lsb);
 		table_set(&t, bin, col, "%s", b);
 		table_set(&t, val, col, "%" PRIu64, mmu_paging_index(pg, e->va, level));
@@ -231,6 +232,8 @@ static void value_text(const mmu_paging_t *pg, uint64_t v, char *buf, size_t n)
  */
 size_t explain_flags(const mmu_paging_t *pg, unsigned level, bool leaf, flag_t *f)
 {
+	if (explain_is_riscv(pg)) /* every entry has all eight (4.3.1); a pointer's U, A, D must be 0 */
+		return explain_riscv_flags(pg, f);
 	bool textbook = !strcmp(pg->name, "textbook");
 	size_t n = 0;
 	f[n++] = (flag_t){textbook ? "V" : "P", pg->bit_present};
@@ -300,13 +303,20 @@ static void decode_read(const explain_t *e, const attempt_t *a, size_t i, char *
 			k += snprintf(buf + k, n - (size_t)k, "%s%s%d", k ? " " : "", f[j].name,
 			              mmu_pte_bit(s->value, f[j].bit));
 	bool last_read = i + 1 == a->nsteps || (i + 2 == a->nsteps && a->steps[i + 1].write);
+	if (last_read && a->probe.res.fault && a->probe.res.cause == MMU_CAUSE_RESERVED && explain_is_riscv(pg)) {
+		k += snprintf(buf + k, n - (size_t)k, ": ");
+		explain_riscv_reserved(pg, s->value, s->level, buf + k, n - (size_t)k);
+		return;
+	}
 	if (last_read && a->probe.res.fault && a->probe.res.cause == MMU_CAUSE_RESERVED) {
 		snprintf(buf + k, n - (size_t)k, ": reserved bit set, fault");
 		return;
 	}
 	uint64_t frame = mmu_pte_frame(pg, s->value);
 	uint64_t pfn = field(s->value, pg->pfn_lsb, pg->pfn_bits);
-	k += snprintf(buf + k, n - (size_t)k, " pfn 0x%" PRIx64, pfn);
+	if (explain_is_riscv(pg))
+		k += snprintf(buf + k, n - (size_t)k, " (%s)", explain_riscv_kind(pg, s->value));
+	k += snprintf(buf + k, n - (size_t)k, explain_is_riscv(pg) ? " ppn 0x%" PRIx64 : " pfn 0x%" PRIx64, pfn);
 	if (!strcmp(pg->name, "textbook")) /* classroom systems count pages in decimal */
 		k += snprintf(buf + k, n - (size_t)k, " (%" PRIu64 ")", pfn);
 	if (!mmu_pte_is_leaf(pg, s->value, s->level)) {
@@ -319,7 +329,10 @@ static void decode_read(const explain_t *e, const attempt_t *a, size_t i, char *
 	k += snprintf(buf + k, n - (size_t)k, " -> %s page 0x%" PRIx64, size, frame & ~((UINT64_C(1) << shift) - 1));
 	if (last_read && a->probe.res.fault && a->probe.res.cause == MMU_CAUSE_PROTECTION) {
 		char why[128];
-		protection_reason(e, a, why, sizeof why);
+		if (explain_is_riscv(pg))
+			explain_riscv_protection(e, s->value, why, sizeof why);
+		else
+			protection_reason(e, a, why, sizeof why);
 		snprintf(buf + k, n - (size_t)k, ": %s, fault", why);
 	}
 }
@@ -393,7 +406,9 @@ static void print_walk(FILE *out, const explain_t *e, const attempt_t *a)
 		        a->pwc_level, pg->levels - a->pwc_level + 1, pg->levels - a->pwc_level + 1 == 1 ? "" : "s");
 	else
 		fprintf(out, "page walk from the root table at 0x%" PRIx64 " (%s)%s\n", mmu_paging_root(pg, a->cr3),
-		        strcmp(pg->name, "textbook") ? "CR3" : "the page-directory base register, PDBR",
+		        explain_is_riscv(pg)           ? "satp.PPN x 4 KiB"
+		        : strcmp(pg->name, "textbook") ? "CR3"
+		                                       : "the page-directory base register, PDBR",
 		        explain_pwc_latency(e->cfg) ? ", no page-walk cache hit" : "");
 	bool dc = e->cfg->mem.dcache.entries != 0;
 	table_t t;
@@ -442,6 +457,10 @@ static void print_result(FILE *out, const explain_t *e, const attempt_t *a)
 			fprintf(out, "; memory holds 0x%02" PRIx64 " there",
 			        mmu_physmem_read(mmu_sim_physmem(e->sim), r->paddr, 1));
 		fputc('\n', out);
+		return;
+	}
+	if (explain_is_riscv(e->pg)) { /* every cause is the access's page fault (4.1.9) */
+		explain_riscv_result(out, e, r, who);
 		return;
 	}
 	if (r->cause == MMU_CAUSE_NONCANONICAL && e->pg->sign_extend) { /* x86 raises #GP here, not a page fault */

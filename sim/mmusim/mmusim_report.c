@@ -51,7 +51,10 @@ static void walk_cache_rows(FILE *out, const mmu_cfg_t *cfg, const mmu_stats_t *
 	    {st->pwc_l5_accesses, st->pwc_l5_hits, st->pwc_l5_misses},
 	};
 	fprintf(out, "\n  walk caches (model-only)%s\n",
-	        strcmp(paging, "x86_64") ? "" : ": PWC l4 = PML4E cache, l3 = PDPTE cache, l2 = PDE cache");
+	        !strcmp(paging, "x86_64")        ? ": PWC l4 = PML4E cache, l3 = PDPTE cache, l2 = PDE cache"
+	        : !strcmp(paging, "x86_64_la57") ? ": PWC l5 = PML5E cache, l4 = PML4E cache, l3 = PDPTE cache, l2 = "
+	                                           "PDE cache"
+	                                         : "");
 	for (unsigned n = MMU_PWC_MAX_LEVEL; n >= MMU_PWC_MIN_LEVEL; n--) {
 		if (!report_pwc_on(cfg, n))
 			continue;

@@ -13,7 +13,7 @@
  * Every key of mmu_config_keys.def, counted by hand: 4 per TLB x 3, mem 3, paging 6 + pte 9, cr3 1, os 8, seed 1,
  * page-walk caches and dcache 21.
  */
-#define NUM_KEYS 61
+#define NUM_KEYS 64
 
 static mmu_cfg_t cfg;
 static char msg[512];
@@ -337,8 +337,10 @@ Test(mmu_config, mode_values)
 
 Test(mmu_config, mode_bad)
 {
-	expect_set_error("paging.mode", "arm", "paging.mode: 'arm' is not one of x86_64, x86_32, textbook");
-	expect_set_error("paging.mode", "x86-64", "paging.mode: 'x86-64' is not one of x86_64, x86_32, textbook");
+	expect_set_error("paging.mode", "arm",
+	                 "paging.mode: 'arm' is not one of x86_64, x86_32, textbook, x86_64_la57, sv39, sv48, sv57");
+	expect_set_error("paging.mode", "x86-64",
+	                 "paging.mode: 'x86-64' is not one of x86_64, x86_32, textbook, x86_64_la57, sv39, sv48, sv57");
 	cr_assert_eq(cfg.paging.mode, MMU_MODE_X86_64);
 }
 
@@ -638,6 +640,9 @@ static const struct {
     {"paging.pte.nx_bit", "63", "63"},
     {"paging.pte.pfn_lsb", "10", "10"},
     {"paging.pte.pfn_bits", "30", "30"},
+    {"paging.riscv.svadu", "1", "1"},
+    {"paging.riscv.sum", "on", "1"},
+    {"paging.riscv.mxr", "yes", "1"},
     {"cr3.pcid", "yes", "1"},
     {"os.fault_cycles", "0x10000000000", "1099511627776"},
     {"os.populate", "on", "1"},

@@ -32,6 +32,8 @@ typedef enum {
 	MMU_FLUSH_PCID = 2,      /* non-global entries of flush_pcid (INVPCID type 1) */
 	MMU_FLUSH_VA = 3,        /* entries mapping flush_vaddr in the current PCID, and global ones (INVLPG) */
 	MMU_FLUSH_VA_PCID = 4,   /* non-global entries mapping flush_vaddr in flush_pcid (INVPCID type 0) */
+	MMU_FLUSH_VA_ALL = 5,    /* entries mapping flush_vaddr in every PCID/ASID, global ones too (RISC-V SFENCE.VMA
+	                            rs1 != x0, rs2 = x0; docs/paging.md) */
 } mmu_flush_op_t;
 
 typedef enum {
@@ -44,7 +46,12 @@ typedef enum {
 
 typedef enum { MMU_LEVEL_L1 = 0, MMU_LEVEL_L2 = 1, MMU_LEVEL_WALK = 2, MMU_LEVEL_NONE = 3 } mmu_hit_level_t;
 
-/* x86 page-fault error code bits (Intel SDM vol. 3A, 4.7). */
+/*
+ * x86 page-fault error code bits (Intel SDM vol. 3A, 4.7). In the RISC-V modes ecode is instead the exception code
+ * of the page fault (privileged spec 4.1.9, scause): MMU_RV_* below.
+ */
+enum { MMU_RV_FETCH_PAGE_FAULT = 12, MMU_RV_LOAD_PAGE_FAULT = 13, MMU_RV_STORE_PAGE_FAULT = 15 };
+
 enum {
 	MMU_EC_P = 1u << 0,    /* 0: not present; 1: protection or reserved-bit violation */
 	MMU_EC_W = 1u << 1,    /* access was a write */

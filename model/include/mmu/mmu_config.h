@@ -9,8 +9,19 @@
 /* Replacement policies of a TLB (docs/timing.md, rules R1-R5). */
 typedef enum { MMU_POLICY_LRU = 0, MMU_POLICY_PLRU = 1, MMU_POLICY_FIFO = 2, MMU_POLICY_RANDOM = 3 } mmu_policy_t;
 
-/* Paging modes: the x86 ones are fixed tables; textbook takes its geometry from the paging.* keys. */
-typedef enum { MMU_MODE_X86_64 = 0, MMU_MODE_X86_32 = 1, MMU_MODE_TEXTBOOK = 2 } mmu_mode_t;
+/*
+ * Paging modes: the x86 and RISC-V ones are fixed tables; textbook takes its geometry from the paging.* keys. New
+ * modes are appended, so the numbers of the older ones never change.
+ */
+typedef enum {
+	MMU_MODE_X86_64 = 0,
+	MMU_MODE_X86_32 = 1,
+	MMU_MODE_TEXTBOOK = 2,
+	MMU_MODE_X86_64_LA57 = 3, /* 5-level paging, 57-bit addresses (Intel SDM vol. 3A, 4.5) */
+	MMU_MODE_SV39 = 4,        /* RISC-V privileged specification, Supervisor-Level ISA, Sv39 */
+	MMU_MODE_SV48 = 5,
+	MMU_MODE_SV57 = 6,
+} mmu_mode_t;
 
 typedef struct mmu_tlb_cfg {
 	uint32_t entries; /* 0 only allowed for the L2 TLB (absent) */
@@ -36,6 +47,8 @@ typedef struct mmu_paging_cfg {
 	uint32_t levels, bits_per_level, page_bits, pte_bytes;
 	int32_t present_bit, writable_bit, user_bit, accessed_bit, dirty_bit, global_bit, nx_bit;
 	uint32_t pfn_lsb, pfn_bits;
+	/* RISC-V modes only (docs/paging.md): A/D by the walker (Svadu) or by page faults (Svade); sstatus.SUM, MXR */
+	bool riscv_svadu, riscv_sum, riscv_mxr;
 } mmu_paging_cfg_t;
 
 /* Transparent huge pages (os.thp): when a demand fault maps a huge page instead of a base page. */

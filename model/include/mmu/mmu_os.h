@@ -21,12 +21,13 @@
  */
 typedef struct mmu_os mmu_os_t;
 
-/* Permissions of a mapping. Without MMU_PERM_X the NX bit is set (where the mode has one). */
+/* Permissions of a mapping. Without MMU_PERM_X the NX bit is set (where the mode has one; RISC-V: X is clear). */
 enum {
-	MMU_PERM_W = 1u << 0, /* writable */
-	MMU_PERM_U = 1u << 1, /* user-accessible */
-	MMU_PERM_X = 1u << 2, /* executable */
-	MMU_PERM_G = 1u << 3, /* global (survives CR3 writes) */
+	MMU_PERM_W = 1u << 0,    /* writable */
+	MMU_PERM_U = 1u << 1,    /* user-accessible */
+	MMU_PERM_X = 1u << 2,    /* executable */
+	MMU_PERM_G = 1u << 3,    /* global (survives CR3 writes) */
+	MMU_PERM_NO_R = 1u << 5, /* not readable: RISC-V R = 0 (with X alone an execute-only page); EINVAL elsewhere */
 	MMU_PERM_RWX_USER = MMU_PERM_W | MMU_PERM_U | MMU_PERM_X,
 };
 
@@ -115,6 +116,14 @@ int mmu_os_translate(const mmu_os_t *os, uint32_t pid, uint64_t va, uint64_t *pa
 int mmu_os_demand_fault(mmu_os_t *os, uint32_t pid, uint64_t va);
 
 /*
+ * RISC-V Svade (paging.riscv.svadu = 0): the page fault of a present page whose A is clear, or of a store to a
+ * writable page whose D is clear; the OS sets A (and D for a store) as Linux's fault handler does, and the access is
+ * retried (the requester counts it as a demand fault). Returns 0, or MMU_EFAULT when the fault is not of that
+ * kind.
+ */
+int mmu_os_ad_fault(mmu_os_t *os, uint32_t pid, uint64_t va, bool store);
+
+/*
  * Maps va's page in pid if unmapped, as a demand fault would (os.populate), creating the process if needed. In the
  * kernel half the page is the kernel's instead (mmu_os_map_kernel: supervisor-only, global, in every process), as
  * an OS has it from boot: a user access to it is then a protection fault. Returns 0 or an error.
@@ -123,7 +132,8 @@ int mmu_os_populate(mmu_os_t *os, uint32_t pid, uint64_t va);
 
 /*
  * Sets the permissions of the page that maps va in pid (any page size), as mprotect() does: W, U and X of perms
- * (without MMU_PERM_X the NX bit is set, where the mode has one); the frame, G, A and D stay. Only the leaf entry
+ * (without MMU_PERM_X the NX bit is set, where the mode has one; RISC-V: R from MMU_PERM_NO_R); the frame, G, A and
+ * D stay. Only the leaf entry
  * changes: the tables above keep granting what they granted. The caller invalidates the TLBs. Returns 0, or
  * MMU_EFAULT when no page maps va.
  */

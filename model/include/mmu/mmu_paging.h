@@ -15,6 +15,18 @@
  */
 #define MMU_MAX_LEVELS 5
 
+/*
+ * How entries are read. x86 (and textbook): a page-size bit marks a huge leaf, the rights of every level are
+ * combined. RISC-V (privileged spec 4.3.1-4.3.2): an entry with R, W or X set is a leaf at any level, and the rights
+ * are the leaf's alone (docs/paging.md).
+ */
+typedef enum { MMU_PTE_X86 = 0, MMU_PTE_RISCV = 1 } mmu_pte_format_t;
+
+/* satp.MODE values of the RISC-V modes (privileged spec 4.1.11); 0 in the table means a CR3-style register. */
+enum { MMU_SATP_SV39 = 8, MMU_SATP_SV48 = 9, MMU_SATP_SV57 = 10 };
+#define MMU_SATP_ASID_LSB 44
+#define MMU_SATP_PPN_BITS 44
+
 typedef struct mmu_paging {
 	const char *name;
 	unsigned levels;
@@ -26,6 +38,11 @@ typedef struct mmu_paging {
 	bool sign_extend; /* true: bits above va_bits must copy bit va_bits-1 (x86-64 canonical); false: must be 0 */
 	/* PTE bit positions; -1 means the mode has no such bit */
 	int bit_present, bit_writable, bit_user, bit_accessed, bit_dirty, bit_pagesize, bit_global, bit_nx;
+	int bit_read, bit_exec; /* RISC-V R and X; -1 elsewhere (every page readable; X as the absence of NX) */
+	mmu_pte_format_t format;
+	unsigned satp_mode; /* RISC-V: satp.MODE of the mode, the register is satp; 0: CR3 */
+	bool ad_fault;      /* RISC-V Svade: a leaf with A = 0, or a store to D = 0, is a page fault (no A/D writes) */
+	bool sum, mxr;      /* RISC-V sstatus.SUM and sstatus.MXR */
 	unsigned pfn_lsb, pfn_bits;              /* frame number field; frame address = pfn << page_bits */
 	unsigned huge_levels;                    /* bit n set: a level-n entry with the page-size bit set is a leaf */
 	uint64_t rsvd_table[MMU_MAX_LEVELS + 1]; /* reserved bits of a level-n entry that points to a table */
@@ -55,6 +72,8 @@ static inline uint64_t mmu_paging_pa_mask(const mmu_paging_t *p)
 /* Physical address of the root table held in a CR3/PTBR value. */
 static inline uint64_t mmu_paging_root(const mmu_paging_t *p, uint64_t cr3)
 {
+	if (p->satp_mode) /* satp.PPN, bits 43:0 (RISC-V privileged spec 4.1.11) */
+		return ((cr3 & ((UINT64_C(1) << MMU_SATP_PPN_BITS) - 1)) << p->page_bits) & mmu_paging_pa_mask(p);
 	return cr3 & mmu_paging_pa_mask(p) & ~((UINT64_C(1) << p->page_bits) - 1);
 }
 
@@ -98,10 +117,37 @@ static inline uint64_t mmu_pte_with_frame(const mmu_paging_t *p, uint64_t pa)
 	return (pa >> p->page_bits) << p->pfn_lsb;
 }
 
-/* Is a level-n entry a leaf? Level 1 always; higher levels when the mode allows it and the page-size bit is set. */
+/* RISC-V: does the entry have R, W or X set (a leaf, privileged spec 4.3.2 step 4)? */
+static inline bool mmu_pte_rwx(const mmu_paging_t *p, uint64_t pte)
+{
+	return mmu_pte_bit(pte, p->bit_read) || mmu_pte_bit(pte, p->bit_writable) || mmu_pte_bit(pte, p->bit_exec);
+}
+
+/*
+ * Is a level-n entry a leaf? Level 1 always (a RISC-V level-1 entry without R, W and X is a reserved encoding, see
+ * mmu_pte_bad_encoding); higher levels when the mode allows it and the page-size bit is set, or, on RISC-V, R, W or
+ * X is.
+ */
 static inline bool mmu_pte_is_leaf(const mmu_paging_t *p, uint64_t pte, unsigned level)
 {
-	return level == 1 || (((p->huge_levels >> level) & 1) && mmu_pte_bit(pte, p->bit_pagesize));
+	if (level == 1)
+		return true;
+	if (p->format == MMU_PTE_RISCV)
+		return mmu_pte_rwx(p, pte);
+	return ((p->huge_levels >> level) & 1) && mmu_pte_bit(pte, p->bit_pagesize);
+}
+
+/*
+ * RISC-V encodings that are page faults whatever the access (privileged spec 4.3.2 steps 3-4): W without R, and a
+ * pointer to a next level at the last level. Reserved bits are the table's rsvd_* masks.
+ */
+static inline bool mmu_pte_bad_encoding(const mmu_paging_t *p, uint64_t pte, unsigned level)
+{
+	if (p->format != MMU_PTE_RISCV)
+		return false;
+	if (mmu_pte_bit(pte, p->bit_writable) && !mmu_pte_bit(pte, p->bit_read))
+		return true;
+	return level == 1 && !mmu_pte_rwx(p, pte);
 }
 
 #endif

@@ -23,6 +23,7 @@ typedef struct mmu_tlb_entry {
 	uint16_t pcid;
 	uint8_t level; /* leaf level: 1 = base page */
 	bool valid, global, writable, user, nx, dirty;
+	bool readable; /* RISC-V R (execute-only pages have it clear); true in the other modes */
 } mmu_tlb_entry_t;
 
 typedef struct mmu_tlb_counters {

@@ -67,9 +67,10 @@ static const char *const policy_names[] = {
 };
 
 static const char *const mode_names[] = {
-    [MMU_MODE_X86_64] = "x86_64",
-    [MMU_MODE_X86_32] = "x86_32",
-    [MMU_MODE_TEXTBOOK] = "textbook",
+    [MMU_MODE_X86_64] = "x86_64",     [MMU_MODE_X86_32] = "x86_32",
+    [MMU_MODE_TEXTBOOK] = "textbook", [MMU_MODE_X86_64_LA57] = "x86_64_la57",
+    [MMU_MODE_SV39] = "sv39",         [MMU_MODE_SV48] = "sv48",
+    [MMU_MODE_SV57] = "sv57",
 };
 
 static const char *const thp_names[] = {

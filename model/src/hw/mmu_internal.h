@@ -34,7 +34,8 @@ typedef struct walk {
 	uint64_t pte;      /* its value as read */
 	uint64_t pte_new;  /* value being written back (WALK_WRITE) */
 	walk_phase_t phase;
-	bool writable, user_ok, nx; /* permissions accumulated over the levels read so far */
+	bool writable, user_ok, nx; /* permissions accumulated over the levels read so far (RISC-V: the leaf's) */
+	bool readable;              /* RISC-V R of the leaf; true elsewhere */
 	bool leaf;
 	unsigned start_level; /* level of the first read: the root, or below a page-walk cache hit (W10) */
 	uint32_t descended;   /* bit n: the level-n entry was read and pointed to the next table (W3, for W11) */
@@ -53,9 +54,12 @@ void walk_request(const walk_t *w, const mmu_paging_t *pg, uint64_t *addr, bool 
 /* Consumes the response to that request; returns true when the walk is done (w->res then holds the result). */
 bool walk_response(walk_t *w, const mmu_paging_t *pg, uint64_t rdata, mmu_stats_t *st);
 
-/* Permission check of an access against a translation's accumulated rights (W6); returns a mmu_fault_cause_t. */
-unsigned perm_check(bool writable, bool user_ok, bool nx, unsigned op, bool user);
-/* x86 error code of a fault (T10). */
+/*
+ * Permission check of an access against a translation's rights (W6; RISC-V: privileged spec 4.3.1 with
+ * sstatus.SUM and MXR, 4.1.1.2); returns a mmu_fault_cause_t.
+ */
+unsigned perm_check(const mmu_paging_t *pg, const mmu_tlb_entry_t *rights, unsigned op, bool user);
+/* x86 error code of a fault (T10); RISC-V: the page-fault exception code, 12, 13 or 15 (docs/paging.md). */
 uint8_t fault_ecode(const mmu_paging_t *pg, unsigned cause, unsigned op, bool user);
 
 typedef enum { PORT_IDLE, PORT_LOOKUP, PORT_MISS, PORT_SERVED, PORT_RESP } port_state_t;

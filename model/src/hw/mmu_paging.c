@@ -13,12 +13,16 @@ static uint64_t bits(unsigned lo, unsigned hi_exclusive)
 	return upto & ~((UINT64_C(1) << lo) - 1);
 }
 
-/* Intel SDM vol. 3A, 4.5: 4-level paging with CR0.WP = 1, EFER.NXE = 1, CR4.PSE/PGE = 1, no protection keys. */
-static void init_x86_64(mmu_paging_t *p, unsigned pa_bits)
+/*
+ * Intel SDM vol. 3A, 4.5: 4-level paging (CR4.LA57 = 0) or 5-level paging (CR4.LA57 = 1, a PML5 table above the
+ * PML4, 57-bit canonical addresses), with CR0.WP = 1, EFER.NXE = 1, CR4.PSE/PGE = 1, no protection keys.
+ */
+static void init_x86_64(mmu_paging_t *p, unsigned pa_bits, bool la57)
 {
+	unsigned levels = la57 ? 5 : 4;
 	*p = (mmu_paging_t){
-	    .name = "x86_64",
-	    .levels = 4,
+	    .name = la57 ? "x86_64_la57" : "x86_64",
+	    .levels = levels,
 	    .bits_per_level = 9,
 	    .page_bits = 12,
 	    .pte_bytes = 8,
@@ -32,18 +36,22 @@ static void init_x86_64(mmu_paging_t *p, unsigned pa_bits)
 	    .bit_pagesize = 7,
 	    .bit_global = 8,
 	    .bit_nx = 63,
+	    .bit_read = -1,
+	    .bit_exec = -1,
 	    .pfn_lsb = 12,
 	    .pfn_bits = pa_bits - 12,
 	    .huge_levels = (1u << 2) | (1u << 3), /* 2 MiB PDEs, 1 GiB PDPTEs */
 	};
 	uint64_t above_pa = bits(pa_bits, 52); /* address bits beyond MAXPHYADDR are reserved in every entry */
-	for (unsigned n = 1; n <= 4; n++) {
+	for (unsigned n = 1; n <= levels; n++) {
 		p->rsvd_table[n] = above_pa;
 		p->rsvd_leaf[n] = above_pa;
 	}
 	p->rsvd_table[4] |= UINT64_C(1) << 7; /* PS must be 0 in a PML4E */
-	p->rsvd_leaf[3] |= bits(13, 30);      /* 1 GiB page: bit 12 is PAT, 29:13 reserved */
-	p->rsvd_leaf[2] |= bits(13, 21);      /* 2 MiB page: bit 12 is PAT, 20:13 reserved */
+	if (la57)
+		p->rsvd_table[5] |= UINT64_C(1) << 7; /* and in a PML5E (SDM 4.5.4, table of PML5E format) */
+	p->rsvd_leaf[3] |= bits(13, 30);              /* 1 GiB page: bit 12 is PAT, 29:13 reserved */
+	p->rsvd_leaf[2] |= bits(13, 21);              /* 2 MiB page: bit 12 is PAT, 20:13 reserved */
 }
 
 /* Intel SDM vol. 3A, 4.3: 32-bit paging with CR4.PSE = 1 (4 MiB pages), no PSE-36. */
@@ -65,11 +73,59 @@ static void init_x86_32(mmu_paging_t *p)
 	    .bit_pagesize = 7,
 	    .bit_global = 8,
 	    .bit_nx = -1,
+	    .bit_read = -1,
+	    .bit_exec = -1,
 	    .pfn_lsb = 12,
 	    .pfn_bits = 20,
 	    .huge_levels = 1u << 2,
 	};
 	p->rsvd_leaf[2] = bits(13, 22); /* 4 MiB page without PSE-36: bits 21:13 reserved */
+}
+
+/*
+ * RISC-V Sv39, Sv48, Sv57 (privileged specification, Supervisor-Level ISA, 4.4-4.6; PTE format 4.3.1): 9 bits per
+ * level, 4 KiB pages, 8-byte PTEs with V R W X U G A D at bits 0-7, RSW 9:8, PPN 53:10; Svpbmt and Svnapot off, so
+ * bits 63:54 are reserved. A leaf may sit at any level. Reserved, as page faults (4.3.2 step 3): bits 63:54; PPN
+ * bits at or above paging.pa_bits (the model's stand-in for the access fault of a nonexistent address); D, A and U
+ * of a non-leaf entry (4.3.1); and, in a level-n leaf, the PPN bits below the page's size (a misaligned superpage,
+ * 4.3.2 step 6).
+ */
+static void init_riscv(mmu_paging_t *p, const mmu_paging_cfg_t *c, unsigned levels, unsigned satp_mode)
+{
+	static const char *const names[] = {[3] = "sv39", [4] = "sv48", [5] = "sv57"};
+	*p = (mmu_paging_t){
+	    .name = names[levels],
+	    .levels = levels,
+	    .bits_per_level = 9,
+	    .page_bits = 12,
+	    .pte_bytes = 8,
+	    .pa_bits = c->pa_bits,
+	    .sign_extend = true,
+	    .bit_present = 0,
+	    .bit_read = 1,
+	    .bit_writable = 2,
+	    .bit_exec = 3,
+	    .bit_user = 4,
+	    .bit_global = 5,
+	    .bit_accessed = 6,
+	    .bit_dirty = 7,
+	    .bit_pagesize = -1,
+	    .bit_nx = -1,
+	    .pfn_lsb = 10,
+	    .pfn_bits = 44,
+	    .format = MMU_PTE_RISCV,
+	    .satp_mode = satp_mode,
+	    .ad_fault = !c->riscv_svadu,
+	    .sum = c->riscv_sum,
+	    .mxr = c->riscv_mxr,
+	};
+	uint64_t always = bits(54, 64) | bits(10 + (c->pa_bits - 12), 54);
+	uint64_t nonleaf_ad_u = (UINT64_C(1) << 4) | (UINT64_C(1) << 6) | (UINT64_C(1) << 7);
+	for (unsigned n = 1; n <= levels; n++) {
+		p->huge_levels |= n >= 2 ? 1u << n : 0;
+		p->rsvd_table[n] = always | nonleaf_ad_u;
+		p->rsvd_leaf[n] = always | bits(10, 10 + 9 * (n - 1));
+	}
 }
 
 static int init_textbook(mmu_paging_t *p, const mmu_paging_cfg_t *c, char *msg, unsigned long msglen)
@@ -143,6 +199,8 @@ static int init_textbook(mmu_paging_t *p, const mmu_paging_cfg_t *c, char *msg, 
 	    .bit_pagesize = -1,
 	    .bit_global = c->global_bit,
 	    .bit_nx = c->nx_bit,
+	    .bit_read = -1,
+	    .bit_exec = -1,
 	    .pfn_lsb = c->pfn_lsb,
 	    .pfn_bits = c->pfn_bits,
 	    .huge_levels = 0,
@@ -160,8 +218,28 @@ int mmu_paging_init(mmu_paging_t *p, const mmu_paging_cfg_t *cfg, char *msg, uns
 			         cfg->pa_bits);
 			return MMU_EINVAL;
 		}
-		init_x86_64(p, cfg->pa_bits);
+		init_x86_64(p, cfg->pa_bits, false);
 		break;
+	case MMU_MODE_X86_64_LA57:
+		if (cfg->pa_bits < 32 || cfg->pa_bits > 52) {
+			snprintf(msg, msglen, "paging.pa_bits: %u is not in 32..52 for paging.mode x86_64_la57",
+			         cfg->pa_bits);
+			return MMU_EINVAL;
+		}
+		init_x86_64(p, cfg->pa_bits, true);
+		break;
+	case MMU_MODE_SV39:
+	case MMU_MODE_SV48:
+	case MMU_MODE_SV57: {
+		unsigned levels = 3 + (unsigned)(cfg->mode - MMU_MODE_SV39);
+		if (cfg->pa_bits < 34 || cfg->pa_bits > 56) {
+			snprintf(msg, msglen, "paging.pa_bits: %u is not in 34..56 for paging.mode sv%u", cfg->pa_bits,
+			         12 + 9 * levels);
+			return MMU_EINVAL;
+		}
+		init_riscv(p, cfg, levels, MMU_SATP_SV39 + (levels - 3));
+		break;
+	}
 	case MMU_MODE_X86_32:
 		init_x86_32(p);
 		break;

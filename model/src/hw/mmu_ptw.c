@@ -8,21 +8,47 @@
 #include "mmu_assert.h"
 #include "mmu_internal.h"
 
-unsigned perm_check(bool writable, bool user_ok, bool nx, unsigned op, bool user)
+/*
+ * RISC-V (privileged spec 4.3.1, 4.1.1.2): U-mode needs U = 1; S-mode may not fetch from a U page, and may load or
+ * store to one only with SUM = 1; a load needs R, or X with MXR = 1; a store needs W; a fetch needs X.
+ */
+static unsigned perm_check_riscv(const mmu_paging_t *pg, const mmu_tlb_entry_t *e, unsigned op, bool user)
 {
-	if (op == MMU_OP_STORE && !writable) /* CR0.WP = 1: supervisor writes obey R/W too */
+	if (user ? !e->user : e->user && (op == MMU_OP_FETCH || !pg->sum))
 		return MMU_CAUSE_PROTECTION;
-	if (user && !user_ok)
+	bool allowed = op == MMU_OP_FETCH   ? !e->nx
+	               : op == MMU_OP_STORE ? e->writable
+	                                    : e->readable || (pg->mxr && !e->nx);
+	return allowed ? MMU_CAUSE_NONE : MMU_CAUSE_PROTECTION;
+}
+
+unsigned perm_check(const mmu_paging_t *pg, const mmu_tlb_entry_t *e, unsigned op, bool user)
+{
+	if (pg->format == MMU_PTE_RISCV)
+		return perm_check_riscv(pg, e, op, user);
+	if (op == MMU_OP_STORE && !e->writable) /* CR0.WP = 1: supervisor writes obey R/W too */
 		return MMU_CAUSE_PROTECTION;
-	if (op == MMU_OP_FETCH && nx)
+	if (user && !e->user)
+		return MMU_CAUSE_PROTECTION;
+	if (op == MMU_OP_FETCH && e->nx)
 		return MMU_CAUSE_PROTECTION;
 	return MMU_CAUSE_NONE;
 }
 
-/* T10: P = 0 only for not-present; I/D only where the mode has NX (x86: EFER.NXE = 1). */
+/*
+ * T10: P = 0 only for not-present; I/D only where the mode has NX (x86: EFER.NXE = 1). RISC-V: every cause is the
+ * page fault of the access (privileged spec 4.1.9: 12 fetch, 13 load, 15 store/AMO), a non-canonical address too
+ * (4.4: bits 63:39 must equal bit 38, "or else a page-fault exception will occur").
+ */
 uint8_t fault_ecode(const mmu_paging_t *pg, unsigned cause, unsigned op, bool user)
 {
-	if (cause == MMU_CAUSE_NONCANONICAL || cause == MMU_CAUSE_NONE)
+	if (cause == MMU_CAUSE_NONE)
+		return 0;
+	if (pg->format == MMU_PTE_RISCV)
+		return op == MMU_OP_FETCH  ? MMU_RV_FETCH_PAGE_FAULT
+		       : op == MMU_OP_LOAD ? MMU_RV_LOAD_PAGE_FAULT
+		                           : MMU_RV_STORE_PAGE_FAULT;
+	if (cause == MMU_CAUSE_NONCANONICAL)
 		return 0;
 	uint8_t ec = 0;
 	if (cause != MMU_CAUSE_NOT_PRESENT)
@@ -55,6 +81,7 @@ void walk_begin(walk_t *w, const mmu_paging_t *pg, const req_ctx_t *ctx)
 	w->writable = true;
 	w->user_ok = true;
 	w->nx = false;
+	w->readable = true;
 }
 
 void walk_request(const walk_t *w, const mmu_paging_t *pg, uint64_t *addr, bool *write, uint64_t *wdata, uint8_t *wstrb)
@@ -94,6 +121,7 @@ static void finish(walk_t *w, const mmu_paging_t *pg, unsigned cause)
 	    .user = w->user_ok,
 	    .nx = w->nx,
 	    .dirty = pg->bit_dirty < 0 || mmu_pte_bit(pte, pg->bit_dirty),
+	    .readable = w->readable,
 	};
 	w->res.page_level = (uint8_t)w->level;
 	w->res.paddr = w->entry.base | (w->ctx.vaddr & page_mask);
@@ -133,23 +161,42 @@ static bool on_read(walk_t *w, const mmu_paging_t *pg, uint64_t rdata, mmu_stats
 		return true;
 	}
 	w->leaf = mmu_pte_is_leaf(pg, pte, w->level);
-	if (pte & (w->leaf ? pg->rsvd_leaf[w->level] : pg->rsvd_table[w->level])) { /* W5 */
+	if ((pte & (w->leaf ? pg->rsvd_leaf[w->level] : pg->rsvd_table[w->level])) ||
+	    mmu_pte_bad_encoding(pg, pte, w->level)) { /* W5 */
 		finish(w, pg, MMU_CAUSE_RESERVED);
 		return true;
 	}
-	if (pg->bit_writable >= 0)
-		w->writable = w->writable && mmu_pte_bit(pte, pg->bit_writable);
-	if (pg->bit_user >= 0)
-		w->user_ok = w->user_ok && mmu_pte_bit(pte, pg->bit_user);
-	w->nx = w->nx || mmu_pte_bit(pte, pg->bit_nx);
-	uint64_t updated = set_bit(pte, pg->bit_accessed);
+	if (pg->format == MMU_PTE_RISCV) { /* the leaf's rights alone; a pointer grants everything */
+		if (w->leaf) {
+			w->readable = mmu_pte_bit(pte, pg->bit_read);
+			w->writable = mmu_pte_bit(pte, pg->bit_writable);
+			w->user_ok = mmu_pte_bit(pte, pg->bit_user);
+			w->nx = !mmu_pte_bit(pte, pg->bit_exec);
+		}
+	} else {
+		if (pg->bit_writable >= 0)
+			w->writable = w->writable && mmu_pte_bit(pte, pg->bit_writable);
+		if (pg->bit_user >= 0)
+			w->user_ok = w->user_ok && mmu_pte_bit(pte, pg->bit_user);
+		w->nx = w->nx || mmu_pte_bit(pte, pg->bit_nx);
+	}
+	/* A in every entry read (x86); RISC-V Svadu: in the leaf only, A of a pointer being reserved; Svade: never */
+	uint64_t updated = pte;
+	if (!pg->ad_fault && (w->leaf || pg->format != MMU_PTE_RISCV))
+		updated = set_bit(pte, pg->bit_accessed);
 	if (w->leaf) {
-		unsigned cause = perm_check(w->writable, w->user_ok, w->nx, w->ctx.op, w->ctx.user); /* W6 */
+		mmu_tlb_entry_t rights = {
+		    .readable = w->readable, .writable = w->writable, .user = w->user_ok, .nx = w->nx};
+		unsigned cause = perm_check(pg, &rights, w->ctx.op, w->ctx.user); /* W6 */
+		if (cause == MMU_CAUSE_NONE && pg->ad_fault &&
+		    (!mmu_pte_bit(pte, pg->bit_accessed) ||
+		     (w->ctx.op == MMU_OP_STORE && !mmu_pte_bit(pte, pg->bit_dirty))))
+			cause = MMU_CAUSE_PROTECTION; /* Svade (4.3.2 step 7): the OS sets A and D */
 		if (cause != MMU_CAUSE_NONE) {
 			finish(w, pg, cause);
 			return true;
 		}
-		if (w->ctx.op == MMU_OP_STORE)
+		if (w->ctx.op == MMU_OP_STORE && !pg->ad_fault)
 			updated = set_bit(updated, pg->bit_dirty);
 	}
 	if (updated != pte) { /* W7: A (and D) written back before going on */

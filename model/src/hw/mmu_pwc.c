@@ -102,6 +102,7 @@ void mmu_pwc_flush(mmu_t *m, unsigned op, uint16_t pcid, uint16_t current_pcid)
 	switch (op) {
 	case MMU_FLUSH_ALL:
 	case MMU_FLUSH_NONGLOBAL:
+	case MMU_FLUSH_VA_ALL: /* RISC-V SFENCE.VMA by address in every address space: the whole caches */
 		kind = MMU_FLUSH_ALL;
 		break;
 	case MMU_FLUSH_VA:

@@ -574,6 +574,8 @@ static bool flush_hits(const mmu_tlb_entry_t *e, unsigned op, bool va_match, uin
 		return va_match && (e->global || e->pcid == current_pcid);
 	case MMU_FLUSH_VA_PCID:
 		return va_match && !e->global && e->pcid == pcid;
+	case MMU_FLUSH_VA_ALL:
+		return va_match;
 	default:
 		return false;
 	}
@@ -595,7 +597,7 @@ static void flush_slot(mmu_tlb_t *t, size_t i, unsigned op, uint64_t vaddr, uint
  */
 INDEX_PATH static void indexed_flush(mmu_tlb_t *t, unsigned op, uint64_t vaddr, uint16_t pcid, uint16_t current_pcid)
 {
-	if (op == MMU_FLUSH_VA || op == MMU_FLUSH_VA_PCID) {
+	if (op == MMU_FLUSH_VA || op == MMU_FLUSH_VA_PCID || op == MMU_FLUSH_VA_ALL) {
 		found_t hits = {0};
 		bool all_found = true;
 		for (unsigned s = 0; s < t->nsizes && all_found; s++) {

@@ -104,9 +104,9 @@ req_ctx_t mmu_make_ctx(const mmu_t *m, uint64_t vaddr, unsigned op, bool user, u
 }
 
 /* What a TLB hit on e means for the request (T8, T9): the cause of a fault is set for LK_FAULT. */
-static lookup_kind_t hit_kind(const req_ctx_t *ctx, const mmu_tlb_entry_t *e, unsigned *cause)
+static lookup_kind_t hit_kind(const mmu_paging_t *pg, const req_ctx_t *ctx, const mmu_tlb_entry_t *e, unsigned *cause)
 {
-	*cause = perm_check(e->writable, e->user, e->nx, ctx->op, ctx->user);
+	*cause = perm_check(pg, e, ctx->op, ctx->user);
 	if (*cause != MMU_CAUSE_NONE)
 		return LK_FAULT;
 	return ctx->op == MMU_OP_STORE && !e->dirty ? LK_DIRTY : LK_HIT;
@@ -117,7 +117,7 @@ static lookup_kind_t classify_hit(const mmu_t *m, const req_ctx_t *ctx, const mm
                                   mmu_result_t *res)
 {
 	unsigned cause;
-	lookup_kind_t kind = hit_kind(ctx, e, &cause);
+	lookup_kind_t kind = hit_kind(&m->pg, ctx, e, &cause);
 	*res = (mmu_result_t){.level = level};
 	if (kind == LK_FAULT) {
 		res->fault = 1;
@@ -136,7 +136,10 @@ static lookup_kind_t classify_hit(const mmu_t *m, const req_ctx_t *ctx, const mm
 lookup_kind_t mmu_l1_lookup(mmu_t *m, unsigned port, const req_ctx_t *ctx, mmu_result_t *res)
 {
 	if (!mmu_paging_canonical(&m->pg, ctx->vaddr)) { /* T7 */
-		*res = (mmu_result_t){.fault = 1, .cause = MMU_CAUSE_NONCANONICAL, .level = MMU_LEVEL_NONE};
+		*res = (mmu_result_t){.fault = 1,
+		                      .cause = MMU_CAUSE_NONCANONICAL,
+		                      .ecode = fault_ecode(&m->pg, MMU_CAUSE_NONCANONICAL, ctx->op, ctx->user),
+		                      .level = MMU_LEVEL_NONE};
 		return LK_NONCANON;
 	}
 	mmu_tlb_entry_t e;
@@ -241,7 +244,7 @@ long mmu_l1_peek_hit(const mmu_t *m, unsigned port, const req_ctx_t *ctx, long h
 	const mmu_tlb_t *t = m->l1[port];
 	long slot = mmu_tlb_peek(t, ctx->vaddr, ctx->pcid, hint);
 	unsigned cause;
-	return slot >= 0 && hit_kind(ctx, mmu_tlb_slot_entry(t, slot), &cause) == LK_HIT ? slot : -1;
+	return slot >= 0 && hit_kind(&m->pg, ctx, mmu_tlb_slot_entry(t, slot), &cause) == LK_HIT ? slot : -1;
 }
 
 static void flush_tlbs(mmu_t *m, unsigned op, uint64_t vaddr, uint16_t pcid)
@@ -261,10 +264,30 @@ void mmu_apply_flush(mmu_t *m, unsigned op, uint64_t vaddr, uint16_t pcid)
 	m->st.flushes++;
 }
 
+/*
+ * RISC-V: the register is satp (privileged spec 4.1.11): MODE 63:60, ASID 59:44, PPN 43:0. A write whose MODE is
+ * not the configured mode's has no effect (the spec's rule for an unsupported MODE; Bare is not modelled); with
+ * cr3.pcid off there are no ASID bits (ASIDLEN = 0, they read as zero). Writing satp flushes nothing: SFENCE.VMA
+ * does (4.2.1), on the flush port.
+ */
+static void apply_satp_write(mmu_t *m, uint64_t value)
+{
+	if ((value >> 60) != m->pg.satp_mode)
+		return;
+	uint64_t asid_field = UINT64_C(0xffff) << MMU_SATP_ASID_LSB;
+	m->cr3 = m->cfg.pcid ? value : value & ~asid_field;
+	m->root = mmu_paging_root(&m->pg, m->cr3);
+	m->pcid = (uint16_t)((m->cr3 & asid_field) >> MMU_SATP_ASID_LSB);
+}
+
 /* T11: what MOV to CR3 invalidates (Intel SDM vol. 3A, 4.10.4.1). */
 void mmu_apply_cr3_write(mmu_t *m, uint64_t value)
 {
 	m->st.cr3_writes++;
+	if (m->pg.satp_mode) {
+		apply_satp_write(m, value);
+		return;
+	}
 	m->cr3 = m->cfg.pcid ? value & ~MMU_CR3_NOFLUSH : value;
 	m->root = mmu_paging_root(&m->pg, m->cr3);
 	m->pcid = m->cfg.pcid ? (uint16_t)(m->cr3 & MMU_CR3_PCID_MASK) : 0;

@@ -35,21 +35,33 @@ uint64_t os_page_size(const mmu_os_t *os, unsigned level)
 	return UINT64_C(1) << mmu_paging_shift(&os->paging, level);
 }
 
-/* Permissions are enforced at the leaf, so a table entry grants everything its kind of mapping may need. */
+/*
+ * Permissions are enforced at the leaf, so a table entry grants everything its kind of mapping may need. RISC-V: a
+ * pointer is V alone (R = W = X = 0 makes it one; U, A and D of a pointer are reserved, privileged spec 4.3.1).
+ */
 uint64_t os_table_entry(const mmu_os_t *os, uint64_t pa, bool user)
 {
 	const mmu_paging_t *p = &os->paging;
 	uint64_t pte = mmu_pte_with_frame(p, pa);
 	pte = with_bit(pte, p->bit_present, true);
+	if (p->format == MMU_PTE_RISCV)
+		return pte;
 	pte = with_bit(pte, p->bit_writable, true);
 	return with_bit(pte, p->bit_user, user);
 }
 
+/*
+ * RISC-V: every page the OS maps is readable (R = 1), X as asked; under Svade the OS sets A itself when it maps the
+ * page, as Linux does (D waits for the first store's page fault, mmu_os_ad_fault).
+ */
 uint64_t os_leaf_entry(const mmu_os_t *os, uint64_t pa, unsigned level, unsigned perms)
 {
 	const mmu_paging_t *p = &os->paging;
 	uint64_t pte = mmu_pte_with_frame(p, pa);
 	pte = with_bit(pte, p->bit_present, true);
+	pte = with_bit(pte, p->bit_read, !(perms & MMU_PERM_NO_R));
+	pte = with_bit(pte, p->bit_exec, perms & MMU_PERM_X);
+	pte = with_bit(pte, p->bit_accessed, p->ad_fault);
 	pte = with_bit(pte, p->bit_writable, perms & MMU_PERM_W);
 	pte = with_bit(pte, p->bit_user, perms & MMU_PERM_U);
 	pte = with_bit(pte, p->bit_nx, !(perms & MMU_PERM_X));
@@ -154,7 +166,7 @@ int mmu_os_process(mmu_os_t *os, uint32_t pid)
 	size_t pos = proc_pos(os, pid);
 	if (pos < os->nprocs && os->procs[pos].pid == pid)
 		return 0;
-	if (os->pcid_on && os->nprocs >= OS_PCID_MAX)
+	if (os->pcid_on && os->nprocs >= (os->paging.satp_mode ? OS_ASID_MAX : OS_PCID_MAX))
 		return MMU_ERANGE;
 	os_proc_t *procs = os_room_for_one(os->procs, &os->procs_cap, os->nprocs, sizeof *procs, 8);
 	if (procs == NULL)
@@ -191,6 +203,9 @@ uint64_t mmu_os_cr3(const mmu_os_t *os, uint32_t pid, bool no_flush)
 	const os_proc_t *pr = os_proc_find(os, pid);
 	if (pr == NULL)
 		return 0;
+	if (os->paging.satp_mode) /* satp: MODE, ASID, PPN (RISC-V privileged spec 4.1.11) */
+		return (uint64_t)os->paging.satp_mode << 60 | (uint64_t)pr->pcid << MMU_SATP_ASID_LSB |
+		       pr->root >> os->paging.page_bits;
 	uint64_t cr3 = pr->root | pr->pcid;
 	if (os->pcid_on && no_flush)
 		cr3 |= UINT64_C(1) << 63;
@@ -289,9 +304,11 @@ static bool level_ok(const mmu_os_t *os, unsigned level)
 	return level >= 1 && level <= os->paging.levels && (level == 1 || ((os->paging.huge_levels >> level) & 1));
 }
 
-static bool perms_ok(unsigned perms)
+static bool perms_ok(const mmu_os_t *os, unsigned perms)
 {
-	return (perms & ~(unsigned)(MMU_PERM_W | MMU_PERM_U | MMU_PERM_X | MMU_PERM_G)) == 0;
+	if ((perms & MMU_PERM_NO_R) && os->paging.bit_read < 0)
+		return false; /* every page of the mode is readable */
+	return (perms & ~(unsigned)(MMU_PERM_W | MMU_PERM_U | MMU_PERM_X | MMU_PERM_G | MMU_PERM_NO_R)) == 0;
 }
 
 static size_t top_index(const mmu_os_t *os, uint64_t va)
@@ -467,7 +484,7 @@ bool os_touches_kernel(const mmu_os_t *os, uint64_t va, uint64_t size)
 /* The arguments alone: level, permissions, a canonical range aligned to the page size. */
 static bool map_args_ok(const mmu_os_t *os, uint64_t va, uint64_t size, unsigned level, unsigned perms)
 {
-	if (!level_ok(os, level) || !perms_ok(perms) || !os_range_ok(os, va, size))
+	if (!level_ok(os, level) || !perms_ok(os, perms) || !os_range_ok(os, va, size))
 		return false;
 	uint64_t mask = os_page_size(os, level) - 1;
 	return (va & mask) == 0 && (size & mask) == 0;
@@ -579,7 +596,7 @@ static int kernel_publish(mmu_os_t *os, uint64_t va, uint64_t size)
 int mmu_os_map_kernel(mmu_os_t *os, uint64_t va, uint64_t size, unsigned perms)
 {
 	uint64_t mask = os_page_size(os, 1) - 1;
-	if (!perms_ok(perms) || !os_range_ok(os, va, size) || (va & mask) || (size & mask))
+	if (!perms_ok(os, perms) || !os_range_ok(os, va, size) || (va & mask) || (size & mask))
 		return MMU_EINVAL;
 	if (os->kroot == 0) {
 		int err = os_alloc_table(os, &os->kroot);
@@ -652,6 +669,24 @@ static int map_demand_page(mmu_os_t *os, uint32_t pid, uint64_t va)
 		return MMU_EEXIST;
 	err = os_map_user(os, pid, root, base, size, level, MMU_PERM_RWX_USER);
 	return err ? err : os_thp_after_fault(os, pid, root, va);
+}
+
+int mmu_os_ad_fault(mmu_os_t *os, uint32_t pid, uint64_t va, bool store)
+{
+	const mmu_paging_t *p = &os->paging;
+	const os_proc_t *pr = os_proc_find(os, pid);
+	if (!p->ad_fault || pr == NULL || !mmu_paging_canonical(p, va))
+		return MMU_EFAULT;
+	uint64_t slot, pte;
+	unsigned level;
+	int err = os_lookup(os, pr->root, va, &slot, &pte, &level);
+	if (err || !os_pte_present(os, pte) || (store && !mmu_pte_bit(pte, p->bit_writable)))
+		return MMU_EFAULT;
+	uint64_t want = with_bit(pte, p->bit_accessed, true);
+	want = with_bit(want, p->bit_dirty, store);
+	if (want == pte)
+		return MMU_EFAULT; /* A and D were there: the fault had another cause */
+	return os_pte_write(os, slot, want);
 }
 
 int mmu_os_demand_fault(mmu_os_t *os, uint32_t pid, uint64_t va)

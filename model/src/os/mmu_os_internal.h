@@ -11,6 +11,7 @@
 
 /* PCIDs are CR3[11:0]; 0 is the PCID of "no PCID". */
 #define OS_PCID_MAX 4095u
+#define OS_ASID_MAX 65535u /* RISC-V: 16-bit ASIDs (privileged spec 4.1.11), 0 left unused as PCID 0 is */
 
 typedef struct os_proc {
 	uint32_t pid;

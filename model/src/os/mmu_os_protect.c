@@ -36,6 +36,8 @@ int mmu_os_protect(mmu_os_t *os, uint32_t pid, uint64_t va, unsigned perms)
 	pte = set_bit(pte, p->bit_writable, perms & MMU_PERM_W);
 	pte = set_bit(pte, p->bit_user, perms & MMU_PERM_U);
 	pte = set_bit(pte, p->bit_nx, !(perms & MMU_PERM_X));
+	pte = set_bit(pte, p->bit_exec, perms & MMU_PERM_X);
+	pte = set_bit(pte, p->bit_read, !(perms & MMU_PERM_NO_R));
 	return os_pte_write(os, slot, pte);
 }
 

@@ -38,6 +38,19 @@ int mmu_requester_switch(mmu_requester_t *r, uint32_t pid, uint64_t *cr3)
 	return 0;
 }
 
+/*
+ * RISC-V without ASIDs: writing satp flushes nothing (privileged spec 4.1.11), so the switch is followed by
+ * SFENCE.VMA x0, rs2 with rs2 holding ASID 0 (4.2.1: every non-global entry of the address space; the kernel's
+ * global pages stay, as a CR3 write keeps them on x86). Returns whether a fence is due, in *step.
+ */
+bool mmu_requester_fence_after_switch(const mmu_requester_t *r, mmu_step_t *step)
+{
+	if (!r->pg->satp_mode || r->cfg.pcid)
+		return false;
+	*step = (mmu_step_t){.kind = MMU_STEP_FLUSH, .flush_op = MMU_FLUSH_PCID, .pcid = 0};
+	return true;
+}
+
 /* A record of another process than the last: the context switch, a CR3 step first. */
 int mmu_requester_wraps(const mmu_trace_rec_t *rec, char *msg, size_t msglen)
 {
@@ -105,7 +118,12 @@ static bool shootdown(mmu_requester_t *r, mmu_step_t *step)
 	uint32_t pid;
 	uint64_t va;
 	while (mmu_os_shootdown_next(r->os, &pid, &va)) {
-		if (pid == r->pid)
+		if (pid == r->pid && r->pg->satp_mode) /* SFENCE.VMA va, asid; without ASIDs SFENCE.VMA va, x0 */
+			*step = (mmu_step_t){.kind = MMU_STEP_FLUSH,
+			                     .flush_op = r->cfg.pcid ? MMU_FLUSH_VA_PCID : MMU_FLUSH_VA_ALL,
+			                     .vaddr = va,
+			                     .pcid = mmu_os_pcid(r->os, pid)};
+		else if (pid == r->pid)
 			*step = (mmu_step_t){.kind = MMU_STEP_FLUSH, .flush_op = MMU_FLUSH_VA, .vaddr = va};
 		else if (r->cfg.pcid)
 			*step = (mmu_step_t){.kind = MMU_STEP_FLUSH,
@@ -138,6 +156,15 @@ static int answered(mmu_requester_t *r, char *msg, size_t msglen)
 		return 0;
 	if (res->cause == MMU_CAUSE_NONCANONICAL) /* a trace of a real program never has one: bad input */
 		return not_canonical(r, msg, msglen);
+	if (res->cause == MMU_CAUSE_PROTECTION && r->pg->ad_fault &&
+	    mmu_os_ad_fault(r->os, r->pid, r->vaddr, r->op == MMU_OP_STORE) == 0) {
+		/* RISC-V Svade: the OS set A (and D), nothing cached to invalidate; retry after the handler */
+		r->st.demand_faults++;
+		r->st.fault_service_cycles += r->cfg.os.fault_cycles;
+		r->idle = r->cfg.os.fault_cycles;
+		r->phase = PH_IDLE;
+		return 0;
+	}
 	if (res->cause != MMU_CAUSE_NOT_PRESENT || r->attempt > 0) {
 		r->st.unhandled_faults++;
 		return 0;
@@ -155,6 +182,9 @@ static int answered(mmu_requester_t *r, char *msg, size_t msglen)
 		r->st.unhandled_faults++;
 		return 0;
 	}
+	if (r->pg->ad_fault &&
+	    r->op == MMU_OP_STORE) /* Svade: a write fault's new page is mapped dirty, as Linux does */
+		mmu_os_ad_fault(r->os, r->pid, r->vaddr, true);
 	uint64_t swap = (o->swap_in_frames - in0) * r->cfg.os.swap_in_cycles +
 	                (o->swap_out_frames - out0) * r->cfg.os.swap_out_cycles;
 	r->st.demand_faults++;
@@ -191,6 +221,10 @@ int mmu_requester_next_slow(mmu_requester_t *r, mmu_step_t *step, char *msg, siz
 			return 0;
 		case PH_CR3:
 			*step = (mmu_step_t){.kind = MMU_STEP_CR3, .value = r->cr3};
+			r->phase = mmu_requester_fence_after_switch(r, &(mmu_step_t){0}) ? PH_FENCE : PH_START;
+			return 0;
+		case PH_FENCE:
+			mmu_requester_fence_after_switch(r, step);
 			r->phase = PH_START;
 			return 0;
 		case PH_START:

@@ -8,6 +8,8 @@
 
 /* Switches to process pid (creating it) outside a record; *cr3 is the value to write, as a CR3 step would. */
 int mmu_requester_switch(mmu_requester_t *r, uint32_t pid, uint64_t *cr3);
+/* RISC-V without ASIDs: the SFENCE.VMA that follows a satp write, in *step; false when none is due. */
+bool mmu_requester_fence_after_switch(const mmu_requester_t *r, mmu_step_t *step);
 /* Whether a record or switch has happened yet. */
 bool mmu_requester_started(const mmu_requester_t *r);
 /* The counts, for the sweep's replay, which adds up hits it skipped. */
@@ -36,6 +38,7 @@ static inline mmu_op_t mmu_rec_op(const mmu_trace_rec_t *rec)
 typedef enum {
 	PH_DONE,      /* the record is complete */
 	PH_CR3,       /* the context switch's CR3 write */
+	PH_FENCE,     /* RISC-V without ASIDs: the SFENCE.VMA after the satp write */
 	PH_START,     /* a translation begins: os.populate (or the kernel half's page) first */
 	PH_SHOOT,     /* the invalidations the OS asked for, then `after` */
 	PH_IDLE,      /* the OS fault handler's cycles, then the retry */

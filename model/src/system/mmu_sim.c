@@ -182,9 +182,13 @@ int mmu_sim_switch(mmu_sim_t *s, uint32_t pid)
 {
 	uint64_t cr3;
 	int err = mmu_requester_switch(s->req, pid, &cr3);
-	if (!err)
-		mmu_sim_cr3_write(s, cr3);
-	return err;
+	if (err)
+		return err;
+	mmu_sim_cr3_write(s, cr3);
+	mmu_step_t fence;
+	if (mmu_requester_fence_after_switch(s->req, &fence))
+		carry_out(s, &fence, NULL);
+	return 0;
 }
 
 /* One record through the requester; translate: as for mmu_sim_ref_with, or NULL for the engine's own. */
