@@ -316,18 +316,17 @@ int cosim_cover_list(FILE *f)
 					if (needs[j].axis == a && needs[j].index == i)
 						need |= needs[j].need;
 				fprintf(f, "%s%s%s", i ? ", " : "", value_name(a, i, v, sizeof v),
-				        need == NEED_L2     ? "<sup>L2</sup>"
-				        : need == NEED_PCID ? "<sup>PCID</sup>"
+				        need == NEED_L2     ? "<sup>a</sup>"
+				        : need == NEED_PCID ? "<sup>b</sup>"
 				                            : "");
 			}
 			fputc('}', f);
 		}
 		fprintf(f, " (%u) | %s |\n", count, gr->rules);
 	}
-	fprintf(f,
-	        "\n%u bins. <sup>L2</sup>: only with an L2 TLB; <sup>PCID</sup>: only with `cr3.pcid = 1`. Never "
-	        "reachable:\n",
-	        (unsigned)COVER_BINS);
+	fprintf(
+	    f, "\n%u bins. <sup>a</sup> only with an L2 TLB; <sup>b</sup> only with `cr3.pcid = 1`. Never reachable:\n",
+	    (unsigned)COVER_BINS);
 	int err = 0;
 	for (size_t i = 0; i < sizeof nevers / sizeof nevers[0]; i++) {
 		fprintf(f, "- `%s`: %s\n", nevers[i].bin, nevers[i].why);

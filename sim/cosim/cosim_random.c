@@ -227,6 +227,19 @@ static void resize_event(rnd_t *r, cosim_env_t *env)
 	             cosim_region(RG_RESIZE)->va, pid);
 }
 
+/*
+ * Aging of a page that is global in the odd processes: its next fill there is clean, so that a store of an even
+ * process, which hits that global entry, re-walks and refills over the other PCID's global copy (R7).
+ */
+static void age_global(cosim_env_t *env)
+{
+	const cosim_region_t *g = cosim_region(RG_MIXGLOBAL);
+	uint32_t pid = cosim_chance(&env->rng, 1, 2) || NPROCS < 3 ? 1 : 3;
+	uint64_t va = g->va + cosim_below(&env->rng, g->pages) * cosim_region_page_size(g);
+	cosim_pte_modify(env, pid, va, g->level, 0, UINT64_C(0x60));
+	cosim_log_os(env, "age (A/D cleared)", va, pid);
+}
+
 /* Phases of 10k-40k cycles of churn and 40k-160k cycles of capacity. */
 static void next_phase(rnd_t *r, cosim_env_t *env)
 {
@@ -277,7 +290,8 @@ static void controls(rnd_t *r, cosim_env_t *env, const mmu_out_t *out, mmu_in_t 
 		in->flush_op = r->invlpg_pid == r->pid ? MMU_FLUSH_VA : MMU_FLUSH_VA_PCID;
 		in->flush_pcid = env->cfg.pcid ? mmu_os_pcid(env->os, r->invlpg_pid) : 0;
 		r->invlpg_at = 0;
-	} else if (cosim_chance(&env->rng, 1, busy ? 400 : quiet ? 40 : 1500)) {
+	} else if (cosim_chance(&env->rng, 1, out->mem_req_write ? 60 : busy ? 400 : quiet ? 40 : 1500)) {
+		/* most often during an A/D write, the shortest state of a walk */
 		gen_flush(r, env, in);
 	}
 	if (env->cycle == 0 || cosim_chance(&env->rng, 1, busy ? 1500 : quiet ? 200 : 5000))
@@ -286,6 +300,8 @@ static void controls(rnd_t *r, cosim_env_t *env, const mmu_out_t *out, mmu_in_t 
 		os_event(r, env);
 	if (cosim_chance(&env->rng, 1, 1500))
 		resize_event(r, env);
+	if (cosim_chance(&env->rng, 1, 400))
+		age_global(env);
 }
 
 static int rnd_step(void *self, cosim_env_t *env, const mmu_out_t *out, mmu_in_t *in, char *msg, size_t msglen)

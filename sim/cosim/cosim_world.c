@@ -43,7 +43,7 @@ static const cosim_region_t regions[RG_COUNT] = {
     [RG_W6RO] = {"w6ro", 0x01000000, 16, 1, U | W | X, REG_UPPER_RO, 2, 3, 6},
     [RG_W6SUPER] = {"w6super", 4 * GB, 16, 1, U | W | X, REG_UPPER_SUPER, 3, 3, 6},
     [RG_W6NX] = {"w6nx", 2560 * GB, 16, 1, U | W | X, REG_UPPER_NX, 4, 6, 6},
-    [RG_MIXGLOBAL] = {"mixglobal", 0x01200000, 16, 1, U | W | X, REG_MIXGLOBAL, 0, 3, 8},
+    [RG_MIXGLOBAL] = {"mixglobal", 0x01200000, 16, 1, U | W | X, REG_MIXGLOBAL, 0, 8, 8},
     /* 16 pages of 4 KiB as requests see them; the level-2 entry above swaps between a 2 MiB leaf and a table */
     [RG_RESIZE] = {"resize", 0x01400000, 16, 1, U | W | X, REG_RESIZE, 0, 3, 8},
 };
