@@ -249,12 +249,18 @@ static bool reachable(unsigned b, const mmu_cfg_t *cfg)
 unsigned cosim_cover_empty(FILE *f, const char *prefix, const cosim_cover_t *cv, const mmu_cfg_t *cfg)
 {
 	unsigned n = 0;
+	size_t indent = strlen(prefix), col = 0;
 	char name[96];
 	for (unsigned b = 0; b < COVER_BINS; b++) {
 		if (cv->hits[b] || !reachable(b, cfg))
 			continue;
-		if (f)
-			fprintf(f, "%s%s", n ? ", " : prefix, bin_name(b, name, sizeof name));
+		size_t len = strlen(bin_name(b, name, sizeof name));
+		if (f && n == 0)
+			col = (size_t)fprintf(f, "%s%s", prefix, name);
+		else if (f && col + len + 2 > 118) /* wrapped under the first name */
+			col = (size_t)fprintf(f, ",\n%*s%s", (int)indent, "", name) - 2;
+		else if (f)
+			col += (size_t)fprintf(f, ", %s", name);
 		n++;
 	}
 	if (f && n)

@@ -391,9 +391,9 @@ int cosim_run(const cosim_opts_t *o, const cosim_ctl_t *ctl, cosim_mismatch_t *m
 	bool holes = !rc && !mm->found && !ctl->rerun && !l.interrupted && o->require_coverage &&
 	             cosim_cover_empty(NULL, "", &l.cover, &l.env->cfg) > 0;
 	if (holes) {
-		fprintf(stderr, "%s: coverage: %u bins that this configuration can reach stayed empty: ", cli_prog(),
+		fprintf(stderr, "%s: coverage: %u bins that this configuration can reach stayed empty:\n", cli_prog(),
 		        cosim_cover_empty(NULL, "", &l.cover, &l.env->cfg));
-		cosim_cover_empty(stderr, "", &l.cover, &l.env->cfg);
+		cosim_cover_empty(stderr, "  ", &l.cover, &l.env->cfg);
 	}
 	if (!rc && l.interrupted && !mm->found)
 		fprintf(stderr, "%s: interrupted by %s after %" PRIu64 " cycles, without a mismatch up to there\n",
