@@ -2,9 +2,10 @@
  * Constrained-random stimulus: both ports issue requests at once and back to back over the world's regions (hits,
  * L2 hits, walks, every fault cause, stores to clean pages); CR3 writes with and without the PCID no-flush bit and
  * flushes of every kind arrive at random, more often while a walk is in flight or while the requesters pause and the
- * MMU drains; the OS side ages A/D bits, unmaps,
- * maps and write-protects pages under the walker's feet, and splits and collapses a huge page without invalidating.
- * Inputs of a busy port carry garbage (T4: the walk must use its latched context).
+ * MMU drains; the OS side ages A/D bits, unmaps, maps, write-protects and write-enables pages under the walker's
+ * feet, and splits and collapses a huge page without invalidating. Inputs of a busy port carry garbage (T4: the walk
+ * must use its latched context). The world's regions take care of the rest: rights taken away above permissive
+ * leaves (W6), pages global in some processes only (R7).
  *
  * The run alternates two kinds of phases. Churn: all of the above. Capacity: no CR3 write and no global flush for
  * long enough to fill every set of the largest TLB, both ports sweeping the big regions while reusing recent pages,
@@ -280,9 +281,8 @@ static void controls(rnd_t *r, cosim_env_t *env, const mmu_out_t *out, mmu_in_t 
 		return;
 	}
 	bool busy = out->mem_req_valid || !out->req_ready[0] || !out->req_ready[1];
-	if (env->cycle >= r->quiet_end && cosim_chance(&env->rng, 1, 3000))
-		r->quiet_end =
-		    env->cycle + 20 + cosim_below(&env->rng, 100); /* the requesters pause (a pipeline drain) */
+	if (env->cycle >= r->quiet_end && cosim_chance(&env->rng, 1, 3000)) /* the requesters pause (a drain) */
+		r->quiet_end = env->cycle + 20 + cosim_below(&env->rng, 100);
 	bool quiet = env->cycle < r->quiet_end;
 	if (r->invlpg_at && env->cycle >= r->invlpg_at) {
 		in->flush_valid = 1;
