@@ -4,7 +4,7 @@ SAN_BUILD ?= build-san
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?= --output-on-failure
 
-.PHONY: all deps configure build demo test test-san bench bench-cosim wave diagrams experiments format clean rtl-pkg formal
+.PHONY: all deps configure build demo test test-san bench bench-cosim wave diagrams experiments format clean rtl-pkg formal cosim-bins
 
 all: build
 
@@ -62,6 +62,12 @@ rtl-pkg: configure
 	@cmake --build $(BUILD) -j $(JOBS) --target rtl-pkg-gen >/dev/null
 	@$(BUILD)/sim/rtl-pkg-gen > rtl/mmu_arch_pkg.sv.tmp && mv rtl/mmu_arch_pkg.sv.tmp rtl/mmu_arch_pkg.sv
 	@echo "rtl-pkg: rtl/mmu_arch_pkg.sv written"
+
+# Rewrites the coverage listing of sim/cosim/README.md from sim/cosim/cosim_cover.def (ctest cosim_cover_doc checks it).
+cosim-bins: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target mmucosim-default >/dev/null
+	@cmake -DCOSIM=$(BUILD)/sim/cosim/mmucosim-default -DREADME=sim/cosim/README.md -DUPDATE=ON \
+	  -P testbench/cosim/cover_doc.cmake
 
 # Timing diagrams of directed scenarios (docs/lecture.md): WaveJSON in $(BUILD)/diagrams, SVG when wavedrom-cli is there.
 diagrams: build

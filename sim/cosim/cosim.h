@@ -60,7 +60,9 @@ typedef struct cosim_opts {
 	uint64_t tlb_full_every; /* cycles between full TLB comparisons (besides those after flushes) */
 	bool tlb_check_all;      /* full comparison after every edge that can change a TLB */
 	bool quiet;
-	int argc; /* the command line, echoed in the replay hint */
+	bool cover_all;        /* every coverage bin with its count in the report, whatever the stimulus */
+	bool require_coverage; /* exit 1 if a bin this configuration can reach stayed empty */
+	int argc;              /* the command line, echoed in the replay hint */
 	char **argv;
 } cosim_opts_t;
 
@@ -89,6 +91,8 @@ typedef struct cosim_env {
 	uint64_t rng;
 	/* per-port request in flight: latched at acceptance, for the TLB check and the history */
 	uint64_t inflight_vaddr[MMU_NREQ];
+	uint8_t inflight_op[MMU_NREQ], inflight_user[MMU_NREQ];
+	bool world; /* the stimulus runs on cosim_world.c's layout (its regions mean what they say) */
 	cosim_event_t hist[COSIM_HISTORY_MAX];
 	uint64_t nhist;
 } cosim_env_t;
@@ -124,6 +128,8 @@ void cosim_scenario_list(FILE *out);
 /* Physical address of the level-`level` entry that maps va under root, or 0 if a table on the way is missing. */
 uint64_t cosim_pte_addr(const cosim_env_t *env, uint64_t root, uint64_t va, unsigned level);
 uint64_t cosim_root(const cosim_env_t *env, uint32_t pid);
+/* The entry mapping va at `level` in pid, or 0 if a table on the way is missing. */
+uint64_t cosim_pte_read(const cosim_env_t *env, uint32_t pid, uint64_t va, unsigned level);
 /* Sets / clears bits of the entry mapping va at `level` in pid (straight into physical memory, as an OS does). */
 int cosim_pte_modify(cosim_env_t *env, uint32_t pid, uint64_t va, unsigned level, uint64_t set, uint64_t clear);
 

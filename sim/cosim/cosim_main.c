@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cosim_cover.h"
 #include "cosim_gtkwave.h"
 #include "cosim_run.h"
 
@@ -36,7 +37,7 @@ static int parse_window(const char *s, cosim_opts_t *o)
 typedef struct args {
 	const char *random, *trace, *scenario, *seed, *max_refs, *window, *history, *tlb_check;
 	cli_list_t sets, model_sets;
-	bool list_scenarios, params;
+	bool list_scenarios, params, list_bins;
 } args_t;
 
 /*
@@ -122,13 +123,19 @@ static bool parse_args(int argc, char **argv, cosim_opts_t *o, int *rc)
 	     "compare every TLB entry after every edge (all), or every N cycles (default 4096);\n"
 	     "the sets a response filled and every entry after a flush or CR3 write always"},
 	    {"quiet", 0, CLI_FLAG, NULL, &o->quiet, "no report (errors and mismatches still)"},
+	    {"cover-all", 0, CLI_FLAG, NULL, &o->cover_all,
+	     "the report lists every coverage bin with its count (any stimulus)"},
+	    {"require-coverage", 0, CLI_FLAG, NULL, &o->require_coverage,
+	     "exit 1 if a coverage bin this configuration can reach stayed empty"},
+	    {"list-bins", 0, CLI_FLAG, NULL, &a.list_bins, "the coverage bins, as the Markdown table of the README"},
 	    {"list-scenarios", 0, CLI_FLAG, NULL, &a.list_scenarios, "the directed scenarios"},
 	    {"params", 0, CLI_FLAG, NULL, &a.params, "the RTL parameters of this binary"},
 	};
 	const cli_spec_t spec = {
 	    .prog = PROG,
 	    .usage = usage,
-	    .notes = "  exit status: 0 no mismatch, 1 mismatch (or a scenario's expectation failed), 2 usage or set-up "
+	    .notes = "  exit status: 0 no mismatch, 1 mismatch (or a scenario's expectation failed, or\n  "
+	             "--require-coverage found an empty bin), 2 usage or set-up "
 	             "error,\n  130 / 143 stopped by SIGINT / SIGTERM (the report then covers the cycles run)\n",
 	    .options = table,
 	    .noptions = sizeof table / sizeof table[0]};
@@ -138,6 +145,8 @@ static bool parse_args(int argc, char **argv, cosim_opts_t *o, int *rc)
 	}
 	if (a.list_scenarios)
 		cosim_scenario_list(stdout);
+	else if (a.list_bins)
+		*rc = cosim_cover_list(stdout) ? 2 : 0;
 	else if (a.params)
 		printf("%s: %s\n", cosim_rtl_config_name(), cosim_rtl_params());
 	else
@@ -211,6 +220,8 @@ int main(int argc, char **argv)
 	if (rc == COSIM_INTERRUPTED) {
 		whole_wave(&o);
 		rc = cli_interrupt_status();
+	} else if (rc == COSIM_COVERAGE_HOLES) {
+		rc = 1;
 	} else if (rc == 0 && mm.found) {
 		print_replay(&o);
 		mismatch_wave(&o, &mm);

@@ -1,9 +1,11 @@
 /*
  * Constrained-random stimulus: both ports issue requests at once and back to back over the world's regions (hits,
  * L2 hits, walks, every fault cause, stores to clean pages); CR3 writes with and without the PCID no-flush bit and
- * flushes of every kind arrive at random, more often while a walk is in flight; the OS side ages A/D bits, unmaps,
- * maps and write-protects pages under the walker's feet. Inputs of a busy port carry garbage (T4: the walk must use
- * its latched context).
+ * flushes of every kind arrive at random, more often while a walk is in flight or while the requesters pause and the
+ * MMU drains; the OS side ages A/D bits, unmaps, maps, write-protects and write-enables pages under the walker's
+ * feet, and splits and collapses a huge page without invalidating. Inputs of a busy port carry garbage (T4: the walk
+ * must use its latched context). The world's regions take care of the rest: rights taken away above permissive
+ * leaves (W6), pages global in some processes only (R7).
  *
  * The run alternates two kinds of phases. Churn: all of the above. Capacity: no CR3 write and no global flush for
  * long enough to fill every set of the largest TLB, both ports sweeping the big regions while reusing recent pages,
@@ -36,6 +38,7 @@ typedef struct rnd {
 	uint64_t invlpg_at;  /* cycle it is issued; 0 = none */
 	uint32_t invlpg_pid; /* process whose page changed */
 	mmu_in_t held;       /* request inputs of the last cycle: a requester holds its bus when it has nothing new */
+	uint64_t quiet_end;  /* no new request before this cycle: the MMU drains and controls meet an idle walker */
 } rnd_t;
 
 static const cosim_region_t *pick_region(rnd_t *r, cosim_env_t *env, unsigned p)
@@ -202,6 +205,10 @@ static void os_event(rnd_t *r, cosim_env_t *env)
 		mmu_os_unmap(env->os, pid, va, 4096);
 		cosim_log_os(env, "unmap", va, pid);
 		schedule_invlpg(r, env, va, pid);
+	} else if (mapped && k < 85 && !(cosim_pte_read(env, pid, va, level) & UINT64_C(0x2)) &&
+	           (g->perms & MMU_PERM_W)) {
+		cosim_pte_modify(env, pid, va, level, UINT64_C(0x2), 0); /* writable again: no invalidation needed */
+		cosim_log_os(env, "write-enable", va, pid);
 	} else if (mapped && k < 85) {
 		cosim_pte_modify(env, pid, va, level, 0, UINT64_C(0x2)); /* write-protect */
 		cosim_log_os(env, "write-protect", va, pid);
@@ -210,6 +217,28 @@ static void os_event(rnd_t *r, cosim_env_t *env)
 		if (mmu_os_map(env->os, pid, va, 4096, 1, MMU_PERM_U | MMU_PERM_W) == 0)
 			cosim_log_os(env, "map", va, pid);
 	}
+}
+
+/* THP split or collapse of the resize region, with no INVLPG: TLBs may then hold both page sizes (R6). */
+static void resize_event(rnd_t *r, cosim_env_t *env)
+{
+	uint32_t pid = cosim_chance(&env->rng, 3, 4) ? r->pid : 1 + (uint32_t)cosim_below(&env->rng, NPROCS);
+	unsigned level = cosim_resize_toggle(env, pid);
+	cosim_log_os(env, level == 2 ? "collapse to a 2 MiB page" : "split into 4 KiB pages",
+	             cosim_region(RG_RESIZE)->va, pid);
+}
+
+/*
+ * Aging of a page that is global in the odd processes: its next fill there is clean, so that a store of an even
+ * process, which hits that global entry, re-walks and refills over the other PCID's global copy (R7).
+ */
+static void age_global(cosim_env_t *env)
+{
+	const cosim_region_t *g = cosim_region(RG_MIXGLOBAL);
+	uint32_t pid = cosim_chance(&env->rng, 1, 2) || NPROCS < 3 ? 1 : 3;
+	uint64_t va = g->va + cosim_below(&env->rng, g->pages) * cosim_region_page_size(g);
+	cosim_pte_modify(env, pid, va, g->level, 0, UINT64_C(0x60));
+	cosim_log_os(env, "age (A/D cleared)", va, pid);
 }
 
 /* Phases of 10k-40k cycles of churn and 40k-160k cycles of capacity. */
@@ -240,6 +269,8 @@ static void capacity_controls(rnd_t *r, cosim_env_t *env, mmu_in_t *in)
 	}
 	if (cosim_chance(&env->rng, 1, 1000))
 		os_event(r, env);
+	if (cosim_chance(&env->rng, 1, 4000))
+		resize_event(r, env);
 }
 
 static void controls(rnd_t *r, cosim_env_t *env, const mmu_out_t *out, mmu_in_t *in)
@@ -250,19 +281,27 @@ static void controls(rnd_t *r, cosim_env_t *env, const mmu_out_t *out, mmu_in_t 
 		return;
 	}
 	bool busy = out->mem_req_valid || !out->req_ready[0] || !out->req_ready[1];
+	if (env->cycle >= r->quiet_end && cosim_chance(&env->rng, 1, 3000)) /* the requesters pause (a drain) */
+		r->quiet_end = env->cycle + 20 + cosim_below(&env->rng, 100);
+	bool quiet = env->cycle < r->quiet_end;
 	if (r->invlpg_at && env->cycle >= r->invlpg_at) {
 		in->flush_valid = 1;
 		in->flush_vaddr = r->invlpg_va;
 		in->flush_op = r->invlpg_pid == r->pid ? MMU_FLUSH_VA : MMU_FLUSH_VA_PCID;
 		in->flush_pcid = env->cfg.pcid ? mmu_os_pcid(env->os, r->invlpg_pid) : 0;
 		r->invlpg_at = 0;
-	} else if (cosim_chance(&env->rng, 1, busy ? 400 : 1500)) {
+	} else if (cosim_chance(&env->rng, 1, out->mem_req_write ? 60 : busy ? 400 : quiet ? 40 : 1500)) {
+		/* most often during an A/D write, the shortest state of a walk */
 		gen_flush(r, env, in);
 	}
-	if (env->cycle == 0 || cosim_chance(&env->rng, 1, busy ? 1500 : 5000))
+	if (env->cycle == 0 || cosim_chance(&env->rng, 1, busy ? 1500 : quiet ? 200 : 5000))
 		gen_cr3(r, env, in);
 	if (cosim_chance(&env->rng, 1, 300))
 		os_event(r, env);
+	if (cosim_chance(&env->rng, 1, 1500))
+		resize_event(r, env);
+	if (cosim_chance(&env->rng, 1, 400))
+		age_global(env);
 }
 
 static int rnd_step(void *self, cosim_env_t *env, const mmu_out_t *out, mmu_in_t *in, char *msg, size_t msglen)
@@ -281,7 +320,7 @@ static int rnd_step(void *self, cosim_env_t *env, const mmu_out_t *out, mmu_in_t
 		in->req_tag[p] = r->held.req_tag[p];
 		if (!out->req_ready[p])
 			junk(env, p, in);
-		else if (cosim_chance(&env->rng, 3, 4))
+		else if (env->cycle >= r->quiet_end && cosim_chance(&env->rng, 3, 4))
 			gen_request(r, env, p, in);
 	}
 	r->held = *in;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cosim_cover.h"
 #include "cosim_hardware.h"
 #include "cosim_record.h"
 #include "mmu/mmu_step.h"
@@ -147,6 +148,8 @@ static void note_inputs(cosim_env_t *env, const mmu_in_t *in, const mmu_out_t *e
 			continue;
 		c->requests[p]++;
 		env->inflight_vaddr[p] = in->req_vaddr[p];
+		env->inflight_op[p] = (uint8_t)in->req_op[p];
+		env->inflight_user[p] = in->req_user[p] != 0;
 		cosim_event_t ev = {.cycle = env->cycle,
 		                    .kind = EV_REQ,
 		                    .port = (uint8_t)p,
@@ -173,7 +176,7 @@ static void note_inputs(cosim_env_t *env, const mmu_in_t *in, const mmu_out_t *e
 }
 
 /* A response visible now: the fills of its edge are checked in the sets its address maps to (W8, T6, T8). */
-static bool note_responses(cosim_env_t *env, const mmu_out_t *exp, counts_t *c, cosim_mismatch_t *mm)
+static bool note_responses(cosim_env_t *env, const mmu_out_t *exp, counts_t *c, cosim_cover_t *cv, cosim_mismatch_t *mm)
 {
 	bool bad = false;
 	for (unsigned p = 0; p < MMU_NREQ; p++) {
@@ -189,6 +192,7 @@ static bool note_responses(cosim_env_t *env, const mmu_out_t *exp, counts_t *c, 
 		                    .ecode = (uint8_t)exp->resp_ecode[p],
 		                    .level = (uint8_t)exp->resp_level[p]};
 		cosim_log(env, &ev);
+		cosim_cover_response(cv, env, p, exp);
 		c->set_checks++;
 		bad = bad ||
 		      cosim_check_tlb_sets(env, p == MMU_REQ_I ? MMU_TLB_L1I : MMU_TLB_L1D, env->inflight_vaddr[p], mm);
@@ -197,8 +201,8 @@ static bool note_responses(cosim_env_t *env, const mmu_out_t *exp, counts_t *c, 
 	return bad;
 }
 
-static void print_report(const cosim_opts_t *o, const cosim_env_t *env, const counts_t *c, double secs,
-                         bool interrupted)
+static void print_report(const cosim_opts_t *o, const cosim_env_t *env, const counts_t *c, const cosim_cover_t *cv,
+                         double secs, bool interrupted)
 {
 	mmu_stats_t st;
 	mmu_stats_read(env->mmu, &st);
@@ -227,6 +231,8 @@ static void print_report(const cosim_opts_t *o, const cosim_env_t *env, const co
 	printf("  state checks  %" PRIu64 " of the sets a response filled, %" PRIu64 " of every TLB entry and CR3\n",
 	       c->set_checks, c->full_checks);
 	printf("  speed         %.3f s, %.2f M cycles/s\n", secs, secs > 0 ? (double)env->cycle / secs / 1e6 : 0.0);
+	if (o->stim == STIM_RANDOM || o->cover_all) /* the bins are the random stimulus's goal (cosim_cover.def) */
+		cosim_cover_report(stdout, cv, &env->cfg, o->cover_all);
 }
 
 static int make_driver(cosim_env_t *env, const cosim_opts_t *o, cosim_driver_t *d, char *msg, size_t msglen)
@@ -249,6 +255,7 @@ typedef struct loop {
 	const cosim_ctl_t *ctl;
 	cli_out_t record; /* --record-stimulus, put in place when the run ends (cli.h) */
 	counts_t c;
+	cosim_cover_t cover;
 	cosim_mismatch_t *mm;
 	cli_progress_t progress;
 	bool interrupted; /* a signal stopped the run after a whole cycle */
@@ -270,11 +277,12 @@ static int cycle(loop_t *l, char *msg, size_t msglen)
 	mmu_out_t exp, act;
 	memset(&in, 0, sizeof in);
 	mmu_system_comb(env->mmu, env->mem, &in, &exp);
-	bool bad = note_responses(env, &exp, &l->c, l->mm);
+	bool bad = note_responses(env, &exp, &l->c, &l->cover, l->mm);
 	int rc = l->drv.step(l->drv.self, env, &exp, &in, msg, msglen);
 	if (rc)
 		return rc;
 	note_inputs(env, &in, &exp, &l->c);
+	cosim_cover_cycle(&l->cover, env, &in, &exp);
 	cosim_rtl_low(env->rtl, &in, &act);
 	bad = cosim_check_outputs(&exp, &act, env->cycle, l->mm) || bad;
 	if (l->record.f)
@@ -373,11 +381,19 @@ int cosim_run(const cosim_opts_t *o, const cosim_ctl_t *ctl, cosim_mismatch_t *m
 	if (!rc)
 		rc = loop_run(&l, msg, msglen);
 	double secs = cli_seconds() - l.progress.start;
+	cosim_cover_finish(&l.cover, l.env);
 	if (!rc && mm->found && !ctl->rerun) {
 		cosim_mismatch_print(stderr, mm);
 		print_history(stderr, l.env, o->history);
 	} else if (!rc && !ctl->rerun && !o->quiet) {
-		print_report(o, l.env, &l.c, secs, l.interrupted);
+		print_report(o, l.env, &l.c, &l.cover, secs, l.interrupted);
+	}
+	bool holes = !rc && !mm->found && !ctl->rerun && !l.interrupted && o->require_coverage &&
+	             cosim_cover_empty(NULL, "", &l.cover, &l.env->cfg) > 0;
+	if (holes) {
+		fprintf(stderr, "%s: coverage: %u bins that this configuration can reach stayed empty:\n", cli_prog(),
+		        cosim_cover_empty(NULL, "", &l.cover, &l.env->cfg));
+		cosim_cover_empty(stderr, "  ", &l.cover, &l.env->cfg);
 	}
 	if (!rc && l.interrupted && !mm->found)
 		fprintf(stderr, "%s: interrupted by %s after %" PRIu64 " cycles, without a mismatch up to there\n",
@@ -389,5 +405,7 @@ int cosim_run(const cosim_opts_t *o, const cosim_ctl_t *ctl, cosim_mismatch_t *m
 	if (l.drv.destroy)
 		l.drv.destroy(l.drv.self);
 	env_destroy(l.env);
-	return !rc && l.interrupted && !mm->found ? COSIM_INTERRUPTED : rc;
+	if (!rc && l.interrupted && !mm->found)
+		return COSIM_INTERRUPTED;
+	return !rc && holes ? COSIM_COVERAGE_HOLES : rc;
 }

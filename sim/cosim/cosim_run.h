@@ -19,6 +19,8 @@ typedef struct cosim_ctl {
  * so, covers the cycles run), or a negative error with msg set (bad configuration, stimulus error, file error).
  */
 #define COSIM_INTERRUPTED 1
+/* --require-coverage: the run passed, but a coverage bin this configuration can reach stayed empty (named on stderr). */
+#define COSIM_COVERAGE_HOLES 2
 
 int cosim_run(const cosim_opts_t *o, const cosim_ctl_t *ctl, cosim_mismatch_t *mm, char *msg, size_t msglen);
 

@@ -39,7 +39,19 @@ static const cosim_region_t regions[RG_COUNT] = {
     /* larger than any TLB configured here (1536 entries): swept to fill every set and exercise the victims */
     [RG_BIGDATA] = {"bigdata", 1536 * GB, 4096, 1, U | W, REG_WARM, 0, 0, 2},
     [RG_BIGCODE] = {"bigcode", 1537 * GB, 2048, 1, U | X, REG_WARM, 0, 2, 0},
+    /* rights combined across levels (W6): every leaf grants all, an entry above takes one right away */
+    [RG_W6RO] = {"w6ro", 0x01000000, 16, 1, U | W | X, REG_UPPER_RO, 2, 3, 6},
+    [RG_W6SUPER] = {"w6super", 4 * GB, 16, 1, U | W | X, REG_UPPER_SUPER, 3, 3, 6},
+    [RG_W6NX] = {"w6nx", 2560 * GB, 16, 1, U | W | X, REG_UPPER_NX, 4, 6, 6},
+    [RG_MIXGLOBAL] = {"mixglobal", 0x01200000, 16, 1, U | W | X, REG_MIXGLOBAL, 0, 8, 8},
+    /* 16 pages of 4 KiB as requests see them; the level-2 entry above swaps between a 2 MiB leaf and a table */
+    [RG_RESIZE] = {"resize", 0x01400000, 16, 1, U | W | X, REG_RESIZE, 0, 3, 8},
 };
+
+/* REG_RESIZE keeps both forms of its level-2 entry mapped at these offsets, never requested: copied in to swap. */
+#define RESIZE_TABLE_OFFSET UINT64_C(0x200000)
+#define RESIZE_LEAF_OFFSET  UINT64_C(0x400000)
+#define RESIZE_MAPPED_PAGES 8
 
 const cosim_region_t *cosim_region(unsigned i)
 {
@@ -82,6 +94,13 @@ uint64_t cosim_pte_addr(const cosim_env_t *env, uint64_t root, uint64_t va, unsi
 	}
 }
 
+uint64_t cosim_pte_read(const cosim_env_t *env, uint32_t pid, uint64_t va, unsigned level)
+{
+	const mmu_paging_t *pg = mmu_os_paging(env->os);
+	uint64_t addr = cosim_pte_addr(env, cosim_root(env, pid), va, level);
+	return addr ? mmu_physmem_read(env->pm, addr, pg->pte_bytes) : 0;
+}
+
 int cosim_pte_modify(cosim_env_t *env, uint32_t pid, uint64_t va, unsigned level, uint64_t set, uint64_t clear)
 {
 	const mmu_paging_t *pg = mmu_os_paging(env->os);
@@ -101,6 +120,42 @@ static uint64_t reserved_bit(const cosim_env_t *env, const cosim_region_t *r)
 	if (r->fault_level == 4)
 		return UINT64_C(1) << 7; /* PS in a PML4E */
 	return pa_bits < 52 ? UINT64_C(1) << 51 : UINT64_C(1) << 7;
+}
+
+/* Copies the level-2 entry that maps from (A and D cleared) over the one that maps to, in pid. */
+static int copy_pde(cosim_env_t *env, uint32_t pid, uint64_t from, uint64_t to)
+{
+	const mmu_paging_t *pg = mmu_os_paging(env->os);
+	uint64_t root = cosim_root(env, pid);
+	uint64_t src = cosim_pte_addr(env, root, from, 2), dst = cosim_pte_addr(env, root, to, 2);
+	if (!src || !dst)
+		return MMU_EFAULT;
+	uint64_t ad = UINT64_C(1) << pg->bit_accessed | UINT64_C(1) << pg->bit_dirty;
+	return mmu_physmem_write(env->pm, dst, pg->pte_bytes, mmu_physmem_read(env->pm, src, pg->pte_bytes) & ~ad);
+}
+
+unsigned cosim_resize_toggle(cosim_env_t *env, uint32_t pid)
+{
+	const cosim_region_t *r = &regions[RG_RESIZE];
+	const mmu_paging_t *pg = mmu_os_paging(env->os);
+	uint64_t pde = mmu_physmem_read(env->pm, cosim_pte_addr(env, cosim_root(env, pid), r->va, 2), pg->pte_bytes);
+	bool leaf = mmu_pte_is_leaf(pg, pde, 2);
+	copy_pde(env, pid, r->va + (leaf ? RESIZE_TABLE_OFFSET : RESIZE_LEAF_OFFSET), r->va);
+	return leaf ? 1 : 2;
+}
+
+/* W6: the entry at fault_level above the region loses one right (the leaves keep every right). */
+static int restrict_upper(cosim_env_t *env, uint32_t pid, const cosim_region_t *r)
+{
+	const mmu_paging_t *pg = mmu_os_paging(env->os);
+	uint64_t set = 0, clear = 0;
+	if (r->kind == REG_UPPER_RO)
+		clear = UINT64_C(1) << pg->bit_writable;
+	else if (r->kind == REG_UPPER_SUPER)
+		clear = UINT64_C(1) << pg->bit_user;
+	else if (pg->bit_nx >= 0)
+		set = UINT64_C(1) << pg->bit_nx;
+	return cosim_pte_modify(env, pid, r->va, r->fault_level, set, clear);
 }
 
 static int map_region(cosim_env_t *env, uint32_t pid, const cosim_region_t *r)
@@ -125,6 +180,23 @@ static int map_region(cosim_env_t *env, uint32_t pid, const cosim_region_t *r)
 			if (cosim_holey_mapped(p))
 				err = mmu_os_map(env->os, pid, r->va + p * size, size, r->level, r->perms);
 		return err;
+	case REG_UPPER_RO:
+	case REG_UPPER_SUPER:
+	case REG_UPPER_NX:
+		err = mmu_os_map(env->os, pid, r->va, size * r->pages, r->level, r->perms);
+		return err ? err : restrict_upper(env, pid, r);
+	case REG_MIXGLOBAL: {
+		uint64_t g = pid % 2 ? UINT64_C(1) << mmu_os_paging(env->os)->bit_global : 0;
+		err = mmu_os_map(env->os, pid, r->va, size * r->pages, r->level, r->perms);
+		for (uint32_t p = 0; p < r->pages && !err && g; p++)
+			err = cosim_pte_modify(env, pid, r->va + p * size, r->level, g, 0);
+		return err;
+	}
+	case REG_RESIZE: /* starts as the 2 MiB leaf */
+		err = mmu_os_map(env->os, pid, r->va + RESIZE_TABLE_OFFSET, size * RESIZE_MAPPED_PAGES, 1, r->perms);
+		if (!err)
+			err = mmu_os_map(env->os, pid, r->va + RESIZE_LEAF_OFFSET, UINT64_C(0x200000), 2, r->perms);
+		return err ? err : copy_pde(env, pid, r->va + RESIZE_LEAF_OFFSET, r->va);
 	case REG_SHARED:
 		for (uint32_t p = 0; p < r->pages && !err; p++) {
 			uint64_t pa;
@@ -141,6 +213,7 @@ static int map_region(cosim_env_t *env, uint32_t pid, const cosim_region_t *r)
 
 int cosim_world_build(cosim_env_t *env, unsigned nprocs, char *msg, size_t msglen)
 {
+	env->world = true;
 	for (unsigned i = 0; i < RG_COUNT; i++) {
 		const cosim_region_t *r = &regions[i];
 		if (r->kind != REG_KERNEL)

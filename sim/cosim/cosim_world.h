@@ -16,6 +16,11 @@ typedef enum {
 	REG_KERNEL, /* supervisor-only, global, in every process */
 	REG_SHARED, /* the frames of process 1's heap, mapped again (shared frames) */
 	REG_WARM,   /* every page mapped, A already set on the whole path: walks of four reads (capacity sweeps) */
+	REG_UPPER_RO,    /* permissive leaves under a read-only entry at level fault_level (W6) */
+	REG_UPPER_SUPER, /* permissive leaves under a supervisor-only entry at level fault_level (W6) */
+	REG_UPPER_NX,    /* permissive leaves under a no-execute entry at level fault_level (W6) */
+	REG_MIXGLOBAL,   /* global in the odd processes, not global in the even ones (R7 across PCIDs) */
+	REG_RESIZE,      /* one 2 MiB page that the OS turns into 4 KiB pages and back without invalidating (R6) */
 } cosim_region_kind_t;
 
 typedef struct cosim_region {
@@ -54,6 +59,11 @@ enum {
 	RG_KTEXT,
 	RG_BIGDATA,
 	RG_BIGCODE,
+	RG_W6RO,
+	RG_W6SUPER,
+	RG_W6NX,
+	RG_MIXGLOBAL,
+	RG_RESIZE,
 	RG_COUNT
 };
 
@@ -63,6 +73,12 @@ uint64_t cosim_region_page_size(const cosim_region_t *r);
 uint64_t cosim_addr(unsigned region, uint32_t page, uint64_t offset);
 /* Whether page `page` of a REG_HOLEY region is mapped at start. */
 bool cosim_holey_mapped(uint32_t page);
+
+/*
+ * REG_RESIZE: the OS swaps the region's level-2 entry in pid between a 2 MiB leaf and a table of 4 KiB pages (its
+ * first half mapped), as a THP split or collapse does, without invalidating the TLBs. Returns the leaf level now.
+ */
+unsigned cosim_resize_toggle(cosim_env_t *env, uint32_t pid);
 
 /* Builds processes 1..nprocs with the whole layout. */
 int cosim_world_build(cosim_env_t *env, unsigned nprocs, char *msg, size_t msglen);

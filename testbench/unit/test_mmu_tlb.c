@@ -984,3 +984,29 @@ Test(mmu_tlb, invalidate_slot_removes_one_entry)
 	cr_expect_eq(probe4k(VB), 21);
 	EXPECT_VALID(5, 0, false);
 }
+
+/*
+ * mmu_tlb_fills: which rule chose each fill's way. One set of 2 ways, FIFO. A and B go to the invalid ways 0 and 1
+ * (R4; the pointer goes 0 -> 1 -> 0); A again is in place over its own copy (R7, same PCID); C finds the set full
+ * and takes the pointer's way 0 (victim); B of PCID 2, global, is in place over B of PCID 1 (new entry global); B of
+ * PCID 3, not global, is in place over that global copy (old entry global); again, over its own copy (same PCID).
+ */
+Test(mmu_tlb, fill_counts_tell_the_rule_that_chose_the_way)
+{
+	make(2, 2, MMU_POLICY_FIFO, 0xACE1);
+	cr_assert_eq(fill(1, 0xA, 1, false), 0);
+	cr_assert_eq(fill(1, 0xB, 1, false), 1);
+	cr_assert_eq(fill(1, 0xA, 1, false), 0);
+	cr_assert_eq(fill(1, 0xC, 1, false), 0);
+	cr_assert_eq(fill(1, 0xB, 2, true), 1);
+	cr_assert_eq(fill(1, 0xB, 3, false), 1);
+	cr_assert_eq(fill(1, 0xB, 3, false), 1);
+	const mmu_tlb_fills_t *f = mmu_tlb_fills(tlb);
+	cr_assert_eq(f->invalid_way, 2);
+	cr_assert_eq(f->victim, 1);
+	cr_assert_eq(f->copy_same_pcid, 2);
+	cr_assert_eq(f->copy_new_global, 1);
+	cr_assert_eq(f->copy_old_global, 1);
+	mmu_tlb_reset(tlb);
+	cr_assert_eq(mmu_tlb_fills(tlb)->victim, 1, "kept across a reset, as the counters are");
+}

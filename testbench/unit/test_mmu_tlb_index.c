@@ -84,6 +84,11 @@ static void expect_same_state(const pair_t *p, unsigned set)
 	const mmu_tlb_counters_t *a = mmu_tlb_counters(p->scan), *b = mmu_tlb_counters(p->index);
 	cr_assert(a->accesses == b->accesses && a->hits == b->hits && a->misses == b->misses, "step %llu",
 	          (unsigned long long)p->step);
+	const mmu_tlb_fills_t *fa = mmu_tlb_fills(p->scan), *fb = mmu_tlb_fills(p->index);
+	cr_assert(fa->invalid_way == fb->invalid_way && fa->victim == fb->victim &&
+	              fa->copy_same_pcid == fb->copy_same_pcid && fa->copy_new_global == fb->copy_new_global &&
+	              fa->copy_old_global == fb->copy_old_global,
+	          "step %llu: the fills are counted apart", (unsigned long long)p->step);
 }
 
 static void expect_same_array(const pair_t *p)

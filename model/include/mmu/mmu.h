@@ -124,6 +124,22 @@ uint64_t mmu_cycle(const mmu_t *m);
 /* Whether both ports and the walker are idle (nothing in flight). */
 bool mmu_idle(const mmu_t *m);
 
+/*
+ * What the model knows beyond its ports, for functional coverage (mmucosim counts its bins from it; nothing here
+ * changes state). The walker's state in this cycle (T5, W1-W8): idle; looking up the L2 TLB or the page-walk caches;
+ * reading a PTE (also in a grant cycle whose walk starts at once); writing A/D bits back (W7).
+ */
+typedef enum { MMU_WALKER_IDLE, MMU_WALKER_LOOKUP, MMU_WALKER_READ, MMU_WALKER_WRITE } mmu_walker_state_t;
+mmu_walker_state_t mmu_walker_state(const mmu_t *m);
+
+/* Whether the response port p shows in this cycle ends a dirty re-walk (T9), and which TLB's hit asked for it. */
+typedef enum { MMU_REWALK_NONE, MMU_REWALK_FROM_L1, MMU_REWALK_FROM_L2 } mmu_rewalk_t;
+typedef struct mmu_resp_detail {
+	uint8_t page_level; /* leaf level of the translation (1 = base page); 0 on a fault or with no response */
+	uint8_t rewalk;     /* mmu_rewalk_t */
+} mmu_resp_detail_t;
+mmu_resp_detail_t mmu_resp_detail(const mmu_t *m, unsigned p);
+
 typedef enum { MMU_TLB_L1I = 0, MMU_TLB_L1D = 1, MMU_TLB_L2 = 2 } mmu_tlb_id_t;
 /* The TLB instance, or NULL for an absent L2. */
 const mmu_tlb_t *mmu_tlb(const mmu_t *m, mmu_tlb_id_t id);

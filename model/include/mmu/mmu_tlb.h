@@ -30,6 +30,17 @@ typedef struct mmu_tlb_counters {
 	uint64_t accesses, hits, misses;
 } mmu_tlb_counters_t;
 
+/*
+ * How the fills so far chose their way (R4, R7, the policy), for functional coverage: a fill over a stale copy of its
+ * page (R7), told apart by how the copy matched (same PCID; another PCID, the new entry global; another PCID, the old
+ * entry global), a fill into an invalid way (R4), a fill into the policy's victim of a full set (R1-R3, R5). Kept
+ * across mmu_tlb_reset(), as the counters are.
+ */
+typedef struct mmu_tlb_fills {
+	uint64_t copy_same_pcid, copy_new_global, copy_old_global;
+	uint64_t invalid_way, victim;
+} mmu_tlb_fills_t;
+
 /* lfsr_seed: initial state of the random-policy LFSR (rule R5); 0 is replaced by 1. */
 int mmu_tlb_create(const mmu_tlb_cfg_t *cfg, const mmu_paging_t *paging, uint16_t lfsr_seed, mmu_tlb_t **out);
 /*
@@ -74,6 +85,7 @@ unsigned mmu_tlb_sets(const mmu_tlb_t *t);
 unsigned mmu_tlb_ways(const mmu_tlb_t *t);
 const mmu_tlb_entry_t *mmu_tlb_entry(const mmu_tlb_t *t, unsigned set, unsigned way);
 const mmu_tlb_counters_t *mmu_tlb_counters(const mmu_tlb_t *t);
+const mmu_tlb_fills_t *mmu_tlb_fills(const mmu_tlb_t *t);
 uint16_t mmu_tlb_lfsr(const mmu_tlb_t *t);
 
 #endif

@@ -50,6 +50,7 @@ struct mmu_tlb {
 	uint32_t *fifo;           /* FIFO: next way to replace, per set (the oldest allocation, R2) */
 	uint16_t lfsr, lfsr_seed; /* random: R5 */
 	mmu_tlb_counters_t counters;
+	mmu_tlb_fills_t fills;
 	mmu_tlb_index_t *ix; /* wide sets: where each tag, the invalid ways and the LRU order are; else NULL */
 };
 
@@ -510,10 +511,25 @@ static unsigned indexed_copies(mmu_tlb_t *t, unsigned set, const mmu_tlb_entry_t
 	return copies.slot[0] % t->ways;
 }
 
+/* Which rule chose the way (mmu_tlb_fills_t); an in-place fill is told apart by the copy it overwrites. */
+static inline void count_fill(mmu_tlb_t *t, size_t slot, bool in_place, bool invalid, const mmu_tlb_entry_t *e)
+{
+	const mmu_tlb_entry_t *old = &t->entry[slot];
+	if (!in_place)
+		invalid ? t->fills.invalid_way++ : t->fills.victim++;
+	else if (old->pcid == e->pcid)
+		t->fills.copy_same_pcid++;
+	else if (e->global)
+		t->fills.copy_new_global++;
+	else
+		t->fills.copy_old_global++;
+}
+
 /* A fill's write of way, chosen by R7, R4 or the policy, and what follows it (R1-R3, R5). */
 static inline long place(mmu_tlb_t *t, unsigned set, unsigned way, bool in_place, const mmu_tlb_entry_t *e)
 {
 	size_t slot = (size_t)set * t->ways + way;
+	count_fill(t, slot, in_place, t->tag[slot] == 0, e);
 	/* R2: an allocation of the pointer's way advances it; an in-place rewrite keeps its place in the queue */
 	if (t->cfg.policy == MMU_POLICY_FIFO && !in_place && way == t->fifo[set])
 		t->fifo[set] = (way + 1) % t->ways;
@@ -660,4 +676,9 @@ const mmu_tlb_counters_t *mmu_tlb_counters(const mmu_tlb_t *t)
 uint16_t mmu_tlb_lfsr(const mmu_tlb_t *t)
 {
 	return t->lfsr;
+}
+
+const mmu_tlb_fills_t *mmu_tlb_fills(const mmu_tlb_t *t)
+{
+	return &t->fills;
 }

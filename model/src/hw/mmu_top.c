@@ -346,6 +346,41 @@ bool mmu_idle(const mmu_t *m)
 	return m->mu.state == MU_IDLE;
 }
 
+mmu_walker_state_t mmu_walker_state(const mmu_t *m)
+{
+	switch (m->mu.state) {
+	case MU_L2:
+	case MU_PWC:
+		return MMU_WALKER_LOOKUP;
+	case MU_WALK_REQ:
+	case MU_WALK_WAIT:
+		return m->mu.walk.phase == WALK_WRITE ? MMU_WALKER_WRITE : MMU_WALKER_READ;
+	default: {
+		/* a grant cycle: the L2 lookup happens at its edge; a walk that starts in it presents its first read
+		 * (T5) */
+		int g = mmu_miss_grant(m);
+		if (g < 0)
+			return MMU_WALKER_IDLE;
+		bool direct = (m->port[g].kind == LK_DIRTY || !m->l2) && !m->pwc_latency;
+		return direct ? MMU_WALKER_READ : MMU_WALKER_LOOKUP;
+	}
+	}
+}
+
+mmu_resp_detail_t mmu_resp_detail(const mmu_t *m, unsigned p)
+{
+	const port_t *pt = &m->port[p];
+	mmu_resp_detail_t d = {0, MMU_REWALK_NONE};
+	if (pt->state != PORT_RESP)
+		return d;
+	d.page_level = pt->res.fault ? 0 : pt->res.page_level;
+	if (pt->res.level == MMU_LEVEL_WALK && pt->kind == LK_DIRTY)
+		d.rewalk = MMU_REWALK_FROM_L1;
+	else if (pt->res.level == MMU_LEVEL_WALK && m->mu.port == p && m->mu.dirty)
+		d.rewalk = MMU_REWALK_FROM_L2;
+	return d;
+}
+
 const mmu_tlb_t *mmu_tlb(const mmu_t *m, mmu_tlb_id_t id)
 {
 	return id == MMU_TLB_L2 ? m->l2 : m->l1[id];
