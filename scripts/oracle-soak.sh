@@ -45,6 +45,11 @@ cat "${logs[@]}" | awk '$1 == "A" && $3 == "e" { print $4 }' | sort | uniq -c | 
   awk '{ printf "    0x%-4s %d\n", $2, $1 }'
 printf '  page-table words compared   %d non-zero\n' "$(count '$1 == "T"')"
 printf '  data words stored           %d\n' "$(count '$1 == "D"')"
+echo "the model's outcomes (translations by page size, faults by cause):"
+cat "$work"/image-*/check.txt | awk -F'[:,] ' '/^model outcomes/ {
+    for (i = 2; i <= NF; i++) { k = $i; sub(/ [0-9]+$/, "", k); v = $i; sub(/.* /, "", v); n[i] = k; t[i] += v }
+    last = NF }
+  END { for (i = 2; i <= last; i++) printf "  %-14s %d\n", n[i], t[i] }'
 echo "known QEMU deviations met:"
 cat "$work"/image-*/check.txt | awk '/^known QEMU deviation/ { id = $4; sub(/,$/, "", id); n[id] += $(NF - 1) }
   END { for (i in n) printf "  %s  %d\n", i, n[i] }' | sort

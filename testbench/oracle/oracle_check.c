@@ -38,6 +38,8 @@ typedef struct check {
 	int complete;
 	unsigned long diffs;
 	unsigned long deviations[ORACLE_NDEVIATIONS];
+	unsigned long pages[4];  /* the model's translations by leaf level (1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB) */
+	unsigned long causes[5]; /* the model's faults by cause (mmu_fault_cause_t) */
 } check_t;
 
 /*
@@ -182,6 +184,10 @@ static void compare_access(check_t *c, mmu_t *m, mmu_mem_t *mem, size_t i)
 	mmu_translate(m, mem, op == MMU_OP_FETCH ? MMU_REQ_I : MMU_REQ_D, a->va, op, a->user, &res);
 	uint64_t vec, ec = 0, cr2 = 0, rax = 0;
 	int check_cr2 = 0, check_rax = 0;
+	if (res.fault && res.cause < 5)
+		c->causes[res.cause]++;
+	else if (!res.fault && res.page_level >= 1 && res.page_level <= 3)
+		c->pages[res.page_level]++;
 	if (res.fault && res.cause == MMU_CAUSE_NONCANONICAL) {
 		vec = 13; /* SDM vol. 3A, 6.15: a non-canonical reference is #GP(0) */
 	} else if (res.fault) {
@@ -332,6 +338,11 @@ int oracle_check(const oracle_image_t *img, const char *log_path, const char *co
 		compare_memory(&c);
 	}
 	*diffs = c.diffs;
+	fprintf(out,
+	        "model outcomes: 4K %lu, 2M %lu, 1G %lu, not present %lu, protection %lu, reserved bit %lu, "
+	        "non-canonical %lu\n",
+	        c.pages[1], c.pages[2], c.pages[3], c.causes[MMU_CAUSE_NOT_PRESENT], c.causes[MMU_CAUSE_PROTECTION],
+	        c.causes[MMU_CAUSE_RESERVED], c.causes[MMU_CAUSE_NONCANONICAL]);
 	for (size_t d = 0; d < sizeof deviations / sizeof deviations[0]; d++)
 		if (c.deviations[d])
 			fprintf(out, "known QEMU deviation %s, %s: %lu time%s\n", deviations[d].id, deviations[d].what,
