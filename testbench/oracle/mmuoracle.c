@@ -3,6 +3,7 @@
  *   mmuoracle gen SEED ACCESSES JOB TABLES   writes a random x86-64 4-level image and its accesses
  *   mmuoracle check JOB TABLES LOG [KEY=VALUE...]
  *                                           compares the guest's log with the model configured by KEY=VALUE
+ *   mmuoracle image JOB TABLES SPACE        prints the image as `mmusim explain --memory` reads it, CR3 of SPACE
  * Exit status: 0 same answers, 1 differences (printed), 2 bad usage or input.
  */
 #include <errno.h>
@@ -19,7 +20,8 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: mmuoracle gen SEED ACCESSES JOB TABLES\n"
-	                "       mmuoracle check JOB TABLES LOG [KEY=VALUE...]\n");
+	                "       mmuoracle check JOB TABLES LOG [KEY=VALUE...]\n"
+	                "       mmuoracle image JOB TABLES SPACE\n");
 	return 2;
 }
 
@@ -68,6 +70,24 @@ int main(int argc, char **argv)
 			return 2;
 		printf("mmuoracle: %zu accesses, %lu difference%s\n", n, diffs, diffs == 1 ? "" : "s");
 		return diffs ? 1 : 0;
+	}
+	if (argc == 5 && strcmp(argv[1], "image") == 0) {
+		oracle_image_t img;
+		uint64_t space;
+		if (parse_u64("SPACE", argv[4], &space))
+			return usage();
+		if (oracle_image_load(&img, argv[2], argv[3]) != 0) {
+			fprintf(stderr, "mmuoracle: %s, %s: not a job and table image written by mmuoracle gen\n",
+			        argv[2], argv[3]);
+			return 2;
+		}
+		int rc = space < img.nroots ? 0 : 2;
+		if (rc)
+			fprintf(stderr, "mmuoracle: SPACE %" PRIu64 " is not in 0..%u\n", space, img.nroots - 1);
+		else
+			oracle_image_print(&img, (unsigned)space, stdout);
+		oracle_image_free(&img);
+		return rc;
 	}
 	return usage();
 }

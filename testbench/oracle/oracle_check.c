@@ -226,8 +226,11 @@ static void compare_access(check_t *c, mmu_t *m, mmu_mem_t *mem, size_t i)
 	else
 		snprintf(theirs, sizeof theirs, "no outcome reported");
 	fprintf(c->out,
-	        "access %zu: %s %s va %#" PRIx64 " in space %u (CR3 %#" PRIx64 ")\n%s  model: %s\n  qemu:  %s\n", i,
-	        a->user ? "user" : "supervisor", op_name(a->op), a->va, a->root, cr3, walk, mine, theirs);
+	        "access %zu: %s %s va %#" PRIx64 " in space %u (CR3 %#" PRIx64 ")\n%s  model: %s\n  qemu:  %s\n"
+	        "  explain: mmuoracle image JOB TABLES %u > s.img; mmusim explain --memory s.img --addr %#" PRIx64
+	        " --op %s%s\n",
+	        i, a->user ? "user" : "supervisor", op_name(a->op), a->va, a->root, cr3, walk, mine, theirs, a->root,
+	        a->va, op_name(a->op), a->user ? "" : " --supervisor");
 }
 
 static int cmp_stored(const void *x, const void *y)

@@ -1,5 +1,6 @@
 /* The job and table files QEMU loads, written by `mmuoracle gen` and read back by `mmuoracle check`. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,4 +98,15 @@ int oracle_image_load(oracle_image_t *img, const char *job_path, const char *tab
 		memcpy(img->acc, job + sizeof h, h.naccess * sizeof *img->acc);
 	free(job);
 	return img->acc ? 0 : -1;
+}
+
+void oracle_image_print(const oracle_image_t *img, unsigned space, FILE *out)
+{
+	fprintf(out, "# mmuoracle's tables, address space %u\ncr3 %#" PRIx64 "\n", space, img->roots[space]);
+	for (uint64_t a = ORACLE_TABLE_BASE; a < img->table_end; a += 8) {
+		uint64_t w;
+		memcpy(&w, img->tables + (a - ORACLE_TABLE_BASE), 8);
+		if (w)
+			fprintf(out, "%#" PRIx64 ": %#" PRIx64 "\n", a, w);
+	}
 }

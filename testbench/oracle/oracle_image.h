@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "oracle_layout.h"
 
@@ -48,5 +49,7 @@ void oracle_image_free(oracle_image_t *img);
 /* The job (header and accesses) and the table image as QEMU's loader takes them. Return 0 or -1 (errno set). */
 int oracle_image_save(const oracle_image_t *img, const char *job_path, const char *tables_path);
 int oracle_image_load(oracle_image_t *img, const char *job_path, const char *tables_path);
+/* The tables as a text memory image (mmu_memimage.h) with the CR3 of address space `space`, for mmusim explain. */
+void oracle_image_print(const oracle_image_t *img, unsigned space, FILE *out);
 
 #endif
