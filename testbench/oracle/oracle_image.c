@@ -30,9 +30,6 @@ int oracle_image_save(const oracle_image_t *img, const char *job_path, const cha
 	    .naccess = img->naccess,
 	    .nroots = img->nroots,
 	    .table_end = img->table_end,
-	    .cr0_wp = 1,
-	    .efer_nxe = 1,
-	    .cr4_pge = 1,
 	};
 	memcpy(h.roots, img->roots, sizeof h.roots);
 	if (sizeof h + img->naccess * sizeof *img->acc > ORACLE_JOB_MAX) {

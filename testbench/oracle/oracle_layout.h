@@ -48,8 +48,7 @@ typedef struct oracle_job_hdr {
 	uint64_t magic;
 	uint64_t naccess;
 	uint64_t nroots;
-	uint64_t table_end; /* table frames used: [ORACLE_TABLE_BASE, table_end) */
-	uint64_t cr0_wp, efer_nxe, cr4_pge;
+	uint64_t table_end;               /* table frames used: [ORACLE_TABLE_BASE, table_end) */
 	uint64_t roots[ORACLE_MAX_ROOTS]; /* CR3 values */
 } oracle_job_hdr_t;
 
