@@ -20,6 +20,7 @@ packages=(
   clang libclang-rt-14-dev         # fuzz targets: clang, libFuzzer and its sanitizer runtimes (testbench/fuzz)
   slurm-wlm munge                  # the test of sweeps on Slurm (testbench/slurm): a one-node Slurm it starts itself
   chromium python3                 # the lecture pages in a headless browser (ctest -L browser, testbench/browser)
+  qemu-system-x86                  # the QEMU oracle: its page walker as a reference for the model's (testbench/oracle)
 )
 
 # --wavedrom: also wavedrom-cli, which `make diagrams` uses to render SVG. Optional: only with npm, never fatal, and

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mmu/mmu_memimage.h"
 #include "mmu/mmu_os.h"
 #include "mmu/mmu_ostep.h"
 #include "mmusim_explain.h"
@@ -246,6 +247,20 @@ static int setup_dump(explain_t *e, const char *path)
 	return err ? cli_fail("%s", msg) : 0;
 }
 
+/* --memory FILE: any mode's tables from a text memory image (mmu_memimage.h), CR3 from its cr3 line. */
+static int setup_memory(explain_t *e, const char *path)
+{
+	char msg[512];
+	mmu_memimage_info_t info;
+	if (mmu_memimage_read(path, e->pg, mmu_sim_physmem(e->sim), &info, msg, sizeof msg))
+		return cli_fail("%s", msg);
+	e->dump = true;
+	mmu_sim_cr3_write(e->sim, info.cr3);
+	snprintf(e->setup, sizeof e->setup, "memory from %s (%llu words of %u bytes), CR3 = 0x%llx", path,
+	         (unsigned long long)info.words, e->pg->pte_bytes, (unsigned long long)info.cr3);
+	return 0;
+}
+
 /* --trace F --at N: records 1..N-1 run as mmusim run would; record N is the one explained. */
 static int setup_trace(explain_t *e, bool have_addr, bool have_op)
 {
@@ -408,6 +423,10 @@ static int setup(explain_t *e)
 		return cli_fail("explain: --addr VA is required (or --trace F --at N)");
 	if (o->at && !o->trace)
 		return cli_fail("explain: --at needs --trace");
+	if (o->memory && (o->trace || o->demand || o->ostep_dump || o->map_perms || o->reserved_bit))
+		return cli_fail(
+		    "explain: --memory takes the memory from its image: no --trace, --demand, --ostep-dump, "
+		    "--map-perms or --reserved-bit");
 	if (o->ostep_dump && (o->trace || o->demand))
 		return cli_fail("explain: --ostep-dump takes its memory from the dump: no --trace or --demand");
 	if (o->warm && o->demand)
@@ -424,6 +443,7 @@ static int setup(explain_t *e)
 	e->demand = o->demand;
 	e->user = !o->supervisor;
 	int rc = o->ostep_dump ? setup_dump(e, o->ostep_dump)
+	         : o->memory   ? setup_memory(e, o->memory)
 	         : o->trace    ? setup_trace(e, have_addr, o->op != NULL)
 	                       : setup_plain(e);
 	if (!rc && o->warm)
@@ -496,7 +516,8 @@ static int write_page(const explain_t *e, const char *path, bool replace)
 static const char usage[] =
     "usage: mmusim explain --addr VA [--op load|store|fetch] [--user | --supervisor] [--preset P] [--config F]\n"
     "                      [--set K=V]... [--map-perms r,w,x,u] [--reserved-bit] [--warm | --demand]\n"
-    "                      [--ostep-dump FILE] [--trace F [--format F] --at N] [--json] [--html FILE [--force]]\n"
+    "                      [--ostep-dump FILE | --memory FILE] [--trace F [--format F] --at N] [--json]\n"
+    "                      [--html FILE [--force]]\n"
     "  one translation step by step: address split, TLB lookups, each walk access, result, cycles\n";
 
 int cmd_explain(int argc, char **argv)
@@ -520,6 +541,9 @@ int cmd_explain(int argc, char **argv)
 	     "the page is not mapped beforehand: the OS maps it on the fault, then the access is retried"},
 	    {"ostep-dump", 0, CLI_VALUE, "FILE", &o.ostep_dump,
 	     "memory and PDBR from the printout of OSTEP's paging-multilevel-translate.py (--preset ostep)"},
+	    {"memory", 0, CLI_VALUE, "FILE", &o.memory,
+	     "memory and CR3 from a text image, any paging mode: 'cr3 VALUE' and 'ADDRESS: WORD...'\n"
+	     "lines, words of paging.pte_bytes (README, Explain a translation)"},
 	    {"trace", 0, CLI_VALUE, "F", &o.trace, "explain record --at N of trace F, after records 1..N-1 ran"},
 	    {"format", 0, CLI_VALUE, "F", &o.format,
 	     "the trace's format: lackey, text, champsim, champsim-cloudsuite, din or\nauto (default auto; README, "

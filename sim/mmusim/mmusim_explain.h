@@ -64,7 +64,7 @@ typedef struct explain {
 	bool user; /* the access is made in user mode (CPL 3; the default, as every trace record is), else supervisor */
 	uint32_t pid;
 	mmu_trace_rec_t rec; /* the explained access as a trace record */
-	bool dump;           /* memory and CR3 from an OSTEP dump: no OS behind the tables */
+	bool dump;           /* memory and CR3 from an OSTEP dump or a memory image: no OS behind the tables */
 	bool demand;         /* a not-present fault is served by the OS and the access retried, as in a trace */
 	char setup[256];     /* one line: what happened before the explained request */
 	char note[160];      /* optional remark (a record crossing a page) */

@@ -21,7 +21,7 @@ int cmd_diagram(int argc, char **argv);
 typedef struct lecture_opts {
 	const char *trace, *format, *engine;
 	cli_cfg_opts_t cfg;
-	const char *addr, *op, *ostep_dump, *at, *out, *scenario, *map_perms, *html;
+	const char *addr, *op, *ostep_dump, *memory, *at, *out, *scenario, *map_perms, *html;
 	bool json, markdown, warm, demand, force, user, supervisor, reserved_bit;
 } lecture_opts_t;
 

@@ -53,6 +53,13 @@ ff=(); for _ in $(seq 31); do ff+=(7f); done
 { page 5 85 7f; printf 'PDBR: 5\n'; } > shortpage.txt
 { page 200 "${ff[@]}" 00; printf 'PDBR: 5\n'; } > bigpage.txt
 page 5 85 "${ff[@]}" > nopdbr.txt
+# memory images (mmusim explain --memory)
+printf '0x2000: 0x3007\n' > nocr3.img
+printf 'cr3 0x2000\n0x2000: 0x3007 0x12g\n' > badword.img
+printf 'cr3 0x20\n0x20: 0x100\n' > wideword.img
+printf 'cr3 0x2000\n0x2004: 0x3007\n' > unaligned.img
+printf 'root 0x2000\n' > noform.img
+printf 'cr3 0x2000\ncr3 0x3000\n' > twocr3.img
 # output destinations: links (dangling), a user's own file, an import dump
 mkdir -p linkdir linkdiagrams mydiagrams
 ln -sf nowhere linkdir/sweep.csv

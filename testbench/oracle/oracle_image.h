@@ -1,0 +1,55 @@
+/*
+ * A generated test: the page-table image (frames from ORACLE_TABLE_BASE up), the CR3 of each address space and the
+ * list of accesses. Generators exist per paging mode (oracle_gen_<mode>.c); the job file format and the guest's
+ * layout are in oracle_layout.h.
+ */
+#ifndef ORACLE_IMAGE_H
+#define ORACLE_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "oracle_layout.h"
+
+typedef struct oracle_image {
+	uint8_t *tables; /* bytes of [ORACLE_TABLE_BASE, table_end) */
+	uint64_t table_end;
+	uint64_t roots[ORACLE_MAX_ROOTS];
+	unsigned nroots;
+	oracle_access_t *acc;
+	size_t naccess;
+} oracle_image_t;
+
+typedef struct oracle_rng {
+	uint64_t s;
+} oracle_rng_t;
+
+/* splitmix64: the oracle's own generator, so an image depends on its seed alone. */
+static inline uint64_t oracle_rand(oracle_rng_t *r)
+{
+	uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+static inline uint64_t oracle_below(oracle_rng_t *r, uint64_t n)
+{
+	return oracle_rand(r) % n;
+}
+static inline int oracle_chance(oracle_rng_t *r, unsigned percent)
+{
+	return oracle_below(r, 100) < percent;
+}
+
+/* x86-64 4-level paging with MAXPHYADDR pa_bits (Intel SDM vol. 3A, 4.5). Returns 0, or -1 when out of table space. */
+int oracle_gen_x86_64(oracle_image_t *img, uint64_t seed, size_t naccess, unsigned pa_bits);
+
+void oracle_image_free(oracle_image_t *img);
+/* The job (header and accesses) and the table image as QEMU's loader takes them. Return 0 or -1 (errno set). */
+int oracle_image_save(const oracle_image_t *img, const char *job_path, const char *tables_path);
+int oracle_image_load(oracle_image_t *img, const char *job_path, const char *tables_path);
+/* The tables as a text memory image (mmu_memimage.h) with the CR3 of address space `space`, for mmusim explain. */
+void oracle_image_print(const oracle_image_t *img, unsigned space, FILE *out);
+
+#endif
