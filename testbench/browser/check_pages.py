@@ -369,13 +369,13 @@ def main():
     passed = failed = 0
     try:
         examples = lecture_examples(o.source)
-        if len(examples) < 9:
-            die("docs/lecture.md: %d explain examples found, expected at least 9" % len(examples))
+        if len(examples) < 12:
+            die("docs/lecture.md: %d explain examples found, expected at least 12" % len(examples))
         cases = [("explain " + " ".join(a), lambda n=n, a=a: check_explain(browser, o.mmusim, o.source, o.out, n, a))
                  for n, a in enumerate(examples, 1)]
         pages = doc_pages(o.source)
-        if len(pages) < 3:
-            die("docs/lecture.md: %d kept pages found, expected at least 3" % len(pages))
+        if len(pages) < 4:
+            die("docs/lecture.md: %d kept pages found, expected at least 4" % len(pages))
         cases += [("kept page " + path, lambda path=path, args=args: check_doc_page(o.mmusim, o.source, o.out, path,
                                                                                   args)) for path, args in pages]
         amat_args = ["--preset", "teaching", "--trace", "workloads/sort.lackey.gz"]
