@@ -76,7 +76,7 @@ diagrams: build
 
 # The example studies of docs/experiments.md: CSV and plots in $(BUILD)/experiments/<study> (files of an earlier run
 # there are replaced), then whether the CSV and plots in docs/experiments/ are the same as the fresh ones.
-EXPERIMENTS ?= tlb-size huge-pages pcid
+EXPERIMENTS ?= tlb-size huge-pages pcid levels
 experiments: configure
 	@cmake --build $(BUILD) -j $(JOBS) --target mmusim >/dev/null
 	@for s in $(EXPERIMENTS); do scripts/experiment.sh --force $$s $(BUILD)/experiments/$$s || exit 1; done

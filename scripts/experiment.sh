@@ -11,7 +11,8 @@ usage: scripts/experiment.sh [--quick] [--force] [--mmusim PATH] STUDY [OUTDIR]
   STUDY       tlb-size    L1 DTLB entries x ways, and STLB entries (xz, matrix-col, chase)
               huge-pages  os.thp never/dense/always and 1 GiB os.huge pages, default and skylake presets
               pcid        cr3.pcid off/on on sort + gzip interleaved with several time slices
-              all         the three, in OUTDIR/tlb-size, OUTDIR/huge-pages, OUTDIR/pcid
+              levels      4 against 5 levels (x86_64/x86_64_la57, sv48/sv57), page-walk caches off and on
+              all         the four, in OUTDIR/tlb-size, OUTDIR/huge-pages, OUTDIR/pcid, OUTDIR/levels
   OUTDIR      where the CSV, the plots and the gnuplot script go (default: build/experiments/STUDY); it must not
               exist or be empty, unless --force, which replaces the files this script writes there (only those)
   --quick     a reduced study on the first 100000 lines of each trace (for tests: seconds, not the real figures)
@@ -55,8 +56,8 @@ if [ $# -lt 1 ] || [ $# -gt 2 ]; then
 fi
 study=$1
 case $study in
-tlb-size | huge-pages | pcid | all) ;;
-*) die "unknown study '$study' (tlb-size, huge-pages, pcid or all)" ;;
+tlb-size | huge-pages | pcid | levels | all) ;;
+*) die "unknown study '$study' (tlb-size, huge-pages, pcid, levels or all)" ;;
 esac
 if [ "$study" = all ]; then
   out=${2:-$root/build/experiments}
@@ -74,6 +75,7 @@ study_files() {
   tlb-size) echo tlb-size.csv tlb-size.provenance.json tlb-size.gp tlb-l1.dat tlb-l2.dat tlb-size.svg tlb-size.png tlb-l2.svg tlb-l2.png ;;
   huge-pages) echo huge-pages.csv huge-pages.provenance.json huge-pages.gp huge-pages.dat huge-pages.svg huge-pages.png ;;
   pcid) echo pcid.csv pcid.provenance.json pcid.gp pcid.dat pcid.svg pcid.png ;;
+  levels) echo levels.csv levels.provenance.json levels.gp levels.dat levels.svg levels.png ;;
   esac
 }
 
@@ -558,6 +560,101 @@ GP
   plot "$dir" pcid
 }
 
+# ---- Study 4: 4 against 5 levels of page table ----------------------------------------------------------------
+
+# The paging modes in plot order, each with its number of levels: a 4-level mode and its 5-level twin of each ISA.
+levels_modes="x86_64:4 x86_64_la57:5 sv48:4 sv57:5"
+
+# pwc_options LEVELS: the page-walk caches of the "pwc" runs: Skylake's (the skylake preset's PML4E 4, PDPTE 8 4-way,
+# PDE 32 8-way; RISC-V's L3, L2, L1 tables take the same places) and, with 5 levels, a 4-entry cache of the top level
+# (PML5E, sv57's L4) like the PML4E cache.
+pwc_options() {
+  echo "--set pwc.l4.entries=4 --set pwc.l3.entries=8 --set pwc.l3.ways=4 --set pwc.l2.entries=32 --set pwc.l2.ways=8"
+  [ "$1" -eq 4 ] || echo "--set pwc.l5.entries=4"
+}
+
+study_levels() {
+  local dir=$1 workloads
+  if [ "$quick" -eq 1 ]; then
+    workloads="matrix-col chase"
+  else
+    workloads="default matrix-col chase"
+  fi
+  local csv=$dir/levels.csv
+  local figures=(references translations walks pte_reads walk_cycles walk_cycles.mean amat_cycles cycles)
+  echo "workload,mode,levels,pwc,references,translations,walks,pte_reads,walk_cycles,walk_cycles_mean,amat_cycles,cycles" >"$csv"
+  local w t m mode n p
+  for w in $workloads; do
+    t=$(trace_of "$w.lackey.gz")
+    for m in $levels_modes; do
+      mode=${m%:*}
+      n=${m#*:}
+      for p in none pwc; do
+        local opts=()
+        # shellcheck disable=SC2207 # a list of options
+        [ "$p" = none ] || opts=($(pwc_options "$n"))
+        run "$t" --set "paging.mode=$mode" "${opts[@]}"
+        row "$csv" "$w,$mode,$n,$p" "${figures[@]}"
+      done
+    done
+  done
+
+  # Plot data: one block per workload, a row per mode: mean walk cycles and AMAT without and with the caches.
+  awk -F, -v wl="$workloads" 'NR > 1 { if (!(($1, $2) in seen)) { seen[$1, $2] = 1; mode[$1, ++n[$1]] = $2 }
+      wc[$1, $2, $4] = $10; am[$1, $2, $4] = $11 }
+    END {
+      nw = split(wl, W, " ")
+      for (i = 1; i <= nw; i++) {
+        printf "# %s: mode, mean walk cycles (no PWC, PWC), AMAT (no PWC, PWC)\n", W[i]
+        for (r = 1; r <= n[W[i]]; r++) {
+          m = mode[W[i], r]
+          printf "%s\t%s\t%s\t%s\t%s\n", m, wc[W[i], m, "none"], wc[W[i], m, "pwc"], am[W[i], m, "none"], am[W[i], m, "pwc"]
+        }
+        printf "\n\n"
+      }
+    }' "$csv" >"$dir/levels.dat"
+
+  {
+    echo "# written by scripts/experiment.sh levels; rerun with: gnuplot levels.gp"
+    echo "workloads = '$workloads'"
+    echo "nw = $(wc -w <<<"$workloads")"
+    cat <<'GP'
+set grid ytics
+set style data histogram
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set xtics rotate by 30 right scale 0
+set key top left horizontal
+set yrange [0:*]
+set offsets 0, 0, graph 0.15, 0
+title_of(w) = (w eq 'default' ? 'xz (default)' : w)
+do for [fmt in 'svg png'] {
+GP
+    echo "  if (fmt eq 'svg') { $(gp_terminal svg 1200 760) } else { $(gp_terminal png 1200 760) }"
+    cat <<'GP'
+  set output 'levels.'.fmt
+  set multiplot layout 2, nw title '4 against 5 levels: page-walk caches off (no PWC) and on (PWC)'
+  do for [i = 1 : nw] {
+    set title title_of(word(workloads, i))
+    set ylabel 'cycles per walk (mean)'
+    if (i == 1) { set key top left } else { unset key }
+    plot 'levels.dat' index i - 1 using 2:xtic(1) title 'no PWC', '' index i - 1 using 3 title 'PWC'
+  }
+  do for [i = 1 : nw] {
+    set title title_of(word(workloads, i))
+    set ylabel 'AMAT (cycles per translation)'
+    unset key
+    plot 'levels.dat' index i - 1 using 4:xtic(1) title 'no PWC', '' index i - 1 using 5 title 'PWC'
+  }
+  unset multiplot
+  set output
+}
+GP
+  } >"$dir/levels.gp"
+  plot "$dir" levels
+}
+
 # ---- main -------------------------------------------------------------------------------------------------------
 
 run_study() { # NAME DIR
@@ -567,13 +664,14 @@ run_study() { # NAME DIR
   tlb-size) study_tlb_size "$2" ;;
   huge-pages) study_huge_pages "$2" ;;
   pcid) study_pcid "$2" ;;
+  levels) study_levels "$2" ;;
   esac
   write_provenance "$2" "$1"
   echo "experiment.sh: $1 -> $2 ($((SECONDS - start)) s)" >&2
 }
 
 if [ "$study" = all ]; then
-  for s in tlb-size huge-pages pcid; do
+  for s in tlb-size huge-pages pcid levels; do
     run_study "$s" "$out/$s"
   done
 else

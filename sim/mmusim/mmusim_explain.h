@@ -117,6 +117,7 @@ size_t explain_riscv_flags(const mmu_paging_t *pg, flag_t *f);
 void explain_riscv_reserved(const mmu_paging_t *pg, uint64_t pte, unsigned level, char *buf, size_t n);
 void explain_riscv_protection(const explain_t *e, uint64_t pte, char *buf, size_t n);
 const char *explain_riscv_kind(const mmu_paging_t *pg, uint64_t pte);
+const char *explain_riscv_access(mmu_op_t op);
 void explain_riscv_result(FILE *out, const explain_t *e, const mmu_result_t *r, const char *who);
 
 #endif

@@ -162,6 +162,14 @@ static int json_outcome(cJSON *o, const explain_t *e, const attempt_t *a)
 		err |= !num(o, "pwc_level", a->pwc_level);
 	err |= !cJSON_AddStringToObject(o, "cause", explain_cause_names[r->cause < 5 ? r->cause : 0]);
 	err |= !num(o, "error_code", r->ecode);
+	if (explain_is_riscv(e->pg) && r->fault) {
+		/* A RISC-V hart reports the exception code in scause and the address in stval (Priv 4.1.9, 4.1.10), no
+		 * x86 error code: the page shows these instead. */
+		char what[48];
+		snprintf(what, sizeof what, "%s page fault", explain_riscv_access(e->op));
+		err |= !num(o, "scause", r->ecode) || !cJSON_AddStringToObject(o, "scause_text", what);
+		err |= !num(o, "stval", e->va) || !hex(o, "stval_hex", e->va);
+	}
 	err |= !cJSON_AddStringToObject(o, "answered_by", explain_answer_keys[r->level & 3]);
 	if (r->fault) {
 		err |= !cJSON_AddNullToObject(o, "paddr") || !cJSON_AddNullToObject(o, "value");
@@ -235,6 +243,9 @@ static int json_split(cJSON *obj, const explain_t *e)
 		cJSON *f = cJSON_CreateObject();
 		err |= !f || !cJSON_AddItemToArray(fields, f);
 		err |= err || !cJSON_AddStringToObject(f, "name", explain_level_name(e->pg, level));
+		/* RISC-V: the index field as the specification names it, VPN[i] indexes table Li */
+		if (explain_is_riscv(e->pg))
+			err |= err || !cJSON_AddStringToObject(f, "vpn_field", explain_riscv_vpn_name(level));
 		err |= err || !num(f, "index", mmu_paging_index(e->pg, e->va, level));
 		err |= err || !num(f, "lsb", mmu_paging_shift(e->pg, level)) || !num(f, "bits", e->pg->bits_per_level);
 	}

@@ -85,12 +85,17 @@ const char *explain_riscv_kind(const mmu_paging_t *pg, uint64_t pte)
 	return mmu_pte_rwx(pg, pte) ? "R/W/X set: a leaf" : "R = W = X = 0: a pointer";
 }
 
+/* The kind of access a page fault names in scause (4.1.9: 12 instruction, 13 load, 15 store/AMO page fault). */
+const char *explain_riscv_access(mmu_op_t op)
+{
+	return op == MMU_OP_STORE ? "store/AMO" : op == MMU_OP_FETCH ? "instruction" : "load";
+}
+
 /* The page fault as the hart reports it (4.1.9 scause, 4.1.10 stval). */
 void explain_riscv_result(FILE *out, const explain_t *e, const mmu_result_t *r, const char *who)
 {
-	static const char *const access[] = {"load", "store/AMO", "instruction"};
 	static const char *const causes[] = {"none", "V = 0", "not permitted", "reserved encoding", ""};
-	const char *what = access[e->op == MMU_OP_STORE ? 1 : e->op == MMU_OP_FETCH ? 2 : 0];
+	const char *what = explain_riscv_access(e->op);
 	if (r->cause == MMU_CAUSE_NONCANONICAL)
 		fprintf(out,
 		        "result: %s page fault, bits 63..%u not all equal to bit %u (%s); scause %u, stval 0x%" PRIx64

@@ -124,11 +124,53 @@ check_awk "pcid" "$csv" 'NR > 1 {
     if (wk[1000, 0] <= wk[10000, 0]) print "pcid off: the shorter slice does not walk more"
   }' -v a="$a" -v b="$b"
 
+# ---- levels: 2 workloads x 4 modes (x86_64, x86_64_la57, sv48, sv57) x page-walk caches off/on ----
+exp levels "$tmp/levels" 2>"$tmp/levels.err" || fail "levels exited non-zero: $(cat "$tmp/levels.err")"
+csv=$tmp/levels/levels.csv
+check_csv "$csv" "workload,mode,levels,pwc,references,translations,walks,pte_reads,walk_cycles,walk_cycles_mean,amat_cycles,cycles" 16
+check_awk "levels" "$csv" 'NR > 1 {
+    k = $1 "," $2 "," $4
+    seen[k] = 1; walks[k] = $7; reads[k] = $8; wcyc[k] = $9; amat[k] = $11
+    if ((($2 == "x86_64" || $2 == "sv48") && $3 != 4) || (($2 == "x86_64_la57" || $2 == "sv57") && $3 != 5))
+      print $1 " " $2 ": " $3 " levels"
+    # The paging mode and the caches of the walker never change what the trace asks for.
+    if (($1 in refs) && refs[$1] != $5) print $1 ": references differ between rows"
+    refs[$1] = $5
+    # Every walk reads at least one entry.
+    if ($8 < $7) print k ": " $8 " entry reads for " $7 " walks"
+  }
+  END {
+    split("matrix-col chase", W, " ")
+    split("x86_64:x86_64_la57 sv48:sv57", T, " ")
+    for (i = 1; i <= 2; i++) for (j = 1; j <= 2; j++) {
+      split(T[j], m, ":")
+      for (p = 0; p < 2; p++) {
+        c = p ? "pwc" : "none"
+        a = W[i] "," m[1] "," c; b = W[i] "," m[2] "," c
+        if (!(a in seen) || !(b in seen)) { print "no rows for " a " and " b; continue }
+        # The TLBs see the same page numbers whatever the depth of the table: the same misses, so the same walks.
+        if (walks[a] != walks[b]) print a " walks " walks[a] ", " b " walks " walks[b]
+      }
+      a = W[i] "," m[1] ","; b = W[i] "," m[2] ","
+      # Page-walk caches shorten walks, never add any: the same walks, fewer reads, no higher AMAT.
+      for (x = 1; x <= 2; x++) {
+        y = x == 1 ? a : b
+        if (walks[y "none"] != walks[y "pwc"]) print y ": the page-walk caches changed the number of walks"
+        if (reads[y "pwc"] >= reads[y "none"]) print y ": the page-walk caches do not save reads"
+        if (amat[y "pwc"] > amat[y "none"]) print y ": AMAT grew with the page-walk caches"
+      }
+      # Without them, a fifth level is one more read on a walk that gets past the top: more reads and cycles.
+      if (reads[b "none"] <= reads[a "none"] || wcyc[b "none"] <= wcyc[a "none"])
+        print W[i] ": " m[2] " reads " reads[b "none"] " entries in " wcyc[b "none"] " cycles, " m[1] " " reads[a "none"] " in " wcyc[a "none"]
+    }
+  }'
+
 # ---- every CSV readable by Python's csv module (and pandas, where installed); the provenance of each study ----
 if command -v python3 >/dev/null; then
-  python3 "$src/testbench/csv/check_csv.py" "$tmp/tlb/tlb-size.csv" "$tmp/huge/huge-pages.csv" "$tmp/pcid/pcid.csv" ||
+  python3 "$src/testbench/csv/check_csv.py" "$tmp/tlb/tlb-size.csv" "$tmp/huge/huge-pages.csv" "$tmp/pcid/pcid.csv" \
+    "$tmp/levels/levels.csv" ||
     fail "a study's CSV is not what the csv module reads (see above)"
-  for f in tlb/tlb-size huge/huge-pages pcid/pcid; do
+  for f in tlb/tlb-size huge/huge-pages pcid/pcid levels/levels; do
     python3 -c 'import json, sys
 p = json.load(open(sys.argv[1]))
 assert p["provenance.version"] and p["provenance.revision"] and p["traces"], p
@@ -142,7 +184,7 @@ fi
 
 # ---- plots, reproducibility, no silent overwrite ----
 if command -v gnuplot >/dev/null; then
-  for f in tlb/tlb-size tlb/tlb-l2 huge/huge-pages pcid/pcid; do
+  for f in tlb/tlb-size tlb/tlb-l2 huge/huge-pages pcid/pcid levels/levels; do
     for x in svg png; do [ -s "$tmp/$f.$x" ] || fail "$f.$x missing or empty"; done
     grep -q '</svg>' "$tmp/$f.svg" 2>/dev/null || fail "$f.svg is not a complete SVG"
   done
@@ -170,4 +212,4 @@ grep -q "unknown study" "$tmp/err" || fail "unknown study: $(cat "$tmp/err")"
   echo "$failures failures"
   exit 1
 }
-echo "experiments: the three studies' CSVs have their rows and properties; plots reproducible; no overwrite"
+echo "experiments: the four studies' CSVs have their rows and properties; plots reproducible; no overwrite"

@@ -1,13 +1,15 @@
 /*
  * The walker on arbitrary physical-memory contents, in every paging mode, on both engines (fuzz_walk_common.c).
  * Input layout (fields little-endian, zero past the end of the input):
- *   byte 0      mode: x86_64, x86_32, textbook (geometry from bytes 1-7)
+ *   byte 0      mode, mod 7: x86_64, x86_32, textbook (geometry from bytes 1-7), x86_64_la57, sv39, sv48, sv57
  *   bytes 1-7   textbook: levels, bits per level, page bits, PTE bytes, present / writable / accessed bit, PFN lsb;
- *               x86 modes: byte 2 bit 0 turns the page-walk caches on (byte 3: their lookup time), bit 1 the walker's
- *               data cache (byte 4: its hit time, up to 40 cycles: slower than the memory behind it too)
+ *               other modes: byte 1 the physical-address width (x86_64, la57: 32..52; RISC-V: 34..56), byte 2 bit 0
+ *               turns the page-walk caches on, one per level (byte 3: their lookup time), bit 1 the walker's data
+ *               cache (byte 4: its hit time, up to 40 cycles: slower than the memory behind it too); RISC-V: byte 2
+ *               bit 2 Svadu (else Svade), bit 3 sstatus.SUM, bit 4 sstatus.MXR
  *   byte 8      memory: latency 1..8; bit 3: random latency up to +7; bit 4: stalls up to 3; bit 5: no L2 TLB;
  *               bit 6: random replacement; bit 7: PCIDs
- *   bytes 9-16  CR3
+ *   bytes 9-16  CR3; RISC-V: satp, its MODE field replaced by the mode's (a satp write of another MODE is ignored)
  *   byte 17     number of requests (1..16)
  *   then        per request: 8 bytes of virtual address, 1 byte (bit 0: fetch port, bits 1-2: op, bit 3: user)
  *   the rest    physical memory from address 0 (at most 64 KiB)
@@ -54,11 +56,19 @@ static void textbook(mmu_paging_cfg_t *p, const uint8_t *h)
 	p->pa_bits = p->page_bits + 16 < 64 ? p->page_bits + 16 : 64;
 }
 
-static void walk_caches(mmu_cfg_t *cfg, const uint8_t *h)
+/* The paging modes byte 0 picks from: the first three keep the meaning they had before the others existed, so the
+ * seeds and crash inputs of those stay what they were. */
+static const struct {
+	mmu_mode_t mode;
+	unsigned levels;
+} modes[] = {{MMU_MODE_X86_64, 4}, {MMU_MODE_X86_32, 2}, {MMU_MODE_TEXTBOOK, 0}, {MMU_MODE_X86_64_LA57, 5},
+             {MMU_MODE_SV39, 3},   {MMU_MODE_SV48, 4},   {MMU_MODE_SV57, 5}};
+#define NMODES (sizeof modes / sizeof modes[0])
+
+static void walk_caches(mmu_cfg_t *cfg, const uint8_t *h, unsigned levels)
 {
 	if (h[2] & 1) {
-		unsigned top = h[0] % 3 == 0 ? 4 : 2; /* the levels below the root that the mode has */
-		for (unsigned n = 2; n <= top; n++) {
+		for (unsigned n = 2; n <= levels; n++) { /* a cache for each level's entries but the leaf level's */
 			cfg->pwc[n].entries = 4;
 			cfg->pwc[n].ways = 0; /* fully associative */
 			cfg->pwc[n].hit_latency = 1 + h[3] % 20;
@@ -84,18 +94,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.l1i.ways = cfg.l1d.ways = 2;
 	cfg.l2.entries = 16;
 	cfg.l2.ways = 4;
-	if (h[0] % 3 != 2) /* model-only caches (docs/timing.md W9-W12, M6-M8), x86 modes */
-		walk_caches(&cfg, h);
-	switch (h[0] % 3) {
-	case 0:
-		cfg.paging.mode = MMU_MODE_X86_64;
-		cfg.paging.pa_bits = 32 + h[1] % 21;
-		break;
-	case 1:
-		cfg.paging.mode = MMU_MODE_X86_32;
-		break;
-	default:
+	unsigned m = h[0] % NMODES;
+	bool riscv = modes[m].mode == MMU_MODE_SV39 || modes[m].mode == MMU_MODE_SV48 || modes[m].mode == MMU_MODE_SV57;
+	if (modes[m].mode != MMU_MODE_TEXTBOOK) /* model-only caches (docs/timing.md W9-W12, M6-M8) */
+		walk_caches(&cfg, h, modes[m].levels);
+	cfg.paging.mode = modes[m].mode;
+	if (modes[m].mode == MMU_MODE_TEXTBOOK)
 		textbook(&cfg.paging, h);
+	else if (modes[m].mode == MMU_MODE_X86_64 || modes[m].mode == MMU_MODE_X86_64_LA57)
+		cfg.paging.pa_bits = 32 + h[1] % 21;
+	else if (riscv) {
+		cfg.paging.pa_bits = 34 + h[1] % 23;
+		cfg.paging.riscv_svadu = h[2] >> 2 & 1;
+		cfg.paging.riscv_sum = h[2] >> 3 & 1;
+		cfg.paging.riscv_mxr = h[2] >> 4 & 1;
 	}
 	cfg.mem.latency = 1 + (h[8] & 7);
 	cfg.mem.latency_max = h[8] & 8 ? cfg.mem.latency + 7 : 0;
@@ -110,6 +122,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mmu_cfg_validate(&cfg, msg, sizeof msg) != 0)
 		return 0;
 	uint64_t cr3 = fuzz_take(&p, end, 8);
+	if (riscv) /* satp.MODE (bits 63:60) of the configured mode, Priv 4.1.11: 8 Sv39, 9 Sv48, 10 Sv57 */
+		cr3 = (cr3 & ~(UINT64_C(0xf) << 60)) | (uint64_t)(MMU_SATP_SV39 + modes[m].levels - 3) << 60;
 	unsigned n = 1 + (unsigned)fuzz_take(&p, end, 1) % 16;
 	fuzz_req_t reqs[16];
 	for (unsigned i = 0; i < n; i++) {

@@ -108,3 +108,26 @@ Test(explain_riscv, la57_splits_five_fields)
 	/* x86 sets A in every entry it reads: each read is followed by its write-back */
 	has("10 accesses = 5 reads (one entry per level walked, W3) + 5 write-backs");
 }
+
+Test(explain_riscv, json_reports_scause_and_stval_not_an_error_code_page)
+{
+	/* a store to a page without W (r,x,u): scause 15 (Priv 4.1.9), stval the address (4.1.10) */
+	explain("--addr 0x40201234 --set paging.mode=sv39 --op store --map-perms r,x,u --json");
+	has("\"scause\":\t15,\n");
+	has("\"scause_text\":\t\"store/AMO page fault\",\n");
+	has("\"stval\":\t1075843636,\n"); /* 0x40201234 */
+	has("\"stval_hex\":\t\"0x40201234\",\n");
+	has("\"name\":\t\"L2\",\n\t\t\t\"vpn_field\":\t\"VPN[2]\",\n");
+	has("\"name\":\t\"L0\",\n\t\t\t\"vpn_field\":\t\"VPN[0]\",\n");
+	/* a fetch from a page without X: 12; a load that succeeds reports neither */
+	explain("--addr 0x40201234 --set paging.mode=sv57 --op fetch --map-perms r,w,u --json");
+	has("\"scause\":\t12,\n");
+	has("\"scause_text\":\t\"instruction page fault\",\n");
+	has("\"vpn_field\":\t\"VPN[4]\",\n");
+	explain("--addr 0x40201234 --set paging.mode=sv48 --json");
+	cr_assert(!strstr(r.out, "scause"), "a translation has no scause:\n%s", r.out);
+	/* x86 keeps its error code and has no RISC-V names */
+	explain("--addr 0x40201234 --set paging.mode=x86_64_la57 --op store --map-perms r,x,u --json");
+	has("\"error_code\":\t7,\n");
+	cr_assert(!strstr(r.out, "scause") && !strstr(r.out, "vpn_field"), "RISC-V keys in an x86 page:\n%s", r.out);
+}

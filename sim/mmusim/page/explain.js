@@ -44,13 +44,13 @@
     return ai === 0 ? 'first attempt: ' : 'retry: ';
   }
 
-  /* The address split, with the field a step uses marked. */
+  /* The address split, with the field a step uses marked (RISC-V names a field VPN[i], the index into table Li). */
   function split(currentLevelName) {
     var box = el('div', { cls: 'split' });
     D.fields.forEach(function (f) {
       var hi = f.lsb + f.bits - 1;
       box.appendChild(el('div', { cls: 'f' + (f.name === currentLevelName ? ' current' : '') }, [
-        el('small', { text: f.name + '  bits ' + hi + '..' + f.lsb }), String(f.index)]));
+        el('small', { text: (f.vpn_field || f.name) + '  bits ' + hi + '..' + f.lsb }), String(f.index)]));
     });
     box.appendChild(el('div', { cls: 'f' + (currentLevelName === 'offset' ? ' current' : '') }, [
       el('small', { text: 'offset  bits ' + (D.offset_bits - 1) + '..0' }), D.offset_hex]));
@@ -154,10 +154,21 @@
     ['W/R', 2, 'the access was a write'], ['U/S', 4, 'the access was made in user mode'],
     ['RSVD', 8, 'a reserved bit was set in an entry'], ['I/D', 16, 'the access was an instruction fetch']];
 
+  /* A RISC-V page fault as the hart reports it: the exception code in scause, the address in stval. */
+  function riscvTrap(a) {
+    var tab = el('table', {}, [head(['register', 'value', 'meaning'])]);
+    tab.appendChild(row(['scause', a.scause, 'exception code: ' + a.scause_text], 'taken'));
+    tab.appendChild(row(['stval', a.stval_hex, 'the faulting virtual address'], 'taken'));
+    return [el('h3', { text: 'Trap: scause ' + a.scause + ' (' + a.scause_text + '), stval ' + a.stval_hex +
+      ' (cause: ' + a.cause + ')' }), tab];
+  }
+
   function sceneResult(ai) {
     var a = D.attempts[ai], s = el('div', {});
     s.appendChild(el('p', { cls: 'result ' + (a.fault ? 'fault' : 'ok'), text: a.result_text }));
-    if (a.fault && a.cause !== 'non-canonical' && D.mode !== 'textbook') {  // the error code is x86's
+    if (a.fault && a.scause !== undefined) {
+      riscvTrap(a).forEach(function (x) { s.appendChild(x); });
+    } else if (a.fault && a.cause !== 'non-canonical' && D.mode !== 'textbook') {  // the error code is x86's
       var tab = el('table', {}, [head(['bit', 'name', 'value', 'meaning'])]);
       bits.forEach(function (b, i) {
         var on = (a.error_code & b[1]) ? 1 : 0;
