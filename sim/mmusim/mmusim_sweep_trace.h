@@ -22,7 +22,7 @@
  * (any record may be kept: keeping is always exact, it only saves less work).
  */
 #define SWEEP_KEYS_MAX   32
-#define SWEEP_CHUNK_REFS (UINT64_C(1) << 18)  /* references per chunk, unless the environment says otherwise: */
+#define SWEEP_CHUNK_REFS (UINT64_C(1) << 20)  /* references per chunk, unless the environment says otherwise: */
 #define SWEEP_CHUNK_ENV  "MMUSIM_SWEEP_CHUNK" /* (for tests: every chunk boundary must leave the results alone) */
 
 typedef struct sweep_rec {
