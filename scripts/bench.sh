@@ -95,25 +95,27 @@ awk -v refs="$references" -v l="$t_lackey" -v x="$t_champ_xz" -v g="$t_champ_gz"
   printf "  lackey, uncompressed       %9.3f           %7.1f ns/reference\n", lp, lp / refs * 1e9
   printf "  ChampSim, uncompressed     %9.3f           %7.1f ns/reference (%.2f x lackey uncompressed)\n", cp, cp / refs * 1e9, cp / lp
 }'
-# Peak memory (maximum resident set size, from GNU time) on the trace and on the trace twice over: a run, and a sweep
-# by simulation and by stack distances, should not grow with the trace's length.
+# Peak memory (maximum resident set size, from GNU time) on the bundled workload and on it eight times over (gzip
+# members one after the other, read as one trace): a run, and a sweep by simulation and by stack distances, read the
+# trace in bounded pieces and should not grow with its length.
 if [ -x /usr/bin/time ]; then
-  trace2=$build/bench/bench-$refs-twice.lackey
-  if [ ! -s "$trace2" ] || [ "$trace2" -ot "$trace" ]; then
-    cat "$trace" "$trace" >"$trace2.tmp" && mv "$trace2.tmp" "$trace2"
+  one=$root/workloads/default.lackey.gz
+  eight=$build/bench/default-x8.lackey.gz
+  if [ ! -s "$eight" ] || [ "$eight" -ot "$one" ]; then
+    for _ in 1 2 3 4 5 6 7 8; do cat "$one"; done >"$eight.tmp" && mv "$eight.tmp" "$eight"
   fi
   peak_mb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1 | awk '{ printf "%.1f", $1 / 1024 }'; }
   sizes=(--set os.populate=1 --set tlb.l1d.ways=full --sweep tlb.l1d.entries=16,32,64,128)
-  printf "  peak memory (max RSS, MB)                  trace   trace x2      ratio   target\n"
+  printf "  %-38s %8s %10s %10s   %s\n" "peak memory (max RSS, MB), workload" x1 "x8" ratio target
   for what in run sweep stackdist; do
     case $what in
     run) args=(run --set os.populate=1) label="mmusim run" ;;
     sweep) args=(sweep "${sizes[@]}") label="mmusim sweep, 4 sizes" ;;
     stackdist) args=(sweep "${sizes[@]}" --method stackdist) label="mmusim sweep --method stackdist" ;;
     esac
-    m1=$(peak_mb "$mmusim" "${args[@]}" --trace "$trace")
-    m2=$(peak_mb "$mmusim" "${args[@]}" --trace "$trace2")
-    awk -v l="$label" -v a="$m1" -v b="$m2" 'BEGIN { printf "  %-38s %8.1f %10.1f %8.2f x   1.0\n", l, a, b, b / a }'
+    m1=$(peak_mb "$mmusim" "${args[@]}" --trace "$one")
+    m8=$(peak_mb "$mmusim" "${args[@]}" --trace "$eight")
+    awk -v l="$label" -v a="$m1" -v b="$m8" 'BEGIN { printf "  %-38s %8.1f %10.1f %8.2f x   1.0\n", l, a, b, b / a }'
   done
 else
   echo "  peak memory: skipped (/usr/bin/time, GNU time, not installed)"

@@ -62,4 +62,12 @@ bool mmu_replay_sim_hit_holds(const mmu_sim_t *s, uint32_t pid, unsigned port, c
 void mmu_replay_sim_touch(mmu_sim_t *s, unsigned port, long slot);
 void mmu_replay_sim_count_hits(mmu_sim_t *s, unsigned port, unsigned page_level, uint64_t n);
 
+/*
+ * For the ticked engine's shortcut (mmu_sim_refs), which counts L1 hits as the fast engine does when nothing else is in
+ * flight: whether the memory has no access in progress (then its idle cycles change nothing), and the ports set as
+ * the per-cycle path leaves them after the last such hit, on port p with request tag `tag`, after the counting.
+ */
+bool mmu_replay_mem_idle(const mmu_mem_t *mem);
+void mmu_replay_ticked_hit_ports(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t op, uint8_t tag);
+
 #endif

@@ -2,8 +2,9 @@
  * mmusim sweep [--trace F]... --sweep KEY=V1,V2,... [--sweep ...] [--preset P] [--config F] [--set K=V]... [--seed N]
  *              [-j N] [-o DIR [--force]] [--shard I/N | --slurm DIR [--shards N] [--slurm-opt OPT]...]
  *
- * Each trace is decoded once into memory (mmusim_sweep_trace.h) and every configuration of the cross product replays
- * it on its own thread; several traces are one more dimension, the outermost, read one after the other. Invalid
+ * Each trace is decoded once, a chunk at a time (mmusim_sweep_trace.h), and every configuration of the cross product
+ * replays each chunk on its simulation, the configurations shared among the threads; several traces are one more
+ * dimension, the outermost, read one after the other. Invalid
  * combinations (mmu_cfg_validate) are skipped: a line on stderr, a row whose status says why. Results are kept per
  * configuration and written in cross-product order, so the output does not depend on the number of threads. --shard
  * runs one contiguous slice of the rows (mmusim_sweep_shard.c), --slurm writes the job scripts that run every slice
@@ -345,20 +346,48 @@ int sweep_write_outputs(const sweep_t *sw, const char *dir, bool force)
 	return 0;
 }
 
-/* Trace t, decoded once; its format, size and checksum go into its provenance. */
-static int load_trace(sweep_t *sw, size_t t, const char *format, unsigned page_bits, unsigned pairs, sweep_trace_t *st)
+/*
+ * Trace t, read once, chunk by chunk, while rows [lo, hi) run on it; its format, size and checksum go into its
+ * provenance. The time of each on stderr.
+ */
+static int run_trace(sweep_t *sw, size_t t, const char *format, const sweep_stackdist_t *sd, unsigned page_bits,
+                     unsigned pairs, unsigned jobs, size_t lo, size_t hi)
 {
-	char msg[512];
+	char msg[700];
 	mmu_trace_t *tr;
 	run_info_t *info = &sw->traces[t].info;
+	double t0 = now();
 	if (cli_trace_open(sw->traces[t].path, format, &tr, msg, sizeof msg))
 		return cli_fail("%s", msg);
-	int err = sweep_trace_load(st, tr, page_bits, pairs, msg, sizeof msg);
 	*info = sw->info;
 	info->trace = sw->traces[t].path;
-	run_info_trace(info, tr);
+	sweep_reader_t *rd = NULL;
+	int rc = sweep_reader_open(&rd, tr, page_bits, pairs, msg, sizeof msg) ? 2 : 0;
+	if (!rc)
+		rc = sd ? sweep_stackdist_run(sw, lo, hi, sd, rd, page_bits, jobs, msg, sizeof msg) ? 2 : 0
+		        : sweep_run(sw, lo, hi, rd, page_bits, jobs, msg, sizeof msg);
+	double t1 = now();
+	uint64_t refs = 0, kept = 0, repeats = 0, runs = 0;
+	if (rd) {
+		sweep_reader_counts(rd, &refs, &kept, &repeats, &runs);
+		sweep_reader_close(rd);
+	}
+	if (!rc)
+		run_info_trace(info, tr);
 	mmu_trace_close(tr);
-	return err ? cli_fail("%s", msg) : 0;
+	if (rc)
+		return cli_fail("%s", msg);
+	size_t skipped = 0;
+	for (size_t i = lo; i < hi; i++)
+		skipped += sw->points[i].skip != NULL;
+	if (sw->ntraces > 1)
+		fprintf(stderr, "mmusim sweep: %s:", sw->traces[t].path);
+	fprintf(stderr,
+	        "%s%llu references read once (%llu kept, %llu repeats in %llu runs); %zu configurations (%zu skipped) "
+	        "on %u threads in %.2f s\n",
+	        sw->ntraces > 1 ? " " : "mmusim sweep: ", (unsigned long long)refs, (unsigned long long)kept,
+	        (unsigned long long)repeats, (unsigned long long)runs, hi - lo, skipped, jobs, t1 - t0);
+	return 0;
 }
 
 /*
@@ -412,7 +441,7 @@ static int report_skipped(const sweep_t *sw)
 	return 0;
 }
 
-/* Reads each trace with rows in [lo, hi) and runs those rows on it; the time of each on stderr. */
+/* Reads each trace with rows in [lo, hi) and runs those rows on it. */
 static int run_traces(sweep_t *sw, const sweep_opts_t *o, const sweep_stackdist_t *sd, unsigned jobs)
 {
 	unsigned page_bits, pairs;
@@ -420,33 +449,11 @@ static int run_traces(sweep_t *sw, const sweep_opts_t *o, const sweep_stackdist_
 	if (!rc && sd && sweep_stackdist_columns(sw)) /* set even when this shard has no row */
 		return cli_fail("out of memory");
 	for (size_t t = 0; t < sw->ntraces && !rc; t++) {
-		size_t lo = t * sw->nconfigs, hi = lo + sw->nconfigs, skipped = 0;
+		size_t lo = t * sw->nconfigs, hi = lo + sw->nconfigs;
 		lo = lo > sw->lo ? lo : sw->lo;
 		hi = hi < sw->hi ? hi : sw->hi;
-		if (lo >= hi)
-			continue;
-		for (size_t i = lo; i < hi; i++)
-			skipped += sw->points[i].skip != NULL;
-		double t0 = now();
-		sweep_trace_t st;
-		if ((rc = load_trace(sw, t, o->format, page_bits, pairs, &st)))
-			return rc;
-		double t1 = now();
-		char msg[700];
-		rc = sd ? sweep_stackdist_run(sw, lo, hi, sd, &st, msg, sizeof msg) ? 2 : 0
-		        : sweep_run(sw, lo, hi, &st, jobs, msg, sizeof msg);
-		double t2 = now();
-		if (sw->ntraces > 1)
-			fprintf(stderr, "mmusim sweep: %s:", sw->traces[t].path);
-		fprintf(stderr,
-		        "%s%llu references read once in %.2f s (%zu kept, %llu repeats in %zu runs); %zu "
-		        "configurations (%zu "
-		        "skipped) on %u threads in %.2f s\n",
-		        sw->ntraces > 1 ? " " : "mmusim sweep: ", (unsigned long long)st.references, t1 - t0, st.nrecs,
-		        (unsigned long long)st.nrepeats, st.nruns, hi - lo, skipped, jobs, t2 - t1);
-		sweep_trace_free(&st);
-		if (rc)
-			return cli_fail("%s", msg);
+		if (lo < hi)
+			rc = run_trace(sw, t, o->format, sd, page_bits, pairs, jobs, lo, hi);
 	}
 	if (!rc && !sd && sweep_align(sw))
 		return cli_fail("out of memory");

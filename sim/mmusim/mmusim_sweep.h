@@ -69,9 +69,24 @@ typedef struct sweep {
 	size_t csv_len;
 } sweep_t;
 
-/* Runs every valid point of rows [lo, hi) (all of one trace) on `jobs` threads over that trace; keeps their results.
- * Returns 0 or 2 with msg set. */
-int sweep_run(sweep_t *sw, size_t lo, size_t hi, const sweep_trace_t *trace, unsigned jobs, char *msg, size_t msglen);
+/*
+ * Runs every valid point of rows [lo, hi) (all of one trace) on `jobs` threads over that trace, chunk by chunk as rd
+ * reads it, each point's simulation kept from chunk to chunk; keeps their results. Returns 0, or 2 with msg set: the
+ * trace's error if reading it failed, else that of the lowest failing point.
+ */
+int sweep_run(sweep_t *sw, size_t lo, size_t hi, sweep_reader_t *rd, unsigned page_bits, unsigned jobs, char *msg,
+              size_t msglen);
+/* task(ctx, i) for every i in [0, n), on up to `jobs` threads, while the calling thread runs meanwhile(mctx) if any. */
+void sweep_parallel(size_t n, unsigned jobs, void (*task)(void *ctx, size_t i), void *ctx, void (*meanwhile)(void *),
+                    void *mctx);
+/*
+ * Every chunk of rd in turn to replay(ctx, chunk, jobs, meanwhile, mctx), which must call meanwhile(mctx) once while
+ * it works (it reads the next chunk). Returns 0 at the end of the trace, or < 0 with msg set (the trace's error).
+ */
+int sweep_chunks(sweep_reader_t *rd, unsigned jobs,
+                 void (*replay)(void *ctx, const sweep_chunk_t *c, unsigned jobs, void (*meanwhile)(void *),
+                                void *mctx),
+                 void *ctx, char *msg, size_t msglen);
 /* After every trace: the figure columns (those of every valid configuration, so every shard has the same) and each
  * simulated point's figures in their order. 0, or -1 out of memory. */
 int sweep_align(sweep_t *sw);
@@ -89,8 +104,8 @@ typedef struct sweep_stackdist {
 int sweep_stackdist_check(const sweep_t *sw, sweep_stackdist_t *sd, char *msg, size_t msglen);
 /* The figure columns of the method (those of the swept TLB), set before any trace is run; 0, or -1 out of memory. */
 int sweep_stackdist_columns(sweep_t *sw);
-int sweep_stackdist_run(sweep_t *sw, size_t lo, size_t hi, const sweep_stackdist_t *sd, const sweep_trace_t *st,
-                        char *msg, size_t msglen);
+int sweep_stackdist_run(sweep_t *sw, size_t lo, size_t hi, const sweep_stackdist_t *sd, sweep_reader_t *rd,
+                        unsigned page_bits, unsigned jobs, char *msg, size_t msglen);
 
 /* The CSV (RFC 4180, one row per point, the provenance in the last columns), its provenance as JSON (for -o DIR), the
  * table for people. */

@@ -1,6 +1,7 @@
 /*
- * The parallel part of a sweep: each thread takes the next configuration, replays the shared trace, keeps the typed
- * results of its report. Then the CSV's columns and each point's figures in their order.
+ * The parallel part of a sweep: chunk after chunk of the trace, each thread takes the next configuration and replays
+ * the chunk on its simulation, while this thread reads the next chunk. At the end, the typed results of each
+ * configuration's report. Then the CSV's columns and each point's figures in their order.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -12,77 +13,194 @@
 
 #include "mmusim_sweep.h"
 
+typedef struct task_pool {
+	void (*task)(void *ctx, size_t i);
+	void *ctx;
+	size_t n;
+	atomic_size_t next;
+} task_pool_t;
+
+static void *task_worker(void *arg)
+{
+	task_pool_t *tp = arg;
+	for (size_t i; (i = atomic_fetch_add(&tp->next, 1)) < tp->n;)
+		tp->task(tp->ctx, i);
+	return NULL;
+}
+
+void sweep_parallel(size_t n, unsigned jobs, void (*task)(void *ctx, size_t i), void *ctx, void (*meanwhile)(void *),
+                    void *mctx)
+{
+	task_pool_t tp = {.task = task, .ctx = ctx, .n = n};
+	atomic_init(&tp.next, 0);
+	if (jobs > n)
+		jobs = n ? (unsigned)n : 1;
+	pthread_t *th = calloc(jobs, sizeof *th);
+	unsigned started = 0;
+	if (th)
+		for (; started < jobs; started++)
+			if (pthread_create(&th[started], NULL, task_worker, &tp) != 0)
+				break;
+	if (started == 0) /* no thread at all: this one does the work */
+		task_worker(&tp);
+	if (meanwhile)
+		meanwhile(mctx);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	free(th);
+}
+
+/* One configuration's simulation, kept from chunk to chunk. */
+typedef struct point_run {
+	mmu_sim_t *sim;
+	sweep_replay_t *replay;
+	bool over; /* failed, or its results are kept */
+} point_run_t;
+
 typedef struct pool {
 	sweep_t *sw;
-	const sweep_trace_t *trace;
-	size_t hi; /* the rows of this trace to run end here */
-	atomic_size_t next;
-	pthread_mutex_t lock; /* guards done, the first error and the progress line */
-	size_t done, total;
-	size_t err_point; /* lowest failing point, so the message does not depend on the threads */
+	size_t lo;
+	unsigned page_bits;
+	point_run_t *runs;          /* by point, from lo */
+	const sweep_chunk_t *chunk; /* the chunk being replayed; NULL: the end, the results */
+	pthread_mutex_t lock;       /* guards done, the first error and the progress line */
+	size_t n;                   /* points of the run: [lo, lo + n) */
+	size_t done, total;         /* configurations done, and to do (not skipped) */
+	uint64_t references;        /* read so far, for the progress line */
+	size_t err_point;           /* lowest failing point, so the message does not depend on the threads */
 	char err[700];
 	int tty;
 } pool_t;
 
-/* One configuration: replay, then the typed results of its report, as `mmusim run --json` prints them. */
-static int run_point(pool_t *pl, sweep_point_t *pt, char *msg, size_t msglen)
+static void progress(pool_t *pl)
 {
-	mmu_sim_t *sim;
-	if (mmu_sim_create(&pt->cfg, MMU_ENGINE_FAST, &sim, msg, msglen))
-		return 2;
-	char why[512];
-	int err = sweep_replay(pl->trace, sim, why, sizeof why);
-	if (err) {
-		snprintf(msg, msglen, "%s", why);
-		mmu_sim_destroy(sim);
-		return 2;
+	if (pl->tty)
+		fprintf(stderr, "\rmmusim sweep: %llu references, %zu / %zu configurations",
+		        (unsigned long long)pl->references, pl->done, pl->total);
+}
+
+static void point_fail(pool_t *pl, size_t i, const char *msg)
+{
+	pthread_mutex_lock(&pl->lock);
+	if (i < pl->err_point) {
+		const sweep_t *sw = pl->sw;
+		pl->err_point = i;
+		if (sw->ntraces > 1)
+			snprintf(pl->err, sizeof pl->err, "trace %s, configuration %zu: %s",
+			         sw->traces[sw->points[i].trace].path, i % sw->nconfigs + 1, msg);
+		else
+			snprintf(pl->err, sizeof pl->err, "configuration %zu: %s", i + 1, msg);
 	}
+	pthread_mutex_unlock(&pl->lock);
+}
+
+static void point_stop(point_run_t *pr)
+{
+	sweep_replay_destroy(pr->replay);
+	mmu_sim_destroy(pr->sim);
+	pr->replay = NULL;
+	pr->sim = NULL;
+	pr->over = true;
+}
+
+/* The typed results of a configuration's report, as `mmusim run --json` prints them. */
+static int point_results(pool_t *pl, sweep_point_t *pt, point_run_t *pr)
+{
+	sweep_replay_end(pr->replay);
 	results_t *res = malloc(sizeof *res);
-	err = !res || results_build_sim(res, &pl->sw->traces[pt->trace].info, sim);
-	mmu_sim_destroy(sim);
+	int err = !res || results_build_sim(res, &pl->sw->traces[pt->trace].info, pr->sim);
 	if (err) {
 		if (res)
 			results_free(res);
 		free(res);
-		snprintf(msg, msglen, "out of memory for the results");
-		return 2;
+		return -1;
 	}
 	pt->res = res;
 	return 0;
 }
 
-static void progress(pool_t *pl)
+/* Point lo + k: the chunk replayed on its simulation (made at its first chunk), or at the end its results. */
+static void point_task(void *ctx, size_t k)
 {
-	if (pl->tty)
-		fprintf(stderr, "\rmmusim sweep: %zu / %zu configurations", pl->done, pl->total);
+	pool_t *pl = ctx;
+	size_t i = pl->lo + k;
+	sweep_point_t *pt = &pl->sw->points[i];
+	point_run_t *pr = &pl->runs[k];
+	if (pt->skip || pr->over)
+		return;
+	char msg[600];
+	if (!pr->sim) {
+		if (mmu_sim_create(&pt->cfg, MMU_ENGINE_FAST, &pr->sim, msg, sizeof msg)) {
+			pr->sim = NULL;
+			point_fail(pl, i, msg);
+			point_stop(pr);
+			return;
+		}
+		if (sweep_replay_create(&pr->replay, pr->sim, pl->page_bits)) {
+			point_fail(pl, i, "out of memory");
+			point_stop(pr);
+			return;
+		}
+	}
+	if (pl->chunk) {
+		char why[512];
+		if (sweep_replay_chunk(pr->replay, pl->chunk, why, sizeof why)) {
+			point_fail(pl, i, why);
+			point_stop(pr);
+		}
+		return;
+	}
+	if (point_results(pl, pt, pr))
+		point_fail(pl, i, "out of memory for the results");
+	point_stop(pr);
+	pthread_mutex_lock(&pl->lock);
+	pl->done++;
+	progress(pl);
+	pthread_mutex_unlock(&pl->lock);
 }
 
-static void *worker(void *arg)
+/* The reading of the next chunk, while the threads replay the one before. */
+typedef struct next_chunk {
+	sweep_reader_t *rd;
+	sweep_chunk_t *c;
+	int more; /* sweep_reader_next */
+	char *msg;
+	size_t msglen;
+} next_chunk_t;
+
+static void read_next(void *arg)
 {
-	pool_t *pl = arg;
-	for (;;) {
-		size_t i = atomic_fetch_add(&pl->next, 1);
-		if (i >= pl->hi)
-			return NULL;
-		sweep_point_t *pt = &pl->sw->points[i];
-		if (pt->skip)
-			continue;
-		char msg[600];
-		int rc = run_point(pl, pt, msg, sizeof msg);
-		pthread_mutex_lock(&pl->lock);
-		if (rc && i < pl->err_point) {
-			const sweep_t *sw = pl->sw;
-			pl->err_point = i;
-			if (sw->ntraces > 1)
-				snprintf(pl->err, sizeof pl->err, "trace %s, configuration %zu: %s",
-				         sw->traces[pt->trace].path, i % sw->nconfigs + 1, msg);
-			else
-				snprintf(pl->err, sizeof pl->err, "configuration %zu: %s", i + 1, msg);
-		}
-		pl->done++;
-		progress(pl);
-		pthread_mutex_unlock(&pl->lock);
+	next_chunk_t *nc = arg;
+	nc->more = sweep_reader_next(nc->rd, nc->c, nc->msg, nc->msglen);
+}
+
+int sweep_chunks(sweep_reader_t *rd, unsigned jobs,
+                 void (*replay)(void *ctx, const sweep_chunk_t *c, unsigned jobs, void (*meanwhile)(void *),
+                                void *mctx),
+                 void *ctx, char *msg, size_t msglen)
+{
+	sweep_chunk_t chunks[2];
+	memset(chunks, 0, sizeof chunks);
+	next_chunk_t nc = {.rd = rd, .c = &chunks[0], .msg = msg, .msglen = msglen};
+	read_next(&nc);
+	for (int cur = 0; nc.more > 0; cur ^= 1) {
+		nc.c = &chunks[cur ^ 1];
+		replay(ctx, &chunks[cur], jobs, read_next, &nc);
 	}
+	sweep_chunk_free(&chunks[0]);
+	sweep_chunk_free(&chunks[1]);
+	return nc.more;
+}
+
+static void replay_points(void *ctx, const sweep_chunk_t *c, unsigned jobs, void (*meanwhile)(void *), void *mctx)
+{
+	pool_t *pl = ctx;
+	pl->chunk = c;
+	pl->references = c->first_number - 1 + c->references;
+	sweep_parallel(pl->n, jobs, point_task, pl, meanwhile, mctx);
+	pthread_mutex_lock(&pl->lock);
+	progress(pl);
+	pthread_mutex_unlock(&pl->lock);
 }
 
 static long find(char *const *names, size_t n, const char *name)
@@ -202,29 +320,32 @@ int sweep_align(sweep_t *sw)
 	return 0;
 }
 
-int sweep_run(sweep_t *sw, size_t lo, size_t hi, const sweep_trace_t *trace, unsigned jobs, char *msg, size_t msglen)
+int sweep_run(sweep_t *sw, size_t lo, size_t hi, sweep_reader_t *rd, unsigned page_bits, unsigned jobs, char *msg,
+              size_t msglen)
 {
-	pool_t pl = {.sw = sw, .trace = trace, .hi = hi, .err_point = (size_t)-1, .tty = isatty(STDERR_FILENO)};
-	atomic_init(&pl.next, lo);
+	pool_t pl = {.sw = sw, .lo = lo, .page_bits = page_bits, .err_point = (size_t)-1, .tty = isatty(STDERR_FILENO)};
+	pl.n = hi - lo;
 	for (size_t i = lo; i < hi; i++)
 		pl.total += !sw->points[i].skip;
-	if (jobs > pl.total)
-		jobs = pl.total ? (unsigned)pl.total : 1;
+	if (!(pl.runs = calloc(pl.n ? pl.n : 1, sizeof *pl.runs))) {
+		snprintf(msg, msglen, "out of memory");
+		return 2;
+	}
 	pthread_mutex_init(&pl.lock, NULL);
-	pthread_t *th = calloc(jobs, sizeof *th);
-	unsigned started = 0;
-	if (th)
-		for (; started < jobs; started++)
-			if (pthread_create(&th[started], NULL, worker, &pl) != 0)
-				break;
-	if (started == 0) /* no thread at all: this one does the work */
-		worker(&pl);
-	for (unsigned t = 0; t < started; t++)
-		pthread_join(th[t], NULL);
-	free(th);
+	int more = sweep_chunks(rd, jobs, replay_points, &pl, msg, msglen);
+	if (more == 0) { /* the end of the trace: the results, with its provenance */
+		run_info_trace(&sw->traces[sw->points[lo].trace].info, sweep_reader_trace(rd));
+		pl.chunk = NULL;
+		sweep_parallel(pl.n, jobs, point_task, &pl, NULL, NULL);
+	}
+	for (size_t k = 0; k < pl.n; k++)
+		point_stop(&pl.runs[k]);
+	free(pl.runs);
 	pthread_mutex_destroy(&pl.lock);
 	if (pl.tty)
 		fputc('\n', stderr);
+	if (more < 0) /* the trace's error, whatever the configurations did */
+		return 2;
 	if (pl.err_point != (size_t)-1) {
 		snprintf(msg, msglen, "%s", pl.err);
 		return 2;

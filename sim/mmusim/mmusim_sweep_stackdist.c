@@ -249,38 +249,87 @@ static int fill_rows(sweep_t *sw, size_t lo, size_t hi, const sweep_stackdist_t 
 
 /*
  * The assumptions that cannot be checked on the configuration (no access faults for good, ...) are checked on the
- * trace: the largest size of rows [lo, hi) is also simulated, and its lookups and misses must be those of the stack
- * distances.
+ * trace: the largest size of the rows is also simulated, chunk by chunk beside the pass, and its lookups and misses
+ * must be those of the stack distances.
  */
-static int cross_check(sweep_t *sw, size_t lo, size_t hi, const sweep_stackdist_t *sd, const sweep_trace_t *st,
-                       char *msg, size_t msglen)
+typedef struct sd_run {
+	pass_t ps;
+	int pass_err; /* the pass stopped: pass_msg says why */
+	char pass_msg[700];
+	sweep_point_t *big; /* the row simulated, if any */
+	mmu_sim_t *sim;
+	sweep_replay_t *replay;
+	int check_err; /* its simulation stopped: check_msg says why */
+	char check_msg[700];
+	const sweep_chunk_t *chunk;
+} sd_run_t;
+
+static sweep_point_t *largest(sweep_t *sw, size_t lo, size_t hi, const sweep_stackdist_t *sd, uint32_t *most)
 {
 	sweep_point_t *big = NULL;
-	uint32_t most = 0;
+	*most = 0;
 	for (size_t i = lo; i < hi; i++) {
 		const mmu_tlb_cfg_t *c = sd->port == MMU_REQ_I ? &sw->points[i].cfg.l1i : &sw->points[i].cfg.l1d;
-		if (!sw->points[i].skip && c->entries >= most) {
+		if (!sw->points[i].skip && c->entries >= *most) {
 			big = &sw->points[i];
-			most = c->entries;
+			*most = c->entries;
 		}
 	}
-	mmu_sim_t *sim;
-	if (!big) /* every row of this shard is skipped */
+	return big;
+}
+
+/* Task 0: the chunk's records through the stack distances; task 1: the chunk replayed on the largest row. */
+static void sd_task(void *ctx, size_t k)
+{
+	sd_run_t *run = ctx;
+	const sweep_chunk_t *c = run->chunk;
+	if (k == 1) {
+		char why[512];
+		if (run->sim && !run->check_err && sweep_replay_chunk(run->replay, c, why, sizeof why)) {
+			run->check_err = 1;
+			snprintf(run->check_msg, sizeof run->check_msg, "%s", why);
+		}
+		return;
+	}
+	int err = run->pass_err;
+	size_t at = 0, bit = 0;
+	for (size_t i = 0; i < c->nrecs && !err; i++) {
+		const sweep_rec_t *r = &c->recs[i];
+		err = record(&run->ps, r, run->pass_msg, sizeof run->pass_msg);
+		for (uint64_t k2 = 0; k2 < r->nrepeats && !err; k2++) {
+			const sweep_run_t *u = &c->runs[at + c->order[bit + k2]];
+			sweep_rec_t rr = {.vaddr = u->vaddr, .size = u->size, .pid = u->pid, .kind = u->kind};
+			err = record(&run->ps, &rr, run->pass_msg, sizeof run->pass_msg);
+		}
+		at += r->nruns;
+		bit += r->nrepeats;
+	}
+	if (err)
+		run->pass_err = 1;
+}
+
+static void sd_chunk(void *ctx, const sweep_chunk_t *c, unsigned jobs, void (*meanwhile)(void *), void *mctx)
+{
+	sd_run_t *run = ctx;
+	run->chunk = c;
+	sweep_parallel(2, jobs, sd_task, run, meanwhile, mctx);
+}
+
+/* The largest row's simulation against the stack distances' figures of it. */
+static int cross_check(sweep_t *sw, const sweep_stackdist_t *sd, sd_run_t *run, uint32_t most, char *msg, size_t msglen)
+{
+	if (!run->big) /* every row of this shard is skipped */
 		return 0;
-	if (mmu_sim_create(&big->cfg, MMU_ENGINE_FAST, &sim, msg, msglen))
-		return -1;
-	char why[512];
-	int err = sweep_replay(st, sim, why, sizeof why);
-	if (err) {
-		snprintf(msg, msglen, "%s", why);
-		mmu_sim_destroy(sim);
+	if (run->check_err) {
+		snprintf(msg, msglen, "%s", run->check_msg);
 		return -1;
 	}
+	sweep_replay_end(run->replay);
 	mmu_stats_t s;
-	mmu_stats_read(mmu_sim_mmu(sim), &s);
-	mmu_sim_destroy(sim);
+	mmu_stats_read(mmu_sim_mmu(run->sim), &s);
 	uint64_t acc = sd->port == MMU_REQ_I ? s.l1i_accesses : s.l1d_accesses;
 	uint64_t miss = sd->port == MMU_REQ_I ? s.l1i_misses : s.l1d_misses;
+	sweep_point_t *big = run->big;
 	if (big->stats[0].v.u != acc || big->stats[2].v.u != miss) {
 		snprintf(msg, msglen,
 		         "--method stackdist: at %s=%u the simulation counts %" PRIu64 " lookups and %" PRIu64
@@ -293,30 +342,43 @@ static int cross_check(sweep_t *sw, size_t lo, size_t hi, const sweep_stackdist_
 	return 0;
 }
 
-int sweep_stackdist_run(sweep_t *sw, size_t lo, size_t hi, const sweep_stackdist_t *sd, const sweep_trace_t *st,
-                        char *msg, size_t msglen)
+int sweep_stackdist_run(sweep_t *sw, size_t lo, size_t hi, const sweep_stackdist_t *sd, sweep_reader_t *rd,
+                        unsigned page_bits, unsigned jobs, char *msg, size_t msglen)
 {
-	pass_t ps;
-	if (pass_create(&ps, sd)) {
+	sd_run_t *run = calloc(1, sizeof *run);
+	if (!run) {
 		snprintf(msg, msglen, "out of memory");
 		return -1;
 	}
-	int err = 0;
-	uint64_t run = 0, bit = 0;
-	for (size_t i = 0; i < st->nrecs && !err; i++) {
-		const sweep_rec_t *r = &st->recs[i];
-		err = record(&ps, r, msg, msglen);
-		for (uint64_t k = 0; k < r->nrepeats && !err; k++)
-			err = record(&ps, &st->recs[st->runs[run + st->order[bit + k]].pair >> 1], msg, msglen);
-		run += r->nruns;
-		bit += r->nrepeats;
+	bool have_pass = pass_create(&run->ps, sd) == 0;
+	if (!have_pass) {
+		run->pass_err = 1;
+		snprintf(run->pass_msg, sizeof run->pass_msg, "out of memory");
 	}
-	if (err)
+	uint32_t most;
+	run->big = largest(sw, lo, hi, sd, &most);
+	if (run->big) {
+		if (mmu_sim_create(&run->big->cfg, MMU_ENGINE_FAST, &run->sim, run->check_msg, sizeof run->check_msg)) {
+			run->sim = NULL;
+			run->check_err = 1;
+		} else if (sweep_replay_create(&run->replay, run->sim, page_bits)) {
+			run->check_err = 1;
+			snprintf(run->check_msg, sizeof run->check_msg, "out of memory");
+		}
+	}
+	int err = sweep_chunks(rd, jobs, sd_chunk, run, msg, msglen) < 0 ? -1 : 0; /* the trace's error first */
+	if (!err && run->pass_err) {
+		snprintf(msg, msglen, "%s", run->pass_msg);
 		err = -1;
-	if (!err && (err = fill_rows(sw, lo, hi, sd, ps.stack)))
+	}
+	if (!err && (err = fill_rows(sw, lo, hi, sd, run->ps.stack)))
 		snprintf(msg, msglen, "out of memory");
 	if (!err)
-		err = cross_check(sw, lo, hi, sd, st, msg, msglen);
-	pass_destroy(&ps);
+		err = cross_check(sw, sd, run, most, msg, msglen);
+	sweep_replay_destroy(run->replay);
+	mmu_sim_destroy(run->sim);
+	if (have_pass)
+		pass_destroy(&run->ps);
+	free(run);
 	return err;
 }

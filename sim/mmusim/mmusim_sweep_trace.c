@@ -11,22 +11,30 @@
 #include "mmu_replay.h"
 
 #define WINDOW_RUNS  (MMU_NREQ * SWEEP_KEYS_MAX)
-#define RECENT_PAGES 4096
-#define PAIR_ANSWERS (1u << 15) /* answers kept by kept record: a bounded cache, whatever the trace's length */
+#define RECENT_PAGES 1024
+#define PAIR_ANSWERS (1u << 12) /* answers kept by kept record: a bounded cache, whatever the trace's length */
 _Static_assert(WINDOW_RUNS <= 256, "a repeat names its run in one byte");
 _Static_assert(MMU_NREQ == 2, "a run names its port in one bit");
 
-/* One (page, operation) pair a port used lately. */
+/* One (page, operation) pair a port used lately, and the kept record that brought it. */
 typedef struct key {
 	bool valid;
 	uint64_t page, last_use;
 	unsigned op;
-	uint32_t rec; /* the kept record that brought it */
-	int run;      /* its run in the current window, -1 if none yet */
+	uint64_t rec; /* from 0 in the trace */
+	uint64_t vaddr;
+	uint32_t size, pid;
+	uint8_t kind;
+	int run; /* its run in the current window, -1 if none yet */
 } pair_t;
 
-/* The compaction state: the pairs of each port and the runs of the window being built. */
-typedef struct packer {
+/* The reader and its compaction state, kept from chunk to chunk: the pairs of each port, the runs of the window. */
+struct sweep_reader {
+	mmu_trace_t *t;
+	prefetch_t *pf;               /* NULL once the trace is read to its end */
+	const mmu_trace_rec_t *batch; /* the batch being read, from at */
+	long nbatch, at;
+	bool end;
 	pair_t keys[MMU_NREQ][SWEEP_KEYS_MAX];
 	pair_t *last[MMU_NREQ]; /* the pair the port used last, tried first: most records repeat it */
 	uint64_t clock;
@@ -34,7 +42,11 @@ typedef struct packer {
 	uint64_t run_last[WINDOW_RUNS]; /* clock of the run's last repeat */
 	unsigned nruns;
 	unsigned page_bits, nkeys;
-} packer_t;
+	uint64_t chunk_refs;
+	bool any_kept;
+	uint32_t kept_pid; /* of the last kept record */
+	uint64_t references, kept, repeats, total_runs;
+};
 
 static unsigned port_of(uint8_t kind)
 {
@@ -50,7 +62,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
 	if (need <= *cap)
 		return 0;
-	size_t cap2 = *cap ? 2 * *cap : 65536;
+	size_t cap2 = *cap ? 2 * *cap : 4096;
 	while (cap2 < need)
 		cap2 *= 2;
 	void *q = realloc(*p, cap2 * size);
@@ -62,160 +74,219 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 }
 
 /* The window's runs in the order of their last repeat, and its repeats renumbered to match. */
-static int close_window(sweep_trace_t *st, packer_t *pk)
+static int close_window(sweep_chunk_t *c, sweep_reader_t *rd)
 {
-	if (!st->nrecs)
+	if (!c->nrecs)
 		return 0;
 	unsigned order[WINDOW_RUNS], rank[WINDOW_RUNS];
-	for (unsigned i = 0; i < pk->nruns; i++) {
+	for (unsigned i = 0; i < rd->nruns; i++) {
 		unsigned j = i;
-		for (; j > 0 && pk->run_last[order[j - 1]] > pk->run_last[i]; j--)
+		for (; j > 0 && rd->run_last[order[j - 1]] > rd->run_last[i]; j--)
 			order[j] = order[j - 1];
 		order[j] = i;
 	}
-	if (grow((void **)&st->runs, &st->runs_cap, st->nruns + pk->nruns, sizeof *st->runs))
+	if (grow((void **)&c->runs, &c->runs_cap, c->nruns + rd->nruns, sizeof *c->runs))
 		return MMU_ENOMEM;
-	for (unsigned i = 0; i < pk->nruns; i++) {
+	for (unsigned i = 0; i < rd->nruns; i++) {
 		rank[order[i]] = i;
-		st->runs[st->nruns++] = pk->runs[order[i]];
+		c->runs[c->nruns++] = rd->runs[order[i]];
 	}
-	sweep_rec_t *r = &st->recs[st->nrecs - 1];
-	r->nruns = pk->nruns;
-	for (uint64_t i = st->nrepeats - r->nrepeats; i < st->nrepeats; i++)
-		st->order[i] = (uint8_t)rank[st->order[i]];
+	sweep_rec_t *r = &c->recs[c->nrecs - 1];
+	r->nruns = rd->nruns;
+	for (size_t i = c->nrepeats - r->nrepeats; i < c->nrepeats; i++)
+		c->order[i] = (uint8_t)rank[c->order[i]];
 	for (unsigned p = 0; p < MMU_NREQ; p++)
-		for (unsigned k = 0; k < pk->nkeys; k++)
-			pk->keys[p][k].run = -1;
-	pk->nruns = 0;
+		for (unsigned k = 0; k < rd->nkeys; k++)
+			rd->keys[p][k].run = -1;
+	rd->total_runs += rd->nruns;
+	rd->nruns = 0;
 	return 0;
 }
 
-static pair_t *find_key(packer_t *pk, unsigned port, uint64_t page, unsigned op)
+static pair_t *find_key(sweep_reader_t *rd, unsigned port, uint64_t page, unsigned op)
 {
-	pair_t *e = pk->last[port];
+	pair_t *e = rd->last[port];
 	if (e && e->valid && e->page == page && e->op == op)
 		return e;
-	for (unsigned k = 0; k < pk->nkeys; k++) {
-		e = &pk->keys[port][k];
+	for (unsigned k = 0; k < rd->nkeys; k++) {
+		e = &rd->keys[port][k];
 		if (e->valid && e->page == page && e->op == op)
-			return pk->last[port] = e;
+			return rd->last[port] = e;
 	}
 	return NULL;
 }
 
-/* A kept record's pair replaces the port's least recently used one. */
-static void add_key(packer_t *pk, unsigned port, uint64_t page, unsigned op, uint32_t rec)
+/* The kept record r brought its pair: it is the record of the pair's repeats from now on. */
+static void key_set_rec(pair_t *e, uint64_t rec, const mmu_trace_rec_t *r)
 {
-	pair_t *victim = &pk->keys[port][0];
-	for (unsigned k = 0; k < pk->nkeys && victim->valid; k++) {
-		pair_t *e = &pk->keys[port][k];
+	e->rec = rec;
+	e->vaddr = r->vaddr;
+	e->size = r->size;
+	e->pid = r->pid;
+	e->kind = (uint8_t)r->kind;
+}
+
+/* A kept record's pair replaces the port's least recently used one. */
+static void add_key(sweep_reader_t *rd, unsigned port, uint64_t page, unsigned op, const mmu_trace_rec_t *r)
+{
+	pair_t *victim = &rd->keys[port][0];
+	for (unsigned k = 0; k < rd->nkeys && victim->valid; k++) {
+		pair_t *e = &rd->keys[port][k];
 		if (!e->valid || e->last_use < victim->last_use)
 			victim = e;
 	}
-	*victim = (pair_t){.valid = true, .page = page, .op = op, .rec = rec, .last_use = ++pk->clock, .run = -1};
+	*victim = (pair_t){.valid = true, .page = page, .op = op, .last_use = ++rd->clock, .run = -1};
+	key_set_rec(victim, rd->kept, r);
 }
 
-static int keep(sweep_trace_t *st, packer_t *pk, const mmu_trace_rec_t *r, bool whole_page)
+static int keep(sweep_chunk_t *c, sweep_reader_t *rd, const mmu_trace_rec_t *r, bool whole_page)
 {
-	if (close_window(st, pk) || grow((void **)&st->recs, &st->recs_cap, st->nrecs + 1, sizeof *st->recs))
+	if (close_window(c, rd) || grow((void **)&c->recs, &c->recs_cap, c->nrecs + 1, sizeof *c->recs))
 		return MMU_ENOMEM;
-	bool same_pid = st->nrecs && st->recs[st->nrecs - 1].pid == r->pid;
-	if (!same_pid)
-		memset(pk->keys, 0, sizeof pk->keys); /* another process: other pages */
-	st->recs[st->nrecs] = (sweep_rec_t){.vaddr = r->vaddr, .size = r->size, .pid = r->pid, .kind = r->kind};
-	if (whole_page && st->nrecs < UINT32_C(1) << 31) { /* a run names it in 31 bits */
+	if (!rd->any_kept || rd->kept_pid != r->pid)
+		memset(rd->keys, 0, sizeof rd->keys); /* another process: other pages */
+	c->recs[c->nrecs] = (sweep_rec_t){.vaddr = r->vaddr, .size = r->size, .pid = r->pid, .kind = r->kind};
+	if (whole_page) {
 		unsigned port = port_of(r->kind), op = op_of(r->kind);
-		pair_t *e = find_key(pk, port, r->vaddr >> pk->page_bits, op);
-		if (e) { /* kept only because a counter was full */
-			e->rec = (uint32_t)st->nrecs;
-			e->last_use = ++pk->clock;
+		pair_t *e = find_key(rd, port, r->vaddr >> rd->page_bits, op);
+		if (e) { /* kept only because its chunk began with it */
+			key_set_rec(e, rd->kept, r);
+			e->last_use = ++rd->clock;
 		} else {
-			add_key(pk, port, r->vaddr >> pk->page_bits, op, (uint32_t)st->nrecs);
+			add_key(rd, port, r->vaddr >> rd->page_bits, op, r);
 		}
 	}
-	st->nrecs++;
+	c->nrecs++;
+	rd->kept++;
+	rd->any_kept = true;
+	rd->kept_pid = r->pid;
 	return 0;
 }
 
-static int repeat(sweep_trace_t *st, packer_t *pk, pair_t *e)
+static int repeat(sweep_chunk_t *c, sweep_reader_t *rd, pair_t *e)
 {
-	if (grow((void **)&st->order, &st->order_cap, st->nrepeats + 1, 1))
+	if (grow((void **)&c->order, &c->order_cap, c->nrepeats + 1, 1))
 		return MMU_ENOMEM;
 	if (e->run < 0) {
-		e->run = (int)pk->nruns++;
-		pk->runs[e->run] = (sweep_run_t){.pair = e->rec << 1 | port_of(st->recs[e->rec].kind)};
+		e->run = (int)rd->nruns++;
+		rd->runs[e->run] =
+		    (sweep_run_t){.rec = e->rec, .vaddr = e->vaddr, .size = e->size, .pid = e->pid, .kind = e->kind};
 	}
-	pk->runs[e->run].count++;
-	pk->run_last[e->run] = e->last_use = ++pk->clock;
-	st->order[st->nrepeats++] = (uint8_t)e->run;
-	st->recs[st->nrecs - 1].nrepeats++;
+	rd->runs[e->run].count++;
+	rd->run_last[e->run] = e->last_use = ++rd->clock;
+	c->order[c->nrepeats++] = (uint8_t)e->run;
+	c->recs[c->nrecs - 1].nrepeats++;
+	rd->repeats++;
 	return 0;
 }
 
-static int add_batch(sweep_trace_t *st, packer_t *pk, const mmu_trace_rec_t *recs, long n)
+/* One record of the trace into chunk c: a repeat of its window, or kept (always, the chunk's first). */
+static int add(sweep_chunk_t *c, sweep_reader_t *rd, const mmu_trace_rec_t *r)
 {
-	for (long i = 0; i < n; i++) {
-		const mmu_trace_rec_t *r = &recs[i];
-		unsigned port = port_of(r->kind);
-		uint64_t page = r->vaddr >> pk->page_bits;
-		bool whole_page = (r->vaddr + (r->size ? r->size - 1 : 0)) >> pk->page_bits == page;
-		bool same_pid = st->nrecs && st->recs[st->nrecs - 1].pid == r->pid;
-		pair_t *e = same_pid && whole_page ? find_key(pk, port, page, op_of(r->kind)) : NULL;
-		int err;
-		if (e && st->recs[st->nrecs - 1].nrepeats < UINT32_MAX) /* a run's count is at most that */
-			err = repeat(st, pk, e);
-		else
-			err = keep(st, pk, r, whole_page);
-		if (err)
-			return err;
-	}
-	st->references += (uint64_t)n;
-	return 0;
+	unsigned port = port_of(r->kind);
+	uint64_t page = r->vaddr >> rd->page_bits;
+	bool whole_page = (r->vaddr + (r->size ? r->size - 1 : 0)) >> rd->page_bits == page;
+	bool same_pid = rd->any_kept && rd->kept_pid == r->pid;
+	pair_t *e = c->nrecs && same_pid && whole_page ? find_key(rd, port, page, op_of(r->kind)) : NULL;
+	return e ? repeat(c, rd, e) : keep(c, rd, r, whole_page);
 }
 
-int sweep_trace_load(sweep_trace_t *st, mmu_trace_t *t, unsigned page_bits, unsigned pairs, char *msg, size_t msglen)
+int sweep_reader_open(sweep_reader_t **out, mmu_trace_t *t, unsigned page_bits, unsigned pairs, char *msg,
+                      size_t msglen)
 {
-	memset(st, 0, sizeof *st);
-	st->page_bits = page_bits;
-	packer_t *pk = calloc(1, sizeof *pk);
-	prefetch_t *pf;
-	if (!pk || prefetch_start(t, &pf) != 0) {
-		free(pk);
+	sweep_reader_t *rd = calloc(1, sizeof *rd);
+	if (!rd || prefetch_start(t, &rd->pf) != 0) {
+		free(rd);
 		snprintf(msg, msglen, "cannot start the trace reader thread");
 		return MMU_ENOMEM;
 	}
-	pk->page_bits = page_bits;
-	pk->nkeys = pairs < 1 ? 1 : pairs > SWEEP_KEYS_MAX ? SWEEP_KEYS_MAX : pairs;
-	int err = 0;
-	for (;;) {
-		const mmu_trace_rec_t *recs;
-		uint64_t bytes;
-		long n = prefetch_next(pf, &recs, &bytes, msg, msglen);
-		if (n <= 0) {
-			err = (int)n;
-			break;
-		}
-		if ((err = add_batch(st, pk, recs, n)))
-			break;
+	rd->t = t;
+	rd->page_bits = page_bits;
+	rd->nkeys = pairs < 1 ? 1 : pairs > SWEEP_KEYS_MAX ? SWEEP_KEYS_MAX : pairs;
+	rd->chunk_refs = SWEEP_CHUNK_REFS;
+	const char *env = getenv(SWEEP_CHUNK_ENV);
+	if (env && *env) {
+		char *end;
+		unsigned long long n = strtoull(env, &end, 10);
+		if (!*end && n >= 1)
+			rd->chunk_refs = n;
 	}
-	if (!err)
-		err = close_window(st, pk);
-	if (err > 0 || err == MMU_ENOMEM)
-		snprintf(msg, msglen, "out of memory holding the trace (%llu references read)",
-		         (unsigned long long)st->references);
-	prefetch_stop(pf);
-	free(pk);
-	if (err)
-		sweep_trace_free(st);
-	return err;
+	if (rd->chunk_refs > UINT32_MAX) /* a window's repeats are counted in 32 bits */
+		rd->chunk_refs = UINT32_MAX;
+	*out = rd;
+	return 0;
 }
 
-void sweep_trace_free(sweep_trace_t *st)
+int sweep_reader_next(sweep_reader_t *rd, sweep_chunk_t *c, char *msg, size_t msglen)
 {
-	free(st->recs);
-	free(st->runs);
-	free(st->order);
-	memset(st, 0, sizeof *st);
+	c->nrecs = c->nruns = c->nrepeats = 0;
+	c->references = 0;
+	c->first_rec = rd->kept;
+	c->first_number = rd->references + 1;
+	int err = 0;
+	while (!err) {
+		if (rd->at == rd->nbatch) {
+			if (rd->end)
+				break;
+			uint64_t bytes;
+			long n = prefetch_next(rd->pf, &rd->batch, &bytes, msg, msglen);
+			if (n < 0)
+				return (int)n;
+			rd->nbatch = n;
+			rd->at = 0;
+			if ((rd->end = n == 0)) { /* the reader thread is done: the trace's counts are final */
+				prefetch_stop(rd->pf);
+				rd->pf = NULL;
+			}
+			continue;
+		}
+		if (c->references >= rd->chunk_refs) /* full: the record begins the next chunk */
+			break;
+		if (!(err = add(c, rd, &rd->batch[rd->at]))) {
+			rd->at++;
+			c->references++;
+			rd->references++;
+		}
+	}
+	if (!err)
+		err = close_window(c, rd);
+	if (err) {
+		snprintf(msg, msglen, "out of memory holding the trace (%llu references read)",
+		         (unsigned long long)rd->references);
+		return MMU_ENOMEM;
+	}
+	return c->nrecs > 0;
+}
+
+void sweep_reader_counts(const sweep_reader_t *rd, uint64_t *references, uint64_t *kept, uint64_t *repeats,
+                         uint64_t *runs)
+{
+	*references = rd->references;
+	*kept = rd->kept;
+	*repeats = rd->repeats;
+	*runs = rd->total_runs;
+}
+
+const mmu_trace_t *sweep_reader_trace(const sweep_reader_t *rd)
+{
+	return rd->t;
+}
+
+void sweep_reader_close(sweep_reader_t *rd)
+{
+	if (!rd)
+		return;
+	if (rd->pf)
+		prefetch_stop(rd->pf);
+	free(rd);
+}
+
+void sweep_chunk_free(sweep_chunk_t *c)
+{
+	free(c->recs);
+	free(c->runs);
+	free(c->order);
+	memset(c, 0, sizeof *c);
 }
 
 static mmu_trace_rec_t to_rec(const sweep_rec_t *r)
@@ -224,20 +295,18 @@ static mmu_trace_rec_t to_rec(const sweep_rec_t *r)
 }
 
 /* A repeat of a run, as a record: its pair's kept record, within one page (size 1). */
-static mmu_trace_rec_t run_rec(const sweep_trace_t *st, const sweep_run_t *run)
+static mmu_trace_rec_t run_rec(const sweep_run_t *run)
 {
-	const sweep_rec_t *r = &st->recs[run->pair >> 1];
-	return (mmu_trace_rec_t){.vaddr = r->vaddr, .size = 1, .pid = r->pid, .kind = r->kind};
+	return (mmu_trace_rec_t){.vaddr = run->vaddr, .size = 1, .pid = run->pid, .kind = run->kind};
 }
 
 /*
- * A replay of the trace on one configuration. Each answer found (a hit's slot) is kept with what makes it hold
- * (mmu_replay_sim_hit_holds: the slot not written since, the same process and PCID), per kept record's pair and in a
- * small table by page, so a pair is looked up again only when its slot changed. The hits counted at once are added
- * up and applied at the end: no decision reads a count (M4).
+ * A replay of the trace on one configuration, kept from chunk to chunk. Each answer found (a hit's slot) is kept with
+ * what makes it hold (mmu_replay_sim_hit_holds: the slot not written since, the same process and PCID), per kept
+ * record's pair and in a small table by page, so a pair is looked up again only when its slot changed. The hits counted
+ * at once are added up and applied at the end: no decision reads a count (M4).
  */
-typedef struct replay {
-	const sweep_trace_t *st;
+struct sweep_replay {
 	mmu_sim_t *sim;
 	unsigned page_bits;
 	/* by kept record, direct-mapped: the last answer for its pair (lost on a collision: looked up again) */
@@ -246,14 +315,15 @@ typedef struct replay {
 		mmu_replay_hit_t hit;
 	} * pairs;
 	uint64_t pending[MMU_NREQ][MMU_MAX_LEVELS + 1]; /* hits by port and leaf level, not yet counted */
-	char *msg;
+	char *msg;                                      /* of the chunk being replayed */
 	size_t msglen;
 	/* by page and operation, direct-mapped by page: the last answer found for it */
 	struct recent {
 		uint64_t key; /* (page << 2 | op) + 1; 0 = empty */
 		mmu_replay_hit_t hit;
 	} recent[MMU_NREQ][RECENT_PAGES];
-} replay_t;
+};
+typedef struct sweep_replay replay_t;
 
 static unsigned rec_port(const mmu_trace_rec_t *r)
 {
@@ -325,15 +395,15 @@ static int replay_window_runs(replay_t *rp, const sweep_run_t *runs, unsigned nr
 	unsigned known = 0;
 	for (; known < nruns; known++) {
 		mmu_replay_hit_t *h = &win[known];
-		if (mmu_replay_sim_hit_holds(rp->sim, pid, runs[known].pair & 1, h))
+		if (mmu_replay_sim_hit_holds(rp->sim, pid, port_of(runs[known].kind), h))
 			continue;
-		mmu_trace_rec_t r = run_rec(rp->st, &runs[known]);
+		mmu_trace_rec_t r = run_rec(&runs[known]);
 		if (hit_slot(rp, h, &r) < 0)
 			break;
 	}
 	if (known == nruns) {
 		for (unsigned i = 0; i < nruns; i++)
-			hits(rp, runs[i].pair & 1, &win[i], runs[i].count);
+			hits(rp, port_of(runs[i].kind), &win[i], runs[i].count);
 		return 0;
 	}
 	memset(hit, 1, known);
@@ -351,10 +421,10 @@ static int replay_window_runs(replay_t *rp, const sweep_run_t *runs, unsigned nr
 		mmu_replay_hit_t *h = &win[j];
 		for (uint64_t k = 0; k < n;) {
 			if (hit[j]) {
-				hits(rp, run->pair & 1, h, n - k);
+				hits(rp, port_of(run->kind), h, n - k);
 				break;
 			}
-			mmu_trace_rec_t r = run_rec(rp->st, run);
+			mmu_trace_rec_t r = run_rec(run);
 			if (hit_slot(rp, h, &r) >= 0) {
 				hit[j] = true;
 				continue;
@@ -376,54 +446,75 @@ static int replay_window(replay_t *rp, const sweep_run_t *runs, unsigned nruns, 
 	bool hit[WINDOW_RUNS]; /* the run's pair is known to hit, since no record was simulated in full */
 	mmu_replay_hit_t win[WINDOW_RUNS];
 	for (unsigned i = 0; i < nruns; i++)
-		win[i] = pair_get(rp, runs[i].pair >> 1);
+		win[i] = pair_get(rp, runs[i].rec);
 	int err = replay_window_runs(rp, runs, nruns, pid, order, nrepeats, number, hit, win);
 	for (unsigned i = 0; i < nruns; i++)
-		pair_put(rp, runs[i].pair >> 1, &win[i]);
+		pair_put(rp, runs[i].rec, &win[i]);
 	return err;
 }
 
-int sweep_replay(const sweep_trace_t *st, mmu_sim_t *sim, char *msg, size_t msglen)
+int sweep_replay_create(sweep_replay_t **out, mmu_sim_t *sim, unsigned page_bits)
 {
 	replay_t *rp = calloc(1, sizeof *rp);
 	struct pair_answer *pairs = calloc(PAIR_ANSWERS, sizeof *pairs);
 	if (!rp || !pairs) {
 		free(rp);
 		free(pairs);
-		snprintf(msg, msglen, "out of memory");
 		return MMU_ENOMEM;
 	}
-	*rp =
-	    (replay_t){.st = st, .sim = sim, .page_bits = st->page_bits, .pairs = pairs, .msg = msg, .msglen = msglen};
-	uint64_t whole = (UINT64_C(1) << st->page_bits) - 1;
+	rp->sim = sim;
+	rp->page_bits = page_bits;
+	rp->pairs = pairs;
+	*out = rp;
+	return 0;
+}
+
+int sweep_replay_chunk(sweep_replay_t *rp, const sweep_chunk_t *c, char *msg, size_t msglen)
+{
+	rp->msg = msg;
+	rp->msglen = msglen;
+	uint64_t whole = (UINT64_C(1) << rp->page_bits) - 1;
 	int err = 0;
-	uint64_t number = 1, run = 0, bit = 0;
-	for (size_t i = 0; i < st->nrecs && !err; i++) {
-		const sweep_rec_t *r = &st->recs[i];
+	uint64_t number = c->first_number;
+	size_t run = 0, bit = 0;
+	for (size_t i = 0; i < c->nrecs && !err; i++) {
+		const sweep_rec_t *r = &c->recs[i];
 		mmu_trace_rec_t rec = to_rec(r);
 		/* an L1 hit needs none of the rest of mmu_sim_ref; a record across a page is always simulated in full
 		 */
 		bool one_page = (r->vaddr & whole) + (r->size ? r->size - 1 : 0) <= whole;
-		mmu_replay_hit_t answer = pair_get(rp, i);
+		mmu_replay_hit_t answer = pair_get(rp, c->first_rec + i);
 		if (one_page && hit_slot(rp, &answer, &rec) >= 0) {
 			hits(rp, rec_port(&rec), &answer, 1);
-			pair_put(rp, i, &answer);
+			pair_put(rp, c->first_rec + i, &answer);
 		} else if ((err = ref(rp, &rec, number))) {
 			break;
 		}
 		number++;
 		if (r->nruns) {
-			err = replay_window(rp, st->runs + run, r->nruns, r->pid, st->order + bit, r->nrepeats, number);
+			err = replay_window(rp, c->runs + run, r->nruns, r->pid, c->order + bit, r->nrepeats, number);
 			run += r->nruns;
 			bit += r->nrepeats;
 			number += r->nrepeats;
 		}
 	}
+	return err;
+}
+
+void sweep_replay_end(sweep_replay_t *rp)
+{
 	for (unsigned p = 0; p < MMU_NREQ; p++)
 		for (unsigned level = 0; level <= MMU_MAX_LEVELS; level++)
-			if (rp->pending[p][level])
-				mmu_replay_sim_count_hits(sim, p, level, rp->pending[p][level]);
-	free(pairs);
+			if (rp->pending[p][level]) {
+				mmu_replay_sim_count_hits(rp->sim, p, level, rp->pending[p][level]);
+				rp->pending[p][level] = 0;
+			}
+}
+
+void sweep_replay_destroy(sweep_replay_t *rp)
+{
+	if (!rp)
+		return;
+	free(rp->pairs);
 	free(rp);
-	return err;
 }

@@ -535,6 +535,7 @@ static const variant_t refs_variants[] = {
     {"populate-pcid", {"os.populate=1", "cr3.pcid=1", "tlb.l1d.entries=8", "tlb.l1d.ways=2", NULL}},
     {"thp-dense", {"os.thp=dense", "os.thp_density=8", "tlb.l1d.entries=16", NULL}},
     {"mem-limit", {"os.mem_frames=24", "tlb.l1d.entries=16", "tlb.l2.entries=64", "tlb.l2.ways=4", NULL}},
+    {"slow-l1", {"tlb.l1i.hit_latency=2", "tlb.l1d.hit_latency=3", "tlb.l1d.entries=8", "mem.latency_max=190", NULL}},
 };
 
 #define REFS_RECS 8000
@@ -559,7 +560,12 @@ static void make_runs_trace(uint64_t seed, mmu_trace_rec_t *recs, size_t n)
 	}
 }
 
-static void check_refs_variant(const variant_t *v)
+/*
+ * In the ticked engine, mmu_sim_refs counts the same hits while nothing else is in flight, and mmu_sim_ref steps every
+ * record cycle by cycle: after each batch the MMUs' outputs must be the same too (the response a port shows, its tag,
+ * paddr and level), as the ports' state after the last hit.
+ */
+static void check_refs_variant(const variant_t *v, mmu_engine_t engine)
 {
 	mmu_cfg_t cfg;
 	apply(&cfg, v);
@@ -571,8 +577,8 @@ static void check_refs_variant(const variant_t *v)
 	make_runs_trace(0x13198A2E03707344u, after, REFS_RECS);
 	char msg[256];
 	mmu_sim_t *a, *b;
-	cr_assert_eq(mmu_sim_create(&cfg, MMU_ENGINE_FAST, &a, msg, sizeof msg), 0, "%s", msg);
-	cr_assert_eq(mmu_sim_create(&cfg, MMU_ENGINE_FAST, &b, msg, sizeof msg), 0, "%s", msg);
+	cr_assert_eq(mmu_sim_create(&cfg, engine, &a, msg, sizeof msg), 0, "%s", msg);
+	cr_assert_eq(mmu_sim_create(&cfg, engine, &b, msg, sizeof msg), 0, "%s", msg);
 	uint64_t r = 99;
 	for (size_t i = 0; i < REFS_RECS;) {
 		size_t n = 1 + rnd(&r) % 300, done;
@@ -585,6 +591,11 @@ static void check_refs_variant(const variant_t *v)
 		i += n;
 		cr_assert_eq(mmu_cycle(mmu_sim_mmu(a)), mmu_cycle(mmu_sim_mmu(b)), "%s: cycle after record %zu",
 		             v->name, i);
+		mmu_in_t in = {0};
+		mmu_out_t oa, ob;
+		mmu_comb(mmu_sim_mmu(a), &in, &oa);
+		mmu_comb(mmu_sim_mmu(b), &in, &ob);
+		cr_assert(memcmp(&oa, &ob, sizeof oa) == 0, "%s: outputs after record %zu differ", v->name, i);
 	}
 	for (size_t i = 0; i < REFS_RECS; i++) {
 		cr_assert_eq(mmu_sim_ref(a, &after[i], msg, sizeof msg), 0, "%s", msg);
@@ -619,5 +630,18 @@ ParameterizedTestParameters(mmu_fastpath, refs_in_bulk_equal_one_by_one)
 
 ParameterizedTest(unsigned *i, mmu_fastpath, refs_in_bulk_equal_one_by_one, .timeout = 300)
 {
-	check_refs_variant(&refs_variants[*i]);
+	check_refs_variant(&refs_variants[*i], MMU_ENGINE_FAST);
+}
+
+ParameterizedTestParameters(mmu_fastpath, ticked_refs_in_bulk_equal_cycle_by_cycle)
+{
+	static unsigned index[sizeof refs_variants / sizeof refs_variants[0]];
+	for (unsigned i = 0; i < sizeof index / sizeof index[0]; i++)
+		index[i] = i;
+	return cr_make_param_array(unsigned, index, sizeof index / sizeof index[0]);
+}
+
+ParameterizedTest(unsigned *i, mmu_fastpath, ticked_refs_in_bulk_equal_cycle_by_cycle, .timeout = 300)
+{
+	check_refs_variant(&refs_variants[*i], MMU_ENGINE_TICKED);
 }

@@ -351,6 +351,55 @@ Test(mmusim_sweep, byte_identical_for_one_and_two_threads_and_for_the_same_seed)
 	unlink(t);
 }
 
+/*
+ * The trace is read in chunks and each configuration's simulation carries on from one to the next: with chunks of a
+ * few references (the environment sets their size), every row still equals `mmusim run --json`, which reads no
+ * chunks, over windows, processes and page-crossing records cut at any point.
+ */
+Test(mmusim_sweep, rows_equal_run_json_when_the_trace_is_read_in_small_chunks)
+{
+	cr_assert_eq(setenv("MMUSIM_SWEEP_CHUNK", "97", 1), 0);
+	const char *t = lackey_trace(20000);
+	char base[512];
+	snprintf(base, sizeof base, "--trace %s --set tlb.l1d.ways=2 --set tlb.l1i.entries=4 --set tlb.l1i.ways=2", t);
+	rows_equal_runs(base, "--sweep tlb.l1d.policy=lru,plru,fifo --sweep tlb.l1d.entries=2,64", 6);
+	unlink(t);
+	t = text_trace(20000, 4096, 64);
+	snprintf(base, sizeof base, "--trace %s --set tlb.l1d.entries=8 --set os.mem_frames=40", t);
+	rows_equal_runs(base, "--sweep cr3.pcid=0,1", 2);
+	unlink(t);
+}
+
+Test(mmusim_sweep, byte_identical_whatever_the_chunk_size)
+{
+	static const char *const sizes[] = {"1", "2", "97", "4096", ""}; /* "": the default, larger than the trace */
+	static const char *const sweeps[] = {
+	    "--sweep tlb.l1d.entries=4,16,64 --sweep tlb.l1i.policy=lru,fifo",
+	    "--set tlb.l1d.ways=full --method stackdist --sweep tlb.l1d.entries=1,3,16,64",
+	};
+	const char *t = lackey_trace(30000);
+	for (size_t w = 0; w < sizeof sweeps / sizeof *sweeps; w++) {
+		char args[600];
+		snprintf(args, sizeof args, "sweep --trace %s %s -j 2", t, sweeps[w]);
+		run_t first = {0};
+		for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+			cr_assert_eq(setenv("MMUSIM_SWEEP_CHUNK", sizes[i], 1), 0);
+			run_t r;
+			mmusim(&r, args);
+			cr_assert_eq(r.status, 0, "chunks of %s: %s", sizes[i], r.err);
+			if (i == 0) {
+				first = r;
+				continue;
+			}
+			cr_assert_str_eq(r.out, first.out, "%s: chunks of %s references differ from chunks of 1",
+			                 sweeps[w], *sizes[i] ? sizes[i] : "the default");
+			run_free(&r);
+		}
+		run_free(&first);
+	}
+	unlink(t);
+}
+
 Test(mmusim_sweep, invalid_combinations_are_skipped_with_their_reason)
 {
 	const char *t = lackey_trace(5000);

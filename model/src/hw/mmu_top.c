@@ -8,6 +8,7 @@
 
 #include "mmu_assert.h"
 #include "mmu_internal.h"
+#include "mmu_replay.h"
 #include "mmu_tlb_internal.h"
 
 /* R5: each TLB's LFSR starts from the run's seed folded to 16 bits, xor a per-instance constant. */
@@ -245,6 +246,30 @@ long mmu_l1_peek_hit(const mmu_t *m, unsigned port, const req_ctx_t *ctx, long h
 	long slot = mmu_tlb_peek(t, ctx->vaddr, ctx->pcid, hint);
 	unsigned cause;
 	return slot >= 0 && hit_kind(&m->pg, ctx, mmu_tlb_slot_entry(t, slot), &cause) == LK_HIT ? slot : -1;
+}
+
+/*
+ * The ports as the per-cycle path leaves them after an L1 hit on port p accepted h1 cycles before the current cycle,
+ * with nothing else in flight: the other port idle (a response it showed went at that edge), p showing its response
+ * (T14) with the context it latched (T3, T4). The hit's lookup and counting are done by the caller; nothing else
+ * changes here.
+ */
+void mmu_replay_ticked_hit_ports(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t op, uint8_t tag)
+{
+	MMU_ASSERT(p < MMU_NREQ && mmu_idle(m));
+	for (unsigned q = 0; q < MMU_NREQ; q++)
+		m->port[q].state = PORT_IDLE;
+	port_t *pt = &m->port[p];
+	pt->ctx = mmu_make_ctx(m, vaddr, op, true, tag);
+	long slot = mmu_l1_peek_hit(m, p, &pt->ctx, -1);
+	MMU_ASSERT(slot >= 0);
+	pt->kind = classify_hit(m, &pt->ctx, mmu_tlb_slot_entry(m->l1[p], slot), MMU_LEVEL_L1, &pt->res);
+	MMU_ASSERT(pt->kind == LK_HIT);
+	pt->res.latency = (uint32_t)m->h1[p];
+	pt->accept_cycle = m->cycle - m->h1[p];
+	pt->stale = false;
+	pt->count = 0;
+	pt->state = PORT_RESP;
 }
 
 static void flush_tlbs(mmu_t *m, unsigned op, uint64_t vaddr, uint16_t pcid)

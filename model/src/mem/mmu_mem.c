@@ -10,6 +10,7 @@
 #include "mmu/mmu_error.h"
 #include "mmu/mmu_tlb.h"
 #include "mmu_assert.h"
+#include "mmu_replay.h"
 #include "mmu_rng.h"
 
 struct mmu_mem {
@@ -132,6 +133,11 @@ void mmu_mem_clock(mmu_mem_t *mem, const mmu_mem_in_t *in)
 	mem->rdata = perform(mem, in->req_addr, in->req_write, in->req_wdata, (uint8_t)in->req_wstrb, &latency);
 	mem->busy = true;
 	mem->lat_left = latency - 1;
+}
+
+bool mmu_replay_mem_idle(const mmu_mem_t *mem)
+{
+	return !mem->busy;
 }
 
 uint32_t mmu_mem_access(mmu_mem_t *mem, uint64_t addr, bool write, uint64_t wdata, uint8_t wstrb, uint64_t *rdata)

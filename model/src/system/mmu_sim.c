@@ -46,6 +46,12 @@ struct mmu_sim {
 	mmu_requester_t *req;
 	mmu_port_driver_t drv;      /* the ticked engine's */
 	port_hits_t hits[MMU_NREQ]; /* mmu_sim_refs's shortcut */
+	/* the ticked engine's hits counted by the shortcut since it last settled, and the last one's port and request
+	 */
+	uint64_t ticked_hits;
+	unsigned ticked_port;
+	uint64_t ticked_vaddr;
+	mmu_op_t ticked_op;
 };
 
 int mmu_sim_create(const mmu_cfg_t *cfg, mmu_engine_t engine, mmu_sim_t **out, char *msg, size_t msglen)
@@ -103,12 +109,30 @@ uint64_t mmu_sim_latency_bound(const mmu_cfg_t *c)
 	       2 * (pwc + 2 * MMU_MAX_LEVELS * access);
 }
 
+/* Nothing in flight: no request in the MMU beyond a response shown, no memory access (the ticked engine between
+ * steps). */
+static bool quiescent(const mmu_sim_t *s)
+{
+	return mmu_idle(s->mmu) && mmu_replay_mem_idle(s->mem);
+}
+
 /*
  * One step of the per-cycle engine, cycle by cycle until it is complete. The system is left in the cycle where it
  * completed, unclocked: the next step is presented in that cycle (T14).
  */
 static void ticked_step(mmu_sim_t *s, const mmu_step_t *step, mmu_result_t *res)
 {
+	if (step->kind == MMU_STEP_IDLE && step->cycles > 1 && quiescent(s)) {
+		/*
+		 * Idle cycles with nothing in flight: after the first (where a response shown goes) nothing changes but
+		 * the cycle, so the rest are skipped.
+		 */
+		mmu_step_t first = *step;
+		first.cycles = 1;
+		ticked_step(s, &first, res);
+		mmu_fast_idle(s->mmu, step->cycles - 1);
+		return;
+	}
 	mmu_port_driver_begin(&s->drv, step);
 	/*
 	 * The inputs of every cycle: zero but for the memory's (set by mmu_system_comb each cycle) and what the driver
@@ -232,7 +256,11 @@ static void apply_repeats(mmu_sim_t *s, unsigned port, port_hits_t *ph)
 	}
 }
 
-/* Everything the shortcut has put off, applied, before a record is simulated in full (or the batch ends). */
+/*
+ * Everything the shortcut has put off, applied, before a record is simulated in full (or the batch ends). In the
+ * ticked engine, also what the per-cycle path leaves of the hits beyond counts, the cycle and the replacement state:
+ * the ports showing the last hit's response, the driver's request tag counting every hit.
+ */
 static void settle(mmu_sim_t *s)
 {
 	for (unsigned p = 0; p < MMU_NREQ; p++) {
@@ -245,6 +273,23 @@ static void settle(mmu_sim_t *s)
 				ph->counted[level] = 0;
 			}
 		}
+	}
+	if (s->ticked_hits) {
+		s->drv.tag = (uint8_t)(s->drv.tag + s->ticked_hits);
+		mmu_replay_ticked_hit_ports(s->mmu, s->ticked_port, s->ticked_vaddr, s->ticked_op,
+		                            (uint8_t)(s->drv.tag - 1));
+		s->ticked_hits = 0;
+	}
+}
+
+/* A hit the shortcut took: in the ticked engine, the last one is remembered for settle(). */
+static inline void shortcut_hit(mmu_sim_t *s, unsigned port, const mmu_trace_rec_t *rec)
+{
+	if (s->engine == MMU_ENGINE_TICKED) {
+		s->ticked_hits++;
+		s->ticked_port = port;
+		s->ticked_vaddr = rec->vaddr;
+		s->ticked_op = mmu_rec_op(rec);
 	}
 }
 
@@ -268,6 +313,7 @@ static inline bool shortcut(mmu_sim_t *s, unsigned port, port_hits_t *ph, const 
 	bool same = key == ph->last.key && rec->pid == ph->last.pid;
 	if (same && ph->checked) { /* its slot was used last, by the port's record before: the most recently used */
 		ph->repeats++;
+		shortcut_hit(s, port, rec);
 		return true;
 	}
 	mmu_replay_hit_t hit;
@@ -282,6 +328,7 @@ static inline bool shortcut(mmu_sim_t *s, unsigned port, port_hits_t *ph, const 
 	ph->counted[hit.page_level]++;
 	ph->last = (kept_hit_t){.key = key, .pid = rec->pid, .hit = hit};
 	ph->checked = true;
+	shortcut_hit(s, port, rec);
 	return true;
 }
 
@@ -289,12 +336,6 @@ int mmu_sim_refs(mmu_sim_t *s, const mmu_trace_rec_t *recs, size_t n, size_t *do
 {
 	int err = 0;
 	size_t i = 0;
-	if (s->engine != MMU_ENGINE_FAST) {
-		for (; i < n && !err; i++)
-			err = ref(s, &recs[i], NULL, NULL, msg, msglen);
-		*done = err ? i - 1 : n;
-		return err;
-	}
 	unsigned page_bits = s->req->page_bits;
 	uint64_t offset_mask = (UINT64_C(1) << page_bits) - 1;
 	for (; i < n; i++) {
@@ -328,9 +369,12 @@ int mmu_sim_ref(mmu_sim_t *s, const mmu_trace_rec_t *rec, char *msg, size_t msgl
 
 static long ref_l1_slot(const mmu_sim_t *s, const mmu_trace_rec_t *rec, long hint)
 {
-	/* A page the TLB holds is mapped, so os.populate has nothing to do for it either. */
-	if (s->engine != MMU_ENGINE_FAST || !mmu_requester_started(s->req) || rec->pid != mmu_requester_pid(s->req) ||
-	    mmu_requester_crosses(s->req, rec))
+	/*
+	 * A page the TLB holds is mapped, so os.populate has nothing to do for it either. The ticked engine with
+	 * nothing in flight takes an L1 hit in h1 cycles with no other event: the same as the fast engine's.
+	 */
+	if ((s->engine != MMU_ENGINE_FAST && !quiescent(s)) || !mmu_requester_started(s->req) ||
+	    rec->pid != mmu_requester_pid(s->req) || mmu_requester_crosses(s->req, rec))
 		return -1;
 	return mmu_replay_l1_hit_slot(s->mmu, mmu_rec_port(rec), rec->vaddr, mmu_rec_op(rec), true, hint);
 }
