@@ -4,10 +4,10 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config # compiler and build
-  zlib1g-dev                       # gzip-compressed traces
+  zlib1g-dev                       # mmusim convert's gzip output, CRC-32 of gzip members combined
   liblzma-dev                      # xz-compressed traces (ChampSim's), mmusim convert's xz output
   libbz2-dev                       # bzip2-compressed traces
-  libisal-dev                      # gzip-compressed ChampSim and din traces (ISA-L's fast inflate)
+  libisal-dev                      # gzip-compressed traces (ISA-L's fast inflate), the traces' CRC-32
   libinih-dev                      # config files (INI)
   libcjson-dev                     # --json reports
   libcriterion-dev                 # unit tests

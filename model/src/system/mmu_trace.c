@@ -10,7 +10,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "mmu/mmu_error.h"
 #include "mmu_trace_alt.h"
@@ -30,7 +29,6 @@
  */
 enum {
 	TRACE_BLOCK = 1 << 20,
-	TRACE_GZBUF = 1 << 18,
 	TRACE_MAX_LINE = 4096, /* bytes, newline excluded */
 	TRACE_MSG = 512,
 	TRACE_PAD = 32, /* bytes after the buffer's end that may be read (never used): a word-wide scan may overshoot */
@@ -39,15 +37,15 @@ enum {
 #define TOO_LONG "line too long (more than 4096 bytes)"
 
 struct mmu_trace {
-	trace_alt_t *alt; /* the reader of a ChampSim or din trace, which every call is handed to; else NULL */
-	gzFile gz;
-	char *name; /* as shown in messages: the path, or "<stdin>" */
+	trace_alt_t *alt;  /* the reader of a ChampSim or din trace, which every call is handed to; else NULL */
+	trace_stream_t *s; /* the file's content, decompressed (gzip, xz, bzip2 or none), when it is not mapped */
+	char *name;        /* as shown in messages: the path, or "<stdin>" */
 	mmu_trace_format_t fmt;
 	uint64_t line;
 	uint64_t file_size;
 	char *buf;        /* TRACE_MAX_LINE + TRACE_BLOCK + 1 bytes */
 	const char *text; /* what [pos, lim) index: buf, or the mapped file */
-	const char *map;  /* an uncompressed regular file, mapped whole (then gz is NULL), or NULL */
+	const char *map;  /* an uncompressed regular file, mapped whole (then s is NULL), or NULL */
 	size_t map_size;
 	size_t released; /* the map's bytes before this (a multiple of the page size) are parsed, in crc, and dropped */
 	size_t pos;      /* next line to parse */
@@ -55,18 +53,11 @@ struct mmu_trace {
 	size_t len;      /* bytes in the buffer; [lim, len) is a line still missing its end */
 	bool eof;
 	uint64_t cut_line; /* a last line without its newline: its number */
-	int gz_err;        /* zlib error seen at the end of the input, reported once the lines before it are used */
 	int err;           /* sticky: once a read failed, every later read fails the same way */
 	char *err_msg;     /* TRACE_MSG bytes */
-	/*
-	 * Provenance: the size and CRC-32 of the decompressed content. zlib checks a gzip file's CRC against its
-	 * trailer, so for a compressed regular file the trailer gives it for free (mmu_trace_crc32); the CRC is
-	 * computed while reading only where there is no such file: uncompressed input, or a pipe.
-	 */
+	/* Provenance: the size and CRC-32 of the content (a mapped file's here; a read one's from its stream). */
 	uint64_t content_bytes;
 	uint32_t crc;
-	int crc_live; /* -1 until the first block is read, then whether crc is kept up to date */
-	int fd;       /* a regular file's own descriptor for its trailer, else -1 */
 };
 
 /* Hex digit value + 1; 0 for every byte that is not a hex digit (including '\n', which ends every scan). */
@@ -145,89 +136,48 @@ static void find_lim(mmu_trace_t *t, size_t from)
 	}
 }
 
-/* zlib reports a stream that ends early as Z_BUF_ERROR without failing gzread, so it is checked at the end. */
-static void note_gz_end(mmu_trace_t *t)
-{
-	int zerr = Z_OK;
-	gzerror(t->gz, &zerr);
-	t->eof = true;
-	if (zerr != Z_OK)
-		t->gz_err = zerr;
-}
-
-static int gz_failure(mmu_trace_t *t, int zerr)
-{
-	if (zerr == Z_ERRNO)
-		return fail_file(t, MMU_EIO, strerror(errno));
-	if (zerr == Z_MEM_ERROR)
-		return fail_file(t, MMU_ENOMEM, "out of memory while decompressing");
-	int ignored;
-	const char *why = gzerror(t->gz, &ignored);
-	const char *own = strstr(why, ": "); /* zlib prefixes its name for the descriptor, "<fd:3>" */
-	snprintf(t->err_msg, TRACE_MSG, "%s: truncated or corrupt gzip data (zlib: %s)", t->name, own ? own + 2 : why);
-	t->err = MMU_EFORMAT;
-	return t->err;
-}
-
-/* Compressed formats zlib does not read, by their magic bytes: named, rather than parsed as binary garbage. */
+/* Compressed formats the stream reads, by their magic bytes: such a file is read through it, not mapped. */
 static const struct {
 	const char *magic;
 	size_t len;
-	const char *name;
-} other_compressors[] = {
-    {"BZh", 3, "bzip2"},
+} compressed[] = {
+    {"\x1f\x8b", 2},
+    {"BZh", 3},
     {"\xfd"
      "7zXZ\0",
-     6, "xz"},
-    {"\x28\xb5\x2f\xfd", 4, "zstd"},
+     6},
+    {"\x28\xb5\x2f\xfd", 4}, /* zstd: refused by the stream, by name */
 };
 
 /*
  * The first bytes of the content (n of them, at the start of the buffer): a UTF-8 byte-order mark, which editors on
- * some systems write, is dropped, as the config reader does; a bzip2, xz or zstd stream is refused by name.
+ * some systems write, is dropped, as the config reader does.
  */
-static int check_start(mmu_trace_t *t, size_t n)
+static void check_start(mmu_trace_t *t, size_t n)
 {
-	const char *b = t->buf;
-	for (size_t i = 0; i < sizeof other_compressors / sizeof other_compressors[0]; i++) {
-		size_t len = other_compressors[i].len;
-		if (n >= len && memcmp(b, other_compressors[i].magic, len) == 0) {
-			snprintf(t->err_msg, TRACE_MSG,
-			         "%s: compressed with %s: not supported, decompress it (e.g. %s -d)", t->name,
-			         other_compressors[i].name, other_compressors[i].name);
-			t->err = MMU_EFORMAT;
-			return t->err;
-		}
-	}
-	if (n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0) {
+	if (n >= 3 && memcmp(t->buf, "\xef\xbb\xbf", 3) == 0) {
 		memmove(t->buf, t->buf + 3, n - 3);
 		t->len -= 3;
 	}
-	return 0;
 }
 
 static int read_more(mmu_trace_t *t)
 {
 	size_t before = t->len;
-	int n = gzread(t->gz, t->buf + t->len, TRACE_BLOCK);
+	long n = trace_stream_read(t->s, t->buf + t->len, TRACE_BLOCK, t->err_msg, TRACE_MSG);
 	if (n < 0) {
-		int zerr = Z_OK;
-		gzerror(t->gz, &zerr);
-		return gz_failure(t, zerr);
+		t->err = (int)n;
+		return t->err;
 	}
 	if (n == 0) {
-		note_gz_end(t);
+		t->eof = true;
 		return 0;
 	}
-	if (t->crc_live < 0) /* gzdirect() is known once something was read */
-		t->crc_live = t->fd < 0 || gzdirect(t->gz);
-	if (t->crc_live)
-		t->crc = mmu_crc32(t->crc, t->buf + before, (size_t)n);
 	bool first = t->content_bytes == 0;
 	t->content_bytes += (uint64_t)n;
 	t->len += (size_t)n;
-	if (first && check_start(t, (size_t)n) < 0)
-		return t->err;
+	if (first)
+		check_start(t, (size_t)n);
 	find_lim(t, before);
 	return 0;
 }
@@ -235,8 +185,6 @@ static int read_more(mmu_trace_t *t)
 /* At the end of the input: a last line without its newline is still a line (it is parsed, complete or not). */
 static int finish_input(mmu_trace_t *t)
 {
-	if (t->gz_err)
-		return gz_failure(t, t->gz_err);
 	if (t->len == 0)
 		return 0;
 	t->cut_line = t->line + 1; /* every complete line before it has been parsed */
@@ -855,8 +803,6 @@ static int alloc_trace(const char *path, mmu_trace_format_t fmt, mmu_trace_t **o
 	if (!t)
 		return MMU_ENOMEM;
 	t->fmt = fmt;
-	t->fd = -1;
-	t->crc_live = -1;
 	t->name = strdup(strcmp(path, "-") ? path : "<stdin>");
 	t->buf = malloc(TRACE_MAX_LINE + TRACE_BLOCK + 1 + TRACE_PAD);
 	t->text = t->buf;
@@ -873,7 +819,6 @@ static int open_alt(const char *path, mmu_trace_format_t fmt, mmu_trace_t **out,
 		set_msg(msg, msglen, "%s: out of memory", strcmp(path, "-") ? path : "<stdin>");
 		return MMU_ENOMEM;
 	}
-	t->fd = -1;
 	t->fmt = fmt;
 	int rc = trace_alt_open(path, fmt, &t->alt, msg, msglen);
 	if (rc) {
@@ -885,9 +830,9 @@ static int open_alt(const char *path, mmu_trace_format_t fmt, mmu_trace_t **out,
 }
 
 /*
- * An uncompressed regular file is mapped instead of read (whether it is gzip is decided by its first two bytes, as zlib
- * decides). Not mapped, and read as before: a file that starts like another compressor's (refused by check_start), or
- * one that cannot be mapped. A UTF-8 byte-order mark is skipped, as check_start drops it.
+ * An uncompressed regular file is mapped instead of read. Read through the stream: a file that starts like a
+ * compressed one (the stream decides from the same magic bytes), or one that cannot be mapped. A UTF-8 byte-order
+ * mark is skipped, as check_start drops it.
  */
 static bool map_file(mmu_trace_t *t, int fd, uint64_t size)
 {
@@ -895,11 +840,8 @@ static bool map_file(mmu_trace_t *t, int fd, uint64_t size)
 	size_t n = size < sizeof head ? (size_t)size : sizeof head;
 	if (size == 0 || size > SIZE_MAX || pread(fd, head, n, 0) != (ssize_t)n)
 		return false;
-	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
-		return false;
-	for (size_t i = 0; i < sizeof other_compressors / sizeof other_compressors[0]; i++)
-		if (n >= other_compressors[i].len &&
-		    memcmp(head, other_compressors[i].magic, other_compressors[i].len) == 0)
+	for (size_t i = 0; i < sizeof compressed / sizeof compressed[0]; i++)
+		if (n >= compressed[i].len && memcmp(head, compressed[i].magic, compressed[i].len) == 0)
 			return false;
 	void *p = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (p == MAP_FAILED)
@@ -915,8 +857,7 @@ static bool map_file(mmu_trace_t *t, int fd, uint64_t size)
 			break;
 		}
 	}
-	t->content_bytes = t->map_size;
-	t->crc_live = 1; /* taken as the file is parsed (release_mapped, refill_mapped) */
+	t->content_bytes = t->map_size; /* its CRC is taken as it is parsed (release_mapped, refill_mapped) */
 	return true;
 }
 
@@ -943,21 +884,16 @@ int mmu_trace_open(const char *path, mmu_trace_format_t fmt, mmu_trace_t **out, 
 	mmu_trace_t *t = NULL;
 	rc = alloc_trace(path, fmt, &t);
 	bool mapped = !rc && map_file(t, fd, size);
-	if (mapped)
-		close(fd);
-	if (!rc && !mapped)
-		t->fd = size ? dup(fd) : -1; /* shares the offset, but is only read with pread, after the end */
-	if (!rc && !mapped && !(t->gz = gzdopen(fd, "rb")))
-		rc = MMU_ENOMEM;
+	close(fd);
 	if (rc) {
-		if (!t || (!t->gz && !t->map))
-			close(fd);
 		mmu_trace_close(t);
 		set_msg(msg, msglen, "%s: out of memory", strcmp(path, "-") ? path : "<stdin>");
 		return rc;
 	}
-	if (t->gz)
-		gzbuffer(t->gz, TRACE_GZBUF);
+	if (!mapped && (rc = trace_stream_open(path, &t->s, msg, msglen)) != 0) {
+		mmu_trace_close(t);
+		return rc;
+	}
 	t->file_size = size;
 	if (fmt == MMU_TRACE_AUTO && detect_format(t) < 0) {
 		set_msg(msg, msglen, "%s", t->err_msg);
@@ -974,10 +910,7 @@ void mmu_trace_close(mmu_trace_t *t)
 	if (!t)
 		return;
 	trace_alt_close(t->alt);
-	if (t->gz)
-		gzclose(t->gz);
-	if (t->fd >= 0)
-		close(t->fd);
+	trace_stream_close(t->s);
 	if (t->map)
 		munmap((void *)t->map, t->map_size);
 	free(t->name);
@@ -1030,9 +963,7 @@ uint64_t mmu_trace_bytes(const mmu_trace_t *t)
 		return trace_stream_in_bytes(t->alt->s);
 	if (t->map)
 		return t->text == t->map ? t->pos : t->map_size;
-	/* gzoffset needs a seekable file: a pipe reports -1, and progress there is unknown anyway. */
-	z_off_t off = gzoffset(t->gz);
-	return off < 0 ? 0 : (uint64_t)off;
+	return trace_stream_in_bytes(t->s);
 }
 
 bool mmu_trace_in_memory(const mmu_trace_t *t)
@@ -1047,46 +978,11 @@ uint64_t mmu_trace_file_size(const mmu_trace_t *t)
 	return t->file_size;
 }
 
-/* The CRC-32 of a gzip file's whole content by reading it again: for several members or trailing bytes (rare). */
-static uint32_t crc_by_reading(const mmu_trace_t *t)
-{
-	uLong crc = crc32(0, Z_NULL, 0);
-	int fd = dup(t->fd);
-	gzFile gz = fd >= 0 && lseek(fd, 0, SEEK_SET) == 0 ? gzdopen(fd, "rb") : NULL;
-	unsigned char *buf = malloc(TRACE_GZBUF);
-	if (!gz || !buf) {
-		if (gz)
-			gzclose(gz);
-		else if (fd >= 0)
-			close(fd);
-		free(buf);
-		return 0;
-	}
-	int n;
-	while ((n = gzread(gz, buf, TRACE_GZBUF)) > 0)
-		crc = crc32(crc, buf, (uInt)n);
-	gzclose(gz);
-	free(buf);
-	return (uint32_t)crc;
-}
-
 uint32_t mmu_trace_crc32(const mmu_trace_t *t)
 {
 	if (t->alt)
 		return trace_stream_crc32(t->alt->s);
-	if (t->crc_live != 0)
-		return t->crc;
-	/* gzip's trailer: CRC-32 and size mod 2^32 of its (last) member, which zlib has checked against the data */
-	unsigned char tail[8];
-	if (t->file_size >= 18 && pread(t->fd, tail, 8, (off_t)(t->file_size - 8)) == 8) {
-		uint32_t crc =
-		    (uint32_t)tail[0] | (uint32_t)tail[1] << 8 | (uint32_t)tail[2] << 16 | (uint32_t)tail[3] << 24;
-		uint32_t isize =
-		    (uint32_t)tail[4] | (uint32_t)tail[5] << 8 | (uint32_t)tail[6] << 16 | (uint32_t)tail[7] << 24;
-		if (isize == (uint32_t)t->content_bytes)
-			return crc;
-	}
-	return crc_by_reading(t);
+	return t->s ? trace_stream_crc32(t->s) : t->crc;
 }
 
 uint64_t mmu_trace_content_bytes(const mmu_trace_t *t)

@@ -2,9 +2,9 @@
 #define MMU_TRACE_STREAM_H
 
 /*
- * The bytes of a trace file, decompressed: gzip (zlib), xz (liblzma), bzip2 (libbz2) or none, decided from the
- * first bytes of the file, never from its name. Concatenated streams (pigz, pxz, pbzip2 output) are read whole. The
- * readers of the binary and din formats read through it; the lackey and text reader has its own (mmu_trace.c).
+ * The bytes of a trace file, decompressed: gzip (ISA-L), xz (liblzma), bzip2 (libbz2) or none, decided from the
+ * first bytes of the file, never from its name. Concatenated streams (pigz, pxz, pbzip2 output) are read whole. Every
+ * reader reads through it, except where an uncompressed file is mapped (mmu_trace.c, trace_stream_map).
  */
 #include <stdbool.h>
 #include <stddef.h>
