@@ -1,8 +1,11 @@
 /*
  * mmuoracle: the host side of the QEMU oracle (testbench/oracle/README.md).
- *   mmuoracle gen SEED ACCESSES JOB TABLES   writes a random x86-64 4-level image and its accesses
+ *   mmuoracle gen [--mode MODE] SEED ACCESSES JOB TABLES
+ *                                           writes a random image and its accesses; MODE x86_64 (4-level paging,
+ *                                           the default) or x86_64_la57 (5-level paging)
  *   mmuoracle check JOB TABLES LOG [KEY=VALUE...]
- *                                           compares the guest's log with the model configured by KEY=VALUE
+ *                                           compares the guest's log with the model in the job's paging mode,
+ *                                           configured further by KEY=VALUE
  *   mmuoracle image JOB TABLES SPACE        prints the image as `mmusim explain --memory` reads it, CR3 of SPACE
  * Exit status: 0 same answers, 1 differences (printed), 2 bad usage or input.
  */
@@ -19,7 +22,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: mmuoracle gen SEED ACCESSES JOB TABLES\n"
+	fprintf(stderr, "usage: mmuoracle gen [--mode x86_64|x86_64_la57] SEED ACCESSES JOB TABLES\n"
 	                "       mmuoracle check JOB TABLES LOG [KEY=VALUE...]\n"
 	                "       mmuoracle image JOB TABLES SPACE\n");
 	return 2;
@@ -41,17 +44,28 @@ int main(int argc, char **argv)
 {
 	if (argc >= 6 && strcmp(argv[1], "gen") == 0) {
 		uint64_t seed, n;
-		if (argc != 6 || parse_u64("SEED", argv[2], &seed) || parse_u64("ACCESSES", argv[3], &n))
+		unsigned levels = 4;
+		int at = 2;
+		if (strcmp(argv[2], "--mode") == 0) {
+			if (strcmp(argv[3], "x86_64_la57") == 0) {
+				levels = 5;
+			} else if (strcmp(argv[3], "x86_64") != 0) {
+				fprintf(stderr, "mmuoracle: --mode '%s' is not x86_64 or x86_64_la57\n", argv[3]);
+				return usage();
+			}
+			at = 4;
+		}
+		if (argc != at + 4 || parse_u64("SEED", argv[at], &seed) || parse_u64("ACCESSES", argv[at + 1], &n))
 			return usage();
 		oracle_image_t img;
-		if (oracle_gen_x86_64(&img, seed, n, ORACLE_PA_BITS) != 0) {
+		if (oracle_gen_x86_64(&img, seed, n, ORACLE_PA_BITS, levels) != 0) {
 			fprintf(stderr, "mmuoracle: seed %" PRIu64 ": the image does not fit the table area\n", seed);
 			oracle_image_free(&img);
 			return 2;
 		}
-		int rc = oracle_image_save(&img, argv[4], argv[5]);
+		int rc = oracle_image_save(&img, argv[at + 2], argv[at + 3]);
 		if (rc != 0)
-			fprintf(stderr, "mmuoracle: %s, %s: %s\n", argv[4], argv[5], strerror(errno));
+			fprintf(stderr, "mmuoracle: %s, %s: %s\n", argv[at + 2], argv[at + 3], strerror(errno));
 		oracle_image_free(&img);
 		return rc ? 2 : 0;
 	}

@@ -131,11 +131,11 @@ typedef struct walk_entry {
 } walk_entry_t;
 
 /* The entries on va's walk in root, read from the model's memory before the access (SDM vol. 3A, 4.5). */
-static unsigned read_walk(const check_t *c, uint64_t root, uint64_t va, walk_entry_t w[4])
+static unsigned read_walk(const check_t *c, uint64_t root, uint64_t va, walk_entry_t w[5])
 {
 	uint64_t table = root & UINT64_C(0x000ffffffffff000);
 	unsigned n = 0;
-	for (unsigned level = 4; level >= 1; level--) {
+	for (unsigned level = c->img->levels; level >= 1; level--) {
 		uint64_t addr = table + ((va >> (12 + 9 * (level - 1))) & 511) * 8;
 		uint64_t e = mmu_physmem_read(c->pm, addr, 8);
 		w[n++] = (walk_entry_t){level, addr, e};
@@ -175,9 +175,9 @@ static void compare_access(check_t *c, mmu_t *m, mmu_mem_t *mem, size_t i)
 	mmu_fast_cr3_write(m, cr3);
 	mmu_fast_flush(m, MMU_FLUSH_ALL, 0, 0);
 	/* the walk as it is before the access, for the report */
-	walk_entry_t we[4];
+	walk_entry_t we[5];
 	unsigned nwe = read_walk(c, cr3, a->va, we);
-	char walk[512];
+	char walk[640];
 	format_walk(walk, sizeof walk, we, nwe);
 	mmu_result_t res;
 	mmu_op_t op = a->op == ORACLE_OP_LOAD ? MMU_OP_LOAD : a->op == ORACLE_OP_STORE ? MMU_OP_STORE : MMU_OP_FETCH;
@@ -228,9 +228,10 @@ static void compare_access(check_t *c, mmu_t *m, mmu_mem_t *mem, size_t i)
 	fprintf(c->out,
 	        "access %zu: %s %s va %#" PRIx64 " in space %u (CR3 %#" PRIx64 ")\n%s  model: %s\n  qemu:  %s\n"
 	        "  explain: mmuoracle image JOB TABLES %u > s.img; mmusim explain --memory s.img --addr %#" PRIx64
-	        " --op %s%s\n",
+	        " --op %s%s%s\n",
 	        i, a->user ? "user" : "supervisor", op_name(a->op), a->va, a->root, cr3, walk, mine, theirs, a->root,
-	        a->va, op_name(a->op), a->user ? "" : " --supervisor");
+	        a->va, op_name(a->op), a->user ? "" : " --supervisor",
+	        c->img->levels == 5 ? " --set paging.mode=x86_64_la57" : "");
 }
 
 static int cmp_stored(const void *x, const void *y)
@@ -309,6 +310,12 @@ int oracle_check(const oracle_image_t *img, const char *log_path, const char *co
 	char msg[512];
 	mmu_cfg_t cfg;
 	mmu_cfg_default(&cfg);
+	/* the job's paging mode first (5 levels: CR4.LA57 = 1, SDM vol. 3A, 4.5); KEY=VALUE may change the rest */
+	if (mmu_cfg_set_arg(&cfg, img->levels == 5 ? "paging.mode=x86_64_la57" : "paging.mode=x86_64", msg,
+	                    sizeof msg) != 0) {
+		fprintf(stderr, "mmuoracle: %s\n", msg);
+		return -2;
+	}
 	for (size_t i = 0; i < nsets; i++)
 		if (mmu_cfg_set_arg(&cfg, sets[i], msg, sizeof msg) != 0) {
 			fprintf(stderr, "mmuoracle: %s\n", msg);

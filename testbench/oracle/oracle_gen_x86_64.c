@@ -1,9 +1,10 @@
 /*
- * Random page-table images for x86-64 4-level paging (Intel SDM vol. 3A, 4.5), written by hand from the manual's
- * entry formats (tables 4-15 to 4-20), independently of the model's OS side: every page size (4 KiB, 2 MiB, 1 GiB),
- * R/W, U/S and XD at every level, entries not present at every level, reserved bits (above MAXPHYADDR, PS in a
- * PML4E, 20:13 of a 2 MiB page, 29:13 of a 1 GiB page), ignored bits set, A, D and G clear and set, several address
- * spaces sharing some subtrees, canonical and non-canonical addresses, loads, stores and fetches in rings 0 and 3.
+ * Random page-table images for x86-64 4-level and 5-level paging (Intel SDM vol. 3A, 4.5), written by hand from the
+ * manual's entry formats (tables 4-14 to 4-20), independently of the model's OS side: every page size (4 KiB, 2 MiB,
+ * 1 GiB), R/W, U/S and XD at every level, entries not present at every level, reserved bits (above MAXPHYADDR, PS in
+ * a PML5E and a PML4E, 20:13 of a 2 MiB page, 29:13 of a 1 GiB page), ignored bits set, A, D and G clear and set,
+ * several address spaces sharing some subtrees, canonical and non-canonical addresses (48-bit or, with 5 levels,
+ * 57-bit: SDM 4.5.1), loads, stores and fetches in rings 0 and 3.
  *
  * Every virtual address the accesses use has its low 30 bits inside the data window, and every leaf points into it
  * (1 GiB pages map frame 0, so their offset lands there), so whatever an entry's mutations make of a translation,
@@ -35,9 +36,12 @@ typedef struct gen {
 	oracle_image_t *img;
 	oracle_rng_t rng;
 	unsigned pa_bits;
+	unsigned levels; /* 4, or 5 with a PML5 table at the root */
 	leaf_t *leaves;
 	size_t nleaves, cap;
-	uint64_t pml4_pool[6], pdpt_pool[3], pd_pool[3], pt_pool[4];
+	/* indexes the mappings draw from: top_pool for the root table (PML4, or PML5 with 5 levels), pml4_pool below
+	   a PML5E (5 levels only) */
+	uint64_t top_pool[6], pml4_pool[3], pdpt_pool[3], pd_pool[3], pt_pool[4];
 } gen_t;
 
 static uint64_t *entry(gen_t *g, uint64_t table, unsigned index)
@@ -71,9 +75,12 @@ static uint64_t random_flags(gen_t *g)
 	return f;
 }
 
-static uint64_t canonical(uint64_t va)
+/* Bits 63:48 copy bit 47 with 4 levels, bits 63:57 copy bit 56 with 5 (SDM vol. 3A, 4.5.1). */
+static uint64_t canonical(uint64_t va, unsigned levels)
 {
-	return (va & (UINT64_C(1) << 47)) ? va | UINT64_C(0xffff000000000000) : va;
+	unsigned top = 12 + 9 * levels - 1;
+	uint64_t high = ~UINT64_C(0) << top;
+	return (va & (UINT64_C(1) << top)) ? va | high : va & ~high;
 }
 
 static unsigned va_index(uint64_t va, unsigned level)
@@ -108,7 +115,7 @@ static int add_leaf(gen_t *g, uint64_t va, unsigned level, unsigned root)
 static int map_one(gen_t *g, unsigned r, uint64_t va, unsigned level)
 {
 	uint64_t table = g->img->roots[r];
-	for (unsigned l = 4; l > level; l--) {
+	for (unsigned l = g->levels; l > level; l--) {
 		uint64_t *e = entry(g, table, va_index(va, l));
 		if (*e == 0) {
 			uint64_t t;
@@ -116,7 +123,7 @@ static int map_one(gen_t *g, unsigned r, uint64_t va, unsigned level)
 				return -1;
 			e = entry(g, table, va_index(va, l)); /* the image may have moved */
 			*e = t | random_flags(g);
-		} else if (l < 4 && (*e & E_PS)) {
+		} else if (l < 4 && (*e & E_PS)) { /* PS in a PML4E or PML5E is reserved, never a leaf */
 			return 0;
 		}
 		table = *e & E_ADDR;
@@ -143,12 +150,15 @@ static uint64_t pick(gen_t *g, const uint64_t *pool, size_t n)
 static int map_random(gen_t *g, unsigned r)
 {
 	unsigned level = 1 + (unsigned)oracle_below(&g->rng, 3);
-	uint64_t va = pick(g, g->pml4_pool, 6) << 39 | pick(g, g->pdpt_pool, 3) << 30;
+	uint64_t va = pick(g, g->top_pool, 6) << (12 + 9 * (g->levels - 1));
+	if (g->levels == 5)
+		va |= pick(g, g->pml4_pool, 3) << 39;
+	va |= pick(g, g->pdpt_pool, 3) << 30;
 	if (level <= 2)
 		va |= pick(g, g->pd_pool, 3) << 21;
 	if (level == 1)
 		va |= pick(g, g->pt_pool, 4) << 12;
-	return map_one(g, r, canonical(va), level);
+	return map_one(g, r, canonical(va, g->levels), level);
 }
 
 /* A reserved bit of this kind of entry (SDM vol. 3A, tables 4-15 to 4-20, and 4.7 "reserved bit"). */
@@ -156,7 +166,7 @@ static uint64_t reserved_bit(gen_t *g, unsigned level, uint64_t e)
 {
 	unsigned choice = (unsigned)oracle_below(&g->rng, 2);
 	if (choice == 0 || g->pa_bits >= 52) {
-		if (level == 4)
+		if (level >= 4) /* a PML4E or PML5E */
 			return E_PS;
 		if (level == 3 && (e & E_PS))
 			return UINT64_C(1) << (13 + oracle_below(&g->rng, 17));
@@ -193,14 +203,16 @@ static void mutate_table(gen_t *g, uint64_t table, unsigned level, unsigned from
 static void make_pools(gen_t *g)
 {
 	for (int i = 0; i < 3; i++) {
-		g->pml4_pool[i] = 1 + oracle_below(&g->rng, 255);       /* lower half, never entry 0 (the guest's) */
-		g->pml4_pool[3 + i] = 256 + oracle_below(&g->rng, 256); /* upper half */
+		g->top_pool[i] = 1 + oracle_below(&g->rng, 255);       /* lower half, never entry 0 (the guest's) */
+		g->top_pool[3 + i] = 256 + oracle_below(&g->rng, 256); /* upper half */
 		g->pdpt_pool[i] = oracle_below(&g->rng, 512);
 		g->pd_pool[i] =
 		    (ORACLE_DATA_BASE >> 21) + oracle_below(&g->rng, (ORACLE_DATA_END - ORACLE_DATA_BASE) >> 21);
 	}
 	for (int i = 0; i < 4; i++)
 		g->pt_pool[i] = oracle_below(&g->rng, 512);
+	for (int i = 0; g->levels == 5 && i < 3; i++) /* below a PML5E other than 0 any PML4E is the generator's */
+		g->pml4_pool[i] = oracle_below(&g->rng, 512);
 }
 
 static uint64_t access_va(gen_t *g, uint32_t *root)
@@ -209,8 +221,12 @@ static uint64_t access_va(gen_t *g, uint32_t *root)
 	unsigned kind = (unsigned)oracle_below(&g->rng, 100);
 	uint64_t va;
 	if (kind < 6 || g->nleaves == 0) { /* anywhere: mostly not present at the top */
-		va = canonical((1 + oracle_below(&g->rng, 511)) << 39 | oracle_below(&g->rng, 512) << 30 |
-		               (ORACLE_DATA_BASE + oracle_below(&g->rng, window / 8) * 8));
+		va = (1 + oracle_below(&g->rng, 511)) << (12 + 9 * (g->levels - 1));
+		if (g->levels == 5)
+			va |= oracle_below(&g->rng, 512) << 39;
+		va = canonical(va | oracle_below(&g->rng, 512) << 30 |
+		                   (ORACLE_DATA_BASE + oracle_below(&g->rng, window / 8) * 8),
+		               g->levels);
 	} else {
 		const leaf_t *l = &g->leaves[oracle_below(&g->rng, g->nleaves)];
 		uint64_t off;
@@ -224,16 +240,21 @@ static uint64_t access_va(gen_t *g, uint32_t *root)
 		if (oracle_chance(&g->rng, 70)) /* else maybe another space's view of the address */
 			*root = l->root;
 	}
-	if (kind >= 94) /* any bit of 63:47 flipped makes it non-canonical */
+	if (kind >= 94 && g->levels == 4) /* any bit of 63:47 flipped makes it non-canonical */
 		va ^= UINT64_C(1) << (47 + oracle_below(&g->rng, 17));
+	else if (kind >= 94 && oracle_chance(&g->rng, 60)) /* any bit of 63:56: non-canonical with 5 levels */
+		va ^= UINT64_C(1) << (56 + oracle_below(&g->rng, 8));
+	else if (kind >= 94) /* a bit of 55:47: non-canonical with 4 levels, canonical with 5 (walked) */
+		va ^= UINT64_C(1) << (47 + oracle_below(&g->rng, 9));
 	return va;
 }
 
-int oracle_gen_x86_64(oracle_image_t *img, uint64_t seed, size_t naccess, unsigned pa_bits)
+int oracle_gen_x86_64(oracle_image_t *img, uint64_t seed, size_t naccess, unsigned pa_bits, unsigned levels)
 {
 	memset(img, 0, sizeof *img);
 	img->table_end = ORACLE_TABLE_BASE;
-	gen_t g = {.img = img, .rng = {seed}, .pa_bits = pa_bits};
+	img->levels = levels;
+	gen_t g = {.img = img, .rng = {seed}, .pa_bits = pa_bits, .levels = levels};
 	make_pools(&g);
 	img->nroots = 2 + (unsigned)oracle_below(&g.rng, 3);
 	int rc = 0;
@@ -251,7 +272,7 @@ int oracle_gen_x86_64(oracle_image_t *img, uint64_t seed, size_t naccess, unsign
 			rc = map_random(&g, r);
 	}
 	for (unsigned r = 0; r < img->nroots && rc == 0; r++)
-		mutate_table(&g, img->roots[r], 4, 1);
+		mutate_table(&g, img->roots[r], levels, 1);
 	img->acc = calloc(naccess ? naccess : 1, sizeof *img->acc);
 	if (rc != 0 || !img->acc) {
 		free(g.leaves);

@@ -30,6 +30,7 @@ int oracle_image_save(const oracle_image_t *img, const char *job_path, const cha
 	    .naccess = img->naccess,
 	    .nroots = img->nroots,
 	    .table_end = img->table_end,
+	    .levels = img->levels,
 	};
 	memcpy(h.roots, img->roots, sizeof h.roots);
 	if (sizeof h + img->naccess * sizeof *img->acc > ORACLE_JOB_MAX) {
@@ -79,7 +80,7 @@ int oracle_image_load(oracle_image_t *img, const char *job_path, const char *tab
 		return -1;
 	}
 	memcpy(&h, job, sizeof h);
-	if (h.magic != ORACLE_JOB_MAGIC || h.nroots > ORACLE_MAX_ROOTS ||
+	if (h.magic != ORACLE_JOB_MAGIC || h.nroots > ORACLE_MAX_ROOTS || (h.levels != 4 && h.levels != 5) ||
 	    jlen != sizeof h + h.naccess * sizeof(oracle_access_t) || h.table_end != ORACLE_TABLE_BASE + tlen) {
 		free(job);
 		oracle_image_free(img);
@@ -88,6 +89,7 @@ int oracle_image_load(oracle_image_t *img, const char *job_path, const char *tab
 	}
 	img->table_end = h.table_end;
 	img->nroots = (unsigned)h.nroots;
+	img->levels = (unsigned)h.levels;
 	memcpy(img->roots, h.roots, sizeof h.roots);
 	img->naccess = h.naccess;
 	img->acc = malloc(h.naccess * sizeof *img->acc + 1);
@@ -99,7 +101,8 @@ int oracle_image_load(oracle_image_t *img, const char *job_path, const char *tab
 
 void oracle_image_print(const oracle_image_t *img, unsigned space, FILE *out)
 {
-	fprintf(out, "# mmuoracle's tables, address space %u\ncr3 %#" PRIx64 "\n", space, img->roots[space]);
+	fprintf(out, "# mmuoracle's tables (%s), address space %u\ncr3 %#" PRIx64 "\n",
+	        img->levels == 5 ? "paging.mode=x86_64_la57" : "paging.mode=x86_64", space, img->roots[space]);
 	for (uint64_t a = ORACLE_TABLE_BASE; a < img->table_end; a += 8) {
 		uint64_t w;
 		memcpy(&w, img->tables + (a - ORACLE_TABLE_BASE), 8);

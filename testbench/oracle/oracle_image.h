@@ -17,6 +17,7 @@ typedef struct oracle_image {
 	uint64_t table_end;
 	uint64_t roots[ORACLE_MAX_ROOTS];
 	unsigned nroots;
+	unsigned levels; /* 4 or 5 (CR4.LA57 = 1) */
 	oracle_access_t *acc;
 	size_t naccess;
 } oracle_image_t;
@@ -42,8 +43,11 @@ static inline int oracle_chance(oracle_rng_t *r, unsigned percent)
 	return oracle_below(r, 100) < percent;
 }
 
-/* x86-64 4-level paging with MAXPHYADDR pa_bits (Intel SDM vol. 3A, 4.5). Returns 0, or -1 when out of table space. */
-int oracle_gen_x86_64(oracle_image_t *img, uint64_t seed, size_t naccess, unsigned pa_bits);
+/*
+ * x86-64 paging of `levels` levels (4, or 5 with CR4.LA57 = 1) with MAXPHYADDR pa_bits (Intel SDM vol. 3A, 4.5).
+ * Returns 0, or -1 when out of table space.
+ */
+int oracle_gen_x86_64(oracle_image_t *img, uint64_t seed, size_t naccess, unsigned pa_bits, unsigned levels);
 
 void oracle_image_free(oracle_image_t *img);
 /* The job (header and accesses) and the table image as QEMU's loader takes them. Return 0 or -1 (errno set). */

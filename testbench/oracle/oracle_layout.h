@@ -17,7 +17,7 @@
 #define ORACLE_DATA_END   0x4000000u /* = the guest's RAM size (qemu -m 64M) */
 #define ORACLE_RAM_MIB    64u
 #define ORACLE_MAX_ROOTS  16u
-#define ORACLE_JOB_MAGIC  UINT64_C(0x31424f4a4c43524f) /* "ORCLJOB1" */
+#define ORACLE_JOB_MAGIC  UINT64_C(0x32424f4a4c43524f) /* "ORCLJOB2" */
 
 /*
  * The 8-byte word at data address a (a multiple of 8). As data it names a; as code it is `mov eax, a; int3`, so a
@@ -50,7 +50,11 @@ typedef struct oracle_job_hdr {
 	uint64_t nroots;
 	uint64_t table_end;               /* table frames used: [ORACLE_TABLE_BASE, table_end) */
 	uint64_t roots[ORACLE_MAX_ROOTS]; /* CR3 values */
+	uint64_t levels;                  /* 4: 4-level paging; 5: 5-level paging, the guest sets CR4.LA57 */
 } oracle_job_hdr_t;
+
+/* Where boot.S finds `levels` (it reads the job before it enables paging); the guest asserts it. */
+#define ORACLE_JOB_LEVELS_OFFSET 160
 
 typedef struct oracle_access {
 	uint64_t va;

@@ -5,10 +5,10 @@
 # 1 otherwise, 2 on bad usage.
 set -euo pipefail
 
-oracle= guest= qemu=qemu-system-x86_64 seed=1 images=50 accesses=40 expect=0 keep= sets=()
+oracle= guest= qemu=qemu-system-x86_64 mode=x86_64 seed=1 images=50 accesses=40 expect=0 keep= sets=()
 usage() {
-  echo "usage: run.sh --oracle MMUORACLE --guest GUEST.BIN [--qemu QEMU] [--seed N] [--images N] [--accesses N]" >&2
-  echo "              [--model-set KEY=VALUE]... [--expect-differences] [--keep DIR]" >&2
+  echo "usage: run.sh --oracle MMUORACLE --guest GUEST.BIN [--qemu QEMU] [--mode x86_64|x86_64_la57] [--seed N]" >&2
+  echo "              [--images N] [--accesses N] [--model-set KEY=VALUE]... [--expect-differences] [--keep DIR]" >&2
   exit 2
 }
 while [ $# -gt 0 ]; do
@@ -16,6 +16,7 @@ while [ $# -gt 0 ]; do
   --oracle) oracle=$2; shift 2 ;;
   --guest) guest=$2; shift 2 ;;
   --qemu) qemu=$2; shift 2 ;;
+  --mode) mode=$2; shift 2 ;;
   --seed) seed=$2; shift 2 ;;
   --images) images=$2; shift 2 ;;
   --accesses) accesses=$2; shift 2 ;;
@@ -26,6 +27,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$oracle" ] && [ -n "$guest" ] || usage
+case $mode in x86_64 | x86_64_la57) ;; *) echo "run.sh: --mode '$mode' is not x86_64 or x86_64_la57" >&2; usage ;; esac
 
 if [ -n "$keep" ]; then
   work=$keep
@@ -35,15 +37,18 @@ else
   trap 'rm -rf "$work"' EXIT
 fi
 
-# The CPU the model assumes: x86-64 with MAXPHYADDR 46 (the model's paging.pa_bits), NX; no SMEP, SMAP, PKU, LA57.
-cpu=qemu64,phys-bits=46,+nx,-smep,-smap,-pku,-la57
+# The CPU the model assumes: x86-64 with MAXPHYADDR 46 (the model's paging.pa_bits), NX; no SMEP, SMAP, PKU; LA57
+# only for 5-level paging (the guest sets CR4.LA57 when the job says 5 levels).
+la57=-la57
+[ "$mode" = x86_64_la57 ] && la57=+la57
+cpu=qemu64,phys-bits=46,+nx,-smep,-smap,-pku,$la57
 
 failed=0 total=0
 for ((i = 0; i < images; i++)); do
   s=$((seed + i))
   d=$work/image-$s
   mkdir -p "$d"
-  "$oracle" gen "$s" "$accesses" "$d/job.bin" "$d/tables.bin"
+  "$oracle" gen --mode "$mode" "$s" "$accesses" "$d/job.bin" "$d/tables.bin"
   rc=0
   timeout 120 "$qemu" -accel tcg -nographic -nic none -no-reboot -m 64M -cpu "$cpu" \
     -kernel "$guest" -serial none -monitor none \
@@ -66,11 +71,11 @@ for ((i = 0; i < images; i++)); do
   fi
   if [ "$rc" -ne 0 ]; then
     failed=$((failed + 1))
-    echo "== image $s (replay: mmuoracle gen $s $accesses JOB TABLES): differences"
+    echo "== image $s (replay: mmuoracle gen --mode $mode $s $accesses JOB TABLES): differences"
     cat "$d/check.txt"
   fi
 done
-echo "oracle: $images images, $total accesses compared, $failed image(s) with differences"
+echo "oracle ($mode): $images images, $total accesses compared, $failed image(s) with differences"
 if [ "$expect" -eq 1 ]; then
   [ "$failed" -gt 0 ] && exit 0
   echo "oracle: a difference was expected and none was found" >&2

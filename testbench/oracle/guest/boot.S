@@ -1,12 +1,16 @@
 /*
  * The oracle guest's entry: a multiboot header with load addresses (QEMU's -kernel loads the flat binary at 1 MiB
  * without an ELF loader), a 32-bit start that builds an identity map of the first GiB (2 MiB pages, user-accessible,
- * so ring-3 stubs and the interrupt path run under every generated CR3 through PML4 entry 0), long mode, and the
- * interrupt entry: every vector records what happened and unwinds to oracle_run's caller.
+ * so ring-3 stubs and the interrupt path run under every generated CR3 through PML4 entry 0, or PML5 entry 0 with
+ * 5-level paging), long mode, and the interrupt entry: every vector records what happened and unwinds to oracle_run's
+ * caller.
  *
  * The control bits the model assumes (Intel SDM vol. 3A, 4.1.1 and 4.6): CR0.WP = 1, EFER.NXE = 1, CR4.PAE and
- * CR4.PGE = 1; CR4.SMEP, SMAP, PKE and PCIDE stay 0.
+ * CR4.PGE = 1; CR4.SMEP, SMAP, PKE and PCIDE stay 0. A job of 5 levels also gets CR4.LA57 = 1, set here while
+ * paging is still off: CR4.LA57 cannot change in IA-32e mode (SDM vol. 3A, 4.1.1: MOV to CR4 that would change it
+ * there is #GP), so it is chosen before CR0.PG enables long mode (9.8.5).
  */
+#define JOB_LEVELS 0x2000a0 /* ORACLE_JOB_BASE + ORACLE_JOB_LEVELS_OFFSET (oracle_layout.h; checked by the guest) */
 #define MB_MAGIC 0x1badb002
 #define MB_FLAGS 0x00010000 /* addresses below are valid (the a.out kludge) */
 
@@ -35,10 +39,17 @@ _start:
 	cmp $512, %ecx
 	jne 1b
 	mov $boot_pml4, %eax
-	mov %eax, %cr3
-	mov %cr4, %eax
-	or $0xa0, %eax /* PAE | PGE */
-	mov %eax, %cr4
+	mov %cr4, %edx
+	or $0xa0, %edx /* PAE | PGE */
+	cmpl $5, JOB_LEVELS
+	jne 4f
+	/* 5 levels: PML5[0] -> the same PML4 */
+	or $7, %eax
+	mov %eax, boot_pml5
+	mov $boot_pml5, %eax
+	or $0x1000, %edx /* LA57 */
+4:	mov %eax, %cr3
+	mov %edx, %cr4
 	mov $0xc0000080, %ecx
 	rdmsr
 	or $0x900, %eax /* LME | NXE */
@@ -199,6 +210,8 @@ oracle_out: /* rax, vector, error code, rip, cr2 */
 	.balign 4096
 	.globl boot_pml4
 boot_pml4:
+	.fill 4096, 1, 0
+boot_pml5:
 	.fill 4096, 1, 0
 	.globl boot_pdpt
 boot_pdpt:

@@ -5,10 +5,14 @@
  *
  * Output lines (hex): "A index vector error_code cr2 rax", "T address word", "D address word", then "E".
  */
+#include <stddef.h>
+
 #include "../oracle_layout.h"
 
+_Static_assert(offsetof(oracle_job_hdr_t, levels) == ORACLE_JOB_LEVELS_OFFSET, "boot.S reads levels there");
+_Static_assert(ORACLE_JOB_BASE + ORACLE_JOB_LEVELS_OFFSET == 0x2000a0, "boot.S's JOB_LEVELS");
+
 extern uint64_t oracle_out[5]; /* rax, vector, error code, rip, cr2 */
-extern uint64_t boot_pml4[512];
 extern const uint64_t vec_table[32], vec_done;
 extern void oracle_run(uint64_t va, uint64_t value, uint64_t op, uint64_t user);
 
@@ -96,11 +100,13 @@ void oracle_main(void)
 	}
 	for (uint64_t a = ORACLE_DATA_BASE; a < ORACLE_DATA_END; a += 8)
 		*(volatile uint64_t *)(uintptr_t)a = oracle_pattern(a);
-	/* every address space reaches the guest through PML4 entry 0 (the generator leaves it empty) */
-	for (uint64_t r = 0; r < job->nroots; r++)
-		((volatile uint64_t *)(uintptr_t)(job->roots[r] & ~UINT64_C(0xfff)))[0] = boot_pml4[0];
+	/* every address space reaches the guest through entry 0 of its root (PML4 or PML5; the generator leaves it
+	   empty), a copy of the guest's own */
 	uint64_t own_cr3;
 	__asm__ volatile("mov %%cr3, %0" : "=r"(own_cr3));
+	uint64_t guest_entry = ((volatile uint64_t *)(uintptr_t)(own_cr3 & ~UINT64_C(0xfff)))[0];
+	for (uint64_t r = 0; r < job->nroots; r++)
+		((volatile uint64_t *)(uintptr_t)(job->roots[r] & ~UINT64_C(0xfff)))[0] = guest_entry;
 	for (uint64_t i = 0; i < job->naccess; i++) {
 		write_cr3(job->roots[acc[i].root]);
 		flush_all();
