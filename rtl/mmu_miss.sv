@@ -14,6 +14,9 @@ module mmu_miss #(
   parameter int HasL2        = 1,
   parameter int L2HitLatency = 9,
   parameter int PaBits       = 46,
+  // 1: the L2 TLB gives the hit entry's frame (l2_base_i) from the lookup edge on (its SyncBase), so the miss unit
+  // does not latch it. Only with L2HitLatency > 1.
+  parameter int L2SyncBase   = 0,
   // Derived: do not override.
   parameter int CntW         = $clog2(L2HitLatency + 1)
 ) (
@@ -153,6 +156,7 @@ module mmu_miss #(
     e_user     = l2_user_q;
     e_nx       = l2_nx_q;
     e_dirty    = l2_dirty_q;
+    if (L2SyncBase != 0) e_base = l2_base_i;  // the L2's read register: held from the lookup edge to the result
     if (idle) begin
       e_hit      = l2_hit_i;
       e_vpn      = l2_vpn_i;
@@ -299,7 +303,7 @@ module mmu_miss #(
             l2_hit_d      = l2_hit_i;
             l2_vpn_d      = l2_vpn_i;
             l2_level_d    = l2_level_i;
-            l2_base_d     = l2_base_i;
+            if (L2SyncBase == 0) l2_base_d = l2_base_i;
             l2_pcid_d     = l2_pcid_i;
             l2_global_d   = l2_global_i;
             l2_writable_d = l2_writable_i;
