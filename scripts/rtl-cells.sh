@@ -7,20 +7,22 @@
 # By default the "synth" configurations; -a all of them; or name some. Besides the table it writes a CSV, one row a
 # configuration, keyed by every parameter of mmu_top that shapes the hardware (the configuration's values over
 # mmu_top's defaults, read from rtl/mmu_top.sv): `mmusim sweep --area FILE` prints the area beside the miss rate.
-# Usage: scripts/rtl-cells.sh [-a] [-j jobs] [-o workdir] [-c csv] [config ...]
+# -t SECONDS stops a synthesis that takes longer (its row then says so and is left out of the CSV).
+# Usage: scripts/rtl-cells.sh [-a] [-j jobs] [-t seconds] [-o workdir] [-c csv] [config ...]
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 configs=$root/rtl/mmu_configs.txt
 jobs=$(nproc)
-work= csv= all=0
-while getopts "aj:o:c:" opt; do
+work= csv= all=0 limit=0
+while getopts "aj:t:o:c:" opt; do
 	case $opt in
 	a) all=1 ;;
 	j) jobs=$OPTARG ;;
+	t) limit=$OPTARG ;;
 	o) work=$OPTARG ;;
 	c) csv=$OPTARG ;;
-	*) echo "usage: $0 [-a] [-j jobs] [-o workdir] [-c csv] [config ...]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-a] [-j jobs] [-t seconds] [-o workdir] [-c csv] [config ...]" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -70,24 +72,34 @@ synth_one() { # name: writes $work/name.stat.txt, $work/name.mem.txt and $work/n
 		echo "tee -q -o $work/$name.mem.txt dump t:\$mem_v2"
 	} >"$work/$name.ys"
 	start=$(date +%s)
-	yosys -q -l "$work/$name.log" -s "$work/$name.ys" >/dev/null 2>&1 || { echo "rtl-cells: yosys failed for $name (see $work/$name.log)" >&2; return 1; }
+	rm -f "$work/$name.failed"
+	if ! timeout "$limit" yosys -q -l "$work/$name.log" -s "$work/$name.ys" >/dev/null 2>&1; then
+		echo "rtl-cells: yosys failed or was stopped after ${limit}s for $name (see $work/$name.log)" >&2
+		touch "$work/$name.failed"
+	fi
 	echo $(($(date +%s) - start)) >"$work/$name.time"
 }
 export -f synth_one
-export work configs
+export work configs limit
 export sources_list="${sources[*]}"
 
-printf '%s\n' "${names[@]}" | xargs -P "$jobs" -I{} bash -c 'sources=($sources_list); synth_one "$@"' _ {}
+printf '%s\n' "${names[@]}" | xargs -P "$jobs" -I{} bash -c 'sources=($sources_list); synth_one "$@"' _ {} || true
 
 {
 	printf 'config'
 	for kd in "${key_defaults[@]}"; do printf ',%s' "${kd%%=*}"; done
-	printf ',memories,memory_bits,read_ports,async_read_ports,logic_cells,flip_flops,seconds,peak_mb\n'
+	printf ',memories,memory_bits,read_ports,async_read_ports,logic_cells,flip_flops,seconds,cpu_seconds,peak_mb\n'
 } >"$csv"
-printf '%-14s %8s %11s %14s %11s %10s %7s %7s  %s\n' config memories memory-bits rd-ports/async logic-cells \
-	flip-flops seconds peak-MB parameters
+printf '%-14s %8s %11s %14s %11s %10s %9s %7s  %s\n' config memories memory-bits rd-ports/async logic-cells \
+	flip-flops s/cpu-s peak-MB parameters
+status=0
 for name in "${names[@]}"; do
 	stat=$work/$name.stat.txt
+	if [ -e "$work/$name.failed" ] || [ ! -e "$stat" ]; then
+		printf '%-14s %s\n' "$name" "no result after $(cat "$work/$name.time" 2>/dev/null || echo '?') s (see $work/$name.log)"
+		status=1
+		continue
+	fi
 	cells=$(awk '/Number of cells/ {n = $NF} END {print n}' "$stat")
 	# Memories are cells of the netlist too: the logic is the rest.
 	# Per memory: its bits, and its read ports, those without a clock (asynchronous: no SRAM macro) apart.
@@ -96,9 +108,10 @@ for name in "${names[@]}"; do
 		$1 == "end" && w != "" {b += w * s; w = ""} END {print n + 0, b + 0, r + 0, a + 0}' "$work/$name.mem.txt")
 	ffs=$(awk '/\$_(S?DFF|DFFE|SDFFE|SDFFCE|ALDFF|DFFSR|DFFSRE)[A-Z0-9_]*_ / {n += $NF} END {print n + 0}' "$stat")
 	peak=$(grep -oE 'MEM: [0-9.]+ MB peak' "$work/$name.log" | tail -1 | awk '{printf "%d", $2}')
+	cpu=$(grep -oE 'CPU: user [0-9.]+s' "$work/$name.log" | tail -1 | awk '{printf "%d", $3}')
 	params=$(awk -v n="$name" '$1 == n {for (i = 3; i <= NF; i++) printf "%s ", $i}' "$configs")
-	printf '%-14s %8s %11s %14s %11s %10s %7s %7s  %s\n' "$name" "$mems" "$bits" "$rports/$async" "$((cells - mems))" "$ffs" \
-		"$(cat "$work/$name.time")" "$peak" "${params:-(defaults)}"
+	printf '%-14s %8s %11s %14s %11s %10s %9s %7s  %s\n' "$name" "$mems" "$bits" "$rports/$async" "$((cells - mems))" \
+		"$ffs" "$(cat "$work/$name.time")/$cpu" "$peak" "${params:-(defaults)}"
 	{
 		printf '%s' "$name"
 		for kd in "${key_defaults[@]}"; do
@@ -106,7 +119,9 @@ for name in "${names[@]}"; do
 			for p in $params; do [ "${p%%=*}" = "$k" ] && v=${p#*=}; done
 			printf ',%s' "$v"
 		done
-		printf ',%s,%s,%s,%s,%s,%s,%s,%s\n' "$mems" "$bits" "$rports" "$async" "$((cells - mems))" "$ffs" "$(cat "$work/$name.time")" "$peak"
+		printf ',%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$mems" "$bits" "$rports" "$async" "$((cells - mems))" "$ffs" \
+			"$(cat "$work/$name.time")" "$cpu" "$peak"
 	} >>"$csv"
 done
 echo "rtl-cells: $csv"
+exit "$status"
