@@ -149,19 +149,16 @@ module mmu_miss #(
     e_hit      = l2_hit_q;
     e_vpn      = l2_vpn_q;
     e_level    = l2_level_q;
-    e_base     = l2_base_q;
     e_pcid     = l2_pcid_q;
     e_global   = l2_global_q;
     e_writable = l2_writable_q;
     e_user     = l2_user_q;
     e_nx       = l2_nx_q;
     e_dirty    = l2_dirty_q;
-    if (L2SyncBase != 0) e_base = l2_base_i;  // the L2's read register: held from the lookup edge to the result
     if (idle) begin
       e_hit      = l2_hit_i;
       e_vpn      = l2_vpn_i;
       e_level    = l2_level_i;
-      e_base     = l2_base_i;
       e_pcid     = l2_pcid_i;
       e_global   = l2_global_i;
       e_writable = l2_writable_i;
@@ -170,6 +167,10 @@ module mmu_miss #(
       e_dirty    = l2_dirty_i;
     end
   end
+
+  // The frame: with L2SyncBase the L2's read register, held from the lookup edge to the result; else as the others.
+  // Written by its own assignment: Icarus re-evaluates what reads a signal written twice in one always_comb.
+  assign e_base = (L2SyncBase != 0 || idle) ? l2_base_i : l2_base_q;
 
   mmu_hit_check #(
     .PaBits(PaBits)
