@@ -14,6 +14,9 @@ module mmu_miss #(
   parameter int HasL2        = 1,
   parameter int L2HitLatency = 9,
   parameter int PaBits       = 46,
+  // 1: the L2 TLB gives the hit entry's frame (l2_base_i) from the lookup edge on (its SyncBase), so the miss unit
+  // does not latch it. Only with L2HitLatency > 1.
+  parameter int L2SyncBase   = 0,
   // Derived: do not override.
   parameter int CntW         = $clog2(L2HitLatency + 1)
 ) (
@@ -146,7 +149,6 @@ module mmu_miss #(
     e_hit      = l2_hit_q;
     e_vpn      = l2_vpn_q;
     e_level    = l2_level_q;
-    e_base     = l2_base_q;
     e_pcid     = l2_pcid_q;
     e_global   = l2_global_q;
     e_writable = l2_writable_q;
@@ -157,7 +159,6 @@ module mmu_miss #(
       e_hit      = l2_hit_i;
       e_vpn      = l2_vpn_i;
       e_level    = l2_level_i;
-      e_base     = l2_base_i;
       e_pcid     = l2_pcid_i;
       e_global   = l2_global_i;
       e_writable = l2_writable_i;
@@ -166,6 +167,10 @@ module mmu_miss #(
       e_dirty    = l2_dirty_i;
     end
   end
+
+  // The frame: with L2SyncBase the L2's read register, held from the lookup edge to the result; else as the others.
+  // Written by its own assignment: Icarus re-evaluates what reads a signal written twice in one always_comb.
+  assign e_base = (L2SyncBase != 0 || idle) ? l2_base_i : l2_base_q;
 
   mmu_hit_check #(
     .PaBits(PaBits)
@@ -299,7 +304,7 @@ module mmu_miss #(
             l2_hit_d      = l2_hit_i;
             l2_vpn_d      = l2_vpn_i;
             l2_level_d    = l2_level_i;
-            l2_base_d     = l2_base_i;
+            if (L2SyncBase == 0) l2_base_d = l2_base_i;
             l2_pcid_d     = l2_pcid_i;
             l2_global_d   = l2_global_i;
             l2_writable_d = l2_writable_i;

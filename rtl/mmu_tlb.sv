@@ -14,6 +14,15 @@
 // The entry arrays (one per field, slot = set * Ways + way) are the architectural state the co-simulation compares
 // with the model (valid_q a packed vector, bit = slot). Only valid_q is reset and cleared by invalidations: the
 // other fields of an invalid entry are don't-care (the model zeroes them).
+//
+// Storage. The frames (base_q) can be a synchronous-read memory (SyncBase, the L2 TLB whenever H2 >= 2): nothing
+// at the lookup edge needs them. The other fields stay flip-flops read without a clock, because the contract needs
+// them at the edge of the cycle in which they are asked for: the lookup's hit way updates the replacement state and
+// a faulting hit is invalidated at the lookup edge (T6, T8: tags and permissions), a fill's search for duplicates
+// (R7) and free ways (R4) happens at the fill edge, and a flush of kind PCID, VA or VA_PCID (T12, T11) compares
+// every entry's PCID, size and VPN at the edge of its own cycle. Moving them into memories read at an edge needs the
+// contract to give those steps a cycle (lookup side effects one edge later, a fill's set read before it is written,
+// flushes of those kinds applied over the following cycles with the miss unit held off meanwhile).
 `ifndef MMU_ASSERT_SV
 `include "mmu_assert.sv"
 `endif
@@ -24,6 +33,9 @@ module mmu_tlb #(
   parameter int Policy   = 0,  // mmu_policy_t: 0 LRU, 1 tree PLRU, 2 FIFO, 3 random
   parameter int LfsrSeed = 1,  // R5: initial LFSR state (random policy)
   parameter int PaBits   = 46,
+  // 1: base_q is a memory with a synchronous read port: lkp_base_o is the hit entry's frame from the lookup edge
+  // on (held until the next lookup), not during the lookup cycle. For an L2 TLB whose hit latency is 2 or more.
+  parameter int SyncBase = 0,
   // Derived: do not override.
   parameter int Sets     = Entries / Ways,
   parameter int SetW     = (Sets > 1) ? $clog2(Sets) : 1,
@@ -188,7 +200,6 @@ module mmu_tlb #(
   assign lkp_hit_o      = |probe_any;
   assign lkp_vpn_o      = vpn_q[hit_slot];
   assign lkp_level_o    = level_q[hit_slot];
-  assign lkp_base_o     = base_q[hit_slot];
   assign lkp_pcid_o     = pcid_q[hit_slot];
   assign lkp_global_o   = global_q[hit_slot];
   assign lkp_writable_o = writable_q[hit_slot];
@@ -356,7 +367,6 @@ module mmu_tlb #(
     if (fill_i) begin
       vpn_q[fill_slot]      <= fill_vpn_i;
       level_q[fill_slot]    <= fill_level_i;
-      base_q[fill_slot]     <= fill_base_i;
       pcid_q[fill_slot]     <= fill_pcid_i;
       global_q[fill_slot]   <= fill_global_i;
       writable_q[fill_slot] <= fill_writable_i;
@@ -364,6 +374,24 @@ module mmu_tlb #(
       nx_q[fill_slot]       <= fill_nx_i;
       dirty_q[fill_slot]    <= fill_dirty_i;
     end
+  end
+
+  // The frames: the widest field and the one a lookup needs last (it forms the physical address, not the hit, the
+  // replacement update or the T8 verdict). As a synchronous memory (SyncBase) it is one write port (the fill) and one
+  // read port (the hit slot at the lookup edge): Yosys infers a $mem with a clocked read port, an SRAM macro's shape.
+  // A fill never shares an edge with a lookup (TlbNoFillWithLookup), so the read needs no bypass.
+  always_ff @(posedge clk_i) begin
+    if (fill_i) base_q[fill_slot] <= fill_base_i;
+  end
+
+  if (SyncBase != 0) begin : g_sync_base
+    logic [PaBits-1:0] base_rd_q;
+    always_ff @(posedge clk_i) begin
+      if (lkp_en_i) base_rd_q <= base_q[hit_slot];
+    end
+    assign lkp_base_o = base_rd_q;
+  end else begin : g_comb_base
+    assign lkp_base_o = base_q[hit_slot];
   end
 
 `ifdef MMU_SIM

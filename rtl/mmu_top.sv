@@ -76,6 +76,10 @@ module mmu_top #(
   output logic [7:0]  mem_req_wstrb_o
 );
 
+  // The L2 TLB's frames are a memory with a synchronous read port whenever the L2 stage lasts two cycles or more: the
+  // frame is read at the lookup edge and needed only at the result (T6).
+  localparam int L2SyncBase = (L2HitLatency > 1) ? 1 : 0;
+
   // ---------------------------------------------------------------------------------------------------------------
   // CR3 (T11): written at the edge; requests accepted from the next cycle on see it (T4)
   logic [63:0]        cr3_q /*verilator public_flat_rd*/, cr3_d;
@@ -247,7 +251,8 @@ module mmu_top #(
   mmu_miss #(
     .HasL2       ((L2Entries > 0) ? 1 : 0),
     .L2HitLatency(L2HitLatency),
-    .PaBits      (PaBits)
+    .PaBits      (PaBits),
+    .L2SyncBase  (L2SyncBase)
   ) u_miss (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),
@@ -396,7 +401,8 @@ module mmu_top #(
       .Ways    (L2Ways),
       .Policy  (L2Policy),
       .LfsrSeed(LfsrSeedL2),
-      .PaBits  (PaBits)
+      .PaBits  (PaBits),
+      .SyncBase(L2SyncBase)
     ) u_l2 (
       .clk_i           (clk_i),
       .rst_ni          (rst_ni),

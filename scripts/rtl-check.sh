@@ -58,7 +58,7 @@ done <"$configs"
 # opt_clean -purge removes what drives nothing, so any x left in the netlist would drive logic.
 if [ "$synth" -eq 1 ] && [ -n "$synth_name" ]; then
 	{
-		echo "read_verilog -sv ${sources[*]}"
+		echo "read_verilog -defer -sv ${sources[*]}"
 		[ -n "$synth_params" ] && echo "chparam $synth_params mmu_top"
 		echo "synth -flatten -top mmu_top"
 		echo "opt_clean -purge"

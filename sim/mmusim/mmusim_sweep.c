@@ -31,7 +31,7 @@ static const char usage[] =
     "  their row's status says why\n";
 
 typedef struct sweep_opts {
-	const char *format, *out, *jobs, *method, *shard, *slurm, *shards;
+	const char *format, *out, *jobs, *method, *shard, *slurm, *shards, *area;
 	bool force, merge;
 	cli_cfg_opts_t cfg; /* preset, config, sets, seed: as the other commands take them */
 	cli_list_t sweeps, traces, slurm_opts, shard_files;
@@ -53,6 +53,10 @@ static bool parse_args(int argc, char **argv, sweep_opts_t *o, int *rc)
 	     "write DIR/sweep.csv and plots of miss rate and AMAT (gnuplot), print a table;\n"
 	     "without -o the CSV goes to stdout"},
 	    {"force", 0, CLI_FLAG, NULL, &o->force, "overwrite the files of an earlier sweep in DIR"},
+	    {"area", 0, CLI_VALUE, "FILE", &o->area,
+	     "the RTL's memory bits and logic cells of each configuration, from the CSV\n"
+	     "that scripts/rtl-cells.sh writes (columns rtl.memory_bits, rtl.logic_cells;\n"
+	     "empty for a configuration it did not synthesize)"},
 	    {"method", 0, CLI_VALUE, "M", &o->method,
 	     "sim (default): every configuration simulated, every figure of the report;\n"
 	     "stackdist: one pass for all sizes of one fully-associative LRU L1 TLB\n"
@@ -94,6 +98,11 @@ static bool parse_args(int argc, char **argv, sweep_opts_t *o, int *rc)
 	else if (o->slurm && o->out)
 		*rc = cli_fail("--slurm %s and -o %s: the merged sweep is written to %s/result", o->slurm, o->out,
 		               o->slurm);
+	else if (o->area && (o->shard || o->slurm || o->merge))
+		*rc = cli_fail("--area and --%s: the area columns are added to a sweep run whole, here",
+		               o->shard   ? "shard"
+		               : o->slurm ? "slurm"
+		                          : "merge");
 	else if (!o->slurm && (o->shards || o->slurm_opts.n))
 		*rc = cli_fail("%s is for --slurm DIR only", o->shards ? "--shards" : "--slurm-opt");
 	return *rc == 0;
@@ -520,6 +529,8 @@ static int sweep_main(sweep_opts_t *o, sweep_t *sw)
 		sweep_shard_rows(sw->npoints, sw->shard, sw->nshards, &sw->lo, &sw->hi);
 	}
 	if ((rc = report_skipped(sw)))
+		return rc;
+	if (o->area && (rc = sweep_area_load(sw, o->area)))
 		return rc;
 	bool stackdist = o->method && !strcmp(o->method, "stackdist");
 	if (o->method && !stackdist && strcmp(o->method, "sim"))

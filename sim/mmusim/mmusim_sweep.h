@@ -47,6 +47,7 @@ typedef struct sweep_point {
 	results_t *res;      /* its report's results, until sweep_run aligns them (reports differ: OS-side figures
 	                        appear with OS-side keys) */
 	sweep_stat_t *stats; /* after sweep_run: its figures by stat_names */
+	long long area_bits, area_cells; /* with --area: the RTL's memory bits and logic cells, -1 when unknown */
 } sweep_point_t;
 
 typedef struct sweep {
@@ -67,6 +68,7 @@ typedef struct sweep {
 	char id[17];             /* with --shard: the sweep's identity (sweep_identity), 16 hex digits */
 	const char *csv;         /* with --merge: the merged CSV, written as it is */
 	size_t csv_len;
+	bool area; /* --area: the points' area columns are in the CSV and the table */
 } sweep_t;
 
 /*
@@ -144,6 +146,13 @@ extern const char *const sweep_output_files[SWEEP_OUTPUT_FILES + 1];
 int sweep_prepare_dir(const char *option, const char *dir, const char *const *files, bool force);
 /* The outputs of a whole sweep: the CSV on stdout, or with dir the CSV, its provenance, the plots and the table. */
 int sweep_write_outputs(const sweep_t *sw, const char *dir, bool force);
+
+/*
+ * --area FILE (mmusim_sweep_area.c): every point's RTL area from the CSV of scripts/rtl-cells.sh, found by the RTL
+ * parameters of its configuration (cosim_params_list); sets sw->area. 0, or 2 after a message naming the file, the
+ * line and the field.
+ */
+int sweep_area_load(sweep_t *sw, const char *path);
 
 /* ---- shards (mmusim_sweep_shard.c) ---- */
 

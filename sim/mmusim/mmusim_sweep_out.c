@@ -43,6 +43,10 @@ int sweep_write_csv(const sweep_t *sw, FILE *out)
 	csv_text(&c, "status");
 	for (size_t s = 0; s < sw->nstats; s++)
 		csv_text(&c, sw->stat_names[s]);
+	if (sw->area) {
+		csv_text(&c, "rtl.memory_bits");
+		csv_text(&c, "rtl.logic_cells");
+	}
 	for (size_t k = 0; k < prov.n; k++)
 		csv_text(&c, prov.v[k].name);
 	csv_end_row(&c);
@@ -69,6 +73,14 @@ int sweep_write_csv(const sweep_t *sw, FILE *out)
 			else
 				csv_empty(&c);
 		}
+		if (sw->area)
+			for (int k = 0; k < 2; k++) {
+				long long v = k ? pt->area_cells : pt->area_bits;
+				if (v < 0)
+					csv_empty(&c);
+				else
+					csv_value(&c, RESULT_U64, (result_value_t){.u = (uint64_t)v});
+			}
 		err = point_provenance(sw, pt, &prov);
 		for (size_t k = 0; k < prov.n; k++)
 			csv_value(&c, prov.v[k].type, prov.v[k].v);
@@ -202,7 +214,10 @@ void sweep_write_table(const sweep_t *sw, FILE *out)
 		fprintf(out, "%-*s  ", tw, "trace");
 	for (size_t a = 0; a < na; a++)
 		fprintf(out, "%*s  ", w[a], sw->axes[a].key);
-	fprintf(out, "%18s %12s %12s %14s\n", rate_name, "amat_cycles", "walks", "cycles");
+	fprintf(out, "%18s %12s %12s %14s", rate_name, "amat_cycles", "walks", "cycles");
+	if (sw->area)
+		fprintf(out, " %15s %15s", "rtl.memory_bits", "rtl.logic_cells");
+	fputc('\n', out);
 	for (size_t i = sw->lo; i < sw->hi; i++) {
 		const sweep_point_t *pt = &sw->points[i];
 		if (sw->ntraces > 1)
@@ -214,8 +229,19 @@ void sweep_write_table(const sweep_t *sw, FILE *out)
 			continue;
 		}
 		char b[4][48];
-		fprintf(out, "%18s %12s %12s %14s\n", sweep_figure(pt, rate, "-", b[0], 48),
+		fprintf(out, "%18s %12s %12s %14s", sweep_figure(pt, rate, "-", b[0], 48),
 		        sweep_figure(pt, amat, "-", b[1], 48), sweep_figure(pt, walks, "-", b[2], 48),
 		        sweep_figure(pt, cyc, "-", b[3], 48));
+		if (sw->area) {
+			for (int k = 0; k < 2; k++) {
+				long long v = k ? pt->area_cells : pt->area_bits;
+				if (v < 0)
+					snprintf(b[k], 48, "-");
+				else
+					snprintf(b[k], 48, "%lld", v);
+			}
+			fprintf(out, " %15s %15s", b[0], b[1]);
+		}
+		fputc('\n', out);
 	}
 }

@@ -1,6 +1,7 @@
 // The TLB against hand-worked cases: page sizes and R6 priority, R4 and the LRU victim, R7 in place and duplicate
 // drop, T8 invalidation on a lookup, every flush kind (T12) and the CR3 invalidation (T11), R5's random victim
-// (LFSR from 0xACE1, four and three ways), and R2's FIFO with an in-place rewrite (R7) of the pointer's way.
+// (LFSR from 0xACE1, four and three ways), and R2's FIFO with an in-place rewrite (R7) of the pointer's way. A twin
+// with SyncBase gives after each lookup edge the frame the first gave during the lookup.
 module tb_mmu_tlb;
   `include "tb_check.svh"
 
@@ -27,6 +28,21 @@ module tb_mmu_tlb;
     .lkp_en_i(lkp_en), .lkp_drop_i(lkp_drop), .lkp_vpn_i(lkp_vpn), .lkp_pcid_i(lkp_pcid),
     .lkp_hit_o(hit), .lkp_vpn_o(hit_vpn), .lkp_level_o(hit_level), .lkp_base_o(hit_base), .lkp_pcid_o(hit_pcid),
     .lkp_global_o(hit_g), .lkp_writable_o(hit_w), .lkp_user_o(hit_u), .lkp_nx_o(hit_nx), .lkp_dirty_o(hit_d),
+    .fill_i(fill), .fill_vpn_i(fill_vpn), .fill_level_i(fill_level), .fill_base_i(fill_base),
+    .fill_pcid_i(fill_pcid), .fill_global_i(fill_global), .fill_writable_i(fill_w), .fill_user_i(fill_u),
+    .fill_nx_i(fill_nx), .fill_dirty_i(fill_d),
+    .flush_i(flush), .flush_op_i(flush_op), .flush_vpn_i(flush_vpn), .flush_pcid_i(flush_pcid),
+    .flush_cur_pcid_i(flush_cur), .cr3_flush_i(cr3_flush), .cr3_flush_op_i(cr3_op), .cr3_flush_pcid_i(cr3_pcid)
+  );
+
+  // The same TLB with its frames in a synchronous memory (SyncBase): fed the same inputs, it gives after each lookup
+  // edge the frame that u_dut gave during the lookup cycle.
+  logic [PaBits-1:0] sync_base;
+  mmu_tlb #(.Entries(8), .Ways(2), .Policy(0), .PaBits(PaBits), .SyncBase(1)) u_sync (
+    .clk_i(clk), .rst_ni(rst_n),
+    .lkp_en_i(lkp_en), .lkp_drop_i(lkp_drop), .lkp_vpn_i(lkp_vpn), .lkp_pcid_i(lkp_pcid),
+    .lkp_hit_o(), .lkp_vpn_o(), .lkp_level_o(), .lkp_base_o(sync_base), .lkp_pcid_o(),
+    .lkp_global_o(), .lkp_writable_o(), .lkp_user_o(), .lkp_nx_o(), .lkp_dirty_o(),
     .fill_i(fill), .fill_vpn_i(fill_vpn), .fill_level_i(fill_level), .fill_base_i(fill_base),
     .fill_pcid_i(fill_pcid), .fill_global_i(fill_global), .fill_writable_i(fill_w), .fill_user_i(fill_u),
     .fill_nx_i(fill_nx), .fill_dirty_i(fill_d),
@@ -72,9 +88,14 @@ module tb_mmu_tlb;
   );
 
   task automatic tick;
+    logic              sync_check;
+    logic [PaBits-1:0] sync_want;
     if (!lkp_use) lkp_en = 1'b0;  // a probe that is not a use looks up only until the edge
-    #1 clk = 1'b1;
+    #1 sync_check = lkp_en && hit;
+    sync_want  = hit_base;
+    clk        = 1'b1;
     #1 clk = 1'b0;
+    if (sync_check) `TB_EQ(sync_base, sync_want, "SyncBase: the frame read at the lookup edge")
     lkp_en    = 1'b0;
     lkp_use   = 1'b0;
     lkp_drop  = 1'b0;

@@ -322,6 +322,49 @@ Test(mmusim_sweep, csv_columns_are_the_keys_the_status_and_every_figure_of_the_r
 	run_free(&j);
 }
 
+/* --area: the figures of the row whose RTL parameters are the configuration's (the defaults of mmu_top are the
+ * model's; an absent L2 matches whatever its other parameters say), empty where no row matches. */
+Test(mmusim_sweep, area_columns_come_from_the_row_of_the_same_rtl_parameters)
+{
+	const char *t = lackey_trace(2000);
+	char area[] = "/tmp/mmusim-sweep-area-XXXXXX";
+	int fd = mkstemp(area);
+	cr_assert(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	cr_assert(f);
+	fprintf(f, "config,L1iEntries,L1iWays,L1iPolicy,L1iHitLatency,L1dEntries,L1dWays,L1dPolicy,L1dHitLatency,"
+	           "L2Entries,L2Ways,L2Policy,L2HitLatency,PcidEn,PaBits,memories,memory_bits,logic_cells,seconds\n"
+	           "default,128,8,0,1,64,4,0,1,1536,12,0,9,0,46,30,111,222,9\n"
+	           "pcid,128,8,0,1,64,4,0,1,1536,12,0,9,1,46,30,333,444,9\n"
+	           "no_l2,128,8,0,1,64,4,0,1,0,12,0,9,0,46,30,5,7,9\n");
+	fclose(f);
+	char args[512];
+	snprintf(args, sizeof args, "sweep --trace %s --sweep tlb.l2.entries=0,1536,768 --area %s", t, area);
+	run_t r;
+	mmusim(&r, args);
+	unlink(t);
+	unlink(area);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	char *line[8], *head[MAXF], *row[MAXF];
+	cr_assert_eq(lines(r.out, line, 8), 4);
+	size_t nh = fields(line[0], head, MAXF), bits = nh, cells = nh;
+	for (size_t k = 0; k < nh; k++) {
+		if (!strcmp(head[k], "rtl.memory_bits"))
+			bits = k;
+		if (!strcmp(head[k], "rtl.logic_cells"))
+			cells = k;
+	}
+	cr_assert(bits < nh && cells == bits + 1, "no rtl.memory_bits, rtl.logic_cells columns");
+	const char *want[3][3] = {{"0", "5", "7"}, {"1536", "111", "222"}, {"768", "", ""}};
+	for (size_t i = 0; i < 3; i++) {
+		cr_assert_eq(fields(line[i + 1], row, MAXF), nh);
+		cr_assert_str_eq(row[0], want[i][0]);
+		cr_assert_str_eq(row[bits], want[i][1], "row %zu", i + 1);
+		cr_assert_str_eq(row[cells], want[i][2], "row %zu", i + 1);
+	}
+	run_free(&r);
+}
+
 Test(mmusim_sweep, byte_identical_for_one_and_two_threads_and_for_the_same_seed)
 {
 	const char *t = lackey_trace(30000);
