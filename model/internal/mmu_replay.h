@@ -69,5 +69,14 @@ void mmu_replay_sim_count_hits(mmu_sim_t *s, unsigned port, unsigned page_level,
  */
 bool mmu_replay_mem_idle(const mmu_mem_t *mem);
 void mmu_replay_ticked_hit_ports(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t op, uint8_t tag);
+/*
+ * For a per-cycle driver's shortcut (the SystemC component's model core): a request on port p with tag `tag`,
+ * presented in the current cycle, when nothing is in flight but a response showing and it hits the L1 TLB (no fault,
+ * no dirty re-walk). Then its slot (hint as for mmu_replay_l1_hit_slot) and res, with the state, statistics and cycle
+ * that mmu_clock() leaves in the response cycle (T14, unclocked), as if the request had been clocked through; else
+ * -1 and nothing changes.
+ */
+long mmu_replay_ticked_l1_hit(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t op, bool user, uint8_t tag, long hint,
+                              mmu_result_t *res);
 
 #endif

@@ -5,6 +5,10 @@
 #include <stdexcept>
 #include <string>
 
+extern "C" {
+#include "mmu_replay.h"
+}
+
 using sc_core::sc_time;
 using sc_core::sc_time_stamp;
 
@@ -65,6 +69,16 @@ bool mmu_tlm_model_core::skip_idle(uint64_t n)
 	if (!mmu_idle(m_.get()) || out.resp_valid[MMU_REQ_I] || out.resp_valid[MMU_REQ_D])
 		return false;
 	mmu_fast_idle(m_.get(), n);
+	return true;
+}
+
+/* An L1 hit with nothing in flight: the model's per-cycle state after it, set at once (mmu_replay.h). */
+bool mmu_tlm_model_core::translate_quiet(unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t &res)
+{
+	long slot = mmu_replay_ticked_l1_hit(m_.get(), port, vaddr, op, user, 0, hint_[port], &res);
+	if (slot < 0)
+		return false;
+	hint_[port] = slot;
 	return true;
 }
 
@@ -210,6 +224,23 @@ void mmu_tlm::access_memory(const mmu_out_t &out)
 /* One request presented in the current cycle, run to its response cycle, which stays unclocked (T14). */
 mmu_tlm::response mmu_tlm::translate(unsigned port, uint64_t vaddr, mmu_op_t op, bool user)
 {
+	response r;
+	r.res = mmu_result_t{};
+	/* The core's shortcut needs no memory access; its latency (an L1 hit's) is below quiet_limit_, so no cycle it
+	 * stands for is past the last one (edge). */
+	mmu_result_t quiet;
+	if (!mem_.pending && last_cycle_ - cycle_ > quiet_limit_ &&
+	    core_->translate_quiet(port, vaddr, op, user, quiet)) {
+		r.res.paddr = quiet.paddr;
+		r.res.fault = quiet.fault;
+		r.res.cause = quiet.cause;
+		r.res.ecode = quiet.ecode;
+		r.res.level = quiet.level;
+		r.cycles = quiet.latency;
+		r.res.latency = quiet.latency;
+		cycle_ += r.cycles;
+		return r;
+	}
 	mmu_in_t in = {};
 	mmu_out_t out;
 	uint64_t start = cycle_;
@@ -231,8 +262,6 @@ mmu_tlm::response mmu_tlm::translate(unsigned port, uint64_t vaddr, mmu_op_t op,
 			SC_REPORT_FATAL("mmu_tlm", "no response and no memory access in flight: the core hangs");
 		edge(in, out);
 	}
-	response r;
-	r.res = mmu_result_t{};
 	r.res.paddr = out.resp_paddr[port];
 	r.res.fault = (uint8_t)out.resp_fault[port];
 	r.res.cause = (uint8_t)out.resp_cause[port];
