@@ -15,7 +15,9 @@
  * as a loosely-timed model does: a transaction at local time t = sc_time_stamp() + delay is presented in cycle
  * ceil(t / period) (the next clock edge); cycles between the previous activity and that one are clocked idle; the
  * annotated delay on return is the time of the response cycle, so it grows by exactly the model's latency of the
- * translation x period for an initiator that keeps its local time (docs/timing.md, T14).
+ * translation x period for an initiator that keeps its local time (docs/timing.md, T14). A core may answer a request
+ * at once instead when nothing is in flight and the request hits its L1 TLB (mmu_tlm_core::translate_quiet: the C
+ * model does, leaving the state, statistics and cycle that clocking would leave); the timing is the same.
  *
  * Memory. When the machine presents a walker request, mem_req_ready is high (one request at a time) and the request
  * goes out at once through walk_socket->b_transport, with the local time of the current cycle. The delay the memory
