@@ -122,21 +122,27 @@ mmu_tlm::mmu_tlm(sc_core::sc_module_name name, const mmu_cfg_t &cfg, const sc_ti
 /* One request at a time (T14): a concurrent initiator (another thread) waits for the response of the first. */
 void mmu_tlm::acquire()
 {
-	while (busy_)
+	while (busy_) {
+		waiting_++;
 		sc_core::wait(idle_event_);
+		waiting_--;
+	}
 	busy_ = true;
 }
 
 void mmu_tlm::release()
 {
 	busy_ = false;
-	idle_event_.notify(sc_core::SC_ZERO_TIME);
+	if (waiting_) /* nobody waiting: no event, no delta cycle for nothing */
+		idle_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
 /* The cycle in which something at time t is presented: the first cycle starting at or after t. */
 uint64_t mmu_tlm::cycle_at(const sc_time &t) const
 {
 	uint64_t p = period_.value();
+	if (t.value() == cycle_ * p) /* the common case, an initiator presenting in the response cycle: no division */
+		return cycle_;
 	return t.value() / p + (t.value() % p != 0); /* rounded up, without t + p - 1 passing 2^64 */
 }
 
@@ -169,10 +175,12 @@ void mmu_tlm::edge(const mmu_in_t &in, const mmu_out_t &out)
 
 void mmu_tlm::advance_to(uint64_t cycle)
 {
-	mmu_in_t in = {};
-	mmu_out_t out;
 	if (cycle > last_cycle_)
 		mmu_tlm_time_limit(cycle, period_);
+	if (cycle_ >= cycle)
+		return;
+	mmu_in_t in = {};
+	mmu_out_t out;
 	while (cycle_ < cycle) {
 		eval(in, out);
 		edge(in, out);

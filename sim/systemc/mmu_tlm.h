@@ -224,6 +224,7 @@ class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if
 	unsigned char walk_data_[8];
 	unsigned char walk_be_[8];
 	bool busy_ = false;
+	unsigned waiting_ = 0; /* initiators waiting in acquire() */
 	sc_core::sc_event idle_event_;
 };
 

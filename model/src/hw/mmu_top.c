@@ -297,7 +297,15 @@ long mmu_replay_ticked_l1_hit(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t op,
 		return -1;
 	mmu_replay_translate_hits(m, p, slot, 1);
 	show_l1_hit(m, p, &ctx, slot);
-	*res = m->port[p].res;
+	/* field by field: a copy of the whole struct, just written in parts, would wait for those stores to drain */
+	const mmu_result_t *r = &m->port[p].res;
+	res->paddr = r->paddr;
+	res->latency = r->latency;
+	res->fault = r->fault;
+	res->cause = r->cause;
+	res->ecode = r->ecode;
+	res->level = r->level;
+	res->page_level = r->page_level;
 	return slot;
 }
 
