@@ -76,6 +76,12 @@ void mmu_replay_ticked_hit_ports(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t 
  * that mmu_clock() leaves in the response cycle (T14, unclocked), as if the request had been clocked through; else
  * -1 and nothing changes.
  */
+/*
+ * For the same driver, while a walk waits for memory: n clock edges with nothing presented and no memory response,
+ * applied at once when the walker waits for a response (its request accepted) and no port looks up or shows a
+ * response: then such edges change only the cycle count. Else false, and nothing changes.
+ */
+bool mmu_replay_wait_memory(mmu_t *m, uint64_t n);
 long mmu_replay_ticked_l1_hit(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t op, bool user, uint8_t tag, long hint,
                               mmu_result_t *res);
 

@@ -72,6 +72,11 @@ bool mmu_tlm_model_core::skip_idle(uint64_t n)
 	return true;
 }
 
+bool mmu_tlm_model_core::skip_wait(uint64_t n)
+{
+	return mmu_replay_wait_memory(m_.get(), n);
+}
+
 /* An L1 hit with nothing in flight: the model's per-cycle state after it, set at once (mmu_replay.h). */
 bool mmu_tlm_model_core::translate_quiet(unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t &res)
 {
@@ -269,6 +274,10 @@ mmu_tlm::response mmu_tlm::translate(unsigned port, uint64_t vaddr, mmu_op_t op,
 		if (quiet > quiet_limit_)
 			SC_REPORT_FATAL("mmu_tlm", "no response and no memory access in flight: the core hangs");
 		edge(in, out);
+		/* Until the memory's response, nothing is presented: the core may skip those cycles (skip_wait). */
+		if (mem_.pending && mem_.resp_cycle > cycle_ && mem_.resp_cycle <= last_cycle_ &&
+		    core_->skip_wait(mem_.resp_cycle - cycle_))
+			cycle_ = mem_.resp_cycle;
 	}
 	r.res.paddr = out.resp_paddr[port];
 	r.res.fault = (uint8_t)out.resp_fault[port];

@@ -17,7 +17,8 @@
  * annotated delay on return is the time of the response cycle, so it grows by exactly the model's latency of the
  * translation x period for an initiator that keeps its local time (docs/timing.md, T14). A core may answer a request
  * at once instead when nothing is in flight and the request hits its L1 TLB (mmu_tlm_core::translate_quiet: the C
- * model does, leaving the state, statistics and cycle that clocking would leave); the timing is the same.
+ * model does, leaving the state, statistics and cycle that clocking would leave), and may skip the cycles a walk
+ * waits for memory (skip_wait); the timing is the same.
  *
  * Memory. When the machine presents a walker request, mem_req_ready is high (one request at a time) and the request
  * goes out at once through walk_socket->b_transport, with the local time of the current cycle. The delay the memory
@@ -112,6 +113,15 @@ class mmu_tlm_core
 		return false;
 	}
 	/*
+	 * A shortcut for n clock edges with nothing presented and no memory response while the core waits for one,
+	 * taken only where such edges change nothing but the cycle count. Returns whether it was taken.
+	 */
+	virtual bool skip_wait(uint64_t n)
+	{
+		(void)n;
+		return false;
+	}
+	/*
 	 * A shortcut for one request presented on port `port` in the current cycle (tag 0, nothing else presented),
 	 * taken only when the core is quiescent (nothing in flight but a response showing) and the request hits the L1
 	 * TLB without a fault or a dirty re-walk. Then the core is left exactly as clocking it up to the response cycle
@@ -139,6 +149,7 @@ class mmu_tlm_model_core : public mmu_tlm_core
 	void comb(const mmu_in_t &in, mmu_out_t &out) override;
 	void clock(const mmu_in_t &in) override;
 	bool skip_idle(uint64_t n) override;
+	bool skip_wait(uint64_t n) override;
 	bool translate_quiet(unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t &res) override;
 	void stats(mmu_stats_t &out) const override;
 	const char *kind() const override;

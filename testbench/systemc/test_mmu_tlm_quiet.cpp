@@ -1,14 +1,15 @@
 /*
- * The model core's shortcut (mmu_tlm_core::translate_quiet: an L1 hit with nothing in flight answered at once)
- * against the per-cycle path it stands for. Two platforms, alike but for their cores, get the same transactions at
- * the same local times: one core clocked cycle by cycle for every request (translate_quiet refused), one taking the
- * shortcut where it may. After every transaction the response (status, extension, annotated delay), the cycle of the
- * component and of the model, and every counter of the statistics must be equal. The transactions mix L1 hits with
- * what the shortcut must leave to the per-cycle path: misses, L2 hits, dirty re-walks, protection, not-present and
- * non-canonical faults, fetches, supervisor accesses, huge pages, CR3 writes, flushes and idle gaps.
+ * The model core's shortcuts (mmu_tlm_core::translate_quiet: an L1 hit with nothing in flight answered at once;
+ * skip_wait: the cycles a walk waits for memory skipped) against the per-cycle path they stand for. Two platforms,
+ * alike but for their cores, get the same transactions at the same local times: one core clocked cycle by cycle for
+ * every request (both shortcuts refused), one taking the shortcuts where it may. After every transaction the response
+ * (status, extension, annotated delay), the cycle of the component and of the model, and every counter of the
+ * statistics must be equal. The transactions mix L1 hits with what the shortcut must leave to the per-cycle path:
+ * misses, L2 hits, dirty re-walks, protection, not-present and non-canonical faults, fetches, supervisor accesses, huge
+ * pages, CR3 writes, flushes and idle gaps.
  *
  * The comparison is itself checked: shortcuts broken on purpose (one cycle late, a hit counted twice, a wrong
- * address) must be caught.
+ * address, a wait skipped one cycle too far) must be caught.
  */
 #include <criterion/criterion.h>
 
@@ -45,14 +46,18 @@ struct ticked_core : mmu_tlm_model_core {
 	{
 		return false;
 	}
+	bool skip_wait(uint64_t) override
+	{
+		return false;
+	}
 };
 
-enum sabotage { NONE, LATE, COUNTED_TWICE, WRONG_ADDRESS };
+enum sabotage { NONE, LATE, COUNTED_TWICE, WRONG_ADDRESS, WAIT_TOO_SHORT };
 
 /* The core under test: the shortcut as shipped, counted, or broken on purpose. */
 struct quiet_core : mmu_tlm_model_core {
 	sabotage broken;
-	uint64_t taken = 0;
+	uint64_t taken = 0, waits = 0;
 	quiet_core(const mmu_cfg_t &cfg, sabotage s) : mmu_tlm_model_core(cfg), broken(s)
 	{
 	}
@@ -67,6 +72,15 @@ struct quiet_core : mmu_tlm_model_core {
 			mmu_replay_count_l1_hits(const_cast<mmu_t *>(model()), port, res.page_level, 1);
 		else if (broken == WRONG_ADDRESS)
 			res.paddr ^= 0x40;
+		return true;
+	}
+	bool skip_wait(uint64_t n) override
+	{
+		if (!mmu_tlm_model_core::skip_wait(n))
+			return false;
+		waits++;
+		if (broken == WAIT_TOO_SHORT)
+			mmu_fast_idle(const_cast<mmu_t *>(model()), 1);
 		return true;
 	}
 };
@@ -214,7 +228,7 @@ void map_all(side &s, uint32_t pid)
 
 struct outcome {
 	std::string first_difference;
-	uint64_t shortcuts, transactions;
+	uint64_t shortcuts, waits, transactions;
 };
 
 /* The same script on both sides; the first difference, if any. */
@@ -231,7 +245,7 @@ outcome compare(const mmu_cfg_t &cfg, sabotage broken, uint64_t seed, unsigned s
 	}
 	script rnd(seed);
 	sc_time local = sc_core::SC_ZERO_TIME;
-	outcome o = {"", 0, 0};
+	outcome o = {"", 0, 0, 0};
 	uint32_t pid = 1;
 	for (side *s : {&ref, &sut}) {
 		sc_time delay = local;
@@ -292,6 +306,7 @@ outcome compare(const mmu_cfg_t &cfg, sabotage broken, uint64_t seed, unsigned s
 		local = a.delay;
 	}
 	o.shortcuts = q->taken;
+	o.waits = q->waits;
 	return o;
 }
 
@@ -320,6 +335,7 @@ Test(mmu_tlm_quiet, the_shortcut_leaves_what_the_per_cycle_path_leaves)
 	cr_assert_gt(o.shortcuts, o.transactions / 4, "%llu shortcuts of %llu transactions",
 	             (unsigned long long)o.shortcuts, (unsigned long long)o.transactions);
 	cr_assert_lt(o.shortcuts, o.transactions * 9 / 10);
+	cr_assert_gt(o.waits, 100, "%llu waits for memory skipped", (unsigned long long)o.waits);
 }
 
 Test(mmu_tlm_quiet, the_shortcut_holds_with_pcids_and_a_multi_cycle_l1_lookup)
@@ -355,5 +371,11 @@ Test(mmu_tlm_quiet, a_shortcut_counting_a_hit_twice_is_caught)
 Test(mmu_tlm_quiet, a_shortcut_with_a_wrong_address_is_caught)
 {
 	outcome o = compare(small_l1(false, 1), WRONG_ADDRESS, 1, 200);
+	cr_assert(!o.first_difference.empty());
+}
+
+Test(mmu_tlm_quiet, a_wait_for_memory_skipped_one_cycle_too_far_is_caught)
+{
+	outcome o = compare(small_l1(false, 1), WAIT_TOO_SHORT, 1, 200);
 	cr_assert(!o.first_difference.empty());
 }

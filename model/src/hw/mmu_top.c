@@ -309,6 +309,21 @@ long mmu_replay_ticked_l1_hit(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t op,
 	return slot;
 }
 
+/*
+ * n cycles while the walker waits for a memory response that comes after them, nothing presented: with no port
+ * counting down a lookup (T3) or showing a response (T14), such edges change nothing but the cycle (W2, M1).
+ */
+bool mmu_replay_wait_memory(mmu_t *m, uint64_t n)
+{
+	if (m->mu.state != MU_WALK_WAIT)
+		return false;
+	for (unsigned p = 0; p < MMU_NREQ; p++)
+		if (m->port[p].state == PORT_LOOKUP || m->port[p].state == PORT_RESP)
+			return false;
+	m->cycle += n;
+	return true;
+}
+
 static void flush_tlbs(mmu_t *m, unsigned op, uint64_t vaddr, uint16_t pcid)
 {
 	uint16_t current = mmu_current_pcid(m);
