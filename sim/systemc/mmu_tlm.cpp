@@ -41,8 +41,19 @@ void mmu_tlm_time_limit(uint64_t cycle, const sc_time &period)
 	throw std::overflow_error(what); /* SC_REPORT_ERROR throws unless its action was changed */
 }
 
-mmu_tlm_model_core::mmu_tlm_model_core(const mmu_cfg_t &cfg)
+struct mmu_tlm_model_core::quiet_hits {
+	mmu_replay_quiet_hit_t port[MMU_NREQ];
+};
+
+void mmu_tlm_model_core::free_quiet_hits::operator()(quiet_hits *q) const
 {
+	delete q;
+}
+
+mmu_tlm_model_core::mmu_tlm_model_core(const mmu_cfg_t &cfg) : last_(new quiet_hits)
+{
+	for (auto &l : last_->port)
+		l = mmu_replay_quiet_hit_t{0, 0, {}, -1, 0, 0, false};
 	mmu_t *m = nullptr;
 	char msg[512];
 	if (mmu_create(&cfg, &m, msg, sizeof msg))
@@ -80,11 +91,7 @@ bool mmu_tlm_model_core::skip_wait(uint64_t n)
 /* An L1 hit with nothing in flight: the model's per-cycle state after it, set at once (mmu_replay.h). */
 bool mmu_tlm_model_core::translate_quiet(unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t &res)
 {
-	long slot = mmu_replay_ticked_l1_hit(m_.get(), port, vaddr, op, user, 0, hint_[port], &res);
-	if (slot < 0)
-		return false;
-	hint_[port] = slot;
-	return true;
+	return mmu_replay_ticked_l1_hit(m_.get(), port, vaddr, op, user, 0, &last_->port[port], &res) >= 0;
 }
 
 void mmu_tlm_model_core::stats(mmu_stats_t &out) const

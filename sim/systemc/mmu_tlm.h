@@ -163,7 +163,11 @@ class mmu_tlm_model_core : public mmu_tlm_core
 		}
 	};
 	std::unique_ptr<mmu_t, destroy> m_;
-	long hint_[MMU_NREQ] = {-1, -1}; /* the slot of each port's last quiet hit, tried first */
+	struct quiet_hits; /* each port's last quiet hit (mmu_tlm.cpp; the model's internal mmu_replay.h) */
+	struct free_quiet_hits {
+		void operator()(quiet_hits *q) const;
+	};
+	std::unique_ptr<quiet_hits, free_quiet_hits> last_;
 };
 
 class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if

@@ -247,6 +247,7 @@ outcome compare(const mmu_cfg_t &cfg, sabotage broken, uint64_t seed, unsigned s
 	sc_time local = sc_core::SC_ZERO_TIME;
 	outcome o = {"", 0, 0, 0};
 	uint32_t pid = 1;
+	uint64_t last_va = BASE;
 	for (side *s : {&ref, &sut}) {
 		sc_time delay = local;
 		s->mmu->write_cr3(mmu_os_cr3(s->os, pid, false), delay);
@@ -277,7 +278,9 @@ outcome compare(const mmu_cfg_t &cfg, sabotage broken, uint64_t seed, unsigned s
 		} else {
 			uint64_t va;
 			unsigned where = rnd.next(40);
-			if (where == 0)
+			if (rnd.next(2)) /* locality: the page before, another word */
+				va = (last_va & ~UINT64_C(0xfff)) + 8 * rnd.next(512);
+			else if (where == 0)
 				va = UINT64_C(0x0000900000000000); /* not mapped */
 			else if (where == 1)
 				va = UINT64_C(0x8000000000000000); /* not canonical */
@@ -285,6 +288,7 @@ outcome compare(const mmu_cfg_t &cfg, sabotage broken, uint64_t seed, unsigned s
 				va = HUGE_VA + rnd.next(512) * 4096 + 8 * rnd.next(512);
 			else
 				va = BASE + rnd.next(PAGES) * 4096 + 8 * rnd.next(512);
+			last_va = va;
 			unsigned kind = rnd.next(20);
 			bool fetch = kind < 4, user = rnd.next(10) != 0;
 			tlm::tlm_command cmd = kind < 4    ? tlm::TLM_READ_COMMAND

@@ -285,20 +285,47 @@ void mmu_replay_ticked_hit_ports(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t 
  * counting (mmu_replay_translate_hits), and the ports as mmu_replay_ticked_hit_ports leaves them. The current cycle
  * becomes the response cycle, unclocked, as after mmu_clock() up to it.
  */
-long mmu_replay_ticked_l1_hit(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t op, bool user, uint8_t tag, long hint,
-                              mmu_result_t *res)
+long mmu_replay_ticked_l1_hit(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t op, bool user, uint8_t tag,
+                              mmu_replay_quiet_hit_t *last, mmu_result_t *res)
 {
 	MMU_ASSERT(p < MMU_NREQ);
 	if (!mmu_idle(m))
 		return -1;
 	req_ctx_t ctx = mmu_make_ctx(m, vaddr, op, user, tag);
-	long slot = mmu_l1_peek_hit(m, p, &ctx, hint);
-	if (slot < 0)
-		return -1;
-	mmu_replay_translate_hits(m, p, slot, 1);
-	show_l1_hit(m, p, &ctx, slot);
+	uint64_t page = vaddr >> m->pg.page_bits, offset = vaddr & ((UINT64_C(1) << m->pg.page_bits) - 1);
+	port_t *pt = &m->port[p];
+	long slot = last->slot;
+	if (last->written && last->page == page && last->op == op && last->user == user &&
+	    mmu_replay_l1_slot_holds(m, p, slot, last->written, last->pcid)) {
+		/* the same base-page entry answers as before (mmu_replay_l1_slot_written): its response, this offset */
+		mmu_replay_translate_hits(m, p, slot, 1);
+		for (unsigned q = 0; q < MMU_NREQ; q++)
+			m->port[q].state = PORT_IDLE;
+		pt->ctx = ctx;
+		pt->kind = LK_HIT;
+		pt->res = last->res;
+		pt->res.paddr |= offset;
+		pt->accept_cycle = m->cycle - m->h1[p];
+		pt->stale = false;
+		pt->count = 0;
+		pt->state = PORT_RESP;
+	} else {
+		slot = mmu_l1_peek_hit(m, p, &ctx, slot);
+		if (slot < 0)
+			return -1;
+		mmu_replay_translate_hits(m, p, slot, 1);
+		show_l1_hit(m, p, &ctx, slot);
+		*last = (mmu_replay_quiet_hit_t){.page = page,
+		                                 .written = mmu_replay_l1_slot_written(m, p, slot),
+		                                 .res = pt->res,
+		                                 .slot = slot,
+		                                 .pcid = m->pcid,
+		                                 .op = (uint8_t)op,
+		                                 .user = user};
+		last->res.paddr &= ~offset;
+	}
 	/* field by field: a copy of the whole struct, just written in parts, would wait for those stores to drain */
-	const mmu_result_t *r = &m->port[p].res;
+	const mmu_result_t *r = &pt->res;
 	res->paddr = r->paddr;
 	res->latency = r->latency;
 	res->fault = r->fault;
