@@ -248,16 +248,10 @@ mmu_tlm::response mmu_tlm::translate(unsigned port, uint64_t vaddr, mmu_op_t op,
 	r.res = mmu_result_t{};
 	/* The core's shortcut needs no memory access; its latency (an L1 hit's) is below quiet_limit_, so no cycle it
 	 * stands for is past the last one (edge). */
-	mmu_result_t quiet;
 	if (!mem_.pending && last_cycle_ - cycle_ > quiet_limit_ &&
-	    core_->translate_quiet(port, vaddr, op, user, quiet)) {
-		r.res.paddr = quiet.paddr;
-		r.res.fault = quiet.fault;
-		r.res.cause = quiet.cause;
-		r.res.ecode = quiet.ecode;
-		r.res.level = quiet.level;
-		r.cycles = quiet.latency;
-		r.res.latency = quiet.latency;
+	    core_->translate_quiet(port, vaddr, op, user, r.res)) {
+		r.res.page_level = 0; /* as the per-cycle path's response below: the ports do not tell it */
+		r.cycles = r.res.latency;
 		cycle_ += r.cycles;
 		return r;
 	}

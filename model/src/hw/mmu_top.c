@@ -295,16 +295,18 @@ long mmu_replay_ticked_l1_hit(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t op,
 	uint64_t page = vaddr >> m->pg.page_bits, offset = vaddr & ((UINT64_C(1) << m->pg.page_bits) - 1);
 	port_t *pt = &m->port[p];
 	long slot = last->slot;
+	mmu_result_t r;
 	if (last->written && last->page == page && last->op == op && last->user == user &&
 	    mmu_replay_l1_slot_holds(m, p, slot, last->written, last->pcid)) {
 		/* the same base-page entry answers as before (mmu_replay_l1_slot_written): its response, this offset */
 		mmu_replay_translate_hits(m, p, slot, 1);
 		for (unsigned q = 0; q < MMU_NREQ; q++)
 			m->port[q].state = PORT_IDLE;
+		r = last->res;
+		r.paddr |= offset;
 		pt->ctx = ctx;
 		pt->kind = LK_HIT;
-		pt->res = last->res;
-		pt->res.paddr |= offset;
+		pt->res = r;
 		pt->accept_cycle = m->cycle - m->h1[p];
 		pt->stale = false;
 		pt->count = 0;
@@ -315,24 +317,18 @@ long mmu_replay_ticked_l1_hit(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t op,
 			return -1;
 		mmu_replay_translate_hits(m, p, slot, 1);
 		show_l1_hit(m, p, &ctx, slot);
+		r = pt->res;
 		*last = (mmu_replay_quiet_hit_t){.page = page,
 		                                 .written = mmu_replay_l1_slot_written(m, p, slot),
-		                                 .res = pt->res,
+		                                 .res = r,
 		                                 .slot = slot,
 		                                 .pcid = m->pcid,
 		                                 .op = (uint8_t)op,
 		                                 .user = user};
 		last->res.paddr &= ~offset;
 	}
-	/* field by field: a copy of the whole struct, just written in parts, would wait for those stores to drain */
-	const mmu_result_t *r = &pt->res;
-	res->paddr = r->paddr;
-	res->latency = r->latency;
-	res->fault = r->fault;
-	res->cause = r->cause;
-	res->ecode = r->ecode;
-	res->level = r->level;
-	res->page_level = r->page_level;
+	/* whole, from a value the caller's reads of single fields can be forwarded from */
+	*res = r;
 	return slot;
 }
 
