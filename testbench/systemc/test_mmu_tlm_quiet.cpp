@@ -383,3 +383,29 @@ Test(mmu_tlm_quiet, a_wait_for_memory_skipped_one_cycle_too_far_is_caught)
 	outcome o = compare(small_l1(false, 1), WAIT_TOO_SHORT, 1, 200);
 	cr_assert(!o.first_difference.empty());
 }
+
+/* One platform per test: SystemC elaborates once per process. */
+static void under_policy(mmu_policy_t policy)
+{
+	mmu_cfg_t cfg = small_l1(false, 1);
+	cfg.l1d.policy = cfg.l1i.policy = policy;
+	cfg.l2.policy = policy == MMU_POLICY_PLRU ? MMU_POLICY_LRU : policy; /* PLRU wants power-of-two ways */
+	outcome o = compare(cfg, NONE, 4242 + policy, 3000);
+	cr_assert(o.first_difference.empty(), "%s", o.first_difference.c_str());
+	cr_assert_gt(o.shortcuts, o.transactions / 4);
+}
+
+Test(mmu_tlm_quiet, the_shortcut_holds_under_plru)
+{
+	under_policy(MMU_POLICY_PLRU);
+}
+
+Test(mmu_tlm_quiet, the_shortcut_holds_under_fifo)
+{
+	under_policy(MMU_POLICY_FIFO);
+}
+
+Test(mmu_tlm_quiet, the_shortcut_holds_under_random_replacement)
+{
+	under_policy(MMU_POLICY_RANDOM);
+}
