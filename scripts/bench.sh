@@ -5,8 +5,8 @@
 # measured in the same run (a benchmark, not a test: it prints figures and never fails on them). The trace (>= 10M
 # lackey references of a real program) is recorded once into BUILD_DIR/bench and kept there uncompressed as well,
 # since the probe maps it. Each figure is the median CPU time (user + system) of BENCH_RUNS runs, the commands
-# interleaved run by run so that a change in the load of the machine touches them alike. Then peak memory at two trace
-# lengths.
+# interleaved run by run so that a change in the load of the machine touches them alike; where mmusim-tlm is built, the
+# SystemC platform with the model core on the same trace, against mmusim run. Then peak memory at two trace lengths.
 set -euo pipefail
 
 build=${1:-build}
@@ -32,6 +32,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 mmusim=$build/sim/mmusim
 run=("$mmusim" run --trace "$trace" --set os.populate=1)
 run_gz=("$mmusim" run --trace "$trace_gz" --set os.populate=1)
+tlm=("$build/sim/systemc/mmusim-tlm" --trace "$trace" --set os.populate=1 --mmu model)
 json=$("${run[@]}" --json 2>/dev/null)
 json_field() { printf '%s\n' "$json" | grep -o "\"$1\":[[:space:]]*[0-9]*" | grep -o '[0-9]*$'; }
 references=$(json_field references)
@@ -48,12 +49,14 @@ for _ in $(seq "$runs"); do
   cpu_time "${run[@]}" --engine ticked >>"$out/ticked"
   cpu_time "$build/sim/trace-parse-only" "$trace_gz" >>"$out/parse"
   cpu_time "${run_gz[@]}" >>"$out/run_gz"
+  if [ -x "${tlm[0]}" ]; then cpu_time "${tlm[@]}" >>"$out/tlm"; fi
 done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 awk -v refs="$references" -v tr="$translations" -v precs="$probe_records" -v trace="$trace" -v runs="$runs" \
   -v load="$load" -v load_end="$load_end" -v probe="$(median <"$out/probe")" -v run="$(median <"$out/run")" \
-  -v ticked="$(median <"$out/ticked")" -v parse="$(median <"$out/parse")" -v run_gz="$(median <"$out/run_gz")" 'BEGIN {
+  -v ticked="$(median <"$out/ticked")" -v parse="$(median <"$out/parse")" -v run_gz="$(median <"$out/run_gz")" \
+  -v tlm="$([ -s "$out/tlm" ] && median <"$out/tlm")" 'BEGIN {
   printf "bench: mmusim run (default configuration, os.populate=1) on %s\n", trace
   printf "  %d references (%d translations; the probe read %d records); median CPU time of %d interleaved runs\n", \
     refs, tr, precs, runs
@@ -64,6 +67,10 @@ awk -v refs="$references" -v tr="$translations" -v precs="$probe_records" -v tra
   printf "  mmusim run --engine ticked               %8.3f   mmusim run    %8.2f x   <= 1.5\n", ticked, ticked / run
   printf "  parse-only reader, gzip trace            %8.3f\n", parse
   printf "  mmusim run, gzip trace                   %8.3f   parse-only    %8.2f x\n", run_gz, run_gz / parse
+  if (tlm != "")
+    printf "  mmusim-tlm (SystemC, model core)         %8.3f   mmusim run    %8.2f x   <= 3\n", tlm, tlm / run
+  else
+    printf "  mmusim-tlm (SystemC, model core): not built\n"
   printf "  mmusim run: %.1f M references/s of CPU time\n", refs / run / 1e6
 }'
 

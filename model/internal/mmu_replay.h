@@ -69,5 +69,31 @@ void mmu_replay_sim_count_hits(mmu_sim_t *s, unsigned port, unsigned page_level,
  */
 bool mmu_replay_mem_idle(const mmu_mem_t *mem);
 void mmu_replay_ticked_hit_ports(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t op, uint8_t tag);
+/*
+ * For a per-cycle driver (the SystemC component's model core), while a walk waits for memory: n clock edges with
+ * nothing presented and no memory response, applied at once when the walker waits for a response (its request accepted)
+ * and no port looks up or shows a response: then such edges change only the cycle count. Else false, and nothing
+ * changes.
+ */
+bool mmu_replay_wait_memory(mmu_t *m, uint64_t n);
+/*
+ * For a per-cycle driver's shortcut (the SystemC component's model core): a request on port p with tag `tag`,
+ * presented in the current cycle, when nothing is in flight but a response showing and it hits the L1 TLB (no fault,
+ * no dirty re-walk). Then its slot and res, with the state, statistics and cycle that mmu_clock() leaves in the
+ * response cycle (T14, unclocked), as if the request had been clocked through; else -1 and nothing changes. `last`
+ * is the caller's record of the port's last such hit (zeroed at first, slot -1), kept up to date here: a request of
+ * the same base page, operation and privilege is answered from it while its slot holds (mmu_replay_l1_slot_holds).
+ */
+typedef struct mmu_replay_quiet_hit {
+	uint64_t page;    /* vaddr >> page bits */
+	uint64_t written; /* the slot's stamp (mmu_replay_l1_slot_written); 0: look the next request up */
+	mmu_result_t res; /* the response, paddr without the page offset */
+	long slot;
+	uint16_t pcid;
+	uint8_t op;
+	bool user;
+} mmu_replay_quiet_hit_t;
+long mmu_replay_ticked_l1_hit(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t op, bool user, uint8_t tag,
+                              mmu_replay_quiet_hit_t *last, mmu_result_t *res);
 
 #endif

@@ -5,6 +5,10 @@
 #include <stdexcept>
 #include <string>
 
+extern "C" {
+#include "mmu_replay.h"
+}
+
 using sc_core::sc_time;
 using sc_core::sc_time_stamp;
 
@@ -37,8 +41,19 @@ void mmu_tlm_time_limit(uint64_t cycle, const sc_time &period)
 	throw std::overflow_error(what); /* SC_REPORT_ERROR throws unless its action was changed */
 }
 
-mmu_tlm_model_core::mmu_tlm_model_core(const mmu_cfg_t &cfg)
+struct mmu_tlm_model_core::quiet_hits {
+	mmu_replay_quiet_hit_t port[MMU_NREQ];
+};
+
+void mmu_tlm_model_core::free_quiet_hits::operator()(quiet_hits *q) const
 {
+	delete q;
+}
+
+mmu_tlm_model_core::mmu_tlm_model_core(const mmu_cfg_t &cfg) : last_(new quiet_hits)
+{
+	for (auto &l : last_->port)
+		l = mmu_replay_quiet_hit_t{0, 0, {}, -1, 0, 0, false};
 	mmu_t *m = nullptr;
 	char msg[512];
 	if (mmu_create(&cfg, &m, msg, sizeof msg))
@@ -66,6 +81,17 @@ bool mmu_tlm_model_core::skip_idle(uint64_t n)
 		return false;
 	mmu_fast_idle(m_.get(), n);
 	return true;
+}
+
+bool mmu_tlm_model_core::skip_wait(uint64_t n)
+{
+	return mmu_replay_wait_memory(m_.get(), n);
+}
+
+/* An L1 hit with nothing in flight: the model's per-cycle state after it, set at once (mmu_replay.h). */
+bool mmu_tlm_model_core::translate_quiet(unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t &res)
+{
+	return mmu_replay_ticked_l1_hit(m_.get(), port, vaddr, op, user, 0, &last_->port[port], &res) >= 0;
 }
 
 void mmu_tlm_model_core::stats(mmu_stats_t &out) const
@@ -108,21 +134,27 @@ mmu_tlm::mmu_tlm(sc_core::sc_module_name name, const mmu_cfg_t &cfg, const sc_ti
 /* One request at a time (T14): a concurrent initiator (another thread) waits for the response of the first. */
 void mmu_tlm::acquire()
 {
-	while (busy_)
+	while (busy_) {
+		waiting_++;
 		sc_core::wait(idle_event_);
+		waiting_--;
+	}
 	busy_ = true;
 }
 
 void mmu_tlm::release()
 {
 	busy_ = false;
-	idle_event_.notify(sc_core::SC_ZERO_TIME);
+	if (waiting_) /* nobody waiting: no event, no delta cycle for nothing */
+		idle_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
 /* The cycle in which something at time t is presented: the first cycle starting at or after t. */
 uint64_t mmu_tlm::cycle_at(const sc_time &t) const
 {
 	uint64_t p = period_.value();
+	if (t.value() == cycle_ * p) /* the common case, an initiator presenting in the response cycle: no division */
+		return cycle_;
 	return t.value() / p + (t.value() % p != 0); /* rounded up, without t + p - 1 passing 2^64 */
 }
 
@@ -155,10 +187,12 @@ void mmu_tlm::edge(const mmu_in_t &in, const mmu_out_t &out)
 
 void mmu_tlm::advance_to(uint64_t cycle)
 {
-	mmu_in_t in = {};
-	mmu_out_t out;
 	if (cycle > last_cycle_)
 		mmu_tlm_time_limit(cycle, period_);
+	if (cycle_ >= cycle)
+		return;
+	mmu_in_t in = {};
+	mmu_out_t out;
 	while (cycle_ < cycle) {
 		eval(in, out);
 		edge(in, out);
@@ -210,6 +244,17 @@ void mmu_tlm::access_memory(const mmu_out_t &out)
 /* One request presented in the current cycle, run to its response cycle, which stays unclocked (T14). */
 mmu_tlm::response mmu_tlm::translate(unsigned port, uint64_t vaddr, mmu_op_t op, bool user)
 {
+	response r;
+	r.res = mmu_result_t{};
+	/* The core's shortcut needs no memory access; its latency (an L1 hit's) is below quiet_limit_, so no cycle it
+	 * stands for is past the last one (edge). */
+	if (!mem_.pending && last_cycle_ - cycle_ > quiet_limit_ &&
+	    core_->translate_quiet(port, vaddr, op, user, r.res)) {
+		r.res.page_level = 0; /* as the per-cycle path's response below: the ports do not tell it */
+		r.cycles = r.res.latency;
+		cycle_ += r.cycles;
+		return r;
+	}
 	mmu_in_t in = {};
 	mmu_out_t out;
 	uint64_t start = cycle_;
@@ -230,9 +275,11 @@ mmu_tlm::response mmu_tlm::translate(unsigned port, uint64_t vaddr, mmu_op_t op,
 		if (quiet > quiet_limit_)
 			SC_REPORT_FATAL("mmu_tlm", "no response and no memory access in flight: the core hangs");
 		edge(in, out);
+		/* Until the memory's response, nothing is presented: the core may skip those cycles (skip_wait). */
+		if (mem_.pending && mem_.resp_cycle > cycle_ && mem_.resp_cycle <= last_cycle_ &&
+		    core_->skip_wait(mem_.resp_cycle - cycle_))
+			cycle_ = mem_.resp_cycle;
 	}
-	response r;
-	r.res = mmu_result_t{};
 	r.res.paddr = out.resp_paddr[port];
 	r.res.fault = (uint8_t)out.resp_fault[port];
 	r.res.cause = (uint8_t)out.resp_cause[port];

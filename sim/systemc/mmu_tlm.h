@@ -15,7 +15,10 @@
  * as a loosely-timed model does: a transaction at local time t = sc_time_stamp() + delay is presented in cycle
  * ceil(t / period) (the next clock edge); cycles between the previous activity and that one are clocked idle; the
  * annotated delay on return is the time of the response cycle, so it grows by exactly the model's latency of the
- * translation x period for an initiator that keeps its local time (docs/timing.md, T14).
+ * translation x period for an initiator that keeps its local time (docs/timing.md, T14). A core may answer a request
+ * at once instead when nothing is in flight and the request hits its L1 TLB (mmu_tlm_core::translate_quiet: the C
+ * model does, leaving the state, statistics and cycle that clocking would leave), and may skip the cycles a walk
+ * waits for memory (skip_wait); the timing is the same.
  *
  * Memory. When the machine presents a walker request, mem_req_ready is high (one request at a time) and the request
  * goes out at once through walk_socket->b_transport, with the local time of the current cycle. The delay the memory
@@ -109,6 +112,28 @@ class mmu_tlm_core
 		(void)n;
 		return false;
 	}
+	/*
+	 * A shortcut for n clock edges with nothing presented and no memory response while the core waits for one,
+	 * taken only where such edges change nothing but the cycle count. Returns whether it was taken.
+	 */
+	virtual bool skip_wait(uint64_t n)
+	{
+		(void)n;
+		return false;
+	}
+	/*
+	 * A shortcut for one request presented on port `port` in the current cycle (tag 0, nothing else presented),
+	 * taken only when the core is quiescent (nothing in flight but a response showing) and the request hits the L1
+	 * TLB without a fault or a dirty re-walk. Then the core is left exactly as clocking it up to the response cycle
+	 * would leave it (state, statistics, cycle count; the response cycle unclocked, showing the response, T14), res
+	 * is that response with res.latency its cycles, and it returns true; otherwise nothing changes and the adapter
+	 * clocks cycle by cycle.
+	 */
+	virtual bool translate_quiet(unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t &res)
+	{
+		(void)port, (void)vaddr, (void)op, (void)user, (void)res;
+		return false;
+	}
 	/* The counters of mmu_stats.def so far. */
 	virtual void stats(mmu_stats_t &out) const = 0;
 	/* "model", "rtl": for reports. */
@@ -124,6 +149,8 @@ class mmu_tlm_model_core : public mmu_tlm_core
 	void comb(const mmu_in_t &in, mmu_out_t &out) override;
 	void clock(const mmu_in_t &in) override;
 	bool skip_idle(uint64_t n) override;
+	bool skip_wait(uint64_t n) override;
+	bool translate_quiet(unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t &res) override;
 	void stats(mmu_stats_t &out) const override;
 	const char *kind() const override;
 	const mmu_t *model() const;
@@ -136,6 +163,11 @@ class mmu_tlm_model_core : public mmu_tlm_core
 		}
 	};
 	std::unique_ptr<mmu_t, destroy> m_;
+	struct quiet_hits; /* each port's last quiet hit (mmu_tlm.cpp; the model's internal mmu_replay.h) */
+	struct free_quiet_hits {
+		void operator()(quiet_hits *q) const;
+	};
+	std::unique_ptr<quiet_hits, free_quiet_hits> last_;
 };
 
 class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if
@@ -207,6 +239,7 @@ class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if
 	unsigned char walk_data_[8];
 	unsigned char walk_be_[8];
 	bool busy_ = false;
+	unsigned waiting_ = 0; /* initiators waiting in acquire() */
 	sc_core::sc_event idle_event_;
 };
 

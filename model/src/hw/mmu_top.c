@@ -248,6 +248,22 @@ long mmu_l1_peek_hit(const mmu_t *m, unsigned port, const req_ctx_t *ctx, long h
 	return slot >= 0 && hit_kind(&m->pg, ctx, mmu_tlb_slot_entry(t, slot), &cause) == LK_HIT ? slot : -1;
 }
 
+/* Port p showing the response of an L1 hit on ctx by slot, accepted h1 cycles before the current cycle (T3, T14). */
+static void show_l1_hit(mmu_t *m, unsigned p, const req_ctx_t *ctx, long slot)
+{
+	for (unsigned q = 0; q < MMU_NREQ; q++)
+		m->port[q].state = PORT_IDLE;
+	port_t *pt = &m->port[p];
+	pt->ctx = *ctx;
+	pt->kind = classify_hit(m, &pt->ctx, mmu_tlb_slot_entry(m->l1[p], slot), MMU_LEVEL_L1, &pt->res);
+	MMU_ASSERT(pt->kind == LK_HIT);
+	pt->res.latency = (uint32_t)m->h1[p];
+	pt->accept_cycle = m->cycle - m->h1[p];
+	pt->stale = false;
+	pt->count = 0;
+	pt->state = PORT_RESP;
+}
+
 /*
  * The ports as the per-cycle path leaves them after an L1 hit on port p accepted h1 cycles before the current cycle,
  * with nothing else in flight: the other port idle (a response it showed went at that edge), p showing its response
@@ -257,19 +273,78 @@ long mmu_l1_peek_hit(const mmu_t *m, unsigned port, const req_ctx_t *ctx, long h
 void mmu_replay_ticked_hit_ports(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t op, uint8_t tag)
 {
 	MMU_ASSERT(p < MMU_NREQ && mmu_idle(m));
-	for (unsigned q = 0; q < MMU_NREQ; q++)
-		m->port[q].state = PORT_IDLE;
-	port_t *pt = &m->port[p];
-	pt->ctx = mmu_make_ctx(m, vaddr, op, true, tag);
-	long slot = mmu_l1_peek_hit(m, p, &pt->ctx, -1);
+	req_ctx_t ctx = mmu_make_ctx(m, vaddr, op, true, tag);
+	long slot = mmu_l1_peek_hit(m, p, &ctx, -1);
 	MMU_ASSERT(slot >= 0);
-	pt->kind = classify_hit(m, &pt->ctx, mmu_tlb_slot_entry(m->l1[p], slot), MMU_LEVEL_L1, &pt->res);
-	MMU_ASSERT(pt->kind == LK_HIT);
-	pt->res.latency = (uint32_t)m->h1[p];
-	pt->accept_cycle = m->cycle - m->h1[p];
-	pt->stale = false;
-	pt->count = 0;
-	pt->state = PORT_RESP;
+	show_l1_hit(m, p, &ctx, slot);
+}
+
+/*
+ * A request presented alone in the current cycle with nothing in flight (a response showing may go at this edge),
+ * answered by an L1 hit: the per-cycle path's acceptance (T3), lookup and response (T14) at once, the fast path's
+ * counting (mmu_replay_translate_hits), and the ports as mmu_replay_ticked_hit_ports leaves them. The current cycle
+ * becomes the response cycle, unclocked, as after mmu_clock() up to it.
+ */
+long mmu_replay_ticked_l1_hit(mmu_t *m, unsigned p, uint64_t vaddr, mmu_op_t op, bool user, uint8_t tag,
+                              mmu_replay_quiet_hit_t *last, mmu_result_t *res)
+{
+	MMU_ASSERT(p < MMU_NREQ);
+	if (!mmu_idle(m))
+		return -1;
+	req_ctx_t ctx = mmu_make_ctx(m, vaddr, op, user, tag);
+	uint64_t page = vaddr >> m->pg.page_bits, offset = vaddr & ((UINT64_C(1) << m->pg.page_bits) - 1);
+	port_t *pt = &m->port[p];
+	long slot = last->slot;
+	mmu_result_t r;
+	if (last->written && last->page == page && last->op == op && last->user == user &&
+	    mmu_replay_l1_slot_holds(m, p, slot, last->written, last->pcid)) {
+		/* the same base-page entry answers as before (mmu_replay_l1_slot_written): its response, this offset */
+		mmu_replay_translate_hits(m, p, slot, 1);
+		for (unsigned q = 0; q < MMU_NREQ; q++)
+			m->port[q].state = PORT_IDLE;
+		r = last->res;
+		r.paddr |= offset;
+		pt->ctx = ctx;
+		pt->kind = LK_HIT;
+		pt->res = r;
+		pt->accept_cycle = m->cycle - m->h1[p];
+		pt->stale = false;
+		pt->count = 0;
+		pt->state = PORT_RESP;
+	} else {
+		slot = mmu_l1_peek_hit(m, p, &ctx, slot);
+		if (slot < 0)
+			return -1;
+		mmu_replay_translate_hits(m, p, slot, 1);
+		show_l1_hit(m, p, &ctx, slot);
+		r = pt->res;
+		*last = (mmu_replay_quiet_hit_t){.page = page,
+		                                 .written = mmu_replay_l1_slot_written(m, p, slot),
+		                                 .res = r,
+		                                 .slot = slot,
+		                                 .pcid = m->pcid,
+		                                 .op = (uint8_t)op,
+		                                 .user = user};
+		last->res.paddr &= ~offset;
+	}
+	/* whole, from a value the caller's reads of single fields can be forwarded from */
+	*res = r;
+	return slot;
+}
+
+/*
+ * n cycles while the walker waits for a memory response that comes after them, nothing presented: with no port
+ * counting down a lookup (T3) or showing a response (T14), such edges change nothing but the cycle (W2, M1).
+ */
+bool mmu_replay_wait_memory(mmu_t *m, uint64_t n)
+{
+	if (m->mu.state != MU_WALK_WAIT)
+		return false;
+	for (unsigned p = 0; p < MMU_NREQ; p++)
+		if (m->port[p].state == PORT_LOOKUP || m->port[p].state == PORT_RESP)
+			return false;
+	m->cycle += n;
+	return true;
 }
 
 static void flush_tlbs(mmu_t *m, unsigned op, uint64_t vaddr, uint16_t pcid)
