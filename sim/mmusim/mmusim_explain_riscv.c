@@ -47,6 +47,10 @@ void explain_riscv_reserved(const mmu_paging_t *pg, uint64_t pte, unsigned level
 		snprintf(buf, n, "W = 1 with R = 0 is reserved, page fault");
 	else if (level == 1 && !mmu_pte_rwx(pg, pte))
 		snprintf(buf, n, "R = W = X = 0 at the last level: a pointer with nowhere to go, page fault");
+	else if (mmu_pte_page_beyond_pa(pg, level))
+		snprintf(buf, n, "a %s (2^%u bytes) is larger than the %u-bit physical address space, page fault",
+		         level == 4 ? "terapage" : "petapage", pg->page_bits + pg->bits_per_level * (level - 1),
+		         pg->pa_bits);
 	else
 		snprintf(buf, n, "misaligned superpage: PPN bits below the %s are not 0, page fault",
 		         level == 2   ? "megapage"

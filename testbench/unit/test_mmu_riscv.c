@@ -258,6 +258,49 @@ Test(riscv, misaligned_superpage_at_every_level_is_a_page_fault)
 	}
 }
 
+/*
+ * C2 (docs/paging.md): a leaf whose page is larger than the physical address space is a page fault whatever its PPN.
+ * Sv48, a terapage (2^39 bytes) at PPN 0: with pa_bits = 38 the walk of 2 reads ends in a page fault (cause 3, a
+ * load: 13); with pa_bits = 39 the page fits and va 0x8040201234 translates to its offset 0x40201234. The Sv57
+ * petapage (2^48) likewise with pa_bits 47 and 48.
+ */
+Test(riscv, a_page_larger_than_the_physical_address_space_is_a_page_fault)
+{
+	static const struct {
+		size_t mode; /* index in modes[] */
+		unsigned leaf, pa_bits;
+		bool fits;
+		uint64_t paddr;
+	} cases[] = {
+	    {1, 4, 38, false, 0},
+	    {1, 4, 39, true, UINT64_C(0x40201234)},
+	    {2, 5, 47, false, 0},
+	    {2, 5, 48, true, UINT64_C(0x8040201234)},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const mode_case_t *mc = &modes[cases[i].mode];
+		mmu_cfg_t cfg;
+		rig_cfg_small(&cfg);
+		cfg.paging.mode = mc->mode;
+		cfg.paging.pa_bits = cases[i].pa_bits;
+		cfg.paging.riscv_svadu = true;
+		rig_init(&r, &cfg);
+		rig_up = true;
+		rig_set_cr3(&r, (uint64_t)mc->satp_mode << 60 | 1);
+		pointers(mc, cases[i].leaf);
+		pt_set(r.pm, slot_of(mc, cases[i].leaf), PTE(0, RV_PAGE));
+		rig_resp_t x;
+		rig_memreq_t q[16];
+		translate(D, mc->va, MMU_OP_LOAD, true, &x, q);
+		unsigned reads = mc->levels - cases[i].leaf + 1;
+		if (cases[i].fits)
+			expect_ok(&x, cases[i].paddr, walk(reads));
+		else
+			expect_fault(&x, MMU_CAUSE_RESERVED, 13, walk(reads));
+		teardown();
+	}
+}
+
 Test(riscv, reserved_encodings)
 {
 	/* each: the Sv39 leaf (or root entry) value, the reads until the fault */

@@ -137,9 +137,18 @@ static inline bool mmu_pte_is_leaf(const mmu_paging_t *p, uint64_t pte, unsigned
 	return ((p->huge_levels >> level) & 1) && mmu_pte_bit(pte, p->bit_pagesize);
 }
 
+/* Whether a RISC-V leaf at this level maps a page larger than the physical address space (docs/paging.md, C2). */
+static inline bool mmu_pte_page_beyond_pa(const mmu_paging_t *p, unsigned level)
+{
+	return p->page_bits + p->bits_per_level * (level - 1) > p->pa_bits;
+}
+
 /*
  * RISC-V encodings that are page faults whatever the access (privileged spec 4.3.2 steps 3-4): W without R, and a
- * pointer to a next level at the last level. Reserved bits are the table's rsvd_* masks.
+ * pointer to a next level at the last level; and the model's stand-in for an access fault (docs/paging.md, C2): a
+ * leaf whose page is larger than the physical address space, which would reach addresses beyond paging.pa_bits
+ * whatever its PPN (an Sv48 terapage or an Sv57 petapage with a narrow pa_bits). Reserved bits are the table's
+ * rsvd_* masks.
  */
 static inline bool mmu_pte_bad_encoding(const mmu_paging_t *p, uint64_t pte, unsigned level)
 {
@@ -147,7 +156,9 @@ static inline bool mmu_pte_bad_encoding(const mmu_paging_t *p, uint64_t pte, uns
 		return false;
 	if (mmu_pte_bit(pte, p->bit_writable) && !mmu_pte_bit(pte, p->bit_read))
 		return true;
-	return level == 1 && !mmu_pte_rwx(p, pte);
+	if (level == 1)
+		return !mmu_pte_rwx(p, pte);
+	return mmu_pte_rwx(p, pte) && mmu_pte_page_beyond_pa(p, level);
 }
 
 #endif
