@@ -3,30 +3,12 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mmu/mmu_error.h"
-
-typedef struct where {
-	const char *name;
-	unsigned long line;
-	char *msg;
-	size_t msglen;
-} where_t;
-
-static int bad(const where_t *w, const char *fmt, ...)
-{
-	char what[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	snprintf(w->msg, w->msglen, "%s:%lu: %s", w->name, w->line, what);
-	return MMU_EFORMAT;
-}
+#include "mmu_line_error.h"
 
 /* The next blank-separated field of *s (NUL-terminated in place), or NULL at the end of the line. */
 static char *field(char **s)
@@ -59,7 +41,7 @@ static bool number(const char *s, uint64_t *v)
 	return true;
 }
 
-static int parse_line(char *line, const where_t *w, const mmu_paging_t *pg, mmu_physmem_t *pm,
+static int parse_line(char *line, const mmu_line_where_t *w, const mmu_paging_t *pg, mmu_physmem_t *pm,
                       mmu_memimage_info_t *info, bool *have_cr3)
 {
 	char *hash = strchr(line, '#');
@@ -72,43 +54,43 @@ static int parse_line(char *line, const where_t *w, const mmu_paging_t *pg, mmu_
 	if (!strcmp(first, "cr3")) {
 		char *v = field(&s);
 		if (!v)
-			return bad(w, "cr3: expected a value (the root table's address, e.g. cr3 0x2000)");
+			return mmu_line_error(w, "cr3: expected a value (the root table's address, e.g. cr3 0x2000)");
 		if (!number(v, &info->cr3))
-			return bad(w, "cr3: '%s' is not a number (0x for hex)", v);
+			return mmu_line_error(w, "cr3: '%s' is not a number (0x for hex)", v);
 		if (*have_cr3)
-			return bad(w, "cr3: given twice");
+			return mmu_line_error(w, "cr3: given twice");
 		if (field(&s))
-			return bad(w, "cr3: one value expected");
+			return mmu_line_error(w, "cr3: one value expected");
 		*have_cr3 = true;
 		return 0;
 	}
 	size_t len = strlen(first);
 	if (len < 2 || first[len - 1] != ':')
-		return bad(w, "expected 'ADDRESS: WORD...' or 'cr3 VALUE', found '%s'", first);
+		return mmu_line_error(w, "expected 'ADDRESS: WORD...' or 'cr3 VALUE', found '%s'", first);
 	first[len - 1] = '\0';
 	uint64_t addr;
 	if (!number(first, &addr))
-		return bad(w, "address '%s' is not a number (0x for hex)", first);
+		return mmu_line_error(w, "address '%s' is not a number (0x for hex)", first);
 	if (addr % pg->pte_bytes)
-		return bad(w, "address 0x%llx is not a multiple of the entry size (%u bytes)", (unsigned long long)addr,
-		           pg->pte_bytes);
+		return mmu_line_error(w, "address 0x%llx is not a multiple of the entry size (%u bytes)",
+		                      (unsigned long long)addr, pg->pte_bytes);
 	uint64_t limit = pg->pte_bytes >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * pg->pte_bytes)) - 1;
 	unsigned n = 0;
 	for (char *v; (v = field(&s)) != NULL; n++, addr += pg->pte_bytes) {
 		uint64_t word;
 		if (!number(v, &word))
-			return bad(w, "word %u '%s' is not a number (0x for hex)", n + 1, v);
+			return mmu_line_error(w, "word %u '%s' is not a number (0x for hex)", n + 1, v);
 		if (word > limit)
-			return bad(w, "word %u 0x%llx does not fit a %u-byte entry", n + 1, (unsigned long long)word,
-			           pg->pte_bytes);
+			return mmu_line_error(w, "word %u 0x%llx does not fit a %u-byte entry", n + 1,
+			                      (unsigned long long)word, pg->pte_bytes);
 		if (n > 0 && addr == 0)
-			return bad(w, "word %u lies beyond the end of the address space", n + 1);
+			return mmu_line_error(w, "word %u lies beyond the end of the address space", n + 1);
 		if (mmu_physmem_write(pm, addr, pg->pte_bytes, word))
 			return MMU_ENOMEM;
 		info->words++;
 	}
 	if (n == 0)
-		return bad(w, "address 0x%llx: no words after it", (unsigned long long)(addr));
+		return mmu_line_error(w, "address 0x%llx: no words after it", (unsigned long long)(addr));
 	return 0;
 }
 
@@ -116,7 +98,7 @@ int mmu_memimage_parse(FILE *f, const char *name, const mmu_paging_t *pg, mmu_ph
                        char *msg, size_t msglen)
 {
 	memset(info, 0, sizeof *info);
-	where_t w = {name, 0, msg, msglen};
+	mmu_line_where_t w = {name, 0, msg, msglen};
 	bool have_cr3 = false;
 	char *line = NULL;
 	size_t cap = 0;
@@ -125,7 +107,7 @@ int mmu_memimage_parse(FILE *f, const char *name, const mmu_paging_t *pg, mmu_ph
 	while (rc == 0 && (got = getline(&line, &cap, f)) >= 0) {
 		w.line++;
 		if (memchr(line, '\0', (size_t)got))
-			rc = bad(&w, "NUL byte: not a text memory image");
+			rc = mmu_line_error(&w, "NUL byte: not a text memory image");
 		else
 			rc = parse_line(line, &w, pg, pm, info, &have_cr3);
 	}

@@ -3,29 +3,11 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mmu/mmu_error.h"
-
-typedef struct where {
-	const char *name;
-	unsigned long line;
-	char *msg;
-	size_t msglen;
-} where_t;
-
-static int bad(const where_t *w, const char *fmt, ...)
-{
-	char what[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	snprintf(w->msg, w->msglen, "%s:%lu: %s", w->name, w->line, what);
-	return MMU_EFORMAT;
-}
+#include "mmu_line_error.h"
 
 static const char *skip_space(const char *s)
 {
@@ -58,17 +40,17 @@ static int hex_value(char c)
 }
 
 /* "page N: <64 hex digits>", s just after "page". */
-static int page_line(const where_t *w, const char *s, mmu_ostep_dump_t *d)
+static int page_line(const mmu_line_where_t *w, const char *s, mmu_ostep_dump_t *d)
 {
 	const char *p;
 	long n = decimal(skip_space(s), &p, MMU_OSTEP_PAGES);
 	if (n < 0 || n >= MMU_OSTEP_PAGES)
-		return bad(w, "page number is not in 0..%d", MMU_OSTEP_PAGES - 1);
+		return mmu_line_error(w, "page number is not in 0..%d", MMU_OSTEP_PAGES - 1);
 	p = skip_space(p);
 	if (*p != ':')
-		return bad(w, "page %ld: expected ':' after the page number", n);
+		return mmu_line_error(w, "page %ld: expected ':' after the page number", n);
 	if (d->listed[n])
-		return bad(w, "page %ld is listed twice", n);
+		return mmu_line_error(w, "page %ld is listed twice", n);
 	uint8_t bytes[MMU_OSTEP_PAGE_BYTES];
 	unsigned digits = 0;
 	for (p++; *p && *p != '\n' && *p != '\r'; p++) {
@@ -76,14 +58,14 @@ static int page_line(const where_t *w, const char *s, mmu_ostep_dump_t *d)
 			continue;
 		int v = hex_value(*p);
 		if (v < 0)
-			return bad(w, "page %ld: '%c' is not a hex digit", n, *p);
+			return mmu_line_error(w, "page %ld: '%c' is not a hex digit", n, *p);
 		if (digits < 2 * MMU_OSTEP_PAGE_BYTES)
 			bytes[digits / 2] = (uint8_t)(digits % 2 ? (bytes[digits / 2] << 4) | v : v);
 		digits++;
 	}
 	if (digits != 2 * MMU_OSTEP_PAGE_BYTES)
-		return bad(w, "page %ld: expected %d bytes (%d hex digits), found %u digits", n, MMU_OSTEP_PAGE_BYTES,
-		           2 * MMU_OSTEP_PAGE_BYTES, digits);
+		return mmu_line_error(w, "page %ld: expected %d bytes (%d hex digits), found %u digits", n,
+		                      MMU_OSTEP_PAGE_BYTES, 2 * MMU_OSTEP_PAGE_BYTES, digits);
 	memcpy(d->mem + n * MMU_OSTEP_PAGE_BYTES, bytes, sizeof bytes);
 	d->listed[n] = true;
 	d->pages++;
@@ -91,25 +73,25 @@ static int page_line(const where_t *w, const char *s, mmu_ostep_dump_t *d)
 }
 
 /* "PDBR: N ...", s just after "PDBR". */
-static int pdbr_line(const where_t *w, const char *s, mmu_ostep_dump_t *d, unsigned long *pdbr_line_no)
+static int pdbr_line(const mmu_line_where_t *w, const char *s, mmu_ostep_dump_t *d, unsigned long *pdbr_line_no)
 {
 	const char *p = skip_space(s);
 	if (*p != ':')
-		return bad(w, "PDBR: expected ':' after PDBR");
+		return mmu_line_error(w, "PDBR: expected ':' after PDBR");
 	long n = decimal(skip_space(p + 1), &p, MMU_OSTEP_PAGES);
 	if (n < 0)
-		return bad(w, "PDBR: expected a decimal page number");
+		return mmu_line_error(w, "PDBR: expected a decimal page number");
 	if (n >= MMU_OSTEP_PAGES)
-		return bad(w, "PDBR: page number is not in 0..%d", MMU_OSTEP_PAGES - 1);
+		return mmu_line_error(w, "PDBR: page number is not in 0..%d", MMU_OSTEP_PAGES - 1);
 	if (*pdbr_line_no)
-		return bad(w, "PDBR given a second time (first on line %lu)", *pdbr_line_no);
+		return mmu_line_error(w, "PDBR given a second time (first on line %lu)", *pdbr_line_no);
 	d->pdbr = (unsigned)n;
 	*pdbr_line_no = w->line;
 	return 0;
 }
 
 /* Which kind of line: a dump line starts with "page" and a number, or with "PDBR"; the rest of the printout is text. */
-static int dispatch(const where_t *w, const char *line, mmu_ostep_dump_t *d, unsigned long *pdbr_seen)
+static int dispatch(const mmu_line_where_t *w, const char *line, mmu_ostep_dump_t *d, unsigned long *pdbr_seen)
 {
 	const char *s = skip_space(line);
 	if (!strncmp(s, "page", 4) && isdigit((unsigned char)*skip_space(s + 4)) && (s[4] == ' ' || s[4] == '\t'))
@@ -122,7 +104,7 @@ static int dispatch(const where_t *w, const char *line, mmu_ostep_dump_t *d, uns
 int mmu_ostep_parse(FILE *f, const char *name, mmu_ostep_dump_t *d, char *msg, size_t msglen)
 {
 	memset(d, 0, sizeof *d);
-	where_t w = {.name = name, .msg = msg, .msglen = msglen};
+	mmu_line_where_t w = {.name = name, .msg = msg, .msglen = msglen};
 	unsigned long pdbr_seen = 0;
 	char *line = NULL;
 	size_t cap = 0;
@@ -131,7 +113,7 @@ int mmu_ostep_parse(FILE *f, const char *name, mmu_ostep_dump_t *d, char *msg, s
 	while (!err && (len = getline(&line, &cap, f)) >= 0) {
 		w.line++;
 		/* The scanners stop at a NUL: the rest of the line would be ignored without a word. */
-		err = memchr(line, '\0', (size_t)len) ? bad(&w, "NUL byte (binary data?)")
+		err = memchr(line, '\0', (size_t)len) ? mmu_line_error(&w, "NUL byte (binary data?)")
 		                                      : dispatch(&w, line, d, &pdbr_seen);
 	}
 	free(line);
