@@ -240,6 +240,13 @@ static int cmp_stored(const void *x, const void *y)
 	return a->pa < b->pa ? -1 : a->pa > b->pa;
 }
 
+/* qsort of stored words; none at all may come as a null array, which qsort must not be given */
+static void sort_stored(stored_t *v, size_t n)
+{
+	if (n)
+		qsort(v, n, sizeof *v, cmp_stored);
+}
+
 static int is_q2_leaf(const check_t *c, uint64_t addr)
 {
 	for (size_t i = 0; i < c->nq2; i++)
@@ -252,7 +259,7 @@ static int is_q2_leaf(const check_t *c, uint64_t addr)
 static void compare_memory(check_t *c)
 {
 	size_t k = 0;
-	qsort(c->tw, c->ntw, sizeof *c->tw, cmp_stored);
+	sort_stored(c->tw, c->ntw);
 	for (uint64_t a = ORACLE_TABLE_BASE; a < c->img->table_end; a += 8) {
 		uint64_t qv = (k < c->ntw && c->tw[k].pa == a) ? c->tw[k++].value : 0;
 		uint64_t mv = mmu_physmem_read(c->pm, a, 8);
@@ -280,8 +287,8 @@ static void compare_memory(check_t *c)
 	}
 	if (!last)
 		return;
-	qsort(last, nlast, sizeof *last, cmp_stored);
-	qsort(c->dw, c->ndw, sizeof *c->dw, cmp_stored);
+	sort_stored(last, nlast);
+	sort_stored(c->dw, c->ndw);
 	size_t i = 0, j = 0;
 	while (i < nlast || j < c->ndw) {
 		if (i < nlast && j < c->ndw && last[i].pa == c->dw[j].pa) {
