@@ -2,7 +2,7 @@
  * mmuoracle: the host side of the QEMU oracle (testbench/oracle/README.md).
  *   mmuoracle gen [--mode MODE] SEED ACCESSES JOB TABLES
  *                                           writes a random image and its accesses; MODE x86_64 (4-level paging,
- *                                           the default) or x86_64_la57 (5-level paging)
+ *                                           the default), x86_64_la57 (5-level paging), sv39, sv48 or sv57 (RISC-V)
  *   mmuoracle check JOB TABLES LOG [KEY=VALUE...]
  *                                           compares the guest's log with the model in the job's paging mode,
  *                                           configured further by KEY=VALUE
@@ -22,7 +22,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: mmuoracle gen [--mode x86_64|x86_64_la57] SEED ACCESSES JOB TABLES\n"
+	fprintf(stderr, "usage: mmuoracle gen [--mode x86_64|x86_64_la57|sv39|sv48|sv57] SEED ACCESSES JOB TABLES\n"
 	                "       mmuoracle check JOB TABLES LOG [KEY=VALUE...]\n"
 	                "       mmuoracle image JOB TABLES SPACE\n");
 	return 2;
@@ -44,13 +44,19 @@ int main(int argc, char **argv)
 {
 	if (argc >= 6 && strcmp(argv[1], "gen") == 0) {
 		uint64_t seed, n;
-		unsigned levels = 4;
+		unsigned levels = 4, riscv = 0;
 		int at = 2;
 		if (strcmp(argv[2], "--mode") == 0) {
 			if (strcmp(argv[3], "x86_64_la57") == 0) {
 				levels = 5;
+			} else if (strncmp(argv[3], "sv", 2) == 0 &&
+			           (!strcmp(argv[3] + 2, "39") || !strcmp(argv[3] + 2, "48") ||
+			            !strcmp(argv[3] + 2, "57"))) {
+				riscv = 1, levels = argv[3][2] == '3' ? 3 : argv[3][2] == '4' ? 4 : 5;
 			} else if (strcmp(argv[3], "x86_64") != 0) {
-				fprintf(stderr, "mmuoracle: --mode '%s' is not x86_64 or x86_64_la57\n", argv[3]);
+				fprintf(stderr,
+				        "mmuoracle: --mode '%s' is not x86_64, x86_64_la57, sv39, sv48 or sv57\n",
+				        argv[3]);
 				return usage();
 			}
 			at = 4;
@@ -58,7 +64,8 @@ int main(int argc, char **argv)
 		if (argc != at + 4 || parse_u64("SEED", argv[at], &seed) || parse_u64("ACCESSES", argv[at + 1], &n))
 			return usage();
 		oracle_image_t img;
-		if (oracle_gen_x86_64(&img, seed, n, ORACLE_PA_BITS, levels) != 0) {
+		if ((riscv ? oracle_gen_riscv(&img, seed, n, levels)
+		           : oracle_gen_x86_64(&img, seed, n, ORACLE_PA_BITS, levels)) != 0) {
 			fprintf(stderr, "mmuoracle: seed %" PRIu64 ": the image does not fit the table area\n", seed);
 			oracle_image_free(&img);
 			return 2;

@@ -28,6 +28,7 @@ typedef struct check {
 	const oracle_image_t *img;
 	FILE *out;
 	mmu_physmem_t *pm;
+	mmu_t *rv[4]; /* RISC-V: the model with mstatus.SUM (bit 0) and MXR (bit 1) of the index set as well */
 	qemu_out_t *q;
 	stored_t *tw, *dw; /* QEMU's table words (T) and changed data words (D) */
 	size_t ntw, ndw, captw, capdw;
@@ -38,7 +39,7 @@ typedef struct check {
 	int complete;
 	unsigned long diffs;
 	unsigned long deviations[ORACLE_NDEVIATIONS];
-	unsigned long pages[4];  /* the model's translations by leaf level (1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB) */
+	unsigned long pages[6];  /* the model's translations by leaf level (1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB, ...) */
 	unsigned long causes[5]; /* the model's faults by cause (mmu_fault_cause_t) */
 } check_t;
 
@@ -117,7 +118,7 @@ static uint64_t model_data(const check_t *c, uint64_t pa)
 	for (size_t i = c->nmw; i-- > 0;)
 		if (c->mw[i].pa == pa)
 			return c->mw[i].value;
-	return oracle_pattern(pa);
+	return c->img->arch == ORACLE_ARCH_RISCV ? oracle_rv_pattern(pa) : oracle_pattern(pa);
 }
 
 static const char *op_name(unsigned op)
@@ -130,9 +131,27 @@ typedef struct walk_entry {
 	uint64_t addr, value;
 } walk_entry_t;
 
+/* The entries on va's walk under satp, read from the model's memory before the access (Priv 4.3.2). */
+static unsigned read_walk_riscv(const check_t *c, uint64_t satp, uint64_t va, walk_entry_t w[5])
+{
+	uint64_t table = (satp & UINT64_C(0xfffffffffff)) << 12;
+	unsigned n = 0;
+	for (unsigned level = c->img->levels; level >= 1; level--) {
+		uint64_t addr = table + ((va >> (12 + 9 * (level - 1))) & 511) * 8;
+		uint64_t e = mmu_physmem_read(c->pm, addr, 8);
+		w[n++] = (walk_entry_t){level, addr, e};
+		if (!(e & 1) || (e & 0xe))
+			break;
+		table = (e & UINT64_C(0x003ffffffffffc00)) << 2;
+	}
+	return n;
+}
+
 /* The entries on va's walk in root, read from the model's memory before the access (SDM vol. 3A, 4.5). */
 static unsigned read_walk(const check_t *c, uint64_t root, uint64_t va, walk_entry_t w[5])
 {
+	if (c->img->arch == ORACLE_ARCH_RISCV)
+		return read_walk_riscv(c, root, va, w);
 	uint64_t table = root & UINT64_C(0x000ffffffffff000);
 	unsigned n = 0;
 	for (unsigned level = c->img->levels; level >= 1; level--) {
@@ -168,8 +187,95 @@ static void describe(char *buf, size_t len, uint64_t vec, uint64_t ec, uint64_t 
 		snprintf(buf, len, "vector %" PRIu64 ", error code %#" PRIx64, vec, ec);
 }
 
+static void describe_riscv(char *buf, size_t len, uint64_t cause, uint64_t epc, uint64_t tval, uint64_t a0)
+{
+	if (cause == 12 || cause == 13 || cause == 15)
+		snprintf(buf, len, "%s page fault (mcause %" PRIu64 "), mtval %#" PRIx64,
+		         cause == 12   ? "instruction"
+		         : cause == 13 ? "load"
+		                       : "store/AMO",
+		         cause, tval);
+	else if (cause == ORACLE_RV_ECALL_U || cause == ORACLE_RV_ECALL_S)
+		snprintf(buf, len, "done (ecall from %s-mode), a0 %#" PRIx64, cause == ORACLE_RV_ECALL_U ? "U" : "S",
+		         a0);
+	else if (cause == ORACLE_RV_CAUSE_ILLEGAL)
+		snprintf(buf, len, "fetched (illegal instruction %#" PRIx64 " at mepc %#" PRIx64 ")", tval, epc);
+	else
+		snprintf(buf, len, "mcause %#" PRIx64 ", mtval %#" PRIx64 ", mepc %#" PRIx64, cause, tval, epc);
+}
+
+/*
+ * RISC-V: the trap the guest's M-mode handler sees (Priv 3.1.15, 3.1.16): the page fault with mtval = the address
+ * (4.3.2; the model's ecode is the exception code), or the stub's ecall after a load or store, or the illegal
+ * instruction a fetch that reached a data word raises, mtval its low 32 bits and mepc the address.
+ */
+static void compare_access_riscv(check_t *c, mmu_mem_t *mem, size_t i)
+{
+	const oracle_access_t *a = &c->img->acc[i];
+	uint64_t satp = c->img->roots[a->root];
+	mmu_t *m = c->rv[a->flags & 3];
+	mmu_fast_cr3_write(m, satp);
+	mmu_fast_flush(m, MMU_FLUSH_ALL, 0, 0);
+	walk_entry_t we[5];
+	unsigned nwe = read_walk(c, satp, a->va, we);
+	char walk[640];
+	format_walk(walk, sizeof walk, we, nwe);
+	mmu_result_t res;
+	mmu_op_t op = a->op == ORACLE_OP_LOAD ? MMU_OP_LOAD : a->op == ORACLE_OP_STORE ? MMU_OP_STORE : MMU_OP_FETCH;
+	mmu_translate(m, mem, op == MMU_OP_FETCH ? MMU_REQ_I : MMU_REQ_D, a->va, op, a->user, &res);
+	uint64_t cause, tval = 0, epc = 0, a0 = 0;
+	int check_tval = 0, check_epc = 0, check_a0 = 0;
+	if (res.fault && res.cause < 5)
+		c->causes[res.cause]++;
+	else if (!res.fault && res.page_level >= 1 && res.page_level <= 5)
+		c->pages[res.page_level]++;
+	uint64_t base = ORACLE_RV_RAM_BASE;
+	if (res.fault) {
+		cause = res.ecode, tval = a->va, check_tval = 1;
+		epc = a->va, check_epc = a->op == ORACLE_OP_FETCH;
+	} else if (res.paddr < base + ORACLE_DATA_BASE || res.paddr + 8 > base + ORACLE_DATA_END) {
+		fprintf(c->out, "access %zu: the model's address %#" PRIx64 " is outside the data window\n", i,
+		        res.paddr);
+		c->diffs++;
+		return;
+	} else if (a->op == ORACLE_OP_LOAD) {
+		cause = a->user ? ORACLE_RV_ECALL_U : ORACLE_RV_ECALL_S, a0 = model_data(c, res.paddr), check_a0 = 1;
+	} else if (a->op == ORACLE_OP_STORE) {
+		cause = a->user ? ORACLE_RV_ECALL_U : ORACLE_RV_ECALL_S;
+		if (push(&c->mw, &c->nmw, &c->capmw, res.paddr, a->store_value) != 0)
+			abort(); /* out of memory: no honest answer left */
+	} else {
+		cause = ORACLE_RV_CAUSE_ILLEGAL, tval = model_data(c, res.paddr) & 0xffffffff, check_tval = 1;
+		epc = a->va, check_epc = 1;
+	}
+	const qemu_out_t *q = &c->q[i];
+	if (q->seen && q->vec == cause && (!check_tval || q->cr2 == tval) && (!check_epc || q->ec == epc) &&
+	    (!check_a0 || q->rax == a0))
+		return;
+	c->diffs++;
+	char mine[160], theirs[160];
+	describe_riscv(mine, sizeof mine, cause, epc, tval, a0);
+	if (q->seen)
+		describe_riscv(theirs, sizeof theirs, q->vec, q->ec, q->cr2, q->rax);
+	else
+		snprintf(theirs, sizeof theirs, "no outcome reported");
+	fprintf(c->out,
+	        "access %zu: %s-mode %s va %#" PRIx64 "%s%s in space %u (satp %#" PRIx64 ")\n%s  model: %s\n"
+	        "  qemu:  %s\n  explain: mmuoracle image JOB TABLES %u > s.img; mmusim explain --memory s.img --addr "
+	        "%#" PRIx64 " --op %s%s --set paging.mode=%s --set paging.pa_bits=56 --set paging.riscv.svadu=1%s%s\n",
+	        i, a->user ? "U" : "S", op_name(a->op), a->va, a->flags & ORACLE_RV_SUM ? ", SUM" : "",
+	        a->flags & ORACLE_RV_MXR ? ", MXR" : "", a->root, satp, walk, mine, theirs, a->root, a->va,
+	        op_name(a->op), a->user ? "" : " --supervisor", oracle_image_mode(c->img),
+	        a->flags & ORACLE_RV_SUM ? " --set paging.riscv.sum=1" : "",
+	        a->flags & ORACLE_RV_MXR ? " --set paging.riscv.mxr=1" : "");
+}
+
 static void compare_access(check_t *c, mmu_t *m, mmu_mem_t *mem, size_t i)
 {
+	if (c->img->arch == ORACLE_ARCH_RISCV) {
+		compare_access_riscv(c, mem, i);
+		return;
+	}
 	const oracle_access_t *a = &c->img->acc[i];
 	uint64_t cr3 = c->img->roots[a->root];
 	mmu_fast_cr3_write(m, cr3);
@@ -259,15 +365,16 @@ static int is_q2_leaf(const check_t *c, uint64_t addr)
 static void compare_memory(check_t *c)
 {
 	size_t k = 0;
+	uint64_t base = oracle_image_table_base(c->img);
 	sort_stored(c->tw, c->ntw);
-	for (uint64_t a = ORACLE_TABLE_BASE; a < c->img->table_end; a += 8) {
+	for (uint64_t a = base; a < c->img->table_end; a += 8) {
 		uint64_t qv = (k < c->ntw && c->tw[k].pa == a) ? c->tw[k++].value : 0;
 		uint64_t mv = mmu_physmem_read(c->pm, a, 8);
 		if (qv != mv && qv == (mv | 0x20) && is_q2_leaf(c, a)) {
 			c->deviations[1]++;
 		} else if (qv != mv) {
 			uint64_t before;
-			memcpy(&before, c->img->tables + (a - ORACLE_TABLE_BASE), 8);
+			memcpy(&before, c->img->tables + (a - base), 8);
 			fprintf(c->out,
 			        "table word %#" PRIx64 ": was %#" PRIx64 ", model %#" PRIx64 ", qemu %#" PRIx64
 			        " (bits differing %#" PRIx64 ")\n",
@@ -317,12 +424,19 @@ int oracle_check(const oracle_image_t *img, const char *log_path, const char *co
 	char msg[512];
 	mmu_cfg_t cfg;
 	mmu_cfg_default(&cfg);
-	/* the job's paging mode first (5 levels: CR4.LA57 = 1, SDM vol. 3A, 4.5); KEY=VALUE may change the rest */
-	if (mmu_cfg_set_arg(&cfg, img->levels == 5 ? "paging.mode=x86_64_la57" : "paging.mode=x86_64", msg,
-	                    sizeof msg) != 0) {
-		fprintf(stderr, "mmuoracle: %s\n", msg);
-		return -2;
-	}
+	/*
+	 * The job's paging mode first (5 levels: CR4.LA57 = 1, SDM vol. 3A, 4.5). RISC-V as QEMU 7.2's rv64 walks:
+	 * 56-bit physical addresses (Priv 4.4), A and D set by the walker (Svadu's scheme: QEMU 7.2 has no Svade),
+	 * ASIDs in satp. KEY=VALUE may change the rest.
+	 */
+	char mode[48];
+	snprintf(mode, sizeof mode, "paging.mode=%s", oracle_image_mode(img));
+	const char *preset[] = {mode, "paging.pa_bits=56", "paging.riscv.svadu=1", "cr3.pcid=1"};
+	for (size_t i = 0; i < (img->arch == ORACLE_ARCH_RISCV ? 4u : 1u); i++)
+		if (mmu_cfg_set_arg(&cfg, preset[i], msg, sizeof msg) != 0) {
+			fprintf(stderr, "mmuoracle: %s\n", msg);
+			return -2;
+		}
 	for (size_t i = 0; i < nsets; i++)
 		if (mmu_cfg_set_arg(&cfg, sets[i], msg, sizeof msg) != 0) {
 			fprintf(stderr, "mmuoracle: %s\n", msg);
@@ -335,8 +449,20 @@ int oracle_check(const oracle_image_t *img, const char *log_path, const char *co
 	int rc = -1;
 	if (!c.q || mmu_physmem_create(&c.pm) != 0)
 		goto done;
-	if (mmu_physmem_write_block(c.pm, ORACLE_TABLE_BASE, img->tables, img->table_end - ORACLE_TABLE_BASE) != 0)
+	if (mmu_physmem_write_block(c.pm, oracle_image_table_base(img), img->tables,
+	                            img->table_end - oracle_image_table_base(img)) != 0)
 		goto done;
+	/* RISC-V: one model per mstatus.SUM and MXR an access may run with (each ORed with the configured one) */
+	for (unsigned v = 0; img->arch == ORACLE_ARCH_RISCV && v < 4; v++) {
+		mmu_cfg_t vc = cfg;
+		vc.paging.riscv_sum = cfg.paging.riscv_sum || (v & ORACLE_RV_SUM);
+		vc.paging.riscv_mxr = cfg.paging.riscv_mxr || (v & ORACLE_RV_MXR);
+		if (mmu_create(&vc, &c.rv[v], msg, sizeof msg) != 0) {
+			fprintf(stderr, "mmuoracle: %s\n", msg);
+			rc = -2;
+			goto done;
+		}
+	}
 	if (mmu_create(&cfg, &m, msg, sizeof msg) != 0 || mmu_mem_create(&cfg.mem, cfg.seed, c.pm, &mem) != 0) {
 		fprintf(stderr, "mmuoracle: %s\n", msg);
 		rc = -2;
@@ -355,17 +481,26 @@ int oracle_check(const oracle_image_t *img, const char *log_path, const char *co
 		compare_memory(&c);
 	}
 	*diffs = c.diffs;
-	fprintf(out,
-	        "model outcomes: 4K %lu, 2M %lu, 1G %lu, not present %lu, protection %lu, reserved bit %lu, "
-	        "non-canonical %lu\n",
-	        c.pages[1], c.pages[2], c.pages[3], c.causes[MMU_CAUSE_NOT_PRESENT], c.causes[MMU_CAUSE_PROTECTION],
-	        c.causes[MMU_CAUSE_RESERVED], c.causes[MMU_CAUSE_NONCANONICAL]);
+	if (img->arch == ORACLE_ARCH_RISCV)
+		fprintf(out,
+		        "model outcomes: 4K %lu, 2M %lu, 1G %lu, 512G %lu, 256T %lu, invalid %lu, rights %lu, "
+		        "reserved encoding %lu, not sign-extended %lu\n",
+		        c.pages[1], c.pages[2], c.pages[3], c.pages[4], c.pages[5], c.causes[MMU_CAUSE_NOT_PRESENT],
+		        c.causes[MMU_CAUSE_PROTECTION], c.causes[MMU_CAUSE_RESERVED], c.causes[MMU_CAUSE_NONCANONICAL]);
+	else
+		fprintf(out,
+		        "model outcomes: 4K %lu, 2M %lu, 1G %lu, not present %lu, protection %lu, reserved bit %lu, "
+		        "non-canonical %lu\n",
+		        c.pages[1], c.pages[2], c.pages[3], c.causes[MMU_CAUSE_NOT_PRESENT],
+		        c.causes[MMU_CAUSE_PROTECTION], c.causes[MMU_CAUSE_RESERVED], c.causes[MMU_CAUSE_NONCANONICAL]);
 	for (size_t d = 0; d < sizeof deviations / sizeof deviations[0]; d++)
 		if (c.deviations[d])
 			fprintf(out, "known QEMU deviation %s, %s: %lu time%s\n", deviations[d].id, deviations[d].what,
 			        c.deviations[d], c.deviations[d] == 1 ? "" : "s");
 	rc = 0;
 done:
+	for (unsigned v = 0; v < 4; v++)
+		mmu_destroy(c.rv[v]);
 	mmu_destroy(m);
 	mmu_mem_destroy(mem);
 	mmu_physmem_destroy(c.pm);

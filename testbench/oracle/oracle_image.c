@@ -31,6 +31,7 @@ int oracle_image_save(const oracle_image_t *img, const char *job_path, const cha
 	    .nroots = img->nroots,
 	    .table_end = img->table_end,
 	    .levels = img->levels,
+	    .arch = img->arch,
 	};
 	memcpy(h.roots, img->roots, sizeof h.roots);
 	if (sizeof h + img->naccess * sizeof *img->acc > ORACLE_JOB_MAX) {
@@ -39,7 +40,7 @@ int oracle_image_save(const oracle_image_t *img, const char *job_path, const cha
 	}
 	if (write_file(job_path, &h, sizeof h, img->acc, img->naccess * sizeof *img->acc) < 0)
 		return -1;
-	return write_file(tables_path, img->tables, img->table_end - ORACLE_TABLE_BASE, NULL, 0);
+	return write_file(tables_path, img->tables, img->table_end - oracle_image_table_base(img), NULL, 0);
 }
 
 static void *read_file(const char *path, size_t *len)
@@ -80,8 +81,11 @@ int oracle_image_load(oracle_image_t *img, const char *job_path, const char *tab
 		return -1;
 	}
 	memcpy(&h, job, sizeof h);
-	if (h.magic != ORACLE_JOB_MAGIC || h.nroots > ORACLE_MAX_ROOTS || (h.levels != 4 && h.levels != 5) ||
-	    jlen != sizeof h + h.naccess * sizeof(oracle_access_t) || h.table_end != ORACLE_TABLE_BASE + tlen) {
+	img->arch = (unsigned)h.arch;
+	int riscv = h.arch == ORACLE_ARCH_RISCV;
+	if (h.magic != ORACLE_JOB_MAGIC || h.nroots > ORACLE_MAX_ROOTS || (h.arch != ORACLE_ARCH_X86_64 && !riscv) ||
+	    h.levels < (riscv ? 3u : 4u) || h.levels > 5 || jlen != sizeof h + h.naccess * sizeof(oracle_access_t) ||
+	    h.table_end != oracle_image_table_base(img) + tlen) {
 		free(job);
 		oracle_image_free(img);
 		errno = EINVAL;
@@ -99,13 +103,21 @@ int oracle_image_load(oracle_image_t *img, const char *job_path, const char *tab
 	return img->acc ? 0 : -1;
 }
 
+const char *oracle_image_mode(const oracle_image_t *img)
+{
+	if (img->arch == ORACLE_ARCH_RISCV)
+		return img->levels == 3 ? "sv39" : img->levels == 4 ? "sv48" : "sv57";
+	return img->levels == 5 ? "x86_64_la57" : "x86_64";
+}
+
 void oracle_image_print(const oracle_image_t *img, unsigned space, FILE *out)
 {
-	fprintf(out, "# mmuoracle's tables (%s), address space %u\ncr3 %#" PRIx64 "\n",
-	        img->levels == 5 ? "paging.mode=x86_64_la57" : "paging.mode=x86_64", space, img->roots[space]);
-	for (uint64_t a = ORACLE_TABLE_BASE; a < img->table_end; a += 8) {
+	fprintf(out, "# mmuoracle's tables (paging.mode=%s), address space %u\ncr3 %#" PRIx64 "\n",
+	        oracle_image_mode(img), space, img->roots[space]);
+	uint64_t base = oracle_image_table_base(img);
+	for (uint64_t a = base; a < img->table_end; a += 8) {
 		uint64_t w;
-		memcpy(&w, img->tables + (a - ORACLE_TABLE_BASE), 8);
+		memcpy(&w, img->tables + (a - base), 8);
 		if (w)
 			fprintf(out, "%#" PRIx64 ": %#" PRIx64 "\n", a, w);
 	}

@@ -13,14 +13,25 @@
 #include "oracle_layout.h"
 
 typedef struct oracle_image {
-	uint8_t *tables; /* bytes of [ORACLE_TABLE_BASE, table_end) */
+	uint8_t *tables; /* bytes of [oracle_image_table_base(), table_end) */
 	uint64_t table_end;
-	uint64_t roots[ORACLE_MAX_ROOTS];
+	uint64_t roots[ORACLE_MAX_ROOTS]; /* CR3 or satp values */
 	unsigned nroots;
-	unsigned levels; /* 4 or 5 (CR4.LA57 = 1) */
+	unsigned levels; /* x86: 4 or 5 (CR4.LA57 = 1); RISC-V: 3 (Sv39), 4 (Sv48), 5 (Sv57) */
+	unsigned arch;   /* ORACLE_ARCH_* */
 	oracle_access_t *acc;
 	size_t naccess;
 } oracle_image_t;
+
+/* Where the physical layout of oracle_layout.h starts: 0 on x86, RAM's base on RISC-V's virt machine. */
+static inline uint64_t oracle_image_ram_base(const oracle_image_t *img)
+{
+	return img->arch == ORACLE_ARCH_RISCV ? ORACLE_RV_RAM_BASE : 0;
+}
+static inline uint64_t oracle_image_table_base(const oracle_image_t *img)
+{
+	return oracle_image_ram_base(img) + ORACLE_TABLE_BASE;
+}
 
 typedef struct oracle_rng {
 	uint64_t s;
@@ -48,6 +59,15 @@ static inline int oracle_chance(oracle_rng_t *r, unsigned percent)
  * Returns 0, or -1 when out of table space.
  */
 int oracle_gen_x86_64(oracle_image_t *img, uint64_t seed, size_t naccess, unsigned pa_bits, unsigned levels);
+
+/*
+ * RISC-V paging of `levels` levels (3 Sv39, 4 Sv48, 5 Sv57; RISC-V privileged specification, 4.3-4.6), physical
+ * addresses of 56 bits. Returns 0, or -1 when out of table space.
+ */
+int oracle_gen_riscv(oracle_image_t *img, uint64_t seed, size_t naccess, unsigned levels);
+
+/* The paging.mode of an image: x86_64, x86_64_la57, sv39, sv48 or sv57. */
+const char *oracle_image_mode(const oracle_image_t *img);
 
 void oracle_image_free(oracle_image_t *img);
 /* The job (header and accesses) and the table image as QEMU's loader takes them. Return 0 or -1 (errno set). */
