@@ -24,6 +24,32 @@ typedef struct stored {
 	uint64_t pa, value;
 } stored_t;
 
+/* RISC-V: the encodings and rights the walks met, classified from the entries alone (Priv 4.3.1, 4.3.2). */
+typedef enum rv_met {
+	RV_MET_INVALID,    /* V = 0 */
+	RV_MET_HIGH,       /* bits 63:54 set */
+	RV_MET_W_NO_R,     /* W = 1, R = 0 */
+	RV_MET_PTR_DAU,    /* a pointer with D, A or U set */
+	RV_MET_PTR_LAST,   /* R = W = X = 0 at the last level */
+	RV_MET_MISALIGNED, /* a superpage whose PPN has bits below its size */
+	RV_MET_X_ONLY,     /* a load from an execute-only leaf (MXR decides) */
+	RV_MET_S_U_PAGE,   /* S-mode at a U = 1 leaf (SUM decides a load or store; a fetch faults) */
+	RV_MET_A_CLEAR,    /* a leaf with A = 0 */
+	RV_MET_D_CLEAR,    /* a store to a leaf with D = 0 */
+	RV_MET_N
+} rv_met_t;
+
+static const char *const rv_met_names[RV_MET_N] = {"V = 0",
+                                                   "bits 63:54",
+                                                   "W without R",
+                                                   "D/A/U in a pointer",
+                                                   "pointer at level 0",
+                                                   "misaligned superpage",
+                                                   "load from X-only",
+                                                   "S-mode at a U page",
+                                                   "leaf with A = 0",
+                                                   "store to a leaf with D = 0"};
+
 typedef struct check {
 	const oracle_image_t *img;
 	FILE *out;
@@ -39,8 +65,9 @@ typedef struct check {
 	int complete;
 	unsigned long diffs;
 	unsigned long deviations[ORACLE_NDEVIATIONS];
-	unsigned long pages[6];  /* the model's translations by leaf level (1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB, ...) */
-	unsigned long causes[5]; /* the model's faults by cause (mmu_fault_cause_t) */
+	unsigned long pages[6];      /* the model's translations by leaf level (1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB, ...) */
+	unsigned long causes[5];     /* the model's faults by cause (mmu_fault_cause_t) */
+	unsigned long met[RV_MET_N]; /* RISC-V: what the walks met, read from the entries (rv_met_t) */
 } check_t;
 
 /*
@@ -187,6 +214,43 @@ static void describe(char *buf, size_t len, uint64_t vec, uint64_t ec, uint64_t 
 		snprintf(buf, len, "vector %" PRIu64 ", error code %#" PRIx64, vec, ec);
 }
 
+static void classify_riscv(check_t *c, const oracle_access_t *a, const walk_entry_t *w, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++) {
+		uint64_t e = w[k].value;
+		unsigned level = w[k].level;
+		int leaf = (e & 0xe) != 0;
+		rv_met_t met = RV_MET_N;
+		if (!(e & 1))
+			met = RV_MET_INVALID;
+		else if (e >> 54)
+			met = RV_MET_HIGH;
+		else if ((e & 6) == 4)
+			met = RV_MET_W_NO_R;
+		else if (!leaf && level == 1)
+			met = RV_MET_PTR_LAST;
+		else if (!leaf && (e & 0xd0))
+			met = RV_MET_PTR_DAU;
+		else if (leaf && ((e >> 10) & ((UINT64_C(1) << (9 * (level - 1))) - 1)))
+			met = RV_MET_MISALIGNED;
+		if (met != RV_MET_N) {
+			c->met[met]++;
+			return;
+		}
+		if (!leaf)
+			continue;
+		if (a->op == ORACLE_OP_LOAD && (e & 0xe) == 8)
+			c->met[RV_MET_X_ONLY]++;
+		if (!a->user && (e & 0x10))
+			c->met[RV_MET_S_U_PAGE]++;
+		if (!(e & 0x40))
+			c->met[RV_MET_A_CLEAR]++;
+		if (a->op == ORACLE_OP_STORE && !(e & 0x80))
+			c->met[RV_MET_D_CLEAR]++;
+		return;
+	}
+}
+
 static void describe_riscv(char *buf, size_t len, uint64_t cause, uint64_t epc, uint64_t tval, uint64_t a0)
 {
 	if (cause == 12 || cause == 13 || cause == 15)
@@ -195,8 +259,11 @@ static void describe_riscv(char *buf, size_t len, uint64_t cause, uint64_t epc, 
 		         : cause == 13 ? "load"
 		                       : "store/AMO",
 		         cause, tval);
-	else if (cause == ORACLE_RV_ECALL_U || cause == ORACLE_RV_ECALL_S)
-		snprintf(buf, len, "done (ecall from %s-mode), a0 %#" PRIx64, cause == ORACLE_RV_ECALL_U ? "U" : "S",
+	else if (cause == ORACLE_RV_ECALL_U || cause == ORACLE_RV_ECALL_S || cause == ORACLE_RV_ECALL_M)
+		snprintf(buf, len, "done (ecall from %s-mode), a0 %#" PRIx64,
+		         cause == ORACLE_RV_ECALL_U   ? "U"
+		         : cause == ORACLE_RV_ECALL_S ? "S"
+		                                      : "M",
 		         a0);
 	else if (cause == ORACLE_RV_CAUSE_ILLEGAL)
 		snprintf(buf, len, "fetched (illegal instruction %#" PRIx64 " at mepc %#" PRIx64 ")", tval, epc);
@@ -220,6 +287,7 @@ static void compare_access_riscv(check_t *c, mmu_mem_t *mem, size_t i)
 	unsigned nwe = read_walk(c, satp, a->va, we);
 	char walk[640];
 	format_walk(walk, sizeof walk, we, nwe);
+	classify_riscv(c, a, we, nwe);
 	mmu_result_t res;
 	mmu_op_t op = a->op == ORACLE_OP_LOAD ? MMU_OP_LOAD : a->op == ORACLE_OP_STORE ? MMU_OP_STORE : MMU_OP_FETCH;
 	mmu_translate(m, mem, op == MMU_OP_FETCH ? MMU_REQ_I : MMU_REQ_D, a->va, op, a->user, &res);
@@ -230,6 +298,8 @@ static void compare_access_riscv(check_t *c, mmu_mem_t *mem, size_t i)
 	else if (!res.fault && res.page_level >= 1 && res.page_level <= 5)
 		c->pages[res.page_level]++;
 	uint64_t base = ORACLE_RV_RAM_BASE;
+	/* the stub's ecall, from the access's mode, or from M-mode when MPRV made the access (Priv 3.1.6.3) */
+	uint64_t done = a->flags & ORACLE_RV_MPRV ? ORACLE_RV_ECALL_M : a->user ? ORACLE_RV_ECALL_U : ORACLE_RV_ECALL_S;
 	if (res.fault) {
 		cause = res.ecode, tval = a->va, check_tval = 1;
 		epc = a->va, check_epc = a->op == ORACLE_OP_FETCH;
@@ -239,9 +309,9 @@ static void compare_access_riscv(check_t *c, mmu_mem_t *mem, size_t i)
 		c->diffs++;
 		return;
 	} else if (a->op == ORACLE_OP_LOAD) {
-		cause = a->user ? ORACLE_RV_ECALL_U : ORACLE_RV_ECALL_S, a0 = model_data(c, res.paddr), check_a0 = 1;
+		cause = done, a0 = model_data(c, res.paddr), check_a0 = 1;
 	} else if (a->op == ORACLE_OP_STORE) {
-		cause = a->user ? ORACLE_RV_ECALL_U : ORACLE_RV_ECALL_S;
+		cause = done;
 		if (push(&c->mw, &c->nmw, &c->capmw, res.paddr, a->store_value) != 0)
 			abort(); /* out of memory: no honest answer left */
 	} else {
@@ -260,10 +330,11 @@ static void compare_access_riscv(check_t *c, mmu_mem_t *mem, size_t i)
 	else
 		snprintf(theirs, sizeof theirs, "no outcome reported");
 	fprintf(c->out,
-	        "access %zu: %s-mode %s va %#" PRIx64 "%s%s in space %u (satp %#" PRIx64 ")\n%s  model: %s\n"
+	        "access %zu: %s-mode %s va %#" PRIx64 "%s%s%s in space %u (satp %#" PRIx64 ")\n%s  model: %s\n"
 	        "  qemu:  %s\n  explain: mmuoracle image JOB TABLES %u > s.img; mmusim explain --memory s.img --addr "
 	        "%#" PRIx64 " --op %s%s --set paging.mode=%s --set paging.pa_bits=56 --set paging.riscv.svadu=1%s%s\n",
-	        i, a->user ? "U" : "S", op_name(a->op), a->va, a->flags & ORACLE_RV_SUM ? ", SUM" : "",
+	        i, a->user ? "U" : "S", op_name(a->op), a->va,
+	        a->flags & ORACLE_RV_MPRV ? " (by M-mode, MPRV = 1)" : "", a->flags & ORACLE_RV_SUM ? ", SUM" : "",
 	        a->flags & ORACLE_RV_MXR ? ", MXR" : "", a->root, satp, walk, mine, theirs, a->root, a->va,
 	        op_name(a->op), a->user ? "" : " --supervisor", oracle_image_mode(c->img),
 	        a->flags & ORACLE_RV_SUM ? " --set paging.riscv.sum=1" : "",
@@ -481,6 +552,12 @@ int oracle_check(const oracle_image_t *img, const char *log_path, const char *co
 		compare_memory(&c);
 	}
 	*diffs = c.diffs;
+	if (img->arch == ORACLE_ARCH_RISCV) {
+		fprintf(out, "walks met:");
+		for (unsigned k = 0; k < RV_MET_N; k++)
+			fprintf(out, "%s %s %lu", k ? "," : "", rv_met_names[k], c.met[k]);
+		fprintf(out, "\n");
+	}
 	if (img->arch == ORACLE_ARCH_RISCV)
 		fprintf(out,
 		        "model outcomes: 4K %lu, 2M %lu, 1G %lu, 512G %lu, 256T %lu, invalid %lu, rights %lu, "

@@ -5,7 +5,8 @@
  * including the reserved W without R (and W, X without R), U, G, A and D clear and set, RSW bits set, entries with V
  * clear at every level, reserved encodings (bits 63:54, D/A/U in a pointer, a pointer at the last level, a misaligned
  * superpage), several address spaces with their own ASIDs sharing some subtrees; and accesses (load, store, fetch in
- * S- and U-mode, with mstatus.SUM and MXR clear and set) at mapped, unmapped and non-sign-extended addresses.
+ * S- and U-mode, loads and stores also by M-mode with mstatus.MPRV = 1 and MPP = S or U, with mstatus.SUM and MXR
+ * clear and set) at mapped, unmapped and non-sign-extended addresses.
  *
  * Every leaf points into the data window (gigapages map the 1 GiB at RAM's base, terapages and petapages physical 0,
  * so the access's offset lands there), and every access is walked here before it is kept: one whose translation
@@ -398,6 +399,8 @@ int oracle_gen_riscv(oracle_image_t *img, uint64_t seed, size_t naccess, unsigne
 		a->op = (uint8_t)oracle_below(&g.rng, 3);
 		a->user = (uint8_t)oracle_below(&g.rng, 2);
 		a->flags = (uint16_t)oracle_below(&g.rng, 4);
+		if (a->op != ORACLE_OP_FETCH && oracle_chance(&g.rng, 25)) /* MPRV does not apply to fetches */
+			a->flags |= ORACLE_RV_MPRV;
 		a->store_value = oracle_rv_store_value((uint32_t)i);
 	}
 	free(g.leaves);

@@ -65,7 +65,7 @@ typedef struct oracle_access {
 	uint32_t root;  /* index into roots */
 	uint8_t op;     /* ORACLE_OP_* */
 	uint8_t user;   /* 1: ring 3 (x86), U-mode (RISC-V) */
-	uint16_t flags; /* RISC-V: ORACLE_RV_SUM, ORACLE_RV_MXR (mstatus bits the access runs with); x86: 0 */
+	uint16_t flags; /* RISC-V: ORACLE_RV_SUM, _MXR, _MPRV (mstatus bits the access runs with); x86: 0 */
 	uint32_t pad2;
 } oracle_access_t;
 
@@ -81,11 +81,13 @@ typedef struct oracle_access {
 #define ORACLE_RV_TEST       UINT64_C(0x100000)   /* the virt machine's sifive_test device: the guest's exit */
 #define ORACLE_RV_SUM        1u                   /* access flags: mstatus.SUM, mstatus.MXR (Priv 3.1.6.3) */
 #define ORACLE_RV_MXR        2u
+#define ORACLE_RV_MPRV       4u /* a load or store made by M-mode with mstatus.MPRV = 1, MPP = S or U (Priv 3.1.6.3) */
 
 /* RISC-V mcause values the guest reports besides the page faults 12, 13, 15 (Priv 3.1.15) */
 #define ORACLE_RV_CAUSE_ILLEGAL 2u /* a fetch that reached a data word (its instruction is illegal) */
 #define ORACLE_RV_ECALL_U       8u /* a load or store that completed in U-mode (the stub's ecall) */
 #define ORACLE_RV_ECALL_S       9u
+#define ORACLE_RV_ECALL_M       11u /* a load or store that completed with mstatus.MPRV = 1 */
 
 /*
  * The RISC-V data word at address a: its low half is an instruction of the custom-0 major opcode (0x0b, Priv/unpriv

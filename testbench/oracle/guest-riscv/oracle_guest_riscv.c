@@ -59,13 +59,14 @@ int oracle_main(void)
 		*(volatile uint64_t *)(uintptr_t)a = oracle_rv_pattern(a);
 	for (uint64_t i = 0; i < job->naccess; i++) {
 		const oracle_access_t *x = &acc[i];
+		int mprv = (x->flags & ORACLE_RV_MPRV) != 0;
 		uint64_t bits = (x->user ? 0 : UINT64_C(1) << 11) | (x->flags & ORACLE_RV_SUM ? UINT64_C(1) << 18 : 0) |
-		                (x->flags & ORACLE_RV_MXR ? UINT64_C(1) << 19 : 0);
-		uint64_t entry = (uint64_t)(uintptr_t)oracle_stub + (x->user ? ORACLE_RV_USER_ALIAS : 0);
+		                (x->flags & ORACLE_RV_MXR ? UINT64_C(1) << 19 : 0) | (mprv ? UINT64_C(1) << 17 : 0);
+		uint64_t entry = (uint64_t)(uintptr_t)oracle_stub + (x->user && !mprv ? ORACLE_RV_USER_ALIAS : 0);
 		__asm__ volatile("csrw satp, %0\n\tsfence.vma zero, zero" ::"r"(job->roots[x->root]) : "memory");
 		oracle_run(x->va, x->store_value, x->op, bits, entry);
 		__asm__ volatile("csrw satp, zero\n\tsfence.vma zero, zero" ::: "memory");
-		if (((oracle_out[4] >> 11) & 3) == 3) { /* a trap from M-mode itself: the guest is broken */
+		if (((oracle_out[4] >> 11) & 3) == 3 && !mprv) { /* a trap from M-mode itself: the guest is broken */
 			putc_uart('!');
 			putc_uart('\n');
 			return 1;

@@ -30,7 +30,8 @@ _start:
 /*
  * void oracle_run(uint64_t va, uint64_t value, uint64_t op, uint64_t mstatus_bits, uint64_t entry):
  * enters oracle_stub (at `entry`, its S- or U-mode address) with mstatus's MPP, SUM and MXR from mstatus_bits; the
- * trap that ends the access comes back to the caller through trap_entry.
+ * trap that ends the access comes back to the caller through trap_entry. With MPRV in mstatus_bits the stub runs in
+ * M-mode instead (`entry` its physical address), its load or store translated as in MPP's mode.
  */
 	.text
 	.globl oracle_run
@@ -56,7 +57,11 @@ oracle_run:
 	and t0, t0, t1
 	or t0, t0, a3
 	csrw mstatus, t0
+	li t1, 1 << 17
+	and t1, a3, t1
+	bnez t1, 1f
 	mret
+1:	jr a4
 
 	.balign 4
 trap_entry:
