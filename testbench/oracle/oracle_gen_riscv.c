@@ -209,6 +209,8 @@ static uint64_t make_reserved(gen_t *g, unsigned level, uint64_t e)
 	case 0:
 		return e | UINT64_C(1) << (54 + oracle_below(&g->rng, 10));
 	case 1:
+		if (leaf && level == 1 && oracle_chance(&g->rng, 50)) /* R = W = X = 0 at the last level */
+			return e & ~P_RWX;
 		if (leaf)
 			return (e & ~P_R) | P_W; /* W without R */
 		return e | (UINT64_C(1) << (4 + 2 * oracle_below(&g->rng, 2))) /* U or A */ |
