@@ -21,6 +21,8 @@ packages=(
   slurm-wlm munge                  # the test of sweeps on Slurm (testbench/slurm): a one-node Slurm it starts itself
   chromium python3                 # the lecture pages in a headless browser (ctest -L browser, testbench/browser)
   qemu-system-x86                  # the QEMU oracle: its page walker as a reference for the model's (testbench/oracle)
+  qemu-system-misc                 # the QEMU oracle's RISC-V side: qemu-system-riscv64 (Sv39, Sv48, Sv57)
+  gcc-riscv64-unknown-elf          # the QEMU oracle's RISC-V bare-metal guest (testbench/oracle/guest-riscv)
 )
 
 # --wavedrom: also wavedrom-cli, which `make diagrams` uses to render SVG. Optional: only with npm, never fatal, and
