@@ -13,62 +13,7 @@
 #include "mmu/mmu.h"
 #include "oracle_check.h"
 
-#define ORACLE_NDEVIATIONS 2 /* entries of deviations[] below */
-
-typedef struct qemu_out {
-	uint64_t vec, ec, cr2, rax;
-	int seen;
-} qemu_out_t;
-
-typedef struct stored {
-	uint64_t pa, value;
-} stored_t;
-
-/* RISC-V: the encodings and rights the walks met, classified from the entries alone (Priv 4.3.1, 4.3.2). */
-typedef enum rv_met {
-	RV_MET_INVALID,    /* V = 0 */
-	RV_MET_HIGH,       /* bits 63:54 set */
-	RV_MET_W_NO_R,     /* W = 1, R = 0 */
-	RV_MET_PTR_DAU,    /* a pointer with D, A or U set */
-	RV_MET_PTR_LAST,   /* R = W = X = 0 at the last level */
-	RV_MET_MISALIGNED, /* a superpage whose PPN has bits below its size */
-	RV_MET_X_ONLY,     /* a load from an execute-only leaf (MXR decides) */
-	RV_MET_S_U_PAGE,   /* S-mode at a U = 1 leaf (SUM decides a load or store; a fetch faults) */
-	RV_MET_A_CLEAR,    /* a leaf with A = 0 */
-	RV_MET_D_CLEAR,    /* a store to a leaf with D = 0 */
-	RV_MET_N
-} rv_met_t;
-
-static const char *const rv_met_names[RV_MET_N] = {"V = 0",
-                                                   "bits 63:54",
-                                                   "W without R",
-                                                   "D/A/U in a pointer",
-                                                   "pointer at level 0",
-                                                   "misaligned superpage",
-                                                   "load from X-only",
-                                                   "S-mode at a U page",
-                                                   "leaf with A = 0",
-                                                   "store to a leaf with D = 0"};
-
-typedef struct check {
-	const oracle_image_t *img;
-	FILE *out;
-	mmu_physmem_t *pm;
-	mmu_t *rv[4]; /* RISC-V: the model with mstatus.SUM (bit 0) and MXR (bit 1) of the index set as well */
-	qemu_out_t *q;
-	stored_t *tw, *dw; /* QEMU's table words (T) and changed data words (D) */
-	size_t ntw, ndw, captw, capdw;
-	stored_t *mw; /* the model's stores, last one per address wins */
-	size_t nmw, capmw;
-	stored_t *q2; /* 1 GiB leaves a walk faulted on, rights or reserved bits (Q2) */
-	size_t nq2, capq2;
-	int complete;
-	unsigned long diffs;
-	unsigned long deviations[ORACLE_NDEVIATIONS];
-	unsigned long pages[6];      /* the model's translations by leaf level (1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB, ...) */
-	unsigned long causes[5];     /* the model's faults by cause (mmu_fault_cause_t) */
-	unsigned long met[RV_MET_N]; /* RISC-V: what the walks met, read from the entries (rv_met_t) */
-} check_t;
+#include "oracle_check_internal.h"
 
 /*
  * Where QEMU (7.2, TCG) departs from the Intel SDM, established by this harness and documented in README.md; an
@@ -96,7 +41,7 @@ static const deviation_t deviations[] = {
      NULL},
 };
 
-static int push(stored_t **v, size_t *n, size_t *cap, uint64_t pa, uint64_t value)
+int oracle_push_stored(stored_t **v, size_t *n, size_t *cap, uint64_t pa, uint64_t value)
 {
 	if (*n == *cap) {
 		*cap = *cap ? 2 * *cap : 256;
@@ -126,9 +71,9 @@ static int parse_log(check_t *c, const char *path)
 		    v[0] < c->img->naccess) {
 			c->q[v[0]] = (qemu_out_t){v[1], v[2], v[3], v[4], 1};
 		} else if (line[0] == 'T' && sscanf(line + 1, "%" SCNx64 " %" SCNx64, &v[0], &v[1]) == 2) {
-			rc = push(&c->tw, &c->ntw, &c->captw, v[0], v[1]);
+			rc = oracle_push_stored(&c->tw, &c->ntw, &c->captw, v[0], v[1]);
 		} else if (line[0] == 'D' && sscanf(line + 1, "%" SCNx64 " %" SCNx64, &v[0], &v[1]) == 2) {
-			rc = push(&c->dw, &c->ndw, &c->capdw, v[0], v[1]);
+			rc = oracle_push_stored(&c->dw, &c->ndw, &c->capdw, v[0], v[1]);
 		} else if (line[0] == 'E') {
 			c->complete = 1;
 		} else {
@@ -140,7 +85,7 @@ static int parse_log(check_t *c, const char *path)
 	return rc;
 }
 
-static uint64_t model_data(const check_t *c, uint64_t pa)
+uint64_t oracle_model_data(const check_t *c, uint64_t pa)
 {
 	for (size_t i = c->nmw; i-- > 0;)
 		if (c->mw[i].pa == pa)
@@ -148,37 +93,14 @@ static uint64_t model_data(const check_t *c, uint64_t pa)
 	return c->img->arch == ORACLE_ARCH_RISCV ? oracle_rv_pattern(pa) : oracle_pattern(pa);
 }
 
-static const char *op_name(unsigned op)
+const char *oracle_op_name(unsigned op)
 {
 	return op == ORACLE_OP_LOAD ? "load" : op == ORACLE_OP_STORE ? "store" : "fetch";
-}
-
-typedef struct walk_entry {
-	unsigned level;
-	uint64_t addr, value;
-} walk_entry_t;
-
-/* The entries on va's walk under satp, read from the model's memory before the access (Priv 4.3.2). */
-static unsigned read_walk_riscv(const check_t *c, uint64_t satp, uint64_t va, walk_entry_t w[5])
-{
-	uint64_t table = (satp & UINT64_C(0xfffffffffff)) << 12;
-	unsigned n = 0;
-	for (unsigned level = c->img->levels; level >= 1; level--) {
-		uint64_t addr = table + ((va >> (12 + 9 * (level - 1))) & 511) * 8;
-		uint64_t e = mmu_physmem_read(c->pm, addr, 8);
-		w[n++] = (walk_entry_t){level, addr, e};
-		if (!(e & 1) || (e & 0xe))
-			break;
-		table = (e & UINT64_C(0x003ffffffffffc00)) << 2;
-	}
-	return n;
 }
 
 /* The entries on va's walk in root, read from the model's memory before the access (SDM vol. 3A, 4.5). */
 static unsigned read_walk(const check_t *c, uint64_t root, uint64_t va, walk_entry_t w[5])
 {
-	if (c->img->arch == ORACLE_ARCH_RISCV)
-		return read_walk_riscv(c, root, va, w);
 	uint64_t table = root & UINT64_C(0x000ffffffffff000);
 	unsigned n = 0;
 	for (unsigned level = c->img->levels; level >= 1; level--) {
@@ -192,7 +114,7 @@ static unsigned read_walk(const check_t *c, uint64_t root, uint64_t va, walk_ent
 	return n;
 }
 
-static void format_walk(char *buf, size_t len, const walk_entry_t *w, unsigned n)
+void oracle_format_walk(char *buf, size_t len, const walk_entry_t *w, unsigned n)
 {
 	int at = snprintf(buf, len, "  walk:");
 	for (unsigned i = 0; i < n && at > 0 && (size_t)at < len; i++)
@@ -214,137 +136,10 @@ static void describe(char *buf, size_t len, uint64_t vec, uint64_t ec, uint64_t 
 		snprintf(buf, len, "vector %" PRIu64 ", error code %#" PRIx64, vec, ec);
 }
 
-static void classify_riscv(check_t *c, const oracle_access_t *a, const walk_entry_t *w, unsigned n)
-{
-	for (unsigned k = 0; k < n; k++) {
-		uint64_t e = w[k].value;
-		unsigned level = w[k].level;
-		int leaf = (e & 0xe) != 0;
-		rv_met_t met = RV_MET_N;
-		if (!(e & 1))
-			met = RV_MET_INVALID;
-		else if (e >> 54)
-			met = RV_MET_HIGH;
-		else if ((e & 6) == 4)
-			met = RV_MET_W_NO_R;
-		else if (!leaf && level == 1)
-			met = RV_MET_PTR_LAST;
-		else if (!leaf && (e & 0xd0))
-			met = RV_MET_PTR_DAU;
-		else if (leaf && ((e >> 10) & ((UINT64_C(1) << (9 * (level - 1))) - 1)))
-			met = RV_MET_MISALIGNED;
-		if (met != RV_MET_N) {
-			c->met[met]++;
-			return;
-		}
-		if (!leaf)
-			continue;
-		if (a->op == ORACLE_OP_LOAD && (e & 0xe) == 8)
-			c->met[RV_MET_X_ONLY]++;
-		if (!a->user && (e & 0x10))
-			c->met[RV_MET_S_U_PAGE]++;
-		if (!(e & 0x40))
-			c->met[RV_MET_A_CLEAR]++;
-		if (a->op == ORACLE_OP_STORE && !(e & 0x80))
-			c->met[RV_MET_D_CLEAR]++;
-		return;
-	}
-}
-
-static void describe_riscv(char *buf, size_t len, uint64_t cause, uint64_t epc, uint64_t tval, uint64_t a0)
-{
-	if (cause == 12 || cause == 13 || cause == 15)
-		snprintf(buf, len, "%s page fault (mcause %" PRIu64 "), mtval %#" PRIx64,
-		         cause == 12   ? "instruction"
-		         : cause == 13 ? "load"
-		                       : "store/AMO",
-		         cause, tval);
-	else if (cause == ORACLE_RV_ECALL_U || cause == ORACLE_RV_ECALL_S || cause == ORACLE_RV_ECALL_M)
-		snprintf(buf, len, "done (ecall from %s-mode), a0 %#" PRIx64,
-		         cause == ORACLE_RV_ECALL_U   ? "U"
-		         : cause == ORACLE_RV_ECALL_S ? "S"
-		                                      : "M",
-		         a0);
-	else if (cause == ORACLE_RV_CAUSE_ILLEGAL)
-		snprintf(buf, len, "fetched (illegal instruction %#" PRIx64 " at mepc %#" PRIx64 ")", tval, epc);
-	else
-		snprintf(buf, len, "mcause %#" PRIx64 ", mtval %#" PRIx64 ", mepc %#" PRIx64, cause, tval, epc);
-}
-
-/*
- * RISC-V: the trap the guest's M-mode handler sees (Priv 3.1.15, 3.1.16): the page fault with mtval = the address
- * (4.3.2; the model's ecode is the exception code), or the stub's ecall after a load or store, or the illegal
- * instruction a fetch that reached a data word raises, mtval its low 32 bits and mepc the address.
- */
-static void compare_access_riscv(check_t *c, mmu_mem_t *mem, size_t i)
-{
-	const oracle_access_t *a = &c->img->acc[i];
-	uint64_t satp = c->img->roots[a->root];
-	mmu_t *m = c->rv[a->flags & 3];
-	mmu_fast_cr3_write(m, satp);
-	mmu_fast_flush(m, MMU_FLUSH_ALL, 0, 0);
-	walk_entry_t we[5];
-	unsigned nwe = read_walk(c, satp, a->va, we);
-	char walk[640];
-	format_walk(walk, sizeof walk, we, nwe);
-	classify_riscv(c, a, we, nwe);
-	mmu_result_t res;
-	mmu_op_t op = a->op == ORACLE_OP_LOAD ? MMU_OP_LOAD : a->op == ORACLE_OP_STORE ? MMU_OP_STORE : MMU_OP_FETCH;
-	mmu_translate(m, mem, op == MMU_OP_FETCH ? MMU_REQ_I : MMU_REQ_D, a->va, op, a->user, &res);
-	uint64_t cause, tval = 0, epc = 0, a0 = 0;
-	int check_tval = 0, check_epc = 0, check_a0 = 0;
-	if (res.fault && res.cause < 5)
-		c->causes[res.cause]++;
-	else if (!res.fault && res.page_level >= 1 && res.page_level <= 5)
-		c->pages[res.page_level]++;
-	uint64_t base = ORACLE_RV_RAM_BASE;
-	/* the stub's ecall, from the access's mode, or from M-mode when MPRV made the access (Priv 3.1.6.3) */
-	uint64_t done = a->flags & ORACLE_RV_MPRV ? ORACLE_RV_ECALL_M : a->user ? ORACLE_RV_ECALL_U : ORACLE_RV_ECALL_S;
-	if (res.fault) {
-		cause = res.ecode, tval = a->va, check_tval = 1;
-		epc = a->va, check_epc = a->op == ORACLE_OP_FETCH;
-	} else if (res.paddr < base + ORACLE_DATA_BASE || res.paddr + 8 > base + ORACLE_DATA_END) {
-		fprintf(c->out, "access %zu: the model's address %#" PRIx64 " is outside the data window\n", i,
-		        res.paddr);
-		c->diffs++;
-		return;
-	} else if (a->op == ORACLE_OP_LOAD) {
-		cause = done, a0 = model_data(c, res.paddr), check_a0 = 1;
-	} else if (a->op == ORACLE_OP_STORE) {
-		cause = done;
-		if (push(&c->mw, &c->nmw, &c->capmw, res.paddr, a->store_value) != 0)
-			abort(); /* out of memory: no honest answer left */
-	} else {
-		cause = ORACLE_RV_CAUSE_ILLEGAL, tval = model_data(c, res.paddr) & 0xffffffff, check_tval = 1;
-		epc = a->va, check_epc = 1;
-	}
-	const qemu_out_t *q = &c->q[i];
-	if (q->seen && q->vec == cause && (!check_tval || q->cr2 == tval) && (!check_epc || q->ec == epc) &&
-	    (!check_a0 || q->rax == a0))
-		return;
-	c->diffs++;
-	char mine[160], theirs[160];
-	describe_riscv(mine, sizeof mine, cause, epc, tval, a0);
-	if (q->seen)
-		describe_riscv(theirs, sizeof theirs, q->vec, q->ec, q->cr2, q->rax);
-	else
-		snprintf(theirs, sizeof theirs, "no outcome reported");
-	fprintf(c->out,
-	        "access %zu: %s-mode %s va %#" PRIx64 "%s%s%s in space %u (satp %#" PRIx64 ")\n%s  model: %s\n"
-	        "  qemu:  %s\n  explain: mmuoracle image JOB TABLES %u > s.img; mmusim explain --memory s.img --addr "
-	        "%#" PRIx64 " --op %s%s --set paging.mode=%s --set paging.pa_bits=56 --set paging.riscv.svadu=1%s%s\n",
-	        i, a->user ? "U" : "S", op_name(a->op), a->va,
-	        a->flags & ORACLE_RV_MPRV ? " (by M-mode, MPRV = 1)" : "", a->flags & ORACLE_RV_SUM ? ", SUM" : "",
-	        a->flags & ORACLE_RV_MXR ? ", MXR" : "", a->root, satp, walk, mine, theirs, a->root, a->va,
-	        op_name(a->op), a->user ? "" : " --supervisor", oracle_image_mode(c->img),
-	        a->flags & ORACLE_RV_SUM ? " --set paging.riscv.sum=1" : "",
-	        a->flags & ORACLE_RV_MXR ? " --set paging.riscv.mxr=1" : "");
-}
-
 static void compare_access(check_t *c, mmu_t *m, mmu_mem_t *mem, size_t i)
 {
 	if (c->img->arch == ORACLE_ARCH_RISCV) {
-		compare_access_riscv(c, mem, i);
+		oracle_compare_access_riscv(c, mem, i);
 		return;
 	}
 	const oracle_access_t *a = &c->img->acc[i];
@@ -355,7 +150,7 @@ static void compare_access(check_t *c, mmu_t *m, mmu_mem_t *mem, size_t i)
 	walk_entry_t we[5];
 	unsigned nwe = read_walk(c, cr3, a->va, we);
 	char walk[640];
-	format_walk(walk, sizeof walk, we, nwe);
+	oracle_format_walk(walk, sizeof walk, we, nwe);
 	mmu_result_t res;
 	mmu_op_t op = a->op == ORACLE_OP_LOAD ? MMU_OP_LOAD : a->op == ORACLE_OP_STORE ? MMU_OP_STORE : MMU_OP_FETCH;
 	mmu_translate(m, mem, op == MMU_OP_FETCH ? MMU_REQ_I : MMU_REQ_D, a->va, op, a->user, &res);
@@ -370,7 +165,7 @@ static void compare_access(check_t *c, mmu_t *m, mmu_mem_t *mem, size_t i)
 	} else if (res.fault) {
 		vec = 14, ec = res.ecode, cr2 = a->va, check_cr2 = 1;
 		if (res.cause != MMU_CAUSE_NOT_PRESENT && we[nwe - 1].level == 3 && (we[nwe - 1].value & 0x80) &&
-		    push(&c->q2, &c->nq2, &c->capq2, we[nwe - 1].addr, 0) != 0)
+		    oracle_push_stored(&c->q2, &c->nq2, &c->capq2, we[nwe - 1].addr, 0) != 0)
 			abort();
 	} else if (res.paddr < ORACLE_DATA_BASE || res.paddr + 8 > ORACLE_DATA_END) {
 		fprintf(c->out, "access %zu: the model's address %#" PRIx64 " is outside the data window\n", i,
@@ -378,13 +173,13 @@ static void compare_access(check_t *c, mmu_t *m, mmu_mem_t *mem, size_t i)
 		c->diffs++;
 		return;
 	} else if (a->op == ORACLE_OP_LOAD) {
-		vec = ORACLE_VEC_DONE, rax = model_data(c, res.paddr), check_rax = 1;
+		vec = ORACLE_VEC_DONE, rax = oracle_model_data(c, res.paddr), check_rax = 1;
 	} else if (a->op == ORACLE_OP_STORE) {
 		vec = ORACLE_VEC_DONE;
-		if (push(&c->mw, &c->nmw, &c->capmw, res.paddr, a->store_value) != 0)
+		if (oracle_push_stored(&c->mw, &c->nmw, &c->capmw, res.paddr, a->store_value) != 0)
 			abort(); /* out of memory: no honest answer left */
 	} else {
-		vec = 3, rax = (model_data(c, res.paddr) >> 8) & 0xffffffff, check_rax = 1;
+		vec = 3, rax = (oracle_model_data(c, res.paddr) >> 8) & 0xffffffff, check_rax = 1;
 	}
 	const qemu_out_t *q = &c->q[i];
 	if (q->seen && q->vec == vec && q->ec == ec && (!check_cr2 || q->cr2 == cr2) && (!check_rax || q->rax == rax))
@@ -406,8 +201,8 @@ static void compare_access(check_t *c, mmu_t *m, mmu_mem_t *mem, size_t i)
 	        "access %zu: %s %s va %#" PRIx64 " in space %u (CR3 %#" PRIx64 ")\n%s  model: %s\n  qemu:  %s\n"
 	        "  explain: mmuoracle image JOB TABLES %u > s.img; mmusim explain --memory s.img --addr %#" PRIx64
 	        " --op %s%s%s\n",
-	        i, a->user ? "user" : "supervisor", op_name(a->op), a->va, a->root, cr3, walk, mine, theirs, a->root,
-	        a->va, op_name(a->op), a->user ? "" : " --supervisor",
+	        i, a->user ? "user" : "supervisor", oracle_op_name(a->op), a->va, a->root, cr3, walk, mine, theirs,
+	        a->root, a->va, oracle_op_name(a->op), a->user ? "" : " --supervisor",
 	        c->img->levels == 5 ? " --set paging.mode=x86_64_la57" : "");
 }
 
@@ -552,18 +347,8 @@ int oracle_check(const oracle_image_t *img, const char *log_path, const char *co
 		compare_memory(&c);
 	}
 	*diffs = c.diffs;
-	if (img->arch == ORACLE_ARCH_RISCV) {
-		fprintf(out, "walks met:");
-		for (unsigned k = 0; k < RV_MET_N; k++)
-			fprintf(out, "%s %s %lu", k ? "," : "", rv_met_names[k], c.met[k]);
-		fprintf(out, "\n");
-	}
 	if (img->arch == ORACLE_ARCH_RISCV)
-		fprintf(out,
-		        "model outcomes: 4K %lu, 2M %lu, 1G %lu, 512G %lu, 256T %lu, invalid %lu, rights %lu, "
-		        "reserved encoding %lu, not sign-extended %lu\n",
-		        c.pages[1], c.pages[2], c.pages[3], c.pages[4], c.pages[5], c.causes[MMU_CAUSE_NOT_PRESENT],
-		        c.causes[MMU_CAUSE_PROTECTION], c.causes[MMU_CAUSE_RESERVED], c.causes[MMU_CAUSE_NONCANONICAL]);
+		oracle_print_riscv_counts(&c, out);
 	else
 		fprintf(out,
 		        "model outcomes: 4K %lu, 2M %lu, 1G %lu, not present %lu, protection %lu, reserved bit %lu, "
