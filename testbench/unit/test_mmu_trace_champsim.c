@@ -582,3 +582,94 @@ Test(mmu_trace_champsim, mapped_file_crc_over_many_pieces)
 	}
 	unlink(path);
 }
+
+/* An xz file of the standard trace, the given integrity check, preceded by nothing; its size in *len. */
+static unsigned char *xz_bytes(const unsigned char *data, size_t n, lzma_check check, size_t *len)
+{
+	size_t cap = n * 2 + 1024;
+	unsigned char *out = malloc(cap);
+	cr_assert(out);
+	*len = 0;
+	cr_assert_eq(lzma_easy_buffer_encode(6, check, NULL, data, n, out, len, cap), LZMA_OK);
+	return out;
+}
+
+/*
+ * xz (the .xz file format 1.1.0): the block's check, whichever the stream names (none, CRC-32, CRC-64, SHA-256), is
+ * verified: one bit changed in it is corrupt data. Where the check is: a one-block stream ends with the check, the
+ * index (its size from the footer's Backward Size, section 2.1.2.2: (stored + 1) * 4 bytes) and the 12-byte footer.
+ * Streams joined with stream padding (section 2.2: zero bytes, a multiple of four) read as one content; padding of
+ * another length is corrupt data.
+ */
+Test(mmu_trace_champsim, xz_checks_streams_and_padding)
+{
+	unsigned char buf[256];
+	size_t len = standard_trace(buf);
+	static const struct {
+		lzma_check check;
+		size_t size;
+	} checks[] = {{LZMA_CHECK_NONE, 0}, {LZMA_CHECK_CRC32, 4}, {LZMA_CHECK_CRC64, 8}, {LZMA_CHECK_SHA256, 32}};
+	for (size_t c = 0; c < 4; c++) {
+		size_t n;
+		unsigned char *xz = xz_bytes(buf, len, checks[c].check, &n);
+		char path[40], msg[512] = "", want[600];
+		mmu_trace_rec_t r[MAXREC];
+		size_t got = 0;
+		write_raw(path, xz, n);
+		cr_assert_eq(read_path(path, MMU_TRACE_CHAMPSIM, r, &got, msg, 16), 0, "check %d: %s", checks[c].check,
+		             msg);
+		expect_standard(r, got);
+		unlink(path);
+		if (!checks[c].size)
+			continue;
+		const unsigned char *footer = xz + n - 12;
+		size_t index =
+		    ((size_t)footer[4] | (size_t)footer[5] << 8 | (size_t)footer[6] << 16 | (size_t)footer[7] << 24) *
+		        4 +
+		    4;
+		for (size_t k = 0; k < checks[c].size; k += checks[c].size - 1) { /* its first and last byte */
+			unsigned char *bad = malloc(n);
+			cr_assert(bad);
+			memcpy(bad, xz, n);
+			bad[n - 12 - index - checks[c].size + k] ^= 0x04;
+			write_raw(path, bad, n);
+			free(bad);
+			got = 0;
+			cr_expect_eq(read_path(path, MMU_TRACE_CHAMPSIM, r, &got, msg, 16), MMU_EFORMAT, "check %d",
+			             checks[c].check);
+			snprintf(want, sizeof want, "%s: truncated or corrupt xz data (data is corrupt)", path);
+			cr_expect_str_eq(msg, want, "check %d, byte %zu of it changed", checks[c].check, k);
+			unlink(path);
+		}
+		free(xz);
+	}
+
+	/* Two streams (the trace cut after 100 bytes), four and then eight bytes of padding; then three bytes. */
+	size_t n1, n2;
+	unsigned char *one = xz_bytes(buf, 100, LZMA_CHECK_CRC64, &n1),
+	              *two = xz_bytes(buf + 100, len - 100, LZMA_CHECK_CRC32, &n2);
+	for (size_t pad = 4; pad <= 8; pad += 4) {
+		unsigned char joined[2048] = {0};
+		cr_assert_leq(n1 + n2 + 16, sizeof joined);
+		memcpy(joined, one, n1);
+		memcpy(joined + n1 + pad, two, n2);
+		for (int bad = 0; bad < 2; bad++) {
+			char path[40], msg[512] = "", want[600];
+			write_raw(path, joined, n1 + pad + n2 + (bad ? 3 : pad));
+			mmu_trace_rec_t r[MAXREC];
+			size_t got = 0;
+			long rc = read_path(path, MMU_TRACE_CHAMPSIM, r, &got, msg, 16);
+			if (bad) {
+				cr_expect_eq(rc, MMU_EFORMAT, "%zu bytes of padding, then 3", pad);
+				snprintf(want, sizeof want, "%s: truncated or corrupt xz data (data is corrupt)", path);
+				cr_expect_str_eq(msg, want);
+			} else {
+				cr_assert_eq(rc, 0, "%zu bytes of padding: %s", pad, msg);
+				expect_standard(r, got);
+			}
+			unlink(path);
+		}
+	}
+	free(one);
+	free(two);
+}
