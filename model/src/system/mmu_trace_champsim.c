@@ -150,7 +150,9 @@ static inline size_t decode(const layout_t *l, const unsigned char *p, mmu_trace
 /* is_branch and branch_taken are flags: anything else is not a ChampSim record (or the other record size). */
 static bool flags_ok(const unsigned char *p)
 {
-	return (p[8] | p[9]) <= 1;
+	uint16_t f; /* both bytes at once: no bit but the lowest set in either */
+	memcpy(&f, p + 8, 2);
+	return !(f & 0xfefe);
 }
 
 static int bad_flags(trace_alt_t *a, const layout_t *l, const unsigned char *p, uint64_t offset)
@@ -194,10 +196,20 @@ decode_records(const layout_t *l, const unsigned char *p, const unsigned char *e
 {
 	size_t k = *n;
 	const unsigned char *start = p;
-	while (end - p >= (ptrdiff_t)l->size && max - k >= ALT_MAX_REFS && flags_ok(p)) {
-		__builtin_prefetch((const void *)((uintptr_t)p + PREFETCH_AHEAD)); /* may be past the end */
-		k += decode(l, p, recs + k);
-		p += l->size;
+	for (;;) {
+		/* as many records as surely fit, counted down without another test per record */
+		size_t fit = (max - k) / ALT_MAX_REFS, whole = (size_t)(end - p) / l->size;
+		size_t count = fit < whole ? fit : whole;
+		if (count == 0)
+			break;
+		const unsigned char *stop = p + count * l->size;
+		while (p < stop && flags_ok(p)) {
+			__builtin_prefetch((const void *)((uintptr_t)p + PREFETCH_AHEAD)); /* may be past the end */
+			k += decode(l, p, recs + k);
+			p += l->size;
+		}
+		if (p < stop)
+			break;
 	}
 	*units += (uint64_t)(p - start) / l->size;
 	*n = k;
