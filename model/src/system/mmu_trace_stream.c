@@ -2,7 +2,6 @@
 #include "mmu_trace_stream.h"
 
 #include "mmu_crc32.h"
-#include "mmu_trace_xz.h"
 
 #include <bzlib.h>
 #include <errno.h>
@@ -48,7 +47,7 @@ struct trace_stream {
 	 * (64 bytes each, three times the bytes of a lackey line per reference). Allocated on first use: it is large.
 	 */
 	struct inflate_state *z;
-	trace_xz_t *x; /* xz: the container read here, its blocks by liblzma (mmu_trace_xz.h) */
+	lzma_stream x;
 	bz_stream b;
 	bool b_live;
 	/* a mapped file (trace_stream_map): its bytes before crc_upto are in crc, its pages before released dropped */
@@ -130,8 +129,7 @@ static int start_codec(trace_stream_t *s, char *msg, size_t msglen)
 		s->z->crc_flag = ISAL_GZIP; /* header parsed, trailer's CRC-32 and length checked */
 		break;
 	case CODEC_XZ:
-		s->x = trace_xz_new();
-		if (!s->x)
+		if (lzma_stream_decoder(&s->x, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
 			return fail(s, MMU_ENOMEM, msg, msglen, "out of memory");
 		break;
 	case CODEC_BZIP2:
@@ -172,6 +170,7 @@ int trace_stream_open(const char *path, trace_stream_t **out, char *msg, size_t 
 	s->fd = fd;
 	s->file_size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 	s->crc = (uint32_t)crc32(0, Z_NULL, 0);
+	s->x = (lzma_stream)LZMA_STREAM_INIT;
 	int rc = start_codec(s, msg, msglen);
 	if (rc) {
 		trace_stream_close(s);
@@ -186,7 +185,7 @@ void trace_stream_close(trace_stream_t *s)
 	if (!s)
 		return;
 	free(s->z);
-	trace_xz_free(s->x);
+	lzma_end(&s->x);
 	if (s->b_live)
 		BZ2_bzDecompressEnd(&s->b);
 	if (s->map)
@@ -312,14 +311,18 @@ static const char *lzma_why(lzma_ret r)
 
 static long read_xz(trace_stream_t *s, unsigned char *out, size_t n, char *msg, size_t msglen)
 {
-	size_t made = 0;
-	while (made < n && !s->done) {
+	s->x.next_out = out;
+	s->x.avail_out = n;
+	while (s->x.avail_out && !s->done) {
 		if (s->in_pos == s->in_len) {
 			int rc = fill_input(s, msg, msglen);
 			if (rc)
 				return rc;
 		}
-		lzma_ret r = trace_xz_code(s->x, s->in, &s->in_pos, s->in_len, out, &made, n, s->in_eof);
+		s->x.next_in = s->in + s->in_pos;
+		s->x.avail_in = s->in_len - s->in_pos;
+		lzma_ret r = lzma_code(&s->x, s->in_eof && s->x.avail_in == 0 ? LZMA_FINISH : LZMA_RUN);
+		s->in_pos = s->in_len - s->x.avail_in;
 		if (r == LZMA_STREAM_END)
 			s->done = true;
 		else if (r == LZMA_MEM_ERROR)
@@ -327,7 +330,7 @@ static long read_xz(trace_stream_t *s, unsigned char *out, size_t n, char *msg, 
 		else if (r != LZMA_OK)
 			return corrupt(s, msg, msglen, "xz", lzma_why(r));
 	}
-	return (long)made;
+	return (long)(n - s->x.avail_out);
 }
 
 static long read_bzip2(trace_stream_t *s, unsigned char *out, size_t n, char *msg, size_t msglen)
