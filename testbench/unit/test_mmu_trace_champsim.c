@@ -498,3 +498,87 @@ Test(mmu_trace_champsim, mapped_file_truncated_while_read)
 	mmu_trace_close(t);
 	unlink(path);
 }
+
+/*
+ * The records most traces are made of (at most the first load slot and the first store slot used), which the reader
+ * decodes on a path of its own, in both layouts:
+ *   1  ip 0x500000, load 0x700000 = store 0x700000        -> X 500000, M 700000
+ *   2  ip 0x500004, store 0x710000                        -> X 500004, S 710000
+ *   3  ip 0x500008, load 0x720000, store 0x730000         -> X 500008, L 720000, S 730000
+ *   4  ip 0 (no fetch), load 0x740000                     -> L 740000
+ *   5  ip 0x50000c, nothing                               -> X 50000c
+ *   6  ip 0, nothing                                      -> (nothing)
+ *   7  ip 0, load 0x750000 = store 0x750000               -> M 750000
+ * read whole and one reference at a time (record 6, which gives nothing, must not end the trace early).
+ */
+Test(mmu_trace_champsim, records_with_one_load_and_one_store_slot)
+{
+	static const uint64_t ip[7] = {0x500000, 0x500004, 0x500008, 0, 0x50000c, 0, 0};
+	static const uint64_t load[7] = {0x700000, 0, 0x720000, 0x740000, 0, 0, 0x750000};
+	static const uint64_t store[7] = {0x700000, 0x710000, 0x730000, 0, 0, 0, 0x750000};
+	for (int cs = 0; cs < 2; cs++) {
+		size_t size = cs ? 96 : 64;
+		unsigned char buf[7 * 96];
+		for (int i = 0; i < 7; i++) {
+			const uint64_t dst[4] = {store[i]}, src[4] = {load[i]};
+			if (cs)
+				cs_rec(buf + size * (size_t)i, ip[i], dst, src, 4);
+			else
+				std_rec(buf + size * (size_t)i, ip[i], dst, src);
+		}
+		uint32_t pid = cs ? 4 : 1;
+		for (size_t batch = 1; batch <= 16; batch += 15) {
+			char path[40], msg[512] = "";
+			write_codec(path, buf, 7 * size, "none");
+			mmu_trace_rec_t r[MAXREC];
+			size_t n = 0;
+			cr_assert_eq(read_path(path, cs ? MMU_TRACE_CLOUDSUITE : MMU_TRACE_CHAMPSIM, r, &n, msg, batch),
+			             0, "%s", msg);
+			unlink(path);
+			cr_assert_eq(n, 10, "%s, batch %zu: %zu references", cs ? "CloudSuite" : "standard", batch, n);
+			expect_rec(&r[0], MMU_REF_FETCH, 0x500000, 1, pid);
+			expect_rec(&r[1], MMU_REF_MODIFY, 0x700000, 1, pid);
+			expect_rec(&r[2], MMU_REF_FETCH, 0x500004, 1, pid);
+			expect_rec(&r[3], MMU_REF_STORE, 0x710000, 1, pid);
+			expect_rec(&r[4], MMU_REF_FETCH, 0x500008, 1, pid);
+			expect_rec(&r[5], MMU_REF_LOAD, 0x720000, 1, pid);
+			expect_rec(&r[6], MMU_REF_STORE, 0x730000, 1, pid);
+			expect_rec(&r[7], MMU_REF_LOAD, 0x740000, 1, pid);
+			expect_rec(&r[8], MMU_REF_FETCH, 0x50000c, 1, pid);
+			expect_rec(&r[9], MMU_REF_MODIFY, 0x750000, 1, pid);
+		}
+	}
+}
+
+/* A mapped file's CRC-32 is taken piece by piece as it is parsed: over several pieces it is still zlib's crc32 of the
+ * whole content, whatever the sizes of the reads. */
+Test(mmu_trace_champsim, mapped_file_crc_over_many_pieces)
+{
+	enum { RECORDS = 20011 }; /* 1.28 MB: many pieces of the CRC, and a last one that is not whole */
+	unsigned char *buf = malloc((size_t)RECORDS * 64);
+	cr_assert(buf);
+	for (unsigned i = 0; i < RECORDS; i++)
+		std_rec(buf + 64 * (size_t)i, 0x400000 + 4 * (uint64_t)i,
+		        (const uint64_t[2]){0x800000 + 8 * (uint64_t)i},
+		        (const uint64_t[4]){0x900000 + (uint64_t)(i % 7)});
+	uint32_t want = (uint32_t)crc32(0, buf, (uInt)RECORDS * 64);
+	char path[40], msg[512] = "";
+	write_raw(path, buf, (size_t)RECORDS * 64);
+	free(buf);
+	for (size_t batch = 5; batch <= 5000; batch *= 1000) {
+		mmu_trace_t *t;
+		cr_assert_eq(mmu_trace_open(path, MMU_TRACE_CHAMPSIM, &t, msg, sizeof msg), 0, "%s", msg);
+		static mmu_trace_rec_t r[5000];
+		long got;
+		uint64_t refs = 0;
+		while ((got = mmu_trace_read(t, r, batch, msg, sizeof msg)) > 0)
+			refs += (uint64_t)got;
+		cr_expect_eq(got, 0, "%s", msg);
+		cr_expect_eq(refs, 3 * (uint64_t)RECORDS);
+		cr_expect_eq(mmu_trace_crc32(t), want, "batch %zu: %08x, expected %08x", batch, mmu_trace_crc32(t),
+		             want);
+		cr_expect_eq(mmu_trace_content_bytes(t), (uint64_t)RECORDS * 64);
+		mmu_trace_close(t);
+	}
+	unlink(path);
+}

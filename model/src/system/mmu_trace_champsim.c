@@ -20,6 +20,7 @@
  * lackey's M), and that store is not presented again. Records carry no access size: each access is 1 byte.
  * The process is 1, or asid[0] for CloudSuite (a change is a context switch); asid[1] is not used.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "mmu/mmu_error.h"
@@ -31,6 +32,13 @@ typedef struct layout {
 	size_t src;       /* offset of source_memory (4 slots) */
 	bool asid;
 } layout_t;
+
+/*
+ * How far ahead of the record being decoded its successors are asked for. A plain file is parsed where it is mapped,
+ * from memory: the processor's own prefetcher stops at each 4 KiB page, and this keeps the next page's first records
+ * on their way (about 1 ns less per reference here). It never faults: a prefetch of an address not mapped is dropped.
+ */
+enum { PREFETCH_AHEAD = 2048 };
 
 static const layout_t standard = {.size = 64, .dst = 16, .ndst = 2, .src = 32, .asid = false};
 static const layout_t cloudsuite = {.size = 96, .dst = 24, .ndst = 4, .src = 56, .asid = true};
@@ -50,8 +58,38 @@ static inline uint64_t le64(const unsigned char *p)
 	return v;
 }
 
-/* The references of the record at p into out (room for ALT_MAX_REFS); returns how many. */
-static inline size_t decode(const layout_t *l, const unsigned char *p, mmu_trace_rec_t *out)
+/*
+ * A reference stored as three 64-bit words (vaddr; size and pid; kind and the padding after it) rather than field by
+ * field: three stores instead of four or five, which is most of what decoding a record costs.
+ */
+_Static_assert(sizeof(mmu_trace_rec_t) == 24 && offsetof(mmu_trace_rec_t, size) == 8 &&
+                   offsetof(mmu_trace_rec_t, pid) == 12 && offsetof(mmu_trace_rec_t, kind) == 16,
+               "the layout put() writes");
+
+static inline uint64_t rec_size_pid(uint32_t pid)
+{
+	uint32_t w[2] = {1, pid}; /* size 1, then pid, in memory order */
+	uint64_t v;
+	memcpy(&v, w, 8);
+	return v;
+}
+
+static inline void put(mmu_trace_rec_t *r, uint64_t vaddr, uint64_t size_pid, uint8_t kind)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	uint64_t kind_pad = (uint64_t)kind << 56;
+#else
+	uint64_t kind_pad = kind;
+#endif
+	/* word by word: one array copied whole is built on the stack first, and its 16-byte reload stalls */
+	unsigned char *b = (unsigned char *)r;
+	memcpy(b, &vaddr, 8);
+	memcpy(b + 8, &size_pid, 8);
+	memcpy(b + 16, &kind_pad, 8);
+}
+
+/* Any record: the references of the record at p into out (room for ALT_MAX_REFS); returns how many. */
+static size_t decode_any(const layout_t *l, const unsigned char *p, mmu_trace_rec_t *out)
 {
 	uint32_t pid = l->asid ? p[88] : 1;
 	size_t k = 0;
@@ -84,10 +122,37 @@ static inline size_t decode(const layout_t *l, const unsigned char *p, mmu_trace
 	return k;
 }
 
+/*
+ * As decode_any, faster for the records almost every trace is made of: no memory slot used but the first source and
+ * the first destination (an instruction with at most one load and one store). Those give at most three references,
+ * written unconditionally and kept by advancing the count only for the used slots, so that which slots are used (no
+ * pattern a branch predictor learns) costs no branch. The rest go to decode_any.
+ */
+static inline size_t decode(const layout_t *l, const unsigned char *p, mmu_trace_rec_t *out)
+{
+	uint64_t rest = le64(p + l->src + 8) | le64(p + l->src + 16) | le64(p + l->src + 24);
+	for (size_t j = 1; j < l->ndst; j++)
+		rest |= le64(p + l->dst + 8 * j);
+	if (__builtin_expect(rest != 0, 0))
+		return decode_any(l, p, out);
+	uint64_t ip = le64(p), load = le64(p + l->src), store = le64(p + l->dst);
+	uint64_t size_pid = rec_size_pid(l->asid ? p[88] : 1);
+	put(out, ip, size_pid, MMU_REF_FETCH);
+	size_t k = ip != 0;
+	/* a load of the store's address is one read-modify-write, and the store is not presented again */
+	put(out + k, load, size_pid, load == store ? MMU_REF_MODIFY : MMU_REF_LOAD);
+	k += load != 0;
+	put(out + k, store, size_pid, MMU_REF_STORE);
+	k += store != 0 && store != load;
+	return k;
+}
+
 /* is_branch and branch_taken are flags: anything else is not a ChampSim record (or the other record size). */
 static bool flags_ok(const unsigned char *p)
 {
-	return p[8] <= 1 && p[9] <= 1;
+	uint16_t f; /* both bytes at once: no bit but the lowest set in either */
+	memcpy(&f, p + 8, 2);
+	return !(f & 0xfefe);
 }
 
 static int bad_flags(trace_alt_t *a, const layout_t *l, const unsigned char *p, uint64_t offset)
@@ -121,6 +186,36 @@ bool trace_champsim_plausible(const unsigned char *p, size_t n)
 	return true;
 }
 
+/*
+ * Whole records of [p, end) while the caller's array has room for the most one record can give, up to a record whose
+ * flags are not flags: returns where it stopped. Inlined once per layout, so that its offsets are constants.
+ */
+static inline __attribute__((always_inline)) const unsigned char *
+decode_records(const layout_t *l, const unsigned char *p, const unsigned char *end, mmu_trace_rec_t *recs, size_t *n,
+               size_t max, uint64_t *units)
+{
+	size_t k = *n;
+	const unsigned char *start = p;
+	for (;;) {
+		/* as many records as surely fit, counted down without another test per record */
+		size_t fit = (max - k) / ALT_MAX_REFS, whole = (size_t)(end - p) / l->size;
+		size_t count = fit < whole ? fit : whole;
+		if (count == 0)
+			break;
+		const unsigned char *stop = p + count * l->size;
+		while (p < stop && flags_ok(p)) {
+			__builtin_prefetch((const void *)((uintptr_t)p + PREFETCH_AHEAD)); /* may be past the end */
+			k += decode(l, p, recs + k);
+			p += l->size;
+		}
+		if (p < stop)
+			break;
+	}
+	*units += (uint64_t)(p - start) / l->size;
+	*n = k;
+	return p;
+}
+
 size_t trace_champsim_read(trace_alt_t *a, mmu_trace_rec_t *recs, size_t max)
 {
 	const layout_t *l = a->fmt == MMU_TRACE_CLOUDSUITE ? &cloudsuite : &standard;
@@ -143,14 +238,8 @@ size_t trace_champsim_read(trace_alt_t *a, mmu_trace_rec_t *recs, size_t max)
 		}
 		const unsigned char *p = a->buf + a->pos, *end = a->buf + a->len;
 		uint64_t units = a->units;
-		/* whole records while the caller's array has room for the most one record can give */
-		while (end - p >= (ptrdiff_t)l->size && max - n >= ALT_MAX_REFS) {
-			if (!flags_ok(p))
-				break;
-			n += decode(l, p, recs + n);
-			p += l->size;
-			units++;
-		}
+		p = l->asid ? decode_records(&cloudsuite, p, end, recs, &n, max, &units)
+		            : decode_records(&standard, p, end, recs, &n, max, &units);
 		a->pos = (size_t)(p - a->buf);
 		a->units = units;
 		if (a->mapped)
@@ -161,14 +250,17 @@ size_t trace_champsim_read(trace_alt_t *a, mmu_trace_rec_t *recs, size_t max)
 			bad_flags(a, l, p, a->consumed + a->pos);
 			break;
 		}
-		/* the last few places of the array: the record's references that do not fit wait in pend */
+		/*
+		 * The last few places of the array: the record's references that do not fit wait in pend. The array is
+		 * full then, unless the record gave none (no fetch, no slot used): then reading goes on, so that such a
+		 * record never ends a read with nothing, which would read as the end of the trace.
+		 */
 		a->npend = (unsigned)decode(l, p, a->pend);
 		a->ipend = 0;
 		a->pos += l->size;
 		a->units++;
 		while (n < max && a->ipend < a->npend)
 			recs[n++] = a->pend[a->ipend++];
-		break;
 	}
 	return n;
 }

@@ -20,8 +20,9 @@
 #include "mmu/mmu_error.h"
 
 enum {
-	IN_BUF = 1 << 18,  /* compressed bytes read at a time */
-	MAP_STEP = 1 << 22 /* parsed bytes of a mapped file between two releases (trace_stream_mapped_parsed) */
+	IN_BUF = 1 << 18,   /* compressed bytes read at a time */
+	MAP_STEP = 1 << 22, /* parsed bytes of a mapped file between two releases (trace_stream_mapped_parsed) */
+	CRC_STEP = 1 << 16  /* parsed bytes of a mapped file added to its CRC at a time */
 };
 
 typedef enum { CODEC_NONE, CODEC_GZIP, CODEC_XZ, CODEC_BZIP2 } codec_t;
@@ -49,9 +50,9 @@ struct trace_stream {
 	lzma_stream x;
 	bz_stream b;
 	bool b_live;
-	/* a mapped file (trace_stream_map): its pages before released are in crc and dropped */
+	/* a mapped file (trace_stream_map): its bytes before crc_upto are in crc, its pages before released dropped */
 	const unsigned char *map;
-	size_t map_size, released;
+	size_t map_size, crc_upto, released;
 };
 
 static int fail(const trace_stream_t *s, int code, char *msg, size_t msglen, const char *what)
@@ -424,9 +425,13 @@ void trace_stream_mapped_parsed(trace_stream_t *s, size_t upto)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t end = upto >= s->map_size ? s->map_size : upto & ~(page - 1);
+	/* the CRC in small steps, of bytes the reader has just parsed and the cache still holds */
+	if (end > s->crc_upto && (end == s->map_size || end - s->crc_upto >= CRC_STEP)) {
+		s->crc = mmu_crc32(s->crc, s->map + s->crc_upto, end - s->crc_upto);
+		s->crc_upto = end;
+	}
 	if (end <= s->released || (end < s->map_size && end - s->released < MAP_STEP))
 		return;
-	s->crc = mmu_crc32(s->crc, s->map + s->released, end - s->released);
 	size_t drop = end & ~(page - 1);
 	if (drop > s->released)
 		madvise((void *)(uintptr_t)(s->map + s->released), drop - s->released, MADV_DONTNEED);
