@@ -74,6 +74,7 @@ module mmu_miss #(
   output logic                   mem_req_write_o,
   output logic [63:0]            mem_req_wdata_o,
   output logic [7:0]             mem_req_wstrb_o,
+  output logic [63:0]            mem_req_cmp_o,
   input  logic                   mem_req_ready_i,
   input  logic                   mem_resp_valid_i,
   input  logic [63:0]            mem_resp_rdata_i
@@ -219,6 +220,7 @@ module mmu_miss #(
     .mem_req_write_o (mem_req_write_o),
     .mem_req_wdata_o (mem_req_wdata_o),
     .mem_req_wstrb_o (mem_req_wstrb_o),
+    .mem_req_cmp_o   (mem_req_cmp_o),
     .mem_req_ready_i (mem_req_ready_i),
     .mem_resp_valid_i(mem_resp_valid_i),
     .mem_resp_rdata_i(mem_resp_rdata_i),

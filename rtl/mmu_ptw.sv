@@ -1,6 +1,8 @@
 // x86-64 4-level page walker (W1-W8) as one loop over levels: each step is one memory access, a read of the entry
 // of the current level, or the A/D write-back of the entry just read (W7). Every path returns to idle: a fault and
 // a leaf both end the walk in the cycle of the last response (done_o), so the result is visible in the next cycle.
+// The write-back is a compare-and-swap against the entry as read (M9): if the memory answers with another value, the
+// entry changed since, nothing was written, and the walk starts again from the root entry.
 //
 // start_i (from registered state only) is sampled in idle: the first read, of the root-level entry, is presented
 // in that same cycle from the ctx inputs (W1), and the context is latched at that edge for the rest of the walk.
@@ -26,6 +28,7 @@ module mmu_ptw #(
   output logic              mem_req_write_o,
   output logic [63:0]       mem_req_wdata_o,
   output logic [7:0]        mem_req_wstrb_o,
+  output logic [63:0]       mem_req_cmp_o,      // M9: the write takes place only if the entry still holds this
   input  logic              mem_req_ready_i,
   input  logic              mem_resp_valid_i,
   input  logic [63:0]       mem_resp_rdata_i,
@@ -69,7 +72,8 @@ module mmu_ptw #(
   logic [2:0]        level_q /*verilator public_flat_rd*/, level_d;  // level of the entry being accessed, 4..1
   logic [PaBits-1:3] addr_q, addr_d;        // its address (8-byte aligned)
   logic              write_q, write_d;      // the access is the A/D write-back of that entry
-  logic [63:0]       pte_q, pte_d;          // the value being written back
+  logic [63:0]       pte_q, pte_d;          // the entry as read, before its write-back
+  logic [PaBits-1:12] root_q, root_d;       // root table frame, for a walk that starts again (W7)
   logic              leaf_q, leaf_d;        // the entry written back is a leaf
   logic              wr_q, wr_d, us_q, us_d, nx_q, nx_d;  // rights accumulated over the levels read (W6)
   logic [47:0]       vaddr_q, vaddr_d;      // latched context
@@ -119,15 +123,20 @@ module mmu_ptw #(
   );
 
   // W7: A on every entry used, D on the leaf of a store; one masked write of the whole PTE.
+  logic [63:0] written;  // the value the pending write-back writes
+  logic        refused;  // its response shows the entry changed since it was read (M9)
+
   assign updated    = rdata | PteA | ((is_leaf && op_q == mmu_arch_pkg::OpStore) ? PteD : 64'h0);
   assign need_write = updated != rdata;
+  assign written    = pte_q | PteA | ((leaf_q && op_q == mmu_arch_pkg::OpStore) ? PteD : 64'h0);
+  assign refused    = write_q && rdata != pte_q;
 
   // After a write-back, the entry is the value written; after a read, the value read.
   logic pte_global, pte_dirty;
 
   assign frame      = write_q ? {pte_q[PaBits-1:12], 12'h000} : {rdata[PaBits-1:12], 12'h000};
-  assign pte_global = write_q ? pte_q[mmu_arch_pkg::PteBitGlobal] : rdata[mmu_arch_pkg::PteBitGlobal];
-  assign pte_dirty  = write_q ? pte_q[mmu_arch_pkg::PteBitDirty] : rdata[mmu_arch_pkg::PteBitDirty];
+  assign pte_global = write_q ? written[mmu_arch_pkg::PteBitGlobal] : rdata[mmu_arch_pkg::PteBitGlobal];
+  assign pte_dirty  = write_q ? written[mmu_arch_pkg::PteBitDirty] : rdata[mmu_arch_pkg::PteBitDirty];
 
   always_comb begin
     unique case (level_q)
@@ -148,6 +157,7 @@ module mmu_ptw #(
     addr_d  = addr_q;
     write_d = write_q;
     pte_d   = pte_q;
+    root_d  = root_q;
     leaf_d  = leaf_q;
     wr_d    = wr_q;
     us_d    = us_q;
@@ -166,6 +176,7 @@ module mmu_ptw #(
           op_d    = op_i;
           user_d  = user_i;
           pcid_d  = pcid_i;
+          root_d  = root_i;
           level_d = 3'd4;
           addr_d  = {root_i, index_of(vaddr_i[47:12], 3'd4)};
           write_d = 1'b0;
@@ -181,8 +192,16 @@ module mmu_ptw #(
       end
       PTW_WAIT: begin
         if (mem_resp_valid_i) begin
-          if (write_q) begin
-            // W7: the write's response only acknowledges it
+          if (refused) begin
+            // W7, M9: the entry changed since it was read; it was left alone and the walk starts again (W1)
+            level_d = 3'd4;
+            addr_d  = {root_q, index_of(vaddr_q[47:12], 3'd4)};
+            write_d = 1'b0;
+            wr_d    = 1'b1;
+            us_d    = 1'b1;
+            nx_d    = 1'b0;
+          end else if (write_q) begin
+            // W7: the write-back took place
             finish = leaf_q;
           end else if (!present) begin  // W4
             finish = 1'b1;
@@ -199,7 +218,7 @@ module mmu_ptw #(
             nx_d = acc_nx;
             if (need_write) begin  // W7: write back before going on
               write_d = 1'b1;
-              pte_d   = updated;
+              pte_d   = rdata;
               leaf_d  = is_leaf;
             end else begin
               finish = is_leaf;
@@ -209,7 +228,7 @@ module mmu_ptw #(
             state_d = PTW_IDLE;
           end else begin
             state_d = PTW_REQ;  // W2: the next access is visible in the following cycle
-            if (write_q || (!need_write && !is_leaf)) begin  // W3: descend
+            if (!refused && (write_q || (!need_write && !is_leaf))) begin  // W3: descend
               level_d = level_q - 3'd1;
               addr_d  = {frame[PaBits-1:12], index_of(vaddr_q[47:12], level_q - 3'd1)};
               write_d = 1'b0;
@@ -229,6 +248,7 @@ module mmu_ptw #(
     mem_req_write_o = 1'b0;
     mem_req_wdata_o = '0;
     mem_req_wstrb_o = '0;
+    mem_req_cmp_o   = '0;
     if (state_q == PTW_IDLE && start_i) begin
       mem_req_valid_o = 1'b1;
       mem_req_addr_o  = 64'({root_i, index_of(vaddr_i[47:12], 3'd4), 3'b000});
@@ -237,8 +257,9 @@ module mmu_ptw #(
       mem_req_addr_o  = 64'({addr_q, 3'b000});
       if (write_q) begin
         mem_req_write_o = 1'b1;
-        mem_req_wdata_o = pte_q;
+        mem_req_wdata_o = written;
         mem_req_wstrb_o = 8'hff;
+        mem_req_cmp_o   = pte_q;
       end
     end
   end
@@ -273,6 +294,7 @@ module mmu_ptw #(
       addr_q  <= '0;
       write_q <= 1'b0;
       pte_q   <= '0;
+      root_q  <= '0;
       leaf_q  <= 1'b0;
       wr_q    <= 1'b1;
       us_q    <= 1'b1;
@@ -287,6 +309,7 @@ module mmu_ptw #(
       addr_q  <= addr_d;
       write_q <= write_d;
       pte_q   <= pte_d;
+      root_q  <= root_d;
       leaf_q  <= leaf_d;
       wr_q    <= wr_d;
       us_q    <= us_d;
@@ -315,6 +338,7 @@ module mmu_ptw #(
   logic [63:0] held_addr_q, held_wdata_q, last_read_addr_q, last_read_data_q;
   logic        held_write_q;
   logic [7:0]  held_wstrb_q;
+  logic [63:0] held_cmp_q;
   logic [2:0]  responded_level_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -323,6 +347,7 @@ module mmu_ptw #(
       held_write_q      <= 1'b0;
       held_wdata_q      <= '0;
       held_wstrb_q      <= '0;
+      held_cmp_q        <= '0;
       last_read_addr_q  <= '0;
       last_read_data_q  <= '0;
       reading_q         <= 1'b0;
@@ -334,7 +359,8 @@ module mmu_ptw #(
       held_write_q <= mem_req_write_o;
       held_wdata_q <= mem_req_wdata_o;
       held_wstrb_q <= mem_req_wstrb_o;
-      responded_q  <= state_q == PTW_WAIT && mem_resp_valid_i && state_d == PTW_REQ && !write_d;
+      held_cmp_q   <= mem_req_cmp_o;
+      responded_q  <= state_q == PTW_WAIT && mem_resp_valid_i && state_d == PTW_REQ && !write_d && !refused;
       responded_level_q <= level_q;
       if (mem_req_valid_o && mem_req_ready_i) begin
         last_read_addr_q <= mem_req_addr_o;
@@ -346,14 +372,17 @@ module mmu_ptw #(
   // The memory request handshake (W2): a request stays presented, unchanged, until accepted.
   `MMU_ASSERT(PtwReqHeld, !held_q || (mem_req_valid_o && mem_req_addr_o == held_addr_q &&
                                       mem_req_write_o == held_write_q && mem_req_wdata_o == held_wdata_q &&
-                                      mem_req_wstrb_o == held_wstrb_q))
+                                      mem_req_wstrb_o == held_wstrb_q && mem_req_cmp_o == held_cmp_q))
   // W3: after a read that neither ends the walk nor needs a write-back, and after a write-back, the next level.
   `MMU_ASSERT(PtwDescends, !responded_q || level_q == responded_level_q - 3'd1)
   `MMU_ASSERT(PtwWriteBackOfEntryRead, !(mem_req_valid_o && mem_req_write_o) ||
                                        (mem_req_addr_o == last_read_addr_q &&
                                         (mem_req_wdata_o & ~(PteA | PteD)) == (last_read_data_q & ~(PteA | PteD)) &&
                                         mem_req_wdata_o[mmu_arch_pkg::PteBitAccessed] &&
-                                        mem_req_wstrb_o == 8'hff))
+                                        mem_req_cmp_o == last_read_data_q && mem_req_wstrb_o == 8'hff))
+  // M9: a refused write-back starts the walk again at the root.
+  `MMU_ASSERT_NEXT(PtwRefusedRestarts, state_q == PTW_WAIT && mem_resp_valid_i && refused,
+                   state_q == PTW_REQ && !write_q && level_q == 3'd4)
 `endif
   // Every response ends the walk or leads to exactly one next access; a result has a cause exactly when it faults.
   `MMU_ASSERT(PtwResponseExits, !(state_q == PTW_WAIT && mem_resp_valid_i) || state_d != PTW_WAIT)
@@ -373,5 +402,6 @@ module mmu_ptw #(
   `MMU_COVER(PtwNotPresent, done_o && cause_o == mmu_arch_pkg::CauseNotPresent)
   `MMU_COVER(PtwProtection, done_o && cause_o == mmu_arch_pkg::CauseProtection)
   `MMU_COVER(PtwReserved, done_o && cause_o == mmu_arch_pkg::CauseReserved)
+  `MMU_COVER(PtwWriteBackRefused, state_q == PTW_WAIT && mem_resp_valid_i && refused)
 
 endmodule

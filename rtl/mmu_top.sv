@@ -73,7 +73,8 @@ module mmu_top #(
   output logic [63:0] mem_req_addr_o,
   output logic        mem_req_write_o,
   output logic [63:0] mem_req_wdata_o,
-  output logic [7:0]  mem_req_wstrb_o
+  output logic [7:0]  mem_req_wstrb_o,
+  output logic [63:0] mem_req_cmp_o
 );
 
   // The L2 TLB's frames are a memory with a synchronous read port whenever the L2 stage lasts two cycles or more: the
@@ -302,6 +303,7 @@ module mmu_top #(
     .mem_req_write_o (mem_req_write_o),
     .mem_req_wdata_o (mem_req_wdata_o),
     .mem_req_wstrb_o (mem_req_wstrb_o),
+    .mem_req_cmp_o   (mem_req_cmp_o),
     .mem_req_ready_i (mem_req_ready_i),
     .mem_resp_valid_i(mem_resp_valid_i),
     .mem_resp_rdata_i(mem_resp_rdata_i)
@@ -484,7 +486,8 @@ module mmu_top #(
 `endif
   // The walker's memory port: one request at a time, so the memory sees reads and A/D writes strictly in turn.
   `MMU_ASSERT(TopWriteStrobeFull, !(mem_req_valid_o && mem_req_write_o) || mem_req_wstrb_o == 8'hff)
-  `MMU_ASSERT(TopReadNoData, !(mem_req_valid_o && !mem_req_write_o) || (mem_req_wdata_o == '0 && mem_req_wstrb_o == '0))
+  `MMU_ASSERT(TopReadNoData, !(mem_req_valid_o && !mem_req_write_o) ||
+                            (mem_req_wdata_o == '0 && mem_req_wstrb_o == '0 && mem_req_cmp_o == '0))
   `MMU_COVER(TopCr3WriteWhileBusy, cr3_we_i && (req_busy_q != 2'b00))
   `MMU_COVER(TopBothPortsAccept, req_accept == 2'b11)
   `MMU_COVER(TopBackPressure, mem_req_valid_o && !mem_req_ready_i)

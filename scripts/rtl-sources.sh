@@ -9,8 +9,12 @@ mapfile -t names < <(grep -v '^#' "$list" | sed '/^[[:space:]]*$/d')
 for n in "${names[@]}"; do
   [ -f "$dir/$n" ] || { echo "rtl-sources: $list: $n does not exist" >&2; status=1; }
 done
+# A lookup table, not a pipe into grep -q: grep may exit before printf has written everything, and pipefail would
+# then count printf's SIGPIPE as a missing name.
+declare -A listed
+for n in "${names[@]}"; do listed[$n]=1; done
 for f in "$dir"/*.sv; do
-  printf '%s\n' "${names[@]}" | grep -qxF "$(basename "$f")" || { echo "rtl-sources: $list does not list $(basename "$f")" >&2; status=1; }
+  [ -n "${listed[$(basename "$f")]:-}" ] || { echo "rtl-sources: $list does not list $(basename "$f")" >&2; status=1; }
 done
 [ "$status" -eq 0 ] || exit 1
 for n in "${names[@]}"; do printf '%s\n' "$dir/$n"; done

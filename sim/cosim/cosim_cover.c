@@ -64,8 +64,34 @@ static inline void hit(cosim_cover_t *cv, cosim_cover_group_t g, unsigned i1, un
 	cv->hits[bin(g, i1, i2, i3, i4)]++;
 }
 
+/* M9: the write-back the memory takes at this edge is refused; which bits of the entry changed since its read. */
+static void note_refusal(cosim_cover_t *cv, const cosim_env_t *env, const mmu_out_t *exp)
+{
+	uint64_t mask = 0;
+	for (unsigned i = 0; i < 8; i++)
+		if (exp->mem_req_wstrb >> i & 1)
+			mask |= UINT64_C(0xff) << (8 * i);
+	uint64_t changed = (mmu_physmem_read_word(env->pm, exp->mem_req_addr) ^ exp->mem_req_cmp) & mask;
+	if (!changed)
+		return;
+	const mmu_paging_t *pg = mmu_os_paging(env->os);
+	unsigned shift = 0;
+	while (shift < 56 && !(mask >> shift & 1))
+		shift += 8;
+	changed >>= shift;
+	if (pg->bit_writable >= 0 && (changed >> pg->bit_writable & 1))
+		hit(cv, COVER_G_REFUSED, 1, 0, 0, 0);
+	else if ((pg->bit_accessed >= 0 && (changed >> pg->bit_accessed & 1)) ||
+	         (pg->bit_dirty >= 0 && (changed >> pg->bit_dirty & 1)))
+		hit(cv, COVER_G_REFUSED, 0, 0, 0, 0);
+	else
+		hit(cv, COVER_G_REFUSED, 2, 0, 0, 0);
+}
+
 void cosim_cover_cycle(cosim_cover_t *cv, const cosim_env_t *env, const mmu_in_t *in, const mmu_out_t *exp)
 {
+	if (exp->mem_req_valid && exp->mem_req_write && in->mem_req_ready)
+		note_refusal(cv, env, exp);
 	if (exp->mem_req_valid && !in->mem_req_ready) /* M1: the request waits */
 		hit(cv, COVER_G_STALL, exp->mem_req_write ? 1 : 0, 0, 0, 0);
 	if (in->req_valid[0] && exp->req_ready[0] && in->req_valid[1] && exp->req_ready[1])

@@ -219,6 +219,38 @@ static void os_event(rnd_t *r, cosim_env_t *env)
 	}
 }
 
+/*
+ * The OS changes the very entry whose A/D write-back the walker presents, before the memory takes it: aging (A and D
+ * cleared), write-protection, or a bit the hardware ignores and software keeps (x86 bit 9, RISC-V RSW bit 8). The
+ * write-back is then refused and the walk starts again (W7, M9).
+ */
+static uint64_t pte_bit(int bit)
+{
+	return bit >= 0 ? UINT64_C(1) << bit : 0;
+}
+
+static void race_write_back(cosim_env_t *env, const mmu_out_t *out)
+{
+	const mmu_paging_t *pg = mmu_os_paging(env->os);
+	uint64_t word = mmu_physmem_read_word(env->pm, out->mem_req_addr);
+	unsigned shift = 0;
+	while (shift < 64 && !(out->mem_req_wstrb >> (shift / 8) & 1))
+		shift += 8;
+	uint64_t k = cosim_below(&env->rng, 3), bits;
+	if (k == 0)
+		bits = pte_bit(pg->bit_accessed) | pte_bit(pg->bit_dirty);
+	else if (k == 1)
+		bits = pte_bit(pg->bit_writable);
+	else
+		bits = pte_bit(pg->format == MMU_PTE_RISCV ? 8 : 9);
+	uint64_t now = k == 2 ? word ^ bits << shift : word & ~(bits << shift);
+	mmu_physmem_write_word(env->pm, out->mem_req_addr, now, (uint8_t)out->mem_req_wstrb);
+	static const char *const what[] = {"age (A/D cleared) during its write-back: entry at",
+	                                   "write-protect during its write-back: entry at",
+	                                   "flip a software bit during its write-back: entry at"};
+	cosim_log_os(env, what[k], out->mem_req_addr, now);
+}
+
 /* THP split or collapse of the resize region, with no INVLPG: TLBs may then hold both page sizes (R6). */
 static void resize_event(rnd_t *r, cosim_env_t *env)
 {
@@ -302,6 +334,8 @@ static void controls(rnd_t *r, cosim_env_t *env, const mmu_out_t *out, mmu_in_t 
 		resize_event(r, env);
 	if (cosim_chance(&env->rng, 1, 400))
 		age_global(env);
+	if (out->mem_req_valid && out->mem_req_write && cosim_chance(&env->rng, 1, 16))
+		race_write_back(env, out);
 }
 
 static int rnd_step(void *self, cosim_env_t *env, const mmu_out_t *out, mmu_in_t *in, char *msg, size_t msglen)

@@ -223,8 +223,12 @@ static void print_report(const cosim_opts_t *o, const cosim_env_t *env, const co
 	       " / %" PRIu64 "\n",
 	       st.l1i_hits, st.l1i_misses, st.l1d_hits, st.l1d_misses, st.l2_hits, st.l2_misses);
 	printf("  walks         %" PRIu64 " (%" PRIu64 " dirty re-walks), %" PRIu64 " PTE reads, %" PRIu64
-	       " A/D writes\n",
+	       " A/D writes",
 	       st.walks, st.walks_dirty, st.pte_reads, st.ad_writes);
+	uint64_t refused = mmu_mem_writes_refused(env->mem);
+	if (refused) /* only another writer of the page tables makes one (M9) */
+		printf(" (%" PRIu64 " refused: the entry had changed, the walk started again)", refused);
+	printf("\n");
 	printf("  faults        %" PRIu64 " (not present %" PRIu64 ", protection %" PRIu64 ", reserved %" PRIu64
 	       ", non-canonical %" PRIu64 ")\n",
 	       st.faults, st.faults_not_present, st.faults_protection, st.faults_reserved, st.faults_noncanonical);

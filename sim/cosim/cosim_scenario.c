@@ -17,20 +17,21 @@
 #define ANY_PADDR  0
 #define WALK_PADDR 1 /* expect the OS's translation in process `pid` */
 
-typedef enum { AT, ON_RESP, ON_REQ } sc_when_t;
-typedef enum { A_NONE, A_REQ, A_CR3, A_FLUSH } sc_action_t;
+typedef enum { AT, ON_RESP, ON_REQ, ON_WRITE_BACK } sc_when_t;
+typedef enum { A_NONE, A_REQ, A_CR3, A_FLUSH, A_UNMAP } sc_action_t;
 
 /* Expected latency h1 * H1 + h2 * H2 + k * (L + 1), packed as one integer (h1, h2 flags, k), or NO_LAT. */
 #define LAT(h1, h2, k) ((h1) << 20 | (h2) << 16 | (k))
 
 typedef struct sc_step {
 	uint8_t when;   /* sc_when_t */
-	uint32_t at;    /* AT: cycle; ON_RESP / ON_REQ: tag whose response / request cycle triggers this step */
+	uint32_t at;    /* AT: cycle; ON_RESP / ON_REQ: tag whose response / request cycle triggers this step;
+	                   ON_WRITE_BACK: the level whose entry of `va`, being written back by the walker, triggers it */
 	uint32_t delay; /* cycles after the trigger */
 	uint8_t action; /* sc_action_t */
 	uint8_t port, op, user, tag;
-	uint64_t va;   /* A_REQ, A_FLUSH */
-	uint32_t pid;  /* A_CR3: process; A_REQ with WALK_PADDR: whose translation to expect */
+	uint64_t va;   /* A_REQ, A_FLUSH, A_UNMAP */
+	uint32_t pid;  /* A_CR3, A_UNMAP: process; A_REQ with WALK_PADDR: whose translation to expect */
 	uint8_t flush; /* A_FLUSH: mmu_flush_op_t */
 	/* expectations for A_REQ */
 	int32_t lat;
@@ -79,6 +80,11 @@ typedef struct sc_def {
 	{                                                                                                              \
 		.when = w, .at = a, .action = A_REQ, .port = p, .op = o, .user = u, .tag = t, .va = v, .pid = id,      \
 		.lat = l, .level = lv, .cause = c, .paddr = pa                                                         \
+	}
+/* The OS unmaps the 4 KiB page v of process 1 while the walker presents the A/D write-back of its leaf (M9). */
+#define UNMAP_ON_WRITE_BACK(v)                                                                                         \
+	{                                                                                                              \
+		.when = ON_WRITE_BACK, .at = 1, .action = A_UNMAP, .va = v, .pid = 1                                   \
 	}
 /* A user request at cycle c (AT) or in the response cycle of tag r (ON), what it must give. */
 #define AT_OK(c, p, o, t, v, l, lv)        REQ(AT, c, p, o, 1, t, v, l, lv, 0, WALK_PADDR, 1)
@@ -210,6 +216,16 @@ static const sc_def_t scenarios[] = {
       OK(3, D, LD, 4, HEAP(0, 24), ANY, LV_W), FLUSH_REQ(4, 14, MMU_FLUSH_PCID, 0),
       OK(4, D, LD, 5, HEAP(0, 32), ANY, LV_W), FLUSH_REQ(5, 14, MMU_FLUSH_VA_PCID, HEAP(0, 0)),
       OK(5, D, LD, 6, HEAP(0, 40), ANY, LV_W), OK(6, D, LD, 7, HEAP(0, 48), L1HIT, LV_L1)}},
+    /*
+     * Tag 2's walk reads 3 entries with A set and the clean leaf, whose write-back the OS's unmap overtakes: the
+     * write is refused (5 accesses), the walk starts again and finds the leaf not present (4 more). A write-back
+     * that rewrote the word it had read would have made the page present again, and tag 3 would have hit it.
+     */
+    {"revive",
+     "an unmap between the leaf's read and its A/D write-back: the write is refused, the walk restarts (W7, M9)",
+     0,
+     {CR3_AT(0, 1), AT_OK(1, D, LD, 1, HEAP(0, 0), WALK(8), LV_W), UNMAP_ON_WRITE_BACK(HEAP(1, 0)),
+      FAULT(1, D, LD, 2, HEAP(1, 0), WALK(9), LV_W, NP), FAULT(2, D, LD, 3, HEAP(1, 8), WALK(4), LV_W, NP)}},
 };
 
 #define NSCEN (sizeof scenarios / sizeof scenarios[0])
@@ -314,6 +330,11 @@ static void apply(sc_run_t *s, cosim_env_t *env, const sc_step_t *st, const mmu_
 		in->flush_vaddr = st->va;
 		in->flush_pcid = mmu_current_pcid(env->mmu);
 		break;
+	case A_UNMAP:
+		if (mmu_os_unmap(env->os, st->pid, st->va, 4096) != 1)
+			expect_fail(s, "  unmap of 0x%" PRIx64 " failed (scenario error)%.0" PRIu64 "%.0" PRIu64 "\n",
+			            st->va, 0, 0);
+		break;
 	case A_REQ:
 		if (!out->req_ready[st->port])
 			expect_fail(s,
@@ -330,11 +351,14 @@ static void apply(sc_run_t *s, cosim_env_t *env, const sc_step_t *st, const mmu_
 	}
 }
 
-static bool due(sc_run_t *s, const cosim_env_t *env, unsigned i)
+static bool due(sc_run_t *s, const cosim_env_t *env, const mmu_out_t *out, unsigned i)
 {
 	const sc_step_t *st = &s->def->steps[i];
 	if (st->when == AT)
 		return env->cycle == st->at;
+	if (st->when == ON_WRITE_BACK)
+		return out->mem_req_valid && out->mem_req_write &&
+		       out->mem_req_addr == cosim_pte_addr(env, cosim_root(env, st->pid), st->va, st->at);
 	if (!s->started[i] && st->when == ON_RESP && s->responded[st->at]) {
 		s->started[i] = true;
 		s->due[i] = s->resp_cycle[st->at] + st->delay;
@@ -363,7 +387,7 @@ static int sc_step(void *self, cosim_env_t *env, const mmu_out_t *out, mmu_in_t 
 	}
 	bool all = true;
 	for (unsigned i = 0; i < s->nsteps; i++) {
-		if (!s->done[i] && due(s, env, i)) {
+		if (!s->done[i] && due(s, env, out, i)) {
 			apply(s, env, &s->def->steps[i], out, in);
 			s->done[i] = true;
 		}

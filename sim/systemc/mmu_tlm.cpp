@@ -22,6 +22,16 @@ void mmu_tlm_ext::copy_from(const tlm::tlm_extension_base &other)
 	*this = static_cast<const mmu_tlm_ext &>(other);
 }
 
+tlm::tlm_extension_base *mmu_tlm_cas_ext::clone() const
+{
+	return new mmu_tlm_cas_ext(*this);
+}
+
+void mmu_tlm_cas_ext::copy_from(const tlm::tlm_extension_base &other)
+{
+	*this = static_cast<const mmu_tlm_cas_ext &>(other);
+}
+
 std::string mmu_tlm_time_limit_text(uint64_t cycle, const sc_time &period)
 {
 	sc_time last = sc_time::from_value(~UINT64_C(0));
@@ -222,9 +232,16 @@ void mmu_tlm::access_memory(const mmu_out_t &out)
 		p.set_byte_enable_ptr(walk_be_);
 		p.set_byte_enable_length(8);
 	}
+	if (write) {
+		walk_cas_ = mmu_tlm_cas_ext{};
+		walk_cas_.cmp = out.mem_req_cmp;
+		p.set_extension(&walk_cas_);
+	}
 	sc_time at = time_of(cycle_);
 	sc_time delay = at - sc_time_stamp();
 	walk_socket->b_transport(p, delay);
+	if (write)
+		p.clear_extension(&walk_cas_);
 	if (!p.is_response_ok()) {
 		char what[160];
 		std::snprintf(what, sizeof what, "page-table %s at 0x%llx failed: %s", write ? "write" : "read",
@@ -239,6 +256,8 @@ void mmu_tlm::access_memory(const mmu_out_t &out)
 	mem_.rdata = 0;
 	for (unsigned i = 0; !write && i < 8; i++)
 		mem_.rdata |= uint64_t(walk_data_[i]) << (8 * i);
+	if (write) /* M9: the word before; a target without compare-and-swap wrote, as if it had matched */
+		mem_.rdata = walk_cas_.done ? walk_cas_.old : out.mem_req_cmp;
 }
 
 /* One request presented in the current cycle, run to its response cycle, which stays unclocked (T14). */

@@ -6,7 +6,8 @@
  *
  *   socket       target: virtual-address transactions (TLM_READ_COMMAND, TLM_WRITE_COMMAND; TLM_IGNORE_COMMAND
  *                translates without an access). Fetch, privilege and process travel in an mmu_tlm_ext.
- *   walk_socket  initiator: every page-table read and A/D write-back of the walker, one 8-byte word each.
+ *   walk_socket  initiator: every page-table read and A/D write-back of the walker, one 8-byte word each. A
+ *                write-back carries an mmu_tlm_cas_ext: it is a compare-and-swap (docs/timing.md M9).
  *   data_socket  initiator: the translated access, forwarded unchanged but for its physical address.
  *   control      mmu_tlm_control_if (CR3 writes, TLB flushes), bound to an sc_port of the platform.
  *
@@ -51,6 +52,22 @@
 extern "C" {
 #include "mmu/mmu.h"
 }
+
+/*
+ * The walker's A/D write-back is a compare-and-swap (docs/timing.md M9): the target writes the enabled bytes only if
+ * they hold those of `cmp`, and returns the word as it was in `old`, setting `done`. A target that ignores the
+ * extension performs a plain write; the walker then takes it as having succeeded (no atomicity against others).
+ */
+class mmu_tlm_cas_ext : public tlm::tlm_extension<mmu_tlm_cas_ext>
+{
+      public:
+	uint64_t cmp = 0;  /* request: the value the enabled bytes must hold */
+	uint64_t old = 0;  /* response: the whole word before the access */
+	bool done = false; /* response: the target performed the comparison */
+
+	tlm::tlm_extension_base *clone() const override;
+	void copy_from(const tlm::tlm_extension_base &other) override;
+};
 
 /* The message type of the report raised when a run's time would pass SystemC's last representable time. */
 #define MMU_TLM_TIME_LIMIT "mmu_tlm: time limit"
@@ -236,6 +253,7 @@ class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if
 	uint64_t last_cycle_; /* the last cycle whose start time SystemC can represent */
 	memory_port mem_;
 	tlm::tlm_generic_payload walk_tx_;
+	mmu_tlm_cas_ext walk_cas_; /* attached to walk_tx_ for a write-back only, removed after it */
 	unsigned char walk_data_[8];
 	unsigned char walk_be_[8];
 	bool busy_ = false;

@@ -1,6 +1,8 @@
 /* The example platform's memory: page-table port timed as the model's memory, data port, debug transport. */
 #include "mmu_tlm_memory.h"
 
+#include "mmu_tlm.h"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -51,7 +53,14 @@ void mmu_tlm_memory::walk_transport(tlm::tlm_generic_payload &t, sc_time &delay)
 			wdata |= uint64_t(d[i]) << (8 * i);
 			strb |= byte_enabled(t, i) ? uint8_t(1u << i) : 0;
 		}
-		uint32_t cost = mmu_mem_access(mem_.get(), t.get_address(), t.is_write(), wdata, strb, &rdata);
+		/* M9: the walker's write-back compares first; any other write is unconditional */
+		mmu_tlm_cas_ext *cas = t.is_write() ? t.get_extension<mmu_tlm_cas_ext>() : nullptr;
+		uint64_t cmp = cas ? cas->cmp : mmu_physmem_read_word(pm_, t.get_address());
+		uint32_t cost = mmu_mem_access(mem_.get(), t.get_address(), t.is_write(), wdata, strb, cmp, &rdata);
+		if (cas) {
+			cas->old = rdata;
+			cas->done = true;
+		}
 		/* M4: the cost counts the cycle after the response; the MMU adds that one itself. */
 		delay += sc_time::from_value(period_.value() * (cost - 1));
 		for (unsigned i = 0; t.is_read() && i < 8; i++)

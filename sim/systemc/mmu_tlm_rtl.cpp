@@ -206,6 +206,7 @@ void compare(uint64_t cycle, const mmu_out_t &r, const mmu_out_t &m)
 		return;
 	check_eq(cycle, "", "mem_req_wdata", r.mem_req_wdata, m.mem_req_wdata);
 	check_eq(cycle, "", "mem_req_wstrb", r.mem_req_wstrb, m.mem_req_wstrb);
+	check_eq(cycle, "", "mem_req_cmp", r.mem_req_cmp, m.mem_req_cmp);
 }
 
 } // namespace

@@ -40,7 +40,7 @@ module mmu_formal_top #(
 
   logic        ireq_ready, iresp_valid, iresp_fault, dreq_ready, dresp_valid, dresp_fault;
   logic [7:0]  iresp_tag, dresp_tag, mem_req_wstrb;
-  logic [63:0] iresp_paddr, dresp_paddr, mem_req_addr, mem_req_wdata;
+  logic [63:0] iresp_paddr, dresp_paddr, mem_req_addr, mem_req_wdata, mem_req_cmp;
   logic [2:0]  iresp_cause, dresp_cause;
   logic [4:0]  iresp_ecode, dresp_ecode;
   logic [1:0]  iresp_level, dresp_level;
@@ -62,7 +62,7 @@ module mmu_formal_top #(
     .dresp_fault_o(dresp_fault), .dresp_cause_o(dresp_cause), .dresp_ecode_o(dresp_ecode),
     .dresp_level_o(dresp_level),
     .mem_req_valid_o(mem_req_valid), .mem_req_addr_o(mem_req_addr), .mem_req_write_o(mem_req_write),
-    .mem_req_wdata_o(mem_req_wdata), .mem_req_wstrb_o(mem_req_wstrb)
+    .mem_req_wdata_o(mem_req_wdata), .mem_req_wstrb_o(mem_req_wstrb), .mem_req_cmp_o(mem_req_cmp)
   );
 
   mmu_formal_mem #(.StallMax(StallMax), .LatMax(LatMax)) u_mem (
@@ -72,6 +72,16 @@ module mmu_formal_top #(
   `MMU_ASSUME(EnvOpKnownI, ireq_op_i != 2'd3)
   `MMU_ASSUME(EnvOpKnownD, dreq_op_i != 2'd3)
   `MMU_ASSUME(EnvFlushKind, flush_op_i <= mmu_arch_pkg::FlushVaPcid)
+
+  // No other agent writes the tables here (the walker's harness covers a refused write-back, M9): a write-back's
+  // response is the word it compared.
+  logic        writing_q;
+  logic [63:0] cmp_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) {writing_q, cmp_q} <= '0;
+    else if (mem_req_valid && mem_req_ready_i) {writing_q, cmp_q} <= {mem_req_write, mem_req_cmp};
+  end
+  `MMU_ASSUME(EnvNoOtherWriter, !(mem_resp_valid_i && writing_q) || mem_resp_rdata_i == cmp_q)
 
   // Cycles since each port accepted the request it has not answered yet.
   logic [7:0] iage_q, dage_q;

@@ -17,7 +17,7 @@ module tb_mmu_ptw;
   logic [47:0]       vaddr = '0;
   logic [1:0]        op = '0;
   logic              req_valid, req_write, ready, rvalid, idle, done, fault, glob, wr, us, nx, dirty;
-  logic [63:0]       req_addr, req_wdata, rdata;
+  logic [63:0]       req_addr, req_wdata, req_cmp, rdata;
   logic [7:0]        req_wstrb;
   logic [2:0]        cause;
   logic [4:0]        ecode;
@@ -30,7 +30,8 @@ module tb_mmu_ptw;
     .clk_i(clk), .rst_ni(rst_n), .start_i(start), .vaddr_i(vaddr), .op_i(op), .user_i(user), .pcid_i(12'h5a5),
     .root_i(34'h1),
     .mem_req_valid_o(req_valid), .mem_req_addr_o(req_addr), .mem_req_write_o(req_write),
-    .mem_req_wdata_o(req_wdata), .mem_req_wstrb_o(req_wstrb), .mem_req_ready_i(ready),
+    .mem_req_wdata_o(req_wdata), .mem_req_wstrb_o(req_wstrb), .mem_req_cmp_o(req_cmp),
+    .mem_req_ready_i(ready),
     .mem_resp_valid_i(rvalid), .mem_resp_rdata_i(rdata),
     .idle_o(idle), .done_o(done), .fault_o(fault), .cause_o(cause), .ecode_o(ecode), .paddr_o(paddr),
     .vpn_o(vpn), .level_o(level), .base_o(base), .pcid_o(pcid), .global_o(glob), .writable_o(wr), .user_ok_o(us),
@@ -60,6 +61,7 @@ module tb_mmu_ptw;
       data  <= ram[req_addr[14:3]];
       n_acc <= n_acc + 1;
       if (req_write) begin
+        `TB_EQ(req_cmp, ram[req_addr[14:3]], "M9: the write-back compares with the entry as read")
         ram[req_addr[14:3]] <= req_wdata;
         n_writes   <= n_writes + 1;
         last_waddr <= req_addr;

@@ -29,7 +29,7 @@ module tb_mmu_top;
   logic [4:0]  iresp_ecode, dresp_ecode;
   logic [1:0]  iresp_level, dresp_level;
   logic        mem_req_valid, mem_req_write, mem_ready, mem_rvalid;
-  logic [63:0] mem_req_addr, mem_req_wdata, mem_rdata;
+  logic [63:0] mem_req_addr, mem_req_wdata, mem_req_cmp, mem_rdata;
   logic [7:0]  mem_req_wstrb;
 
   mmu_top #(
@@ -50,7 +50,7 @@ module tb_mmu_top;
     .dresp_fault_o(dresp_fault), .dresp_cause_o(dresp_cause), .dresp_ecode_o(dresp_ecode),
     .dresp_level_o(dresp_level),
     .mem_req_valid_o(mem_req_valid), .mem_req_addr_o(mem_req_addr), .mem_req_write_o(mem_req_write),
-    .mem_req_wdata_o(mem_req_wdata), .mem_req_wstrb_o(mem_req_wstrb)
+    .mem_req_wdata_o(mem_req_wdata), .mem_req_wstrb_o(mem_req_wstrb), .mem_req_cmp_o(mem_req_cmp)
   );
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -84,6 +84,7 @@ module tb_mmu_top;
       data <= rd(mem_req_addr);
       if (mem_req_write) begin
         `TB_EQ(mem_req_wstrb, 8'hff, "an A/D write covers the whole PTE")
+        `TB_EQ(mem_req_cmp, rd(mem_req_addr), "M9: the write-back compares with the entry as read")
         ram[mem_req_addr[14:3]] <= mem_req_wdata;
       end
       acc_cyc[n_acc]   <= cyc;

@@ -45,7 +45,7 @@ module tb_mmu_top_random #(
   logic [4:0]  iresp_ecode, dresp_ecode;
   logic [1:0]  iresp_level, dresp_level;
   logic        mem_req_valid, mem_req_write, mem_ready, mem_rvalid;
-  logic [63:0] mem_req_addr, mem_req_wdata, mem_rdata;
+  logic [63:0] mem_req_addr, mem_req_wdata, mem_req_cmp, mem_rdata;
   logic [7:0]  mem_req_wstrb;
 
   mmu_top #(
@@ -69,7 +69,7 @@ module tb_mmu_top_random #(
     .dresp_fault_o(dresp_fault), .dresp_cause_o(dresp_cause), .dresp_ecode_o(dresp_ecode),
     .dresp_level_o(dresp_level),
     .mem_req_valid_o(mem_req_valid), .mem_req_addr_o(mem_req_addr), .mem_req_write_o(mem_req_write),
-    .mem_req_wdata_o(mem_req_wdata), .mem_req_wstrb_o(mem_req_wstrb)
+    .mem_req_wdata_o(mem_req_wdata), .mem_req_wstrb_o(mem_req_wstrb), .mem_req_cmp_o(mem_req_cmp)
   );
 
   function automatic logic [63:0] xorshift(input logic [63:0] x);
@@ -147,6 +147,7 @@ module tb_mmu_top_random #(
         data <= mem_read(mem_req_addr);
         if (mem_req_write) begin
           `TB_EQ(mem_req_wstrb, 8'hff, "A/D write of the whole PTE")
+          `TB_EQ(mem_req_cmp, mem_read(mem_req_addr), "M9: the write-back compares with the entry as read")
           wtag[mem_req_addr[12:3]] <= mem_req_addr;
           wval[mem_req_addr[12:3]] <= mem_req_wdata;
           wok[mem_req_addr[12:3]]  <= 1'b1;

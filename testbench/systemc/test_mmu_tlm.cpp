@@ -42,11 +42,14 @@ struct fake_memory : sc_core::sc_module {
 		uint64_t wdata;
 		unsigned strb; /* byte enables as bits, 0xff without an enable array */
 		unsigned len;
+		bool cas;     /* the write carried an mmu_tlm_cas_ext (docs/timing.md M9) */
+		uint64_t cmp; /* ... with this value to compare */
 	};
 	tlm_utils::simple_target_socket<fake_memory> walk_socket, data_socket;
 	mmu_physmem_t *pm;
 	sc_time latency;
 	std::vector<access> walks, data;
+	bool meddle = false; /* another agent flips bit 9 of the entry just before the next write-back reaches it */
 
 	fake_memory(sc_core::sc_module_name n, mmu_physmem_t *p, sc_time lat)
 	    : sc_module(n), walk_socket("walk_socket"), data_socket("data_socket"), pm(p), latency(lat)
@@ -73,7 +76,9 @@ struct fake_memory : sc_core::sc_module {
 
 	access record(tlm::tlm_generic_payload &t)
 	{
-		access a = {t.get_address(), t.is_write(), 0, 0xff, t.get_data_length()};
+		const mmu_tlm_cas_ext *cas = t.get_extension<mmu_tlm_cas_ext>();
+		access a = {t.get_address(), t.is_write(),      0, 0xff, t.get_data_length(),
+		            cas != nullptr,  cas ? cas->cmp : 0};
 		for (unsigned i = 0; i < t.get_data_length() && i < 8; i++)
 			a.wdata |= uint64_t(t.get_data_ptr()[i]) << (8 * i);
 		if (t.get_byte_enable_ptr()) {
@@ -87,7 +92,18 @@ struct fake_memory : sc_core::sc_module {
 	void walk(tlm::tlm_generic_payload &t, sc_time &delay)
 	{
 		walks.push_back(record(t));
-		copy(t, true);
+		if (t.is_write() && meddle) {
+			meddle = false;
+			mmu_physmem_write(pm, t.get_address(), 8, mmu_physmem_read(pm, t.get_address(), 8) ^ 0x200);
+		}
+		mmu_tlm_cas_ext *cas = t.get_extension<mmu_tlm_cas_ext>();
+		uint64_t old = mmu_physmem_read(pm, t.get_address(), 8);
+		if (cas) {
+			cas->old = old;
+			cas->done = true;
+		}
+		if (!cas || old == cas->cmp)
+			copy(t, true);
 		delay += latency;
 		t.set_response_status(tlm::TLM_OK_RESPONSE);
 	}
@@ -261,6 +277,28 @@ Test(mmu_tlm, not_present_fault_comes_back_as_address_error_with_error_code)
 	cr_assert_eq(st.faults_not_present, 4);
 }
 
+Test(mmu_tlm, a_write_back_that_finds_its_entry_changed_walks_again)
+{
+	rig r;
+	r.switch_to(1);
+	r.map(1, 0x400000);
+	uint64_t root = mmu_os_cr3(r.os, 1, false);
+	r.mem->meddle = true;
+	outcome o = r.load(0x400123);
+	cr_assert_eq(o.status, tlm::TLM_OK_RESPONSE);
+	/* M9: the PML4E's write-back is refused (bit 9 changed after the read), the walk starts again: 2 + 8 accesses
+	 */
+	cr_assert_eq(r.mem->walks.size(), 10);
+	cr_assert_eq(r.mem->walks[1].addr, root);
+	cr_assert(r.mem->walks[1].write);
+	cr_assert_eq(r.mem->walks[2].addr, root, "the walk starts again at the root");
+	cr_assert_not(r.mem->walks[2].write);
+	cr_assert(r.mem->walks[3].cas && (r.mem->walks[3].cmp & 0x200), "compared with the changed entry");
+	cr_assert_eq(mmu_physmem_read(r.pm, root, 8) & 0x220, 0x220, "the second write-back kept bit 9 and set A");
+	cr_assert_eq(o.cycles, 1 + 9 + 10 * 101, "%llu cycles", (unsigned long long)o.cycles);
+	cr_assert_eq(o.ext.paddr, r.pa_of(1, 0x400123));
+}
+
 Test(mmu_tlm, walk_reads_and_ad_writes_go_through_the_walk_socket)
 {
 	rig r;
@@ -282,6 +320,9 @@ Test(mmu_tlm, walk_reads_and_ad_writes_go_through_the_walk_socket)
 			cr_assert(r.mem->walks[i].wdata & (1u << 5), "A set");
 		}
 	}
+	for (unsigned i = 1; i < 8; i += 2)
+		cr_assert(r.mem->walks[i].cas && r.mem->walks[i].cmp == (r.mem->walks[i].wdata & ~UINT64_C(0x20)),
+		          "write-back %u: a compare-and-swap against the entry as read", i);
 	uint64_t leaf = r.mem->walks[6].addr;
 	cr_assert(mmu_physmem_read(r.pm, leaf, 8) & (1u << 5), "the write reached memory");
 	cr_assert_not(mmu_physmem_read(r.pm, leaf, 8) & (1u << 6), "a load sets no D");

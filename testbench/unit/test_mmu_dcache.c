@@ -69,7 +69,7 @@ static void start(void)
 static uint32_t rd(uint64_t addr)
 {
 	uint64_t data;
-	return mmu_mem_access(mem, addr, false, 0, 0, &data);
+	return mmu_mem_access(mem, addr, false, 0, 0, 0, &data);
 }
 
 static mmu_stats_t stats(void)
@@ -102,9 +102,9 @@ Test(mmu_dcache, data_comes_from_memory_even_on_a_hit)
 	start();
 	uint64_t data;
 	pt_set(pm, 0x2000, 0x1111);
-	mmu_mem_access(mem, 0x2000, false, 0, 0, &data);
+	mmu_mem_access(mem, 0x2000, false, 0, 0, 0, &data);
 	pt_set(pm, 0x2000, 0x2222); /* the OS writes the table without telling the cache (M6: tags only) */
-	cr_assert_eq(mmu_mem_access(mem, 0x2000, false, 0, 0, &data), HIT);
+	cr_assert_eq(mmu_mem_access(mem, 0x2000, false, 0, 0, 0, &data), HIT);
 	cr_assert_eq(data, 0x2222);
 }
 
@@ -112,9 +112,9 @@ Test(mmu_dcache, writes_allocate_and_are_timed_as_reads)
 {
 	start();
 	uint64_t old;
-	cr_assert_eq(mmu_mem_access(mem, 0x3000, true, 0x21, 0x01, &old), MISS);
+	cr_assert_eq(mmu_mem_access(mem, 0x3000, true, 0x21, 0x01, 0, &old), MISS);
 	cr_assert_eq(pt_get(pm, 0x3000), 0x21);
-	cr_assert_eq(mmu_mem_access(mem, 0x3008, true, 0x21, 0x01, &old), HIT);
+	cr_assert_eq(mmu_mem_access(mem, 0x3008, true, 0x21, 0x01, 0, &old), HIT);
 	cr_assert_eq(rd(0x3010), HIT);
 }
 
@@ -166,7 +166,7 @@ Test(mmu_dcache, a_hit_draws_no_latency)
 		if (hit)
 			cr_assert_eq(got, HIT);
 		else
-			cr_assert_eq(got, mmu_mem_access(ref, seq[i], false, 0, 0, &d), "miss %zu", i);
+			cr_assert_eq(got, mmu_mem_access(ref, seq[i], false, 0, 0, 0, &d), "miss %zu", i);
 	}
 	mmu_mem_destroy(ref);
 	mmu_physmem_destroy(pm2);

@@ -671,6 +671,76 @@ Test(mmu_timing, cr3_write_during_a_walk)
 	cr_assert_eq(rig_stats().cr3_writes, 2);
 }
 
+/*
+ * W7, M9: the leaf's A/D write-back of a request accepted in cycle 1 meets an entry that the OS rewrote to `now`
+ * after the walker read it: the write is refused and the walk starts again from the PML4E, so 5 accesses (4 reads,
+ * the refused write) come before the second walk's (4 reads, and a write-back when it needs one: `accesses` in all).
+ * Returns the response; the entry must then hold `after`.
+ */
+static rig_resp_t race_leaf_write_back(mmu_op_t op, uint64_t now, uint64_t after, size_t accesses)
+{
+	start();
+	pt_std_upper(r.pm, PTE_TABLE_A);
+	pt_set(r.pm, PT_PTE_A, PT_PAGE_A | PTE_P | PTE_W | PTE_U); /* A clear: the leaf is written back */
+	rig_req(&r, D, PT_VA_A, op, true, 0);
+	rig_step(&r);
+	for (int n = 0;; n++) {
+		cr_assert_lt(n, 100, "no write-back");
+		mmu_out_t out;
+		mmu_mem_out_t mo;
+		rig_peek(&r, &out, &mo);
+		if (out.mem_req_valid && out.mem_req_write) {
+			cr_assert_eq(out.mem_req_addr, PT_PTE_A);
+			cr_assert_eq(out.mem_req_cmp, PT_PAGE_A | PTE_P | PTE_W | PTE_U,
+			             "compared with the entry as read");
+			break;
+		}
+		rig_step(&r);
+	}
+	pt_set(r.pm, PT_PTE_A, now);
+	rig_resp_t x;
+	rig_wait_resp(&r, D, 1, 200, &x);
+	cr_assert_eq(pt_get(r.pm, PT_PTE_A), after, "entry 0x%llx", (unsigned long long)pt_get(r.pm, PT_PTE_A));
+	cr_assert_eq(mmu_mem_writes_refused(r.mem), 1);
+	size_t n = 0;
+	for (uint64_t c = 1; c < x.cycle; c++)
+		if (r.log[c].out.mem_req_valid && r.log[c].in.mem_req_ready) {
+			static const uint64_t order[] = {PT_PML4E, PT_PDPTE, PT_PDE, PT_PTE_A, PT_PTE_A,
+			                                 PT_PML4E, PT_PDPTE, PT_PDE, PT_PTE_A, PT_PTE_A};
+			cr_assert_lt(n, accesses, "more than %zu accesses", accesses);
+			cr_assert_eq(r.log[c].out.mem_req_addr, order[n], "access %zu at 0x%llx", n,
+			             (unsigned long long)r.log[c].out.mem_req_addr);
+			n++;
+		}
+	cr_assert_eq(n, accesses);
+	cr_assert_eq(x.latency, 1 + 2 + accesses * 4, "H1 + H2 + accesses x (L + 1)");
+	return x;
+}
+
+Test(mmu_timing, unmap_before_the_write_back_is_not_undone)
+{
+	rig_resp_t x = race_leaf_write_back(MMU_OP_LOAD, 0, 0, 9);
+	cr_assert_eq(x.fault, 1, "the page stays unmapped");
+	cr_assert_eq(x.cause, MMU_CAUSE_NOT_PRESENT);
+}
+
+Test(mmu_timing, write_protect_before_a_store_write_back_faults)
+{
+	uint64_t ro = PT_PAGE_A | PTE_P | PTE_U;
+	rig_resp_t x = race_leaf_write_back(MMU_OP_STORE, ro, ro, 9);
+	cr_assert_eq(x.fault, 1);
+	cr_assert_eq(x.cause, MMU_CAUSE_PROTECTION, "the walk again finds the page read-only");
+}
+
+Test(mmu_timing, aging_before_the_write_back_walks_again_and_sets_a)
+{
+	/* D set, A clear (as the OS left it): the second walk writes A back over exactly that */
+	uint64_t aged = PT_PAGE_A | PTE_P | PTE_W | PTE_U | PTE_D;
+	rig_resp_t x = race_leaf_write_back(MMU_OP_LOAD, aged, aged | PTE_A, 10);
+	cr_assert_eq(x.fault, 0);
+	cr_assert_eq(x.paddr, PT_PAGE_A | 0x567);
+}
+
 /* A request in cycle 1 walks to its response in 20; a flush of an unrelated page comes in cycle 1 + k. */
 static rig_resp_t flush_at(uint64_t k)
 {
@@ -1102,7 +1172,8 @@ Test(mmu_timing, memory_write_strobes_and_old_data)
 	                   .req_addr = 0x100,
 	                   .req_write = 1,
 	                   .req_wdata = UINT64_C(0xaabb000000000000),
-	                   .req_wstrb = 0xc0};
+	                   .req_wstrb = 0xc0,
+	                   .req_cmp = UINT64_C(0x1122ffffffffffff)}; /* M9: compared on the enabled bytes only */
 	mem_cycle(&wr);
 	/* M2: the write takes effect at acceptance, on the enabled bytes only */
 	cr_assert_eq(pt_get(mpm, 0x100), UINT64_C(0xaabb334455667788));
@@ -1113,6 +1184,30 @@ Test(mmu_timing, memory_write_strobes_and_old_data)
 	cr_assert_eq(o.resp_valid, 1);
 	cr_assert_eq(o.resp_rdata, UINT64_C(0x1122334455667788), "a write returns the word before it");
 	cr_assert_eq(mmu_mem_writes(mmem), 1);
+	cr_assert_eq(mmu_mem_writes_refused(mmem), 0);
+	mem_stop();
+}
+
+Test(mmu_timing, memory_write_refused_when_the_word_changed)
+{
+	mem_start((mmu_mem_cfg_t){.latency = 2}, 1);
+	pt_set(mpm, 0x100, UINT64_C(0x1122334455667788));
+	/* M9: the enabled bytes hold 0x4455667788, not the 0x5566777788 the writer compares: nothing is written */
+	mmu_mem_in_t wr = {.req_valid = 1,
+	                   .req_addr = 0x100,
+	                   .req_write = 1,
+	                   .req_wdata = UINT64_C(0x0000005566777789),
+	                   .req_wstrb = 0x1f,
+	                   .req_cmp = UINT64_C(0x0000005566777788)};
+	mem_cycle(&wr);
+	cr_assert_eq(pt_get(mpm, 0x100), UINT64_C(0x1122334455667788));
+	mmu_mem_in_t none = {0};
+	mem_cycle(&none);
+	mmu_mem_out_t o = mem_cycle(&none);
+	cr_assert_eq(o.resp_valid, 1);
+	cr_assert_eq(o.resp_rdata, UINT64_C(0x1122334455667788), "a refused write still returns the word");
+	cr_assert_eq(mmu_mem_writes(mmem), 1);
+	cr_assert_eq(mmu_mem_writes_refused(mmem), 1);
 	mem_stop();
 }
 
@@ -1189,7 +1284,7 @@ Test(mmu_timing, fast_memory_access_costs_stall_latency_plus_one)
 	mem_start(mc, 42);
 	for (unsigned i = 0; i < 6; i++) {
 		uint64_t rdata;
-		uint32_t cost = mmu_mem_access(mmem, 0x100 + 8 * i, false, 0, 0, &rdata);
+		uint32_t cost = mmu_mem_access(mmem, 0x100 + 8 * i, false, 0, 0, 0, &rdata);
 		cr_assert_eq(cost, stall[i] + lat[i] + 1, "access %u", i);
 	}
 	mem_stop();

@@ -20,7 +20,7 @@
 typedef struct mmu_mem mmu_mem_t;
 
 typedef struct mmu_mem_in {
-	uint64_t req_valid, req_addr, req_write, req_wdata, req_wstrb;
+	uint64_t req_valid, req_addr, req_write, req_wdata, req_wstrb, req_cmp;
 } mmu_mem_in_t;
 
 typedef struct mmu_mem_out {
@@ -36,9 +36,11 @@ void mmu_mem_clock(mmu_mem_t *mem, const mmu_mem_in_t *in);
 /*
  * One access as the fast path sees it: the request is presented in some cycle r; the function returns the number
  * of cycles from r to the first cycle in which the requester can present its next request (or its result), that is
- * stall + latency + 1 (rule M4). rdata gets the aligned word (reads; the old word for writes).
+ * stall + latency + 1 (rule M4). rdata gets the aligned word (reads; the old word for writes). A write is a
+ * compare-and-swap (M9): it takes place only if the bytes enabled by wstrb hold those of cmp.
  */
-uint32_t mmu_mem_access(mmu_mem_t *mem, uint64_t addr, bool write, uint64_t wdata, uint8_t wstrb, uint64_t *rdata);
+uint32_t mmu_mem_access(mmu_mem_t *mem, uint64_t addr, bool write, uint64_t wdata, uint8_t wstrb, uint64_t cmp,
+                        uint64_t *rdata);
 
 mmu_physmem_t *mmu_mem_physmem(const mmu_mem_t *mem);
 
@@ -47,8 +49,9 @@ void mmu_mem_stats_read(const mmu_mem_t *mem, mmu_stats_t *st);
 /* The dcache's array (lines as entries of level 1, vpn = line address), NULL when dcache.lines = 0. */
 const mmu_tlb_t *mmu_mem_dcache(const mmu_mem_t *mem);
 
-/* Accesses performed (reads, writes). */
+/* Accesses performed (reads, writes: every write request, and those whose comparison failed, M9). */
 uint64_t mmu_mem_reads(const mmu_mem_t *mem);
 uint64_t mmu_mem_writes(const mmu_mem_t *mem);
+uint64_t mmu_mem_writes_refused(const mmu_mem_t *mem);
 
 #endif

@@ -10,7 +10,7 @@
 
 static uint64_t run_walk(mmu_t *m, mmu_mem_t *mem, const req_ctx_t *ctx, walk_t *w)
 {
-	uint64_t cycles = 0, addr, wdata, rdata;
+	uint64_t cycles = 0, addr, wdata, cmp, rdata;
 	bool write;
 	uint8_t wstrb;
 	walk_begin(w, &m->pg, ctx);
@@ -19,8 +19,8 @@ static uint64_t run_walk(mmu_t *m, mmu_mem_t *mem, const req_ctx_t *ctx, walk_t 
 		mmu_pwc_lookup(m, w);
 	}
 	do {
-		walk_request(w, &m->pg, &addr, &write, &wdata, &wstrb);
-		cycles += mmu_mem_access(mem, addr, write, wdata, wstrb, &rdata);
+		walk_request(w, &m->pg, &addr, &write, &wdata, &wstrb, &cmp);
+		cycles += mmu_mem_access(mem, addr, write, wdata, wstrb, cmp, &rdata);
 	} while (!walk_response(w, &m->pg, rdata, &m->st));
 	return cycles;
 }

@@ -49,8 +49,8 @@ typedef struct walk {
 
 void walk_begin(walk_t *w, const mmu_paging_t *pg, const req_ctx_t *ctx);
 /* The memory request the walker presents now. */
-void walk_request(const walk_t *w, const mmu_paging_t *pg, uint64_t *addr, bool *write, uint64_t *wdata,
-                  uint8_t *wstrb);
+void walk_request(const walk_t *w, const mmu_paging_t *pg, uint64_t *addr, bool *write, uint64_t *wdata, uint8_t *wstrb,
+                  uint64_t *cmp);
 /* Consumes the response to that request; returns true when the walk is done (w->res then holds the result). */
 bool walk_response(walk_t *w, const mmu_paging_t *pg, uint64_t rdata, mmu_stats_t *st);
 

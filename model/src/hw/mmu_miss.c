@@ -32,7 +32,7 @@ static void drive_mem_request(const mmu_t *m, const walk_t *w, mmu_out_t *out)
 {
 	bool write;
 	uint8_t wstrb;
-	walk_request(w, &m->pg, &out->mem_req_addr, &write, &out->mem_req_wdata, &wstrb);
+	walk_request(w, &m->pg, &out->mem_req_addr, &write, &out->mem_req_wdata, &wstrb, &out->mem_req_cmp);
 	out->mem_req_valid = 1;
 	out->mem_req_write = write;
 	out->mem_req_wstrb = wstrb;

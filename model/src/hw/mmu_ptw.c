@@ -84,12 +84,14 @@ void walk_begin(walk_t *w, const mmu_paging_t *pg, const req_ctx_t *ctx)
 	w->readable = true;
 }
 
-void walk_request(const walk_t *w, const mmu_paging_t *pg, uint64_t *addr, bool *write, uint64_t *wdata, uint8_t *wstrb)
+void walk_request(const walk_t *w, const mmu_paging_t *pg, uint64_t *addr, bool *write, uint64_t *wdata, uint8_t *wstrb,
+                  uint64_t *cmp)
 {
 	unsigned shift = (unsigned)(w->pte_addr & 7) * 8;
 	*addr = w->pte_addr & ~UINT64_C(7);
 	*write = w->phase == WALK_WRITE;
 	*wdata = *write ? w->pte_new << shift : 0;
+	*cmp = *write ? w->pte << shift : 0; /* W7: only over the entry as it was read */
 	*wstrb = *write ? (uint8_t)(((1u << pg->pte_bytes) - 1) << (w->pte_addr & 7)) : 0;
 }
 
@@ -217,7 +219,17 @@ bool walk_response(walk_t *w, const mmu_paging_t *pg, uint64_t rdata, mmu_stats_
 {
 	if (w->phase == WALK_READ)
 		return on_read(w, pg, rdata, st);
-	/* W7: the write-back's response only acknowledges it. */
+	/*
+	 * W7: the write-back was a compare-and-swap (M9); its response is the word before. An entry changed since it
+	 * was read was left alone, and the walk starts again from the root (RISC-V privileged spec 4.3.2 step 7,
+	 * "return to step 2"; SDM Vol. 3A 8.1.2.1: A/D updates are locked operations), so it can neither revive nor
+	 * corrupt it.
+	 */
+	if (extract_pte(pg, rdata, w->pte_addr) != w->pte) {
+		req_ctx_t ctx = w->ctx;
+		walk_begin(w, pg, &ctx);
+		return false;
+	}
 	if (w->leaf) {
 		finish(w, pg, MMU_CAUSE_NONE);
 		return true;

@@ -21,7 +21,7 @@ struct mmu_mem {
 	bool busy;           /* a request was accepted and its response is pending */
 	uint32_t lat_left;   /* cycles until the response is visible */
 	uint64_t rdata;
-	uint64_t reads, writes;
+	uint64_t reads, writes, writes_refused;
 	mmu_tlb_t *dcache; /* M6: the walker's data cache, NULL when dcache.lines = 0 */
 	unsigned line_shift;
 };
@@ -98,13 +98,31 @@ static bool dcache_hit(mmu_mem_t *mem, uint64_t addr)
 	return false;
 }
 
-/* M2: the access happens at acceptance; M5: latency drawn (M8: not for a dcache hit), then the next stall. */
-static uint64_t perform(mmu_mem_t *mem, uint64_t addr, bool write, uint64_t wdata, uint8_t wstrb, uint32_t *latency)
+/* The bytes enabled by a write strobe, as a mask of the word. */
+static uint64_t strobe_mask(uint8_t wstrb)
+{
+	uint64_t mask = 0;
+	for (unsigned i = 0; i < 8; i++)
+		if (wstrb >> i & 1)
+			mask |= UINT64_C(0xff) << (8 * i);
+	return mask;
+}
+
+/*
+ * M2: the access happens at acceptance; M9: a write is a compare-and-swap, indivisible because the memory performs
+ * nothing else in between; M5: latency drawn (M8: not for a dcache hit), then the next stall.
+ */
+static uint64_t perform(mmu_mem_t *mem, uint64_t addr, bool write, uint64_t wdata, uint8_t wstrb, uint64_t cmp,
+                        uint32_t *latency)
 {
 	uint64_t old = mmu_physmem_read_word(mem->pm, addr);
 	if (write) {
-		int err = mmu_physmem_write_word(mem->pm, addr, wdata, wstrb);
-		MMU_ASSERT(err == 0);
+		if (((old ^ cmp) & strobe_mask(wstrb)) == 0) {
+			int err = mmu_physmem_write_word(mem->pm, addr, wdata, wstrb);
+			MMU_ASSERT(err == 0);
+		} else {
+			mem->writes_refused++;
+		}
 		mem->writes++;
 	} else {
 		mem->reads++;
@@ -130,7 +148,8 @@ void mmu_mem_clock(mmu_mem_t *mem, const mmu_mem_in_t *in)
 		return;
 	}
 	uint32_t latency;
-	mem->rdata = perform(mem, in->req_addr, in->req_write, in->req_wdata, (uint8_t)in->req_wstrb, &latency);
+	mem->rdata =
+	    perform(mem, in->req_addr, in->req_write, in->req_wdata, (uint8_t)in->req_wstrb, in->req_cmp, &latency);
 	mem->busy = true;
 	mem->lat_left = latency - 1;
 }
@@ -140,11 +159,12 @@ bool mmu_replay_mem_idle(const mmu_mem_t *mem)
 	return !mem->busy;
 }
 
-uint32_t mmu_mem_access(mmu_mem_t *mem, uint64_t addr, bool write, uint64_t wdata, uint8_t wstrb, uint64_t *rdata)
+uint32_t mmu_mem_access(mmu_mem_t *mem, uint64_t addr, bool write, uint64_t wdata, uint8_t wstrb, uint64_t cmp,
+                        uint64_t *rdata)
 {
 	MMU_ASSERT(!mem->busy);
 	uint32_t stall = mem->stall_left, latency;
-	*rdata = perform(mem, addr, write, wdata, wstrb, &latency);
+	*rdata = perform(mem, addr, write, wdata, wstrb, cmp, &latency);
 	return stall + latency + 1; /* M4 */
 }
 
@@ -156,6 +176,11 @@ uint64_t mmu_mem_reads(const mmu_mem_t *mem)
 uint64_t mmu_mem_writes(const mmu_mem_t *mem)
 {
 	return mem->writes;
+}
+
+uint64_t mmu_mem_writes_refused(const mmu_mem_t *mem)
+{
+	return mem->writes_refused;
 }
 
 void mmu_mem_stats_read(const mmu_mem_t *mem, mmu_stats_t *st)

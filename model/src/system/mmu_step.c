@@ -24,6 +24,7 @@ void mmu_system_clock(mmu_t *mmu, mmu_mem_t *mem, const mmu_in_t *in, const mmu_
 	    .req_write = out->mem_req_write,
 	    .req_wdata = out->mem_req_wdata,
 	    .req_wstrb = out->mem_req_wstrb,
+	    .req_cmp = out->mem_req_cmp,
 	};
 	mmu_clock(mmu, in);
 	mmu_mem_clock(mem, &mi);
