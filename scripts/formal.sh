@@ -39,10 +39,10 @@ rtl=$root/rtl
 if [ "$broken" -eq 1 ]; then
   rtl=$out/rtl-broken
   rm -rf "$rtl" && cp -r "$root/rtl" "$rtl"
-  # W7 broken: the write-back toggles A and D instead of setting them, so an entry read with A set is written back
-  # with A clear (and its other bits kept): PtwWriteBackOfEntryRead must catch it.
-  sed -i 's/assign updated    = rdata | PteA |/assign updated    = rdata ^ PteA ^/' "$rtl/mmu_ptw.sv"
-  grep -q 'rdata ^ PteA ^' "$rtl/mmu_ptw.sv" || { echo "formal: the broken variant no longer applies" >&2; exit 1; }
+  # W7 broken: the write-back toggles A and D instead of setting them, so a store's leaf read with A set and D clear
+  # is written back with A clear (and its other bits kept): PtwWriteBackOfEntryRead must catch it.
+  sed -i 's/assign written    = pte_q | PteA |/assign written    = pte_q ^ PteA ^/' "$rtl/mmu_ptw.sv"
+  grep -q 'pte_q ^ PteA ^' "$rtl/mmu_ptw.sv" || { echo "formal: the broken variant no longer applies" >&2; exit 1; }
 fi
 mapfile -t sources < <("$root/scripts/rtl-sources.sh" "$rtl")
 harness=$root/testbench/formal
