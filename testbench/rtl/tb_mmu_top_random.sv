@@ -37,7 +37,7 @@ module tb_mmu_top_random #(
   logic [1:0]  ireq_op, dreq_op;
   logic [7:0]  ireq_tag, dreq_tag;
   logic [2:0]  flush_op;
-  logic [11:0] flush_pcid;
+  logic [15:0] flush_pcid;
   logic        ireq_ready, iresp_valid, iresp_fault, dreq_ready, dresp_valid, dresp_fault;
   logic [7:0]  iresp_tag, dresp_tag;
   logic [63:0] iresp_paddr, dresp_paddr;
@@ -205,7 +205,7 @@ module tb_mmu_top_random #(
     flush_valid = r[32:26] == 7'd0;
     flush_op    = r[35:33];
     flush_vaddr = vas[r[39:36]];
-    flush_pcid  = 12'(r[41:40]);
+    flush_pcid  = 16'(r[41:40]);
     cr3_we      = r[49:42] == 8'd0;
     cr3_wdata   = Pool + {r[53:50], 12'h000} + 64'(r[55:54]) + {r[56], 63'h0};
   endtask
