@@ -184,6 +184,7 @@ static void gen_flush(rnd_t *r, cosim_env_t *env, mmu_in_t *in)
 
 static void gen_cr3(rnd_t *r, cosim_env_t *env, mmu_in_t *in)
 {
+	uint32_t before = r->pid;
 	r->pid = 1 + (uint32_t)cosim_below(&env->rng, NPROCS);
 	bool noflush = env->cfg.pcid && cosim_chance(&env->rng, 1, 2);
 	uint64_t v = mmu_os_cr3(env->os, r->pid, noflush);
@@ -192,6 +193,8 @@ static void gen_cr3(rnd_t *r, cosim_env_t *env, mmu_in_t *in)
 			v |= cosim_below(&env->rng, 65536) << MMU_SATP_ASID_LSB;
 		if (cosim_chance(&env->rng, 1, 20)) /* a MODE this MMU does not implement: the write has no effect */
 			v = (v & ~(UINT64_C(0xf) << 60)) | (cosim_below(&env->rng, 16) << 60);
+		if ((v >> 60) != mmu_paging(env->mmu)->satp_mode)
+			r->pid = before;
 	} else if (!env->cfg.pcid) {
 		v |= cosim_below(&env->rng, 4096); /* without PCIDs bits 11:0 are not a PCID: the root ignores them */
 	}
@@ -339,6 +342,21 @@ static void controls(rnd_t *r, cosim_env_t *env, const mmu_out_t *out, mmu_in_t 
 		age_global(env);
 }
 
+/*
+ * RISC-V Svade: the OS's handler of a page fault on a page whose A (or, for a store, D) is clear sets the bit, as
+ * mmusim's requester does (mmu_os_ad_fault), most of the time; the access is usually repeated soon (recent pages).
+ */
+static void svade_handler(rnd_t *r, cosim_env_t *env, const mmu_out_t *out)
+{
+	if (!mmu_paging(env->mmu)->ad_fault)
+		return;
+	for (unsigned p = 0; p < MMU_NREQ; p++)
+		if (out->resp_valid[p] && out->resp_fault[p] && out->resp_cause[p] == MMU_CAUSE_PROTECTION &&
+		    cosim_chance(&env->rng, 3, 4) &&
+		    mmu_os_ad_fault(env->os, r->pid, env->inflight_vaddr[p], env->inflight_op[p] == MMU_OP_STORE) == 0)
+			cosim_log_os(env, "Svade fault handler (A/D set)", env->inflight_vaddr[p], r->pid);
+}
+
 static int rnd_step(void *self, cosim_env_t *env, const mmu_out_t *out, mmu_in_t *in, char *msg, size_t msglen)
 {
 	(void)msg;
@@ -346,6 +364,7 @@ static int rnd_step(void *self, cosim_env_t *env, const mmu_out_t *out, mmu_in_t
 	rnd_t *r = self;
 	if (env->cycle >= r->cycles)
 		return 1;
+	svade_handler(r, env, out);
 	controls(r, env, out, in);
 	for (unsigned p = 0; p < MMU_NREQ; p++) {
 		in->req_valid[p] = 0;

@@ -101,12 +101,24 @@ static const cosim_region_t regions_riscv[RG_COUNT] = {
     [RG_RSVDPML5] = {"absent", 0, 0, 1, 0, REG_ABSENT, 0, 0, 0, 0},
     [RG_W6NX5] = {"absent", 0, 0, 1, 0, REG_ABSENT, 0, 0, 0, 0},
     [RG_HIGH57] = {"absent", 0, 0, 1, 0, REG_ABSENT, 0, 0, 0, 0},
-    [RG_RV_XONLY] = {"xonly", 0x01800000, 16, 1, U | X | NOR, REG_MAPPED, 0, 6, 8, 0},
-    [RG_RV_WNOR] = {"wnor", 0x01a00000, 4, 1, U | W, REG_CLEAR, 1, 1, 2, 1u << 1},
-    [RG_RV_PTRLAST] = {"ptrlast", 0x01c00000, 4, 1, U | W | X, REG_CLEAR, 1, 1, 2, 7u << 1},
+    [RG_RV_XONLY] = {"xonly", 0x02000000, 16, 1, U | X | NOR, REG_MAPPED, 0, 6, 8, 0},
+    [RG_RV_WNOR] = {"wnor", 0x02200000, 4, 1, U | W, REG_CLEAR, 1, 1, 2, 1u << 1},
+    [RG_RV_PTRLAST] = {"ptrlast", 0x02400000, 4, 1, U | W | X, REG_CLEAR, 1, 1, 2, 7u << 1},
     [RG_RV_TERA] = {"tera", 2048 * GB, 1, 4, U | W | X, REG_MAPPED, 0, 3, 6, 0},
     [RG_RV_PETA] = {"peta", UINT64_C(0x0001000000000000), 1, 5, U | W | X, REG_MAPPED, 0, 2, 4, 0},
     [RG_RV_RSVDTERA] = {"rsvdtera", 3072 * GB, 1, 4, U | W, REG_RSVD, 4, 1, 1, 0},
+};
+
+/*
+ * The RISC-V regions of the root level (a reserved bit in a root entry, a root entry never filled) each under a root
+ * entry of their own, whose span depends on the mode: 1 GiB in Sv39, 512 GiB in Sv48, 256 TiB in Sv57.
+ */
+static const cosim_region_t rv_root_regions[3][2] = {
+    {{"rsvdroot", 128 * GB, 2, 1, U | W, REG_RSVD, 5, 1, 1, 0}, {"holeroot", 160 * GB, 16, 1, 0, REG_HOLE, 5, 1, 2, 0}},
+    {{"rsvdroot", UINT64_C(128) << 39, 2, 1, U | W, REG_RSVD, 5, 1, 1, 0},
+     {"holeroot", UINT64_C(160) << 39, 16, 1, 0, REG_HOLE, 5, 1, 2, 0}},
+    {{"rsvdroot", UINT64_C(128) << 48, 2, 1, U | W, REG_RSVD, 5, 1, 1, 0},
+     {"holeroot", UINT64_C(160) << 48, 16, 1, 0, REG_HOLE, 5, 1, 2, 0}},
 };
 
 static const cosim_region_t absent_region = {"absent", 0, 0, 1, 0, REG_ABSENT, 0, 0, 0, 0};
@@ -124,6 +136,8 @@ const cosim_region_t *cosim_region(const cosim_env_t *env, unsigned i)
 	const cosim_region_t *r = &table[i];
 	if (i >= cosim_region_count(env) || r->level > pg->levels)
 		return &absent_region;
+	if (table == regions_riscv && (i == RG_RSVDPML4 || i == RG_HOLE4))
+		return &rv_root_regions[pg->levels - 3][i == RG_HOLE4];
 	return r;
 }
 
