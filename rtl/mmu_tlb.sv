@@ -142,9 +142,11 @@ module mmu_tlb #(
   // ---------------------------------------------------------------------------------------------------------------
   // Lookup: one probe per page size (R6)
   logic [Sizes-1:0]      probe_any;
-  logic [Sizes*Ways-1:0] probe_match;  // the ways that match, per page size (R6, R7)
   logic [Sizes*SetW-1:0] probe_set;
   logic [Sizes*WayW-1:0] probe_way;
+`ifndef MMU_ASSERT_OFF
+  logic [Sizes-1:0]      probe_single;  // at most one way matches, per page size (R7, for the property below)
+`endif
 
   for (genvar s = 0; s < Sizes; s++) begin : g_probe
     logic [VpnW-1:0] vpn;
@@ -182,7 +184,9 @@ module mmu_tlb #(
     );
 
     assign probe_any[s]               = any;
-    assign probe_match[s*Ways+:Ways]  = match;
+`ifndef MMU_ASSERT_OFF
+    assign probe_single[s]            = $onehot0(match);
+`endif
     assign probe_set[s*SetW+:SetW]    = set;
     assign probe_way[s*WayW+:WayW]    = way;
   end
@@ -416,14 +420,7 @@ module mmu_tlb #(
   // ---------------------------------------------------------------------------------------------------------------
   // Properties (rtl/mmu_assert.sv)
   // R7 keeps at most one entry of a page size matching any lookup.
-`ifndef MMU_ASSERT_OFF
-  logic one_match_per_size;
-  always_comb begin
-    one_match_per_size = 1'b1;
-    for (int k = 0; k < Sizes; k++) one_match_per_size = one_match_per_size && $onehot0(probe_match[k*Ways+:Ways]);
-  end
-  `MMU_ASSERT(TlbOneMatchPerSize, !lkp_en_i || one_match_per_size)
-`endif
+  `MMU_ASSERT(TlbOneMatchPerSize, !lkp_en_i || &probe_single)
   // The miss unit never fills a TLB at the edge at which a request looks it up; a fill is of a leaf level whose VPN
   // fits the page size.
   `MMU_ASSERT(TlbNoFillWithLookup, !(fill_i && lkp_en_i))

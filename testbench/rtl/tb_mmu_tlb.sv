@@ -228,12 +228,19 @@ module tb_mmu_tlb;
     `TB_EQ(valid_at(1), 1'b0, "VA_PCID: G")
     do_flush(3'd4, 48'h12345000, 12'd3, 12'd3);
     `TB_EQ(valid_at(2), 1'b1, "VA_PCID spares the global E")
-    do_flush(3'd5, 48'h12345000, 12'd3, 12'd3);
-    `TB_EQ(valid_at(2), 1'b1, "kind 5 is no flush")
+    do_flush(3'd6, 48'h12345000, 12'd3, 12'd3);
+    `TB_EQ(valid_at(2), 1'b1, "kind 6 is no flush")
+    do_flush(3'd5, 48'h12346000, 12'd3, 12'd3);
+    `TB_EQ(valid_at(2), 1'b1, "VA_ALL of another page spares E")
     do_flush(3'd1, 48'h0, 12'd0, 12'd0);
     `TB_EQ(valid_at(2), 1'b1, "NONGLOBAL spares the global E")
     do_flush(3'd3, 48'h12345000, 12'd0, 12'd7);
     `TB_EQ(valid_at(2), 1'b0, "VA removes the global E whatever the PCID")
+    // VA_ALL (kind 5, RISC-V SFENCE.VMA by address alone): the page in every PCID, global entries too.
+    do_fill(36'h12345, 2'd1, 46'h0eeee000, 12'd3, 1'b1);
+    `TB_EQ(valid_at(2), 1'b1, "E again in slot 2, the lowest free way of set 1")
+    do_flush(3'd5, 48'h12345fff, 12'd9, 12'd7);
+    `TB_EQ(valid_at(2), 1'b0, "VA_ALL removes the global E whatever the PCIDs")
 
     // Two invalidations at one edge (flush ALL of nothing else + the CR3 one), then each alone.
     do_fill(36'h10, 2'd1, 46'h00f00000, 12'd1, 1'b0);  // slot 0
