@@ -1,5 +1,5 @@
-// Encodings and x86-64 paging constants shared by every RTL module. Generated from the model's declarations
-// (model/include/mmu/mmu.h, mmu_ports.def, the x86-64 table of model/src/hw/mmu_paging.c) by
+// Encodings and paging constants shared by every RTL module. Generated from the model's declarations
+// (model/include/mmu/mmu.h, mmu_ports.def, the mode tables of model/src/hw/mmu_paging.c) by
 // sim/tools/rtl_pkg_gen.c: do not edit. `make rtl-pkg` rewrites it; ctest rtl_pkg fails when it is out of step.
 // Referenced as mmu_arch_pkg::Name (Yosys 0.23 does not accept `import` in a module header).
 package mmu_arch_pkg;
@@ -18,6 +18,7 @@ package mmu_arch_pkg;
   localparam logic [2:0] FlushPcid = 3'd2;  // non-global entries of flush_pcid
   localparam logic [2:0] FlushVa = 3'd3;  // the page of flush_vaddr, current PCID and global
   localparam logic [2:0] FlushVaPcid = 3'd4;  // the page of flush_vaddr in flush_pcid, non-global
+  localparam logic [2:0] FlushVaAll = 3'd5;  // the page of flush_vaddr in every PCID/ASID, global too
 
   // Fault causes (mmu_fault_cause_t, port resp_cause)
   localparam logic [2:0] CauseNone = 3'd0;
@@ -39,6 +40,11 @@ package mmu_arch_pkg;
   localparam int EcBitRsvd = 3;  // a reserved bit was set
   localparam int EcBitId = 4;  // the access was an instruction fetch
   localparam int EcodeW = 5;
+
+  // RISC-V exception codes in resp_ecode (privileged spec 4.1.9, scause)
+  localparam int RvFetchPageFault = 12;
+  localparam int RvLoadPageFault = 13;
+  localparam int RvStorePageFault = 15;
 
   // x86-64 4-level paging (Intel SDM Vol. 3A, 4.5), the model's mode table "x86_64"
   localparam int Levels = 4;
@@ -63,6 +69,72 @@ package mmu_arch_pkg;
   localparam logic [63:0] RsvdTable2 = 64'h0000000000000000;
   localparam logic [63:0] RsvdLeaf2 = 64'h00000000001fe000;
   localparam logic [63:0] RsvdLeaf1 = 64'h0000000000000000;
+
+  // Paging modes (mmu_mode_t, mmu_top parameter Mode): the model's mode tables
+  // (model/src/hw/mmu_paging.c), field F of mode M at ModeF[M*8 +: 8] (masks: ModeRsvd*[(M*6+n)*64 +: 64]).
+  // Levels 0: a mode the RTL does not implement. A PTE bit of 255: the mode has no such bit.
+  localparam int ModeX8664 = 0;  // x86_64
+  localparam int ModeX8664La57 = 3;  // x86_64_la57
+  localparam int ModeSv39 = 4;  // sv39
+  localparam int ModeSv48 = 5;  // sv48
+  localparam int ModeSv57 = 6;  // sv57
+  localparam int NumModes = 7;
+  // levels of tables
+  localparam logic [55:0] ModeLevels = {8'd5, 8'd4, 8'd3, 8'd5, 8'd0, 8'd0, 8'd4};
+  // leaves at levels 1..this (page sizes of the TLB)
+  localparam logic [55:0] ModeLeafLevels = {8'd5, 8'd4, 8'd3, 8'd3, 8'd0, 8'd0, 8'd3};
+  // 1: RISC-V PTE format and rules (docs/paging.md)
+  localparam logic [55:0] ModeRiscv = {8'd1, 8'd1, 8'd1, 8'd0, 8'd0, 8'd0, 8'd0};
+  // RISC-V satp.MODE of the mode; 0: the register is CR3
+  localparam logic [55:0] ModeSatp = {8'd10, 8'd9, 8'd8, 8'd0, 8'd0, 8'd0, 8'd0};
+  // widest paging.pa_bits of the mode
+  localparam logic [55:0] ModePaBitsMax = {8'd56, 8'd56, 8'd56, 8'd52, 8'd0, 8'd0, 8'd52};
+  // lowest bit of the frame number in a PTE
+  localparam logic [55:0] ModePfnLsb = {8'd10, 8'd10, 8'd10, 8'd12, 8'd0, 8'd0, 8'd12};
+  localparam logic [55:0] ModeBitPresent = {8'd0, 8'd0, 8'd0, 8'd0, 8'd0, 8'd0, 8'd0};
+  localparam logic [55:0] ModeBitRead = {8'd1, 8'd1, 8'd1, 8'd255, 8'd0, 8'd0, 8'd255};
+  localparam logic [55:0] ModeBitWritable = {8'd2, 8'd2, 8'd2, 8'd1, 8'd0, 8'd0, 8'd1};
+  localparam logic [55:0] ModeBitExec = {8'd3, 8'd3, 8'd3, 8'd255, 8'd0, 8'd0, 8'd255};
+  localparam logic [55:0] ModeBitUser = {8'd4, 8'd4, 8'd4, 8'd2, 8'd0, 8'd0, 8'd2};
+  localparam logic [55:0] ModeBitGlobal = {8'd5, 8'd5, 8'd5, 8'd8, 8'd0, 8'd0, 8'd8};
+  localparam logic [55:0] ModeBitAccessed = {8'd6, 8'd6, 8'd6, 8'd5, 8'd0, 8'd0, 8'd5};
+  localparam logic [55:0] ModeBitDirty = {8'd7, 8'd7, 8'd7, 8'd6, 8'd0, 8'd0, 8'd6};
+  localparam logic [55:0] ModeBitPageSize = {8'd255, 8'd255, 8'd255, 8'd7, 8'd0, 8'd0, 8'd7};
+  localparam logic [55:0] ModeBitNx = {8'd255, 8'd255, 8'd255, 8'd63, 8'd0, 8'd0, 8'd63};
+  // reserved bits of a level-n entry that points to a table (W5)
+  localparam logic [2687:0] ModeRsvdTable = {
+    64'hffc00000000000d0, 64'hffc00000000000d0, 64'hffc00000000000d0,
+    64'hffc00000000000d0, 64'hffc00000000000d0, 64'h0000000000000000,
+    64'h0000000000000000, 64'hffc00000000000d0, 64'hffc00000000000d0,
+    64'hffc00000000000d0, 64'hffc00000000000d0, 64'h0000000000000000,
+    64'h0000000000000000, 64'h0000000000000000, 64'hffc00000000000d0,
+    64'hffc00000000000d0, 64'hffc00000000000d0, 64'h0000000000000000,
+    64'h0000000000000080, 64'h0000000000000080, 64'h0000000000000000,
+    64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000,
+    64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000,
+    64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000,
+    64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000,
+    64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000,
+    64'h0000000000000000, 64'h0000000000000080, 64'h0000000000000000,
+    64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000
+  };
+  // reserved bits of a level-n leaf (W5; RISC-V: misaligned superpage too)
+  localparam logic [2687:0] ModeRsvdLeaf = {
+    64'hffc03ffffffffc00, 64'hffc0001ffffffc00, 64'hffc000000ffffc00,
+    64'hffc000000007fc00, 64'hffc0000000000000, 64'h0000000000000000,
+    64'h0000000000000000, 64'hffc0001ffffffc00, 64'hffc000000ffffc00,
+    64'hffc000000007fc00, 64'hffc0000000000000, 64'h0000000000000000,
+    64'h0000000000000000, 64'h0000000000000000, 64'hffc000000ffffc00,
+    64'hffc000000007fc00, 64'hffc0000000000000, 64'h0000000000000000,
+    64'h0000000000000000, 64'h0000000000000000, 64'h000000003fffe000,
+    64'h00000000001fe000, 64'h0000000000000000, 64'h0000000000000000,
+    64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000,
+    64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000,
+    64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000,
+    64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000,
+    64'h0000000000000000, 64'h0000000000000000, 64'h000000003fffe000,
+    64'h00000000001fe000, 64'h0000000000000000, 64'h0000000000000000
+  };
 
   /* verilator lint_on UNUSEDPARAM */
 

@@ -17,8 +17,19 @@ module mmu_miss #(
   // 1: the L2 TLB gives the hit entry's frame (l2_base_i) from the lookup edge on (its SyncBase), so the miss unit
   // does not latch it. Only with L2HitLatency > 1.
   parameter int L2SyncBase   = 0,
+  parameter int Mode         = 0,  // paging.mode and the RISC-V options (mmu_top)
+  parameter int Sum          = 0,
+  parameter int Mxr          = 0,
+  parameter int Svadu        = 0,
   // Derived: do not override.
-  parameter int CntW         = $clog2(L2HitLatency + 1)
+  parameter int CntW         = $clog2(L2HitLatency + 1),
+  parameter int Riscv        = 32'(mmu_arch_pkg::ModeRiscv[Mode*8+:8]),
+  parameter int VaBits       = 12 + 9 * 32'(mmu_arch_pkg::ModeLevels[Mode*8+:8]),
+  parameter int VpnW         = VaBits - 12,
+  parameter int LeafLevels   = 32'(mmu_arch_pkg::ModeLeafLevels[Mode*8+:8]),
+  parameter int LevelW       = (LeafLevels > 3) ? 3 : 2,
+  parameter int OffW         = 12 + 9 * (LeafLevels - 1),
+  parameter int PcidW        = (Riscv != 0) ? 16 : 12
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -27,10 +38,10 @@ module mmu_miss #(
   input  logic [1:0]             wait_i,
   input  logic [1:0]             rewalk_i,
   input  logic [1:0]             stale_i,
-  input  logic [2*48-1:0]        ctx_vaddr_i,
+  input  logic [2*VaBits-1:0]    ctx_vaddr_i,
   input  logic [2*2-1:0]         ctx_op_i,
   input  logic [1:0]             ctx_user_i,
-  input  logic [2*12-1:0]        ctx_pcid_i,
+  input  logic [2*PcidW-1:0]     ctx_pcid_i,
   input  logic [2*(PaBits-12)-1:0] ctx_root_i,
   output logic [1:0]             grant_o,
   output logic [1:0]             done_o,       // result for that port at this edge
@@ -43,31 +54,33 @@ module mmu_miss #(
   // L2 TLB: looked up at the grant edge
   output logic                   l2_lkp_en_o,
   output logic                   l2_lkp_drop_o,
-  output logic [35:0]            l2_lkp_vpn_o,
-  output logic [11:0]            l2_lkp_pcid_o,
+  output logic [VpnW-1:0]        l2_lkp_vpn_o,
+  output logic [PcidW-1:0]       l2_lkp_pcid_o,
   input  logic                   l2_hit_i,
-  input  logic [35:0]            l2_vpn_i,
-  input  logic [1:0]             l2_level_i,
+  input  logic [VpnW-1:0]        l2_vpn_i,
+  input  logic [LevelW-1:0]      l2_level_i,
   input  logic [PaBits-1:0]      l2_base_i,
-  input  logic [11:0]            l2_pcid_i,
+  input  logic [PcidW-1:0]       l2_pcid_i,
   input  logic                   l2_global_i,
   input  logic                   l2_writable_i,
   input  logic                   l2_user_i,
   input  logic                   l2_nx_i,
   input  logic                   l2_dirty_i,
+  input  logic                   l2_readable_i,
 
   // Fills: an L2 hit into the port's L1 TLB (R7), a walk into the L2 and the port's L1 TLB (W8)
   output logic [1:0]             l1_fill_o,
   output logic                   l2_fill_o,
-  output logic [35:0]            fill_vpn_o,
-  output logic [1:0]             fill_level_o,
+  output logic [VpnW-1:0]        fill_vpn_o,
+  output logic [LevelW-1:0]      fill_level_o,
   output logic [PaBits-1:0]      fill_base_o,
-  output logic [11:0]            fill_pcid_o,
+  output logic [PcidW-1:0]       fill_pcid_o,
   output logic                   fill_global_o,
   output logic                   fill_writable_o,
   output logic                   fill_user_o,
   output logic                   fill_nx_o,
   output logic                   fill_dirty_o,
+  output logic                   fill_readable_o,
 
   output logic                   mem_req_valid_o,
   output logic [63:0]            mem_req_addr_o,
@@ -91,20 +104,20 @@ module mmu_miss #(
   logic [CntW-1:0] count_q, count_d;  // L2 cycles left
   // The L2 lookup's entry, from the grant edge to the result (L2HitLatency > 1)
   logic            l2_hit_q, l2_hit_d;
-  logic [35:0]     l2_vpn_q, l2_vpn_d;
-  logic [1:0]      l2_level_q, l2_level_d;
+  logic [VpnW-1:0]   l2_vpn_q, l2_vpn_d;
+  logic [LevelW-1:0] l2_level_q, l2_level_d;
   logic [PaBits-1:0] l2_base_q, l2_base_d;
-  logic [11:0]     l2_pcid_q, l2_pcid_d;
+  logic [PcidW-1:0]  l2_pcid_q, l2_pcid_d;
   logic            l2_global_q, l2_global_d, l2_writable_q, l2_writable_d, l2_user_q, l2_user_d;
-  logic            l2_nx_q, l2_nx_d, l2_dirty_q, l2_dirty_d;
+  logic            l2_nx_q, l2_nx_d, l2_dirty_q, l2_dirty_d, l2_readable_q, l2_readable_d;
 
   // ---------------------------------------------------------------------------------------------------------------
   // Grant (T5) and the context of the port concerned
   logic              grant_valid, grant_idx, cur, idle;
-  logic [47:0]       vaddr;
+  logic [VaBits-1:0] vaddr;
   logic [1:0]        op;
   logic              user, stale, direct;
-  logic [11:0]       pcid;
+  logic [PcidW-1:0]  pcid;
   logic [PaBits-1:12] root;
 
   assign idle = state_q == MU_IDLE;
@@ -119,10 +132,10 @@ module mmu_miss #(
   );
 
   assign cur    = idle ? grant_idx : port_q;
-  assign vaddr  = ctx_vaddr_i[cur*48+:48];
+  assign vaddr  = ctx_vaddr_i[cur*VaBits+:VaBits];
   assign op     = ctx_op_i[cur*2+:2];
   assign user   = ctx_user_i[cur];
-  assign pcid   = ctx_pcid_i[cur*12+:12];
+  assign pcid   = ctx_pcid_i[cur*PcidW+:PcidW];
   assign root   = ctx_root_i[cur*(PaBits-12)+:(PaBits-12)];
   assign stale  = stale_i[cur] || control_i;  // T13: this cycle's flush or CR3 write counts too
   assign direct = HasL2 == 0 || rewalk_i[cur];
@@ -130,11 +143,11 @@ module mmu_miss #(
   // ---------------------------------------------------------------------------------------------------------------
   // L2 stage (T6): the lookup's entry at the grant edge, the latched one afterwards
   logic              l2_lookup, l2_done;
-  logic              e_hit, e_global, e_writable, e_user, e_nx, e_dirty;
-  logic [35:0]       e_vpn;
-  logic [1:0]        e_level;
+  logic              e_hit, e_global, e_writable, e_user, e_nx, e_dirty, e_readable;
+  logic [VpnW-1:0]   e_vpn;
+  logic [LevelW-1:0] e_level;
   logic [PaBits-1:0] e_base;
-  logic [11:0]       e_pcid;
+  logic [PcidW-1:0]  e_pcid;
   logic              l2_fault, l2_rewalk;
   logic [4:0]        l2_ecode;
   logic [PaBits-1:0] l2_paddr;
@@ -143,7 +156,7 @@ module mmu_miss #(
   assign l2_done       = (l2_lookup && L2HitLatency == 1) || (state_q == MU_L2 && count_q == CntW'(1));
   assign l2_lkp_en_o   = l2_lookup;
   assign l2_lkp_drop_o = l2_fault;  // T8 in the L2 TLB
-  assign l2_lkp_vpn_o  = vaddr[47:12];
+  assign l2_lkp_vpn_o  = vaddr[VaBits-1:12];
   assign l2_lkp_pcid_o = pcid;
 
   always_comb begin
@@ -156,6 +169,7 @@ module mmu_miss #(
     e_user     = l2_user_q;
     e_nx       = l2_nx_q;
     e_dirty    = l2_dirty_q;
+    e_readable = l2_readable_q;
     if (idle) begin
       e_hit      = l2_hit_i;
       e_vpn      = l2_vpn_i;
@@ -166,6 +180,7 @@ module mmu_miss #(
       e_user     = l2_user_i;
       e_nx       = l2_nx_i;
       e_dirty    = l2_dirty_i;
+      e_readable = l2_readable_i;
     end
   end
 
@@ -174,7 +189,12 @@ module mmu_miss #(
   assign e_base = (L2SyncBase != 0 || idle) ? l2_base_i : l2_base_q;
 
   mmu_hit_check #(
-    .PaBits(PaBits)
+    .PaBits(PaBits),
+    .Riscv (Riscv),
+    .Sum   (Sum),
+    .Mxr   (Mxr),
+    .LevelW(LevelW),
+    .OffW  (OffW)
   ) u_l2_check (
     .level_i   (e_level),
     .base_i    (e_base),
@@ -182,7 +202,8 @@ module mmu_miss #(
     .user_ok_i (e_user),
     .nx_i      (e_nx),
     .dirty_i   (e_dirty),
-    .offset_i  (vaddr[29:0]),
+    .readable_i(e_readable),
+    .offset_i  (vaddr[OffW-1:0]),
     .op_i      (op),
     .user_i    (user),
     .fault_o   (l2_fault),
@@ -197,15 +218,19 @@ module mmu_miss #(
   logic [2:0]        ptw_cause;
   logic [4:0]        ptw_ecode;
   logic [PaBits-1:0] ptw_paddr, ptw_base;
-  logic [35:0]       ptw_vpn;
-  logic [1:0]        ptw_level;
-  logic [11:0]       ptw_pcid;
-  logic              ptw_global, ptw_writable, ptw_user, ptw_nx, ptw_dirty;
+  logic [VpnW-1:0]   ptw_vpn;
+  logic [LevelW-1:0] ptw_level;
+  logic [PcidW-1:0]  ptw_pcid;
+  logic              ptw_global, ptw_writable, ptw_user, ptw_nx, ptw_dirty, ptw_readable;
 
   assign ptw_start = (idle && grant_valid && direct) || (state_q == MU_WALK && ptw_idle);
 
   mmu_ptw #(
-    .PaBits(PaBits)
+    .PaBits(PaBits),
+    .Mode  (Mode),
+    .Sum   (Sum),
+    .Mxr   (Mxr),
+    .Svadu (Svadu)
   ) u_ptw (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),
@@ -238,7 +263,8 @@ module mmu_miss #(
     .writable_o      (ptw_writable),
     .user_ok_o       (ptw_user),
     .nx_o            (ptw_nx),
-    .dirty_o         (ptw_dirty)
+    .dirty_o         (ptw_dirty),
+    .readable_o      (ptw_readable)
   );
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -271,6 +297,7 @@ module mmu_miss #(
     fill_user_o     = from_walk ? ptw_user : e_user;
     fill_nx_o       = from_walk ? ptw_nx : e_nx;
     fill_dirty_o    = from_walk ? ptw_dirty : e_dirty;
+    fill_readable_o = from_walk ? ptw_readable : e_readable;
     l1_fill_o       = {cur, !cur} & {2{!stale && ((l2_answers && !l2_fault) || (ptw_done && !ptw_fault))}};
     l2_fill_o       = HasL2 != 0 && !stale && ptw_done && !ptw_fault;
   end
@@ -293,6 +320,7 @@ module mmu_miss #(
     l2_user_d     = l2_user_q;
     l2_nx_d       = l2_nx_q;
     l2_dirty_d    = l2_dirty_q;
+    l2_readable_d = l2_readable_q;
 
     unique case (state_q)
       MU_IDLE: begin
@@ -313,6 +341,7 @@ module mmu_miss #(
             l2_user_d     = l2_user_i;
             l2_nx_d       = l2_nx_i;
             l2_dirty_d    = l2_dirty_i;
+            l2_readable_d = l2_readable_i;
           end
         end
       end
@@ -344,6 +373,7 @@ module mmu_miss #(
       l2_user_q     <= 1'b0;
       l2_nx_q       <= 1'b0;
       l2_dirty_q    <= 1'b0;
+      l2_readable_q <= 1'b0;
     end else begin
       state_q       <= state_d;
       port_q        <= port_d;
@@ -358,6 +388,7 @@ module mmu_miss #(
       l2_user_q     <= l2_user_d;
       l2_nx_q       <= l2_nx_d;
       l2_dirty_q    <= l2_dirty_d;
+      l2_readable_q <= l2_readable_d;
     end
   end
 
@@ -375,7 +406,7 @@ module mmu_miss #(
   // T13: nothing is filled for a request overtaken by a flush or CR3 write, including one presented this cycle.
   `MMU_ASSERT(MissNoStaleFill, !((l1_fill_o != 2'b00 || l2_fill_o) && (stale_i[cur] || control_i)))
   // W8, R7: a fill is a translation the request may use, at a level that exists.
-  `MMU_ASSERT(MissFillLevel, !(l1_fill_o != 2'b00 || l2_fill_o) || fill_level_o != 2'd0)
+  `MMU_ASSERT(MissFillLevel, !(l1_fill_o != 2'b00 || l2_fill_o) || fill_level_o != '0)
   `MMU_ASSERT(MissL2FillFromWalk, !l2_fill_o || (from_walk && ptw_done && !ptw_fault))
   `MMU_COVER(MissL2Hit, l2_answers && !l2_fault)
   `MMU_COVER(MissL2ProtectionFault, l2_answers && l2_fault)

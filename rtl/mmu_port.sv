@@ -10,8 +10,17 @@
 module mmu_port #(
   parameter int HitLatency = 1,
   parameter int PaBits     = 46,
+  parameter int Mode       = 0,  // paging.mode (mmu_top)
+  parameter int Sum        = 0,
+  parameter int Mxr        = 0,
   // Derived: do not override.
-  parameter int CntW       = $clog2(HitLatency + 1)
+  parameter int CntW       = $clog2(HitLatency + 1),
+  parameter int Riscv      = 32'(mmu_arch_pkg::ModeRiscv[Mode*8+:8]),
+  parameter int VaBits     = 12 + 9 * 32'(mmu_arch_pkg::ModeLevels[Mode*8+:8]),
+  parameter int LeafLevels = 32'(mmu_arch_pkg::ModeLeafLevels[Mode*8+:8]),
+  parameter int LevelW     = (LeafLevels > 3) ? 3 : 2,
+  parameter int OffW       = 12 + 9 * (LeafLevels - 1),
+  parameter int PcidW      = (Riscv != 0) ? 16 : 12
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -31,28 +40,29 @@ module mmu_port #(
   output logic [1:0]         resp_level_o,
 
   input  logic [PaBits-1:12] root_i,        // CR3 during this cycle (T4)
-  input  logic [11:0]        pcid_i,
+  input  logic [PcidW-1:0]   pcid_i,
   input  logic               control_i,     // a flush or CR3 write is presented this cycle (T13)
 
   // L1 TLB, looked up with req_vaddr_i and pcid_i
   output logic               lkp_en_o,
   output logic               lkp_drop_o,
   input  logic               lkp_hit_i,
-  input  logic [1:0]         lkp_level_i,
+  input  logic [LevelW-1:0]  lkp_level_i,
   input  logic [PaBits-1:0]  lkp_base_i,
   input  logic               lkp_writable_i,
   input  logic               lkp_user_i,
   input  logic               lkp_nx_i,
   input  logic               lkp_dirty_i,
+  input  logic               lkp_readable_i,
 
   // miss unit
   output logic               wait_o,        // waiting for a grant (T5)
   output logic               rewalk_o,      // ... for a dirty re-walk from an L1 hit (T9)
   output logic               stale_o,       // overtaken by a flush or CR3 write (T13)
-  output logic [47:0]        ctx_vaddr_o,
+  output logic [VaBits-1:0]  ctx_vaddr_o,
   output logic [1:0]         ctx_op_o,
   output logic               ctx_user_o,
-  output logic [11:0]        ctx_pcid_o,
+  output logic [PcidW-1:0]   ctx_pcid_o,
   output logic [PaBits-1:12] ctx_root_o,
   input  logic               grant_i,       // served from this edge on
   input  logic               done_i,        // the miss unit's result for this port is visible from this edge
@@ -76,11 +86,11 @@ module mmu_port #(
   logic                need_mu_q, need_mu_d;    // the lookup result sends the request to the miss unit
   logic                rewalk_q, rewalk_d;
   logic                stale_q, stale_d;
-  logic [47:0]         vaddr_q, vaddr_d;
+  logic [VaBits-1:0]   vaddr_q, vaddr_d;
   logic [1:0]          op_q, op_d;
   logic                user_q, user_d;
   logic [7:0]          tag_q, tag_d;
-  logic [11:0]         pcid_q, pcid_d;
+  logic [PcidW-1:0]    pcid_q, pcid_d;
   logic [PaBits-1:12]  root_q, root_d;
   logic [PaBits-1:0]   res_paddr_q, res_paddr_d;
   logic                res_fault_q, res_fault_d;
@@ -91,15 +101,21 @@ module mmu_port #(
   // ---------------------------------------------------------------------------------------------------------------
   // L1 lookup result of the request presented now (T3, T7, T8, T9)
   logic              ready, accept, canonical, hit_fault, hit_rewalk;
-  logic [4:0]        hit_ecode;
+  logic [4:0]        hit_ecode, nc_ecode;
   logic [PaBits-1:0] hit_paddr;
 
   assign ready     = state_q == PORT_IDLE || state_q == PORT_RESP;  // T2
   assign accept    = ready && req_valid_i;
-  assign canonical = req_vaddr_i[63:47] == 17'h00000 || req_vaddr_i[63:47] == 17'h1ffff;  // T7: 48-bit VA
+  // T7: bits 63:VaBits copy bit VaBits-1 (x86-64 canonical; RISC-V 4.3-4.6: sign-extended from bit 38/47/56)
+  assign canonical = req_vaddr_i[63:VaBits-1] == '0 || req_vaddr_i[63:VaBits-1] == '1;
 
   mmu_hit_check #(
-    .PaBits(PaBits)
+    .PaBits(PaBits),
+    .Riscv (Riscv),
+    .Sum   (Sum),
+    .Mxr   (Mxr),
+    .LevelW(LevelW),
+    .OffW  (OffW)
   ) u_hit (
     .level_i   (lkp_level_i),
     .base_i    (lkp_base_i),
@@ -107,13 +123,24 @@ module mmu_port #(
     .user_ok_i (lkp_user_i),
     .nx_i      (lkp_nx_i),
     .dirty_i   (lkp_dirty_i),
-    .offset_i  (req_vaddr_i[29:0]),
+    .readable_i(lkp_readable_i),
+    .offset_i  (req_vaddr_i[OffW-1:0]),
     .op_i      (req_op_i),
     .user_i    (req_user_i),
     .fault_o   (hit_fault),
     .rewalk_o  (hit_rewalk),
     .ecode_o   (hit_ecode),
     .paddr_o   (hit_paddr)
+  );
+
+  // T10: the code of a non-canonical address (x86: none, #GP; RISC-V: the access's page fault)
+  mmu_ecode #(
+    .Riscv(Riscv)
+  ) u_nc_ecode (
+    .cause_i(mmu_arch_pkg::CauseNonCanonical),
+    .op_i   (req_op_i),
+    .user_i (req_user_i),
+    .ecode_o(nc_ecode)
   );
 
   assign lkp_en_o   = accept && canonical;
@@ -173,7 +200,7 @@ module mmu_port #(
     end
 
     if (accept) begin  // T3, T4
-      vaddr_d     = req_vaddr_i[47:0];
+      vaddr_d     = req_vaddr_i[VaBits-1:0];
       op_d        = req_op_i;
       user_d      = req_user_i;
       tag_d       = req_tag_i;
@@ -190,6 +217,7 @@ module mmu_port #(
       if (!canonical) begin
         res_fault_d = 1'b1;
         res_cause_d = mmu_arch_pkg::CauseNonCanonical;
+        res_ecode_d = nc_ecode;
         res_level_d = mmu_arch_pkg::LevelNone;
       end else if (lkp_hit_i && hit_fault) begin
         res_fault_d = 1'b1;

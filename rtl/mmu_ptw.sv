@@ -1,5 +1,6 @@
-// x86-64 4-level page walker (W1-W8) as one loop over levels: each step is one memory access, a read of the entry
-// of the current level, or the A/D write-back of the entry just read (W7). Every path returns to idle: a fault and
+// Page walker (W1-W8) as one loop over levels, driven by the mode tables of mmu_arch_pkg (the model's): x86-64 with
+// 4 or 5 levels, RISC-V Sv39, Sv48, Sv57 (docs/paging.md). Each step is one memory access, a read of the entry of
+// the current level, or the A/D write-back of the entry just read (W7). Every path returns to idle: a fault and
 // a leaf both end the walk in the cycle of the last response (done_o), so the result is visible in the next cycle.
 // The write-back is a compare-and-swap against the entry as read (M9): if the memory answers with another value, the
 // entry changed since, nothing was written, and the walk starts again from the root entry.
@@ -11,16 +12,28 @@
 `endif
 
 module mmu_ptw #(
-  parameter int PaBits = 46
+  parameter int PaBits = 46,
+  parameter int Mode   = 0,  // paging.mode and the RISC-V options (mmu_top)
+  parameter int Sum    = 0,
+  parameter int Mxr    = 0,
+  parameter int Svadu  = 0,
+  // Derived: do not override.
+  parameter int Riscv      = 32'(mmu_arch_pkg::ModeRiscv[Mode*8+:8]),
+  parameter int Levels     = 32'(mmu_arch_pkg::ModeLevels[Mode*8+:8]),
+  parameter int VaBits     = 12 + 9 * Levels,
+  parameter int VpnW       = VaBits - 12,
+  parameter int LeafLevels = 32'(mmu_arch_pkg::ModeLeafLevels[Mode*8+:8]),
+  parameter int LevelW     = (LeafLevels > 3) ? 3 : 2,
+  parameter int PcidW      = (Riscv != 0) ? 16 : 12
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
 
   input  logic              start_i,
-  input  logic [47:0]       vaddr_i,
+  input  logic [VaBits-1:0] vaddr_i,
   input  logic [1:0]        op_i,
   input  logic              user_i,
-  input  logic [11:0]       pcid_i,
+  input  logic [PcidW-1:0]  pcid_i,
   input  logic [PaBits-1:12] root_i,     // root table frame (CR3 latched at the request's acceptance)
 
   output logic              mem_req_valid_o,
@@ -40,15 +53,16 @@ module mmu_ptw #(
   output logic [4:0]        ecode_o,
   output logic [PaBits-1:0] paddr_o,
   // the translation to fill (valid with done_o && !fault_o)
-  output logic [35:0]       vpn_o,
-  output logic [1:0]        level_o,
+  output logic [VpnW-1:0]   vpn_o,
+  output logic [LevelW-1:0] level_o,
   output logic [PaBits-1:0] base_o,
-  output logic [11:0]       pcid_o,
+  output logic [PcidW-1:0]  pcid_o,
   output logic              global_o,
   output logic              writable_o,
   output logic              user_ok_o,
   output logic              nx_o,
-  output logic              dirty_o
+  output logic              dirty_o,
+  output logic              readable_o    // RISC-V R of the leaf; 1 on x86
 );
 
   typedef enum logic [1:0] {
@@ -57,16 +71,27 @@ module mmu_ptw #(
     PTW_WAIT   // waiting for its response
   } ptw_state_e;
 
-  // Reserved bits (W5, docs/timing.md "Paging modes"): address bits PaBits..51 in every entry, and those the mode
-  // itself reserves (PS in a PML4E; bits 20:13 of a 2 MiB leaf, 29:13 of a 1 GiB leaf).
-  localparam logic [63:0] AbovePa = ((64'd1 << mmu_arch_pkg::PaBitsMax) - 64'd1) & ~((64'd1 << PaBits) - 64'd1);
-  localparam logic [63:0] RsvdPml4 = AbovePa | mmu_arch_pkg::RsvdTable4;
-  localparam logic [63:0] Rsvd2M = AbovePa | mmu_arch_pkg::RsvdLeaf2;
-  localparam logic [63:0] Rsvd1G = AbovePa | mmu_arch_pkg::RsvdLeaf3;
+  // PTE fields of the mode (RISC-V R and X, x86 PS and NX exist in their own mode only)
+  localparam int BitV   = 32'(mmu_arch_pkg::ModeBitPresent[Mode*8+:8]);
+  localparam int BitW   = 32'(mmu_arch_pkg::ModeBitWritable[Mode*8+:8]);
+  localparam int BitU   = 32'(mmu_arch_pkg::ModeBitUser[Mode*8+:8]);
+  localparam int BitG   = 32'(mmu_arch_pkg::ModeBitGlobal[Mode*8+:8]);
+  localparam int BitA   = 32'(mmu_arch_pkg::ModeBitAccessed[Mode*8+:8]);
+  localparam int BitD   = 32'(mmu_arch_pkg::ModeBitDirty[Mode*8+:8]);
+  localparam int PfnLsb = 32'(mmu_arch_pkg::ModePfnLsb[Mode*8+:8]);
+
+  // Reserved bits (W5, docs/timing.md "Paging modes", docs/paging.md): the frame-number bits at and above PaBits in
+  // every entry (x86: address bits PaBits..51; RISC-V: PPN bits from PaBits - 2 up to 53), and those the mode itself
+  // reserves (the mode table's masks: PS in a PML4E and PML5E, bits 20:13 of a 2 MiB leaf, 29:13 of a 1 GiB leaf;
+  // RISC-V bits 63:54, A, D and U of a pointer, the low PPN bits of a misaligned superpage).
+  localparam int PaMax = 32'(mmu_arch_pkg::ModePaBitsMax[Mode*8+:8]);
+  localparam int FrameTop = PfnLsb + PaMax - 12;  // one above the frame number field's top bit at the widest pa
+  localparam int FrameLimit = PfnLsb + PaBits - 12;  // the first frame number bit beyond PaBits
+  localparam logic [63:0] AbovePa = ((64'd1 << FrameTop) - 64'd1) & ~((64'd1 << FrameLimit) - 64'd1);
 
   // W7: the bits a walk sets
-  localparam logic [63:0] PteA = 64'd1 << mmu_arch_pkg::PteBitAccessed;
-  localparam logic [63:0] PteD = 64'd1 << mmu_arch_pkg::PteBitDirty;
+  localparam logic [63:0] PteA = 64'd1 << BitA;
+  localparam logic [63:0] PteD = 64'd1 << BitD;
 
   ptw_state_e        state_q /*verilator public_flat_rd*/, state_d;
   logic [2:0]        level_q /*verilator public_flat_rd*/, level_d;  // level of the entry being accessed, 4..1
@@ -75,58 +100,88 @@ module mmu_ptw #(
   logic [63:0]       pte_q, pte_d;          // the entry as read, before its write-back
   logic [PaBits-1:12] root_q, root_d;       // root table frame, for a walk that starts again (W7)
   logic              leaf_q, leaf_d;        // the entry written back is a leaf
-  logic              wr_q, wr_d, us_q, us_d, nx_q, nx_d;  // rights accumulated over the levels read (W6)
-  logic [47:0]       vaddr_q, vaddr_d;      // latched context
+  // rights accumulated over the levels read (W6; RISC-V: the leaf's own, a pointer grants everything)
+  logic              wr_q, wr_d, us_q, us_d, nx_q, nx_d, rd_q, rd_d;
+  logic [VaBits-1:0] vaddr_q, vaddr_d;      // latched context
   logic [1:0]        op_q, op_d;
   logic              user_q, user_d;
-  logic [11:0]       pcid_q, pcid_d;
+  logic [PcidW-1:0]  pcid_q, pcid_d;
 
   // Index of vaddr into the table of `level`.
-  function automatic logic [8:0] index_of(input logic [47:12] vpn, input logic [2:0] level);
-    unique case (level)
-      3'd4: index_of = vpn[47:39];
-      3'd3: index_of = vpn[38:30];
-      3'd2: index_of = vpn[29:21];
-      default: index_of = vpn[20:12];
-    endcase
+  function automatic logic [8:0] index_of(input logic [VpnW-1:0] vpn, input logic [2:0] level);
+    index_of = 9'(vpn >> (9 * (32'(level) - 1)));
   endfunction
 
   // ---------------------------------------------------------------------------------------------------------------
   // Decision on a response (W3-W8)
   logic [63:0]       rdata, updated, rsvd_mask;
-  logic              present, is_leaf, rsvd, acc_wr, acc_us, acc_nx, perm_fault, need_write;
+  logic              present, is_leaf, rsvd, bad_encoding, acc_wr, acc_us, acc_nx, acc_rd, perm_fault, ad_fault;
+  logic              need_write;
   logic [PaBits-1:0] frame, page_mask;
 
   assign rdata   = mem_resp_rdata_i;
-  assign present = rdata[mmu_arch_pkg::PteBitPresent];
-  assign is_leaf = level_q == 3'd1 || ((level_q == 3'd2 || level_q == 3'd3) && rdata[mmu_arch_pkg::PteBitPageSize]);
+  assign present = rdata[BitV];
 
-  always_comb begin
-    rsvd_mask = AbovePa;
-    if (!is_leaf && level_q == 3'd4) rsvd_mask = RsvdPml4;
-    else if (is_leaf && level_q == 3'd3) rsvd_mask = Rsvd1G;
-    else if (is_leaf && level_q == 3'd2) rsvd_mask = Rsvd2M;
+  if (Riscv != 0) begin : g_riscv
+    // Privileged spec 4.3.1-4.3.2: a leaf is an entry with R, W or X at any level; its rights alone count.
+    localparam int BitR = 32'(mmu_arch_pkg::ModeBitRead[Mode*8+:8]);
+    localparam int BitX = 32'(mmu_arch_pkg::ModeBitExec[Mode*8+:8]);
+    logic rwx, beyond_pa;
+    assign rwx     = rdata[BitR] || rdata[BitW] || rdata[BitX];
+    assign is_leaf = level_q == 3'd1 || rwx;
+    // A leaf whose page is larger than the physical address space (docs/paging.md, C2)
+    assign beyond_pa = 12 + 9 * (32'(level_q) - 1) > PaBits;
+    // 4.3.2 steps 3-4: W without R; a pointer at the last level; and the page beyond PaBits
+    assign bad_encoding = (rdata[BitW] && !rdata[BitR]) || (level_q == 3'd1 && !rwx) || (rwx && beyond_pa);
+    assign acc_wr = is_leaf ? rdata[BitW] : wr_q;
+    assign acc_us = is_leaf ? rdata[BitU] : us_q;
+    assign acc_nx = is_leaf ? !rdata[BitX] : nx_q;
+    assign acc_rd = is_leaf ? rdata[BitR] : rd_q;
+    if (Svadu != 0) begin : g_svadu
+      // The walker sets A in the leaf (A of a pointer is reserved), D in a store's leaf, as the x86 path does.
+      assign ad_fault = 1'b0;
+      assign updated  = !is_leaf ? rdata : rdata | PteA | ((op_q == mmu_arch_pkg::OpStore) ? PteD : 64'h0);
+    end else begin : g_svade
+      // Svade (4.3.2 step 7): a leaf with A = 0, or a store's leaf with D = 0, is a page fault; nothing is written.
+      assign ad_fault = !rdata[BitA] || (op_q == mmu_arch_pkg::OpStore && !rdata[BitD]);
+      assign updated  = rdata;
+    end
+  end else begin : g_x86
+    localparam int BitPs = 32'(mmu_arch_pkg::ModeBitPageSize[Mode*8+:8]);
+    localparam int BitNx = 32'(mmu_arch_pkg::ModeBitNx[Mode*8+:8]);
+    assign is_leaf      = level_q == 3'd1 || (level_q >= 3'd2 && 32'(level_q) <= LeafLevels && rdata[BitPs]);
+    assign bad_encoding = 1'b0;
+    assign acc_wr       = wr_q && rdata[BitW];
+    assign acc_us       = us_q && rdata[BitU];
+    assign acc_nx       = nx_q || rdata[BitNx];
+    assign acc_rd       = 1'b1;
+    assign ad_fault     = 1'b0;
+    // W7: A on every entry used, D on the leaf of a store; one masked write of the whole PTE.
+    assign updated = rdata | PteA | ((is_leaf && op_q == mmu_arch_pkg::OpStore) ? PteD : 64'h0);
   end
 
-  assign rsvd   = (rdata & rsvd_mask) != 64'd0;
-  assign acc_wr = wr_q && rdata[mmu_arch_pkg::PteBitWritable];
-  assign acc_us = us_q && rdata[mmu_arch_pkg::PteBitUser];
-  assign acc_nx = nx_q || rdata[mmu_arch_pkg::PteBitNx];
+  // The level's reserved bits in the mode table, at the entry's own level (x86 masks are 0 where the mode has none).
+  assign rsvd_mask = AbovePa | (is_leaf ? mmu_arch_pkg::ModeRsvdLeaf[(Mode * 6 + 32'(level_q)) * 64+:64] :
+                                          mmu_arch_pkg::ModeRsvdTable[(Mode * 6 + 32'(level_q)) * 64+:64]);
+  assign rsvd      = (rdata & rsvd_mask) != 64'd0 || bad_encoding;
 
-  mmu_perm_check u_perm (
+  mmu_perm_check #(
+    .Riscv(Riscv),
+    .Sum  (Sum),
+    .Mxr  (Mxr)
+  ) u_perm (
     .writable_i(acc_wr),
     .user_ok_i (acc_us),
     .nx_i      (acc_nx),
+    .readable_i(acc_rd),
     .op_i      (op_q),
     .user_i    (user_q),
     .fault_o   (perm_fault)
   );
 
-  // W7: A on every entry used, D on the leaf of a store; one masked write of the whole PTE.
+  // W7: the write-back's value, from the entry as read; its response tells whether it took place (M9).
   logic [63:0] written;  // the value the pending write-back writes
-  logic        refused;  // its response shows the entry changed since it was read (M9)
-
-  assign updated    = rdata | PteA | ((is_leaf && op_q == mmu_arch_pkg::OpStore) ? PteD : 64'h0);
+  logic        refused;  // its response shows the entry changed since it was read
   assign need_write = updated != rdata;
   assign written    = pte_q | PteA | ((leaf_q && op_q == mmu_arch_pkg::OpStore) ? PteD : 64'h0);
   assign refused    = write_q && rdata != pte_q;
@@ -134,17 +189,11 @@ module mmu_ptw #(
   // After a write-back, the entry is the value written; after a read, the value read.
   logic pte_global, pte_dirty;
 
-  assign frame      = write_q ? {pte_q[PaBits-1:12], 12'h000} : {rdata[PaBits-1:12], 12'h000};
-  assign pte_global = write_q ? written[mmu_arch_pkg::PteBitGlobal] : rdata[mmu_arch_pkg::PteBitGlobal];
-  assign pte_dirty  = write_q ? written[mmu_arch_pkg::PteBitDirty] : rdata[mmu_arch_pkg::PteBitDirty];
-
-  always_comb begin
-    unique case (level_q)
-      3'd2: page_mask = PaBits'(30'h001f_ffff);
-      3'd3: page_mask = PaBits'(30'h3fff_ffff);
-      default: page_mask = PaBits'(30'h0000_0fff);
-    endcase
-  end
+  assign frame      = write_q ? {pte_q[PfnLsb+:PaBits-12], 12'h000} : {rdata[PfnLsb+:PaBits-12], 12'h000};
+  assign pte_global = write_q ? written[BitG] : rdata[BitG];
+  assign pte_dirty  = write_q ? written[BitD] : rdata[BitD];
+  // A level-n page has 12 + 9(n - 1) offset bits (a RISC-V page beyond PaBits is a fault, never translated).
+  assign page_mask  = PaBits'((64'd1 << (12 + 9 * (32'(level_q) - 1))) - 64'd1);
 
   // ---------------------------------------------------------------------------------------------------------------
   // Next state
@@ -162,6 +211,7 @@ module mmu_ptw #(
     wr_d    = wr_q;
     us_d    = us_q;
     nx_d    = nx_q;
+    rd_d    = rd_q;
     vaddr_d = vaddr_q;
     op_d    = op_q;
     user_d  = user_q;
@@ -177,12 +227,13 @@ module mmu_ptw #(
           user_d  = user_i;
           pcid_d  = pcid_i;
           root_d  = root_i;
-          level_d = 3'd4;
-          addr_d  = {root_i, index_of(vaddr_i[47:12], 3'd4)};
+          level_d = 3'(Levels);
+          addr_d  = {root_i, index_of(vaddr_i[VaBits-1:12], 3'(Levels))};
           write_d = 1'b0;
           wr_d    = 1'b1;
           us_d    = 1'b1;
           nx_d    = 1'b0;
+          rd_d    = 1'b1;
           if (mem_req_ready_i) state_d = PTW_WAIT;
           else state_d = PTW_REQ;
         end
@@ -194,12 +245,13 @@ module mmu_ptw #(
         if (mem_resp_valid_i) begin
           if (refused) begin
             // W7, M9: the entry changed since it was read; it was left alone and the walk starts again (W1)
-            level_d = 3'd4;
-            addr_d  = {root_q, index_of(vaddr_q[47:12], 3'd4)};
+            level_d = 3'(Levels);
+            addr_d  = {root_q, index_of(vaddr_q[VaBits-1:12], 3'(Levels))};
             write_d = 1'b0;
             wr_d    = 1'b1;
             us_d    = 1'b1;
             nx_d    = 1'b0;
+            rd_d    = 1'b1;
           end else if (write_q) begin
             // W7: the write-back took place
             finish = leaf_q;
@@ -209,13 +261,14 @@ module mmu_ptw #(
           end else if (rsvd) begin  // W5
             finish = 1'b1;
             cause  = mmu_arch_pkg::CauseReserved;
-          end else if (is_leaf && perm_fault) begin  // W6
+          end else if (is_leaf && (perm_fault || ad_fault)) begin  // W6 (RISC-V Svade: A/D as well)
             finish = 1'b1;
             cause  = mmu_arch_pkg::CauseProtection;
           end else begin
             wr_d = acc_wr;
             us_d = acc_us;
             nx_d = acc_nx;
+            rd_d = acc_rd;
             if (need_write) begin  // W7: write back before going on
               write_d = 1'b1;
               pte_d   = rdata;
@@ -230,7 +283,7 @@ module mmu_ptw #(
             state_d = PTW_REQ;  // W2: the next access is visible in the following cycle
             if (!refused && (write_q || (!need_write && !is_leaf))) begin  // W3: descend
               level_d = level_q - 3'd1;
-              addr_d  = {frame[PaBits-1:12], index_of(vaddr_q[47:12], level_q - 3'd1)};
+              addr_d  = {frame[PaBits-1:12], index_of(vaddr_q[VaBits-1:12], level_q - 3'd1)};
               write_d = 1'b0;
             end
           end
@@ -251,7 +304,7 @@ module mmu_ptw #(
     mem_req_cmp_o   = '0;
     if (state_q == PTW_IDLE && start_i) begin
       mem_req_valid_o = 1'b1;
-      mem_req_addr_o  = 64'({root_i, index_of(vaddr_i[47:12], 3'd4), 3'b000});
+      mem_req_addr_o  = 64'({root_i, index_of(vaddr_i[VaBits-1:12], 3'(Levels)), 3'b000});
     end else if (state_q == PTW_REQ) begin
       mem_req_valid_o = 1'b1;
       mem_req_addr_o  = 64'({addr_q, 3'b000});
@@ -264,7 +317,9 @@ module mmu_ptw #(
     end
   end
 
-  mmu_ecode u_ecode (
+  mmu_ecode #(
+    .Riscv(Riscv)
+  ) u_ecode (
     .cause_i(cause),
     .op_i   (op_q),
     .user_i (user_q),
@@ -277,8 +332,8 @@ module mmu_ptw #(
   assign cause_o    = cause;
   assign base_o     = frame & ~page_mask;
   assign paddr_o    = fault_o ? '0 : (base_o | (PaBits'(vaddr_q) & page_mask));
-  assign vpn_o      = vaddr_q[47:12] >> (9 * (32'(level_q) - 1));
-  assign level_o    = level_q[1:0];
+  assign vpn_o      = vaddr_q[VaBits-1:12] >> (9 * (32'(level_q) - 1));
+  assign level_o    = LevelW'(level_q);
   assign pcid_o     = pcid_q;
   assign global_o   = pte_global;
   assign dirty_o    = pte_dirty;
@@ -286,11 +341,12 @@ module mmu_ptw #(
   assign writable_o = write_q ? wr_q : acc_wr;
   assign user_ok_o  = write_q ? us_q : acc_us;
   assign nx_o       = write_q ? nx_q : acc_nx;
+  assign readable_o = write_q ? rd_q : acc_rd;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q <= PTW_IDLE;
-      level_q <= 3'd4;
+      level_q <= 3'(Levels);
       addr_q  <= '0;
       write_q <= 1'b0;
       pte_q   <= '0;
@@ -299,6 +355,7 @@ module mmu_ptw #(
       wr_q    <= 1'b1;
       us_q    <= 1'b1;
       nx_q    <= 1'b0;
+      rd_q    <= 1'b1;
       vaddr_q <= '0;
       op_q    <= '0;
       user_q  <= 1'b0;
@@ -314,6 +371,7 @@ module mmu_ptw #(
       wr_q    <= wr_d;
       us_q    <= us_d;
       nx_q    <= nx_d;
+      rd_q    <= rd_d;
       vaddr_q <= vaddr_d;
       op_q    <= op_d;
       user_q  <= user_d;
@@ -328,9 +386,9 @@ module mmu_ptw #(
   `MMU_ASSERT(PtwRespWhenWaiting, !mem_resp_valid_i || state_q == PTW_WAIT)
   // One memory request outstanding at a time.
   `MMU_ASSERT(PtwNoReqWhileWaiting, state_q != PTW_WAIT || !mem_req_valid_o)
-  // A walk reads levels 4 down to 1 and writes back only the entry it has just read (W3, W7), with the same bits
+  // A walk reads levels Levels down to 1 and writes back only the entry it has just read (W3, W7), with the same bits
   // and A (and D on a store's leaf) set: the checks after the state kept below.
-  `MMU_ASSERT(PtwLevelInRange, level_q >= 3'd1 && level_q <= 3'd4)
+  `MMU_ASSERT(PtwLevelInRange, level_q >= 3'd1 && 32'(level_q) <= Levels)
 `ifndef MMU_ASSERT_OFF
   // For the properties only: the request presented and not accepted in the last cycle; the address and value of the
   // last entry read; the level of the last response.
@@ -378,11 +436,11 @@ module mmu_ptw #(
   `MMU_ASSERT(PtwWriteBackOfEntryRead, !(mem_req_valid_o && mem_req_write_o) ||
                                        (mem_req_addr_o == last_read_addr_q &&
                                         (mem_req_wdata_o & ~(PteA | PteD)) == (last_read_data_q & ~(PteA | PteD)) &&
-                                        mem_req_wdata_o[mmu_arch_pkg::PteBitAccessed] &&
+                                        mem_req_wdata_o[BitA] &&
                                         mem_req_cmp_o == last_read_data_q && mem_req_wstrb_o == 8'hff))
   // M9: a refused write-back starts the walk again at the root.
   `MMU_ASSERT_NEXT(PtwRefusedRestarts, state_q == PTW_WAIT && mem_resp_valid_i && refused,
-                   state_q == PTW_REQ && !write_q && level_q == 3'd4)
+                   state_q == PTW_REQ && !write_q && 32'(level_q) == Levels)
 `endif
   // Every response ends the walk or leads to exactly one next access; a result has a cause exactly when it faults.
   `MMU_ASSERT(PtwResponseExits, !(state_q == PTW_WAIT && mem_resp_valid_i) || state_d != PTW_WAIT)
@@ -390,8 +448,8 @@ module mmu_ptw #(
   `MMU_ASSERT(PtwFaultCauseOfWalk, !(done_o && fault_o) || cause_o == mmu_arch_pkg::CauseNotPresent ||
                                    cause_o == mmu_arch_pkg::CauseProtection ||
                                    cause_o == mmu_arch_pkg::CauseReserved)
-  // A translation filled from a walk is a leaf of level 1-3 whose rights allow the access (W6, W8).
-  `MMU_ASSERT(PtwLeafLevel, !(done_o && !fault_o) || (level_q >= 3'd1 && level_q <= 3'd3))
+  // A translation filled from a walk is a leaf of a leaf level of the mode whose rights allow the access (W6, W8).
+  `MMU_ASSERT(PtwLeafLevel, !(done_o && !fault_o) || (level_q >= 3'd1 && 32'(level_q) <= LeafLevels))
   `MMU_ASSERT(PtwFillAllows, !(done_o && !fault_o) ||
                              !((op_q == mmu_arch_pkg::OpStore && !writable_o) || (user_q && !user_ok_o) ||
                                (op_q == mmu_arch_pkg::OpFetch && nx_o)))

@@ -1,8 +1,9 @@
-// Set-associative TLB of x86-64 translations (docs/timing.md, "TLB organisation", R1-R7). One array holds 4 KiB,
-// 2 MiB and 1 GiB entries; an entry of leaf level n has VPN = vaddr[47:12+9(n-1)] and lives in set VPN mod Sets.
-// L1 I, L1 D and L2 are instances of this module.
+// Set-associative TLB of translations (docs/timing.md, "TLB organisation", R1-R7). One array holds the entries of
+// every page size of the mode (x86-64: 4 KiB, 2 MiB, 1 GiB; RISC-V: a leaf at any level, up to the 128 TiB petapage
+// of Sv57); an entry of leaf level n has VPN = vaddr[VaBits-1:12+9(n-1)] and lives in set VPN mod Sets. L1 I, L1 D
+// and L2 are instances of this module.
 //
-// - Lookup: combinational. Three sets are probed in parallel, one per page size; the smallest size wins, then the
+// - Lookup: combinational. One set per page size is probed in parallel; the smallest size wins, then the
 //   lowest way (R6). At the edge, with lkp_en_i, a hit counts as a use (R1, R3) and with lkp_drop_i the hit entry is
 //   invalidated (T8). The hit is qualified by lkp_en_i: without a lookup the outputs say no hit.
 // - Fill (R7): over a valid entry of the same size and VPN that would match the new one (same PCID, or either
@@ -33,6 +34,7 @@ module mmu_tlb #(
   parameter int Policy   = 0,  // mmu_policy_t: 0 LRU, 1 tree PLRU, 2 FIFO, 3 random
   parameter int LfsrSeed = 1,  // R5: initial LFSR state (random policy)
   parameter int PaBits   = 46,
+  parameter int Mode     = 0,  // paging.mode (mmu_top)
   // 1: base_q is a memory with a synchronous read port: lkp_base_o is the hit entry's frame from the lookup edge
   // on (held until the next lookup), not during the lookup cycle. For an L2 TLB whose hit latency is 2 or more.
   parameter int SyncBase = 0,
@@ -40,86 +42,90 @@ module mmu_tlb #(
   parameter int Sets     = Entries / Ways,
   parameter int SetW     = (Sets > 1) ? $clog2(Sets) : 1,
   parameter int WayW     = (Ways > 1) ? $clog2(Ways) : 1,
-  parameter int SlotW    = (Entries > 1) ? $clog2(Entries) : 1
+  parameter int SlotW    = (Entries > 1) ? $clog2(Entries) : 1,
+  parameter int Sizes    = 32'(mmu_arch_pkg::ModeLeafLevels[Mode*8+:8]),  // page sizes: leaf levels 1..Sizes
+  parameter int VpnW     = 9 * 32'(mmu_arch_pkg::ModeLevels[Mode*8+:8]),  // VaBits - 12
+  parameter int LevelW   = (Sizes > 3) ? 3 : 2,
+  parameter int PcidW    = (mmu_arch_pkg::ModeRiscv[Mode*8+:8] != 0) ? 16 : 12
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
 
   input  logic              lkp_en_i,         // a request looks up now: a hit counts as a use
   input  logic              lkp_drop_i,       // ... and the hit entry is invalidated (T8)
-  input  logic [35:0]       lkp_vpn_i,        // vaddr[47:12]
-  input  logic [11:0]       lkp_pcid_i,
+  input  logic [VpnW-1:0]   lkp_vpn_i,        // vaddr[VaBits-1:12]
+  input  logic [PcidW-1:0]  lkp_pcid_i,
   output logic              lkp_hit_o,
-  output logic [35:0]       lkp_vpn_o,
-  output logic [1:0]        lkp_level_o,
+  output logic [VpnW-1:0]   lkp_vpn_o,
+  output logic [LevelW-1:0] lkp_level_o,
   output logic [PaBits-1:0] lkp_base_o,
-  output logic [11:0]       lkp_pcid_o,
+  output logic [PcidW-1:0]  lkp_pcid_o,
   output logic              lkp_global_o,
   output logic              lkp_writable_o,
   output logic              lkp_user_o,
   output logic              lkp_nx_o,
   output logic              lkp_dirty_o,
+  output logic              lkp_readable_o,   // RISC-V R (1 on x86, where every page is readable)
 
   input  logic              fill_i,
-  input  logic [35:0]       fill_vpn_i,       // VPN at the entry's own page size
-  input  logic [1:0]        fill_level_i,
+  input  logic [VpnW-1:0]   fill_vpn_i,       // VPN at the entry's own page size
+  input  logic [LevelW-1:0] fill_level_i,
   input  logic [PaBits-1:0] fill_base_i,
-  input  logic [11:0]       fill_pcid_i,
+  input  logic [PcidW-1:0]  fill_pcid_i,
   input  logic              fill_global_i,
   input  logic              fill_writable_i,
   input  logic              fill_user_i,
   input  logic              fill_nx_i,
   input  logic              fill_dirty_i,
+  input  logic              fill_readable_i,
 
   input  logic              flush_i,          // T12
   input  logic [2:0]        flush_op_i,       // mmu_flush_op_t
-  input  logic [35:0]       flush_vpn_i,      // flush_vaddr[47:12]
-  input  logic [11:0]       flush_pcid_i,
-  input  logic [11:0]       flush_cur_pcid_i, // PCID of CR3 during the cycle (kind VA)
+  input  logic [VpnW-1:0]   flush_vpn_i,      // flush_vaddr[VaBits-1:12]
+  input  logic [PcidW-1:0]  flush_pcid_i,
+  input  logic [PcidW-1:0]  flush_cur_pcid_i, // PCID of CR3 during the cycle (kind VA)
   input  logic              cr3_flush_i,      // T11
   input  logic [2:0]        cr3_flush_op_i,   // NONGLOBAL or PCID
-  input  logic [11:0]       cr3_flush_pcid_i
+  input  logic [PcidW-1:0]  cr3_flush_pcid_i
 );
 
   localparam logic [SetW-1:0] SetMask = SetW'(Sets - 1);
 
   // valid_q is a packed vector (bit = slot); the other fields are unpacked arrays written one slot per fill.
   logic [Entries-1:0] valid_q /*verilator public_flat_rd*/;
-  logic [35:0]        vpn_q     [Entries] /*verilator public_flat_rd*/;
-  logic [1:0]         level_q   [Entries] /*verilator public_flat_rd*/;
+  logic [VpnW-1:0]    vpn_q     [Entries] /*verilator public_flat_rd*/;
+  logic [LevelW-1:0]  level_q   [Entries] /*verilator public_flat_rd*/;
   logic [PaBits-1:0]  base_q    [Entries] /*verilator public_flat_rd*/;
-  logic [11:0]        pcid_q    [Entries] /*verilator public_flat_rd*/;
+  logic [PcidW-1:0]   pcid_q    [Entries] /*verilator public_flat_rd*/;
   logic               global_q  [Entries] /*verilator public_flat_rd*/;
   logic               writable_q[Entries] /*verilator public_flat_rd*/;
   logic               user_q    [Entries] /*verilator public_flat_rd*/;
   logic               nx_q      [Entries] /*verilator public_flat_rd*/;
   logic               dirty_q   [Entries] /*verilator public_flat_rd*/;
+  logic               readable_q[Entries] /*verilator public_flat_rd*/;
 
   function automatic logic [SlotW-1:0] slot_of(input logic [SetW-1:0] set, input logic [WayW-1:0] way);
     slot_of = SlotW'(32'(set) * Ways + 32'(way));
   endfunction
 
-  // The VPN of vaddr[47:12] at the page size of leaf level `level`.
-  function automatic logic [35:0] vpn_at(input logic [35:0] vpn4k, input logic [1:0] level);
-    unique case (level)
-      2'd2: vpn_at = vpn4k >> 9;
-      2'd3: vpn_at = vpn4k >> 18;
-      default: vpn_at = vpn4k;
-    endcase
+  // The VPN of vaddr[VaBits-1:12] at the page size of leaf level `level`.
+  function automatic logic [VpnW-1:0] vpn_at(input logic [VpnW-1:0] vpn4k, input logic [LevelW-1:0] level);
+    vpn_at = vpn4k >> (9 * (32'(level) - 1));
   endfunction
 
   // Whether slot holds a valid entry of leaf level `level` for `vpn` that `pcid` may use: its own PCID, or either
   // side global (a global entry serves every PCID; a global fill replaces the entry of any PCID, R7).
-  function automatic logic holds(input logic [SlotW-1:0] slot, input logic [1:0] level, input logic [35:0] vpn,
-                                 input logic [11:0] pcid, input logic glob);
+  function automatic logic holds(input logic [SlotW-1:0] slot, input logic [LevelW-1:0] level,
+                                 input logic [VpnW-1:0] vpn, input logic [PcidW-1:0] pcid, input logic glob);
     holds = valid_q[slot] && level_q[slot] == level && vpn_q[slot] == vpn &&
             (global_q[slot] || glob || pcid_q[slot] == pcid);
   endfunction
 
   // T12 table; a CR3 write uses kinds 1 and 2.
-  function automatic logic flush_hit(input logic [2:0] op, input logic [1:0] level, input logic [35:0] vpn,
-                                     input logic glob, input logic [11:0] pcid, input logic [35:0] flush_vpn,
-                                     input logic [11:0] flush_pcid, input logic [11:0] cur_pcid);
+  function automatic logic flush_hit(input logic [2:0] op, input logic [LevelW-1:0] level,
+                                     input logic [VpnW-1:0] vpn, input logic glob, input logic [PcidW-1:0] pcid,
+                                     input logic [VpnW-1:0] flush_vpn, input logic [PcidW-1:0] flush_pcid,
+                                     input logic [PcidW-1:0] cur_pcid);
     logic va_match;
     va_match = vpn == vpn_at(flush_vpn, level);
     unique case (op)
@@ -128,25 +134,28 @@ module mmu_tlb #(
       mmu_arch_pkg::FlushPcid: flush_hit = !glob && pcid == flush_pcid;
       mmu_arch_pkg::FlushVa: flush_hit = va_match && (glob || pcid == cur_pcid);
       mmu_arch_pkg::FlushVaPcid: flush_hit = va_match && !glob && pcid == flush_pcid;
+      mmu_arch_pkg::FlushVaAll: flush_hit = va_match;
       default: flush_hit = 1'b0;
     endcase
   endfunction
 
   // ---------------------------------------------------------------------------------------------------------------
   // Lookup: one probe per page size (R6)
-  logic [2:0]        probe_any;
-  logic [3*Ways-1:0] probe_match;  // the ways that match, per page size (R6, R7)
-  logic [3*SetW-1:0] probe_set;
-  logic [3*WayW-1:0] probe_way;
+  logic [Sizes-1:0]      probe_any;
+  logic [Sizes*SetW-1:0] probe_set;
+  logic [Sizes*WayW-1:0] probe_way;
+`ifndef MMU_ASSERT_OFF
+  logic [Sizes-1:0]      probe_single;  // at most one way matches, per page size (R7, for the property below)
+`endif
 
-  for (genvar s = 0; s < 3; s++) begin : g_probe
-    logic [35:0]     vpn;
+  for (genvar s = 0; s < Sizes; s++) begin : g_probe
+    logic [VpnW-1:0] vpn;
     logic [SetW-1:0] set;
     logic [Ways-1:0] match;
     logic [WayW-1:0] way;
     logic            any;
 
-    assign vpn = vpn_at(lkp_vpn_i, 2'(s + 1));
+    assign vpn = vpn_at(lkp_vpn_i, LevelW'(s + 1));
     assign set = SetW'(vpn) & SetMask;
 
     // The ways are compared only while a request looks up (the hit is qualified by lkp_en_i), so a simulator skips
@@ -160,7 +169,7 @@ module mmu_tlb #(
       if (lkp_en_i) begin
         for (int w = 0; w < Ways; w++) begin
           slot = slot_of(set, WayW'(w));
-          m[w] = holds(slot, 2'(s + 1), vpn, lkp_pcid_i, 1'b0);
+          m[w] = holds(slot, LevelW'(s + 1), vpn, lkp_pcid_i, 1'b0);
         end
       end
       match = m;
@@ -175,7 +184,9 @@ module mmu_tlb #(
     );
 
     assign probe_any[s]               = any;
-    assign probe_match[s*Ways+:Ways]  = match;
+`ifndef MMU_ASSERT_OFF
+    assign probe_single[s]            = $onehot0(match);
+`endif
     assign probe_set[s*SetW+:SetW]    = set;
     assign probe_way[s*WayW+:WayW]    = way;
   end
@@ -184,15 +195,15 @@ module mmu_tlb #(
   logic [WayW-1:0]  hit_way;
   logic [SlotW-1:0] hit_slot;
 
+  // R6: the smallest page size that matches (the loop runs from the largest, a later match wins).
   always_comb begin
-    hit_set = probe_set[2*SetW+:SetW];
-    hit_way = probe_way[2*WayW+:WayW];
-    if (probe_any[0]) begin
-      hit_set = probe_set[0+:SetW];
-      hit_way = probe_way[0+:WayW];
-    end else if (probe_any[1]) begin
-      hit_set = probe_set[SetW+:SetW];
-      hit_way = probe_way[WayW+:WayW];
+    hit_set = probe_set[(Sizes-1)*SetW+:SetW];
+    hit_way = probe_way[(Sizes-1)*WayW+:WayW];
+    for (int k = Sizes - 2; k >= 0; k--) begin
+      if (probe_any[k]) begin
+        hit_set = probe_set[k*SetW+:SetW];
+        hit_way = probe_way[k*WayW+:WayW];
+      end
     end
   end
 
@@ -206,6 +217,7 @@ module mmu_tlb #(
   assign lkp_user_o     = user_q[hit_slot];
   assign lkp_nx_o       = nx_q[hit_slot];
   assign lkp_dirty_o    = dirty_q[hit_slot];
+  assign lkp_readable_o = readable_q[hit_slot];
 
   // ---------------------------------------------------------------------------------------------------------------
   // Fill: R7 in place, else R4 first invalid way, else the policy's victim
@@ -335,8 +347,8 @@ module mmu_tlb #(
   // verdict of the flushes on the new entry (a later write to a bit wins). Written in the clocked block rather than
   // as a next-state vector: the per-entry flush comparators and the fill's invalidations are then evaluated only at
   // an edge that needs them, and no vector of all the valid bits is copied in every evaluation.
-  function automatic logic flushes(input logic [1:0] level, input logic [35:0] vpn, input logic glob,
-                                   input logic [11:0] pcid);
+  function automatic logic flushes(input logic [LevelW-1:0] level, input logic [VpnW-1:0] vpn, input logic glob,
+                                   input logic [PcidW-1:0] pcid);
     flushes =
         (flush_i && flush_hit(flush_op_i, level, vpn, glob, pcid, flush_vpn_i, flush_pcid_i, flush_cur_pcid_i)) ||
         (cr3_flush_i && flush_hit(cr3_flush_op_i, level, vpn, glob, pcid, flush_vpn_i, cr3_flush_pcid_i,
@@ -373,6 +385,7 @@ module mmu_tlb #(
       user_q[fill_slot]     <= fill_user_i;
       nx_q[fill_slot]       <= fill_nx_i;
       dirty_q[fill_slot]    <= fill_dirty_i;
+      readable_q[fill_slot] <= fill_readable_i;
     end
   end
 
@@ -407,13 +420,12 @@ module mmu_tlb #(
   // ---------------------------------------------------------------------------------------------------------------
   // Properties (rtl/mmu_assert.sv)
   // R7 keeps at most one entry of a page size matching any lookup.
-  `MMU_ASSERT(TlbOneMatchPerSize, !lkp_en_i || ($onehot0(probe_match[0+:Ways]) && $onehot0(probe_match[Ways+:Ways]) &&
-                                                $onehot0(probe_match[2*Ways+:Ways])))
+  `MMU_ASSERT(TlbOneMatchPerSize, !lkp_en_i || &probe_single)
   // The miss unit never fills a TLB at the edge at which a request looks it up; a fill is of a leaf level whose VPN
   // fits the page size.
   `MMU_ASSERT(TlbNoFillWithLookup, !(fill_i && lkp_en_i))
-  `MMU_ASSERT(TlbFillInRange, !fill_i || (fill_level_i != 2'd0 &&
-                                          (fill_vpn_i >> (36 - 9 * (32'(fill_level_i) - 1))) == 36'd0))
+  `MMU_ASSERT(TlbFillInRange, !fill_i || (fill_level_i != '0 && 32'(fill_level_i) <= Sizes &&
+                                          (fill_vpn_i >> (VpnW - 9 * (32'(fill_level_i) - 1))) == '0))
 `ifndef MMU_ASSERT_OFF
   // R7 after every fill: no two valid entries of the filled set hold the same page for one PCID (same size and VPN,
   // and the same PCID or either global). Checked over the filled set only, at the edge after the fill, so the check
@@ -459,11 +471,11 @@ module mmu_tlb #(
   `MMU_ASSERT(TlbNoDuplicateAfterFill, !duplicate_q)
   `MMU_ASSERT(TlbFlushAllEmpties, !left_after_flush_q)
 `endif
-  `MMU_COVER(TlbFill4K, fill_i && fill_level_i == 2'd1)
-  `MMU_COVER(TlbFill2M, fill_i && fill_level_i == 2'd2)
-  `MMU_COVER(TlbFill1G, fill_i && fill_level_i == 2'd3)
+  `MMU_COVER(TlbFill4K, fill_i && fill_level_i == LevelW'(1))
+  `MMU_COVER(TlbFill2M, fill_i && fill_level_i == LevelW'(2))
+  `MMU_COVER(TlbFill1G, fill_i && fill_level_i == LevelW'(3))
   `MMU_COVER(TlbFillInPlace, fill_i && match_any)
   `MMU_COVER(TlbFillVictim, fill_i && !match_any && !free_any)
-  `MMU_COVER(TlbTwoSizesMatch, lkp_en_i && (probe_any[0] ? probe_any[1] || probe_any[2] : probe_any[1] && probe_any[2]))
+  `MMU_COVER(TlbTwoSizesMatch, lkp_en_i && !$onehot0(probe_any))
 
 endmodule

@@ -1,6 +1,8 @@
 // The MMU (docs/timing.md): instruction and data request ports with their L1 TLBs, a unified L2 TLB (absent when
 // L2Entries = 0), the miss unit (arbitration, L2 stage, page walker), CR3 (T11), flushes (T12) and overtaken
-// requests (T13). x86-64 4-level paging only. Ports: model/include/mmu/mmu_ports.def, prefixed i (MMU_REQ_I) and
+// requests (T13). The paging mode is the parameter Mode (the model's paging.mode: x86-64 4-level or 5-level, RISC-V
+// Sv39, Sv48, Sv57; docs/paging.md); every width and rule that depends on it is derived from the mode tables of
+// mmu_arch_pkg, generated from the model's. Ports: model/include/mmu/mmu_ports.def, prefixed i (MMU_REQ_I) and
 // d (MMU_REQ_D) for the per-requester ones. Every output is a function of state only (T1).
 //
 // Reset: asynchronous, active low (rst_ni); the reset state is T15's.
@@ -21,8 +23,12 @@ module mmu_top #(
   parameter int L2Ways        = 12,
   parameter int L2Policy      = 0,
   parameter int L2HitLatency  = 9,
-  parameter int PcidEn        = 0,       // cr3.pcid (CR4.PCIDE)
-  parameter int PaBits        = 46,      // MAXPHYADDR, 32..52
+  parameter int PcidEn        = 0,       // cr3.pcid (CR4.PCIDE; RISC-V: 16 ASID bits in satp, else none)
+  parameter int PaBits        = 46,      // MAXPHYADDR, 32..52 (RISC-V: paging.pa_bits, 34..56)
+  parameter int Mode          = 0,       // paging.mode (mmu_mode_t): 0 x86_64, 3 x86_64_la57, 4 sv39, 5 sv48, 6 sv57
+  parameter int Sum           = 0,       // RISC-V sstatus.SUM (paging.riscv.sum)
+  parameter int Mxr           = 0,       // RISC-V sstatus.MXR (paging.riscv.mxr)
+  parameter int Svadu         = 0,       // RISC-V: 1 the walker sets A and D (Svadu), 0 a fault instead (Svade)
   parameter int LfsrSeedL1i   = 'h1001,  // R5 initial LFSR states; these are the model's for seed = 1
   parameter int LfsrSeedL1d   = 'h2001,
   parameter int LfsrSeedL2    = 'h3001
@@ -46,7 +52,7 @@ module mmu_top #(
   input  logic        flush_valid_i,
   input  logic [2:0]  flush_op_i,
   input  logic [63:0] flush_vaddr_i,
-  input  logic [11:0] flush_pcid_i,
+  input  logic [15:0] flush_pcid_i,
 
   input  logic        mem_req_ready_i,
   input  logic        mem_resp_valid_i,
@@ -81,29 +87,56 @@ module mmu_top #(
   // frame is read at the lookup edge and needed only at the result (T6).
   localparam int L2SyncBase = (L2HitLatency > 1) ? 1 : 0;
 
+  // The mode (mmu_arch_pkg's tables, generated from the model's): levels, address and tag widths.
+  localparam int Levels     = 32'(mmu_arch_pkg::ModeLevels[Mode*8+:8]);
+  localparam int LeafLevels = 32'(mmu_arch_pkg::ModeLeafLevels[Mode*8+:8]);
+  localparam int Riscv      = 32'(mmu_arch_pkg::ModeRiscv[Mode*8+:8]);
+  localparam int VaBits     = 12 + 9 * Levels;
+  localparam int VpnW       = VaBits - 12;               // page number of a base page
+  localparam int LevelW     = (LeafLevels > 3) ? 3 : 2;  // leaf level of a TLB entry, 1..LeafLevels
+  localparam int PcidW      = (Riscv != 0) ? 16 : 12;          // PCID (x86) or ASID (RISC-V) of a TLB entry
+  localparam logic [3:0] SatpMode = 4'(mmu_arch_pkg::ModeSatp[Mode*8+:8]);
+
   // ---------------------------------------------------------------------------------------------------------------
-  // CR3 (T11): written at the edge; requests accepted from the next cycle on see it (T4)
+  // CR3 (T11): written at the edge; requests accepted from the next cycle on see it (T4). RISC-V: the register is
+  // satp (privileged spec 4.1.11: MODE 63:60, ASID 59:44, PPN 43:0); a write of another MODE has no effect.
   logic [63:0]        cr3_q /*verilator public_flat_rd*/, cr3_d;
   logic [PaBits-1:12] root;
-  logic [11:0]        pcid;
+  logic [PcidW-1:0]   pcid;
   logic               control, cr3_flush;
   logic [2:0]         cr3_flush_op;
+  logic [PcidW-1:0]   cr3_flush_pcid;
 
   always_comb begin
     cr3_d = cr3_q;
     if (cr3_we_i) begin
-      cr3_d = cr3_wdata_i;
-      if (PcidEn != 0) cr3_d[63] = 1'b0;  // the no-flush bit is not stored
+      if (Riscv != 0) begin
+        if (cr3_wdata_i[63:60] == SatpMode) begin
+          cr3_d = cr3_wdata_i;
+          if (PcidEn == 0) cr3_d[59:44] = '0;  // ASIDLEN = 0: the ASID bits read as zero
+        end
+      end else begin
+        cr3_d = cr3_wdata_i;
+        if (PcidEn != 0) cr3_d[63] = 1'b0;  // the no-flush bit is not stored
+      end
     end
   end
 
-  assign root    = cr3_q[PaBits-1:12];
-  assign pcid    = (PcidEn != 0) ? cr3_q[11:0] : 12'h000;
-  assign control = cr3_we_i || flush_valid_i;
-
-  // What a CR3 write invalidates: without PCIDs every non-global entry; with PCIDs, unless bit 63 is set, the
-  // non-global entries of the new PCID. It applies after the flush of the same edge; both only clear entries.
-  assign cr3_flush    = cr3_we_i && (PcidEn == 0 || !cr3_wdata_i[63]);
+  if (Riscv != 0) begin : g_satp
+    assign root = cr3_q[PaBits-13:0];
+    assign pcid = cr3_q[59:44];
+    // Writing satp invalidates nothing (SFENCE.VMA does, on the flush port, privileged spec 4.2.1).
+    assign cr3_flush      = 1'b0;
+    assign cr3_flush_pcid = '0;
+  end else begin : g_cr3
+    assign root = cr3_q[PaBits-1:12];
+    assign pcid = (PcidEn != 0) ? cr3_q[11:0] : 12'h000;
+    // What a CR3 write invalidates: without PCIDs every non-global entry; with PCIDs, unless bit 63 is set, the
+    // non-global entries of the new PCID. It applies after the flush of the same edge; both only clear entries.
+    assign cr3_flush      = cr3_we_i && (PcidEn == 0 || !cr3_wdata_i[63]);
+    assign cr3_flush_pcid = cr3_wdata_i[11:0];
+  end
+  assign control      = cr3_we_i || flush_valid_i;
   assign cr3_flush_op = (PcidEn != 0) ? mmu_arch_pkg::FlushPcid : mmu_arch_pkg::FlushNonGlobal;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -111,23 +144,33 @@ module mmu_top #(
     else cr3_q <= cr3_d;
   end
 
-  // Only bits 47:12 of a flush address select pages (48-bit VAs, at least 4 KiB pages).
-  logic unused_flush_vaddr;
-  assign unused_flush_vaddr = ^{flush_vaddr_i[63:48], flush_vaddr_i[11:0]};
+  // Only bits VaBits-1:12 of a flush address select pages. A flush_pcid wider than the entries' tags (bits 15:12 on
+  // x86) names no entry: the flushes by PCID then invalidate nothing, as the model's comparison of 16 bits.
+  logic             unused_flush_vaddr, flush_tlb, flush_pcid_wide;
+  logic [PcidW-1:0] flush_pcid;
+  assign unused_flush_vaddr = ^{flush_vaddr_i[63:VaBits], flush_vaddr_i[11:0]};
+  assign flush_pcid         = flush_pcid_i[PcidW-1:0];
+  if (PcidW < 16) begin : g_flush_pcid_wide
+    assign flush_pcid_wide = flush_pcid_i[15:PcidW] != '0;
+  end else begin : g_flush_pcid_fits
+    assign flush_pcid_wide = 1'b0;
+  end
+  assign flush_tlb = flush_valid_i && !(flush_pcid_wide && (flush_op_i == mmu_arch_pkg::FlushPcid ||
+                                                            flush_op_i == mmu_arch_pkg::FlushVaPcid));
 
   // ---------------------------------------------------------------------------------------------------------------
   // Request ports, index 0 = I, 1 = D
-  logic [1:0]              lkp_en, lkp_drop, lkp_hit, lkp_writable, lkp_user, lkp_nx, lkp_dirty;
+  logic [1:0]              lkp_en, lkp_drop, lkp_hit, lkp_writable, lkp_user, lkp_nx, lkp_dirty, lkp_readable;
   logic [1:0]              lkp_global;
-  logic [2*2-1:0]          lkp_level;
+  logic [2*LevelW-1:0]     lkp_level;
   logic [2*PaBits-1:0]     lkp_base;
-  logic [2*36-1:0]         lkp_vpn;
-  logic [2*12-1:0]         lkp_pcid;
+  logic [2*VpnW-1:0]       lkp_vpn;
+  logic [2*PcidW-1:0]      lkp_pcid;
   logic [1:0]              port_wait, port_rewalk, port_stale, grant, done;
-  logic [2*48-1:0]         ctx_vaddr;
+  logic [2*VaBits-1:0]     ctx_vaddr;
   logic [2*2-1:0]          ctx_op;
   logic [1:0]              ctx_user;
-  logic [2*12-1:0]         ctx_pcid;
+  logic [2*PcidW-1:0]      ctx_pcid;
   logic [2*(PaBits-12)-1:0] ctx_root;
   logic [PaBits-1:0]       done_paddr;
   logic                    done_fault;
@@ -141,7 +184,10 @@ module mmu_top #(
 
   mmu_port #(
     .HitLatency(L1iHitLatency),
-    .PaBits    (PaBits)
+    .PaBits    (PaBits),
+    .Mode      (Mode),
+    .Sum       (Sum),
+    .Mxr       (Mxr)
   ) u_port_i (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
@@ -164,19 +210,20 @@ module mmu_top #(
     .lkp_en_o      (lkp_en[0]),
     .lkp_drop_o    (lkp_drop[0]),
     .lkp_hit_i     (lkp_hit[0]),
-    .lkp_level_i   (lkp_level[0+:2]),
+    .lkp_level_i   (lkp_level[0+:LevelW]),
     .lkp_base_i    (lkp_base[0+:PaBits]),
     .lkp_writable_i(lkp_writable[0]),
     .lkp_user_i    (lkp_user[0]),
     .lkp_nx_i      (lkp_nx[0]),
     .lkp_dirty_i   (lkp_dirty[0]),
+    .lkp_readable_i(lkp_readable[0]),
     .wait_o        (port_wait[0]),
     .rewalk_o      (port_rewalk[0]),
     .stale_o       (port_stale[0]),
-    .ctx_vaddr_o   (ctx_vaddr[0+:48]),
+    .ctx_vaddr_o   (ctx_vaddr[0+:VaBits]),
     .ctx_op_o      (ctx_op[0+:2]),
     .ctx_user_o    (ctx_user[0]),
-    .ctx_pcid_o    (ctx_pcid[0+:12]),
+    .ctx_pcid_o    (ctx_pcid[0+:PcidW]),
     .ctx_root_o    (ctx_root[0+:(PaBits-12)]),
     .grant_i       (grant[0]),
     .done_i        (done[0]),
@@ -189,7 +236,10 @@ module mmu_top #(
 
   mmu_port #(
     .HitLatency(L1dHitLatency),
-    .PaBits    (PaBits)
+    .PaBits    (PaBits),
+    .Mode      (Mode),
+    .Sum       (Sum),
+    .Mxr       (Mxr)
   ) u_port_d (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
@@ -212,19 +262,20 @@ module mmu_top #(
     .lkp_en_o      (lkp_en[1]),
     .lkp_drop_o    (lkp_drop[1]),
     .lkp_hit_i     (lkp_hit[1]),
-    .lkp_level_i   (lkp_level[2+:2]),
+    .lkp_level_i   (lkp_level[LevelW+:LevelW]),
     .lkp_base_i    (lkp_base[PaBits+:PaBits]),
     .lkp_writable_i(lkp_writable[1]),
     .lkp_user_i    (lkp_user[1]),
     .lkp_nx_i      (lkp_nx[1]),
     .lkp_dirty_i   (lkp_dirty[1]),
+    .lkp_readable_i(lkp_readable[1]),
     .wait_o        (port_wait[1]),
     .rewalk_o      (port_rewalk[1]),
     .stale_o       (port_stale[1]),
-    .ctx_vaddr_o   (ctx_vaddr[48+:48]),
+    .ctx_vaddr_o   (ctx_vaddr[VaBits+:VaBits]),
     .ctx_op_o      (ctx_op[2+:2]),
     .ctx_user_o    (ctx_user[1]),
-    .ctx_pcid_o    (ctx_pcid[12+:12]),
+    .ctx_pcid_o    (ctx_pcid[PcidW+:PcidW]),
     .ctx_root_o    (ctx_root[(PaBits-12)+:(PaBits-12)]),
     .grant_i       (grant[1]),
     .done_i        (done[1]),
@@ -238,22 +289,27 @@ module mmu_top #(
   // ---------------------------------------------------------------------------------------------------------------
   // Miss unit
   logic              l2_lkp_en, l2_lkp_drop, l2_hit, l2_global, l2_writable, l2_user, l2_nx, l2_dirty;
-  logic [35:0]       l2_lkp_vpn, l2_vpn;
-  logic [11:0]       l2_lkp_pcid, l2_pcid;
-  logic [1:0]        l2_level;
+  logic              l2_readable;
+  logic [VpnW-1:0]   l2_lkp_vpn, l2_vpn;
+  logic [PcidW-1:0]  l2_lkp_pcid, l2_pcid;
+  logic [LevelW-1:0] l2_level;
   logic [PaBits-1:0] l2_base;
   logic [1:0]        l1_fill;
-  logic              l2_fill, fill_global, fill_writable, fill_user, fill_nx, fill_dirty;
-  logic [35:0]       fill_vpn;
-  logic [1:0]        fill_level;
+  logic              l2_fill, fill_global, fill_writable, fill_user, fill_nx, fill_dirty, fill_readable;
+  logic [VpnW-1:0]   fill_vpn;
+  logic [LevelW-1:0] fill_level;
   logic [PaBits-1:0] fill_base;
-  logic [11:0]       fill_pcid;
+  logic [PcidW-1:0]  fill_pcid;
 
   mmu_miss #(
     .HasL2       ((L2Entries > 0) ? 1 : 0),
     .L2HitLatency(L2HitLatency),
     .PaBits      (PaBits),
-    .L2SyncBase  (L2SyncBase)
+    .L2SyncBase  (L2SyncBase),
+    .Mode        (Mode),
+    .Sum         (Sum),
+    .Mxr         (Mxr),
+    .Svadu       (Svadu)
   ) u_miss (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),
@@ -287,6 +343,7 @@ module mmu_top #(
     .l2_user_i       (l2_user),
     .l2_nx_i         (l2_nx),
     .l2_dirty_i      (l2_dirty),
+    .l2_readable_i   (l2_readable),
     .l1_fill_o       (l1_fill),
     .l2_fill_o       (l2_fill),
     .fill_vpn_o      (fill_vpn),
@@ -298,6 +355,7 @@ module mmu_top #(
     .fill_user_o     (fill_user),
     .fill_nx_o       (fill_nx),
     .fill_dirty_o    (fill_dirty),
+    .fill_readable_o (fill_readable),
     .mem_req_valid_o (mem_req_valid_o),
     .mem_req_addr_o  (mem_req_addr_o),
     .mem_req_write_o (mem_req_write_o),
@@ -316,24 +374,26 @@ module mmu_top #(
     .Ways    (L1iWays),
     .Policy  (L1iPolicy),
     .LfsrSeed(LfsrSeedL1i),
-    .PaBits  (PaBits)
+    .PaBits  (PaBits),
+    .Mode    (Mode)
   ) u_l1i (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),
     .lkp_en_i        (lkp_en[0]),
     .lkp_drop_i      (lkp_drop[0]),
-    .lkp_vpn_i       (ireq_vaddr_i[47:12]),
+    .lkp_vpn_i       (ireq_vaddr_i[VaBits-1:12]),
     .lkp_pcid_i      (pcid),
     .lkp_hit_o       (lkp_hit[0]),
-    .lkp_vpn_o       (lkp_vpn[0+:36]),
-    .lkp_level_o     (lkp_level[0+:2]),
+    .lkp_vpn_o       (lkp_vpn[0+:VpnW]),
+    .lkp_level_o     (lkp_level[0+:LevelW]),
     .lkp_base_o      (lkp_base[0+:PaBits]),
-    .lkp_pcid_o      (lkp_pcid[0+:12]),
+    .lkp_pcid_o      (lkp_pcid[0+:PcidW]),
     .lkp_global_o    (lkp_global[0]),
     .lkp_writable_o  (lkp_writable[0]),
     .lkp_user_o      (lkp_user[0]),
     .lkp_nx_o        (lkp_nx[0]),
     .lkp_dirty_o     (lkp_dirty[0]),
+    .lkp_readable_o  (lkp_readable[0]),
     .fill_i          (l1_fill[0]),
     .fill_vpn_i      (fill_vpn),
     .fill_level_i    (fill_level),
@@ -344,14 +404,15 @@ module mmu_top #(
     .fill_user_i     (fill_user),
     .fill_nx_i       (fill_nx),
     .fill_dirty_i    (fill_dirty),
-    .flush_i         (flush_valid_i),
+    .fill_readable_i (fill_readable),
+    .flush_i         (flush_tlb),
     .flush_op_i      (flush_op_i),
-    .flush_vpn_i     (flush_vaddr_i[47:12]),
-    .flush_pcid_i    (flush_pcid_i),
+    .flush_vpn_i     (flush_vaddr_i[VaBits-1:12]),
+    .flush_pcid_i    (flush_pcid),
     .flush_cur_pcid_i(pcid),
     .cr3_flush_i     (cr3_flush),
     .cr3_flush_op_i  (cr3_flush_op),
-    .cr3_flush_pcid_i(cr3_wdata_i[11:0])
+    .cr3_flush_pcid_i(cr3_flush_pcid)
   );
 
   mmu_tlb #(
@@ -359,24 +420,26 @@ module mmu_top #(
     .Ways    (L1dWays),
     .Policy  (L1dPolicy),
     .LfsrSeed(LfsrSeedL1d),
-    .PaBits  (PaBits)
+    .PaBits  (PaBits),
+    .Mode    (Mode)
   ) u_l1d (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),
     .lkp_en_i        (lkp_en[1]),
     .lkp_drop_i      (lkp_drop[1]),
-    .lkp_vpn_i       (dreq_vaddr_i[47:12]),
+    .lkp_vpn_i       (dreq_vaddr_i[VaBits-1:12]),
     .lkp_pcid_i      (pcid),
     .lkp_hit_o       (lkp_hit[1]),
-    .lkp_vpn_o       (lkp_vpn[36+:36]),
-    .lkp_level_o     (lkp_level[2+:2]),
+    .lkp_vpn_o       (lkp_vpn[VpnW+:VpnW]),
+    .lkp_level_o     (lkp_level[LevelW+:LevelW]),
     .lkp_base_o      (lkp_base[PaBits+:PaBits]),
-    .lkp_pcid_o      (lkp_pcid[12+:12]),
+    .lkp_pcid_o      (lkp_pcid[PcidW+:PcidW]),
     .lkp_global_o    (lkp_global[1]),
     .lkp_writable_o  (lkp_writable[1]),
     .lkp_user_o      (lkp_user[1]),
     .lkp_nx_o        (lkp_nx[1]),
     .lkp_dirty_o     (lkp_dirty[1]),
+    .lkp_readable_o  (lkp_readable[1]),
     .fill_i          (l1_fill[1]),
     .fill_vpn_i      (fill_vpn),
     .fill_level_i    (fill_level),
@@ -387,14 +450,15 @@ module mmu_top #(
     .fill_user_i     (fill_user),
     .fill_nx_i       (fill_nx),
     .fill_dirty_i    (fill_dirty),
-    .flush_i         (flush_valid_i),
+    .fill_readable_i (fill_readable),
+    .flush_i         (flush_tlb),
     .flush_op_i      (flush_op_i),
-    .flush_vpn_i     (flush_vaddr_i[47:12]),
-    .flush_pcid_i    (flush_pcid_i),
+    .flush_vpn_i     (flush_vaddr_i[VaBits-1:12]),
+    .flush_pcid_i    (flush_pcid),
     .flush_cur_pcid_i(pcid),
     .cr3_flush_i     (cr3_flush),
     .cr3_flush_op_i  (cr3_flush_op),
-    .cr3_flush_pcid_i(cr3_wdata_i[11:0])
+    .cr3_flush_pcid_i(cr3_flush_pcid)
   );
 
   if (L2Entries > 0) begin : g_l2
@@ -404,6 +468,7 @@ module mmu_top #(
       .Policy  (L2Policy),
       .LfsrSeed(LfsrSeedL2),
       .PaBits  (PaBits),
+      .Mode    (Mode),
       .SyncBase(L2SyncBase)
     ) u_l2 (
       .clk_i           (clk_i),
@@ -422,6 +487,7 @@ module mmu_top #(
       .lkp_user_o      (l2_user),
       .lkp_nx_o        (l2_nx),
       .lkp_dirty_o     (l2_dirty),
+      .lkp_readable_o  (l2_readable),
       .fill_i          (l2_fill),
       .fill_vpn_i      (fill_vpn),
       .fill_level_i    (fill_level),
@@ -432,14 +498,15 @@ module mmu_top #(
       .fill_user_i     (fill_user),
       .fill_nx_i       (fill_nx),
       .fill_dirty_i    (fill_dirty),
-      .flush_i         (flush_valid_i),
+      .fill_readable_i (fill_readable),
+      .flush_i         (flush_tlb),
       .flush_op_i      (flush_op_i),
-      .flush_vpn_i     (flush_vaddr_i[47:12]),
-      .flush_pcid_i    (flush_pcid_i),
+      .flush_vpn_i     (flush_vaddr_i[VaBits-1:12]),
+      .flush_pcid_i    (flush_pcid),
       .flush_cur_pcid_i(pcid),
       .cr3_flush_i     (cr3_flush),
       .cr3_flush_op_i  (cr3_flush_op),
-      .cr3_flush_pcid_i(cr3_wdata_i[11:0])
+      .cr3_flush_pcid_i(cr3_flush_pcid)
     );
   end else begin : g_no_l2
     assign l2_hit      = 1'b0;
@@ -452,6 +519,7 @@ module mmu_top #(
     assign l2_user     = 1'b0;
     assign l2_nx       = 1'b0;
     assign l2_dirty    = 1'b0;
+    assign l2_readable = 1'b0;
     logic unused_l2;
     assign unused_l2 = ^{l2_lkp_en, l2_lkp_drop, l2_lkp_vpn, l2_lkp_pcid, l2_fill};
   end
@@ -495,7 +563,12 @@ module mmu_top #(
 
 `ifdef MMU_SIM
   initial begin
-    assert (PaBits >= 32 && PaBits <= 52) else $error("mmu_top: PaBits %0d is not in 32..52", PaBits);
+    assert (Levels != 0) else $error("mmu_top: Mode %0d is not a mode the RTL implements", Mode);
+    assert ((Riscv != 0) ? (PaBits >= 34 && PaBits <= 56) : (PaBits >= 32 && PaBits <= 52))
+    else $error("mmu_top: PaBits %0d is out of the mode's range", PaBits);
+    assert (Sum == 0 || Sum == 1) else $error("mmu_top: Sum must be 0 or 1");
+    assert (Mxr == 0 || Mxr == 1) else $error("mmu_top: Mxr must be 0 or 1");
+    assert (Svadu == 0 || Svadu == 1) else $error("mmu_top: Svadu must be 0 or 1");
     assert (L1iHitLatency >= 1 && L1dHitLatency >= 1 && L2HitLatency >= 1) else $error("mmu_top: hit latency < 1");
     assert (PcidEn == 0 || PcidEn == 1) else $error("mmu_top: PcidEn must be 0 or 1");
   end

@@ -2,8 +2,8 @@
 # Static checks of rtl/ for every configuration in rtl/mmu_configs.txt:
 #   - Verilator: --lint-only -Wall, no warning;
 #   - Icarus: iverilog -g2012 -Wall compiles, no diagnostic beyond its two known notes (see below);
-#   - Yosys: synth -top mmu_top of the first "synth" configuration: no x constant in the written netlist, no latch,
-#     no warning other than arrays turned into registers.
+#   - Yosys: synth -top mmu_top of the first "synth" configuration of each paging mode (parameter Mode): no x
+#     constant in the written netlist, no latch, no warning other than arrays turned into registers.
 # Usage: scripts/rtl-check.sh [--no-synth] [workdir]   (exit status 0 only if every check passes)
 set -euo pipefail
 
@@ -29,7 +29,7 @@ done
 icarus_known='sorry: (Case unique/unique0 qualities are ignored|constant selects in always_\* processes are not currently supported)'
 
 fail=0
-synth_name= synth_params=
+synth_names=() synth_params=() synth_modes=" "
 while read -r name kind params; do
 	case "$name" in '' | '#'*) continue ;; esac
 	vparams=() iparams=() yparams=()
@@ -49,17 +49,23 @@ while read -r name kind params; do
 	else
 		echo "iverilog -g2012  $name: FAILED"; grep -vE "$icarus_known" "$work/$name.iv.log" | sed 's/^/  /'; fail=1
 	fi
-	if [ "$kind" = synth ] && [ -z "$synth_name" ]; then
-		synth_name=$name synth_params="${yparams[*]}"
+	mode=0
+	for p in $params; do
+		[ "${p%%=*}" = Mode ] && mode=${p#*=}
+	done
+	if [ "$kind" = synth ] && [[ "$synth_modes" != *" $mode "* ]]; then
+		synth_modes+="$mode " synth_names+=("$name") synth_params+=("${yparams[*]}")
 	fi
 done <"$configs"
 
 # Yosys: function-local temporaries of functions called under a condition stay behind as unused wires assigned x;
 # opt_clean -purge removes what drives nothing, so any x left in the netlist would drive logic.
-if [ "$synth" -eq 1 ] && [ -n "$synth_name" ]; then
+for i in "${!synth_names[@]}"; do
+	[ "$synth" -eq 1 ] || break
+	synth_name=${synth_names[$i]}
 	{
 		echo "read_verilog -defer -sv ${sources[*]}"
-		[ -n "$synth_params" ] && echo "chparam $synth_params mmu_top"
+		[ -n "${synth_params[$i]}" ] && echo "chparam ${synth_params[$i]} mmu_top"
 		echo "synth -flatten -top mmu_top"
 		echo "opt_clean -purge"
 		echo "write_verilog -noattr $work/$synth_name.netlist.v"
@@ -82,7 +88,7 @@ if [ "$synth" -eq 1 ] && [ -n "$synth_name" ]; then
 	else
 		echo "yosys synth      $synth_name: FAILED"; tail -20 "$work/$synth_name.yosys.log" | sed 's/^/  /'; fail=1
 	fi
-fi
+done
 
 [ "$fail" -eq 0 ] && echo "rtl-check: all checks passed" || echo "rtl-check: FAILED (logs in $work)"
 exit "$fail"

@@ -93,6 +93,7 @@ typedef struct cosim_env {
 	uint64_t inflight_vaddr[MMU_NREQ];
 	uint8_t inflight_op[MMU_NREQ], inflight_user[MMU_NREQ];
 	bool world; /* the stimulus runs on cosim_world.c's layout (its regions mean what they say) */
+	const struct cosim_region *layout; /* that layout, for the paging mode (cosim_world_build) */
 	cosim_event_t hist[COSIM_HISTORY_MAX];
 	uint64_t nhist;
 } cosim_env_t;
@@ -123,8 +124,9 @@ int cosim_scenario_config(const char *name, mmu_cfg_t *cfg, char *msg, size_t ms
 void cosim_scenario_list(FILE *out);
 
 /* The world the random stimulus and the scenarios share: processes, regions, page-table surgery. */
-#define COSIM_KERNEL_DATA UINT64_C(0xffff888000000000)
-#define COSIM_KERNEL_TEXT UINT64_C(0xffffffff80000000)
+#define COSIM_KERNEL_DATA    UINT64_C(0xffff888000000000)
+#define COSIM_KERNEL_TEXT    UINT64_C(0xffffffff80000000)
+#define COSIM_RV_KERNEL_DATA UINT64_C(0xffffffd800000000) /* canonical in Sv39, Sv48 and Sv57 */
 /* Physical address of the level-`level` entry that maps va under root, or 0 if a table on the way is missing. */
 uint64_t cosim_pte_addr(const cosim_env_t *env, uint64_t root, uint64_t va, unsigned level);
 uint64_t cosim_root(const cosim_env_t *env, uint32_t pid);

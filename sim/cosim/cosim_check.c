@@ -96,9 +96,9 @@ static void entry_text(char *buf, size_t len, const mmu_tlb_entry_t *e)
 		snprintf(buf, len, "invalid");
 		return;
 	}
-	snprintf(buf, len, "vpn 0x%" PRIx64 " level %u base 0x%" PRIx64 " pcid %u%s%s%s%s%s", e->vpn, e->level, e->base,
-	         e->pcid, e->global ? " G" : "", e->writable ? " W" : "", e->user ? " U" : "", e->nx ? " NX" : "",
-	         e->dirty ? " D" : "");
+	snprintf(buf, len, "vpn 0x%" PRIx64 " level %u base 0x%" PRIx64 " pcid %u%s%s%s%s%s%s", e->vpn, e->level,
+	         e->base, e->pcid, e->global ? " G" : "", e->writable ? " W" : "", e->user ? " U" : "",
+	         e->nx ? " NX" : "", e->dirty ? " D" : "", e->readable ? "" : " not-readable");
 }
 
 static bool entries_equal(const mmu_tlb_entry_t *a, const mmu_tlb_entry_t *b)
@@ -107,7 +107,7 @@ static bool entries_equal(const mmu_tlb_entry_t *a, const mmu_tlb_entry_t *b)
 		return a->valid == b->valid;
 	return a->vpn == b->vpn && a->level == b->level && a->base == b->base && a->pcid == b->pcid &&
 	       a->global == b->global && a->writable == b->writable && a->user == b->user && a->nx == b->nx &&
-	       a->dirty == b->dirty;
+	       a->dirty == b->dirty && a->readable == b->readable;
 }
 
 static void entry_mismatch(const cosim_env_t *env, mmu_tlb_id_t id, unsigned set, unsigned way, unsigned slot,
@@ -132,6 +132,7 @@ static void entry_mismatch(const cosim_env_t *env, mmu_tlb_id_t id, unsigned set
 		FIELD(user)
 		FIELD(nx)
 		FIELD(dirty)
+		FIELD(readable)
 	}
 #undef FIELD
 	char a[160], b[160];
@@ -168,7 +169,9 @@ bool cosim_check_tlb_sets(const cosim_env_t *env, mmu_tlb_id_t id, uint64_t vadd
 		return false;
 	const mmu_paging_t *pg = mmu_paging(env->mmu);
 	unsigned sets = mmu_tlb_sets(t);
-	for (unsigned level = 1; level <= 3; level++) { /* x86-64 leaves: 4 KiB, 2 MiB, 1 GiB */
+	for (unsigned level = 1; level <= pg->levels; level++) { /* every leaf size of the mode */
+		if (level > 1 && !((pg->huge_levels >> level) & 1))
+			continue;
 		unsigned set = (unsigned)((vaddr >> mmu_paging_shift(pg, level)) & (sets - 1));
 		if (check_set(env, id, set, mm))
 			return true;

@@ -127,7 +127,7 @@ static void world_bins(cosim_cover_t *cv, const cosim_env_t *env, unsigned p, co
 	uint64_t va = env->inflight_vaddr[p];
 	static const unsigned w6[] = {RG_W6RO, RG_W6SUPER, RG_W6NX};
 	for (unsigned k = 0; k < 3; k++) {
-		const cosim_region_t *r = cosim_region(w6[k]);
+		const cosim_region_t *r = cosim_region(env, w6[k]);
 		if (va - r->va >= r->pages * cosim_region_page_size(r))
 			continue;
 		if (!o->resp_fault[p])
@@ -136,7 +136,7 @@ static void world_bins(cosim_cover_t *cv, const cosim_env_t *env, unsigned p, co
 			hit(cv, COVER_G_W6, k, o->resp_level[p] == MMU_LEVEL_WALK ? 0 : 1, 0, 0);
 		return;
 	}
-	const cosim_region_t *r = cosim_region(RG_RESIZE);
+	const cosim_region_t *r = cosim_region(env, RG_RESIZE);
 	unsigned level = (unsigned)o->resp_level[p];
 	if (va - r->va >= (UINT64_C(1) << 21) || o->resp_fault[p] || level > MMU_LEVEL_L2)
 		return;

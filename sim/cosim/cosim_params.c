@@ -22,8 +22,18 @@ int cosim_params_list(const mmu_cfg_t *cfg, cosim_param_t out[COSIM_PARAMS_MAX],
 {
 	if (mmu_cfg_validate(cfg, msg, msglen))
 		return MMU_EINVAL;
-	if (cfg->paging.mode != MMU_MODE_X86_64) {
-		snprintf(msg, msglen, "paging.mode: the RTL implements x86_64 only");
+	bool riscv = false;
+	switch (cfg->paging.mode) {
+	case MMU_MODE_X86_64:
+	case MMU_MODE_X86_64_LA57:
+		break;
+	case MMU_MODE_SV39:
+	case MMU_MODE_SV48:
+	case MMU_MODE_SV57:
+		riscv = true;
+		break;
+	default:
+		snprintf(msg, msglen, "paging.mode: the RTL implements x86_64, x86_64_la57, sv39, sv48 and sv57");
 		return MMU_EINVAL;
 	}
 	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL; n++) {
@@ -53,6 +63,11 @@ int cosim_params_list(const mmu_cfg_t *cfg, cosim_param_t out[COSIM_PARAMS_MAX],
 	    {"L2HitLatency", l2_or(cfg, cfg->l2.hit_latency, 1), {"tlb.l2.hit_latency", "tlb.l2.entries"}},
 	    {"PcidEn", cfg->pcid ? 1u : 0u, {"cr3.pcid"}},
 	    {"PaBits", cfg->paging.pa_bits, {"paging.pa_bits"}},
+	    {"Mode", (unsigned long)cfg->paging.mode, {"paging.mode"}},
+	    /* the RISC-V keys mean nothing to the x86 modes: 0 there, whatever they say */
+	    {"Sum", riscv && cfg->paging.riscv_sum ? 1u : 0u, {"paging.riscv.sum"}},
+	    {"Mxr", riscv && cfg->paging.riscv_mxr ? 1u : 0u, {"paging.riscv.mxr"}},
+	    {"Svadu", riscv && cfg->paging.riscv_svadu ? 1u : 0u, {"paging.riscv.svadu"}},
 	    {"LfsrSeedL1i", mmu_lfsr_seed(cfg->seed, MMU_TLB_L1I), {"seed"}},
 	    {"LfsrSeedL1d", mmu_lfsr_seed(cfg->seed, MMU_TLB_L1D), {"seed"}},
 	    {"LfsrSeedL2", mmu_lfsr_seed(cfg->seed, MMU_TLB_L2), {"seed"}},

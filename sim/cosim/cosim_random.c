@@ -44,14 +44,14 @@ typedef struct rnd {
 static const cosim_region_t *pick_region(rnd_t *r, cosim_env_t *env, unsigned p)
 {
 	uint64_t x = cosim_below(&env->rng, r->weight_total[p]);
-	for (unsigned i = 0; i < RG_COUNT; i++) {
-		const cosim_region_t *g = cosim_region(i);
+	for (unsigned i = 0; i < cosim_region_count(env); i++) {
+		const cosim_region_t *g = cosim_region(env, i);
 		unsigned w = p == MMU_REQ_I ? g->weight_i : g->weight_d;
 		if (x < w)
 			return g;
 		x -= w;
 	}
-	return cosim_region(RG_HEAP);
+	return cosim_region(env, RG_HEAP);
 }
 
 static uint64_t region_addr(cosim_env_t *env, const cosim_region_t *g)
@@ -62,7 +62,19 @@ static uint64_t region_addr(cosim_env_t *env, const cosim_region_t *g)
 
 static uint64_t noncanonical(cosim_env_t *env)
 {
+	unsigned va_bits = mmu_paging(env->mmu)->va_bits;
 	uint64_t x = cosim_rand(&env->rng);
+	if (va_bits != 48) { /* the other modes (57-bit x86, RISC-V): the same three shapes at their own width */
+		uint64_t low = x & ((UINT64_C(1) << (va_bits - 1)) - 1);
+		switch (cosim_below(&env->rng, 3)) {
+		case 0:
+			return low | (UINT64_C(1) << (va_bits - 1)); /* sign bit set, upper bits clear */
+		case 1:
+			return low | (~UINT64_C(0) << va_bits); /* upper set, sign bit clear */
+		default:
+			return (x | (UINT64_C(1) << 62)) & ~(UINT64_C(1) << 63);
+		}
+	}
 	switch (cosim_below(&env->rng, 3)) {
 	case 0:
 		return (x & UINT64_C(0x00007fffffffffff)) | (UINT64_C(1) << 47); /* bit 47 set, upper bits clear */
@@ -82,7 +94,7 @@ static void gen_request(rnd_t *r, cosim_env_t *env, unsigned p, mmu_in_t *in)
 	bool kernel = false;
 	unsigned sweep = r->phase == PH_CAPACITY ? 45 : 0; /* capacity: sweeps, then more reuse of recent pages */
 	if (k < sweep) {
-		const cosim_region_t *big = cosim_region(p == MMU_REQ_I ? RG_BIGCODE : RG_BIGDATA);
+		const cosim_region_t *big = cosim_region(env, p == MMU_REQ_I ? RG_BIGCODE : RG_BIGDATA);
 		r->sweep[p] = (r->sweep[p] + 1 + cosim_below(&env->rng, 3)) % big->pages;
 		va = big->va + r->sweep[p] * 4096 + cosim_below(&env->rng, 4096);
 	} else if (k < 65 + sweep / 3 && g->nrecent) {
@@ -128,7 +140,8 @@ static uint64_t recent_or_region(rnd_t *r, cosim_env_t *env)
 	const gen_port_t *g = &r->port[cosim_below(&env->rng, MMU_NREQ)];
 	if (g->nrecent && cosim_chance(&env->rng, 3, 4))
 		return g->recent[cosim_below(&env->rng, g->nrecent)];
-	return region_addr(env, cosim_region((unsigned)cosim_below(&env->rng, RG_COUNT)));
+	const cosim_region_t *any = cosim_region(env, (unsigned)cosim_below(&env->rng, cosim_region_count(env)));
+	return region_addr(env, any->kind == REG_ABSENT ? cosim_region(env, RG_HEAP) : any);
 }
 
 static uint16_t some_pcid(rnd_t *r, cosim_env_t *env)
@@ -139,7 +152,19 @@ static uint16_t some_pcid(rnd_t *r, cosim_env_t *env)
 	if (k < 9)
 		return env->cfg.pcid ? mmu_os_pcid(env->os, 1 + (uint32_t)cosim_below(&env->rng, NPROCS)) : 0;
 	(void)r;
-	return (uint16_t)cosim_below(&env->rng, 4096);
+	return (uint16_t)cosim_below(&env->rng, mmu_paging(env->mmu)->format == MMU_PTE_RISCV ? 65536 : 4096);
+}
+
+/*
+ * A flush of kind x86 `op` as the RISC-V mode has it: SFENCE.VMA with rs1 = x0, rs2 = x0 (ALL); rs1 = x0, rs2 = ASID
+ * (PCID: non-global entries of the ASID); rs1 = address, rs2 = x0 (VA_ALL: every ASID, global ones too); rs1 =
+ * address, rs2 = ASID (VA_PCID); privileged spec 4.2.1. The x86-only kinds NONGLOBAL and VA become ALL and VA_ALL.
+ */
+static unsigned sfence_op(const cosim_env_t *env, unsigned op)
+{
+	if (mmu_paging(env->mmu)->format != MMU_PTE_RISCV)
+		return op;
+	return op == MMU_FLUSH_NONGLOBAL ? MMU_FLUSH_ALL : op == MMU_FLUSH_VA ? MMU_FLUSH_VA_ALL : op;
 }
 
 static void gen_flush(rnd_t *r, cosim_env_t *env, mmu_in_t *in)
@@ -152,18 +177,27 @@ static void gen_flush(rnd_t *r, cosim_env_t *env, mmu_in_t *in)
 		op++;
 	}
 	in->flush_valid = 1;
-	in->flush_op = op;
+	in->flush_op = sfence_op(env, op);
 	in->flush_vaddr = recent_or_region(r, env);
 	in->flush_pcid = some_pcid(r, env);
 }
 
 static void gen_cr3(rnd_t *r, cosim_env_t *env, mmu_in_t *in)
 {
+	uint32_t before = r->pid;
 	r->pid = 1 + (uint32_t)cosim_below(&env->rng, NPROCS);
 	bool noflush = env->cfg.pcid && cosim_chance(&env->rng, 1, 2);
 	uint64_t v = mmu_os_cr3(env->os, r->pid, noflush);
-	if (!env->cfg.pcid)
+	if (mmu_paging(env->mmu)->format == MMU_PTE_RISCV) {
+		if (!env->cfg.pcid) /* without ASIDs (ASIDLEN = 0) the ASID field is ignored */
+			v |= cosim_below(&env->rng, 65536) << MMU_SATP_ASID_LSB;
+		if (cosim_chance(&env->rng, 1, 20)) /* a MODE this MMU does not implement: the write has no effect */
+			v = (v & ~(UINT64_C(0xf) << 60)) | (cosim_below(&env->rng, 16) << 60);
+		if ((v >> 60) != mmu_paging(env->mmu)->satp_mode)
+			r->pid = before;
+	} else if (!env->cfg.pcid) {
 		v |= cosim_below(&env->rng, 4096); /* without PCIDs bits 11:0 are not a PCID: the root ignores them */
+	}
 	if (cosim_chance(&env->rng, 1, 20))
 		v |= UINT64_C(1) << (env->cfg.paging.pa_bits + cosim_below(&env->rng, 62 - env->cfg.paging.pa_bits));
 	in->cr3_we = 1;
@@ -174,7 +208,7 @@ static void gen_cr3(rnd_t *r, cosim_env_t *env, mmu_in_t *in)
 static const cosim_region_t *os_target(rnd_t *r, cosim_env_t *env, uint32_t *pid, uint64_t *va)
 {
 	static const unsigned pool[] = {RG_DATA, RG_HEAP, RG_STACK, RG_CODE, RG_HUGE2M, RG_HUGE1G};
-	const cosim_region_t *g = cosim_region(pool[cosim_below(&env->rng, sizeof pool / sizeof pool[0])]);
+	const cosim_region_t *g = cosim_region(env, pool[cosim_below(&env->rng, sizeof pool / sizeof pool[0])]);
 	*pid = cosim_chance(&env->rng, 3, 4) ? r->pid : 1 + (uint32_t)cosim_below(&env->rng, NPROCS);
 	*va = region_addr(env, g) & ~(cosim_region_page_size(g) - 1);
 	return g;
@@ -198,19 +232,22 @@ static void os_event(rnd_t *r, cosim_env_t *env)
 	unsigned level = g->level;
 	bool mapped = mmu_os_translate(env->os, pid, va, &pa, &level) == 0;
 	uint64_t k = cosim_below(&env->rng, 100);
+	const mmu_paging_t *pg = mmu_paging(env->mmu);
+	uint64_t ad = UINT64_C(1) << pg->bit_accessed | UINT64_C(1) << pg->bit_dirty, wr = UINT64_C(1)
+	                                                                                   << pg->bit_writable;
 	if (mapped && k < 50) {
-		cosim_pte_modify(env, pid, va, level, 0, UINT64_C(0x60)); /* clear A and D: walks write them again */
+		cosim_pte_modify(env, pid, va, level, 0,
+		                 ad); /* clear A and D: walks write them again (Svade: faults) */
 		cosim_log_os(env, "age (A/D cleared)", va, pid);
 	} else if (mapped && k < 70 && level == 1) {
 		mmu_os_unmap(env->os, pid, va, 4096);
 		cosim_log_os(env, "unmap", va, pid);
 		schedule_invlpg(r, env, va, pid);
-	} else if (mapped && k < 85 && !(cosim_pte_read(env, pid, va, level) & UINT64_C(0x2)) &&
-	           (g->perms & MMU_PERM_W)) {
-		cosim_pte_modify(env, pid, va, level, UINT64_C(0x2), 0); /* writable again: no invalidation needed */
+	} else if (mapped && k < 85 && !(cosim_pte_read(env, pid, va, level) & wr) && (g->perms & MMU_PERM_W)) {
+		cosim_pte_modify(env, pid, va, level, wr, 0); /* writable again: no invalidation needed */
 		cosim_log_os(env, "write-enable", va, pid);
 	} else if (mapped && k < 85) {
-		cosim_pte_modify(env, pid, va, level, 0, UINT64_C(0x2)); /* write-protect */
+		cosim_pte_modify(env, pid, va, level, 0, wr); /* write-protect */
 		cosim_log_os(env, "write-protect", va, pid);
 		schedule_invlpg(r, env, va, pid);
 	} else if (!mapped && level == 1) {
@@ -257,7 +294,7 @@ static void resize_event(rnd_t *r, cosim_env_t *env)
 	uint32_t pid = cosim_chance(&env->rng, 3, 4) ? r->pid : 1 + (uint32_t)cosim_below(&env->rng, NPROCS);
 	unsigned level = cosim_resize_toggle(env, pid);
 	cosim_log_os(env, level == 2 ? "collapse to a 2 MiB page" : "split into 4 KiB pages",
-	             cosim_region(RG_RESIZE)->va, pid);
+	             cosim_region(env, RG_RESIZE)->va, pid);
 }
 
 /*
@@ -266,10 +303,11 @@ static void resize_event(rnd_t *r, cosim_env_t *env)
  */
 static void age_global(cosim_env_t *env)
 {
-	const cosim_region_t *g = cosim_region(RG_MIXGLOBAL);
+	const cosim_region_t *g = cosim_region(env, RG_MIXGLOBAL);
+	const mmu_paging_t *pg = mmu_paging(env->mmu);
 	uint32_t pid = cosim_chance(&env->rng, 1, 2) || NPROCS < 3 ? 1 : 3;
 	uint64_t va = g->va + cosim_below(&env->rng, g->pages) * cosim_region_page_size(g);
-	cosim_pte_modify(env, pid, va, g->level, 0, UINT64_C(0x60));
+	cosim_pte_modify(env, pid, va, g->level, 0, UINT64_C(1) << pg->bit_accessed | UINT64_C(1) << pg->bit_dirty);
 	cosim_log_os(env, "age (A/D cleared)", va, pid);
 }
 
@@ -290,12 +328,12 @@ static void capacity_controls(rnd_t *r, cosim_env_t *env, mmu_in_t *in)
 	if (r->invlpg_at && env->cycle >= r->invlpg_at) {
 		in->flush_valid = 1;
 		in->flush_vaddr = r->invlpg_va;
-		in->flush_op = r->invlpg_pid == r->pid ? MMU_FLUSH_VA : MMU_FLUSH_VA_PCID;
+		in->flush_op = sfence_op(env, r->invlpg_pid == r->pid ? MMU_FLUSH_VA : MMU_FLUSH_VA_PCID);
 		in->flush_pcid = env->cfg.pcid ? mmu_os_pcid(env->os, r->invlpg_pid) : 0;
 		r->invlpg_at = 0;
 	} else if (cosim_chance(&env->rng, 1, 3000)) {
 		in->flush_valid = 1;
-		in->flush_op = cosim_chance(&env->rng, 1, 2) ? MMU_FLUSH_VA : MMU_FLUSH_VA_PCID;
+		in->flush_op = sfence_op(env, cosim_chance(&env->rng, 1, 2) ? MMU_FLUSH_VA : MMU_FLUSH_VA_PCID);
 		in->flush_vaddr = recent_or_region(r, env);
 		in->flush_pcid = some_pcid(r, env);
 	}
@@ -319,7 +357,7 @@ static void controls(rnd_t *r, cosim_env_t *env, const mmu_out_t *out, mmu_in_t 
 	if (r->invlpg_at && env->cycle >= r->invlpg_at) {
 		in->flush_valid = 1;
 		in->flush_vaddr = r->invlpg_va;
-		in->flush_op = r->invlpg_pid == r->pid ? MMU_FLUSH_VA : MMU_FLUSH_VA_PCID;
+		in->flush_op = sfence_op(env, r->invlpg_pid == r->pid ? MMU_FLUSH_VA : MMU_FLUSH_VA_PCID);
 		in->flush_pcid = env->cfg.pcid ? mmu_os_pcid(env->os, r->invlpg_pid) : 0;
 		r->invlpg_at = 0;
 	} else if (cosim_chance(&env->rng, 1, out->mem_req_write ? 60 : busy ? 400 : quiet ? 40 : 1500)) {
@@ -338,6 +376,21 @@ static void controls(rnd_t *r, cosim_env_t *env, const mmu_out_t *out, mmu_in_t 
 		race_write_back(env, out);
 }
 
+/*
+ * RISC-V Svade: the OS's handler of a page fault on a page whose A (or, for a store, D) is clear sets the bit, as
+ * mmusim's requester does (mmu_os_ad_fault), most of the time; the access is usually repeated soon (recent pages).
+ */
+static void svade_handler(rnd_t *r, cosim_env_t *env, const mmu_out_t *out)
+{
+	if (!mmu_paging(env->mmu)->ad_fault)
+		return;
+	for (unsigned p = 0; p < MMU_NREQ; p++)
+		if (out->resp_valid[p] && out->resp_fault[p] && out->resp_cause[p] == MMU_CAUSE_PROTECTION &&
+		    cosim_chance(&env->rng, 3, 4) &&
+		    mmu_os_ad_fault(env->os, r->pid, env->inflight_vaddr[p], env->inflight_op[p] == MMU_OP_STORE) == 0)
+			cosim_log_os(env, "Svade fault handler (A/D set)", env->inflight_vaddr[p], r->pid);
+}
+
 static int rnd_step(void *self, cosim_env_t *env, const mmu_out_t *out, mmu_in_t *in, char *msg, size_t msglen)
 {
 	(void)msg;
@@ -345,6 +398,7 @@ static int rnd_step(void *self, cosim_env_t *env, const mmu_out_t *out, mmu_in_t
 	rnd_t *r = self;
 	if (env->cycle >= r->cycles)
 		return 1;
+	svade_handler(r, env, out);
 	controls(r, env, out, in);
 	for (unsigned p = 0; p < MMU_NREQ; p++) {
 		in->req_valid[p] = 0;
@@ -381,9 +435,9 @@ int cosim_random_create(cosim_env_t *env, const cosim_opts_t *o, cosim_driver_t 
 	}
 	r->cycles = o->cycles;
 	r->pid = 1;
-	for (unsigned i = 0; i < RG_COUNT; i++) {
-		r->weight_total[MMU_REQ_I] += cosim_region(i)->weight_i;
-		r->weight_total[MMU_REQ_D] += cosim_region(i)->weight_d;
+	for (unsigned i = 0; i < cosim_region_count(env); i++) {
+		r->weight_total[MMU_REQ_I] += cosim_region(env, i)->weight_i;
+		r->weight_total[MMU_REQ_D] += cosim_region(env, i)->weight_d;
 	}
 	*d = (cosim_driver_t){.self = r, .step = rnd_step, .destroy = free, .progress = rnd_progress};
 	return 0;

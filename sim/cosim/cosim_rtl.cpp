@@ -64,9 +64,9 @@ struct field_ref {
 	}
 };
 
-enum { F_VALID, F_VPN, F_LEVEL, F_BASE, F_PCID, F_GLOBAL, F_WRITABLE, F_USER, F_NX, F_DIRTY, F_COUNT };
-const char *const field_names[F_COUNT] = {"valid_q", "vpn_q",      "level_q", "base_q", "pcid_q",
-                                          "global_q", "writable_q", "user_q",  "nx_q",   "dirty_q"};
+enum { F_VALID, F_VPN, F_LEVEL, F_BASE, F_PCID, F_GLOBAL, F_WRITABLE, F_USER, F_NX, F_DIRTY, F_READABLE, F_COUNT };
+const char *const field_names[F_COUNT] = {"valid_q",    "vpn_q",  "level_q", "base_q",  "pcid_q",    "global_q",
+                                          "writable_q", "user_q", "nx_q",    "dirty_q", "readable_q"};
 // Where each TLB instance may live: directly in mmu_top, or in a generate block (the optional L2).
 const char *const tlb_scopes[3][2] = {{"TOP.mmu_top.u_l1i", "TOP.mmu_top.g_l1i.u_l1i"},
                                       {"TOP.mmu_top.u_l1d", "TOP.mmu_top.g_l1d.u_l1d"},
@@ -290,6 +290,7 @@ void cosim_rtl_tlb_entry(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot, m
 	e->user = f[F_USER].get(slot) & 1;
 	e->nx = f[F_NX].get(slot) & 1;
 	e->dirty = f[F_DIRTY].get(slot) & 1;
+	e->readable = f[F_READABLE].get(slot) & 1;
 }
 
 bool cosim_rtl_tlb_valid(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot)

@@ -432,6 +432,10 @@ int cosim_scenario_create(cosim_env_t *env, const cosim_opts_t *o, cosim_driver_
 		snprintf(msg, msglen, "unknown scenario '%s' (--list-scenarios)", o->scenario);
 		return MMU_EINVAL;
 	}
+	if (env->cfg.paging.mode != MMU_MODE_X86_64) { /* their addresses and timings are worked out for 4 levels */
+		snprintf(msg, msglen, "the scenarios are written for paging.mode x86_64: use --random or --trace");
+		return MMU_EINVAL;
+	}
 	sc_run_t *s = calloc(1, sizeof *s);
 	if (!s) {
 		snprintf(msg, msglen, "out of memory");

@@ -9,18 +9,20 @@
  * holes at every level and reserved bits in leaves and tables, so that each fault cause has addresses that raise it.
  */
 typedef enum {
-	REG_MAPPED, /* every page mapped */
-	REG_HOLEY,  /* every fifth page left unmapped: not present at level 1 */
-	REG_RSVD,   /* mapped, then a reserved bit set in the entry at level fault_level */
-	REG_HOLE,   /* nothing mapped: not present at level fault_level */
-	REG_KERNEL, /* supervisor-only, global, in every process */
-	REG_SHARED, /* the frames of process 1's heap, mapped again (shared frames) */
-	REG_WARM,   /* every page mapped, A already set on the whole path: walks of four reads (capacity sweeps) */
+	REG_MAPPED,      /* every page mapped */
+	REG_HOLEY,       /* every fifth page left unmapped: not present at level 1 */
+	REG_RSVD,        /* mapped, then a reserved bit set in the entry at level fault_level */
+	REG_HOLE,        /* nothing mapped: not present at level fault_level */
+	REG_KERNEL,      /* supervisor-only, global, in every process */
+	REG_SHARED,      /* the frames of process 1's heap, mapped again (shared frames) */
+	REG_WARM,        /* every page mapped, A already set on the whole path: walks of four reads (capacity sweeps) */
 	REG_UPPER_RO,    /* permissive leaves under a read-only entry at level fault_level (W6) */
 	REG_UPPER_SUPER, /* permissive leaves under a supervisor-only entry at level fault_level (W6) */
 	REG_UPPER_NX,    /* permissive leaves under a no-execute entry at level fault_level (W6) */
 	REG_MIXGLOBAL,   /* global in the odd processes, not global in the even ones (R7 across PCIDs) */
 	REG_RESIZE,      /* one 2 MiB page that the OS turns into 4 KiB pages and back without invalidating (R6) */
+	REG_ABSENT,      /* not in this paging mode's layout: never mapped, never picked */
+	REG_CLEAR, /* mapped, then the bits `clear` cleared in the entry at level fault_level (RISC-V encodings) */
 } cosim_region_kind_t;
 
 typedef struct cosim_region {
@@ -32,6 +34,7 @@ typedef struct cosim_region {
 	uint8_t kind;        /* cosim_region_kind_t */
 	uint8_t fault_level; /* REG_RSVD: entry that gets the reserved bit; REG_HOLE: level that is not present */
 	uint8_t weight_i, weight_d; /* how often the random stimulus picks it on each port */
+	uint8_t clear;              /* REG_CLEAR: the PTE bits (0-7) cleared */
 } cosim_region_t;
 
 /* Indices into the region table, for the scenarios. */
@@ -64,13 +67,30 @@ enum {
 	RG_W6NX,
 	RG_MIXGLOBAL,
 	RG_RESIZE,
+	/* x86-64 5-level paging only: the fifth level's faults, and a region under a PML5 entry other than 0 */
+	RG_HOLE5,
+	RG_RSVDPML5,
+	RG_W6NX5,
+	RG_HIGH57,
+	/* RISC-V only: its own encodings and leaf sizes (docs/paging.md) */
+	RG_RV_XONLY,    /* execute-only pages (R = 0, X = 1): loads fault unless MXR */
+	RG_RV_WNOR,     /* W without R: reserved */
+	RG_RV_PTRLAST,  /* a level-1 entry with R = W = X = 0: a pointer at the last level, reserved */
+	RG_RV_TERA,     /* Sv48 and Sv57: 512 GiB terapages */
+	RG_RV_PETA,     /* Sv57: 256 TiB petapages */
+	RG_RV_RSVDTERA, /* Sv48 and Sv57: a misaligned terapage */
 	RG_COUNT
 };
+/* The regions of the x86-64 4-level layout, the first ones of the table (its stimulus draws among these only). */
+#define RG_COUNT_X86_64 (RG_RESIZE + 1)
 
-const cosim_region_t *cosim_region(unsigned i);
+/* Region i of the layout of env's paging mode (x86-64 4-level, 5-level, or RISC-V), REG_ABSENT if not in it. */
+const cosim_region_t *cosim_region(const cosim_env_t *env, unsigned i);
+/* The number of regions the stimulus draws from in env's mode (the others are absent). */
+unsigned cosim_region_count(const cosim_env_t *env);
 uint64_t cosim_region_page_size(const cosim_region_t *r);
 /* Address of byte `offset` of page `page` of region i. */
-uint64_t cosim_addr(unsigned region, uint32_t page, uint64_t offset);
+uint64_t cosim_addr(const cosim_env_t *env, unsigned region, uint32_t page, uint64_t offset);
 /* Whether page `page` of a REG_HOLEY region is mapped at start. */
 bool cosim_holey_mapped(uint32_t page);
 

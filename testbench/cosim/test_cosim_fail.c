@@ -122,6 +122,32 @@ Test(cosim_fail, rtl_assertions_fire)
 	cr_expect_not_null(strstr(out, "Assertion failed in TOP.mmu_top.TopNoFillAfterFlushD"), "%s", out);
 }
 
+/*
+ * A RISC-V rule broken (sim/cosim/CMakeLists.txt, BROKEN): the walker of mmucosim-sv39-brokenwnor takes a leaf with W
+ * set and R clear as a writable page, where the privileged specification (4.3.2 step 3) makes it a page fault whatever
+ * the access. The random stimulus of sv39 has a region of such leaves (cosim_world.c, wnor): the first access to it
+ * that the broken RTL answers otherwise ends the run, on the cause port: the model's is reserved (3, W5); the RTL's
+ * walker, taking the entry as a leaf, finds a protection fault instead (a store to a page whose D is clear, Svade).
+ */
+Test(cosim_fail, riscv_w_without_r_is_caught)
+{
+	int rc = run(COSIM_BROKENWNOR " --random 300000 --seed 1 --mismatch-wave " COSIM_WORKDIR "/fail-wnor.fst", out,
+	             sizeof out);
+	cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
+	cr_expect_not_null(strstr(out, "deliberately wrong variant"), "%s", out);
+	cr_expect_not_null(strstr(out, "(output port)"), "%s", out);
+	cr_expect_not_null(strstr(out, "dresp_cause_o                expected (model) 0x3  actual (RTL) 0x2"), "%s",
+	                   out);
+	cr_expect_not_null(strstr(out, "W5 (reserved bits)"), "%s", out);
+}
+
+/* Control: the same stimulus on the sv39 RTL as it is passes. */
+Test(cosim_fail, right_rtl_sv39_passes)
+{
+	int rc = run(COSIM_SV39 " --random 300000 --seed 1", out, sizeof out);
+	cr_expect_eq(rc, 0, "exit %d:\n%s", rc, out);
+}
+
 /* Control: the same scenario on the RTL as it is passes, its assertions silent. */
 Test(cosim_fail, right_rtl_flushwalk_passes)
 {

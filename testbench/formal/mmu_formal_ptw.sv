@@ -45,7 +45,7 @@ module mmu_formal_ptw #(
     .mem_req_ready_i, .mem_resp_valid_i,
     .mem_resp_rdata_i, .idle_o(idle), .done_o(done), .fault_o(fault), .cause_o(cause), .ecode_o(ecode),
     .paddr_o(paddr), .vpn_o(vpn), .level_o(level), .base_o(base), .pcid_o(pcid), .global_o(glob),
-    .writable_o(writable), .user_ok_o(user_ok), .nx_o(nx), .dirty_o(dirty)
+    .writable_o(writable), .user_ok_o(user_ok), .nx_o(nx), .dirty_o(dirty), .readable_o()
   );
 
   mmu_formal_mem #(.StallMax(StallMax), .LatMax(LatMax)) u_mem (

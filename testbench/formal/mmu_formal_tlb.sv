@@ -47,9 +47,10 @@ module mmu_formal_tlb #(
   mmu_tlb #(.Entries(Entries), .Ways(Ways), .Policy(Policy), .PaBits(PaBits)) u_tlb (
     .clk_i, .rst_ni, .lkp_en_i, .lkp_drop_i, .lkp_vpn_i, .lkp_pcid_i, .lkp_hit_o(hit), .lkp_vpn_o(vpn),
     .lkp_level_o(level), .lkp_base_o(base), .lkp_pcid_o(pcid), .lkp_global_o(glob), .lkp_writable_o(writable),
-    .lkp_user_o(user_ok), .lkp_nx_o(nx), .lkp_dirty_o(dirty), .fill_i, .fill_vpn_i, .fill_level_i, .fill_base_i,
-    .fill_pcid_i, .fill_global_i, .fill_writable_i, .fill_user_i, .fill_nx_i, .fill_dirty_i, .flush_i, .flush_op_i,
-    .flush_vpn_i, .flush_pcid_i, .flush_cur_pcid_i, .cr3_flush_i, .cr3_flush_op_i, .cr3_flush_pcid_i
+    .lkp_user_o(user_ok), .lkp_nx_o(nx), .lkp_dirty_o(dirty), .lkp_readable_o(), .fill_i, .fill_vpn_i,
+    .fill_level_i, .fill_base_i, .fill_pcid_i, .fill_global_i, .fill_writable_i, .fill_user_i, .fill_nx_i,
+    .fill_dirty_i, .fill_readable_i(1'b1), .flush_i, .flush_op_i, .flush_vpn_i, .flush_pcid_i, .flush_cur_pcid_i,
+    .cr3_flush_i, .cr3_flush_op_i, .cr3_flush_pcid_i
   );
 
   // The miss unit's side: never a fill with a lookup; a fill is a leaf of level 1-3 with its VPN at its page size;

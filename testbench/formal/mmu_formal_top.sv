@@ -29,7 +29,7 @@ module mmu_formal_top #(
   input logic        flush_valid_i,
   input logic [2:0]  flush_op_i,
   input logic [63:0] flush_vaddr_i,
-  input logic [11:0] flush_pcid_i,
+  input logic [15:0] flush_pcid_i,
   input logic        mem_req_ready_i,
   input logic        mem_resp_valid_i,
   input logic [63:0] mem_resp_rdata_i

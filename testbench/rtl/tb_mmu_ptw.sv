@@ -35,7 +35,7 @@ module tb_mmu_ptw;
     .mem_resp_valid_i(rvalid), .mem_resp_rdata_i(rdata),
     .idle_o(idle), .done_o(done), .fault_o(fault), .cause_o(cause), .ecode_o(ecode), .paddr_o(paddr),
     .vpn_o(vpn), .level_o(level), .base_o(base), .pcid_o(pcid), .global_o(glob), .writable_o(wr), .user_ok_o(us),
-    .nx_o(nx), .dirty_o(dirty)
+    .nx_o(nx), .dirty_o(dirty), .readable_o()
   );
 
   // Memory: latency 2, `stall` cycles of back-pressure before the next acceptance.

@@ -28,9 +28,10 @@ module tb_mmu_tlb;
     .lkp_en_i(lkp_en), .lkp_drop_i(lkp_drop), .lkp_vpn_i(lkp_vpn), .lkp_pcid_i(lkp_pcid),
     .lkp_hit_o(hit), .lkp_vpn_o(hit_vpn), .lkp_level_o(hit_level), .lkp_base_o(hit_base), .lkp_pcid_o(hit_pcid),
     .lkp_global_o(hit_g), .lkp_writable_o(hit_w), .lkp_user_o(hit_u), .lkp_nx_o(hit_nx), .lkp_dirty_o(hit_d),
+    .lkp_readable_o(),
     .fill_i(fill), .fill_vpn_i(fill_vpn), .fill_level_i(fill_level), .fill_base_i(fill_base),
     .fill_pcid_i(fill_pcid), .fill_global_i(fill_global), .fill_writable_i(fill_w), .fill_user_i(fill_u),
-    .fill_nx_i(fill_nx), .fill_dirty_i(fill_d),
+    .fill_nx_i(fill_nx), .fill_dirty_i(fill_d), .fill_readable_i(1'b1),
     .flush_i(flush), .flush_op_i(flush_op), .flush_vpn_i(flush_vpn), .flush_pcid_i(flush_pcid),
     .flush_cur_pcid_i(flush_cur), .cr3_flush_i(cr3_flush), .cr3_flush_op_i(cr3_op), .cr3_flush_pcid_i(cr3_pcid)
   );
@@ -42,10 +43,10 @@ module tb_mmu_tlb;
     .clk_i(clk), .rst_ni(rst_n),
     .lkp_en_i(lkp_en), .lkp_drop_i(lkp_drop), .lkp_vpn_i(lkp_vpn), .lkp_pcid_i(lkp_pcid),
     .lkp_hit_o(), .lkp_vpn_o(), .lkp_level_o(), .lkp_base_o(sync_base), .lkp_pcid_o(),
-    .lkp_global_o(), .lkp_writable_o(), .lkp_user_o(), .lkp_nx_o(), .lkp_dirty_o(),
+    .lkp_global_o(), .lkp_writable_o(), .lkp_user_o(), .lkp_nx_o(), .lkp_dirty_o(), .lkp_readable_o(),
     .fill_i(fill), .fill_vpn_i(fill_vpn), .fill_level_i(fill_level), .fill_base_i(fill_base),
     .fill_pcid_i(fill_pcid), .fill_global_i(fill_global), .fill_writable_i(fill_w), .fill_user_i(fill_u),
-    .fill_nx_i(fill_nx), .fill_dirty_i(fill_d),
+    .fill_nx_i(fill_nx), .fill_dirty_i(fill_d), .fill_readable_i(1'b1),
     .flush_i(flush), .flush_op_i(flush_op), .flush_vpn_i(flush_vpn), .flush_pcid_i(flush_pcid),
     .flush_cur_pcid_i(flush_cur), .cr3_flush_i(cr3_flush), .cr3_flush_op_i(cr3_op), .cr3_flush_pcid_i(cr3_pcid)
   );
@@ -55,10 +56,10 @@ module tb_mmu_tlb;
     .clk_i(clk), .rst_ni(rst_n),
     .lkp_en_i(1'b0), .lkp_drop_i(1'b0), .lkp_vpn_i(36'h0), .lkp_pcid_i(12'h0),
     .lkp_hit_o(r4_hit), .lkp_vpn_o(), .lkp_level_o(), .lkp_base_o(), .lkp_pcid_o(),
-    .lkp_global_o(), .lkp_writable_o(), .lkp_user_o(), .lkp_nx_o(), .lkp_dirty_o(),
+    .lkp_global_o(), .lkp_writable_o(), .lkp_user_o(), .lkp_nx_o(), .lkp_dirty_o(), .lkp_readable_o(),
     .fill_i(fill), .fill_vpn_i(fill_vpn), .fill_level_i(fill_level), .fill_base_i(fill_base),
     .fill_pcid_i(fill_pcid), .fill_global_i(fill_global), .fill_writable_i(fill_w), .fill_user_i(fill_u),
-    .fill_nx_i(fill_nx), .fill_dirty_i(fill_d),
+    .fill_nx_i(fill_nx), .fill_dirty_i(fill_d), .fill_readable_i(1'b1),
     .flush_i(1'b0), .flush_op_i(3'd0), .flush_vpn_i(36'h0), .flush_pcid_i(12'h0),
     .flush_cur_pcid_i(12'h0), .cr3_flush_i(1'b0), .cr3_flush_op_i(3'd0), .cr3_flush_pcid_i(12'h0)
   );
@@ -66,10 +67,10 @@ module tb_mmu_tlb;
     .clk_i(clk), .rst_ni(rst_n),
     .lkp_en_i(1'b0), .lkp_drop_i(1'b0), .lkp_vpn_i(36'h0), .lkp_pcid_i(12'h0),
     .lkp_hit_o(r3_hit), .lkp_vpn_o(), .lkp_level_o(), .lkp_base_o(), .lkp_pcid_o(),
-    .lkp_global_o(), .lkp_writable_o(), .lkp_user_o(), .lkp_nx_o(), .lkp_dirty_o(),
+    .lkp_global_o(), .lkp_writable_o(), .lkp_user_o(), .lkp_nx_o(), .lkp_dirty_o(), .lkp_readable_o(),
     .fill_i(fill), .fill_vpn_i(fill_vpn), .fill_level_i(fill_level), .fill_base_i(fill_base),
     .fill_pcid_i(fill_pcid), .fill_global_i(fill_global), .fill_writable_i(fill_w), .fill_user_i(fill_u),
-    .fill_nx_i(fill_nx), .fill_dirty_i(fill_d),
+    .fill_nx_i(fill_nx), .fill_dirty_i(fill_d), .fill_readable_i(1'b1),
     .flush_i(1'b0), .flush_op_i(3'd0), .flush_vpn_i(36'h0), .flush_pcid_i(12'h0),
     .flush_cur_pcid_i(12'h0), .cr3_flush_i(1'b0), .cr3_flush_op_i(3'd0), .cr3_flush_pcid_i(12'h0)
   );
@@ -79,10 +80,10 @@ module tb_mmu_tlb;
     .clk_i(clk), .rst_ni(rst_n),
     .lkp_en_i(1'b0), .lkp_drop_i(1'b0), .lkp_vpn_i(36'h0), .lkp_pcid_i(12'h0),
     .lkp_hit_o(f2_hit), .lkp_vpn_o(), .lkp_level_o(), .lkp_base_o(), .lkp_pcid_o(),
-    .lkp_global_o(), .lkp_writable_o(), .lkp_user_o(), .lkp_nx_o(), .lkp_dirty_o(),
+    .lkp_global_o(), .lkp_writable_o(), .lkp_user_o(), .lkp_nx_o(), .lkp_dirty_o(), .lkp_readable_o(),
     .fill_i(fill), .fill_vpn_i(fill_vpn), .fill_level_i(fill_level), .fill_base_i(fill_base),
     .fill_pcid_i(fill_pcid), .fill_global_i(fill_global), .fill_writable_i(fill_w), .fill_user_i(fill_u),
-    .fill_nx_i(fill_nx), .fill_dirty_i(fill_d),
+    .fill_nx_i(fill_nx), .fill_dirty_i(fill_d), .fill_readable_i(1'b1),
     .flush_i(1'b0), .flush_op_i(3'd0), .flush_vpn_i(36'h0), .flush_pcid_i(12'h0),
     .flush_cur_pcid_i(12'h0), .cr3_flush_i(1'b0), .cr3_flush_op_i(3'd0), .cr3_flush_pcid_i(12'h0)
   );
@@ -227,12 +228,19 @@ module tb_mmu_tlb;
     `TB_EQ(valid_at(1), 1'b0, "VA_PCID: G")
     do_flush(3'd4, 48'h12345000, 12'd3, 12'd3);
     `TB_EQ(valid_at(2), 1'b1, "VA_PCID spares the global E")
-    do_flush(3'd5, 48'h12345000, 12'd3, 12'd3);
-    `TB_EQ(valid_at(2), 1'b1, "kind 5 is no flush")
+    do_flush(3'd6, 48'h12345000, 12'd3, 12'd3);
+    `TB_EQ(valid_at(2), 1'b1, "kind 6 is no flush")
+    do_flush(3'd5, 48'h12346000, 12'd3, 12'd3);
+    `TB_EQ(valid_at(2), 1'b1, "VA_ALL of another page spares E")
     do_flush(3'd1, 48'h0, 12'd0, 12'd0);
     `TB_EQ(valid_at(2), 1'b1, "NONGLOBAL spares the global E")
     do_flush(3'd3, 48'h12345000, 12'd0, 12'd7);
     `TB_EQ(valid_at(2), 1'b0, "VA removes the global E whatever the PCID")
+    // VA_ALL (kind 5, RISC-V SFENCE.VMA by address alone): the page in every PCID, global entries too.
+    do_fill(36'h12345, 2'd1, 46'h0eeee000, 12'd3, 1'b1);
+    `TB_EQ(valid_at(2), 1'b1, "E again in slot 2, the lowest free way of set 1")
+    do_flush(3'd5, 48'h12345fff, 12'd9, 12'd7);
+    `TB_EQ(valid_at(2), 1'b0, "VA_ALL removes the global E whatever the PCIDs")
 
     // Two invalidations at one edge (flush ALL of nothing else + the CR3 one), then each alone.
     do_fill(36'h10, 2'd1, 46'h00f00000, 12'd1, 1'b0);  // slot 0

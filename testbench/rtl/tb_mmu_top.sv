@@ -21,7 +21,7 @@ module tb_mmu_top;
   logic        cr3_we = 1'b0, flush_valid = 1'b0;
   logic [63:0] cr3_wdata = '0, flush_vaddr = '0;
   logic [2:0]  flush_op = '0;
-  logic [11:0] flush_pcid = '0;
+  logic [15:0] flush_pcid = '0;
   logic        ireq_ready, iresp_valid, iresp_fault, dreq_ready, dresp_valid, dresp_fault;
   logic [7:0]  iresp_tag, dresp_tag;
   logic [63:0] iresp_paddr, dresp_paddr;

@@ -20,6 +20,10 @@ module tb_mmu_top_random #(
   parameter int L2HitLatency = 2,
   parameter int PcidEn       = 0,
   parameter int PaBits       = 46,
+  parameter int Mode         = 0,
+  parameter int Sum          = 0,
+  parameter int Mxr          = 0,
+  parameter int Svadu        = 0,
   parameter int LfsrSeedL1i  = 'h1001,
   parameter int LfsrSeedL1d  = 'h2001,
   parameter int LfsrSeedL2   = 'h3001,
@@ -29,6 +33,10 @@ module tb_mmu_top_random #(
   `include "tb_check.svh"
 
   localparam logic [63:0] Pool = 64'h10_0000;  // 64 table frames from here
+  // The mode's virtual-address width and satp.MODE (0: the register is CR3), from the RTL's own tables.
+  localparam int VaBits = 12 + 9 * 32'(mmu_arch_pkg::ModeLevels[Mode*8+:8]);
+  localparam logic [3:0] SatpMode = 4'(mmu_arch_pkg::ModeSatp[Mode*8+:8]);
+  localparam logic [63:0] VaMask = (64'd1 << VaBits) - 64'd1;
 
   logic        clk = 1'b0, rst_n = 1'b1;
   logic [63:0] rs;
@@ -37,7 +45,7 @@ module tb_mmu_top_random #(
   logic [1:0]  ireq_op, dreq_op;
   logic [7:0]  ireq_tag, dreq_tag;
   logic [2:0]  flush_op;
-  logic [11:0] flush_pcid;
+  logic [15:0] flush_pcid;
   logic        ireq_ready, iresp_valid, iresp_fault, dreq_ready, dresp_valid, dresp_fault;
   logic [7:0]  iresp_tag, dresp_tag;
   logic [63:0] iresp_paddr, dresp_paddr;
@@ -52,7 +60,8 @@ module tb_mmu_top_random #(
     .L1iEntries(L1iEntries), .L1iWays(L1iWays), .L1iPolicy(L1iPolicy), .L1iHitLatency(L1iHitLatency),
     .L1dEntries(L1dEntries), .L1dWays(L1dWays), .L1dPolicy(L1dPolicy), .L1dHitLatency(L1dHitLatency),
     .L2Entries(L2Entries), .L2Ways(L2Ways), .L2Policy(L2Policy), .L2HitLatency(L2HitLatency), .PcidEn(PcidEn),
-    .PaBits(PaBits), .LfsrSeedL1i(LfsrSeedL1i), .LfsrSeedL1d(LfsrSeedL1d), .LfsrSeedL2(LfsrSeedL2)
+    .PaBits(PaBits), .Mode(Mode), .Sum(Sum), .Mxr(Mxr), .Svadu(Svadu), .LfsrSeedL1i(LfsrSeedL1i),
+    .LfsrSeedL1d(LfsrSeedL1d), .LfsrSeedL2(LfsrSeedL2)
   ) u_dut (
     .clk_i(clk), .rst_ni(rst_n),
     .ireq_valid_i(ireq_valid), .ireq_vaddr_i(ireq_vaddr), .ireq_op_i(ireq_op), .ireq_user_i(ireq_user),
@@ -206,9 +215,11 @@ module tb_mmu_top_random #(
     flush_valid = r[32:26] == 7'd0;
     flush_op    = r[35:33];
     flush_vaddr = vas[r[39:36]];
-    flush_pcid  = 12'(r[41:40]);
+    flush_pcid  = 16'(r[41:40]);
     cr3_we      = r[49:42] == 8'd0;
     cr3_wdata   = Pool + {r[53:50], 12'h000} + 64'(r[55:54]) + {r[56], 63'h0};
+    // RISC-V: satp = MODE, ASID, PPN (and now and then another MODE, a write without effect)
+    if (SatpMode != 4'd0) cr3_wdata = {r[56] ? r[60:57] : SatpMode, 16'(r[55:50]), 44'((Pool >> 12) + 64'(r[53:50]))};
   endtask
 
   initial begin
@@ -217,7 +228,7 @@ module tb_mmu_top_random #(
     for (int i = 0; i < 16; i++) begin
       logic [63:0] r;
       next_rand(r);
-      vas[i] = {{16{r[47]}}, r[47:0]};
+      vas[i] = r[VaBits-1] ? (r | ~VaMask) : (r & VaMask);  // canonical in the mode
       if (i % 4 == 1) vas[i] = {vas[i - 1][63:12], r[11:0]};
       if (i % 4 == 2) vas[i] = {vas[i - 2][63:21], r[20:0]};
     end
@@ -229,7 +240,7 @@ module tb_mmu_top_random #(
     #1 rst_n = 1'b0;
     #1 rst_n = 1'b1;
     cr3_we    = 1'b1;
-    cr3_wdata = Pool;
+    cr3_wdata = (SatpMode != 4'd0) ? {SatpMode, 16'h0, 44'(Pool >> 12)} : Pool;
     #1 clk = 1'b1;
     #1 clk = 1'b0;
     for (int c = 0; c < Cycles; c++) begin
