@@ -333,10 +333,12 @@ Test(mmusim_sweep, area_columns_come_from_the_row_of_the_same_rtl_parameters)
 	FILE *f = fdopen(fd, "w");
 	cr_assert(f);
 	fprintf(f, "config,L1iEntries,L1iWays,L1iPolicy,L1iHitLatency,L1dEntries,L1dWays,L1dPolicy,L1dHitLatency,"
-	           "L2Entries,L2Ways,L2Policy,L2HitLatency,PcidEn,PaBits,memories,memory_bits,logic_cells,seconds\n"
-	           "default,128,8,0,1,64,4,0,1,1536,12,0,9,0,46,30,111,222,9\n"
-	           "pcid,128,8,0,1,64,4,0,1,1536,12,0,9,1,46,30,333,444,9\n"
-	           "no_l2,128,8,0,1,64,4,0,1,0,12,0,9,0,46,30,5,7,9\n");
+	           "L2Entries,L2Ways,L2Policy,L2HitLatency,PcidEn,PaBits,Mode,Sum,Mxr,Svadu,memories,memory_bits,"
+	           "logic_cells,seconds\n"
+	           "default,128,8,0,1,64,4,0,1,1536,12,0,9,0,46,0,0,0,0,30,111,222,9\n"
+	           "pcid,128,8,0,1,64,4,0,1,1536,12,0,9,1,46,0,0,0,0,30,333,444,9\n"
+	           "no_l2,128,8,0,1,64,4,0,1,0,12,0,9,0,46,0,0,0,0,30,5,7,9\n"
+	           "sv39,128,8,0,1,64,4,0,1,1536,12,0,9,0,46,4,0,0,0,30,666,777,9\n");
 	fclose(f);
 	char args[512];
 	snprintf(args, sizeof args, "sweep --trace %s --sweep tlb.l2.entries=0,1536,768 --area %s", t, area);
