@@ -8,11 +8,11 @@
 //                                      simulation. Modules assert what they need of their inputs (MMU_ASSERT); only
 //                                      the proof harnesses (testbench/formal) assume, so that a property of one
 //                                      module never constrains the module that drives it in a larger proof.
-//   `MMU_COVER(Name, expr)             expr is reachable (formal covers; Verilator counts it)
+//   `MMU_COVER(Name, expr)             expr is reachable (a cover of the formal proofs)
 //
-// With Verilator (co-simulation, --assert): concurrent assertions. Yosys read_verilog -formal (make formal): immediate
-// assertions in a clocked process, which yosys-smtbmc proves (Yosys 0.23 has no SVA clocking syntax). Icarus 11: the
-// same clocked immediate assertions (it has no concurrent assertions). Synthesis: nothing.
+// Yosys read_verilog -formal (make formal): immediate assertions in a clocked process, which yosys-smtbmc proves
+// (Yosys 0.23 has no SVA clocking syntax). Simulators (Verilator with --assert, Icarus 11): the same clocked immediate
+// assertions, reported with $error. Synthesis: nothing.
 //
 // Included by every module that asserts; the guard makes a second inclusion empty, so the file also works when a
 // tool reads it as the first source of rtl/mmu_sources.txt.
@@ -61,14 +61,29 @@
   always_ff @(posedge clk_i or negedge rst_ni) if (!rst_ni) name``_reach_q <= 1'b0; else name``_reach_q <= (expr); \
   always @(posedge clk_i) if (rst_ni) name: cover (expr);
 
-`elsif VERILATOR
+`else
 
+// Simulators (Verilator in the co-simulation, with --assert; Icarus): clocked immediate assertions, which read the
+// values before the edge as a concurrent property would. Verilator 5.006 copies every signal a concurrent property
+// samples at every evaluation: the co-simulation ran a quarter slower with them. Covers count nothing here; the
+// co-simulation's coverage bins are its own (sim/cosim/cosim_cover.def). Verilator puts the label in the scope it
+// reports ("Assertion failed in TOP.mmu_top.u_miss.MissNoStaleFill"); Icarus 11 takes no label on an assertion.
+`ifdef VERILATOR
+`define MMU_ASSERT_LABEL(name) name:
+`else
+`define MMU_ASSERT_LABEL(name)
+`endif
+
+`ifdef MMU_SVA
+
+// With +define+MMU_SVA (Verilator): the same properties as concurrent assertions and covers (the co-simulation variant
+// that shows the broken miss unit caught is built so, sim/cosim/CMakeLists.txt).
 `define MMU_ASSERT(name, expr) \
   name: assert property (@(posedge clk_i) disable iff (!rst_ni) (expr)) \
-    else $error("%m: assertion failed: %s", `"expr`");
+    else $error("assertion %s failed: %s", `"name`", `"expr`");
 `define MMU_ASSERT_NEXT(name, cond, expr) \
   name: assert property (@(posedge clk_i) disable iff (!rst_ni) (cond) |=> (expr)) \
-    else $error("%m: assertion failed: %s, the cycle after %s", `"expr`", `"cond`");
+    else $error("assertion %s failed: %s, the cycle after %s", `"name`", `"expr`", `"cond`");
 `define MMU_ASSUME(name, expr) `MMU_ASSERT(name, expr)
 `define MMU_COVER(name, expr) \
   name: cover property (@(posedge clk_i) disable iff (!rst_ni) (expr));
@@ -76,13 +91,16 @@
 `else
 
 `define MMU_ASSERT(name, expr) \
-  always @(posedge clk_i) if (rst_ni) assert (expr) else $error("%m: assertion %s failed: %s", `"name`", `"expr`");
+  always @(posedge clk_i) if (rst_ni) `MMU_ASSERT_LABEL(name) assert (expr) \
+    else $error("assertion %s failed: %s", `"name`", `"expr`");
 `define MMU_ASSERT_NEXT(name, cond, expr) \
   `MMU_ASSERT_NEXT_COND(name, cond) \
-  always @(posedge clk_i) if (rst_ni && name``_cond_q) assert (expr) \
-    else $error("%m: assertion %s failed: %s", `"name`", `"expr`");
+  always @(posedge clk_i) if (rst_ni && name``_cond_q) `MMU_ASSERT_LABEL(name) assert (expr) \
+    else $error("assertion %s failed: %s, the cycle after %s", `"name`", `"expr`", `"cond`");
 `define MMU_ASSUME(name, expr) `MMU_ASSERT(name, expr)
 `define MMU_COVER(name, expr)
+
+`endif
 
 `endif
 
