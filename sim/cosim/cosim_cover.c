@@ -13,7 +13,17 @@ enum {
 	AXES
 };
 
-enum { NEED_L2 = 1, NEED_PCID = 2 };
+enum {
+	NEED_ANY = 0,
+	NEED_L2 = 1 << 0,
+	NEED_PCID = 1 << 1,
+	NEED_X86 = 1 << 2,
+	NEED_RISCV = 1 << 3,
+	NEED_AD_WRITE = 1 << 4,
+	NEED_LEAF4 = 1 << 5,
+	NEED_LEAF5 = 1 << 6,
+	NEED_NO_PCID = 1 << 7, /* for COVER_NEVER: a bin that only PCIDs make reachable */
+};
 
 typedef struct axis {
 	const char *title, *names;
@@ -45,9 +55,11 @@ static const struct {
 };
 
 static const struct {
-	const char *bin, *why;
+	const char *bin;
+	unsigned where;
+	const char *why;
 } nevers[] = {
-#define COVER_NEVER(bin, why) {bin, why},
+#define COVER_NEVER(bin, where, why) {bin, where, why},
 #include "cosim_cover.def"
 };
 
@@ -252,24 +264,51 @@ static unsigned bin_needs(unsigned b)
 	return need;
 }
 
-static const char *never_why(const char *name)
+/* The needs of cosim_cover.def that this configuration has. */
+static unsigned config_has(const mmu_cfg_t *cfg)
+{
+	unsigned has = NEED_X86, leaf_levels = 3;
+	switch (cfg->paging.mode) {
+	case MMU_MODE_SV57:
+		leaf_levels++;
+		/* fall through */
+	case MMU_MODE_SV48:
+		leaf_levels++;
+		/* fall through */
+	case MMU_MODE_SV39:
+		has = NEED_RISCV | (cfg->paging.riscv_svadu ? NEED_AD_WRITE : 0);
+		break;
+	default:
+		has |= NEED_AD_WRITE;
+		break;
+	}
+	if (cfg->l2.entries)
+		has |= NEED_L2;
+	has |= cfg->pcid ? NEED_PCID : NEED_NO_PCID;
+	if (leaf_levels >= 4)
+		has |= NEED_LEAF4;
+	if (leaf_levels >= 5)
+		has |= NEED_LEAF5;
+	return has;
+}
+
+/* Whether bin `name` is listed as never reachable in a configuration that has `has`. */
+static bool never(const char *name, unsigned has)
 {
 	for (size_t i = 0; i < sizeof nevers / sizeof nevers[0]; i++)
-		if (!strcmp(nevers[i].bin, name))
-			return nevers[i].why;
-	return NULL;
+		if (!strcmp(nevers[i].bin, name) && (nevers[i].where & has) == nevers[i].where)
+			return true;
+	return false;
 }
 
 /* Whether bin b can be hit in this configuration (and by any stimulus at all). */
 static bool reachable(unsigned b, const mmu_cfg_t *cfg)
 {
 	char name[96];
-	unsigned need = bin_needs(b);
-	if ((need & NEED_L2) && cfg->l2.entries == 0)
+	unsigned has = config_has(cfg);
+	if ((bin_needs(b) & has) != bin_needs(b))
 		return false;
-	if ((need & NEED_PCID) && !cfg->pcid)
-		return false;
-	return never_why(bin_name(b, name, sizeof name)) == NULL;
+	return !never(bin_name(b, name, sizeof name), has);
 }
 
 unsigned cosim_cover_empty(FILE *f, const char *prefix, const cosim_cover_t *cv, const mmu_cfg_t *cfg)
@@ -327,9 +366,37 @@ void cosim_cover_report(FILE *f, const cosim_cover_t *cv, const mmu_cfg_t *cfg, 
 	cosim_cover_empty(f, "    empty bins: ", cv, cfg);
 }
 
+/* The footnote of each need in the listing. */
+static const struct {
+	unsigned need;
+	const char *mark, *text;
+} need_notes[] = {
+    {NEED_L2, "a", "only with an L2 TLB"},
+    {NEED_PCID, "b", "only with `cr3.pcid = 1` (RISC-V: with ASIDs)"},
+    {NEED_X86, "c", "x86 modes only"},
+    {NEED_RISCV, "d", "RISC-V modes only"},
+    {NEED_AD_WRITE, "e", "only where the walker writes A/D (x86, RISC-V with Svadu)"},
+    {NEED_LEAF4, "f", "Sv48 and Sv57 only"},
+    {NEED_LEAF5, "g", "Sv57 only"},
+    {NEED_NO_PCID, "h", "`cr3.pcid = 0`"},
+};
+
+/* The footnote marks of a set of needs, "<sup>ce</sup>", or nothing. */
+static const char *need_marks(unsigned need, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof need_notes / sizeof need_notes[0]; i++)
+		if (need & need_notes[i].need)
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? "" : "<sup>", need_notes[i].mark);
+	if (n)
+		snprintf(buf + n, n < len ? len - n : 0, "</sup>");
+	return buf;
+}
+
 int cosim_cover_list(FILE *f)
 {
-	char v[32], name[96];
+	char v[32], name[96], marks[32];
 	fprintf(f, "| bins | group | axes | rules |\n|---|---|---|---|\n");
 	for (unsigned g = 0; g < COVER_GROUPS; g++) {
 		const group_t *gr = &groups[g];
@@ -348,20 +415,21 @@ int cosim_cover_list(FILE *f)
 					if (needs[j].axis == a && needs[j].index == i)
 						need |= needs[j].need;
 				fprintf(f, "%s%s%s", i ? ", " : "", value_name(a, i, v, sizeof v),
-				        need == NEED_L2     ? "<sup>a</sup>"
-				        : need == NEED_PCID ? "<sup>b</sup>"
-				                            : "");
+				        need_marks(need, marks, sizeof marks));
 			}
 			fputc('}', f);
 		}
 		fprintf(f, " (%u) | %s |\n", count, gr->rules);
 	}
-	fprintf(
-	    f, "\n%u bins. <sup>a</sup> only with an L2 TLB; <sup>b</sup> only with `cr3.pcid = 1`. Never reachable:\n",
-	    (unsigned)COVER_BINS);
+	fprintf(f, "\n%u bins.", (unsigned)COVER_BINS);
+	for (size_t i = 0; i < sizeof need_notes / sizeof need_notes[0]; i++)
+		fprintf(f, " <sup>%s</sup> %s%s", need_notes[i].mark, need_notes[i].text,
+		        i + 1 < sizeof need_notes / sizeof need_notes[0] ? ";" : ".");
+	fprintf(f, " Never reachable (where marked: in those configurations only):\n");
 	int err = 0;
 	for (size_t i = 0; i < sizeof nevers / sizeof nevers[0]; i++) {
-		fprintf(f, "- `%s`: %s\n", nevers[i].bin, nevers[i].why);
+		fprintf(f, "- `%s`%s: %s\n", nevers[i].bin, need_marks(nevers[i].where, marks, sizeof marks),
+		        nevers[i].why);
 		unsigned b = 0;
 		while (b < COVER_BINS && strcmp(bin_name(b, name, sizeof name), nevers[i].bin))
 			b++;

@@ -108,7 +108,7 @@ static void gen_request(rnd_t *r, cosim_env_t *env, unsigned p, mmu_in_t *in)
 	} else {
 		va = noncanonical(env);
 	}
-	kernel = kernel || (va >> 63);
+	kernel = kernel || cosim_supervisor_va(env, va);
 	unsigned op;
 	uint64_t o = cosim_below(&env->rng, 100);
 	if (p == MMU_REQ_I)

@@ -59,6 +59,10 @@ static const cosim_region_t regions_x86[RG_COUNT] = {
     [RG_RV_TERA] = {"absent", 0, 0, 1, 0, REG_ABSENT, 0, 0, 0, 0},
     [RG_RV_PETA] = {"absent", 0, 0, 1, 0, REG_ABSENT, 0, 0, 0, 0},
     [RG_RV_RSVDTERA] = {"absent", 0, 0, 1, 0, REG_ABSENT, 0, 0, 0, 0},
+    [RG_RV_SMEGA] = {"absent", 0, 0, 1, 0, REG_ABSENT, 0, 0, 0, 0},
+    [RG_RV_SGIGA] = {"absent", 0, 0, 1, 0, REG_ABSENT, 0, 0, 0, 0},
+    [RG_RV_STERA] = {"absent", 0, 0, 1, 0, REG_ABSENT, 0, 0, 0, 0},
+    [RG_RV_SPETA] = {"absent", 0, 0, 1, 0, REG_ABSENT, 0, 0, 0, 0},
 };
 
 /*
@@ -107,6 +111,10 @@ static const cosim_region_t regions_riscv[RG_COUNT] = {
     [RG_RV_TERA] = {"tera", 2048 * GB, 1, 4, U | W | X, REG_MAPPED, 0, 3, 6, 0},
     [RG_RV_PETA] = {"peta", UINT64_C(0x0001000000000000), 1, 5, U | W | X, REG_MAPPED, 0, 2, 4, 0},
     [RG_RV_RSVDTERA] = {"rsvdtera", 3072 * GB, 1, 4, U | W, REG_RSVD, 4, 1, 1, 0},
+    [RG_RV_SMEGA] = {"smega", 0x41400000, 2, 2, W | X, REG_SUPERVISOR, 0, 2, 3, 0},
+    [RG_RV_SGIGA] = {"sgiga", 65 * GB, 1, 3, W | X, REG_SUPERVISOR, 0, 2, 3, 0},
+    [RG_RV_STERA] = {"stera", 2560 * GB, 1, 4, W | X, REG_SUPERVISOR, 0, 2, 3, 0},
+    [RG_RV_SPETA] = {"speta", UINT64_C(0x0002000000000000), 1, 5, W | X, REG_SUPERVISOR, 0, 2, 3, 0},
 };
 
 /*
@@ -143,7 +151,9 @@ const cosim_region_t *cosim_region(const cosim_env_t *env, unsigned i)
 
 unsigned cosim_region_count(const cosim_env_t *env)
 {
-	return mmu_os_paging(env->os)->levels == 4 && env->layout != regions_riscv ? RG_COUNT_X86_64 : RG_COUNT;
+	if (env->layout == regions_riscv)
+		return RG_COUNT;
+	return mmu_os_paging(env->os)->levels == 4 ? RG_COUNT_X86_64 : RG_COUNT_X86_LA57;
 }
 
 /* The level that gets a region's fault: a RISC-V fault above the root is the root's. */
@@ -162,6 +172,18 @@ uint64_t cosim_addr(const cosim_env_t *env, unsigned region, uint32_t page, uint
 {
 	const cosim_region_t *r = cosim_region(env, region);
 	return r->va + page * cosim_region_page_size(r) + offset;
+}
+
+bool cosim_supervisor_va(const cosim_env_t *env, uint64_t va)
+{
+	if (va >> 63)
+		return true;
+	for (unsigned i = RG_RV_SMEGA; i <= RG_RV_SPETA; i++) {
+		const cosim_region_t *r = cosim_region(env, i);
+		if (r->kind == REG_SUPERVISOR && va - r->va < r->pages * cosim_region_page_size(r))
+			return true;
+	}
+	return false;
 }
 
 bool cosim_holey_mapped(uint32_t page)
@@ -267,6 +289,7 @@ static int map_region(cosim_env_t *env, uint32_t pid, const cosim_region_t *r)
 	int err = 0;
 	switch (r->kind) {
 	case REG_MAPPED:
+	case REG_SUPERVISOR:
 	case REG_RSVD:
 		err = mmu_os_map(env->os, pid, r->va, size * r->pages, r->level, r->perms);
 		if (!err && r->kind == REG_RSVD)

@@ -23,6 +23,7 @@ typedef enum {
 	REG_RESIZE,      /* one 2 MiB page that the OS turns into 4 KiB pages and back without invalidating (R6) */
 	REG_ABSENT,      /* not in this paging mode's layout: never mapped, never picked */
 	REG_CLEAR, /* mapped, then the bits `clear` cleared in the entry at level fault_level (RISC-V encodings) */
+	REG_SUPERVISOR, /* mapped in each process, pages without U: accessed mostly as supervisor, as the kernel's */
 } cosim_region_kind_t;
 
 typedef struct cosim_region {
@@ -79,10 +80,19 @@ enum {
 	RG_RV_TERA,     /* Sv48 and Sv57: 512 GiB terapages */
 	RG_RV_PETA,     /* Sv57: 256 TiB petapages */
 	RG_RV_RSVDTERA, /* Sv48 and Sv57: a misaligned terapage */
+	/* supervisor pages (U = 0) of every large size: a supervisor fetches only those, and without SUM loads and
+	   stores only those too (docs/paging.md RV5) */
+	RG_RV_SMEGA,
+	RG_RV_SGIGA,
+	RG_RV_STERA,
+	RG_RV_SPETA,
 	RG_COUNT
 };
 /* The regions of the x86-64 4-level layout, the first ones of the table (its stimulus draws among these only). */
 #define RG_COUNT_X86_64 (RG_RESIZE + 1)
+/* The regions the 5-level stimulus draws among (those after RG_HIGH57 are absent there, but were drawn as such before
+   the supervisor regions came: kept, so that a seed gives the same run). */
+#define RG_COUNT_X86_LA57 (RG_RV_RSVDTERA + 1)
 
 /* Region i of the layout of env's paging mode (x86-64 4-level, 5-level, or RISC-V), REG_ABSENT if not in it. */
 const cosim_region_t *cosim_region(const cosim_env_t *env, unsigned i);
@@ -91,6 +101,8 @@ unsigned cosim_region_count(const cosim_env_t *env);
 uint64_t cosim_region_page_size(const cosim_region_t *r);
 /* Address of byte `offset` of page `page` of region i. */
 uint64_t cosim_addr(const cosim_env_t *env, unsigned region, uint32_t page, uint64_t offset);
+/* Whether the stimulus accesses va mostly as supervisor: the kernel half, or a REG_SUPERVISOR region. */
+bool cosim_supervisor_va(const cosim_env_t *env, uint64_t va);
 /* Whether page `page` of a REG_HOLEY region is mapped at start. */
 bool cosim_holey_mapped(uint32_t page);
 

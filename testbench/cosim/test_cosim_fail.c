@@ -127,7 +127,8 @@ Test(cosim_fail, rtl_assertions_fire)
  * set and R clear as a writable page, where the privileged specification (4.3.2 step 3) makes it a page fault whatever
  * the access. The random stimulus of sv39 has a region of such leaves (cosim_world.c, wnor): the first access to it
  * that the broken RTL answers otherwise ends the run, on the cause port: the model's is reserved (3, W5); the RTL's
- * walker, taking the entry as a leaf, finds a protection fault instead (a store to a page whose D is clear, Svade).
+ * walker, taking the entry as a leaf, finds a protection fault instead. With seed 1 that first access is a fetch
+ * (the page has no X).
  */
 Test(cosim_fail, riscv_w_without_r_is_caught)
 {
@@ -136,7 +137,7 @@ Test(cosim_fail, riscv_w_without_r_is_caught)
 	cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
 	cr_expect_not_null(strstr(out, "deliberately wrong variant"), "%s", out);
 	cr_expect_not_null(strstr(out, "(output port)"), "%s", out);
-	cr_expect_not_null(strstr(out, "dresp_cause_o                expected (model) 0x3  actual (RTL) 0x2"), "%s",
+	cr_expect_not_null(strstr(out, "iresp_cause_o                expected (model) 0x3  actual (RTL) 0x2"), "%s",
 	                   out);
 	cr_expect_not_null(strstr(out, "W5 (reserved bits)"), "%s", out);
 }
