@@ -191,7 +191,7 @@ static void pwc_mismatch(const cosim_env_t *env, unsigned level, unsigned slot, 
 	char what[96];
 #define FIELD(f, rtl)                                                                                                  \
 	if (m->f != r->f) {                                                                                            \
-		snprintf(what, sizeof what, "u_miss.g_pwc[%u].u_pwc.%s[%u]", level, rtl, slot);                        \
+		snprintf(what, sizeof what, "u_miss.g_pwc[%u].g_on.u_pwc.%s[%u]", level, rtl, slot);                        \
 		add_diff(mm, what, (uint64_t)m->f, (uint64_t)r->f, pwc_names[level], pwc_rules);                       \
 	}
 	if (m->valid != r->valid) {

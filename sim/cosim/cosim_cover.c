@@ -13,7 +13,7 @@ enum {
 	AXES
 };
 
-enum { NEED_L2 = 1, NEED_PCID = 2 };
+enum { NEED_L2 = 1, NEED_PCID = 2, NEED_PWC_L2 = 4, NEED_PWC_L3 = 8, NEED_PWC_L4 = 16, NEED_PWC_L5 = 32 };
 
 typedef struct axis {
 	const char *title, *names;
@@ -184,6 +184,12 @@ void cosim_cover_finish(cosim_cover_t *cv, const cosim_env_t *env)
 		cv->hits[bin(COVER_G_R7, lv, 1, 0, 0)] += f->copy_new_global;
 		cv->hits[bin(COVER_G_R7, lv, 2, 0, 0)] += f->copy_old_global;
 	}
+	/* W10: the lookups at the walks' starts that hit each page-walk cache (the caches' contents are compared) */
+	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL; n++) {
+		const mmu_tlb_t *t = mmu_pwc(env->mmu, n);
+		if (t)
+			cv->hits[bin(COVER_G_PWC, n - MMU_PWC_MIN_LEVEL, 0, 0, 0)] = mmu_tlb_counters(t)->hits;
+	}
 }
 
 /* ---- names, applicability, report, listing ---- */
@@ -269,6 +275,9 @@ static bool reachable(unsigned b, const mmu_cfg_t *cfg)
 		return false;
 	if ((need & NEED_PCID) && !cfg->pcid)
 		return false;
+	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL; n++)
+		if ((need & (NEED_PWC_L2 << (n - MMU_PWC_MIN_LEVEL))) && !cfg->pwc[n].entries)
+			return false; /* (the configuration refuses a cache of a level beyond the mode's) */
 	return never_why(bin_name(b, name, sizeof name)) == NULL;
 }
 
@@ -350,15 +359,17 @@ int cosim_cover_list(FILE *f)
 				fprintf(f, "%s%s%s", i ? ", " : "", value_name(a, i, v, sizeof v),
 				        need == NEED_L2     ? "<sup>a</sup>"
 				        : need == NEED_PCID ? "<sup>b</sup>"
+				        : need              ? "<sup>c</sup>"
 				                            : "");
 			}
 			fputc('}', f);
 		}
 		fprintf(f, " (%u) | %s |\n", count, gr->rules);
 	}
-	fprintf(
-	    f, "\n%u bins. <sup>a</sup> only with an L2 TLB; <sup>b</sup> only with `cr3.pcid = 1`. Never reachable:\n",
-	    (unsigned)COVER_BINS);
+	fprintf(f,
+	        "\n%u bins. <sup>a</sup> only with an L2 TLB; <sup>b</sup> only with `cr3.pcid = 1`; <sup>c</sup> only "
+	        "with that level's page-walk cache (`pwc.l<n>.entries`). Never reachable:\n",
+	        (unsigned)COVER_BINS);
 	int err = 0;
 	for (size_t i = 0; i < sizeof nevers / sizeof nevers[0]; i++) {
 		fprintf(f, "- `%s`: %s\n", nevers[i].bin, nevers[i].why);
