@@ -157,8 +157,8 @@ Test(cosim_fail, right_rtl_sv39_passes)
  */
 Test(cosim_fail, pwc_flush_va_ignored_is_caught)
 {
-	int rc = run(COSIM_BROKENPWCVA " --random 250000 --seed 11 --mismatch-wave " COSIM_WORKDIR "/fail-pwcva.fst", out,
-	             sizeof out);
+	int rc = run(COSIM_BROKENPWCVA " --random 250000 --seed 11 --mismatch-wave " COSIM_WORKDIR "/fail-pwcva.fst",
+	             out, sizeof out);
 	cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
 	cr_expect_not_null(strstr(out, "deliberately wrong variant"), "%s", out);
 	cr_expect_not_null(strstr(out, "cycle      249  flush VA "), "%s", out);
