@@ -38,7 +38,8 @@ module tb_mmu_ptw;
     .nx_o(nx), .dirty_o(dirty), .readable_o(),
     // no page-walk caches (PwcLatency = 0): the walk starts at the root, nothing is kept for a fill
     .pwc_lkp_o(), .pwc_hit_i(1'b0), .pwc_level_i(3'd0), .pwc_table_i({(PaBits-12){1'b0}}),
-    .pwc_writable_i(1'b0), .pwc_user_i(1'b0), .pwc_nx_i(1'b0), .thr_valid_o(), .thr_table_o(), .thr_writable_o(), .thr_user_o(), .thr_nx_o()
+    .pwc_writable_i(1'b0), .pwc_user_i(1'b0), .pwc_nx_i(1'b0), .thr_valid_o(), .thr_table_o(), .thr_writable_o(),
+    .thr_user_o(), .thr_nx_o()
   );
 
   // Memory: latency 2, `stall` cycles of back-pressure before the next acceptance.
