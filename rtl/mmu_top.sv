@@ -1,9 +1,10 @@
 // The MMU (docs/timing.md): instruction and data request ports with their L1 TLBs, a unified L2 TLB (absent when
 // L2Entries = 0), the miss unit (arbitration, L2 stage, page walker, page-walk caches of W9-W12, absent when
-// PwcL<n>Entries = 0), CR3 (T11), flushes (T12) and overtaken requests (T13). The paging mode is the parameter Mode (the model's paging.mode: x86-64 4-level or 5-level, RISC-V
-// Sv39, Sv48, Sv57; docs/paging.md); every width and rule that depends on it is derived from the mode tables of
-// mmu_arch_pkg, generated from the model's. Ports: model/include/mmu/mmu_ports.def, prefixed i (MMU_REQ_I) and
-// d (MMU_REQ_D) for the per-requester ones. Every output is a function of state only (T1).
+// PwcL<n>Entries = 0), CR3 (T11), flushes (T12) and overtaken requests (T13). The paging mode is the parameter Mode
+// (the model's paging.mode: x86-64 4-level or 5-level, RISC-V Sv39, Sv48, Sv57; docs/paging.md); every width and
+// rule that depends on it is derived from the mode tables of mmu_arch_pkg, generated from the model's. Ports:
+// model/include/mmu/mmu_ports.def, prefixed i (MMU_REQ_I) and d (MMU_REQ_D) for the per-requester ones. Every output
+// is a function of state only (T1).
 //
 // Reset: asynchronous, active low (rst_ni); the reset state is T15's.
 `ifndef MMU_ASSERT_SV
