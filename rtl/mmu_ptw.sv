@@ -561,6 +561,8 @@ module mmu_ptw #(
   // W9: the lookup state exists only with a lookup of two cycles or more; a walk starting below a cache hit.
   `MMU_ASSERT(PtwLookupOnlyWithPwc, state_q != PTW_LOOKUP || PwcLatency > 1)
   `MMU_ASSERT(PtwPwcHitLevel, !(pwc_lkp_o && pwc_hit_i) || (pwc_level_i >= 3'd2 && 32'(pwc_level_i) <= Levels))
-  `MMU_COVER(PtwStartBelowPwcHit, pwc_lkp_o && pwc_hit_i)
+  if (PwcLatency != 0) begin : g_pwc_cover  // (a cover without walk caches would be unreachable)
+    `MMU_COVER(PtwStartBelowPwcHit, pwc_lkp_o && pwc_hit_i)
+  end
 
 endmodule
