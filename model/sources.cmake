@@ -1,7 +1,7 @@
 # The model's sources and private include folders, named once for every build that compiles them: the library
 # (model/CMakeLists.txt), the co-simulation's parameter helper (sim/cosim) and the fuzz build (testbench/fuzz).
 #   hw/      the MMU's blocks, each named as its RTL twin (mmu_top, mmu_port, mmu_miss, mmu_ptw, mmu_tlb), the
-#            model-only page-walk caches, the fast path, the paging-mode table and the statistics
+#            page-walk caches, the fast path, the paging-mode table and the statistics
 #   mem/     the memory the walker reads (latency, back-pressure, its data cache) and sparse physical memory
 #   os/      the OS side: processes and page tables, demand paging, huge pages, the memory limit, OSTEP dumps
 #   config/  configuration keys, files, presets and the one builder every front end uses

@@ -5,6 +5,10 @@
 // re-walk from an L1 hit, the walk starts in the grant cycle (the first memory request is visible in it).
 // Fills happen at the edge at which the response becomes visible, unless the request was overtaken (T13).
 //
+// The page-walk caches (W9-W12, rtl/mmu_pwc.sv) live here, one array per level n = 2 .. 5 with PwcL<n>Entries > 0
+// and n at most the mode's levels: looked up by the walker's start, filled at the end of every walk that was not
+// overtaken (also a faulting one) with what the walk went through, invalidated as mmu_top says.
+//
 // Per-port vectors are concatenations {D, I} (index 0 = instruction port, 1 = data port).
 `ifndef MMU_ASSERT_SV
 `include "mmu_assert.sv"
@@ -21,6 +25,27 @@ module mmu_miss #(
   parameter int Sum          = 0,
   parameter int Mxr          = 0,
   parameter int Svadu        = 0,
+  // Page-walk caches of levels 2 .. 5 (mmu_top): entries (0: none), ways, policy, hit latency, LFSR state (R5)
+  parameter int PwcL2Entries = 0,
+  parameter int PwcL2Ways    = 1,
+  parameter int PwcL2Policy  = 0,
+  parameter int PwcL2HitLatency = 1,
+  parameter int LfsrSeedPwcL2 = 'h4201,
+  parameter int PwcL3Entries = 0,
+  parameter int PwcL3Ways    = 1,
+  parameter int PwcL3Policy  = 0,
+  parameter int PwcL3HitLatency = 1,
+  parameter int LfsrSeedPwcL3 = 'h4301,
+  parameter int PwcL4Entries = 0,
+  parameter int PwcL4Ways    = 1,
+  parameter int PwcL4Policy  = 0,
+  parameter int PwcL4HitLatency = 1,
+  parameter int LfsrSeedPwcL4 = 'h4401,
+  parameter int PwcL5Entries = 0,
+  parameter int PwcL5Ways    = 1,
+  parameter int PwcL5Policy  = 0,
+  parameter int PwcL5HitLatency = 1,
+  parameter int LfsrSeedPwcL5 = 'h4501,
   // Derived: do not override.
   parameter int CntW         = $clog2(L2HitLatency + 1),
   parameter int Riscv        = 32'(mmu_arch_pkg::ModeRiscv[Mode*8+:8]),
@@ -29,7 +54,8 @@ module mmu_miss #(
   parameter int LeafLevels   = 32'(mmu_arch_pkg::ModeLeafLevels[Mode*8+:8]),
   parameter int LevelW       = (LeafLevels > 3) ? 3 : 2,
   parameter int OffW         = 12 + 9 * (LeafLevels - 1),
-  parameter int PcidW        = (Riscv != 0) ? 16 : 12
+  parameter int PcidW        = (Riscv != 0) ? 16 : 12,
+  parameter int Levels       = 32'(mmu_arch_pkg::ModeLevels[Mode*8+:8])
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -43,6 +69,13 @@ module mmu_miss #(
   input  logic [1:0]             ctx_user_i,
   input  logic [2*PcidW-1:0]     ctx_pcid_i,
   input  logic [2*(PaBits-12)-1:0] ctx_root_i,
+  // W12: the page-walk caches' invalidations at this edge (mmu_top maps flushes and CR3 writes to them)
+  input  logic                   pwc_flush_i,
+  input  logic                   pwc_flush_all_i,
+  input  logic [PcidW-1:0]       pwc_flush_pcid_i,
+  input  logic                   pwc_cr3_flush_i,
+  input  logic                   pwc_cr3_flush_all_i,
+  input  logic [PcidW-1:0]       pwc_cr3_flush_pcid_i,
   output logic [1:0]             grant_o,
   output logic [1:0]             done_o,       // result for that port at this edge
   output logic [PaBits-1:0]      done_paddr_o,
@@ -225,12 +258,133 @@ module mmu_miss #(
 
   assign ptw_start = (idle && grant_valid && direct) || (state_q == MU_WALK && ptw_idle);
 
+  // ---------------------------------------------------------------------------------------------------------------
+  // Page-walk caches (W9-W12). Per level n (index n of the packed vectors): the lookup's hit and entry, the fill.
+  // The parameters of level n's cache: field 0 entries, 1 ways, 2 policy, 3 hit latency, 4 LFSR seed.
+  function automatic int pwc_param(input int n, input int field);
+    int entries, ways, policy, latency, seed;
+    entries = 0;
+    ways    = 1;
+    policy  = 0;
+    latency = 1;
+    seed    = 1;
+    if (n == 2) begin
+      entries = PwcL2Entries; ways = PwcL2Ways; policy = PwcL2Policy; latency = PwcL2HitLatency; seed = LfsrSeedPwcL2;
+    end else if (n == 3) begin
+      entries = PwcL3Entries; ways = PwcL3Ways; policy = PwcL3Policy; latency = PwcL3HitLatency; seed = LfsrSeedPwcL3;
+    end else if (n == 4) begin
+      entries = PwcL4Entries; ways = PwcL4Ways; policy = PwcL4Policy; latency = PwcL4HitLatency; seed = LfsrSeedPwcL4;
+    end else if (n == 5) begin
+      entries = PwcL5Entries; ways = PwcL5Ways; policy = PwcL5Policy; latency = PwcL5HitLatency; seed = LfsrSeedPwcL5;
+    end
+    pwc_param = field == 0 ? entries : field == 1 ? ways : field == 2 ? policy : field == 3 ? latency : seed;
+  endfunction
+
+  // W9: the levels with a cache (at most the mode's), and the lookup's length: the slowest enabled cache.
+  localparam int PwcLat2    = (Levels >= 2 && PwcL2Entries != 0) ? PwcL2HitLatency : 0;
+  localparam int PwcLat3    = (Levels >= 3 && PwcL3Entries != 0) ? PwcL3HitLatency : 0;
+  localparam int PwcLat4    = (Levels >= 4 && PwcL4Entries != 0) ? PwcL4HitLatency : 0;
+  localparam int PwcLat5    = (Levels >= 5 && PwcL5Entries != 0) ? PwcL5HitLatency : 0;
+  localparam int PwcMask    = ((PwcLat2 != 0) ? 4 : 0) | ((PwcLat3 != 0) ? 8 : 0) | ((PwcLat4 != 0) ? 16 : 0) |
+                              ((PwcLat5 != 0) ? 32 : 0);
+  localparam int PwcLat23   = (PwcLat2 > PwcLat3) ? PwcLat2 : PwcLat3;
+  localparam int PwcLat45   = (PwcLat4 > PwcLat5) ? PwcLat4 : PwcLat5;
+  localparam int PwcLatency = (PwcLat23 > PwcLat45) ? PwcLat23 : PwcLat45;
+
+  logic                    pwc_lkp, pwc_fill, pwc_hit, pwc_writable, pwc_user, pwc_nx;
+  logic [2:0]              pwc_level;
+  logic [PaBits-1:12]      pwc_table;
+  logic [5:0]              lvl_hit, lvl_writable, lvl_user, lvl_nx;
+  logic [6*(PaBits-12)-1:0] lvl_table;
+  logic [5:0]              thr_valid, thr_writable, thr_user, thr_nx;
+  logic [6*(PaBits-12)-1:0] thr_table;
+
+  // W11: at the end of every walk not overtaken (T13), faulting or not
+  assign pwc_fill = ptw_done && !stale;
+
+  for (genvar n = 0; n < 6; n++) begin : g_pwc
+    if (((PwcMask >> n) & 1) != 0) begin : g_on
+      localparam int TagW = VaBits - 12 - 9 * (n - 1);
+      mmu_pwc #(
+        .Entries (pwc_param(n, 0)),
+        .Ways    (pwc_param(n, 1)),
+        .Policy  (pwc_param(n, 2)),
+        .LfsrSeed(pwc_param(n, 4)),
+        .PaBits  (PaBits),
+        .TagW    (TagW),
+        .PcidW   (PcidW)
+      ) u_pwc (
+        .clk_i           (clk_i),
+        .rst_ni          (rst_ni),
+        .lkp_en_i        (pwc_lkp),
+        .lkp_tag_i       (vaddr[VaBits-1:VaBits-TagW]),
+        .lkp_pcid_i      (pcid),
+        .lkp_hit_o       (lvl_hit[n]),
+        .lkp_table_o     (lvl_table[n*(PaBits-12)+:(PaBits-12)]),
+        .lkp_writable_o  (lvl_writable[n]),
+        .lkp_user_o      (lvl_user[n]),
+        .lkp_nx_o        (lvl_nx[n]),
+        .fill_i          (pwc_fill && thr_valid[n]),
+        .fill_tag_i      (vaddr[VaBits-1:VaBits-TagW]),  // the served port's context, as latched (T4)
+        .fill_pcid_i     (pcid),
+        .fill_table_i    (thr_table[n*(PaBits-12)+:(PaBits-12)]),
+        .fill_writable_i (thr_writable[n]),
+        .fill_user_i     (thr_user[n]),
+        .fill_nx_i       (thr_nx[n]),
+        .flush_i         (pwc_flush_i),
+        .flush_all_i     (pwc_flush_all_i),
+        .flush_pcid_i    (pwc_flush_pcid_i),
+        .cr3_flush_i     (pwc_cr3_flush_i),
+        .cr3_flush_all_i (pwc_cr3_flush_all_i),
+        .cr3_flush_pcid_i(pwc_cr3_flush_pcid_i)
+      );
+    end else begin : g_off
+      assign lvl_hit[n]                            = 1'b0;
+      assign lvl_table[n*(PaBits-12)+:(PaBits-12)] = '0;
+      assign lvl_writable[n]                       = 1'b0;
+      assign lvl_user[n]                           = 1'b0;
+      assign lvl_nx[n]                             = 1'b0;
+      logic unused_thr;  // what the walker keeps for a level without a cache (nothing: constants)
+      assign unused_thr = ^{thr_valid[n], thr_table[n*(PaBits-12)+:(PaBits-12)], thr_writable[n], thr_user[n],
+                            thr_nx[n]};
+    end
+  end
+
+  // W10: the deepest hit wins (the loop runs from the root side, a later hit overrides).
+  always_comb begin
+    pwc_hit      = 1'b0;
+    pwc_level    = 3'd0;
+    pwc_table    = '0;
+    pwc_writable = 1'b0;
+    pwc_user     = 1'b0;
+    pwc_nx       = 1'b0;
+    for (int n = 5; n >= 2; n--) begin
+      if (lvl_hit[n]) begin
+        pwc_hit      = 1'b1;
+        pwc_level    = 3'(n);
+        pwc_table    = lvl_table[n*(PaBits-12)+:(PaBits-12)];
+        pwc_writable = lvl_writable[n];
+        pwc_user     = lvl_user[n];
+        pwc_nx       = lvl_nx[n];
+      end
+    end
+  end
+
+  if (PwcMask == 0) begin : g_no_pwc
+    logic unused_pwc;
+    assign unused_pwc = ^{pwc_lkp, pwc_fill, thr_valid, thr_table, thr_writable, thr_user, thr_nx, pwc_flush_i,
+                          pwc_flush_all_i, pwc_flush_pcid_i, pwc_cr3_flush_i, pwc_cr3_flush_all_i,
+                          pwc_cr3_flush_pcid_i};
+  end
+
   mmu_ptw #(
-    .PaBits(PaBits),
-    .Mode  (Mode),
-    .Sum   (Sum),
-    .Mxr   (Mxr),
-    .Svadu (Svadu)
+    .PaBits    (PaBits),
+    .Mode      (Mode),
+    .Sum       (Sum),
+    .Mxr       (Mxr),
+    .Svadu     (Svadu),
+    .PwcLatency(PwcLatency),
+    .PwcMask   (PwcMask)
   ) u_ptw (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),
@@ -240,6 +394,18 @@ module mmu_miss #(
     .user_i          (user),
     .pcid_i          (pcid),
     .root_i          (root),
+    .pwc_lkp_o       (pwc_lkp),
+    .pwc_hit_i       (pwc_hit),
+    .pwc_level_i     (pwc_level),
+    .pwc_table_i     (pwc_table),
+    .pwc_writable_i  (pwc_writable),
+    .pwc_user_i      (pwc_user),
+    .pwc_nx_i        (pwc_nx),
+    .thr_valid_o     (thr_valid),
+    .thr_table_o     (thr_table),
+    .thr_writable_o  (thr_writable),
+    .thr_user_o      (thr_user),
+    .thr_nx_o        (thr_nx),
     .mem_req_valid_o (mem_req_valid_o),
     .mem_req_addr_o  (mem_req_addr_o),
     .mem_req_write_o (mem_req_write_o),

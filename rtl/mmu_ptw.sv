@@ -7,6 +7,12 @@
 //
 // start_i (from registered state only) is sampled in idle: the first read, of the root-level entry, is presented
 // in that same cycle from the ctx inputs (W1), and the context is latched at that edge for the rest of the walk.
+//
+// With page-walk caches (PwcLatency > 0, W9-W11) the start edge is also their lookup (pwc_lkp_o): the walk begins
+// below the deepest hit given by pwc_hit_i .. pwc_nx_i, or at the root, and its first request is visible PwcLatency
+// cycles after the start cycle. Each level in PwcMask keeps the entry the walk went through at that level (the next
+// table's frame and the rights so far), for the caches' fill at the end of the walk; a restart after a refused
+// write-back (W7) starts at the root without a lookup and forgets what it went through before.
 `ifndef MMU_ASSERT_SV
 `include "mmu_assert.sv"
 `endif
@@ -17,6 +23,8 @@ module mmu_ptw #(
   parameter int Sum    = 0,
   parameter int Mxr    = 0,
   parameter int Svadu  = 0,
+  parameter int PwcLatency = 0,  // W9: cycles of the page-walk caches' lookup (0: none)
+  parameter int PwcMask    = 0,  // bit n: level n has a page-walk cache (W11: what the walk went through is kept)
   // Derived: do not override.
   parameter int Riscv      = 32'(mmu_arch_pkg::ModeRiscv[Mode*8+:8]),
   parameter int Levels     = 32'(mmu_arch_pkg::ModeLevels[Mode*8+:8]),
@@ -24,7 +32,8 @@ module mmu_ptw #(
   parameter int VpnW       = VaBits - 12,
   parameter int LeafLevels = 32'(mmu_arch_pkg::ModeLeafLevels[Mode*8+:8]),
   parameter int LevelW     = (LeafLevels > 3) ? 3 : 2,
-  parameter int PcidW      = (Riscv != 0) ? 16 : 12
+  parameter int PcidW      = (Riscv != 0) ? 16 : 12,
+  parameter int PwcCntW    = (PwcLatency > 1) ? $clog2(PwcLatency) : 1
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -35,6 +44,20 @@ module mmu_ptw #(
   input  logic              user_i,
   input  logic [PcidW-1:0]  pcid_i,
   input  logic [PaBits-1:12] root_i,     // root table frame (CR3 latched at the request's acceptance)
+
+  // Page-walk caches (W9-W11): the deepest hit of the lookup at the start edge, and what the walk went through
+  output logic              pwc_lkp_o,      // the caches are looked up at this edge (a walk starts)
+  input  logic              pwc_hit_i,
+  input  logic [2:0]        pwc_level_i,    // level n of the deepest hit: the walk starts at level n - 1
+  input  logic [PaBits-1:12] pwc_table_i,
+  input  logic              pwc_writable_i,
+  input  logic              pwc_user_i,
+  input  logic              pwc_nx_i,
+  output logic [5:0]        thr_valid_o,    // bit n: the walk read level n's entry and went through it (W3)
+  output logic [6*(PaBits-12)-1:0] thr_table_o,  // per level: the next table's frame
+  output logic [5:0]        thr_writable_o, // per level: the rights accumulated down to it (W6)
+  output logic [5:0]        thr_user_o,
+  output logic [5:0]        thr_nx_o,
 
   output logic              mem_req_valid_o,
   output logic [63:0]       mem_req_addr_o,
@@ -66,9 +89,10 @@ module mmu_ptw #(
 );
 
   typedef enum logic [1:0] {
-    PTW_IDLE,  // no walk
-    PTW_REQ,   // presenting a memory request until it is accepted (W2)
-    PTW_WAIT   // waiting for its response
+    PTW_IDLE,   // no walk
+    PTW_REQ,    // presenting a memory request until it is accepted (W2)
+    PTW_WAIT,   // waiting for its response
+    PTW_LOOKUP  // the page-walk caches' lookup, after its first cycle (W9, PwcLatency > 1)
   } ptw_state_e;
 
   // PTE fields of the mode (RISC-V R and X, x86 PS and NX exist in their own mode only)
@@ -106,6 +130,7 @@ module mmu_ptw #(
   logic [1:0]        op_q, op_d;
   logic              user_q, user_d;
   logic [PcidW-1:0]  pcid_q, pcid_d;
+  logic [PwcCntW-1:0] pwc_cnt_q, pwc_cnt_d;  // lookup cycles left (PTW_LOOKUP)
 
   // Index of vaddr into the table of `level`.
   function automatic logic [8:0] index_of(input logic [VpnW-1:0] vpn, input logic [2:0] level);
@@ -216,6 +241,7 @@ module mmu_ptw #(
     op_d    = op_q;
     user_d  = user_q;
     pcid_d  = pcid_q;
+    pwc_cnt_d = pwc_cnt_q;
     finish  = 1'b0;
     cause   = mmu_arch_pkg::CauseNone;
 
@@ -234,9 +260,27 @@ module mmu_ptw #(
           us_d    = 1'b1;
           nx_d    = 1'b0;
           rd_d    = 1'b1;
-          if (mem_req_ready_i) state_d = PTW_WAIT;
-          else state_d = PTW_REQ;
+          if (PwcLatency != 0) begin
+            // W9, W10: below the deepest hit, with its rights; the first request PwcLatency cycles on
+            if (pwc_hit_i) begin
+              level_d = pwc_level_i - 3'd1;
+              addr_d  = {pwc_table_i, index_of(vaddr_i[VaBits-1:12], pwc_level_i - 3'd1)};
+              wr_d    = pwc_writable_i;
+              us_d    = pwc_user_i;
+              nx_d    = pwc_nx_i;
+            end
+            pwc_cnt_d = PwcCntW'(PwcLatency - 1);
+            state_d   = (PwcLatency == 1) ? PTW_REQ : PTW_LOOKUP;
+          end else if (mem_req_ready_i) begin
+            state_d = PTW_WAIT;
+          end else begin
+            state_d = PTW_REQ;
+          end
         end
+      end
+      PTW_LOOKUP: begin
+        pwc_cnt_d = pwc_cnt_q - 1'b1;
+        if (pwc_cnt_q == PwcCntW'(1)) state_d = PTW_REQ;
       end
       PTW_REQ: begin
         if (mem_req_ready_i) state_d = PTW_WAIT;
@@ -302,7 +346,7 @@ module mmu_ptw #(
     mem_req_wdata_o = '0;
     mem_req_wstrb_o = '0;
     mem_req_cmp_o   = '0;
-    if (state_q == PTW_IDLE && start_i) begin
+    if (state_q == PTW_IDLE && start_i && PwcLatency == 0) begin
       mem_req_valid_o = 1'b1;
       mem_req_addr_o  = 64'({root_i, index_of(vaddr_i[VaBits-1:12], 3'(Levels)), 3'b000});
     end else if (state_q == PTW_REQ) begin
@@ -360,6 +404,7 @@ module mmu_ptw #(
       op_q    <= '0;
       user_q  <= 1'b0;
       pcid_q  <= '0;
+      pwc_cnt_q <= '0;
     end else begin
       state_q <= state_d;
       level_q <= level_d;
@@ -376,7 +421,59 @@ module mmu_ptw #(
       op_q    <= op_d;
       user_q  <= user_d;
       pcid_q  <= pcid_d;
+      pwc_cnt_q <= pwc_cnt_d;
     end
+  end
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Page-walk caches (W9-W11): the lookup at the start edge, and per cached level the entry the walk went through
+  logic descend_now, restart_now;
+
+  assign pwc_lkp_o   = PwcLatency != 0 && state_q == PTW_IDLE && start_i;
+  // W3 at this edge, through the entry of level_q (after its read, or after its write-back)
+  assign descend_now = state_q == PTW_WAIT && mem_resp_valid_i && !finish && !refused &&
+                       (write_q || (!need_write && !is_leaf));
+  assign restart_now = state_q == PTW_WAIT && mem_resp_valid_i && refused;
+
+  for (genvar n = 0; n < 6; n++) begin : g_thr
+    if (n >= 2 && n <= Levels && ((PwcMask >> n) & 1) != 0) begin : g_on
+      logic              valid_q, wr_thr_q, us_thr_q, nx_thr_q;
+      logic [PaBits-1:12] table_q;
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          valid_q  <= 1'b0;
+          table_q  <= '0;
+          wr_thr_q <= 1'b0;
+          us_thr_q <= 1'b0;
+          nx_thr_q <= 1'b0;
+        end else if (pwc_lkp_o || restart_now) begin  // a walk (re)starts: nothing gone through yet
+          valid_q <= 1'b0;
+        end else if (descend_now && 32'(level_q) == n) begin
+          valid_q  <= 1'b1;
+          table_q  <= frame[PaBits-1:12];
+          wr_thr_q <= write_q ? wr_q : acc_wr;
+          us_thr_q <= write_q ? us_q : acc_us;
+          nx_thr_q <= write_q ? nx_q : acc_nx;
+        end
+      end
+      assign thr_valid_o[n]                        = valid_q;
+      assign thr_table_o[n*(PaBits-12)+:(PaBits-12)] = table_q;
+      assign thr_writable_o[n]                     = wr_thr_q;
+      assign thr_user_o[n]                         = us_thr_q;
+      assign thr_nx_o[n]                           = nx_thr_q;
+    end else begin : g_off
+      assign thr_valid_o[n]                        = 1'b0;
+      assign thr_table_o[n*(PaBits-12)+:(PaBits-12)] = '0;
+      assign thr_writable_o[n]                     = 1'b0;
+      assign thr_user_o[n]                         = 1'b0;
+      assign thr_nx_o[n]                           = 1'b0;
+    end
+  end
+
+  if (PwcLatency == 0) begin : g_no_pwc
+    logic unused_pwc;
+    assign unused_pwc = ^{pwc_hit_i, pwc_level_i, pwc_table_i, pwc_writable_i, pwc_user_i, pwc_nx_i, pwc_cnt_q,
+                          descend_now, restart_now};
   end
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -461,5 +558,11 @@ module mmu_ptw #(
   `MMU_COVER(PtwProtection, done_o && cause_o == mmu_arch_pkg::CauseProtection)
   `MMU_COVER(PtwReserved, done_o && cause_o == mmu_arch_pkg::CauseReserved)
   `MMU_COVER(PtwWriteBackRefused, state_q == PTW_WAIT && mem_resp_valid_i && refused)
+  // W9: the lookup state exists only with a lookup of two cycles or more; a walk starting below a cache hit.
+  `MMU_ASSERT(PtwLookupOnlyWithPwc, state_q != PTW_LOOKUP || PwcLatency > 1)
+  `MMU_ASSERT(PtwPwcHitLevel, !(pwc_lkp_o && pwc_hit_i) || (pwc_level_i >= 3'd2 && 32'(pwc_level_i) <= Levels))
+  if (PwcLatency != 0) begin : g_pwc_cover  // (a cover without walk caches would be unreachable)
+    `MMU_COVER(PtwStartBelowPwcHit, pwc_lkp_o && pwc_hit_i)
+  end
 
 endmodule

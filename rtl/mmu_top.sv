@@ -1,9 +1,10 @@
 // The MMU (docs/timing.md): instruction and data request ports with their L1 TLBs, a unified L2 TLB (absent when
-// L2Entries = 0), the miss unit (arbitration, L2 stage, page walker), CR3 (T11), flushes (T12) and overtaken
-// requests (T13). The paging mode is the parameter Mode (the model's paging.mode: x86-64 4-level or 5-level, RISC-V
-// Sv39, Sv48, Sv57; docs/paging.md); every width and rule that depends on it is derived from the mode tables of
-// mmu_arch_pkg, generated from the model's. Ports: model/include/mmu/mmu_ports.def, prefixed i (MMU_REQ_I) and
-// d (MMU_REQ_D) for the per-requester ones. Every output is a function of state only (T1).
+// L2Entries = 0), the miss unit (arbitration, L2 stage, page walker, page-walk caches of W9-W12, absent when
+// PwcL<n>Entries = 0), CR3 (T11), flushes (T12) and overtaken requests (T13). The paging mode is the parameter Mode
+// (the model's paging.mode: x86-64 4-level or 5-level, RISC-V Sv39, Sv48, Sv57; docs/paging.md); every width and
+// rule that depends on it is derived from the mode tables of mmu_arch_pkg, generated from the model's. Ports:
+// model/include/mmu/mmu_ports.def, prefixed i (MMU_REQ_I) and d (MMU_REQ_D) for the per-requester ones. Every output
+// is a function of state only (T1).
 //
 // Reset: asynchronous, active low (rst_ni); the reset state is T15's.
 `ifndef MMU_ASSERT_SV
@@ -31,7 +32,29 @@ module mmu_top #(
   parameter int Svadu         = 0,       // RISC-V: 1 the walker sets A and D (Svadu), 0 a fault instead (Svade)
   parameter int LfsrSeedL1i   = 'h1001,  // R5 initial LFSR states; these are the model's for seed = 1
   parameter int LfsrSeedL1d   = 'h2001,
-  parameter int LfsrSeedL2    = 'h3001
+  parameter int LfsrSeedL2    = 'h3001,
+  // Page-walk caches (W9-W12): pwc.l<n> caches the level-n entries (n = 2 .. 5, at most the mode's levels; x86-64
+  // l4 PML4E, l3 PDPTE, l2 PDE). Entries = 0: no cache of that level, no logic. Seeds: the model's for seed = 1.
+  parameter int PwcL2Entries    = 0,
+  parameter int PwcL2Ways       = 1,
+  parameter int PwcL2Policy     = 0,
+  parameter int PwcL2HitLatency = 1,
+  parameter int LfsrSeedPwcL2   = 'h4201,
+  parameter int PwcL3Entries    = 0,
+  parameter int PwcL3Ways       = 1,
+  parameter int PwcL3Policy     = 0,
+  parameter int PwcL3HitLatency = 1,
+  parameter int LfsrSeedPwcL3   = 'h4301,
+  parameter int PwcL4Entries    = 0,
+  parameter int PwcL4Ways       = 1,
+  parameter int PwcL4Policy     = 0,
+  parameter int PwcL4HitLatency = 1,
+  parameter int LfsrSeedPwcL4   = 'h4401,
+  parameter int PwcL5Entries    = 0,
+  parameter int PwcL5Ways       = 1,
+  parameter int PwcL5Policy     = 0,
+  parameter int PwcL5HitLatency = 1,
+  parameter int LfsrSeedPwcL5   = 'h4501
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -157,6 +180,20 @@ module mmu_top #(
   end
   assign flush_tlb = flush_valid_i && !(flush_pcid_wide && (flush_op_i == mmu_arch_pkg::FlushPcid ||
                                                             flush_op_i == mmu_arch_pkg::FlushVaPcid));
+
+  // W12: what the page-walk caches lose. Their entries are never global and a flush by address drops every entry
+  // of its PCID whatever the address (SDM vol. 3A, 4.10.4.1): ALL, NONGLOBAL and VA_ALL (SFENCE.VMA by address in
+  // every address space) empty them; PCID and VA_PCID drop flush_pcid's entries, VA the current PCID's. A CR3 write
+  // drops what it drops in the TLBs (all without PCIDs, the new PCID's unless bit 63); writing satp drops nothing.
+  logic             pwc_flush, pwc_flush_all, pwc_cr3_flush_all;
+  logic [PcidW-1:0] pwc_flush_pcid;
+  assign pwc_flush_all = flush_op_i == mmu_arch_pkg::FlushAll || flush_op_i == mmu_arch_pkg::FlushNonGlobal ||
+                         flush_op_i == mmu_arch_pkg::FlushVaAll;
+  assign pwc_flush     = flush_tlb && (pwc_flush_all || flush_op_i == mmu_arch_pkg::FlushPcid ||
+                                       flush_op_i == mmu_arch_pkg::FlushVa ||
+                                       flush_op_i == mmu_arch_pkg::FlushVaPcid);
+  assign pwc_flush_pcid    = (flush_op_i == mmu_arch_pkg::FlushVa) ? pcid : flush_pcid;
+  assign pwc_cr3_flush_all = PcidEn == 0;
 
   // ---------------------------------------------------------------------------------------------------------------
   // Request ports, index 0 = I, 1 = D
@@ -309,7 +346,27 @@ module mmu_top #(
     .Mode        (Mode),
     .Sum         (Sum),
     .Mxr         (Mxr),
-    .Svadu       (Svadu)
+    .Svadu       (Svadu),
+    .PwcL2Entries   (PwcL2Entries),
+    .PwcL2Ways      (PwcL2Ways),
+    .PwcL2Policy    (PwcL2Policy),
+    .PwcL2HitLatency(PwcL2HitLatency),
+    .LfsrSeedPwcL2  (LfsrSeedPwcL2),
+    .PwcL3Entries   (PwcL3Entries),
+    .PwcL3Ways      (PwcL3Ways),
+    .PwcL3Policy    (PwcL3Policy),
+    .PwcL3HitLatency(PwcL3HitLatency),
+    .LfsrSeedPwcL3  (LfsrSeedPwcL3),
+    .PwcL4Entries   (PwcL4Entries),
+    .PwcL4Ways      (PwcL4Ways),
+    .PwcL4Policy    (PwcL4Policy),
+    .PwcL4HitLatency(PwcL4HitLatency),
+    .LfsrSeedPwcL4  (LfsrSeedPwcL4),
+    .PwcL5Entries   (PwcL5Entries),
+    .PwcL5Ways      (PwcL5Ways),
+    .PwcL5Policy    (PwcL5Policy),
+    .PwcL5HitLatency(PwcL5HitLatency),
+    .LfsrSeedPwcL5  (LfsrSeedPwcL5)
   ) u_miss (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),
@@ -322,6 +379,12 @@ module mmu_top #(
     .ctx_user_i      (ctx_user),
     .ctx_pcid_i      (ctx_pcid),
     .ctx_root_i      (ctx_root),
+    .pwc_flush_i         (pwc_flush),
+    .pwc_flush_all_i     (pwc_flush_all),
+    .pwc_flush_pcid_i    (pwc_flush_pcid),
+    .pwc_cr3_flush_i     (cr3_flush),
+    .pwc_cr3_flush_all_i (pwc_cr3_flush_all),
+    .pwc_cr3_flush_pcid_i(cr3_flush_pcid),
     .grant_o         (grant),
     .done_o          (done),
     .done_paddr_o    (done_paddr),
@@ -571,6 +634,8 @@ module mmu_top #(
     assert (Svadu == 0 || Svadu == 1) else $error("mmu_top: Svadu must be 0 or 1");
     assert (L1iHitLatency >= 1 && L1dHitLatency >= 1 && L2HitLatency >= 1) else $error("mmu_top: hit latency < 1");
     assert (PcidEn == 0 || PcidEn == 1) else $error("mmu_top: PcidEn must be 0 or 1");
+    assert (PwcL2HitLatency >= 1 && PwcL3HitLatency >= 1 && PwcL4HitLatency >= 1 && PwcL5HitLatency >= 1)
+    else $error("mmu_top: page-walk cache hit latency < 1");
   end
 `endif
 

@@ -179,8 +179,69 @@ bool cosim_check_tlb_sets(const cosim_env_t *env, mmu_tlb_id_t id, uint64_t vadd
 	return false;
 }
 
+static const char *const pwc_names[] = {"", "", "pwc.l2", "pwc.l3", "pwc.l4", "pwc.l5"};
+
+static const char *pwc_rules = "W11 (fill at the end of a walk not overtaken, faulting too, root side first; not after "
+                               "a restart's skipped levels), W12 (invalidation), R1-R5, R7 (placement)";
+
+static void pwc_mismatch(const cosim_env_t *env, unsigned level, unsigned slot, const mmu_tlb_entry_t *m,
+                         const mmu_tlb_entry_t *r, cosim_mismatch_t *mm)
+{
+	begin(mm, env->cycle, "page-walk cache contents");
+	char what[96];
+#define FIELD(f, rtl)                                                                                                  \
+	if (m->f != r->f) {                                                                                            \
+		snprintf(what, sizeof what, "u_miss.g_pwc[%u].g_on.u_pwc.%s[%u]", level, rtl, slot);                        \
+		add_diff(mm, what, (uint64_t)m->f, (uint64_t)r->f, pwc_names[level], pwc_rules);                       \
+	}
+	if (m->valid != r->valid) {
+		FIELD(valid, "valid_q")
+	} else {
+		FIELD(vpn, "tag_q")
+		FIELD(base, "table_q (<< 12)")
+		FIELD(pcid, "pcid_q")
+		FIELD(writable, "writable_q")
+		FIELD(user, "user_q")
+		FIELD(nx, "nx_q")
+	}
+#undef FIELD
+	char a[160], b[160];
+	entry_text(a, sizeof a, m);
+	entry_text(b, sizeof b, r);
+	snprintf(mm->detail, sizeof mm->detail, "%s slot %u\n    model: %s\n    RTL:   %s", pwc_names[level], slot, a,
+	         b);
+}
+
+bool cosim_check_pwc(const cosim_env_t *env, cosim_mismatch_t *mm)
+{
+	for (unsigned level = MMU_PWC_MIN_LEVEL; level <= MMU_PWC_MAX_LEVEL; level++) {
+		const mmu_tlb_t *t = mmu_pwc(env->mmu, level);
+		if (!t)
+			continue;
+		unsigned ways = mmu_tlb_ways(t);
+		for (unsigned s = 0; s < mmu_tlb_sets(t); s++) {
+			for (unsigned w = 0; w < ways; w++) {
+				unsigned slot = s * ways + w;
+				const mmu_tlb_entry_t *m = mmu_tlb_entry(t, s, w);
+				if (!m->valid && !cosim_rtl_pwc_valid(env->rtl, level, slot))
+					continue;
+				mmu_tlb_entry_t r;
+				cosim_rtl_pwc_entry(env->rtl, level, slot, &r);
+				if (entries_equal(m, &r))
+					continue;
+				if (!mm->found)
+					pwc_mismatch(env, level, slot, m, &r, mm);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 bool cosim_check_state(const cosim_env_t *env, cosim_mismatch_t *mm)
 {
+	if (cosim_check_pwc(env, mm))
+		return true;
 	for (unsigned id = MMU_TLB_L1I; id <= MMU_TLB_L2; id++) {
 		const mmu_tlb_t *t = mmu_tlb(env->mmu, (mmu_tlb_id_t)id);
 		if (!t)

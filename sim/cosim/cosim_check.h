@@ -30,7 +30,9 @@ bool cosim_check_rtl_alive(const cosim_env_t *env, uint64_t cycle, cosim_mismatc
 bool cosim_check_outputs(const mmu_out_t *exp, const mmu_out_t *act, uint64_t cycle, cosim_mismatch_t *mm);
 /* The sets of TLB id that a translation of vaddr can touch (one per page size). */
 bool cosim_check_tlb_sets(const cosim_env_t *env, mmu_tlb_id_t id, uint64_t vaddr, cosim_mismatch_t *mm);
-/* Every entry of every TLB, and CR3. */
+/* Every entry of every page-walk cache (W9-W12; they are small). */
+bool cosim_check_pwc(const cosim_env_t *env, cosim_mismatch_t *mm);
+/* Every entry of every page-walk cache and TLB, and CR3. */
 bool cosim_check_state(const cosim_env_t *env, cosim_mismatch_t *mm);
 void cosim_mismatch_print(FILE *f, const cosim_mismatch_t *mm);
 

@@ -23,6 +23,10 @@ enum {
 	NEED_LEAF4 = 1 << 5,
 	NEED_LEAF5 = 1 << 6,
 	NEED_NO_PCID = 1 << 7, /* for COVER_NEVER: a bin that only PCIDs make reachable */
+	NEED_PWC_L2 = 1 << 8,  /* .. NEED_PWC_L5: the page-walk cache of level 2 .. 5 */
+	NEED_PWC_L3 = 1 << 9,
+	NEED_PWC_L4 = 1 << 10,
+	NEED_PWC_L5 = 1 << 11,
 };
 
 typedef struct axis {
@@ -196,6 +200,12 @@ void cosim_cover_finish(cosim_cover_t *cv, const cosim_env_t *env)
 		cv->hits[bin(COVER_G_R7, lv, 1, 0, 0)] += f->copy_new_global;
 		cv->hits[bin(COVER_G_R7, lv, 2, 0, 0)] += f->copy_old_global;
 	}
+	/* W10: the lookups at the walks' starts that hit each page-walk cache (the caches' contents are compared) */
+	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL; n++) {
+		const mmu_tlb_t *t = mmu_pwc(env->mmu, n);
+		if (t)
+			cv->hits[bin(COVER_G_PWC, n - MMU_PWC_MIN_LEVEL, 0, 0, 0)] = mmu_tlb_counters(t)->hits;
+	}
 }
 
 /* ---- names, applicability, report, listing ---- */
@@ -289,6 +299,9 @@ static unsigned config_has(const mmu_cfg_t *cfg)
 		has |= NEED_LEAF4;
 	if (leaf_levels >= 5)
 		has |= NEED_LEAF5;
+	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL; n++)
+		if (cfg->pwc[n].entries) /* (the configuration refuses a cache of a level beyond the mode's) */
+			has |= NEED_PWC_L2 << (n - MMU_PWC_MIN_LEVEL);
 	return has;
 }
 
@@ -379,6 +392,10 @@ static const struct {
     {NEED_LEAF4, "f", "Sv48 and Sv57 only"},
     {NEED_LEAF5, "g", "Sv57 only"},
     {NEED_NO_PCID, "h", "`cr3.pcid = 0`"},
+    {NEED_PWC_L2, "i", "only with that level's page-walk cache (`pwc.l<n>.entries`)"},
+    {NEED_PWC_L3, "i", NULL},
+    {NEED_PWC_L4, "i", NULL},
+    {NEED_PWC_L5, "i", NULL},
 };
 
 /* The footnote marks of a set of needs, "<sup>ce</sup>", or nothing. */
@@ -387,7 +404,7 @@ static const char *need_marks(unsigned need, char *buf, size_t len)
 	size_t n = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < sizeof need_notes / sizeof need_notes[0]; i++)
-		if (need & need_notes[i].need)
+		if ((need & need_notes[i].need) && !strstr(buf, need_notes[i].mark))
 			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? "" : "<sup>", need_notes[i].mark);
 	if (n)
 		snprintf(buf + n, n < len ? len - n : 0, "</sup>");
@@ -423,8 +440,9 @@ int cosim_cover_list(FILE *f)
 	}
 	fprintf(f, "\n%u bins.", (unsigned)COVER_BINS);
 	for (size_t i = 0; i < sizeof need_notes / sizeof need_notes[0]; i++)
-		fprintf(f, " <sup>%s</sup> %s%s", need_notes[i].mark, need_notes[i].text,
-		        i + 1 < sizeof need_notes / sizeof need_notes[0] ? ";" : ".");
+		if (need_notes[i].text) /* (the levels of the walk caches share theirs) */
+			fprintf(f, "%s <sup>%s</sup> %s", i ? ";" : "", need_notes[i].mark, need_notes[i].text);
+	fprintf(f, ".");
 	fprintf(f, " Never reachable (where marked: in those configurations only):\n");
 	int err = 0;
 	for (size_t i = 0; i < sizeof nevers / sizeof nevers[0]; i++) {

@@ -12,11 +12,31 @@ unsigned cosim_tlb_ways(const mmu_tlb_cfg_t *t)
 	return t->ways ? t->ways : t->entries;
 }
 
+/* An absent page-walk cache (W9) gets the legal values of mmu_top's defaults: the RTL generates nothing from them. */
+static unsigned pwc_or(const mmu_cfg_t *cfg, unsigned level, unsigned value, unsigned absent)
+{
+	return cfg->pwc[level].entries ? value : absent;
+}
+
 /* An absent L2 still gets legal values for its geometry parameters: the RTL generates no instance from them. */
 static unsigned l2_or(const mmu_cfg_t *cfg, unsigned value, unsigned absent)
 {
 	return cfg->l2.entries ? value : absent;
 }
+
+/* The parameters of the page-walk cache of level n, with the keys they come from. */
+#define PWC_PARAMS(n)                                                                                                  \
+	{"PwcL" #n "Entries", cfg->pwc[n].entries, {"pwc.l" #n ".entries"}},                                           \
+	    {"PwcL" #n "Ways",                                                                                         \
+	     pwc_or(cfg, n, cosim_tlb_ways(&cfg->pwc[n]), 1),                                                          \
+	     {"pwc.l" #n ".ways", "pwc.l" #n ".entries"}},                                                             \
+	    {"PwcL" #n "Policy",                                                                                       \
+	     pwc_or(cfg, n, cfg->pwc[n].policy, 0),                                                                    \
+	     {"pwc.l" #n ".policy", "pwc.l" #n ".entries"}},                                                           \
+	    {"PwcL" #n "HitLatency",                                                                                   \
+	     pwc_or(cfg, n, cfg->pwc[n].hit_latency, 1),                                                               \
+	     {"pwc.l" #n ".hit_latency", "pwc.l" #n ".entries"}},                                                      \
+	    {"LfsrSeedPwcL" #n, mmu_lfsr_seed_salt(cfg->seed, (uint16_t)(0x4000u | (n) << 8)), {"seed"}},
 
 int cosim_params_list(const mmu_cfg_t *cfg, cosim_param_t out[COSIM_PARAMS_MAX], char *msg, size_t msglen)
 {
@@ -35,12 +55,6 @@ int cosim_params_list(const mmu_cfg_t *cfg, cosim_param_t out[COSIM_PARAMS_MAX],
 	default:
 		snprintf(msg, msglen, "paging.mode: the RTL implements x86_64, x86_64_la57, sv39, sv48 and sv57");
 		return MMU_EINVAL;
-	}
-	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL; n++) {
-		if (cfg->pwc[n].entries) { /* docs/timing.md W9: model-only */
-			snprintf(msg, msglen, "pwc.l%u.entries: page-walk caches are model-only, the RTL has none", n);
-			return MMU_EINVAL;
-		}
 	}
 	if (cfg->mem.dcache.entries) { /* docs/timing.md M6: model-only, co-simulation runs without it */
 		snprintf(msg, msglen,
@@ -71,7 +85,8 @@ int cosim_params_list(const mmu_cfg_t *cfg, cosim_param_t out[COSIM_PARAMS_MAX],
 	    {"LfsrSeedL1i", mmu_lfsr_seed(cfg->seed, MMU_TLB_L1I), {"seed"}},
 	    {"LfsrSeedL1d", mmu_lfsr_seed(cfg->seed, MMU_TLB_L1D), {"seed"}},
 	    {"LfsrSeedL2", mmu_lfsr_seed(cfg->seed, MMU_TLB_L2), {"seed"}},
-	};
+	    /* W9-W12: each level's page-walk cache; R5: its LFSR salt is 0x4000 | level << 8 (mmu_pwc.c) */
+	    PWC_PARAMS(2) PWC_PARAMS(3) PWC_PARAMS(4) PWC_PARAMS(5)};
 	_Static_assert(sizeof p / sizeof p[0] <= COSIM_PARAMS_MAX, "COSIM_PARAMS_MAX too small");
 	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
 		out[i] = p[i];

@@ -11,8 +11,8 @@
  * mmu_cfg_t. Names and encodings: the RTL/co-simulation contract (policy = mmu_policy_t, ways resolved, LFSR seeds
  * from mmu_lfsr_seed()).
  */
-#define COSIM_PARAMS_LEN 1024
-#define COSIM_PARAMS_MAX 32
+#define COSIM_PARAMS_LEN 2048
+#define COSIM_PARAMS_MAX 48
 
 /* At most this many configuration keys decide one parameter. */
 #define COSIM_PARAM_KEYS 2

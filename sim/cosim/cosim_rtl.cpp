@@ -72,6 +72,11 @@ const char *const tlb_scopes[3][2] = {{"TOP.mmu_top.u_l1i", "TOP.mmu_top.g_l1i.u
                                       {"TOP.mmu_top.u_l1d", "TOP.mmu_top.g_l1d.u_l1d"},
                                       {"TOP.mmu_top.u_l2", "TOP.mmu_top.g_l2.u_l2"}};
 
+// The page-walk cache of level n (W9-W12), in the miss unit's generate loop: its fields, read as the model's entry.
+enum { P_VALID, P_TAG, P_PCID, P_TABLE, P_WRITABLE, P_USER, P_NX, P_COUNT };
+const char *const pwc_field_names[P_COUNT] = {"valid_q", "tag_q", "pcid_q", "table_q", "writable_q", "user_q",
+                                              "nx_q"};
+
 bool bind_field(const VerilatedScope *scope, const char *name, unsigned entries, field_ref *f, char *msg,
                 size_t msglen)
 {
@@ -122,6 +127,7 @@ struct cosim_rtl {
 	std::unique_ptr<VerilatedFstC> fst;
 	uint64_t time = 0; // 10 per cycle: the clock falls at 10 (c + 1) and rises 5 later
 	field_ref tlb[3][F_COUNT];
+	field_ref pwc[MMU_PWC_MAX_LEVEL + 1][P_COUNT];
 	field_ref cr3;
 	bool bound = false;
 };
@@ -275,6 +281,41 @@ int cosim_rtl_bind_state(cosim_rtl_t *r, const unsigned entries[3], char *msg, s
 	}
 	r->bound = true;
 	return 0;
+}
+
+int cosim_rtl_bind_pwc(cosim_rtl_t *r, unsigned level, unsigned entries, char *msg, size_t msglen)
+{
+	char name[96];
+	snprintf(name, sizeof name, "TOP.mmu_top.u_miss.g_pwc[%u].g_on.u_pwc", level);
+	const VerilatedScope *scope = r->ctx->scopeFind(name);
+	if (!scope) {
+		snprintf(msg, msglen, "no scope %s: is the page-walk cache instance named so, with public_flat_rd fields?",
+		         name);
+		return MMU_EINVAL;
+	}
+	for (unsigned f = 0; f < P_COUNT; f++)
+		if (!bind_field(scope, pwc_field_names[f], entries, &r->pwc[level][f], msg, msglen))
+			return MMU_EINVAL;
+	return 0;
+}
+
+bool cosim_rtl_pwc_valid(const cosim_rtl_t *r, unsigned level, unsigned slot)
+{
+	return r->pwc[level][P_VALID].get(slot) & 1;
+}
+
+void cosim_rtl_pwc_entry(const cosim_rtl_t *r, unsigned level, unsigned slot, mmu_tlb_entry_t *e)
+{
+	const field_ref *f = r->pwc[level];
+	*e = mmu_tlb_entry_t{};
+	e->valid = f[P_VALID].get(slot) & 1;
+	e->vpn = f[P_TAG].get(slot);
+	e->level = uint8_t(level); // the model's one-size array holds its level in every entry
+	e->base = f[P_TABLE].get(slot) << 12;
+	e->pcid = uint16_t(f[P_PCID].get(slot));
+	e->writable = f[P_WRITABLE].get(slot) & 1;
+	e->user = f[P_USER].get(slot) & 1;
+	e->nx = f[P_NX].get(slot) & 1;
 }
 
 void cosim_rtl_tlb_entry(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot, mmu_tlb_entry_t *e)

@@ -52,6 +52,15 @@ void cosim_rtl_tlb_entry(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot, m
 bool cosim_rtl_tlb_valid(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot);
 uint64_t cosim_rtl_cr3(const cosim_rtl_t *r);
 
+/*
+ * The page-walk cache of level `level` (W9-W12; u_miss.g_pwc[level].g_on.u_pwc), bound like a TLB. Its entries read
+ * as the model's (mmu_pwc()): vpn = the tag, base = the next table's address, level = `level`, the rights; global,
+ * dirty and readable 0 as the model leaves them.
+ */
+int cosim_rtl_bind_pwc(cosim_rtl_t *r, unsigned level, unsigned entries, char *msg, size_t msglen);
+bool cosim_rtl_pwc_valid(const cosim_rtl_t *r, unsigned level, unsigned slot);
+void cosim_rtl_pwc_entry(const cosim_rtl_t *r, unsigned level, unsigned slot, mmu_tlb_entry_t *e);
+
 #ifdef __cplusplus
 }
 #endif

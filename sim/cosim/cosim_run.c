@@ -75,6 +75,11 @@ static int env_create(const cosim_opts_t *o, cosim_env_t **out, char *msg, size_
 		unsigned entries[3] = {env->cfg.l1i.entries, env->cfg.l1d.entries, env->cfg.l2.entries};
 		err = cosim_rtl_bind_state(env->rtl, entries, msg, msglen);
 	}
+	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL && !err; n++) {
+		const mmu_tlb_t *t = mmu_pwc(env->mmu, n);
+		if (t)
+			err = cosim_rtl_bind_pwc(env->rtl, n, mmu_tlb_sets(t) * mmu_tlb_ways(t), msg, msglen);
+	}
 	if (err) {
 		env_destroy(env);
 		return err;
@@ -197,6 +202,8 @@ static bool note_responses(cosim_env_t *env, const mmu_out_t *exp, counts_t *c, 
 		bad = bad ||
 		      cosim_check_tlb_sets(env, p == MMU_REQ_I ? MMU_TLB_L1I : MMU_TLB_L1D, env->inflight_vaddr[p], mm);
 		bad = bad || cosim_check_tlb_sets(env, MMU_TLB_L2, env->inflight_vaddr[p], mm);
+		if (exp->resp_level[p] == MMU_LEVEL_WALK) /* W11: a walk fills the page-walk caches as it ends */
+			bad = bad || cosim_check_pwc(env, mm);
 	}
 	return bad;
 }
@@ -222,6 +229,11 @@ static void print_report(const cosim_opts_t *o, const cosim_env_t *env, const co
 	printf("  TLB lookups   L1I %" PRIu64 " hits / %" PRIu64 " misses, L1D %" PRIu64 " / %" PRIu64 ", L2 %" PRIu64
 	       " / %" PRIu64 "\n",
 	       st.l1i_hits, st.l1i_misses, st.l1d_hits, st.l1d_misses, st.l2_hits, st.l2_misses);
+	if (st.pwc_l2_accesses || st.pwc_l3_accesses || st.pwc_l4_accesses || st.pwc_l5_accesses)
+		printf("  walk caches   hits / misses: l5 %" PRIu64 " / %" PRIu64 ", l4 %" PRIu64 " / %" PRIu64
+		       ", l3 %" PRIu64 " / %" PRIu64 ", l2 %" PRIu64 " / %" PRIu64 " (%" PRIu64 " PTE reads skipped)\n",
+		       st.pwc_l5_hits, st.pwc_l5_misses, st.pwc_l4_hits, st.pwc_l4_misses, st.pwc_l3_hits,
+		       st.pwc_l3_misses, st.pwc_l2_hits, st.pwc_l2_misses, st.pwc_skipped);
 	printf("  walks         %" PRIu64 " (%" PRIu64 " dirty re-walks), %" PRIu64 " PTE reads, %" PRIu64
 	       " A/D writes",
 	       st.walks, st.walks_dirty, st.pte_reads, st.ad_writes);

@@ -50,7 +50,7 @@ static void walk_cache_rows(FILE *out, const mmu_cfg_t *cfg, const mmu_stats_t *
 	    {st->pwc_l4_accesses, st->pwc_l4_hits, st->pwc_l4_misses},
 	    {st->pwc_l5_accesses, st->pwc_l5_hits, st->pwc_l5_misses},
 	};
-	fprintf(out, "\n  walk caches (model-only)%s\n",
+	fprintf(out, "\n  walk caches%s\n",
 	        !strcmp(paging, "x86_64")        ? ": PWC l4 = PML4E cache, l3 = PDPTE cache, l2 = PDE cache"
 	        : !strcmp(paging, "x86_64_la57") ? ": PWC l5 = PML5E cache, l4 = PML4E cache, l3 = PDPTE cache, l2 = "
 	                                           "PDE cache"
@@ -64,7 +64,7 @@ static void walk_cache_rows(FILE *out, const mmu_cfg_t *cfg, const mmu_stats_t *
 	}
 	if (cfg->mem.dcache.entries) {
 		tlb_row(out, "dcache", &cfg->mem.dcache, st->dcache_accesses, st->dcache_hits, st->dcache_misses);
-		fprintf(out, "  dcache lines of %u bytes; a miss costs mem.latency\n", cfg->mem.dcache_line_bytes);
+		fprintf(out, "  dcache (model-only) lines of %u bytes; a miss costs mem.latency\n", cfg->mem.dcache_line_bytes);
 	}
 	if (st->walks)
 		fprintf(out,

@@ -3,7 +3,8 @@
  * a header, then one row per synthesized configuration keyed by mmu_top's parameters (those of cosim_params_list,
  * the LFSR seeds left out: they are reset values, not hardware), with its memory bits and logic cells. A configuration
  * of the sweep gets the figures of the row whose parameters all equal its own; with none (not synthesized, or not
- * buildable as RTL: another paging mode, page-walk caches) its columns stay empty.
+ * buildable as RTL: x86-32 or textbook paging, the walker's data cache) its columns stay empty. An absent page-walk
+ * cache's parameters are mmu_top's defaults in both (cosim_params.c), so they need no exception as the L2's do.
  */
 #include <errno.h>
 #include <stdio.h>

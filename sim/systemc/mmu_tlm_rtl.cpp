@@ -132,6 +132,10 @@ std::string mmu_tlm_rtl_check(const mmu_cfg_t &cfg)
 	if (cfg.paging.pa_bits != MMU_RTL_PaBits)
 		return "--mmu rtl: paging.pa_bits = " + std::to_string(cfg.paging.pa_bits) + ", but the RTL has " +
 		       std::to_string(MMU_RTL_PaBits) + tail;
+	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL; n++) /* the "default" build has no walk caches */
+		if (cfg.pwc[n].entries)
+			return "--mmu rtl: pwc.l" + std::to_string(n) +
+			       ".entries = " + std::to_string(cfg.pwc[n].entries) + ", but the RTL has 0" + tail;
 	if (uint64_t(cfg.pcid) != MMU_RTL_PcidEn)
 		return "--mmu rtl: cr3.pcid = " + std::to_string(int(cfg.pcid)) + ", but the RTL has " +
 		       std::to_string(MMU_RTL_PcidEn) + tail;

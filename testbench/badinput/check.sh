@@ -94,8 +94,10 @@ printf '2 401000\n7 1000\n' > label.din
 printf '0 7fff0010 4 read\n' > comment.din
 # sweep --area: the CSV of scripts/rtl-cells.sh with a figure that is no number
 { printf 'config,L1iEntries,L1iWays,L1iPolicy,L1iHitLatency,L1dEntries,L1dWays,L1dPolicy,L1dHitLatency,L2Entries,'
-  printf 'L2Ways,L2Policy,L2HitLatency,PcidEn,PaBits,Mode,Sum,Mxr,Svadu,memory_bits,logic_cells\n'
-  printf 'small,8,2,0,1,8,4,0,1,16,4,0,2,0,46,0,0,0,0,3288,many\n'; } > badarea.csv
+  printf 'L2Ways,L2Policy,L2HitLatency,PcidEn,PaBits,Mode,Sum,Mxr,Svadu,'
+  printf 'PwcL2Entries,PwcL2Ways,PwcL2Policy,PwcL2HitLatency,PwcL3Entries,PwcL3Ways,PwcL3Policy,PwcL3HitLatency,PwcL4Entries,PwcL4Ways,PwcL4Policy,PwcL4HitLatency,PwcL5Entries,PwcL5Ways,PwcL5Policy,PwcL5HitLatency,'
+  printf 'memory_bits,logic_cells\n'
+  printf 'small,8,2,0,1,8,4,0,1,16,4,0,2,0,46,0,0,0,0,0,1,0,1,0,1,0,1,0,1,0,1,0,1,0,1,3288,many\n'; } > badarea.csv
 # A zombie: a child that has exited under a parent (exec'd into sleep) that never collects it; the parent is ended
 # on exit, and init collects the zombie.
 (sleep 0 & echo $! > zombie.pid; exec sleep 600) < /dev/null > /dev/null 2>&1 &

@@ -149,6 +149,33 @@ Test(cosim_fail, right_rtl_sv39_passes)
 	cr_expect_eq(rc, 0, "exit %d:\n%s", rc, out);
 }
 
+/*
+ * W12 broken (sim/cosim/CMakeLists.txt, BROKEN): the RTL of mmucosim-pwc-brokenva keeps its page-walk caches'
+ * entries of the current PCID across a flush of kind VA (INVLPG), which drops them all whatever their address (SDM
+ * vol. 3A, 4.10.4.1). The random stimulus flushes by VA while the caches hold entries (seed 11: an INVLPG in cycle 249
+ * after the OS write-protected a page); the comparison of the caches after that edge, in cycle 250, stops the run,
+ * naming the cache, the slot, the valid bit the RTL kept and the rule.
+ */
+Test(cosim_fail, pwc_flush_va_ignored_is_caught)
+{
+	int rc = run(COSIM_BROKENPWCVA " --random 250000 --seed 11 --mismatch-wave " COSIM_WORKDIR "/fail-pwcva.fst",
+	             out, sizeof out);
+	cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
+	cr_expect_not_null(strstr(out, "deliberately wrong variant"), "%s", out);
+	cr_expect_not_null(strstr(out, "cycle      249  flush VA "), "%s", out);
+	cr_expect_not_null(strstr(out, "MISMATCH at cycle 250 (page-walk cache contents)"), "%s", out);
+	cr_expect_not_null(strstr(out, ".valid_q["), "%s", out);
+	cr_expect_not_null(strstr(out, "expected (model) 0x0  actual (RTL) 0x1"), "%s", out);
+	cr_expect_not_null(strstr(out, "W12 (invalidation)"), "%s", out);
+}
+
+/* Control: the same stimulus on the pwc RTL as it is passes. */
+Test(cosim_fail, right_rtl_pwc_passes)
+{
+	int rc = run(COSIM_PWC " --random 250000 --seed 11", out, sizeof out);
+	cr_expect_eq(rc, 0, "exit %d:\n%s", rc, out);
+}
+
 /* Control: the same scenario on the RTL as it is passes, its assertions silent. */
 Test(cosim_fail, right_rtl_flushwalk_passes)
 {

@@ -35,7 +35,11 @@ module tb_mmu_ptw;
     .mem_resp_valid_i(rvalid), .mem_resp_rdata_i(rdata),
     .idle_o(idle), .done_o(done), .fault_o(fault), .cause_o(cause), .ecode_o(ecode), .paddr_o(paddr),
     .vpn_o(vpn), .level_o(level), .base_o(base), .pcid_o(pcid), .global_o(glob), .writable_o(wr), .user_ok_o(us),
-    .nx_o(nx), .dirty_o(dirty), .readable_o()
+    .nx_o(nx), .dirty_o(dirty), .readable_o(),
+    // no page-walk caches (PwcLatency = 0): the walk starts at the root, nothing is kept for a fill
+    .pwc_lkp_o(), .pwc_hit_i(1'b0), .pwc_level_i(3'd0), .pwc_table_i({(PaBits-12){1'b0}}),
+    .pwc_writable_i(1'b0), .pwc_user_i(1'b0), .pwc_nx_i(1'b0), .thr_valid_o(), .thr_table_o(), .thr_writable_o(),
+    .thr_user_o(), .thr_nx_o()
   );
 
   // Memory: latency 2, `stall` cycles of back-pressure before the next acceptance.

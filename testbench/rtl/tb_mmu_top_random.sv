@@ -27,6 +27,23 @@ module tb_mmu_top_random #(
   parameter int LfsrSeedL1i  = 'h1001,
   parameter int LfsrSeedL1d  = 'h2001,
   parameter int LfsrSeedL2   = 'h3001,
+  // page-walk caches (W9-W12), as mmu_top's
+  parameter int PwcL2Entries = 0,
+  parameter int PwcL2Ways    = 1,
+  parameter int PwcL2Policy  = 0,
+  parameter int PwcL2HitLatency = 1,
+  parameter int PwcL3Entries = 0,
+  parameter int PwcL3Ways    = 1,
+  parameter int PwcL3Policy  = 0,
+  parameter int PwcL3HitLatency = 1,
+  parameter int PwcL4Entries = 0,
+  parameter int PwcL4Ways    = 1,
+  parameter int PwcL4Policy  = 0,
+  parameter int PwcL4HitLatency = 1,
+  parameter int PwcL5Entries = 0,
+  parameter int PwcL5Ways    = 1,
+  parameter int PwcL5Policy  = 0,
+  parameter int PwcL5HitLatency = 1,
   parameter int Cycles       = 20000,
   parameter int Seed         = 1
 );
@@ -61,7 +78,15 @@ module tb_mmu_top_random #(
     .L1dEntries(L1dEntries), .L1dWays(L1dWays), .L1dPolicy(L1dPolicy), .L1dHitLatency(L1dHitLatency),
     .L2Entries(L2Entries), .L2Ways(L2Ways), .L2Policy(L2Policy), .L2HitLatency(L2HitLatency), .PcidEn(PcidEn),
     .PaBits(PaBits), .Mode(Mode), .Sum(Sum), .Mxr(Mxr), .Svadu(Svadu), .LfsrSeedL1i(LfsrSeedL1i),
-    .LfsrSeedL1d(LfsrSeedL1d), .LfsrSeedL2(LfsrSeedL2)
+    .LfsrSeedL1d(LfsrSeedL1d), .LfsrSeedL2(LfsrSeedL2),
+    .PwcL2Entries(PwcL2Entries), .PwcL2Ways(PwcL2Ways), .PwcL2Policy(PwcL2Policy),
+    .PwcL2HitLatency(PwcL2HitLatency),
+    .PwcL3Entries(PwcL3Entries), .PwcL3Ways(PwcL3Ways), .PwcL3Policy(PwcL3Policy),
+    .PwcL3HitLatency(PwcL3HitLatency),
+    .PwcL4Entries(PwcL4Entries), .PwcL4Ways(PwcL4Ways), .PwcL4Policy(PwcL4Policy),
+    .PwcL4HitLatency(PwcL4HitLatency),
+    .PwcL5Entries(PwcL5Entries), .PwcL5Ways(PwcL5Ways), .PwcL5Policy(PwcL5Policy),
+    .PwcL5HitLatency(PwcL5HitLatency)
   ) u_dut (
     .clk_i(clk), .rst_ni(rst_n),
     .ireq_valid_i(ireq_valid), .ireq_vaddr_i(ireq_vaddr), .ireq_op_i(ireq_op), .ireq_user_i(ireq_user),

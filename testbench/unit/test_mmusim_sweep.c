@@ -324,6 +324,9 @@ Test(mmusim_sweep, csv_columns_are_the_keys_the_status_and_every_figure_of_the_r
 
 /* --area: the figures of the row whose RTL parameters are the configuration's (the defaults of mmu_top are the
  * model's; an absent L2 matches whatever its other parameters say), empty where no row matches. */
+/* The page-walk cache columns of a configuration without them: mmu_top's defaults (entries 0, ways 1, policy 0,
+ * hit latency 1), for levels 2 to 5. */
+#define NO_PWC "0,1,0,1,0,1,0,1,0,1,0,1,0,1,0,1"
 Test(mmusim_sweep, area_columns_come_from_the_row_of_the_same_rtl_parameters)
 {
 	const char *t = lackey_trace(2000);
@@ -332,13 +335,16 @@ Test(mmusim_sweep, area_columns_come_from_the_row_of_the_same_rtl_parameters)
 	cr_assert(fd >= 0);
 	FILE *f = fdopen(fd, "w");
 	cr_assert(f);
-	fprintf(f, "config,L1iEntries,L1iWays,L1iPolicy,L1iHitLatency,L1dEntries,L1dWays,L1dPolicy,L1dHitLatency,"
-	           "L2Entries,L2Ways,L2Policy,L2HitLatency,PcidEn,PaBits,Mode,Sum,Mxr,Svadu,memories,memory_bits,"
-	           "logic_cells,seconds\n"
-	           "default,128,8,0,1,64,4,0,1,1536,12,0,9,0,46,0,0,0,0,30,111,222,9\n"
-	           "pcid,128,8,0,1,64,4,0,1,1536,12,0,9,1,46,0,0,0,0,30,333,444,9\n"
-	           "no_l2,128,8,0,1,64,4,0,1,0,12,0,9,0,46,0,0,0,0,30,5,7,9\n"
-	           "sv39,128,8,0,1,64,4,0,1,1536,12,0,9,0,46,4,0,0,0,30,666,777,9\n");
+	fprintf(f,
+	        "config,L1iEntries,L1iWays,L1iPolicy,L1iHitLatency,L1dEntries,L1dWays,L1dPolicy,L1dHitLatency,"
+	        "L2Entries,L2Ways,L2Policy,L2HitLatency,PcidEn,PaBits,Mode,Sum,Mxr,Svadu,"
+	        "PwcL2Entries,PwcL2Ways,PwcL2Policy,PwcL2HitLatency,PwcL3Entries,PwcL3Ways,PwcL3Policy,PwcL3HitLatency,"
+	        "PwcL4Entries,PwcL4Ways,PwcL4Policy,PwcL4HitLatency,PwcL5Entries,PwcL5Ways,PwcL5Policy,PwcL5HitLatency,"
+	        "memories,memory_bits,logic_cells,seconds\n"
+	        "default,128,8,0,1,64,4,0,1,1536,12,0,9,0,46,0,0,0,0," NO_PWC ",30,111,222,9\n"
+	        "pcid,128,8,0,1,64,4,0,1,1536,12,0,9,1,46,0,0,0,0," NO_PWC ",30,333,444,9\n"
+	        "no_l2,128,8,0,1,64,4,0,1,0,12,0,9,0,46,0,0,0,0," NO_PWC ",30,5,7,9\n"
+	        "sv39,128,8,0,1,64,4,0,1,1536,12,0,9,0,46,4,0,0,0," NO_PWC ",30,666,777,9\n");
 	fclose(f);
 	char args[512];
 	snprintf(args, sizeof args, "sweep --trace %s --sweep tlb.l2.entries=0,1536,768 --area %s", t, area);

@@ -80,7 +80,7 @@ typedef struct mmu_os_cfg {
 
 typedef struct mmu_cfg {
 	mmu_tlb_cfg_t l1i, l1d, l2;
-	/* page-walk caches by level (model-only, docs/timing.md W9-W12): pwc[n] caches level-n table entries; entries
+	/* page-walk caches by level (docs/timing.md W9-W12): pwc[n] caches level-n table entries; entries
 	 * 0 = none; only indices MMU_PWC_MIN_LEVEL..MMU_PWC_MAX_LEVEL are used */
 	mmu_tlb_cfg_t pwc[MMU_PWC_MAX_LEVEL + 1];
 	mmu_mem_cfg_t mem;

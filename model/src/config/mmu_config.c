@@ -627,7 +627,7 @@ static int validate_tlb(const char *name, const mmu_tlb_cfg_t *t, bool may_be_ab
 	return validate_array(name, "entries", t, may_be_absent, msg, msglen);
 }
 
-/* The model-only structures: page-walk caches (levels the mode has, below the root's parent) and the dcache. */
+/* The walk caches: page-walk caches (levels the mode has, below the root's parent) and the dcache. */
 static int validate_walk_caches(const mmu_cfg_t *cfg, const mmu_paging_t *pg, char *msg, size_t msglen)
 {
 	for (unsigned n = MMU_PWC_MIN_LEVEL; n <= MMU_PWC_MAX_LEVEL; n++) {

@@ -60,7 +60,7 @@ static const char *const teaching_settings[] = {
 };
 
 /*
- * Intel Skylake client core, with the model-only walk caches on (docs/timing.md W9-W12, M6-M8).
+ * Intel Skylake client core, with the walk caches on (docs/timing.md W9-W12, M6-M8; the dcache is model-only).
  * - TLBs: Intel 64 and IA-32 Architectures Optimization Reference Manual, chapter 2 (Skylake microarchitecture),
  *   TLB parameters table: ITLB 128 entries 8-way, DTLB 64 entries 4-way, STLB 1536 entries 12-way (4 KiB pages).
  *   STLB hit: about 9 cycles after an L1 DTLB miss (7-cpu.com, Intel Skylake page, "Data TLB").
@@ -91,7 +91,7 @@ static const char *const skylake_settings[] = {
 };
 
 /*
- * AMD Zen 2 core (family 17h, models 30h and above), with the model-only walk caches on.
+ * AMD Zen 2 core (family 17h, models 30h and above), with the walk caches on (the dcache model-only).
  * - TLBs: Software Optimization Guide for AMD Family 17h Models 30h and Greater Processors, chapter 2 (translation
  *   lookaside buffers): L1 ITLB and L1 DTLB 64 entries fully associative; L2 DTLB 2048 entries 16-way (the model has
  *   one unified L2 TLB: it takes the data side's). L2 TLB hit: about 7 cycles after an L1 DTLB miss (7-cpu.com, AMD

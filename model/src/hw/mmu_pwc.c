@@ -1,5 +1,5 @@
 /*
- * Page-walk caches (docs/timing.md, rules W9-W12; model-only): one small array per upper level holding the entries
+ * Page-walk caches (docs/timing.md, rules W9-W12; rtl/mmu_pwc.sv): one small array per upper level holding the entries
  * that level's tables point through, as Intel's paging-structure caches do (SDM vol. 3A, 4.10.3). A walk looks them
  * all up in parallel and starts below the deepest hit. Each array is a TLB of one block size (mmu_tlb.c), tagged by
  * the virtual-address bits the cached entry translates, so replacement, PCID tags and flushes are the TLB's.
