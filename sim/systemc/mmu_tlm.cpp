@@ -254,6 +254,8 @@ mmu_tlm::mmu_tlm(sc_core::sc_module_name name, const mmu_cfg_t &cfg, const sc_ti
 	if (period_ == sc_core::SC_ZERO_TIME)
 		throw std::invalid_argument("mmu_tlm: the clock period must be greater than zero");
 	last_cycle_ = ~UINT64_C(0) / period_.value();
+	for (uint64_t k = 0; k < SPANS; k++)
+		span_[k] = sc_time::from_value(k * period_.value()); /* k < SPANS <= last_cycle_: no overflow */
 	/* Without a memory request in flight only lookups and arbitration take cycles: a bound that flags a hang. */
 	quiet_limit_ = 64 + uint64_t(cfg.l1i.hit_latency) + cfg.l1d.hit_latency + 2 * uint64_t(cfg.l2.hit_latency);
 	socket.register_b_transport(this, &mmu_tlm::b_transport);
@@ -290,6 +292,12 @@ uint64_t mmu_tlm::cycle_at(const sc_time &t) const
 sc_time mmu_tlm::time_of(uint64_t cycle) const
 {
 	return sc_time::from_value(cycle * period_.value());
+}
+
+/* cycles x period, for a number of cycles whose end is a cycle SystemC can represent */
+sc_time mmu_tlm::span(uint64_t cycles) const
+{
+	return cycles < SPANS ? span_[cycles] : sc_time::from_value(cycles * period_.value());
 }
 
 /* The memory port's inputs of this cycle (M1: ready when nothing is pending), then the core's outputs. */
@@ -384,12 +392,14 @@ mmu_tlm::response mmu_tlm::translate(unsigned port, uint64_t vaddr, mmu_op_t op,
 {
 	response r;
 	r.res = mmu_result_t{};
+	r.quiet = false;
 	/* The core's shortcut needs no memory access; its latency (an L1 hit's) is below quiet_limit_, so no cycle it
 	 * stands for is past the last one (edge). */
 	if (!mem_.pending && last_cycle_ - cycle_ > quiet_limit_ &&
 	    core_->translate_quiet(port, vaddr, op, user, r.res)) {
 		r.res.page_level = 0; /* as the per-cycle path's response below: the ports do not tell it */
 		r.cycles = r.res.latency;
+		r.quiet = true;
 		cycle_ += r.cycles;
 		return r;
 	}
@@ -453,9 +463,19 @@ void mmu_tlm::b_transport(tlm::tlm_generic_payload &t, sc_time &delay)
 	uint64_t vaddr = t.get_address();
 
 	acquire();
-	advance_to(cycle_at(sc_time_stamp() + delay));
+	const sc_time now = sc_time_stamp();
+	const sc_time at = now + delay;
+	/* The usual case: presented at the start of the current cycle, the response cycle of the previous request. */
+	bool on_edge = at.value() == cycle_ * period_.value();
+	if (!on_edge)
+		advance_to(cycle_at(at));
 	response r = translate(fetch ? MMU_REQ_I : MMU_REQ_D, vaddr, op, user);
-	delay = time_of(cycle_) - sc_time_stamp();
+	/* The response cycle's start as local time: a shortcut leaves SystemC's time as it was, so then the delay is
+	 * the one it came with plus the latency when that was the start of the presentation cycle. */
+	if (r.quiet && on_edge)
+		delay += span(r.cycles);
+	else
+		delay = time_of(cycle_) - (r.quiet ? now : sc_time_stamp());
 	release();
 
 	if (ext) {

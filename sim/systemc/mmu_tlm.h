@@ -241,6 +241,7 @@ class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if
 	struct response {
 		mmu_result_t res;
 		uint64_t cycles;
+		bool quiet; /* answered by the core's shortcut: no memory access, SystemC's time has not moved */
 	};
 
 	void b_transport(tlm::tlm_generic_payload &t, sc_core::sc_time &delay);
@@ -251,6 +252,7 @@ class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if
 	void release();
 	uint64_t cycle_at(const sc_core::sc_time &t) const;
 	sc_core::sc_time time_of(uint64_t cycle) const;
+	sc_core::sc_time span(uint64_t cycles) const;
 	void eval(mmu_in_t &in, mmu_out_t &out);
 	void edge(const mmu_in_t &in, const mmu_out_t &out);
 	void advance_to(uint64_t cycle);
@@ -262,6 +264,9 @@ class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if
 	mmu_cfg_t cfg_;
 	mmu_paging_t pg_;
 	sc_core::sc_time period_;
+	enum { SPANS = 64 };
+	sc_core::sc_time
+	    span_[SPANS]; /* k x period_, made once: an L1 hit's delay needs no sc_time built from a value */
 	std::unique_ptr<mmu_tlm_core> core_;
 	uint64_t cycle_ = 0;
 	uint64_t cr3_ = 0;

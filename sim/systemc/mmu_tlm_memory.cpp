@@ -75,6 +75,21 @@ tlm::tlm_response_status mmu_tlm_memory::copy(tlm::tlm_generic_payload &t, bool 
 	unsigned char *d = t.get_data_ptr();
 	uint64_t addr = t.get_address();
 	bool all = !use_byte_enables || !t.get_byte_enable_ptr();
+	unsigned len = t.get_data_length();
+	if (all && len >= 1 && len <= 8) { /* a CPU's load or store: one access of physical memory */
+		uint64_t v = 0;
+		if (t.is_read()) {
+			v = mmu_physmem_read(pm_, addr, len);
+			for (unsigned k = 0; k < len; k++)
+				d[k] = (unsigned char)(v >> (8 * k));
+		} else if (t.is_write()) {
+			for (unsigned k = 0; k < len; k++)
+				v |= uint64_t(d[k]) << (8 * k);
+			if (mmu_physmem_write(pm_, addr, len, v))
+				return tlm::TLM_GENERIC_ERROR_RESPONSE;
+		}
+		return tlm::TLM_OK_RESPONSE;
+	}
 	for (unsigned i = 0, n; i < t.get_data_length(); i += n) {
 		n = all ? std::min(8u, t.get_data_length() - i) : 1;
 		if (!all && !byte_enabled(t, i))
