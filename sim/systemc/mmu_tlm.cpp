@@ -74,6 +74,8 @@ struct mmu_tlm_model_core::quiet_hits {
 	entry table[MMU_NREQ][ENTRIES];
 	uint64_t epoch = 1;
 	uint64_t deferred[MMU_NREQ][MMU_MAX_LEVELS + 1] = {}; /* hits not counted yet, by port and leaf level */
+	long touch_slot[MMU_NREQ] = {-1, -1}; /* uses of a slot in a row not applied yet (mmu_replay_l1_touch_n) */
+	uint64_t touches[MMU_NREQ] = {};
 	bool any_deferred = false;
 	uint64_t table_hits = 0;
 	unsigned page_bits = 0;
@@ -113,6 +115,11 @@ void mmu_tlm_model_core::count_deferred() const
 	quiet_hits &q = *last_;
 	if (!q.any_deferred)
 		return;
+	for (unsigned p = 0; p < MMU_NREQ; p++)
+		if (q.touches[p]) {
+			mmu_replay_l1_touch_n(m_.get(), p, q.touch_slot[p], q.touches[p]);
+			q.touches[p] = 0;
+		}
 	for (unsigned p = 0; p < MMU_NREQ; p++)
 		for (unsigned level = 0; level <= MMU_MAX_LEVELS; level++)
 			if (q.deferred[p][level]) {
@@ -185,7 +192,13 @@ bool mmu_tlm_model_core::translate_quiet(unsigned port, uint64_t vaddr, mmu_op_t
 	uint64_t page = vaddr >> q.page_bits, offset = vaddr & ((UINT64_C(1) << q.page_bits) - 1);
 	quiet_hits::entry &e = q.slot_of(port, page, op);
 	if (user && e.epoch == q.epoch && e.page == page && e.op == op) {
-		mmu_replay_l1_touch(m_.get(), port, e.slot);
+		if (e.slot != q.touch_slot[port]) { /* uses in a row of one slot are applied at once, in their order */
+			if (q.touches[port])
+				mmu_replay_l1_touch_n(m_.get(), port, q.touch_slot[port], q.touches[port]);
+			q.touch_slot[port] = e.slot;
+			q.touches[port] = 0;
+		}
+		q.touches[port]++;
 		q.deferred[port][e.res.page_level]++;
 		q.any_deferred = true;
 		q.table_hits++;
@@ -197,6 +210,15 @@ bool mmu_tlm_model_core::translate_quiet(unsigned port, uint64_t vaddr, mmu_op_t
 		res.paddr |= offset;
 		return true;
 	}
+	return translate_looked_up(port, vaddr, op, user, res);
+}
+
+/* A quiet request the table does not answer: the model's own shortcut, and its hit made an entry of the table. */
+bool mmu_tlm_model_core::translate_looked_up(unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t &res)
+{
+	quiet_hits &q = *last_;
+	uint64_t page = vaddr >> q.page_bits, offset = vaddr & ((UINT64_C(1) << q.page_bits) - 1);
+	quiet_hits::entry &e = q.slot_of(port, page, op);
 	/* The model reads its cycle here (the response's acceptance, T14): the deferred counting goes first. A hit sets
 	 * the ports; without one they are left to settle() before the next edge. */
 	count_deferred();

@@ -194,6 +194,7 @@ class mmu_tlm_model_core : public mmu_tlm_core
 	void settle() const;
 	void count_deferred() const;
 	void next_epoch();
+	bool translate_looked_up(unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t &res);
 
 	std::unique_ptr<mmu_t, destroy> m_;
 	struct quiet_hits; /* each port's last quiet hit and the hits deferred (mmu_tlm.cpp; mmu_replay.h) */
