@@ -409,22 +409,14 @@ void mmu_tlm::access_memory(const mmu_out_t &out)
 		mem_.rdata = walk_cas_.done ? walk_cas_.old : out.mem_req_cmp;
 }
 
-/* One request presented in the current cycle, run to its response cycle, which stays unclocked (T14). */
+/*
+ * One request presented in the current cycle, run to its response cycle, which stays unclocked (T14), cycle by cycle
+ * (the core's shortcut, translate_quiet, declined it).
+ */
 mmu_tlm::response mmu_tlm::translate(unsigned port, uint64_t vaddr, mmu_op_t op, bool user)
 {
 	response r;
 	r.res = mmu_result_t{};
-	r.quiet = false;
-	/* The core's shortcut needs no memory access; its latency (an L1 hit's) is below quiet_limit_, so no cycle it
-	 * stands for is past the last one (edge). */
-	if (!mem_.pending && last_cycle_ - cycle_ > quiet_limit_ &&
-	    core_->translate_quiet(port, vaddr, op, user, r.res)) {
-		r.res.page_level = 0; /* as the per-cycle path's response below: the ports do not tell it */
-		r.cycles = r.res.latency;
-		r.quiet = true;
-		cycle_ += r.cycles;
-		return r;
-	}
 	mmu_in_t in = {};
 	mmu_out_t out;
 	uint64_t start = cycle_;
@@ -491,13 +483,25 @@ void mmu_tlm::b_transport(tlm::tlm_generic_payload &t, sc_time &delay)
 	bool on_edge = at.value() == cycle_ * period_.value();
 	if (!on_edge)
 		advance_to(cycle_at(at));
-	response r = translate(fetch ? MMU_REQ_I : MMU_REQ_D, vaddr, op, user);
+	unsigned port = fetch ? MMU_REQ_I : MMU_REQ_D;
+	response r;
+	r.res = mmu_result_t{};
+	/* The core's shortcut needs no memory access; its latency (an L1 hit's) is below quiet_limit_, so no cycle it
+	 * stands for is past the last one (edge). */
+	bool quiet = !mem_.pending && last_cycle_ - cycle_ > quiet_limit_ &&
+	             core_->translate_quiet(port, vaddr, op, user, r.res);
+	if (quiet) {
+		r.cycles = r.res.latency;
+		cycle_ += r.cycles;
+	} else {
+		r = translate(port, vaddr, op, user);
+	}
 	/* The response cycle's start as local time: a shortcut leaves SystemC's time as it was, so then the delay is
 	 * the one it came with plus the latency when that was the start of the presentation cycle. */
-	if (r.quiet && on_edge)
+	if (quiet && on_edge)
 		delay += span(r.cycles);
 	else
-		delay = time_of(cycle_) - (r.quiet ? now : sc_time_stamp());
+		delay = time_of(cycle_) - (quiet ? now : sc_time_stamp());
 	release();
 
 	if (ext) {

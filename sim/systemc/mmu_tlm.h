@@ -242,7 +242,6 @@ class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if
 	struct response {
 		mmu_result_t res;
 		uint64_t cycles;
-		bool quiet; /* answered by the core's shortcut: no memory access, SystemC's time has not moved */
 	};
 
 	void b_transport(tlm::tlm_generic_payload &t, sc_core::sc_time &delay);
