@@ -5,7 +5,10 @@
  * The MMU as a loosely-timed TLM-2.0 component.
  *
  *   socket       target: virtual-address transactions (TLM_READ_COMMAND, TLM_WRITE_COMMAND; TLM_IGNORE_COMMAND
- *                translates without an access). Fetch, privilege and process travel in an mmu_tlm_ext.
+ *                translates without an access). Fetch, privilege and process travel in an mmu_tlm_ext. Blocking
+ *                and debug transport only: a passthrough socket, whose one indirection per call is what a
+ *                loosely-timed initiator pays (simple_target_socket's conversion of nb_transport_fw cost more on
+ *                every b_transport); nb_transport_fw is reported as an error.
  *   walk_socket  initiator: every page-table read and A/D write-back of the walker, one 8-byte word each. A
  *                write-back carries an mmu_tlm_cas_ext: it is a compare-and-swap (docs/timing.md M9).
  *   data_socket  initiator: the translated access, forwarded unchanged but for its physical address.
@@ -48,6 +51,7 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/passthrough_target_socket.h>
 
 extern "C" {
 #include "mmu/mmu.h"
@@ -207,7 +211,7 @@ class mmu_tlm_model_core : public mmu_tlm_core
 class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if
 {
       public:
-	tlm_utils::simple_target_socket<mmu_tlm> socket;
+	tlm_utils::passthrough_target_socket<mmu_tlm> socket;
 	tlm_utils::simple_initiator_socket<mmu_tlm> walk_socket;
 	tlm_utils::simple_initiator_socket<mmu_tlm> data_socket;
 

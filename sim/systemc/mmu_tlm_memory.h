@@ -11,6 +11,7 @@
  *                MMU turns back into S + L cycles. With the defaults that is mem.latency x period.
  *   data_socket  for translated accesses, any length: data_cycles x period per access (0 by default, because mmusim
  *                models no data accesses; another value shifts the requester's time and so the MMU's idle cycles).
+ *                A passthrough socket (one per access of the platform): blocking and debug transport only.
  *
  * Both serve debug transport without timing or counting. Data arrays hold bytes in address order.
  */
@@ -20,6 +21,7 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/passthrough_target_socket.h>
 
 extern "C" {
 #include "mmu/mmu_mem.h"
@@ -29,7 +31,7 @@ class mmu_tlm_memory : public sc_core::sc_module
 {
       public:
 	tlm_utils::simple_target_socket<mmu_tlm_memory> walk_socket;
-	tlm_utils::simple_target_socket<mmu_tlm_memory> data_socket;
+	tlm_utils::passthrough_target_socket<mmu_tlm_memory> data_socket;
 
 	/* pm must outlive the memory; cfg->mem and cfg->seed as validated by mmu_cfg_validate. Throws on ENOMEM. */
 	mmu_tlm_memory(sc_core::sc_module_name name, const mmu_cfg_t &cfg, mmu_physmem_t *pm,
