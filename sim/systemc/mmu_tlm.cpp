@@ -484,35 +484,41 @@ void mmu_tlm::b_transport(tlm::tlm_generic_payload &t, sc_time &delay)
 	if (!on_edge)
 		advance_to(cycle_at(at));
 	unsigned port = fetch ? MMU_REQ_I : MMU_REQ_D;
-	response r;
-	r.res = mmu_result_t{};
+	/* The response field by field, not as a struct: a core writes it in pieces, and a wide read of those (a copy of
+	 * the struct) would wait for the stores instead of taking the values from them. */
+	mmu_result_t res = {};
+	uint64_t cycles;
 	/* The core's shortcut needs no memory access; its latency (an L1 hit's) is below quiet_limit_, so no cycle it
 	 * stands for is past the last one (edge). */
-	bool quiet = !mem_.pending && last_cycle_ - cycle_ > quiet_limit_ &&
-	             core_->translate_quiet(port, vaddr, op, user, r.res);
+	bool quiet =
+	    !mem_.pending && last_cycle_ - cycle_ > quiet_limit_ && core_->translate_quiet(port, vaddr, op, user, res);
 	if (quiet) {
-		r.cycles = r.res.latency;
-		cycle_ += r.cycles;
+		cycles = res.latency;
+		cycle_ += cycles;
 	} else {
-		r = translate(port, vaddr, op, user);
+		response r = translate(port, vaddr, op, user);
+		res = r.res;
+		cycles = r.cycles;
 	}
+	uint64_t paddr = res.paddr;
+	bool fault = res.fault;
 	/* The response cycle's start as local time: a shortcut leaves SystemC's time as it was, so then the delay is
 	 * the one it came with plus the latency when that was the start of the presentation cycle. */
 	if (quiet && on_edge)
-		delay += span(r.cycles);
+		delay += span(cycles);
 	else
 		delay = time_of(cycle_) - (quiet ? now : sc_time_stamp());
 	release();
 
 	if (ext) {
-		ext->fault = r.res.fault;
-		ext->cause = r.res.cause;
-		ext->ecode = r.res.ecode;
-		ext->level = r.res.level;
-		ext->paddr = r.res.paddr;
-		ext->cycles = r.cycles;
+		ext->fault = fault;
+		ext->cause = res.cause;
+		ext->ecode = res.ecode;
+		ext->level = res.level;
+		ext->paddr = paddr;
+		ext->cycles = cycles;
 	}
-	if (r.res.fault) {
+	if (fault) {
 		t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
 		return;
 	}
@@ -520,7 +526,7 @@ void mmu_tlm::b_transport(tlm::tlm_generic_payload &t, sc_time &delay)
 		t.set_response_status(tlm::TLM_OK_RESPONSE);
 		return;
 	}
-	t.set_address(r.res.paddr);
+	t.set_address(paddr);
 	data_socket->b_transport(t, delay);
 	t.set_address(vaddr);
 	t.set_dmi_allowed(false); /* a memory's DMI hint is about physical addresses: the requester sees virtual ones */
