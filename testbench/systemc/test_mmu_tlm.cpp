@@ -554,8 +554,11 @@ Test(mmu_tlm, a_transaction_without_extension_is_a_user_data_access)
 	cr_assert_eq(r.stats().l1d_accesses, 1);
 }
 
-/* The target socket serves blocking and debug transport only: a non-blocking call is an error, not a translation. */
-Test(mmu_tlm, non_blocking_transport_is_refused)
+/*
+ * The target socket serves blocking and debug transport only: a non-blocking call is an error, not a translation, and
+ * no DMI is granted.
+ */
+Test(mmu_tlm, non_blocking_transport_and_dmi_are_refused)
 {
 	rig r;
 	r.switch_to(1);
@@ -577,6 +580,8 @@ Test(mmu_tlm, non_blocking_transport_is_refused)
 	}
 	cr_assert(reported, "an error report");
 	cr_assert_eq(r.stats().l1d_accesses, 0, "nothing translated");
+	tlm::tlm_dmi dmi;
+	cr_assert(!r.cpu->socket->get_direct_mem_ptr(t, dmi), "no DMI to virtual addresses");
 }
 
 /*
