@@ -280,7 +280,8 @@ mmu_tlm::mmu_tlm(sc_core::sc_module_name name, const mmu_cfg_t &cfg, const sc_ti
 		span_[k] = sc_time::from_value(k * period_.value()); /* k < SPANS <= last_cycle_: no overflow */
 	/* Without a memory request in flight only lookups and arbitration take cycles: a bound that flags a hang. */
 	quiet_limit_ = 64 + uint64_t(cfg.l1i.hit_latency) + cfg.l1d.hit_latency + 2 * uint64_t(cfg.l2.hit_latency);
-	socket.bind(*this);
+	socket.register_b_transport(this, &mmu_tlm::b_transport);
+	socket.register_transport_dbg(this, &mmu_tlm::transport_dbg);
 }
 
 /* One request at a time (T14): a concurrent initiator (another thread) waits for the response of the first. */
@@ -529,22 +530,6 @@ void mmu_tlm::b_transport(tlm::tlm_generic_payload &t, sc_time &delay)
 	data_socket->b_transport(t, delay);
 	t.set_address(vaddr);
 	t.set_dmi_allowed(false); /* a memory's DMI hint is about physical addresses: the requester sees virtual ones */
-}
-
-/* Blocking transport only (mmu_tlm.h): an approximately-timed initiator is told so. */
-tlm::tlm_sync_enum mmu_tlm::nb_transport_fw(tlm::tlm_generic_payload &t, tlm::tlm_phase &phase, sc_time &delay)
-{
-	(void)phase, (void)delay;
-	t.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-	SC_REPORT_ERROR("mmu_tlm", "nb_transport_fw: the MMU serves blocking transport only (b_transport)");
-	return tlm::TLM_COMPLETED;
-}
-
-/* Virtual addresses: no region of them maps to host memory for good (the TLBs decide, access by access). */
-bool mmu_tlm::get_direct_mem_ptr(tlm::tlm_generic_payload &t, tlm::tlm_dmi &dmi)
-{
-	(void)t, (void)dmi;
-	return false;
 }
 
 /* A control input presented alone in the cycle of local time sc_time_stamp() + delay (T11, T12, T14). */

@@ -5,11 +5,7 @@
  * The MMU as a loosely-timed TLM-2.0 component.
  *
  *   socket       target: virtual-address transactions (TLM_READ_COMMAND, TLM_WRITE_COMMAND; TLM_IGNORE_COMMAND
- *                translates without an access). Fetch, privilege and process travel in an mmu_tlm_ext. Blocking
- *                and debug transport only: the component is the socket's forward interface itself, so a
- *                loosely-timed initiator's b_transport is one call (simple_target_socket's conversion of
- *                nb_transport_fw cost more on every b_transport); nb_transport_fw is reported as an error, and
- *                there is no DMI (get_direct_mem_ptr: false).
+ *                translates without an access). Fetch, privilege and process travel in an mmu_tlm_ext.
  *   walk_socket  initiator: every page-table read and A/D write-back of the walker, one 8-byte word each. A
  *                write-back carries an mmu_tlm_cas_ext: it is a compare-and-swap (docs/timing.md M9).
  *   data_socket  initiator: the translated access, forwarded unchanged but for its physical address.
@@ -208,10 +204,10 @@ class mmu_tlm_model_core : public mmu_tlm_core
 	std::unique_ptr<quiet_hits, free_quiet_hits> last_;
 };
 
-class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if, public tlm::tlm_fw_transport_if<>
+class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if
 {
       public:
-	tlm::tlm_target_socket<> socket;
+	tlm_utils::simple_target_socket<mmu_tlm> socket;
 	tlm_utils::simple_initiator_socket<mmu_tlm> walk_socket;
 	tlm_utils::simple_initiator_socket<mmu_tlm> data_socket;
 
@@ -220,13 +216,6 @@ class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if, public tlm
 	/* Any core implementing the ports for this cfg (the Verilated RTL, ...). */
 	mmu_tlm(sc_core::sc_module_name name, const mmu_cfg_t &cfg, const sc_core::sc_time &period,
 	        std::unique_ptr<mmu_tlm_core> core);
-
-	/* socket's forward interface */
-	void b_transport(tlm::tlm_generic_payload &t, sc_core::sc_time &delay) override;
-	unsigned int transport_dbg(tlm::tlm_generic_payload &t) override;
-	tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload &t, tlm::tlm_phase &phase,
-	                                   sc_core::sc_time &delay) override;
-	bool get_direct_mem_ptr(tlm::tlm_generic_payload &t, tlm::tlm_dmi &dmi) override;
 
 	void write_cr3(uint64_t value, sc_core::sc_time &delay) override;
 	void flush(mmu_flush_op_t op, uint64_t vaddr, uint16_t pcid, sc_core::sc_time &delay) override;
@@ -255,6 +244,8 @@ class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if, public tlm
 		uint64_t cycles;
 	};
 
+	void b_transport(tlm::tlm_generic_payload &t, sc_core::sc_time &delay);
+	unsigned int transport_dbg(tlm::tlm_generic_payload &t);
 	tlm::tlm_response_status check(const tlm::tlm_generic_payload &t, bool fetch) const;
 
 	void acquire();

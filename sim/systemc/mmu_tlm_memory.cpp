@@ -25,7 +25,8 @@ mmu_tlm_memory::mmu_tlm_memory(sc_core::sc_module_name name, const mmu_cfg_t &cf
 	mem_.reset(mem);
 	walk_socket.register_b_transport(this, &mmu_tlm_memory::walk_transport);
 	walk_socket.register_transport_dbg(this, &mmu_tlm_memory::debug_transport);
-	data_socket.bind(data_port_);
+	data_socket.register_b_transport(this, &mmu_tlm_memory::data_transport);
+	data_socket.register_transport_dbg(this, &mmu_tlm_memory::debug_transport);
 }
 
 static bool byte_enabled(const tlm::tlm_generic_payload &t, unsigned i)
@@ -122,33 +123,6 @@ void mmu_tlm_memory::data_transport(tlm::tlm_generic_payload &t, sc_time &delay)
 	                                                                       : copy(t, true));
 	data_accesses_++;
 	delay += data_delay_;
-}
-
-void mmu_tlm_memory::data_port::b_transport(tlm::tlm_generic_payload &t, sc_time &delay)
-{
-	memory->data_transport(t, delay);
-}
-
-unsigned int mmu_tlm_memory::data_port::transport_dbg(tlm::tlm_generic_payload &t)
-{
-	return memory->debug_transport(t);
-}
-
-/* Blocking transport only (mmu_tlm_memory.h): an approximately-timed initiator is told so. */
-tlm::tlm_sync_enum mmu_tlm_memory::data_port::nb_transport_fw(tlm::tlm_generic_payload &t, tlm::tlm_phase &phase,
-                                                              sc_time &delay)
-{
-	(void)phase, (void)delay;
-	t.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-	SC_REPORT_ERROR("mmu_tlm_memory",
-	                "nb_transport_fw: the data port serves blocking transport only (b_transport)");
-	return tlm::TLM_COMPLETED;
-}
-
-bool mmu_tlm_memory::data_port::get_direct_mem_ptr(tlm::tlm_generic_payload &t, tlm::tlm_dmi &dmi)
-{
-	(void)t, (void)dmi;
-	return false;
 }
 
 unsigned int mmu_tlm_memory::debug_transport(tlm::tlm_generic_payload &t)

@@ -11,8 +11,6 @@
  *                MMU turns back into S + L cycles. With the defaults that is mem.latency x period.
  *   data_socket  for translated accesses, any length: data_cycles x period per access (0 by default, because mmusim
  *                models no data accesses; another value shifts the requester's time and so the MMU's idle cycles).
- *                Blocking and debug transport only, served by a small forward interface of its own (one call per
- *                access, which a convenience socket's adapter would double); nb_transport_fw is an error.
  *
  * Both serve debug transport without timing or counting. Data arrays hold bytes in address order.
  */
@@ -31,7 +29,7 @@ class mmu_tlm_memory : public sc_core::sc_module
 {
       public:
 	tlm_utils::simple_target_socket<mmu_tlm_memory> walk_socket;
-	tlm::tlm_target_socket<> data_socket;
+	tlm_utils::simple_target_socket<mmu_tlm_memory> data_socket;
 
 	/* pm must outlive the memory; cfg->mem and cfg->seed as validated by mmu_cfg_validate. Throws on ENOMEM. */
 	mmu_tlm_memory(sc_core::sc_module_name name, const mmu_cfg_t &cfg, mmu_physmem_t *pm,
@@ -50,19 +48,6 @@ class mmu_tlm_memory : public sc_core::sc_module
 		}
 	};
 
-	/* data_socket's forward interface: the memory's data transport */
-	struct data_port : tlm::tlm_fw_transport_if<> {
-		mmu_tlm_memory *memory;
-		explicit data_port(mmu_tlm_memory *m) : memory(m)
-		{
-		}
-		void b_transport(tlm::tlm_generic_payload &t, sc_core::sc_time &delay) override;
-		unsigned int transport_dbg(tlm::tlm_generic_payload &t) override;
-		tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload &t, tlm::tlm_phase &phase,
-		                                   sc_core::sc_time &delay) override;
-		bool get_direct_mem_ptr(tlm::tlm_generic_payload &t, tlm::tlm_dmi &dmi) override;
-	};
-
 	void walk_transport(tlm::tlm_generic_payload &t, sc_core::sc_time &delay);
 	void data_transport(tlm::tlm_generic_payload &t, sc_core::sc_time &delay);
 	unsigned int debug_transport(tlm::tlm_generic_payload &t);
@@ -73,7 +58,6 @@ class mmu_tlm_memory : public sc_core::sc_module
 	sc_core::sc_time period_;
 	sc_core::sc_time data_delay_;
 	uint64_t data_accesses_ = 0;
-	data_port data_port_{this};
 };
 
 #endif

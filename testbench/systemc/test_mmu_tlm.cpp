@@ -555,36 +555,6 @@ Test(mmu_tlm, a_transaction_without_extension_is_a_user_data_access)
 }
 
 /*
- * The target socket serves blocking and debug transport only: a non-blocking call is an error, not a translation, and
- * no DMI is granted.
- */
-Test(mmu_tlm, non_blocking_transport_and_dmi_are_refused)
-{
-	rig r;
-	r.switch_to(1);
-	r.map(1, 0x400000);
-	unsigned char buf[8];
-	tlm::tlm_generic_payload t;
-	t.set_read();
-	t.set_address(0x400000);
-	t.set_data_ptr(buf);
-	t.set_data_length(8);
-	t.set_streaming_width(8);
-	tlm::tlm_phase phase = tlm::BEGIN_REQ;
-	sc_time delay = r.local;
-	bool reported = false;
-	try {
-		r.cpu->socket->nb_transport_fw(t, phase, delay);
-	} catch (const sc_core::sc_report &e) {
-		reported = e.get_severity() == sc_core::SC_ERROR;
-	}
-	cr_assert(reported, "an error report");
-	cr_assert_eq(r.stats().l1d_accesses, 0, "nothing translated");
-	tlm::tlm_dmi dmi;
-	cr_assert(!r.cpu->socket->get_direct_mem_ptr(t, dmi), "no DMI to virtual addresses");
-}
-
-/*
  * SystemC's time ends at 2^64 - 1 ps: with a 1 ns clock, cycle 18446744073709551 (2^64 - 1 ps / 1000, rounded down)
  * is the last to start before it. A request presented 1000 cycles earlier still gets its answer; one presented in
  * that last cycle needs the edge after it, and is an error (a report of type MMU_TLM_TIME_LIMIT), not a time that
