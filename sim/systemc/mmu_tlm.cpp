@@ -51,8 +51,43 @@ void mmu_tlm_time_limit(uint64_t cycle, const sc_time &period)
 	throw std::overflow_error(what); /* SC_REPORT_ERROR throws unless its action was changed */
 }
 
+/*
+ * Quiet hits answered without the model. While no clock edge presents anything or finds the model busy (skip_wait,
+ * clock), no TLB entry is written and CR3 keeps its value: a request of a base page, operation and privilege that
+ * hit an L1 slot in that time (one `epoch`) hits the same slot with the same response (mmu_replay_ticked_l1_hit; T3,
+ * T14). Such a request is answered from a small table of the epoch's hits, its slot used at once
+ * (mmu_replay_l1_touch: the replacement state sees the uses in their order), its counting deferred: statistics and
+ * cycle only add up, and no decision of the shortcut reads them. settle() applies the counting
+ * (mmu_replay_count_l1_hits) and sets the ports as the last hit leaves them (mmu_replay_ticked_hit_ports, which
+ * presents a user request: only user requests are answered from the table).
+ */
 struct mmu_tlm_model_core::quiet_hits {
-	mmu_replay_quiet_hit_t port[MMU_NREQ];
+	enum { ENTRIES = 16 }; /* per port, direct-mapped by base page and operation */
+	struct entry {
+		uint64_t page = 0;
+		uint64_t epoch = 0;    /* the table's epoch when it was made; another: void */
+		mmu_result_t res = {}; /* paddr without the page offset */
+		long slot = -1;
+		uint8_t op = 0;
+	};
+	mmu_replay_quiet_hit_t last[MMU_NREQ]; /* mmu_replay_ticked_l1_hit's record of each port's last hit */
+	entry table[MMU_NREQ][ENTRIES];
+	uint64_t epoch = 1;
+	uint64_t deferred[MMU_NREQ][MMU_MAX_LEVELS + 1] = {}; /* hits not counted yet, by port and leaf level */
+	long touch_slot[MMU_NREQ] = {-1, -1}; /* uses of a slot in a row not applied yet (mmu_replay_l1_touch_n) */
+	uint64_t touches[MMU_NREQ] = {};
+	bool any_deferred = false;
+	uint64_t table_hits = 0;
+	unsigned page_bits = 0;
+	bool ports_stale = false; /* the last hit came from the table: the ports do not show it yet */
+	unsigned shown_port = 0;  /* that hit */
+	uint64_t shown_vaddr = 0;
+	mmu_op_t shown_op = MMU_OP_LOAD;
+
+	entry &slot_of(unsigned port, uint64_t page, mmu_op_t op)
+	{
+		return table[port][(page ^ (uint64_t(op) << 3)) % ENTRIES];
+	}
 };
 
 void mmu_tlm_model_core::free_quiet_hits::operator()(quiet_hits *q) const
@@ -62,51 +97,156 @@ void mmu_tlm_model_core::free_quiet_hits::operator()(quiet_hits *q) const
 
 mmu_tlm_model_core::mmu_tlm_model_core(const mmu_cfg_t &cfg) : last_(new quiet_hits)
 {
-	for (auto &l : last_->port)
+	for (auto &l : last_->last)
 		l = mmu_replay_quiet_hit_t{0, 0, {}, -1, 0, 0, false};
 	mmu_t *m = nullptr;
 	char msg[512];
 	if (mmu_create(&cfg, &m, msg, sizeof msg))
 		throw std::runtime_error(std::string("cannot build the MMU model: ") + msg);
 	m_.reset(m);
+	mmu_paging_t pg;
+	if (mmu_paging_init(&pg, &cfg.paging, msg, sizeof msg))
+		throw std::invalid_argument(msg);
+	last_->page_bits = pg.page_bits;
+}
+
+void mmu_tlm_model_core::count_deferred() const
+{
+	quiet_hits &q = *last_;
+	if (!q.any_deferred)
+		return;
+	for (unsigned p = 0; p < MMU_NREQ; p++)
+		if (q.touches[p]) {
+			mmu_replay_l1_touch_n(m_.get(), p, q.touch_slot[p], q.touches[p]);
+			q.touches[p] = 0;
+		}
+	for (unsigned p = 0; p < MMU_NREQ; p++)
+		for (unsigned level = 0; level <= MMU_MAX_LEVELS; level++)
+			if (q.deferred[p][level]) {
+				mmu_replay_count_l1_hits(m_.get(), p, level, q.deferred[p][level]);
+				q.deferred[p][level] = 0;
+			}
+	q.any_deferred = false;
+}
+
+void mmu_tlm_model_core::settle() const
+{
+	count_deferred();
+	quiet_hits &q = *last_;
+	if (q.ports_stale) {
+		mmu_replay_ticked_hit_ports(m_.get(), q.shown_port, q.shown_vaddr, q.shown_op, 0);
+		q.ports_stale = false;
+	}
+}
+
+/* An edge, or cycles skipped: what the table holds may no longer be so. */
+void mmu_tlm_model_core::next_epoch()
+{
+	last_->epoch++;
 }
 
 void mmu_tlm_model_core::comb(const mmu_in_t &in, mmu_out_t &out)
 {
+	settle();
 	mmu_comb(m_.get(), &in, &out);
 }
 
+/*
+ * An edge with nothing presented to an idle model only takes a response off its port (T14): no entry is written, CR3
+ * stays, the table holds (an initiator that presents a cycle or more after the response clocks such edges).
+ */
 void mmu_tlm_model_core::clock(const mmu_in_t &in)
 {
+	settle();
+	bool presented =
+	    in.req_valid[MMU_REQ_I] || in.req_valid[MMU_REQ_D] || in.cr3_we || in.flush_valid || in.mem_resp_valid;
+	if (presented || !mmu_idle(m_.get()))
+		next_epoch();
 	mmu_clock(m_.get(), &in);
 }
 
 /* With both ports and the miss unit idle and no response showing, an idle edge only counts the cycle. */
 bool mmu_tlm_model_core::skip_idle(uint64_t n)
 {
+	settle();
 	mmu_in_t in = {};
 	mmu_out_t out;
 	mmu_comb(m_.get(), &in, &out);
 	if (!mmu_idle(m_.get()) || out.resp_valid[MMU_REQ_I] || out.resp_valid[MMU_REQ_D])
 		return false;
-	mmu_fast_idle(m_.get(), n);
+	mmu_fast_idle(m_.get(), n); /* idle edges: the table holds (clock) */
 	return true;
 }
 
 bool mmu_tlm_model_core::skip_wait(uint64_t n)
 {
+	settle();
+	next_epoch();
 	return mmu_replay_wait_memory(m_.get(), n);
 }
 
-/* An L1 hit with nothing in flight: the model's per-cycle state after it, set at once (mmu_replay.h). */
+/* An L1 hit with nothing in flight: the model's per-cycle state after it, set at once (mmu_replay.h) or deferred. */
 bool mmu_tlm_model_core::translate_quiet(unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t &res)
 {
-	return mmu_replay_ticked_l1_hit(m_.get(), port, vaddr, op, user, 0, &last_->port[port], &res) >= 0;
+	quiet_hits &q = *last_;
+	uint64_t page = vaddr >> q.page_bits, offset = vaddr & ((UINT64_C(1) << q.page_bits) - 1);
+	quiet_hits::entry &e = q.slot_of(port, page, op);
+	if (user && e.epoch == q.epoch && e.page == page && e.op == op) {
+		if (e.slot != q.touch_slot[port]) { /* uses in a row of one slot are applied at once, in their order */
+			if (q.touches[port])
+				mmu_replay_l1_touch_n(m_.get(), port, q.touch_slot[port], q.touches[port]);
+			q.touch_slot[port] = e.slot;
+			q.touches[port] = 0;
+		}
+		q.touches[port]++;
+		q.deferred[port][e.res.page_level]++;
+		q.any_deferred = true;
+		q.table_hits++;
+		q.ports_stale = true;
+		q.shown_port = port;
+		q.shown_vaddr = vaddr;
+		q.shown_op = op;
+		res = e.res;
+		res.paddr |= offset;
+		return true;
+	}
+	return translate_looked_up(port, vaddr, op, user, res);
+}
+
+/* A quiet request the table does not answer: the model's own shortcut, and its hit made an entry of the table. */
+bool mmu_tlm_model_core::translate_looked_up(unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t &res)
+{
+	quiet_hits &q = *last_;
+	uint64_t page = vaddr >> q.page_bits, offset = vaddr & ((UINT64_C(1) << q.page_bits) - 1);
+	quiet_hits::entry &e = q.slot_of(port, page, op);
+	/* The model reads its cycle here (the response's acceptance, T14): the deferred counting goes first. A hit sets
+	 * the ports; without one they are left to settle() before the next edge. */
+	count_deferred();
+	long slot = mmu_replay_ticked_l1_hit(m_.get(), port, vaddr, op, user, 0, &q.last[port], &res);
+	if (slot < 0)
+		return false;
+	q.ports_stale = false;
+	if (user) {
+		e.page = page;
+		e.epoch = q.epoch;
+		e.res = res;
+		e.res.paddr &= ~offset;
+		e.res.page_level = (uint8_t)mmu_replay_l1_slot_level(m_.get(), port, slot);
+		e.slot = slot;
+		e.op = (uint8_t)op;
+	}
+	return true;
 }
 
 void mmu_tlm_model_core::stats(mmu_stats_t &out) const
 {
+	settle();
 	mmu_stats_read(m_.get(), &out);
+}
+
+uint64_t mmu_tlm_model_core::table_hits() const
+{
+	return last_->table_hits;
 }
 
 const char *mmu_tlm_model_core::kind() const
@@ -116,6 +256,7 @@ const char *mmu_tlm_model_core::kind() const
 
 const mmu_t *mmu_tlm_model_core::model() const
 {
+	settle();
 	return m_.get();
 }
 
@@ -135,6 +276,8 @@ mmu_tlm::mmu_tlm(sc_core::sc_module_name name, const mmu_cfg_t &cfg, const sc_ti
 	if (period_ == sc_core::SC_ZERO_TIME)
 		throw std::invalid_argument("mmu_tlm: the clock period must be greater than zero");
 	last_cycle_ = ~UINT64_C(0) / period_.value();
+	for (uint64_t k = 0; k < SPANS; k++)
+		span_[k] = sc_time::from_value(k * period_.value()); /* k < SPANS <= last_cycle_: no overflow */
 	/* Without a memory request in flight only lookups and arbitration take cycles: a bound that flags a hang. */
 	quiet_limit_ = 64 + uint64_t(cfg.l1i.hit_latency) + cfg.l1d.hit_latency + 2 * uint64_t(cfg.l2.hit_latency);
 	socket.register_b_transport(this, &mmu_tlm::b_transport);
@@ -171,6 +314,12 @@ uint64_t mmu_tlm::cycle_at(const sc_time &t) const
 sc_time mmu_tlm::time_of(uint64_t cycle) const
 {
 	return sc_time::from_value(cycle * period_.value());
+}
+
+/* cycles x period, for a number of cycles whose end is a cycle SystemC can represent */
+sc_time mmu_tlm::span(uint64_t cycles) const
+{
+	return cycles < SPANS ? span_[cycles] : sc_time::from_value(cycles * period_.value());
 }
 
 /* The memory port's inputs of this cycle (M1: ready when nothing is pending), then the core's outputs. */
@@ -260,20 +409,14 @@ void mmu_tlm::access_memory(const mmu_out_t &out)
 		mem_.rdata = walk_cas_.done ? walk_cas_.old : out.mem_req_cmp;
 }
 
-/* One request presented in the current cycle, run to its response cycle, which stays unclocked (T14). */
+/*
+ * One request presented in the current cycle, run to its response cycle, which stays unclocked (T14), cycle by cycle
+ * (the core's shortcut, translate_quiet, declined it).
+ */
 mmu_tlm::response mmu_tlm::translate(unsigned port, uint64_t vaddr, mmu_op_t op, bool user)
 {
 	response r;
 	r.res = mmu_result_t{};
-	/* The core's shortcut needs no memory access; its latency (an L1 hit's) is below quiet_limit_, so no cycle it
-	 * stands for is past the last one (edge). */
-	if (!mem_.pending && last_cycle_ - cycle_ > quiet_limit_ &&
-	    core_->translate_quiet(port, vaddr, op, user, r.res)) {
-		r.res.page_level = 0; /* as the per-cycle path's response below: the ports do not tell it */
-		r.cycles = r.res.latency;
-		cycle_ += r.cycles;
-		return r;
-	}
 	mmu_in_t in = {};
 	mmu_out_t out;
 	uint64_t start = cycle_;
@@ -334,20 +477,48 @@ void mmu_tlm::b_transport(tlm::tlm_generic_payload &t, sc_time &delay)
 	uint64_t vaddr = t.get_address();
 
 	acquire();
-	advance_to(cycle_at(sc_time_stamp() + delay));
-	response r = translate(fetch ? MMU_REQ_I : MMU_REQ_D, vaddr, op, user);
-	delay = time_of(cycle_) - sc_time_stamp();
+	const sc_time now = sc_time_stamp();
+	const sc_time at = now + delay;
+	/* The usual case: presented at the start of the current cycle, the response cycle of the previous request. */
+	bool on_edge = at.value() == cycle_ * period_.value();
+	if (!on_edge)
+		advance_to(cycle_at(at));
+	unsigned port = fetch ? MMU_REQ_I : MMU_REQ_D;
+	/* The response field by field, not as a struct: a core writes it in pieces, and a wide read of those (a copy of
+	 * the struct) would wait for the stores instead of taking the values from them. */
+	mmu_result_t res = {};
+	uint64_t cycles;
+	/* The core's shortcut needs no memory access; its latency (an L1 hit's) is below quiet_limit_, so no cycle it
+	 * stands for is past the last one (edge). */
+	bool quiet =
+	    !mem_.pending && last_cycle_ - cycle_ > quiet_limit_ && core_->translate_quiet(port, vaddr, op, user, res);
+	if (quiet) {
+		cycles = res.latency;
+		cycle_ += cycles;
+	} else {
+		response r = translate(port, vaddr, op, user);
+		res = r.res;
+		cycles = r.cycles;
+	}
+	uint64_t paddr = res.paddr;
+	bool fault = res.fault;
+	/* The response cycle's start as local time: a shortcut leaves SystemC's time as it was, so then the delay is
+	 * the one it came with plus the latency when that was the start of the presentation cycle. */
+	if (quiet && on_edge)
+		delay += span(cycles);
+	else
+		delay = time_of(cycle_) - (quiet ? now : sc_time_stamp());
 	release();
 
 	if (ext) {
-		ext->fault = r.res.fault;
-		ext->cause = r.res.cause;
-		ext->ecode = r.res.ecode;
-		ext->level = r.res.level;
-		ext->paddr = r.res.paddr;
-		ext->cycles = r.cycles;
+		ext->fault = fault;
+		ext->cause = res.cause;
+		ext->ecode = res.ecode;
+		ext->level = res.level;
+		ext->paddr = paddr;
+		ext->cycles = cycles;
 	}
-	if (r.res.fault) {
+	if (fault) {
 		t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
 		return;
 	}
@@ -355,7 +526,7 @@ void mmu_tlm::b_transport(tlm::tlm_generic_payload &t, sc_time &delay)
 		t.set_response_status(tlm::TLM_OK_RESPONSE);
 		return;
 	}
-	t.set_address(r.res.paddr);
+	t.set_address(paddr);
 	data_socket->b_transport(t, delay);
 	t.set_address(vaddr);
 	t.set_dmi_allowed(false); /* a memory's DMI hint is about physical addresses: the requester sees virtual ones */

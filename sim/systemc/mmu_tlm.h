@@ -157,7 +157,11 @@ class mmu_tlm_core
 	virtual const char *kind() const = 0;
 };
 
-/* The C reference model as the core. */
+/*
+ * The C reference model as the core. Its translate_quiet answers a request that hit an L1 slot since the last clock
+ * edge from a table of such hits, applying their counting and the ports they leave only when something else reads or
+ * clocks the model (every other method does that first): what callers see is the per-cycle path's state.
+ */
 class mmu_tlm_model_core : public mmu_tlm_core
 {
       public:
@@ -170,7 +174,10 @@ class mmu_tlm_model_core : public mmu_tlm_core
 	bool translate_quiet(unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t &res) override;
 	void stats(mmu_stats_t &out) const override;
 	const char *kind() const override;
+	/* The model, brought up to date with the hits answered from the table (below). */
 	const mmu_t *model() const;
+	/* Quiet hits answered from the table of this core's hits since the last clock edge (mmu_tlm.cpp). */
+	uint64_t table_hits() const;
 
       private:
 	struct destroy {
@@ -179,8 +186,18 @@ class mmu_tlm_model_core : public mmu_tlm_core
 			mmu_destroy(m);
 		}
 	};
+	/*
+	 * The model brought up to date with the quiet hits answered from the last one's record but not applied yet
+	 * (translate_quiet): their counting, and the ports as the last of them leaves them. Every method but
+	 * translate_quiet does this first; it changes nothing a caller of this class can see, hence const.
+	 */
+	void settle() const;
+	void count_deferred() const;
+	void next_epoch();
+	bool translate_looked_up(unsigned port, uint64_t vaddr, mmu_op_t op, bool user, mmu_result_t &res);
+
 	std::unique_ptr<mmu_t, destroy> m_;
-	struct quiet_hits; /* each port's last quiet hit (mmu_tlm.cpp; the model's internal mmu_replay.h) */
+	struct quiet_hits; /* each port's last quiet hit and the hits deferred (mmu_tlm.cpp; mmu_replay.h) */
 	struct free_quiet_hits {
 		void operator()(quiet_hits *q) const;
 	};
@@ -235,6 +252,7 @@ class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if
 	void release();
 	uint64_t cycle_at(const sc_core::sc_time &t) const;
 	sc_core::sc_time time_of(uint64_t cycle) const;
+	sc_core::sc_time span(uint64_t cycles) const;
 	void eval(mmu_in_t &in, mmu_out_t &out);
 	void edge(const mmu_in_t &in, const mmu_out_t &out);
 	void advance_to(uint64_t cycle);
@@ -246,6 +264,9 @@ class mmu_tlm : public sc_core::sc_module, public mmu_tlm_control_if
 	mmu_cfg_t cfg_;
 	mmu_paging_t pg_;
 	sc_core::sc_time period_;
+	enum { SPANS = 64 };
+	sc_core::sc_time
+	    span_[SPANS]; /* k x period_, made once: an L1 hit's delay needs no sc_time built from a value */
 	std::unique_ptr<mmu_tlm_core> core_;
 	uint64_t cycle_ = 0;
 	uint64_t cr3_ = 0;

@@ -69,6 +69,24 @@ void mmu_tlm_memory::walk_transport(tlm::tlm_generic_payload &t, sc_time &delay)
 	t.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+/* A CPU's load or store of 1 to 8 bytes, every byte enabled: one access of physical memory. */
+static tlm::tlm_response_status access_word(mmu_physmem_t *pm, tlm::tlm_generic_payload &t, unsigned len)
+{
+	unsigned char *d = t.get_data_ptr();
+	uint64_t v = 0;
+	if (t.is_read()) {
+		v = mmu_physmem_read(pm, t.get_address(), len);
+		for (unsigned k = 0; k < len; k++)
+			d[k] = (unsigned char)(v >> (8 * k));
+	} else if (t.is_write()) {
+		for (unsigned k = 0; k < len; k++)
+			v |= uint64_t(d[k]) << (8 * k);
+		if (mmu_physmem_write(pm, t.get_address(), len, v))
+			return tlm::TLM_GENERIC_ERROR_RESPONSE;
+	}
+	return tlm::TLM_OK_RESPONSE;
+}
+
 /* Bytes between the payload and physical memory, no timing; 8 at a time where every byte is enabled. */
 tlm::tlm_response_status mmu_tlm_memory::copy(tlm::tlm_generic_payload &t, bool use_byte_enables)
 {
@@ -100,7 +118,9 @@ void mmu_tlm_memory::data_transport(tlm::tlm_generic_payload &t, sc_time &delay)
 		t.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
 		return;
 	}
-	t.set_response_status(copy(t, true));
+	unsigned len = t.get_data_length();
+	t.set_response_status(!t.get_byte_enable_ptr() && len >= 1 && len <= 8 ? access_word(pm_, t, len)
+	                                                                       : copy(t, true));
 	data_accesses_++;
 	delay += data_delay_;
 }

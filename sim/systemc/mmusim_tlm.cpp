@@ -254,7 +254,8 @@ int simulate(const options &o, platform &p)
 	cli_progress_start(&progress);
 	const mmu_trace_t *t = p.trace.get();
 	p.gen->set_monitor([&progress, t](uint64_t records) {
-		if (cli_progress_due(&progress))
+		/* the clock is read every 1024 records: the line is redrawn a few times a second, not per record */
+		if (records % 1024 == 0 && cli_progress_due(&progress))
 			cli_progress_show(&progress, mmu_trace_bytes(t), mmu_trace_file_size(t), records, "references",
 			                  false);
 		return !cli_interrupted();
