@@ -60,7 +60,8 @@ bool cosim_check_rtl_alive(const cosim_env_t *env, uint64_t cycle, cosim_mismatc
 		return false;
 	begin(mm, cycle, "RTL assertion");
 	snprintf(mm->detail, sizeof mm->detail,
-	         "the RTL stopped itself (failed assertion, $error, $stop or $finish): its message is printed above");
+	         "the RTL stopped itself (failed assertion, $error, $stop or $finish) or an output moved without a "
+	         "clock edge (T1): its message is printed above");
 	return true;
 }
 

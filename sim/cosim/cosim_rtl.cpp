@@ -2,11 +2,13 @@
 // Verilator's scope table (robust to inlining and to how the RTL sizes or packs each field), FST tracing.
 #include "cosim_rtl.h"
 
+#include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 
 #include "Vmmu_top.h"
+#include "Vmmu_top___024root.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
 #include "verilated_syms.h"
@@ -119,6 +121,34 @@ uint64_t mask(unsigned width)
 	return width >= 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1;
 }
 
+// Verilator detects a rising edge by comparing the clock with its value at the previous eval(), so a cycle used to
+// need two: one with the clock low (only to record that level) and one with it high. Each pass evaluates all the
+// logic that depends on an input, a quarter of the run's time. The outputs do not need the first pass: they are
+// functions of state only (T1). Where the Verilated model keeps its edge detector in this member (Verilator 5.006,
+// Debian 12), the shim records the low level there itself; with another layout this overload does not exist, and
+// the clock-low pass runs as before. So it does for RTL built with concurrent assertions (COSIM_EVAL_CLOCK_LOW):
+// they read the values the previous evaluation left, which must be those of the cycle's inputs.
+template <typename Root>
+auto record_clock_low(Root *root, int) -> decltype(root->__Vtrigrprev__TOP__clk_i = 0, true)
+{
+#ifdef COSIM_EVAL_CLOCK_LOW
+	(void)root;
+	return false;
+#else
+	root->__Vtrigrprev__TOP__clk_i = 0;
+	return true;
+#endif
+}
+
+template <typename Root> bool record_clock_low(Root *, long)
+{
+	return false;
+}
+
+// Every T1_CHECK_PERIOD-th cycle the clock-low pass runs anyway and the outputs must not have moved: an output that
+// follows an input without a clock edge would otherwise go unseen, since the model's outputs are state-only too.
+constexpr uint64_t T1_CHECK_PERIOD = 64;
+
 } // namespace
 
 struct cosim_rtl {
@@ -126,6 +156,9 @@ struct cosim_rtl {
 	std::unique_ptr<Vmmu_top> top;
 	std::unique_ptr<VerilatedFstC> fst;
 	uint64_t time = 0; // 10 per cycle: the clock falls at 10 (c + 1) and rises 5 later
+	bool low_recorded = false; // the clock's low level is known to the edge detector without an eval()
+	uint64_t lows = 0;         // clock-low phases so far (for the T1 sample)
+	bool t1_broken = false;    // an output changed in a clock-low pass (message printed)
 	field_ref tlb[3][F_COUNT];
 	field_ref pwc[MMU_PWC_MAX_LEVEL + 1][P_COUNT];
 	field_ref cr3;
@@ -198,6 +231,17 @@ void cosim_rtl_reset(cosim_rtl_t *r)
 	t->eval();
 	dump(r);
 	r->time = 10;
+	t->clk_i = 0;
+	r->low_recorded = record_clock_low(t->rootp, 0);
+}
+
+static void read_outputs(Vmmu_top *t, mmu_out_t *out)
+{
+#define MMU_OUT(name, width) out->name = t->name##_o;
+#define MMU_OUT_REQ(name, width)                                                                                       \
+	out->name[MMU_REQ_I] = t->i##name##_o;                                                                         \
+	out->name[MMU_REQ_D] = t->d##name##_o;
+#include "mmu/mmu_ports.def"
 }
 
 void cosim_rtl_low(cosim_rtl_t *r, const mmu_in_t *in, mmu_out_t *out)
@@ -210,13 +254,25 @@ void cosim_rtl_low(cosim_rtl_t *r, const mmu_in_t *in, mmu_out_t *out)
 	t->i##name##_i = in->name[MMU_REQ_I] & mask(width);                                                            \
 	t->d##name##_i = in->name[MMU_REQ_D] & mask(width);
 #include "mmu/mmu_ports.def"
-	t->eval();
+	const bool sample = r->low_recorded && r->lows++ % T1_CHECK_PERIOD == 0;
+	if (sample)
+		read_outputs(t, out);
+	if (!r->low_recorded || r->fst || sample)
+		t->eval();
 	dump(r);
-#define MMU_OUT(name, width) out->name = t->name##_o;
-#define MMU_OUT_REQ(name, width)                                                                                       \
-	out->name[MMU_REQ_I] = t->i##name##_o;                                                                         \
-	out->name[MMU_REQ_D] = t->d##name##_o;
-#include "mmu/mmu_ports.def"
+	if (!sample) {
+		read_outputs(t, out);
+		return;
+	}
+	mmu_out_t after;
+	read_outputs(t, &after);
+	if (memcmp(out, &after, sizeof after) && !r->t1_broken) {
+		r->t1_broken = true;
+		printf("mmucosim: an output of the RTL changed with its inputs, with no clock edge (in clock-low phase "
+		       "%" PRIu64 "): outputs must be functions of state only (docs/timing.md, T1)\n",
+		       r->lows - 1);
+	}
+	*out = after;
 }
 
 void cosim_rtl_high(cosim_rtl_t *r)
@@ -226,11 +282,13 @@ void cosim_rtl_high(cosim_rtl_t *r)
 	r->top->eval();
 	dump(r);
 	r->time += 5;
+	r->top->clk_i = 0;
+	r->low_recorded = record_clock_low(r->top->rootp, 0);
 }
 
 bool cosim_rtl_failed(const cosim_rtl_t *r)
 {
-	return r->ctx->gotError() || r->ctx->gotFinish();
+	return r->t1_broken || r->ctx->gotError() || r->ctx->gotFinish();
 }
 
 int cosim_rtl_trace_open(cosim_rtl_t *r, const char *path, uint64_t cycle, char *msg, size_t msglen)

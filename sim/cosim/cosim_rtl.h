@@ -10,8 +10,9 @@
 /*
  * The Verilated RTL (mmu_top) seen from C: a thin C++ shim compiled with the Verilated model of one configuration.
  * Ports are copied with the X-macro list model/include/mmu/mmu_ports.def, so a port renamed in either place breaks
- * the build. One cycle is: cosim_rtl_low() (clock low, this cycle's inputs applied, evaluated, outputs read),
- * then cosim_rtl_high() (rising edge).
+ * the build. One cycle is: cosim_rtl_low() (clock low, this cycle's inputs applied, outputs read: those the last edge
+ * left, which T1 makes the outputs of the cycle; the clock-low phase is evaluated only while tracing and in a sample of
+ * cycles that checks T1), then cosim_rtl_high() (rising edge).
  */
 #ifdef __cplusplus
 extern "C" {

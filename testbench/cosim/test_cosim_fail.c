@@ -1,9 +1,10 @@
 /*
  * The co-simulation can fail: a deliberately wrong model (L2 latency one cycle too long) and a deliberately wrong RTL
- * (LRU where the configuration says FIFO; a fill T13 forbids, caught by the RTL's own assertions) must each stop
- * mmucosim with exit status 1 at the cycle worked out by hand below, name the port or state that differs with the rules
- * of docs/timing.md behind it, and leave a waveform of the mismatch with a gtkwave command that opens it from anywhere.
- * A configuration that asks for other hardware than the RTL was built with is refused, key by key.
+ * (LRU where the configuration says FIFO; a fill T13 forbids, caught by the RTL's own assertions; an output that
+ * follows an input, T1) must each stop mmucosim with exit status 1 at the cycle worked out by hand below, name the port
+ * or state that differs with the rules of docs/timing.md behind it, and leave a waveform of the mismatch with a gtkwave
+ * command that opens it from anywhere. A configuration that asks for other hardware than the RTL was built with is
+ * refused, key by key.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -318,4 +319,24 @@ Test(cosim_fail, other_config_file_refused_key_by_key)
 		cr_expect_not_null(strstr(out, line), "no line %s in:\n%s", line, out);
 	}
 	cr_expect_eq(count(out, "was built with"), 7, "%s", out);
+}
+
+/*
+ * T1 broken (sim/cosim/CMakeLists.txt, BROKEN): the ready of each port of mmucosim-small-combready falls while a
+ * request is presented, with no clock edge. The shim skips the clock-low evaluation and reads the outputs the last edge
+ * left (cosim_rtl.cpp); in cycle 0, the first of its sampled clock-low evaluations, both ports are presented a request
+ * and ready moves from 1 to 0: the run stops at cycle 0 and says which rule the RTL broke.
+ */
+Test(cosim_fail, output_following_an_input_is_caught)
+{
+	int rc = run(COSIM_COMBREADY " --random 20000 --seed 1 --mismatch-wave " COSIM_WORKDIR "/fail-combready.fst",
+	             out, sizeof out);
+	cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
+	cr_expect_not_null(strstr(out, "deliberately wrong variant"), "%s", out);
+	cr_expect_not_null(strstr(out, "an output of the RTL changed with its inputs, with no clock edge (in clock-low "
+	                               "phase 0): outputs must be functions of state only (docs/timing.md, T1)"),
+	                   "%s", out);
+	cr_expect_not_null(strstr(out, "MISMATCH at cycle 0 (output port)"), "%s", out);
+	cr_expect_not_null(strstr(out, "ireq_ready_o                 expected (model) 0x1  actual (RTL) 0x0"), "%s",
+	                   out);
 }
