@@ -239,18 +239,24 @@ bool cosim_check_pwc(const cosim_env_t *env, cosim_mismatch_t *mm)
 	return false;
 }
 
+bool cosim_check_tlb(const cosim_env_t *env, mmu_tlb_id_t id, cosim_mismatch_t *mm)
+{
+	const mmu_tlb_t *t = mmu_tlb(env->mmu, id);
+	if (!t)
+		return false;
+	for (unsigned s = 0; s < mmu_tlb_sets(t); s++)
+		if (check_set(env, id, s, mm))
+			return true;
+	return false;
+}
+
 bool cosim_check_state(const cosim_env_t *env, cosim_mismatch_t *mm)
 {
 	if (cosim_check_pwc(env, mm))
 		return true;
-	for (unsigned id = MMU_TLB_L1I; id <= MMU_TLB_L2; id++) {
-		const mmu_tlb_t *t = mmu_tlb(env->mmu, (mmu_tlb_id_t)id);
-		if (!t)
-			continue;
-		for (unsigned s = 0; s < mmu_tlb_sets(t); s++)
-			if (check_set(env, (mmu_tlb_id_t)id, s, mm))
-				return true;
-	}
+	for (unsigned id = MMU_TLB_L1I; id <= MMU_TLB_L2; id++)
+		if (!(id == MMU_TLB_L2 && env->l2_unsettled) && cosim_check_tlb(env, (mmu_tlb_id_t)id, mm))
+			return true;
 	uint64_t m = mmu_cr3(env->mmu), r = cosim_rtl_cr3(env->rtl);
 	if (m == r)
 		return false;

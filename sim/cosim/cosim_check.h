@@ -32,7 +32,9 @@ bool cosim_check_outputs(const mmu_out_t *exp, const mmu_out_t *act, uint64_t cy
 bool cosim_check_tlb_sets(const cosim_env_t *env, mmu_tlb_id_t id, uint64_t vaddr, cosim_mismatch_t *mm);
 /* Every entry of every page-walk cache (W9-W12; they are small). */
 bool cosim_check_pwc(const cosim_env_t *env, cosim_mismatch_t *mm);
-/* Every entry of every page-walk cache and TLB, and CR3. */
+/* Every set of one TLB. */
+bool cosim_check_tlb(const cosim_env_t *env, mmu_tlb_id_t id, cosim_mismatch_t *mm);
+/* Every entry of every page-walk cache and TLB (the L2 only when settled, env->l2_unsettled), and CR3. */
 bool cosim_check_state(const cosim_env_t *env, cosim_mismatch_t *mm);
 void cosim_mismatch_print(FILE *f, const cosim_mismatch_t *mm);
 
