@@ -99,8 +99,9 @@ typedef struct cosim_env {
 	cosim_event_t hist[COSIM_HISTORY_MAX];
 	uint64_t nhist;
 	/* The RTL's L2 applies an invalidation one edge after the contract (cosim_rtl_tlb_settled): its checks are owed
-	 * until it has: the sets of these addresses, or every set (l2_owed_all, also when the list is full). */
-	bool l2_unsettled, l2_owed_all;
+	 * until it has: the sets of these addresses, or every set (l2_owed_all, also when the list is full; with
+	 * l2_owed_fields every field, else the valid bits). */
+	bool l2_unsettled, l2_owed_all, l2_owed_fields;
 	unsigned l2_owed;
 	uint64_t l2_owed_vaddr[COSIM_L2_OWED_MAX];
 } cosim_env_t;

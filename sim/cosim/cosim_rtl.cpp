@@ -209,6 +209,7 @@ struct cosim_rtl {
 	field_ref pwc[MMU_PWC_MAX_LEVEL + 1][P_COUNT];
 	field_ref cr3;
 	const uint8_t *in_flight[3][2] = {}; // the SRAM form's s1_q and fpend_q, where the TLB has them
+	const char *form[3] = {"", "", ""};  // the block of each TLB's storage form
 	bool bound = false;
 };
 
@@ -378,8 +379,10 @@ int cosim_rtl_bind_state(cosim_rtl_t *r, const unsigned entries[3], char *msg, s
 		const VerilatedScope *form = nullptr;
 		for (const char *block : {".g_flops", ".g_sram"}) {
 			std::string name = std::string(scope->name()) + block;
-			if ((form = r->ctx->scopeFind(name.c_str())))
+			if ((form = r->ctx->scopeFind(name.c_str()))) {
+				r->form[id] = block;
 				break;
+			}
 		}
 		for (unsigned f = 0; f < F_COUNT; f++) {
 			const VerilatedScope *in = form && form->varFind(field_names[f]) ? form : scope;
@@ -454,6 +457,11 @@ void cosim_rtl_tlb_entry(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot, m
 	e->nx = get(F_NX) & 1;
 	e->dirty = get(F_DIRTY) & 1;
 	e->readable = get(F_READABLE) & 1;
+}
+
+const char *cosim_rtl_tlb_form(const cosim_rtl_t *r, mmu_tlb_id_t id)
+{
+	return r->form[id];
 }
 
 bool cosim_rtl_tlb_settled(const cosim_rtl_t *r, mmu_tlb_id_t id)
