@@ -115,7 +115,7 @@ static void entry_mismatch(const cosim_env_t *env, mmu_tlb_id_t id, unsigned set
                            const mmu_tlb_entry_t *m, const mmu_tlb_entry_t *r, cosim_mismatch_t *mm)
 {
 	begin(mm, env->cycle, "TLB contents");
-	char what[128];
+	char what[96];
 	/* valid, pcid and global are flip-flops of the TLB itself; the other fields live in its storage form's block,
 	 * as a row per set in the SRAM form (cosim_rtl_tlb_form). */
 	const char *form = cosim_rtl_tlb_form(env->rtl, id);
