@@ -389,10 +389,10 @@ module mmu_tlb #(
     logic [2:0]             f_op_q;
     logic [VpnW-1:0]        f_vpn_q;
     logic [PcidW-1:0]       f_pcid_q, f_cur_pcid_q;
-    logic [SetW-1:0]        f_set_q      [Sizes];
-    logic [Ways*VpnW-1:0]   f_vpn_row_q  [Sizes];
-    logic [Ways*LevelW-1:0] f_level_row_q[Sizes];
-    logic [Ways-1:0]        pclr         [Sizes];  // way w of f_set_q[s] is cleared at this edge
+    logic [Sizes-1:0][SetW-1:0]        f_set_q;
+    logic [Sizes-1:0][Ways*VpnW-1:0]   f_vpn_row_q;
+    logic [Sizes-1:0][Ways*LevelW-1:0] f_level_row_q;
+    logic [Sizes-1:0][Ways-1:0]        pclr;  // way w of f_set_q[s] is cleared at this edge
 
     assign flush_va = flush_i && va_kind(flush_op_i);
 
@@ -442,18 +442,18 @@ module mmu_tlb #(
     // -------------------------------------------------------------------------------------------------------------
     // Reads at a grant: the request's set at every page size. A lookup also copies the sets' valid bits as they are
     // during its cycle, less what a pending flush clears at the same edge.
-    logic [SetW-1:0]        rd_set_q      [Sizes];
+    logic [Sizes-1:0][SetW-1:0]        rd_set_q;
     logic [VpnW-1:0]        rd_vpn_q;
     logic [PcidW-1:0]       rd_pcid_q;
-    logic [Ways*VpnW-1:0]   rd_vpn_row_q  [Sizes];
-    logic [Ways*LevelW-1:0] rd_level_row_q[Sizes];
-    logic [Ways*PaBits-1:0] rd_base_row_q [Sizes];
-    logic [Ways-1:0]        rd_w_row_q    [Sizes];
-    logic [Ways-1:0]        rd_u_row_q    [Sizes];
-    logic [Ways-1:0]        rd_nx_row_q   [Sizes];
-    logic [Ways-1:0]        rd_d_row_q    [Sizes];
-    logic [Ways-1:0]        rd_r_row_q    [Sizes];
-    logic [Ways-1:0]        snap_q        [Sizes];
+    logic [Sizes-1:0][Ways*VpnW-1:0]   rd_vpn_row_q;
+    logic [Sizes-1:0][Ways*LevelW-1:0] rd_level_row_q;
+    logic [Sizes-1:0][Ways*PaBits-1:0] rd_base_row_q;
+    logic [Sizes-1:0][Ways-1:0]        rd_w_row_q;
+    logic [Sizes-1:0][Ways-1:0]        rd_u_row_q;
+    logic [Sizes-1:0][Ways-1:0]        rd_nx_row_q;
+    logic [Sizes-1:0][Ways-1:0]        rd_d_row_q;
+    logic [Sizes-1:0][Ways-1:0]        rd_r_row_q;
+    logic [Sizes-1:0][Ways-1:0]        snap_q;
     logic                   s1_q /*verilator public_flat_rd*/;  // the lookup was at the previous edge
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -478,12 +478,14 @@ module mmu_tlb #(
         end
       end
       if (lkp_en_i) begin
+        logic [Sizes-1:0][Ways-1:0] snap;  // formed whole, written at once
         for (int s = 0; s < Sizes; s++) begin
           for (int w = 0; w < Ways; w++) begin
-            snap_q[s][w] <= valid_q[slot_of(SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask, WayW'(w))] &&
-                            !pending_clear(SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask, WayW'(w));
+            snap[s][w] = valid_q[slot_of(SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask, WayW'(w))] &&
+                         !pending_clear(SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask, WayW'(w));
           end
         end
+        snap_q <= snap;
       end
     end
 
@@ -624,6 +626,15 @@ module mmu_tlb #(
       end
     end
 
+    // The verdict of this edge's flushes that need no row (not the VA kinds) on an entry.
+    function automatic logic flushes_now(input logic glob, input logic [PcidW-1:0] pcid);
+      flushes_now =
+          (flush_i && !flush_va &&
+           flush_hit(flush_op_i, '0, '0, glob, pcid, flush_vpn_i, flush_pcid_i, flush_cur_pcid_i)) ||
+          (cr3_flush_i && flush_hit(cr3_flush_op_i, '0, '0, glob, pcid, flush_vpn_i, cr3_flush_pcid_i,
+                                    flush_cur_pcid_i));
+    endfunction
+
     // -------------------------------------------------------------------------------------------------------------
     // Valid bits: the flushes that need no row (ALL, NONGLOBAL, PCID, a CR3 write), the pending VA clears, the T8
     // drop of the lookup at the previous edge, the fill (R7). Only the filled slot is ever set; a fill never shares
@@ -634,7 +645,7 @@ module mmu_tlb #(
       end else begin
         if ((flush_i && !flush_va) || cr3_flush_i) begin
           for (int i = 0; i < Entries; i++) begin
-            if (flushes('0, '0, global_q[i], pcid_q[i])) valid_q[i] <= 1'b0;
+            if (flushes_now(global_q[i], pcid_q[i])) valid_q[i] <= 1'b0;
           end
         end
         if (fpend_q) begin
@@ -649,7 +660,7 @@ module mmu_tlb #(
           for (int w = 0; w < Ways; w++) begin
             if (fill_match[w]) valid_q[slot_of(fill_set, WayW'(w))] <= 1'b0;  // R7: no duplicate survives
           end
-          valid_q[fill_slot] <= !flushes('0, '0, fill_global_i, fill_pcid_i);
+          valid_q[fill_slot] <= !flushes_now(fill_global_i, fill_pcid_i);
         end
       end
     end
