@@ -389,10 +389,10 @@ module mmu_tlb #(
     logic [2:0]             f_op_q;
     logic [VpnW-1:0]        f_vpn_q;
     logic [PcidW-1:0]       f_pcid_q, f_cur_pcid_q;
-    logic [Sizes-1:0][SetW-1:0]        f_set_q;
-    logic [Sizes-1:0][Ways*VpnW-1:0]   f_vpn_row_q;
-    logic [Sizes-1:0][Ways*LevelW-1:0] f_level_row_q;
-    logic [Sizes-1:0][Ways-1:0]        pclr;  // way w of f_set_q[s] is cleared at this edge
+    logic [SetW-1:0]        f_set_q[Sizes];
+    logic [Ways*VpnW-1:0]   f_vpn_row_q[Sizes];
+    logic [Ways*LevelW-1:0] f_level_row_q[Sizes];
+    logic [Ways-1:0]        pclr[Sizes];  // way w of f_set_q[s] is cleared at this edge
 
     assign flush_va = flush_i && va_kind(flush_op_i);
 
@@ -442,18 +442,18 @@ module mmu_tlb #(
     // -------------------------------------------------------------------------------------------------------------
     // Reads at a grant: the request's set at every page size. A lookup also copies the sets' valid bits as they are
     // during its cycle, less what a pending flush clears at the same edge.
-    logic [Sizes-1:0][SetW-1:0]        rd_set_q;
+    logic [SetW-1:0]        rd_set_q[Sizes];
     logic [VpnW-1:0]        rd_vpn_q;
     logic [PcidW-1:0]       rd_pcid_q;
-    logic [Sizes-1:0][Ways*VpnW-1:0]   rd_vpn_row_q;
-    logic [Sizes-1:0][Ways*LevelW-1:0] rd_level_row_q;
-    logic [Sizes-1:0][Ways*PaBits-1:0] rd_base_row_q;
-    logic [Sizes-1:0][Ways-1:0]        rd_w_row_q;
-    logic [Sizes-1:0][Ways-1:0]        rd_u_row_q;
-    logic [Sizes-1:0][Ways-1:0]        rd_nx_row_q;
-    logic [Sizes-1:0][Ways-1:0]        rd_d_row_q;
-    logic [Sizes-1:0][Ways-1:0]        rd_r_row_q;
-    logic [Sizes-1:0][Ways-1:0]        snap_q;
+    logic [Ways*VpnW-1:0]   rd_vpn_row_q[Sizes];
+    logic [Ways*LevelW-1:0] rd_level_row_q[Sizes];
+    logic [Ways*PaBits-1:0] rd_base_row_q[Sizes];
+    logic [Ways-1:0]        rd_w_row_q[Sizes];
+    logic [Ways-1:0]        rd_u_row_q[Sizes];
+    logic [Ways-1:0]        rd_nx_row_q[Sizes];
+    logic [Ways-1:0]        rd_d_row_q[Sizes];
+    logic [Ways-1:0]        rd_r_row_q[Sizes];
+    logic [Ways-1:0]        snap_q[Sizes];
     logic                   s1_q /*verilator public_flat_rd*/;  // the lookup was at the previous edge
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -478,14 +478,12 @@ module mmu_tlb #(
         end
       end
       if (lkp_en_i) begin
-        logic [Sizes-1:0][Ways-1:0] snap;  // formed whole, written at once
         for (int s = 0; s < Sizes; s++) begin
           for (int w = 0; w < Ways; w++) begin
-            snap[s][w] = valid_q[slot_of(SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask, WayW'(w))] &&
-                         !pending_clear(SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask, WayW'(w));
+            snap_q[s][w] <= valid_q[slot_of(SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask, WayW'(w))] &&
+                            !pending_clear(SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask, WayW'(w));
           end
         end
-        snap_q <= snap;
       end
     end
 
