@@ -392,7 +392,7 @@ module mmu_tlb #(
     logic [SetW-1:0]        f_set_q[Sizes];
     logic [Ways*VpnW-1:0]   f_vpn_row_q[Sizes];
     logic [Ways*LevelW-1:0] f_level_row_q[Sizes];
-    logic [Ways-1:0]        pclr[Sizes];  // way w of f_set_q[s] is cleared at this edge
+    logic [Sizes*Ways-1:0]  pclr;  // bit s * Ways + w: way w of f_set_q[s] is cleared at this edge
 
     assign flush_va = flush_i && va_kind(flush_op_i);
 
@@ -417,26 +417,32 @@ module mmu_tlb #(
 
     // An entry of leaf level s + 1 lives in the set of its own VPN, so the set read for size s holds every entry of
     // that size the flush can match (T12, "of any page size").
+    // (Formed in a block-local vector and written whole: Icarus 11 re-runs without end an always_comb that writes
+    // single bits of a vector outside it.)
     always_comb begin
-      logic [SlotW-1:0] slot;
+      logic [SlotW-1:0]      slot;
+      logic [Sizes*Ways-1:0] p;
       slot = '0;
-      for (int s = 0; s < Sizes; s++) begin
-        pclr[s] = '0;
-        if (fpend_q) begin
+      p    = '0;
+      if (fpend_q) begin
+        for (int s = 0; s < Sizes; s++) begin
           for (int w = 0; w < Ways; w++) begin
-            slot       = slot_of(f_set_q[s], WayW'(w));
-            pclr[s][w] = f_level_row_q[s][w*LevelW+:LevelW] == LevelW'(s + 1) &&
-                         flush_hit(f_op_q, LevelW'(s + 1), f_vpn_row_q[s][w*VpnW+:VpnW], global_q[slot],
-                                   pcid_q[slot], f_vpn_q, f_pcid_q, f_cur_pcid_q);
+            slot          = slot_of(f_set_q[s], WayW'(w));
+            p[s*Ways + w] = f_level_row_q[s][w*LevelW+:LevelW] == LevelW'(s + 1) &&
+                            flush_hit(f_op_q, LevelW'(s + 1), f_vpn_row_q[s][w*VpnW+:VpnW], global_q[slot],
+                                      pcid_q[slot], f_vpn_q, f_pcid_q, f_cur_pcid_q);
           end
         end
       end
+      pclr = p;
     end
 
     // Whether a pending clear removes way w of set `set` at this edge (sets of two sizes may coincide).
     function automatic logic pending_clear(input logic [SetW-1:0] set, input logic [WayW-1:0] w);
       pending_clear = 1'b0;
-      for (int s = 0; s < Sizes; s++) pending_clear = pending_clear || (pclr[s][w] && f_set_q[s] == set);
+      for (int s = 0; s < Sizes; s++) begin
+        pending_clear = pending_clear || (pclr[s*Ways+32'(w)] && f_set_q[s] == set);
+      end
     endfunction
 
     // -------------------------------------------------------------------------------------------------------------
@@ -534,10 +540,12 @@ module mmu_tlb #(
 
     logic [LevelW-1:0] size_now;  // page size index (leaf level - 1) of the hit
     always_comb begin
-      size_now = LevelW'(Sizes - 1);
+      logic [LevelW-1:0] z;
+      z = LevelW'(Sizes - 1);
       for (int k = Sizes - 2; k >= 0; k--) begin
-        if (probe_any[k]) size_now = LevelW'(k);
+        if (probe_any[k]) z = LevelW'(k);
       end
+      size_now = z;
     end
 
     logic              res_hit_q;
@@ -649,7 +657,7 @@ module mmu_tlb #(
         if (fpend_q) begin
           for (int s = 0; s < Sizes; s++) begin
             for (int w = 0; w < Ways; w++) begin
-              if (pclr[s][w]) valid_q[slot_of(f_set_q[s], WayW'(w))] <= 1'b0;
+              if (pclr[s*Ways + w]) valid_q[slot_of(f_set_q[s], WayW'(w))] <= 1'b0;
             end
           end
         end
@@ -713,7 +721,7 @@ module mmu_tlb #(
     `MMU_ASSERT(TlbNoDuplicateAfterFill, !duplicate_q)
 `endif
     `MMU_COVER(TlbTwoSizesMatch, s1_q && !$onehot0(probe_any))
-    `MMU_COVER(TlbSramVaFlushClears, fpend_q && pclr[0] != '0)
+    `MMU_COVER(TlbSramVaFlushClears, fpend_q && pclr != '0)
   end
 
   // ---------------------------------------------------------------------------------------------------------------
