@@ -195,34 +195,22 @@ module mmu_miss #(
   assign l2_lkp_vpn_o  = vaddr[VaBits-1:12];
   assign l2_lkp_pcid_o = pcid;
 
-  always_comb begin
-    e_hit      = l2_hit_q;
-    e_vpn      = l2_vpn_q;
-    e_level    = l2_level_q;
-    e_pcid     = l2_pcid_q;
-    e_global   = l2_global_q;
-    e_writable = l2_writable_q;
-    e_user     = l2_user_q;
-    e_nx       = l2_nx_q;
-    e_dirty    = l2_dirty_q;
-    e_readable = l2_readable_q;
-    if (idle || L2Sram != 0) begin
-      e_hit      = l2_hit_i;
-      e_vpn      = l2_vpn_i;
-      e_level    = l2_level_i;
-      e_pcid     = l2_pcid_i;
-      e_global   = l2_global_i;
-      e_writable = l2_writable_i;
-      e_user     = l2_user_i;
-      e_nx       = l2_nx_i;
-      e_dirty    = l2_dirty_i;
-      e_readable = l2_readable_i;
-    end
-  end
-
-  // The frame as the other fields. Written by its own assignment: Icarus re-evaluates what reads a signal written twice
-  // in one always_comb.
-  assign e_base = (L2Sram != 0 || idle) ? l2_base_i : l2_base_q;
+  // The lookup's entry: from the L2 itself while idle (the lookup cycle) or when it holds its result (L2Sram), else
+  // as latched. Each written once: Icarus passes on the intermediate value of a default-then-override block, and
+  // with the override taken in every cycle its readers re-ran on that glitch without end.
+  logic use_l2_now;
+  assign use_l2_now = idle || L2Sram != 0;
+  assign e_hit      = use_l2_now ? l2_hit_i : l2_hit_q;
+  assign e_vpn      = use_l2_now ? l2_vpn_i : l2_vpn_q;
+  assign e_level    = use_l2_now ? l2_level_i : l2_level_q;
+  assign e_pcid     = use_l2_now ? l2_pcid_i : l2_pcid_q;
+  assign e_global   = use_l2_now ? l2_global_i : l2_global_q;
+  assign e_writable = use_l2_now ? l2_writable_i : l2_writable_q;
+  assign e_user     = use_l2_now ? l2_user_i : l2_user_q;
+  assign e_nx       = use_l2_now ? l2_nx_i : l2_nx_q;
+  assign e_dirty    = use_l2_now ? l2_dirty_i : l2_dirty_q;
+  assign e_readable = use_l2_now ? l2_readable_i : l2_readable_q;
+  assign e_base     = use_l2_now ? l2_base_i : l2_base_q;
 
   mmu_hit_check #(
     .PaBits(PaBits),
