@@ -110,7 +110,7 @@ module mmu_repl #(
   end else begin : g_random
     logic [15:0] lfsr;
     logic        unused_use;
-    assign unused_use = ^{use_i, use_set_i, use_way_i};
+    assign unused_use = ^{use_i, use_set_i, use_way_i, fill_set_i};  // one LFSR for every set (R5)
 
     mmu_lfsr16 #(
       .Seed(LfsrSeed)

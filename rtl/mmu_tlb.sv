@@ -538,18 +538,19 @@ module mmu_tlb #(
 `endif
     end
 
-    logic [LevelW-1:0] size_now;  // page size index (leaf level - 1) of the hit
+    localparam int SizeW = (Sizes > 1) ? $clog2(Sizes) : 1;
+    logic [SizeW-1:0] size_now;  // page size index (leaf level - 1) of the hit
     always_comb begin
-      logic [LevelW-1:0] z;
-      z = LevelW'(Sizes - 1);
+      logic [SizeW-1:0] z;
+      z = SizeW'(Sizes - 1);
       for (int k = Sizes - 2; k >= 0; k--) begin
-        if (probe_any[k]) z = LevelW'(k);
+        if (probe_any[k]) z = SizeW'(k);
       end
       size_now = z;
     end
 
     logic              res_hit_q;
-    logic [LevelW-1:0] res_size_q;
+    logic [SizeW-1:0]  res_size_q;
     logic [WayW-1:0]   res_way_q;
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
@@ -565,7 +566,7 @@ module mmu_tlb #(
       end
     end
 
-    logic [LevelW-1:0] hit_size;
+    logic [SizeW-1:0]  hit_size;
     assign lkp_hit_o = s1_q ? |probe_any : res_hit_q;
     assign hit_size  = s1_q ? size_now : res_size_q;
     assign hit_way   = s1_q ? probe_way[32'(size_now)*WayW+:WayW] : res_way_q;
@@ -596,8 +597,8 @@ module mmu_tlb #(
 
     // -------------------------------------------------------------------------------------------------------------
     // Fill: the set at the entry's size is one of the rows the request read at its grant.
-    logic [LevelW-1:0] fill_size;
-    assign fill_size = fill_level_i - 1'b1;
+    logic [SizeW-1:0] fill_size;
+    assign fill_size = SizeW'(fill_level_i - 1'b1);
     assign fill_set  = SetW'(fill_vpn_i) & SetMask;
 
     always_comb begin
