@@ -685,6 +685,32 @@ module mmu_tlb #(
                                           (now_cr3_pcid && pcid == cr3_flush_pcid_i)));
     endfunction
 
+    // Every entry's verdict, as one vector: the valid bits then change by a single assignment (a conditional write of
+    // each bit would make Yosys carry a copy of the whole vector per entry).
+    logic [Entries-1:0] kill_now;
+    always_comb begin
+      logic [Entries-1:0] k;
+      k = '0;
+      if (now_all || now_nonglobal || now_pcid || now_cr3_pcid) begin
+        for (int i = 0; i < Entries; i++) k[i] = flushes_now(global_q[i], pcid_q[32'(i)*PcidW+:PcidW]);
+      end
+      kill_now = k;
+    end
+
+    // The ways of whole rows that lose their entries at this edge: the pending VA clears (a row per page size) and
+    // the stale copies a fill replaces (R7: no duplicate survives). Each row's ways are shifted into place as one
+    // vector (a decoder in hardware; for Yosys one shift per row, not a write per way).
+    logic [Entries-1:0] clear_rows;
+    always_comb begin
+      logic [Entries-1:0] c;
+      c = '0;
+      if (fpend_q) begin
+        for (int s = 0; s < Sizes; s++) c = c | (Entries'(pclr[s*Ways+:Ways]) << (32'(f_set_q[s]) * Ways));
+      end
+      if (fill_i) c = c | (Entries'(fill_match) << (32'(fill_set) * Ways));
+      clear_rows = c;
+    end
+
     // -------------------------------------------------------------------------------------------------------------
     // Valid bits: the flushes that need no row (ALL, NONGLOBAL, PCID, a CR3 write), the pending VA clears, the T8
     // drop of the lookup at the previous edge, the fill (R7). Only the filled slot is ever set; a fill never shares
@@ -693,25 +719,9 @@ module mmu_tlb #(
       if (!rst_ni) begin
         valid_q <= '0;
       end else begin
-        if ((flush_i && !flush_va) || cr3_flush_i) begin
-          for (int i = 0; i < Entries; i++) begin
-            if (flushes_now(global_q[i], pcid_q[32'(i)*PcidW+:PcidW])) valid_q[i] <= 1'b0;
-          end
-        end
-        if (fpend_q) begin
-          for (int s = 0; s < Sizes; s++) begin
-            for (int w = 0; w < Ways; w++) begin
-              if (pclr[s*Ways + w]) valid_q[slot_of(f_set_q[s], WayW'(w))] <= 1'b0;
-            end
-          end
-        end
+        valid_q <= valid_q & ~kill_now & ~clear_rows;
         if (s1_q && lkp_drop_i && lkp_hit_o) valid_q[hit_slot] <= 1'b0;
-        if (fill_i) begin
-          for (int w = 0; w < Ways; w++) begin
-            if (fill_match[w]) valid_q[slot_of(fill_set, WayW'(w))] <= 1'b0;  // R7: no duplicate survives
-          end
-          valid_q[fill_slot] <= !flushes_now(fill_global_i, fill_pcid_i);
-        end
+        if (fill_i) valid_q[fill_slot] <= !flushes_now(fill_global_i, fill_pcid_i);
       end
     end
 
