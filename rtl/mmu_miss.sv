@@ -18,9 +18,10 @@ module mmu_miss #(
   parameter int HasL2        = 1,
   parameter int L2HitLatency = 9,
   parameter int PaBits       = 46,
-  // 1: the L2 TLB gives the hit entry's frame (l2_base_i) from the lookup edge on (its SyncBase), so the miss unit
-  // does not latch it. Only with L2HitLatency > 1.
-  parameter int L2SyncBase   = 0,
+  // 1: the L2 TLB keeps its entries in synchronous-read memories (its Sram): it gives the lookup's entry from the
+  // cycle after the lookup edge on, held until the next grant, so the miss unit latches none of it; it applies the
+  // T8 drop (l2_lkp_drop_o) of that cycle. Only with L2HitLatency > 1.
+  parameter int L2Sram       = 0,
   parameter int Mode         = 0,  // paging.mode and the RISC-V options (mmu_top)
   parameter int Sum          = 0,
   parameter int Mxr          = 0,
@@ -85,6 +86,7 @@ module mmu_miss #(
   output logic [1:0]             done_level_o,
 
   // L2 TLB: looked up at the grant edge
+  output logic                   l2_rd_en_o,     // a grant: the L2 reads the request's sets (L2Sram)
   output logic                   l2_lkp_en_o,
   output logic                   l2_lkp_drop_o,
   output logic [VpnW-1:0]        l2_lkp_vpn_o,
@@ -187,39 +189,28 @@ module mmu_miss #(
 
   assign l2_lookup     = idle && grant_valid && !direct;
   assign l2_done       = (l2_lookup && L2HitLatency == 1) || (state_q == MU_L2 && count_q == CntW'(1));
+  assign l2_rd_en_o    = idle && grant_valid;
   assign l2_lkp_en_o   = l2_lookup;
-  assign l2_lkp_drop_o = l2_fault;  // T8 in the L2 TLB
+  assign l2_lkp_drop_o = l2_fault;  // T8 in the L2 TLB (read at the lookup edge, or at the next with L2Sram)
   assign l2_lkp_vpn_o  = vaddr[VaBits-1:12];
   assign l2_lkp_pcid_o = pcid;
 
-  always_comb begin
-    e_hit      = l2_hit_q;
-    e_vpn      = l2_vpn_q;
-    e_level    = l2_level_q;
-    e_pcid     = l2_pcid_q;
-    e_global   = l2_global_q;
-    e_writable = l2_writable_q;
-    e_user     = l2_user_q;
-    e_nx       = l2_nx_q;
-    e_dirty    = l2_dirty_q;
-    e_readable = l2_readable_q;
-    if (idle) begin
-      e_hit      = l2_hit_i;
-      e_vpn      = l2_vpn_i;
-      e_level    = l2_level_i;
-      e_pcid     = l2_pcid_i;
-      e_global   = l2_global_i;
-      e_writable = l2_writable_i;
-      e_user     = l2_user_i;
-      e_nx       = l2_nx_i;
-      e_dirty    = l2_dirty_i;
-      e_readable = l2_readable_i;
-    end
-  end
-
-  // The frame: with L2SyncBase the L2's read register, held from the lookup edge to the result; else as the others.
-  // Written by its own assignment: Icarus re-evaluates what reads a signal written twice in one always_comb.
-  assign e_base = (L2SyncBase != 0 || idle) ? l2_base_i : l2_base_q;
+  // The lookup's entry: from the L2 itself while idle (the lookup cycle) or when it holds its result (L2Sram), else
+  // as latched. Each written once: Icarus passes on the intermediate value of a default-then-override block, and
+  // with the override taken in every cycle its readers re-ran on that glitch without end.
+  logic use_l2_now;
+  assign use_l2_now = idle || L2Sram != 0;
+  assign e_hit      = use_l2_now ? l2_hit_i : l2_hit_q;
+  assign e_vpn      = use_l2_now ? l2_vpn_i : l2_vpn_q;
+  assign e_level    = use_l2_now ? l2_level_i : l2_level_q;
+  assign e_pcid     = use_l2_now ? l2_pcid_i : l2_pcid_q;
+  assign e_global   = use_l2_now ? l2_global_i : l2_global_q;
+  assign e_writable = use_l2_now ? l2_writable_i : l2_writable_q;
+  assign e_user     = use_l2_now ? l2_user_i : l2_user_q;
+  assign e_nx       = use_l2_now ? l2_nx_i : l2_nx_q;
+  assign e_dirty    = use_l2_now ? l2_dirty_i : l2_dirty_q;
+  assign e_readable = use_l2_now ? l2_readable_i : l2_readable_q;
+  assign e_base     = use_l2_now ? l2_base_i : l2_base_q;
 
   mmu_hit_check #(
     .PaBits(PaBits),
@@ -497,17 +488,19 @@ module mmu_miss #(
           end else if (L2HitLatency > 1) begin
             state_d       = MU_L2;
             count_d       = CntW'(L2HitLatency - 1);
-            l2_hit_d      = l2_hit_i;
-            l2_vpn_d      = l2_vpn_i;
-            l2_level_d    = l2_level_i;
-            if (L2SyncBase == 0) l2_base_d = l2_base_i;
-            l2_pcid_d     = l2_pcid_i;
-            l2_global_d   = l2_global_i;
-            l2_writable_d = l2_writable_i;
-            l2_user_d     = l2_user_i;
-            l2_nx_d       = l2_nx_i;
-            l2_dirty_d    = l2_dirty_i;
-            l2_readable_d = l2_readable_i;
+            if (L2Sram == 0) begin  // latched at the lookup edge; an Sram L2 holds its own
+              l2_hit_d      = l2_hit_i;
+              l2_vpn_d      = l2_vpn_i;
+              l2_level_d    = l2_level_i;
+              l2_base_d     = l2_base_i;
+              l2_pcid_d     = l2_pcid_i;
+              l2_global_d   = l2_global_i;
+              l2_writable_d = l2_writable_i;
+              l2_user_d     = l2_user_i;
+              l2_nx_d       = l2_nx_i;
+              l2_dirty_d    = l2_dirty_i;
+              l2_readable_d = l2_readable_i;
+            end
           end
         end
       end

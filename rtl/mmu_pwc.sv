@@ -119,8 +119,10 @@ module mmu_pwc #(
   // Fill: R7 in place, else R4 first invalid way, else the policy's victim
   logic [SetW-1:0]  fill_set;
   logic [Ways-1:0]  fill_match, fill_free;
-  logic             match_any, free_any;
-  logic [WayW-1:0]  match_way, free_way, victim_way, fill_way;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic             match_any, to_victim;  // what the fill chose: read by the cover points
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [WayW-1:0]  fill_way;
   logic [SlotW-1:0] fill_slot;
 
   assign fill_set = SetW'(fill_tag_i) & SetMask;
@@ -142,99 +144,27 @@ module mmu_pwc #(
     fill_free  = free;
   end
 
-  mmu_prio_enc #(
-    .Width(Ways)
-  ) u_fill_match (
-    .req_i  (fill_match),
-    .valid_o(match_any),
-    .idx_o  (match_way)
+  mmu_repl #(
+    .Sets    (Sets),
+    .Ways    (Ways),
+    .Policy  (Policy),
+    .LfsrSeed(LfsrSeed)
+  ) u_repl (
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .use_i          (lkp_en_i && lkp_hit_o),
+    .use_set_i      (lkp_set),
+    .use_way_i      (hit_way),
+    .fill_i         (fill_i),
+    .fill_set_i     (fill_set),
+    .fill_copy_i    (fill_match),
+    .fill_free_i    (fill_free),
+    .fill_way_o     (fill_way),
+    .fill_in_place_o(match_any),
+    .fill_victim_o  (to_victim)
   );
-
-  mmu_prio_enc #(
-    .Width(Ways)
-  ) u_fill_free (
-    .req_i  (fill_free),
-    .valid_o(free_any),
-    .idx_o  (free_way)
-  );
-
-  always_comb begin
-    fill_way = victim_way;
-    if (match_any) fill_way = match_way;
-    else if (free_any) fill_way = free_way;
-  end
 
   assign fill_slot = slot_of(fill_set, fill_way);
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Replacement state (R1-R5), as the TLB's
-  if (Policy == 0 || Policy == 1) begin : g_use
-    logic             touch;
-    logic [SetW-1:0]  touch_set;
-    logic [WayW-1:0]  touch_way;
-
-    assign touch     = (lkp_en_i && lkp_hit_o) || fill_i;
-    assign touch_set = fill_i ? fill_set : lkp_set;
-    assign touch_way = fill_i ? fill_way : hit_way;
-
-    if (Policy == 0) begin : g_lru
-      mmu_repl_lru #(
-        .Sets(Sets),
-        .Ways(Ways)
-      ) u_repl (
-        .clk_i       (clk_i),
-        .rst_ni      (rst_ni),
-        .touch_i     (touch),
-        .touch_set_i (touch_set),
-        .touch_way_i (touch_way),
-        .victim_set_i(fill_set),
-        .victim_way_o(victim_way)
-      );
-    end else begin : g_plru
-      mmu_repl_plru #(
-        .Sets(Sets),
-        .Ways(Ways)
-      ) u_repl (
-        .clk_i       (clk_i),
-        .rst_ni      (rst_ni),
-        .touch_i     (touch),
-        .touch_set_i (touch_set),
-        .touch_way_i (touch_way),
-        .victim_set_i(fill_set),
-        .victim_way_o(victim_way)
-      );
-    end
-  end else if (Policy == 2) begin : g_fifo
-    logic alloc;
-
-    assign alloc = fill_i && !match_any;  // R2: an in-place rewrite (R7) allocates nothing
-
-    mmu_repl_fifo #(
-      .Sets(Sets),
-      .Ways(Ways)
-    ) u_repl (
-      .clk_i       (clk_i),
-      .rst_ni      (rst_ni),
-      .alloc_i     (alloc),
-      .alloc_set_i (fill_set),
-      .alloc_way_i (fill_way),
-      .victim_set_i(fill_set),
-      .victim_way_o(victim_way)
-    );
-  end else begin : g_random
-    logic [15:0] lfsr;
-
-    mmu_lfsr16 #(
-      .Seed(LfsrSeed)
-    ) u_lfsr (
-      .clk_i  (clk_i),
-      .rst_ni (rst_ni),
-      .step_i (fill_i),  // R5: every fill steps
-      .state_o(lfsr)
-    );
-
-    assign victim_way = WayW'(32'(lfsr) % Ways);
-  end
 
   // ---------------------------------------------------------------------------------------------------------------
   // Valid bits: fill (R7), then the invalidations (W12), which also judge the entry filled at the same edge.
@@ -325,6 +255,6 @@ module mmu_pwc #(
 `endif
   `MMU_COVER(PwcHit, lkp_en_i && lkp_hit_o)
   `MMU_COVER(PwcFillInPlace, fill_i && match_any)
-  `MMU_COVER(PwcFillVictim, fill_i && !match_any && !free_any)
+  `MMU_COVER(PwcFillVictim, fill_i && to_victim)
 
 endmodule

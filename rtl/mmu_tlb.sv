@@ -1,8 +1,9 @@
 // Set-associative TLB of translations (docs/timing.md, "TLB organisation", R1-R7). One array holds the entries of
 // every page size of the mode (x86-64: 4 KiB, 2 MiB, 1 GiB; RISC-V: a leaf at any level, up to the 128 TiB petapage
 // of Sv57); an entry of leaf level n has VPN = vaddr[VaBits-1:12+9(n-1)] and lives in set VPN mod Sets. L1 I, L1 D
-// and L2 are instances of this module.
+// and L2 are instances of this module, in one of two storage forms.
 //
+// Flip-flops (Sram = 0; the L1 TLBs, and an L2 looked up in one cycle):
 // - Lookup: combinational. One set per page size is probed in parallel; the smallest size wins, then the
 //   lowest way (R6). At the edge, with lkp_en_i, a hit counts as a use (R1, R3) and with lkp_drop_i the hit entry is
 //   invalidated (T8). The hit is qualified by lkp_en_i: without a lookup the outputs say no hit.
@@ -12,18 +13,25 @@
 //   evaluated on every entry in parallel, VA kinds at the entry's own page size. They apply after a fill of the
 //   same edge, as in the model.
 //
-// The entry arrays (one per field, slot = set * Ways + way) are the architectural state the co-simulation compares
-// with the model (valid_q a packed vector, bit = slot). Only valid_q is reset and cleared by invalidations: the
-// other fields of an invalid entry are don't-care (the model zeroes them).
+// Synchronous-read memories (Sram = 1; an L2 whose hit latency is 2 or more, docs/timing.md "L2 TLB storage"): the
+// VPN, level, frame and rights of the entries are rows of memories, one row per set holding its ways side by side,
+// read only at clock edges; the valid, global and PCID bits stay flip-flops, so that the flushes of kinds ALL,
+// NONGLOBAL and PCID and a CR3 write still clear their entries at their own edge. The contract's order of events
+// is kept, only the hardware's steps move inside the cycles the contract leaves free:
+// - rd_en_i (the miss unit grants a request) reads the request's set at every page size. With lkp_en_i it is a
+//   lookup: the valid bits of those sets are copied at the same edge (the lookup sees the TLB as during its cycle,
+//   T6) and the hit is known in the next cycle, from then on held until the next read. Its use (R1, R3) and its T8
+//   drop (lkp_drop_i of that cycle) happen at the edge after the lookup, when no other change of the L2 can happen:
+//   the miss unit is busy until the result, H2 >= 2 cycles after the lookup.
+// - A fill searches its set (R7, R4) in the rows its own request read at the grant: no other fill can have written
+//   them since, and the valid bits are live.
+// - A flush of kind VA, VA_PCID or VA_ALL reads the rows of the flushed address's sets through ports of its own and
+//   clears the matching entries at the next edge. A lookup at that edge already sees them cleared (its copy of the
+//   valid bits leaves them out); no fill can come at either edge, since the flush overtakes the walk (T13).
 //
-// Storage. The frames (base_q) can be a synchronous-read memory (SyncBase, the L2 TLB whenever H2 >= 2): nothing
-// at the lookup edge needs them. The other fields stay flip-flops read without a clock, because the contract needs
-// them at the edge of the cycle in which they are asked for: the lookup's hit way updates the replacement state and
-// a faulting hit is invalidated at the lookup edge (T6, T8: tags and permissions), a fill's search for duplicates
-// (R7) and free ways (R4) happens at the fill edge, and a flush of kind PCID, VA or VA_PCID (T12, T11) compares
-// every entry's PCID, size and VPN at the edge of its own cycle. Moving them into memories read at an edge needs the
-// contract to give those steps a cycle (lookup side effects one edge later, a fill's set read before it is written,
-// flushes of those kinds applied over the following cycles with the miss unit held off meanwhile).
+// The entry arrays are the architectural state the co-simulation compares with the model (valid_q a packed vector,
+// bit = slot = set * Ways + way). Only valid_q is reset and cleared by invalidations: the other fields of an invalid
+// entry are don't-care (the model zeroes them).
 `ifndef MMU_ASSERT_SV
 `include "mmu_assert.sv"
 `endif
@@ -35,9 +43,9 @@ module mmu_tlb #(
   parameter int LfsrSeed = 1,  // R5: initial LFSR state (random policy)
   parameter int PaBits   = 46,
   parameter int Mode     = 0,  // paging.mode (mmu_top)
-  // 1: base_q is a memory with a synchronous read port: lkp_base_o is the hit entry's frame from the lookup edge
-  // on (held until the next lookup), not during the lookup cycle. For an L2 TLB whose hit latency is 2 or more.
-  parameter int SyncBase = 0,
+  // 1: the entries' fields but valid, global and PCID are synchronous-read memories (see above). For an L2 TLB
+  // whose hit latency is 2 or more.
+  parameter int Sram     = 0,
   // Derived: do not override.
   parameter int Sets     = Entries / Ways,
   parameter int SetW     = (Sets > 1) ? $clog2(Sets) : 1,
@@ -51,8 +59,9 @@ module mmu_tlb #(
   input  logic              clk_i,
   input  logic              rst_ni,
 
+  input  logic              rd_en_i,          // Sram: the miss unit grants a request (its sets are read)
   input  logic              lkp_en_i,         // a request looks up now: a hit counts as a use
-  input  logic              lkp_drop_i,       // ... and the hit entry is invalidated (T8)
+  input  logic              lkp_drop_i,       // ... and the hit entry is invalidated (T8; Sram: a cycle later)
   input  logic [VpnW-1:0]   lkp_vpn_i,        // vaddr[VaBits-1:12]
   input  logic [PcidW-1:0]  lkp_pcid_i,
   output logic              lkp_hit_o,
@@ -91,18 +100,25 @@ module mmu_tlb #(
 
   localparam logic [SetW-1:0] SetMask = SetW'(Sets - 1);
 
-  // valid_q is a packed vector (bit = slot); the other fields are unpacked arrays written one slot per fill.
+  // valid_q is a packed vector (bit = slot); global_q and pcid_q are unpacked arrays written one slot per fill. The
+  // other fields live in the storage form's generate block (g_flops or g_sram), under the same names.
   logic [Entries-1:0] valid_q /*verilator public_flat_rd*/;
-  logic [VpnW-1:0]    vpn_q     [Entries] /*verilator public_flat_rd*/;
-  logic [LevelW-1:0]  level_q   [Entries] /*verilator public_flat_rd*/;
-  logic [PaBits-1:0]  base_q    [Entries] /*verilator public_flat_rd*/;
-  logic [PcidW-1:0]   pcid_q    [Entries] /*verilator public_flat_rd*/;
-  logic               global_q  [Entries] /*verilator public_flat_rd*/;
-  logic               writable_q[Entries] /*verilator public_flat_rd*/;
-  logic               user_q    [Entries] /*verilator public_flat_rd*/;
-  logic               nx_q      [Entries] /*verilator public_flat_rd*/;
-  logic               dirty_q   [Entries] /*verilator public_flat_rd*/;
-  logic               readable_q[Entries] /*verilator public_flat_rd*/;
+  // (* mem2reg *): registers, not a memory, for Yosys: every entry is compared at once (flushes), as in a CAM.
+  (* mem2reg *) logic [PcidW-1:0] pcid_q  [Entries] /*verilator public_flat_rd*/;
+  (* mem2reg *) logic             global_q[Entries] /*verilator public_flat_rd*/;
+
+  // What the storage form's lookup and fill search tell the replacement state (mmu_repl) and the valid bits.
+  logic             use_hit;    // a lookup's hit counts as a use at this edge
+  logic [SetW-1:0]  hit_set;
+  logic [WayW-1:0]  hit_way;
+  logic [SlotW-1:0] hit_slot;
+  logic [SetW-1:0]  fill_set;
+  logic [Ways-1:0]  fill_match, fill_free;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic             match_any, to_victim;  // what the fill chose: read by the cover points
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [WayW-1:0]  fill_way;
+  logic [SlotW-1:0] fill_slot;
 
   function automatic logic [SlotW-1:0] slot_of(input logic [SetW-1:0] set, input logic [WayW-1:0] way);
     slot_of = SlotW'(32'(set) * Ways + 32'(way));
@@ -111,14 +127,6 @@ module mmu_tlb #(
   // The VPN of vaddr[VaBits-1:12] at the page size of leaf level `level`.
   function automatic logic [VpnW-1:0] vpn_at(input logic [VpnW-1:0] vpn4k, input logic [LevelW-1:0] level);
     vpn_at = vpn4k >> (9 * (32'(level) - 1));
-  endfunction
-
-  // Whether slot holds a valid entry of leaf level `level` for `vpn` that `pcid` may use: its own PCID, or either
-  // side global (a global entry serves every PCID; a global fill replaces the entry of any PCID, R7).
-  function automatic logic holds(input logic [SlotW-1:0] slot, input logic [LevelW-1:0] level,
-                                 input logic [VpnW-1:0] vpn, input logic [PcidW-1:0] pcid, input logic glob);
-    holds = valid_q[slot] && level_q[slot] == level && vpn_q[slot] == vpn &&
-            (global_q[slot] || glob || pcid_q[slot] == pcid);
   endfunction
 
   // T12 table; a CR3 write uses kinds 1 and 2.
@@ -139,214 +147,6 @@ module mmu_tlb #(
     endcase
   endfunction
 
-  // ---------------------------------------------------------------------------------------------------------------
-  // Lookup: one probe per page size (R6)
-  logic [Sizes-1:0]      probe_any;
-  logic [Sizes*SetW-1:0] probe_set;
-  logic [Sizes*WayW-1:0] probe_way;
-`ifndef MMU_ASSERT_OFF
-  logic [Sizes-1:0]      probe_single;  // at most one way matches, per page size (R7, for the property below)
-`endif
-
-  for (genvar s = 0; s < Sizes; s++) begin : g_probe
-    logic [VpnW-1:0] vpn;
-    logic [SetW-1:0] set;
-    logic [Ways-1:0] match;
-    logic [WayW-1:0] way;
-    logic            any;
-
-    assign vpn = vpn_at(lkp_vpn_i, LevelW'(s + 1));
-    assign set = SetW'(vpn) & SetMask;
-
-    // The ways are compared only while a request looks up (the hit is qualified by lkp_en_i), so a simulator skips
-    // the comparators on the many cycles without a lookup. The block-local vector matters: Icarus 11 re-runs an
-    // always_comb that writes single bits of a module-level vector forever.
-    always_comb begin
-      logic [Ways-1:0]  m;
-      logic [SlotW-1:0] slot;
-      m    = '0;
-      slot = '0;
-      if (lkp_en_i) begin
-        for (int w = 0; w < Ways; w++) begin
-          slot = slot_of(set, WayW'(w));
-          m[w] = holds(slot, LevelW'(s + 1), vpn, lkp_pcid_i, 1'b0);
-        end
-      end
-      match = m;
-    end
-
-    mmu_prio_enc #(
-      .Width(Ways)
-    ) u_way (
-      .req_i  (match),
-      .valid_o(any),
-      .idx_o  (way)
-    );
-
-    assign probe_any[s]               = any;
-`ifndef MMU_ASSERT_OFF
-    assign probe_single[s]            = $onehot0(match);
-`endif
-    assign probe_set[s*SetW+:SetW]    = set;
-    assign probe_way[s*WayW+:WayW]    = way;
-  end
-
-  logic [SetW-1:0]  hit_set;
-  logic [WayW-1:0]  hit_way;
-  logic [SlotW-1:0] hit_slot;
-
-  // R6: the smallest page size that matches (the loop runs from the largest, a later match wins).
-  always_comb begin
-    hit_set = probe_set[(Sizes-1)*SetW+:SetW];
-    hit_way = probe_way[(Sizes-1)*WayW+:WayW];
-    for (int k = Sizes - 2; k >= 0; k--) begin
-      if (probe_any[k]) begin
-        hit_set = probe_set[k*SetW+:SetW];
-        hit_way = probe_way[k*WayW+:WayW];
-      end
-    end
-  end
-
-  assign hit_slot       = slot_of(hit_set, hit_way);
-  assign lkp_hit_o      = |probe_any;
-  assign lkp_vpn_o      = vpn_q[hit_slot];
-  assign lkp_level_o    = level_q[hit_slot];
-  assign lkp_pcid_o     = pcid_q[hit_slot];
-  assign lkp_global_o   = global_q[hit_slot];
-  assign lkp_writable_o = writable_q[hit_slot];
-  assign lkp_user_o     = user_q[hit_slot];
-  assign lkp_nx_o       = nx_q[hit_slot];
-  assign lkp_dirty_o    = dirty_q[hit_slot];
-  assign lkp_readable_o = readable_q[hit_slot];
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Fill: R7 in place, else R4 first invalid way, else the policy's victim
-  logic [SetW-1:0]  fill_set;
-  logic [Ways-1:0]  fill_match, fill_free;
-  logic             match_any, free_any;
-  logic [WayW-1:0]  match_way, free_way, victim_way, fill_way;
-  logic [SlotW-1:0] fill_slot;
-
-  assign fill_set = SetW'(fill_vpn_i) & SetMask;
-
-  // Searched only at a fill, for the same reasons as the probes.
-  always_comb begin
-    logic [Ways-1:0]  same, free;
-    logic [SlotW-1:0] slot;
-    same = '0;
-    free = '0;
-    slot = '0;
-    if (fill_i) begin
-      for (int w = 0; w < Ways; w++) begin
-        slot    = slot_of(fill_set, WayW'(w));
-        same[w] = holds(slot, fill_level_i, fill_vpn_i, fill_pcid_i, fill_global_i);
-        free[w] = !valid_q[slot];
-      end
-    end
-    fill_match = same;
-    fill_free  = free;
-  end
-
-  mmu_prio_enc #(
-    .Width(Ways)
-  ) u_fill_match (
-    .req_i  (fill_match),
-    .valid_o(match_any),
-    .idx_o  (match_way)
-  );
-
-  mmu_prio_enc #(
-    .Width(Ways)
-  ) u_fill_free (
-    .req_i  (fill_free),
-    .valid_o(free_any),
-    .idx_o  (free_way)
-  );
-
-  always_comb begin
-    fill_way = victim_way;
-    if (match_any) fill_way = match_way;
-    else if (free_any) fill_way = free_way;
-  end
-
-  assign fill_slot = slot_of(fill_set, fill_way);
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Replacement state (R1-R5): a hit and a fill are uses; only a full set consults the victim
-  if (Policy == 0 || Policy == 1) begin : g_use
-    logic             touch;
-    logic [SetW-1:0]  touch_set;
-    logic [WayW-1:0]  touch_way;
-
-    assign touch     = (lkp_en_i && lkp_hit_o) || fill_i;
-    assign touch_set = fill_i ? fill_set : hit_set;
-    assign touch_way = fill_i ? fill_way : hit_way;
-
-    if (Policy == 0) begin : g_lru
-      mmu_repl_lru #(
-        .Sets(Sets),
-        .Ways(Ways)
-      ) u_repl (
-        .clk_i       (clk_i),
-        .rst_ni      (rst_ni),
-        .touch_i     (touch),
-        .touch_set_i (touch_set),
-        .touch_way_i (touch_way),
-        .victim_set_i(fill_set),
-        .victim_way_o(victim_way)
-      );
-    end else begin : g_plru
-      mmu_repl_plru #(
-        .Sets(Sets),
-        .Ways(Ways)
-      ) u_repl (
-        .clk_i       (clk_i),
-        .rst_ni      (rst_ni),
-        .touch_i     (touch),
-        .touch_set_i (touch_set),
-        .touch_way_i (touch_way),
-        .victim_set_i(fill_set),
-        .victim_way_o(victim_way)
-      );
-    end
-  end else if (Policy == 2) begin : g_fifo
-    logic alloc;
-
-    assign alloc = fill_i && !match_any;  // R2: an in-place rewrite (R7) allocates nothing
-
-    mmu_repl_fifo #(
-      .Sets(Sets),
-      .Ways(Ways)
-    ) u_repl (
-      .clk_i       (clk_i),
-      .rst_ni      (rst_ni),
-      .alloc_i     (alloc),
-      .alloc_set_i (fill_set),
-      .alloc_way_i (fill_way),
-      .victim_set_i(fill_set),
-      .victim_way_o(victim_way)
-    );
-  end else begin : g_random
-    logic [15:0] lfsr;
-
-    mmu_lfsr16 #(
-      .Seed(LfsrSeed)
-    ) u_lfsr (
-      .clk_i  (clk_i),
-      .rst_ni (rst_ni),
-      .step_i (fill_i),  // R5: every fill steps, in place or not (no path from the set's comparators)
-      .state_o(lfsr)
-    );
-
-    assign victim_way = WayW'(32'(lfsr) % Ways);  // R5: the state before this fill's step
-  end
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Valid bits, updated at the edge with the model's result: lookup invalidation (T8), fill (R7), then flushes (T12,
-  // T11). Only the filled slot is ever set, so the flushes clear the old entries first and the filled slot gets the
-  // verdict of the flushes on the new entry (a later write to a bit wins). Written in the clocked block rather than
-  // as a next-state vector: the per-entry flush comparators and the fill's invalidations are then evaluated only at
-  // an edge that needs them, and no vector of all the valid bits is copied in every evaluation.
   function automatic logic flushes(input logic [LevelW-1:0] level, input logic [VpnW-1:0] vpn, input logic glob,
                                    input logic [PcidW-1:0] pcid);
     flushes =
@@ -355,56 +155,606 @@ module mmu_tlb #(
                                   flush_cur_pcid_i));
   endfunction
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      valid_q <= '0;
-    end else begin
-      if (flush_i || cr3_flush_i) begin
-        for (int i = 0; i < Entries; i++) begin
-          if (flushes(level_q[i], vpn_q[i], global_q[i], pcid_q[i])) valid_q[i] <= 1'b0;
+  // ===============================================================================================================
+  // Storage form 1: flip-flops
+  if (Sram == 0) begin : g_flops
+    // Registers read without a clock (Yosys: (* mem2reg *), not memories with asynchronous ports).
+    (* mem2reg *) logic [VpnW-1:0]   vpn_q     [Entries] /*verilator public_flat_rd*/;
+    (* mem2reg *) logic [LevelW-1:0] level_q   [Entries] /*verilator public_flat_rd*/;
+    (* mem2reg *) logic [PaBits-1:0] base_q    [Entries] /*verilator public_flat_rd*/;
+    (* mem2reg *) logic              writable_q[Entries] /*verilator public_flat_rd*/;
+    (* mem2reg *) logic              user_q    [Entries] /*verilator public_flat_rd*/;
+    (* mem2reg *) logic              nx_q      [Entries] /*verilator public_flat_rd*/;
+    (* mem2reg *) logic              dirty_q   [Entries] /*verilator public_flat_rd*/;
+    (* mem2reg *) logic              readable_q[Entries] /*verilator public_flat_rd*/;
+    logic               unused_rd_en;
+
+    assign unused_rd_en = rd_en_i;
+    assign use_hit      = lkp_en_i && lkp_hit_o;
+
+    // Whether slot holds a valid entry of leaf level `level` for `vpn` that `pcid` may use: its own PCID, or either
+    // side global (a global entry serves every PCID; a global fill replaces the entry of any PCID, R7).
+    function automatic logic holds(input logic [SlotW-1:0] slot, input logic [LevelW-1:0] level,
+                                   input logic [VpnW-1:0] vpn, input logic [PcidW-1:0] pcid, input logic glob);
+      holds = valid_q[slot] && level_q[slot] == level && vpn_q[slot] == vpn &&
+              (global_q[slot] || glob || pcid_q[slot] == pcid);
+    endfunction
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Lookup: one probe per page size (R6)
+    logic [Sizes-1:0]      probe_any;
+    logic [Sizes*SetW-1:0] probe_set;
+    logic [Sizes*WayW-1:0] probe_way;
+  `ifndef MMU_ASSERT_OFF
+    logic [Sizes-1:0]      probe_single;  // at most one way matches, per page size (R7, for the property below)
+  `endif
+
+    for (genvar s = 0; s < Sizes; s++) begin : g_probe
+      logic [VpnW-1:0] vpn;
+      logic [SetW-1:0] set;
+      logic [Ways-1:0] match;
+      logic [WayW-1:0] way;
+      logic            any;
+
+      assign vpn = vpn_at(lkp_vpn_i, LevelW'(s + 1));
+      assign set = SetW'(vpn) & SetMask;
+
+      // The ways are compared only while a request looks up (the hit is qualified by lkp_en_i), so a simulator skips
+      // the comparators on the many cycles without a lookup. The block-local vector matters: Icarus 11 re-runs an
+      // always_comb that writes single bits of a module-level vector forever.
+      always_comb begin
+        logic [Ways-1:0]  m;
+        logic [SlotW-1:0] slot;
+        m    = '0;
+        slot = '0;
+        if (lkp_en_i) begin
+          for (int w = 0; w < Ways; w++) begin
+            slot = slot_of(set, WayW'(w));
+            m[w] = holds(slot, LevelW'(s + 1), vpn, lkp_pcid_i, 1'b0);
+          end
+        end
+        match = m;
+      end
+
+      mmu_prio_enc #(
+        .Width(Ways)
+      ) u_way (
+        .req_i  (match),
+        .valid_o(any),
+        .idx_o  (way)
+      );
+
+      assign probe_any[s]               = any;
+  `ifndef MMU_ASSERT_OFF
+      assign probe_single[s]            = $onehot0(match);
+  `endif
+      assign probe_set[s*SetW+:SetW]    = set;
+      assign probe_way[s*WayW+:WayW]    = way;
+    end
+
+
+    // R6: the smallest page size that matches (the loop runs from the largest, a later match wins).
+    always_comb begin
+      hit_set = probe_set[(Sizes-1)*SetW+:SetW];
+      hit_way = probe_way[(Sizes-1)*WayW+:WayW];
+      for (int k = Sizes - 2; k >= 0; k--) begin
+        if (probe_any[k]) begin
+          hit_set = probe_set[k*SetW+:SetW];
+          hit_way = probe_way[k*WayW+:WayW];
         end
       end
-      if (lkp_en_i && lkp_drop_i && lkp_hit_o) valid_q[hit_slot] <= 1'b0;
+    end
+
+    assign hit_slot       = slot_of(hit_set, hit_way);
+    assign lkp_hit_o      = |probe_any;
+    assign lkp_vpn_o      = vpn_q[hit_slot];
+    assign lkp_level_o    = level_q[hit_slot];
+    assign lkp_pcid_o     = pcid_q[hit_slot];
+    assign lkp_global_o   = global_q[hit_slot];
+    assign lkp_writable_o = writable_q[hit_slot];
+    assign lkp_user_o     = user_q[hit_slot];
+    assign lkp_nx_o       = nx_q[hit_slot];
+    assign lkp_dirty_o    = dirty_q[hit_slot];
+    assign lkp_readable_o = readable_q[hit_slot];
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Fill: R7 in place, else R4 first invalid way, else the policy's victim
+    assign fill_set = SetW'(fill_vpn_i) & SetMask;
+
+    // Searched only at a fill, for the same reasons as the probes.
+    always_comb begin
+      logic [Ways-1:0]  same, free;
+      logic [SlotW-1:0] slot;
+      same = '0;
+      free = '0;
+      slot = '0;
       if (fill_i) begin
         for (int w = 0; w < Ways; w++) begin
-          if (fill_match[w]) valid_q[slot_of(fill_set, WayW'(w))] <= 1'b0;  // R7: no duplicate survives
+          slot    = slot_of(fill_set, WayW'(w));
+          same[w] = holds(slot, fill_level_i, fill_vpn_i, fill_pcid_i, fill_global_i);
+          free[w] = !valid_q[slot];
         end
-        valid_q[fill_slot] <= !flushes(fill_level_i, fill_vpn_i, fill_global_i, fill_pcid_i);
+      end
+      fill_match = same;
+      fill_free  = free;
+    end
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Valid bits, updated at the edge with the model's result: lookup invalidation (T8), fill (R7), then flushes (T12,
+    // T11). Only the filled slot is ever set, so the flushes clear the old entries first and the filled slot gets the
+    // verdict of the flushes on the new entry (a later write to a bit wins). Written in the clocked block rather than
+    // as a next-state vector: the per-entry flush comparators and the fill's invalidations are then evaluated only at
+    // an edge that needs them, and no vector of all the valid bits is copied in every evaluation.
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        valid_q <= '0;
+      end else begin
+        if (flush_i || cr3_flush_i) begin
+          for (int i = 0; i < Entries; i++) begin
+            if (flushes(level_q[i], vpn_q[i], global_q[i], pcid_q[i])) valid_q[i] <= 1'b0;
+          end
+        end
+        if (lkp_en_i && lkp_drop_i && lkp_hit_o) valid_q[hit_slot] <= 1'b0;
+        if (fill_i) begin
+          for (int w = 0; w < Ways; w++) begin
+            if (fill_match[w]) valid_q[slot_of(fill_set, WayW'(w))] <= 1'b0;  // R7: no duplicate survives
+          end
+          valid_q[fill_slot] <= !flushes(fill_level_i, fill_vpn_i, fill_global_i, fill_pcid_i);
+        end
       end
     end
+
+    // Entry fields are written like a RAM, one slot per fill; valid_q says which slots hold an entry.
+    always_ff @(posedge clk_i) begin
+      if (fill_i) begin
+        vpn_q[fill_slot]      <= fill_vpn_i;
+        level_q[fill_slot]    <= fill_level_i;
+        writable_q[fill_slot] <= fill_writable_i;
+        user_q[fill_slot]     <= fill_user_i;
+        nx_q[fill_slot]       <= fill_nx_i;
+        dirty_q[fill_slot]    <= fill_dirty_i;
+        readable_q[fill_slot] <= fill_readable_i;
+      end
+    end
+
+    always_ff @(posedge clk_i) begin
+      if (fill_i) base_q[fill_slot] <= fill_base_i;
+    end
+    assign lkp_base_o = base_q[hit_slot];
+
+    // R7 keeps at most one entry of a page size matching any lookup.
+    `MMU_ASSERT(TlbOneMatchPerSize, !lkp_en_i || &probe_single)
+    // The miss unit never fills a TLB at the edge at which a request looks it up; a fill is of a leaf level whose VPN
+    // fits the page size.
+    `MMU_ASSERT(TlbNoFillWithLookup, !(fill_i && lkp_en_i))
+`ifndef MMU_ASSERT_OFF
+    // R7 after every fill: no two valid entries of the filled set hold the same page for one PCID (same size and VPN,
+    // and the same PCID or either global). Checked over the filled set only, at the edge after the fill, so the check
+    // costs nothing in the many cycles without a fill.
+    // The comparisons sit inside `if (check)`, not behind a branch around the call: Verilator evaluates a function
+    // called from either side of a branch before taking it.
+    function automatic logic set_has_duplicate(input logic check, input logic [SetW-1:0] set);
+      logic [SlotW-1:0] a, b;
+      set_has_duplicate = 1'b0;
+      if (check) begin
+        for (int i = 0; i < Ways; i++) begin
+          for (int j = i + 1; j < Ways; j++) begin
+            a = slot_of(set, WayW'(i));
+            b = slot_of(set, WayW'(j));
+            if (valid_q[a] && valid_q[b] && level_q[a] == level_q[b] && vpn_q[a] == vpn_q[b] &&
+                (global_q[a] || global_q[b] || pcid_q[a] == pcid_q[b]))
+              set_has_duplicate = 1'b1;
+          end
+        end
+      end
+    endfunction
+
+    logic            filled_q, duplicate_q;
+    logic [SetW-1:0] filled_set_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        filled_q     <= 1'b0;
+        filled_set_q <= '0;
+        duplicate_q  <= 1'b0;
+      end else begin
+        filled_q     <= fill_i;
+        filled_set_q <= fill_set;
+        duplicate_q  <= set_has_duplicate(filled_q, filled_set_q);
+      end
+    end
+    `MMU_ASSERT(TlbNoDuplicateAfterFill, !duplicate_q)
+`endif
+    `MMU_COVER(TlbTwoSizesMatch, lkp_en_i && !$onehot0(probe_any))
+  end else begin : g_sram
+    // One row per set, the ways side by side: way w of a row holds its field at bits w*W +: W.
+    logic [Ways*VpnW-1:0]   vpn_q     [Sets] /*verilator public_flat_rd*/;
+    logic [Ways*LevelW-1:0] level_q   [Sets] /*verilator public_flat_rd*/;
+    logic [Ways*PaBits-1:0] base_q    [Sets] /*verilator public_flat_rd*/;
+    logic [Ways-1:0]        writable_q[Sets] /*verilator public_flat_rd*/;
+    logic [Ways-1:0]        user_q    [Sets] /*verilator public_flat_rd*/;
+    logic [Ways-1:0]        nx_q      [Sets] /*verilator public_flat_rd*/;
+    logic [Ways-1:0]        dirty_q   [Sets] /*verilator public_flat_rd*/;
+    logic [Ways-1:0]        readable_q[Sets] /*verilator public_flat_rd*/;
+
+    function automatic logic va_kind(input logic [2:0] op);
+      va_kind = op == mmu_arch_pkg::FlushVa || op == mmu_arch_pkg::FlushVaPcid || op == mmu_arch_pkg::FlushVaAll;
+    endfunction
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Flushes of the VA kinds: the rows of the flushed address's sets, read at the flush's edge; the entries they
+    // match are cleared at the next edge (fpend_q). The other kinds need only flip-flops and clear at their edge.
+    logic                   flush_va;
+    logic                   fpend_q /*verilator public_flat_rd*/;
+    logic [2:0]             f_op_q;
+    logic [VpnW-1:0]        f_vpn_q;
+    logic [PcidW-1:0]       f_pcid_q, f_cur_pcid_q;
+    logic [SetW-1:0]        f_set_q[Sizes];
+    logic [Ways*VpnW-1:0]   f_vpn_row_q[Sizes];
+    logic [Ways*LevelW-1:0] f_level_row_q[Sizes];
+    logic [Sizes*Ways-1:0]  pclr;  // bit s * Ways + w: way w of f_set_q[s] is cleared at this edge
+
+    assign flush_va = flush_i && va_kind(flush_op_i);
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) fpend_q <= 1'b0;
+      else fpend_q <= flush_va;
+    end
+
+    always_ff @(posedge clk_i) begin
+      if (flush_va) begin
+        f_op_q       <= flush_op_i;
+        f_vpn_q      <= flush_vpn_i;
+        f_pcid_q     <= flush_pcid_i;
+        f_cur_pcid_q <= flush_cur_pcid_i;
+        for (int s = 0; s < Sizes; s++) begin
+          f_set_q[s]       <= SetW'(vpn_at(flush_vpn_i, LevelW'(s + 1))) & SetMask;
+          f_vpn_row_q[s]   <= vpn_q[SetW'(vpn_at(flush_vpn_i, LevelW'(s + 1))) & SetMask];
+          f_level_row_q[s] <= level_q[SetW'(vpn_at(flush_vpn_i, LevelW'(s + 1))) & SetMask];
+        end
+      end
+    end
+
+    // An entry of leaf level s + 1 lives in the set of its own VPN, so the set read for size s holds every entry of
+    // that size the flush can match (T12, "of any page size").
+    // (Formed in a block-local vector and written whole: Icarus 11 re-runs without end an always_comb that writes
+    // single bits of a vector outside it.)
+    always_comb begin
+      logic [SlotW-1:0]      slot;
+      logic [Sizes*Ways-1:0] p;
+      slot = '0;
+      p    = '0;
+      if (fpend_q) begin
+        for (int s = 0; s < Sizes; s++) begin
+          for (int w = 0; w < Ways; w++) begin
+            slot          = slot_of(f_set_q[s], WayW'(w));
+            p[s*Ways + w] = f_level_row_q[s][w*LevelW+:LevelW] == LevelW'(s + 1) &&
+                            flush_hit(f_op_q, LevelW'(s + 1), f_vpn_row_q[s][w*VpnW+:VpnW], global_q[slot],
+                                      pcid_q[slot], f_vpn_q, f_pcid_q, f_cur_pcid_q);
+          end
+        end
+      end
+      pclr = p;
+    end
+
+    // Whether a pending clear removes way w of set `set` at this edge (sets of two sizes may coincide).
+    function automatic logic pending_clear(input logic [SetW-1:0] set, input logic [WayW-1:0] w);
+      pending_clear = 1'b0;
+      for (int s = 0; s < Sizes; s++) begin
+        pending_clear = pending_clear || (pclr[s*Ways+32'(w)] && f_set_q[s] == set);
+      end
+    endfunction
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Reads at a grant: the request's set at every page size. A lookup also copies the sets' valid bits as they are
+    // during its cycle, less what a pending flush clears at the same edge.
+    logic [SetW-1:0]        rd_set_q[Sizes];
+    logic [VpnW-1:0]        rd_vpn_q;
+    logic [PcidW-1:0]       rd_pcid_q;
+    logic [Ways*VpnW-1:0]   rd_vpn_row_q[Sizes];
+    logic [Ways*LevelW-1:0] rd_level_row_q[Sizes];
+    logic [Ways*PaBits-1:0] rd_base_row_q[Sizes];
+    logic [Ways-1:0]        rd_w_row_q[Sizes];
+    logic [Ways-1:0]        rd_u_row_q[Sizes];
+    logic [Ways-1:0]        rd_nx_row_q[Sizes];
+    logic [Ways-1:0]        rd_d_row_q[Sizes];
+    logic [Ways-1:0]        rd_r_row_q[Sizes];
+    logic [Ways-1:0]        snap_q[Sizes];
+    logic                   s1_q /*verilator public_flat_rd*/;  // the lookup was at the previous edge
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) s1_q <= 1'b0;
+      else s1_q <= lkp_en_i;
+    end
+
+    always_ff @(posedge clk_i) begin
+      if (rd_en_i) begin
+        rd_vpn_q  <= lkp_vpn_i;
+        rd_pcid_q <= lkp_pcid_i;
+        for (int s = 0; s < Sizes; s++) begin
+          rd_set_q[s]       <= SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask;
+          rd_vpn_row_q[s]   <= vpn_q[SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask];
+          rd_level_row_q[s] <= level_q[SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask];
+          rd_base_row_q[s]  <= base_q[SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask];
+          rd_w_row_q[s]     <= writable_q[SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask];
+          rd_u_row_q[s]     <= user_q[SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask];
+          rd_nx_row_q[s]    <= nx_q[SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask];
+          rd_d_row_q[s]     <= dirty_q[SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask];
+          rd_r_row_q[s]     <= readable_q[SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask];
+        end
+      end
+      if (lkp_en_i) begin
+        for (int s = 0; s < Sizes; s++) begin
+          for (int w = 0; w < Ways; w++) begin
+            snap_q[s][w] <= valid_q[slot_of(SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask, WayW'(w))] &&
+                            !pending_clear(SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask, WayW'(w));
+          end
+        end
+      end
+    end
+
+    // -------------------------------------------------------------------------------------------------------------
+    // The lookup's result, from the rows and the copied valid bits (R6: smallest size, then lowest way), formed in
+    // the cycle after the lookup edge and held from the next edge on (so the comparators work once per lookup). PCID
+    // and global come from the flip-flops: only a fill changes them, and none comes before the result.
+    logic [Sizes-1:0]      probe_any;
+    logic [Sizes*WayW-1:0] probe_way;
+`ifndef MMU_ASSERT_OFF
+    logic [Sizes-1:0]      probe_single;
+`endif
+    for (genvar s = 0; s < Sizes; s++) begin : g_probe
+      logic [Ways-1:0] match;
+      logic [WayW-1:0] way;
+      logic            any;
+
+      always_comb begin
+        logic [Ways-1:0]  m;
+        logic [SlotW-1:0] slot;
+        m    = '0;
+        slot = '0;
+        if (s1_q) begin
+          for (int w = 0; w < Ways; w++) begin
+            slot = slot_of(rd_set_q[s], WayW'(w));
+            m[w] = snap_q[s][w] && rd_level_row_q[s][w*LevelW+:LevelW] == LevelW'(s + 1) &&
+                   rd_vpn_row_q[s][w*VpnW+:VpnW] == vpn_at(rd_vpn_q, LevelW'(s + 1)) &&
+                   (global_q[slot] || pcid_q[slot] == rd_pcid_q);
+          end
+        end
+        match = m;
+      end
+
+      mmu_prio_enc #(
+        .Width(Ways)
+      ) u_way (
+        .req_i  (match),
+        .valid_o(any),
+        .idx_o  (way)
+      );
+
+      assign probe_any[s]            = any;
+      assign probe_way[s*WayW+:WayW] = way;
+`ifndef MMU_ASSERT_OFF
+      assign probe_single[s]         = $onehot0(match);
+`endif
+    end
+
+    localparam int SizeW = (Sizes > 1) ? $clog2(Sizes) : 1;
+    logic [SizeW-1:0] size_now;  // page size index (leaf level - 1) of the hit
+    always_comb begin
+      logic [SizeW-1:0] z;
+      z = SizeW'(Sizes - 1);
+      for (int k = Sizes - 2; k >= 0; k--) begin
+        if (probe_any[k]) z = SizeW'(k);
+      end
+      size_now = z;
+    end
+
+    logic              res_hit_q;
+    logic [SizeW-1:0]  res_size_q;
+    logic [WayW-1:0]   res_way_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        res_hit_q  <= 1'b0;
+        res_size_q <= '0;
+        res_way_q  <= '0;
+      end else if (s1_q) begin
+        res_hit_q  <= |probe_any;
+        res_size_q <= size_now;
+        res_way_q  <= probe_way[32'(size_now)*WayW+:WayW];
+      end else if (rd_en_i) begin
+        res_hit_q <= 1'b0;  // a read for a walk without lookup: no result to show
+      end
+    end
+
+    logic [SizeW-1:0]  hit_size;
+    assign lkp_hit_o = s1_q ? |probe_any : res_hit_q;
+    assign hit_size  = s1_q ? size_now : res_size_q;
+    assign hit_way   = s1_q ? probe_way[32'(size_now)*WayW+:WayW] : res_way_q;
+    assign hit_set   = rd_set_q[hit_size];
+    assign hit_slot  = slot_of(hit_set, hit_way);
+    assign use_hit   = s1_q && lkp_hit_o;
+
+    // The hit entry's fields: from the rows in the cycle after the lookup, then from registers loaded at its edge.
+    localparam int EntW = VpnW + LevelW + PaBits + PcidW + 6;
+    logic [EntW-1:0] ent, ent_q;
+    always_comb begin
+      if (s1_q) begin
+        ent = {rd_vpn_row_q[hit_size][32'(hit_way)*VpnW+:VpnW], rd_level_row_q[hit_size][32'(hit_way)*LevelW+:LevelW],
+               rd_base_row_q[hit_size][32'(hit_way)*PaBits+:PaBits], pcid_q[hit_slot], global_q[hit_slot],
+               rd_w_row_q[hit_size][hit_way], rd_u_row_q[hit_size][hit_way], rd_nx_row_q[hit_size][hit_way],
+               rd_d_row_q[hit_size][hit_way], rd_r_row_q[hit_size][hit_way]};
+      end else begin
+        ent = ent_q;
+      end
+    end
+
+    always_ff @(posedge clk_i) begin
+      if (s1_q) ent_q <= ent;
+    end
+
+    assign {lkp_vpn_o, lkp_level_o, lkp_base_o, lkp_pcid_o, lkp_global_o, lkp_writable_o, lkp_user_o, lkp_nx_o,
+            lkp_dirty_o, lkp_readable_o} = ent;
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Fill: the set at the entry's size is one of the rows the request read at its grant.
+    logic [SizeW-1:0] fill_size;
+    assign fill_size = SizeW'(fill_level_i - 1'b1);
+    assign fill_set  = SetW'(fill_vpn_i) & SetMask;
+
+    always_comb begin
+      logic [Ways-1:0]  same, free;
+      logic [SlotW-1:0] slot;
+      same = '0;
+      free = '0;
+      slot = '0;
+      if (fill_i) begin
+        for (int w = 0; w < Ways; w++) begin
+          slot    = slot_of(fill_set, WayW'(w));
+          same[w] = valid_q[slot] && rd_level_row_q[fill_size][w*LevelW+:LevelW] == fill_level_i &&
+                    rd_vpn_row_q[fill_size][w*VpnW+:VpnW] == fill_vpn_i &&
+                    (global_q[slot] || fill_global_i || pcid_q[slot] == fill_pcid_i);
+          free[w] = !valid_q[slot];
+        end
+      end
+      fill_match = same;
+      fill_free  = free;
+    end
+
+    always_ff @(posedge clk_i) begin
+      if (fill_i) begin
+        vpn_q[fill_set][32'(fill_way)*VpnW+:VpnW]       <= fill_vpn_i;
+        level_q[fill_set][32'(fill_way)*LevelW+:LevelW] <= fill_level_i;
+        base_q[fill_set][32'(fill_way)*PaBits+:PaBits]  <= fill_base_i;
+        writable_q[fill_set][fill_way]                  <= fill_writable_i;
+        user_q[fill_set][fill_way]                      <= fill_user_i;
+        nx_q[fill_set][fill_way]                        <= fill_nx_i;
+        dirty_q[fill_set][fill_way]                     <= fill_dirty_i;
+        readable_q[fill_set][fill_way]                  <= fill_readable_i;
+      end
+    end
+
+    // The verdict of this edge's flushes that need no row (not the VA kinds) on an entry.
+    function automatic logic flushes_now(input logic glob, input logic [PcidW-1:0] pcid);
+      flushes_now =
+          (flush_i && !flush_va &&
+           flush_hit(flush_op_i, '0, '0, glob, pcid, flush_vpn_i, flush_pcid_i, flush_cur_pcid_i)) ||
+          (cr3_flush_i && flush_hit(cr3_flush_op_i, '0, '0, glob, pcid, flush_vpn_i, cr3_flush_pcid_i,
+                                    flush_cur_pcid_i));
+    endfunction
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Valid bits: the flushes that need no row (ALL, NONGLOBAL, PCID, a CR3 write), the pending VA clears, the T8
+    // drop of the lookup at the previous edge, the fill (R7). Only the filled slot is ever set; a fill never shares
+    // an edge with a VA flush or its clears (the properties below), so the immediate kinds judge the new entry.
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        valid_q <= '0;
+      end else begin
+        if ((flush_i && !flush_va) || cr3_flush_i) begin
+          for (int i = 0; i < Entries; i++) begin
+            if (flushes_now(global_q[i], pcid_q[i])) valid_q[i] <= 1'b0;
+          end
+        end
+        if (fpend_q) begin
+          for (int s = 0; s < Sizes; s++) begin
+            for (int w = 0; w < Ways; w++) begin
+              if (pclr[s*Ways + w]) valid_q[slot_of(f_set_q[s], WayW'(w))] <= 1'b0;
+            end
+          end
+        end
+        if (s1_q && lkp_drop_i && lkp_hit_o) valid_q[hit_slot] <= 1'b0;
+        if (fill_i) begin
+          for (int w = 0; w < Ways; w++) begin
+            if (fill_match[w]) valid_q[slot_of(fill_set, WayW'(w))] <= 1'b0;  // R7: no duplicate survives
+          end
+          valid_q[fill_slot] <= !flushes_now(fill_global_i, fill_pcid_i);
+        end
+      end
+    end
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Properties of this form
+    `MMU_ASSERT(TlbSramOneMatchPerSize, !s1_q || &probe_single)
+    // A lookup is a read; reads, fills and the uses of a lookup happen at different edges (the miss unit is busy
+    // from a grant to its result, two cycles or more).
+    `MMU_ASSERT(TlbSramLookupIsRead, !lkp_en_i || rd_en_i)
+    `MMU_ASSERT(TlbSramNoFillWithRead, !(fill_i && (rd_en_i || s1_q)))
+    `MMU_ASSERT(TlbSramNoReadAfterLookup, !(s1_q && rd_en_i))
+    // The fill's rows are its own set's, read for its own address. (A signal of its own: Verilator 5.006 fails on
+    // an unpacked array indexed inside a concurrent property.)
+    logic fill_rows_own;
+    assign fill_rows_own = rd_set_q[fill_size] == fill_set && vpn_at(rd_vpn_q, fill_level_i) == fill_vpn_i;
+    `MMU_ASSERT(TlbSramFillRowsOwn, !fill_i || fill_rows_own)
+    // A VA flush overtakes every request in flight (T13): no fill at its edge or at the edge of its clears.
+    `MMU_ASSERT(TlbSramNoFillWithVaFlush, !(fill_i && (flush_va || fpend_q)))
+`ifndef MMU_ASSERT_OFF
+    // R7 after every fill, over the filled set (as the flip-flop form's check).
+    function automatic logic set_has_duplicate(input logic check, input logic [SetW-1:0] set);
+      logic [SlotW-1:0] a, b;
+      set_has_duplicate = 1'b0;
+      if (check) begin
+        for (int i = 0; i < Ways; i++) begin
+          for (int j = i + 1; j < Ways; j++) begin
+            a = slot_of(set, WayW'(i));
+            b = slot_of(set, WayW'(j));
+            if (valid_q[a] && valid_q[b] && level_q[set][i*LevelW+:LevelW] == level_q[set][j*LevelW+:LevelW] &&
+                vpn_q[set][i*VpnW+:VpnW] == vpn_q[set][j*VpnW+:VpnW] &&
+                (global_q[a] || global_q[b] || pcid_q[a] == pcid_q[b]))
+              set_has_duplicate = 1'b1;
+          end
+        end
+      end
+    endfunction
+
+    logic            filled_q, duplicate_q;
+    logic [SetW-1:0] filled_set_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        filled_q     <= 1'b0;
+        filled_set_q <= '0;
+        duplicate_q  <= 1'b0;
+      end else begin
+        filled_q     <= fill_i;
+        filled_set_q <= fill_set;
+        duplicate_q  <= set_has_duplicate(filled_q, filled_set_q);
+      end
+    end
+    `MMU_ASSERT(TlbNoDuplicateAfterFill, !duplicate_q)
+`endif
+    `MMU_COVER(TlbTwoSizesMatch, s1_q && !$onehot0(probe_any))
+    `MMU_COVER(TlbSramVaFlushClears, fpend_q && pclr != '0)
   end
 
-  // Entry fields are written like a RAM, one slot per fill; valid_q says which slots hold an entry.
+  // ---------------------------------------------------------------------------------------------------------------
+  // Fill: R7 in place, else R4 first invalid way, else the policy's victim; replacement state (R1-R5)
+  mmu_repl #(
+    .Sets    (Sets),
+    .Ways    (Ways),
+    .Policy  (Policy),
+    .LfsrSeed(LfsrSeed)
+  ) u_repl (
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .use_i          (use_hit),
+    .use_set_i      (hit_set),
+    .use_way_i      (hit_way),
+    .fill_i         (fill_i),
+    .fill_set_i     (fill_set),
+    .fill_copy_i    (fill_match),
+    .fill_free_i    (fill_free),
+    .fill_way_o     (fill_way),
+    .fill_in_place_o(match_any),
+    .fill_victim_o  (to_victim)
+  );
+
+  assign fill_slot = slot_of(fill_set, fill_way);
+
+  // The flip-flop fields of an entry, written like a RAM at a fill.
   always_ff @(posedge clk_i) begin
     if (fill_i) begin
-      vpn_q[fill_slot]      <= fill_vpn_i;
-      level_q[fill_slot]    <= fill_level_i;
-      pcid_q[fill_slot]     <= fill_pcid_i;
-      global_q[fill_slot]   <= fill_global_i;
-      writable_q[fill_slot] <= fill_writable_i;
-      user_q[fill_slot]     <= fill_user_i;
-      nx_q[fill_slot]       <= fill_nx_i;
-      dirty_q[fill_slot]    <= fill_dirty_i;
-      readable_q[fill_slot] <= fill_readable_i;
+      pcid_q[fill_slot]   <= fill_pcid_i;
+      global_q[fill_slot] <= fill_global_i;
     end
-  end
-
-  // The frames: the widest field and the one a lookup needs last (it forms the physical address, not the hit, the
-  // replacement update or the T8 verdict). As a synchronous memory (SyncBase) it is one write port (the fill) and one
-  // read port (the hit slot at the lookup edge): Yosys infers a $mem with a clocked read port, an SRAM macro's shape.
-  // A fill never shares an edge with a lookup (TlbNoFillWithLookup), so the read needs no bypass.
-  always_ff @(posedge clk_i) begin
-    if (fill_i) base_q[fill_slot] <= fill_base_i;
-  end
-
-  if (SyncBase != 0) begin : g_sync_base
-    logic [PaBits-1:0] base_rd_q;
-    always_ff @(posedge clk_i) begin
-      if (lkp_en_i) base_rd_q <= base_q[hit_slot];
-    end
-    assign lkp_base_o = base_rd_q;
-  end else begin : g_comb_base
-    assign lkp_base_o = base_q[hit_slot];
   end
 
 `ifdef MMU_SIM
@@ -419,66 +769,31 @@ module mmu_tlb #(
 
   // ---------------------------------------------------------------------------------------------------------------
   // Properties (rtl/mmu_assert.sv)
-  // R7 keeps at most one entry of a page size matching any lookup.
-  `MMU_ASSERT(TlbOneMatchPerSize, !lkp_en_i || &probe_single)
-  // The miss unit never fills a TLB at the edge at which a request looks it up; a fill is of a leaf level whose VPN
-  // fits the page size.
-  `MMU_ASSERT(TlbNoFillWithLookup, !(fill_i && lkp_en_i))
   // (Where the level field holds no value above Sizes, the bound is always true: Verilator's CMPCONST.)
   /* verilator lint_off CMPCONST */
   `MMU_ASSERT(TlbFillInRange, !fill_i || (fill_level_i != '0 && 32'(fill_level_i) <= Sizes &&
                                           (fill_vpn_i >> (VpnW - 9 * (32'(fill_level_i) - 1))) == '0))
   /* verilator lint_on CMPCONST */
 `ifndef MMU_ASSERT_OFF
-  // R7 after every fill: no two valid entries of the filled set hold the same page for one PCID (same size and VPN,
-  // and the same PCID or either global). Checked over the filled set only, at the edge after the fill, so the check
-  // costs nothing in the many cycles without a fill.
-  // The comparisons sit inside `if (check)`, not behind a branch around the call: Verilator evaluates a function
-  // called from either side of a branch before taking it.
-  function automatic logic set_has_duplicate(input logic check, input logic [SetW-1:0] set);
-    logic [SlotW-1:0] a, b;
-    set_has_duplicate = 1'b0;
-    if (check) begin
-      for (int i = 0; i < Ways; i++) begin
-        for (int j = i + 1; j < Ways; j++) begin
-          a = slot_of(set, WayW'(i));
-          b = slot_of(set, WayW'(j));
-          if (valid_q[a] && valid_q[b] && level_q[a] == level_q[b] && vpn_q[a] == vpn_q[b] &&
-              (global_q[a] || global_q[b] || pcid_q[a] == pcid_q[b]))
-            set_has_duplicate = 1'b1;
-        end
-      end
-    end
-  endfunction
-
-  // T12: a flush of everything leaves nothing valid, whatever was filled at the same edge. Like the check above, the
-  // verdict is formed in the clocked block and only a bit reaches the property (no copy of the valid bits per cycle).
-  logic            filled_q, duplicate_q, flushed_all_q, left_after_flush_q;
-  logic [SetW-1:0] filled_set_q;
+  // T12: a flush of everything leaves nothing valid, whatever was filled at the same edge. The verdict is formed in
+  // the clocked block and only a bit reaches the property (no copy of the valid bits per cycle).
+  logic flushed_all_q, left_after_flush_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      filled_q           <= 1'b0;
-      filled_set_q       <= '0;
-      duplicate_q        <= 1'b0;
       flushed_all_q      <= 1'b0;
       left_after_flush_q <= 1'b0;
     end else begin
-      filled_q           <= fill_i;
-      filled_set_q       <= fill_set;
-      flushed_all_q      <= flush_i && flush_op_i == mmu_arch_pkg::FlushAll;
-      duplicate_q        <= set_has_duplicate(filled_q, filled_set_q);
+      flushed_all_q <= flush_i && flush_op_i == mmu_arch_pkg::FlushAll;
       if (flushed_all_q) left_after_flush_q <= valid_q != '0;
       else left_after_flush_q <= 1'b0;
     end
   end
-  `MMU_ASSERT(TlbNoDuplicateAfterFill, !duplicate_q)
   `MMU_ASSERT(TlbFlushAllEmpties, !left_after_flush_q)
 `endif
   `MMU_COVER(TlbFill4K, fill_i && fill_level_i == LevelW'(1))
   `MMU_COVER(TlbFill2M, fill_i && fill_level_i == LevelW'(2))
   `MMU_COVER(TlbFill1G, fill_i && fill_level_i == LevelW'(3))
   `MMU_COVER(TlbFillInPlace, fill_i && match_any)
-  `MMU_COVER(TlbFillVictim, fill_i && !match_any && !free_any)
-  `MMU_COVER(TlbTwoSizesMatch, lkp_en_i && !$onehot0(probe_any))
+  `MMU_COVER(TlbFillVictim, fill_i && to_victim)
 
 endmodule

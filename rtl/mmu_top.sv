@@ -106,9 +106,10 @@ module mmu_top #(
   output logic [63:0] mem_req_cmp_o
 );
 
-  // The L2 TLB's frames are a memory with a synchronous read port whenever the L2 stage lasts two cycles or more: the
-  // frame is read at the lookup edge and needed only at the result (T6).
-  localparam int L2SyncBase = (L2HitLatency > 1) ? 1 : 0;
+  // The L2 TLB keeps its entries in synchronous-read memories whenever the L2 stage lasts two cycles or more: the
+  // sets are read at the lookup edge and the hit is needed only at the result (T6; rtl/mmu_tlb.sv, docs/timing.md
+  // "L2 TLB storage").
+  localparam int L2Sram = (L2HitLatency > 1) ? 1 : 0;
 
   // The mode (mmu_arch_pkg's tables, generated from the model's): levels, address and tag widths.
   localparam int Levels     = 32'(mmu_arch_pkg::ModeLevels[Mode*8+:8]);
@@ -325,7 +326,7 @@ module mmu_top #(
 
   // ---------------------------------------------------------------------------------------------------------------
   // Miss unit
-  logic              l2_lkp_en, l2_lkp_drop, l2_hit, l2_global, l2_writable, l2_user, l2_nx, l2_dirty;
+  logic              l2_rd_en, l2_lkp_en, l2_lkp_drop, l2_hit, l2_global, l2_writable, l2_user, l2_nx, l2_dirty;
   logic              l2_readable;
   logic [VpnW-1:0]   l2_lkp_vpn, l2_vpn;
   logic [PcidW-1:0]  l2_lkp_pcid, l2_pcid;
@@ -342,7 +343,7 @@ module mmu_top #(
     .HasL2       ((L2Entries > 0) ? 1 : 0),
     .L2HitLatency(L2HitLatency),
     .PaBits      (PaBits),
-    .L2SyncBase  (L2SyncBase),
+    .L2Sram      (L2Sram),
     .Mode        (Mode),
     .Sum         (Sum),
     .Mxr         (Mxr),
@@ -392,6 +393,7 @@ module mmu_top #(
     .done_cause_o    (done_cause),
     .done_ecode_o    (done_ecode),
     .done_level_o    (done_level),
+    .l2_rd_en_o      (l2_rd_en),
     .l2_lkp_en_o     (l2_lkp_en),
     .l2_lkp_drop_o   (l2_lkp_drop),
     .l2_lkp_vpn_o    (l2_lkp_vpn),
@@ -442,6 +444,7 @@ module mmu_top #(
   ) u_l1i (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),
+    .rd_en_i         (1'b0),
     .lkp_en_i        (lkp_en[0]),
     .lkp_drop_i      (lkp_drop[0]),
     .lkp_vpn_i       (ireq_vaddr_i[VaBits-1:12]),
@@ -488,6 +491,7 @@ module mmu_top #(
   ) u_l1d (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),
+    .rd_en_i         (1'b0),
     .lkp_en_i        (lkp_en[1]),
     .lkp_drop_i      (lkp_drop[1]),
     .lkp_vpn_i       (dreq_vaddr_i[VaBits-1:12]),
@@ -532,10 +536,11 @@ module mmu_top #(
       .LfsrSeed(LfsrSeedL2),
       .PaBits  (PaBits),
       .Mode    (Mode),
-      .SyncBase(L2SyncBase)
+      .Sram    (L2Sram)
     ) u_l2 (
       .clk_i           (clk_i),
       .rst_ni          (rst_ni),
+      .rd_en_i         (l2_rd_en),
       .lkp_en_i        (l2_lkp_en),
       .lkp_drop_i      (l2_lkp_drop),
       .lkp_vpn_i       (l2_lkp_vpn),
@@ -584,7 +589,7 @@ module mmu_top #(
     assign l2_dirty    = 1'b0;
     assign l2_readable = 1'b0;
     logic unused_l2;
-    assign unused_l2 = ^{l2_lkp_en, l2_lkp_drop, l2_lkp_vpn, l2_lkp_pcid, l2_fill};
+    assign unused_l2 = ^{l2_rd_en, l2_lkp_en, l2_lkp_drop, l2_lkp_vpn, l2_lkp_pcid, l2_fill};
   end
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -79,6 +79,8 @@ typedef struct cosim_event {
 #define COSIM_HISTORY_MAX 256
 
 /* Everything one run owns. */
+#define COSIM_L2_OWED_MAX 8
+
 typedef struct cosim_env {
 	mmu_cfg_t cfg;       /* the configuration (RTL parameters come from it) */
 	mmu_cfg_t model_cfg; /* what the model is built from: cfg plus --model-set */
@@ -96,6 +98,12 @@ typedef struct cosim_env {
 	const struct cosim_region *layout; /* that layout, for the paging mode (cosim_world_build) */
 	cosim_event_t hist[COSIM_HISTORY_MAX];
 	uint64_t nhist;
+	/* The RTL's L2 applies an invalidation one edge after the contract (cosim_rtl_tlb_settled): its checks are owed
+	 * until it has: the sets of these addresses, or every set (l2_owed_all, also when the list is full; with
+	 * l2_owed_fields every field, else the valid bits). */
+	bool l2_unsettled, l2_owed_all, l2_owed_fields;
+	unsigned l2_owed;
+	uint64_t l2_owed_vaddr[COSIM_L2_OWED_MAX];
 } cosim_env_t;
 
 void cosim_log(cosim_env_t *env, const cosim_event_t *ev);

@@ -116,24 +116,29 @@ static void entry_mismatch(const cosim_env_t *env, mmu_tlb_id_t id, unsigned set
 {
 	begin(mm, env->cycle, "TLB contents");
 	char what[96];
-#define FIELD(f)                                                                                                       \
+	/* valid, pcid and global are flip-flops of the TLB itself; the other fields live in its storage form's block,
+	 * as a row per set in the SRAM form (cosim_rtl_tlb_form). */
+	const char *form = cosim_rtl_tlb_form(env->rtl, id);
+	bool rows = !strcmp(form, ".g_sram");
+#define FIELD(f, in_form)                                                                                              \
 	if (m->f != r->f) {                                                                                            \
-		snprintf(what, sizeof what, "%s.%s_q[%u] (set %u, way %u)", tlb_names[id], #f, slot, set, way);        \
+		snprintf(what, sizeof what, "%s%s.%s_q[%u] (set %u, way %u)", tlb_names[id], in_form ? form : "", #f,  \
+		         in_form && rows ? set : slot, set, way);                                                      \
 		add_diff(mm, what, (uint64_t)m->f, (uint64_t)r->f, tlb_names[id], tlb_rules);                          \
 	}
 	if (m->valid != r->valid) {
-		FIELD(valid)
+		FIELD(valid, false)
 	} else {
-		FIELD(vpn)
-		FIELD(level)
-		FIELD(base)
-		FIELD(pcid)
-		FIELD(global)
-		FIELD(writable)
-		FIELD(user)
-		FIELD(nx)
-		FIELD(dirty)
-		FIELD(readable)
+		FIELD(vpn, true)
+		FIELD(level, true)
+		FIELD(base, true)
+		FIELD(pcid, false)
+		FIELD(global, false)
+		FIELD(writable, true)
+		FIELD(user, true)
+		FIELD(nx, true)
+		FIELD(dirty, true)
+		FIELD(readable, true)
 	}
 #undef FIELD
 	char a[160], b[160];
@@ -142,7 +147,9 @@ static void entry_mismatch(const cosim_env_t *env, mmu_tlb_id_t id, unsigned set
 	snprintf(mm->detail, sizeof mm->detail, "%s slot %u\n    model: %s\n    RTL:   %s", tlb_names[id], slot, a, b);
 }
 
-static bool check_set(const cosim_env_t *env, mmu_tlb_id_t id, unsigned set, cosim_mismatch_t *mm)
+/* With validity_only, the valid bits alone: what a flush or CR3 write can change (T11, T12). */
+static bool check_set(const cosim_env_t *env, mmu_tlb_id_t id, unsigned set, bool validity_only,
+                      cosim_mismatch_t *mm)
 {
 	const mmu_tlb_t *t = mmu_tlb(env->mmu, id);
 	unsigned ways = mmu_tlb_ways(t);
@@ -150,8 +157,11 @@ static bool check_set(const cosim_env_t *env, mmu_tlb_id_t id, unsigned set, cos
 	for (unsigned w = 0; w < ways; w++) {
 		unsigned slot = set * ways + w;
 		const mmu_tlb_entry_t *m = mmu_tlb_entry(t, set, w);
-		if (!m->valid && !cosim_rtl_tlb_valid(env->rtl, id, slot))
+		bool rtl_valid = cosim_rtl_tlb_valid(env->rtl, id, slot);
+		if (!m->valid && !rtl_valid)
 			continue; /* the other fields of an invalid entry are don't-care */
+		if (validity_only && m->valid == rtl_valid)
+			continue;
 		mmu_tlb_entry_t r;
 		cosim_rtl_tlb_entry(env->rtl, id, slot, &r);
 		if (entries_equal(m, &r))
@@ -174,7 +184,7 @@ bool cosim_check_tlb_sets(const cosim_env_t *env, mmu_tlb_id_t id, uint64_t vadd
 		if (level > 1 && !((pg->huge_levels >> level) & 1))
 			continue;
 		unsigned set = (unsigned)((vaddr >> mmu_paging_shift(pg, level)) & (sets - 1));
-		if (check_set(env, id, set, mm))
+		if (check_set(env, id, set, false, mm))
 			return true;
 	}
 	return false;
@@ -239,18 +249,24 @@ bool cosim_check_pwc(const cosim_env_t *env, cosim_mismatch_t *mm)
 	return false;
 }
 
-bool cosim_check_state(const cosim_env_t *env, cosim_mismatch_t *mm)
+bool cosim_check_tlb(const cosim_env_t *env, mmu_tlb_id_t id, bool validity_only, cosim_mismatch_t *mm)
+{
+	const mmu_tlb_t *t = mmu_tlb(env->mmu, id);
+	if (!t)
+		return false;
+	for (unsigned s = 0; s < mmu_tlb_sets(t); s++)
+		if (check_set(env, id, s, validity_only, mm))
+			return true;
+	return false;
+}
+
+bool cosim_check_state(const cosim_env_t *env, bool validity_only, cosim_mismatch_t *mm)
 {
 	if (cosim_check_pwc(env, mm))
 		return true;
-	for (unsigned id = MMU_TLB_L1I; id <= MMU_TLB_L2; id++) {
-		const mmu_tlb_t *t = mmu_tlb(env->mmu, (mmu_tlb_id_t)id);
-		if (!t)
-			continue;
-		for (unsigned s = 0; s < mmu_tlb_sets(t); s++)
-			if (check_set(env, (mmu_tlb_id_t)id, s, mm))
-				return true;
-	}
+	for (unsigned id = MMU_TLB_L1I; id <= MMU_TLB_L2; id++)
+		if (!(id == MMU_TLB_L2 && env->l2_unsettled) && cosim_check_tlb(env, (mmu_tlb_id_t)id, validity_only, mm))
+			return true;
 	uint64_t m = mmu_cr3(env->mmu), r = cosim_rtl_cr3(env->rtl);
 	if (m == r)
 		return false;

@@ -32,8 +32,14 @@ bool cosim_check_outputs(const mmu_out_t *exp, const mmu_out_t *act, uint64_t cy
 bool cosim_check_tlb_sets(const cosim_env_t *env, mmu_tlb_id_t id, uint64_t vaddr, cosim_mismatch_t *mm);
 /* Every entry of every page-walk cache (W9-W12; they are small). */
 bool cosim_check_pwc(const cosim_env_t *env, cosim_mismatch_t *mm);
-/* Every entry of every page-walk cache and TLB, and CR3. */
-bool cosim_check_state(const cosim_env_t *env, cosim_mismatch_t *mm);
+/* Every set of one TLB; with validity_only, only whether each entry is valid. */
+bool cosim_check_tlb(const cosim_env_t *env, mmu_tlb_id_t id, bool validity_only, cosim_mismatch_t *mm);
+/*
+ * Every entry of every page-walk cache and TLB (the L2 only when settled, env->l2_unsettled), and CR3. With
+ * validity_only, the TLBs' valid bits alone: after a flush or CR3 write, which change nothing else (T11, T12); every
+ * field of an entry was compared when it was filled (the sets a response filled) and is again at every full check.
+ */
+bool cosim_check_state(const cosim_env_t *env, bool validity_only, cosim_mismatch_t *mm);
 void cosim_mismatch_print(FILE *f, const cosim_mismatch_t *mm);
 
 #endif

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <string>
 
 #include "Vmmu_top.h"
 #include "Vmmu_top___024root.h"
@@ -31,15 +32,21 @@ struct field_ref {
 	bool packed = false;
 	unsigned entries = 0;
 
+	// Bits lsb .. lsb + width - 1 (width <= 64) of a little-endian bit string; reads only the bytes they occupy.
 	uint64_t word_bits(const uint8_t *p, unsigned lsb, unsigned width) const
 	{
-		uint64_t v = 0;
-		for (unsigned b = 0; b < width && b < 64; b++) {
-			unsigned bit = lsb + b;
-			if (p[bit / 8] >> (bit % 8) & 1)
-				v |= uint64_t(1) << b;
-		}
-		return v;
+		if (width == 1) // a valid bit: one byte
+			return p[lsb / 8] >> (lsb % 8) & 1;
+		if (width > 64)
+			width = 64;
+		uint8_t buf[16] = {0};
+		const unsigned shift = lsb % 8, nbytes = (shift + width + 7) / 8;
+		memcpy(buf, p + lsb / 8, nbytes);
+		uint64_t lo, hi;
+		memcpy(&lo, buf, 8);
+		memcpy(&hi, buf + 8, 8);
+		uint64_t v = shift ? lo >> shift | hi << (64 - shift) : lo;
+		return width == 64 ? v : v & ((uint64_t(1) << width) - 1);
 	}
 
 	uint64_t scalar(const uint8_t *p) const
@@ -58,11 +65,38 @@ struct field_ref {
 		}
 	}
 
+	unsigned per_row = 1; // rows: slots per element (an SRAM row holds a set's ways side by side)
+
+	static uint64_t mask_of(unsigned bits)
+	{
+		return bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1;
+	}
+
 	uint64_t get(unsigned slot) const
 	{
+		if (per_row > 1)
+			return get_in_row(slot / per_row, slot % per_row);
 		if (!packed)
 			return scalar(base + slot * stride);
 		return word_bits(base, slot * bits, bits); // Verilator stores packed vectors little-endian
+	}
+
+	// Way `way` of row `r` of an SRAM row array (per_row > 1).
+	uint64_t get_in_row(unsigned r, unsigned way) const
+	{
+		{
+			const uint8_t *row = base + r * stride;
+			const unsigned lsb = way * bits;
+			uint64_t v;
+			if (vltype != VLVT_WDATA) // the whole row in one word
+				return scalar(row) >> lsb & mask_of(bits);
+			const unsigned at = lsb / 8 + 8 <= stride ? lsb / 8 : stride - 8; // 8 bytes within the row
+			if (lsb - at * 8 + bits <= 64) {
+				memcpy(&v, row + at, 8);
+				return v >> (lsb - at * 8) & mask_of(bits);
+			}
+			return word_bits(row, lsb, bits);
+		}
 	}
 };
 
@@ -91,11 +125,23 @@ bool bind_field(const VerilatedScope *scope, const char *name, unsigned entries,
 	f->entries = entries;
 	f->vltype = v->vltype();
 	f->base = static_cast<const uint8_t *>(v->datap());
-	if (v->udims() == 1 && unsigned(v->unpacked().elements()) == entries) {
+	const unsigned rows = v->udims() == 1 ? unsigned(v->unpacked().elements()) : 0;
+	if (rows && entries % rows == 0) {
 		const int lo = v->low(1);
 		auto *p0 = static_cast<uint8_t *>(v->datapAdjustIndex(v->datap(), 1, lo));
 		f->base = p0;
-		f->stride = entries > 1 ? static_cast<uint8_t *>(v->datapAdjustIndex(v->datap(), 1, lo + 1)) - p0 : 0;
+		f->stride = rows > 1 ? static_cast<uint8_t *>(v->datapAdjustIndex(v->datap(), 1, lo + 1)) - p0 : 0;
+		f->per_row = entries / rows;
+		// One element per slot; or an SRAM row of per_row slots, the slot's field at bits (slot % per_row) * bits.
+		if (f->per_row > 1) {
+			const unsigned width = unsigned(v->packed().elements());
+			if (width % f->per_row) {
+				snprintf(msg, msglen, "%s.%s: a row of %u bits does not hold %u slots alike", scope->name(), name,
+				         width, f->per_row);
+				return false;
+			}
+			f->bits = width / f->per_row;
+		}
 		return true;
 	}
 	// Verilator 5.006 describes an unpacked array of 1-bit elements (`logic x [N]`, stored one byte per element) as
@@ -162,6 +208,8 @@ struct cosim_rtl {
 	field_ref tlb[3][F_COUNT];
 	field_ref pwc[MMU_PWC_MAX_LEVEL + 1][P_COUNT];
 	field_ref cr3;
+	const uint8_t *in_flight[3][2] = {}; // the SRAM form's s1_q and fpend_q, where the TLB has them
+	const char *form[3] = {"", "", ""};  // the block of each TLB's storage form
 	bool bound = false;
 };
 
@@ -327,9 +375,25 @@ int cosim_rtl_bind_state(cosim_rtl_t *r, const unsigned entries[3], char *msg, s
 			         tlb_scopes[id][0], tlb_scopes[id][1]);
 			return MMU_EINVAL;
 		}
-		for (unsigned f = 0; f < F_COUNT; f++)
-			if (!bind_field(scope, field_names[f], entries[id], &r->tlb[id][f], msg, msglen))
+		// The fields but valid, global and PCID live in the block of the TLB's storage form (rtl/mmu_tlb.sv).
+		const VerilatedScope *form = nullptr;
+		for (const char *block : {".g_flops", ".g_sram"}) {
+			std::string name = std::string(scope->name()) + block;
+			if ((form = r->ctx->scopeFind(name.c_str()))) {
+				r->form[id] = block;
+				break;
+			}
+		}
+		for (unsigned f = 0; f < F_COUNT; f++) {
+			const VerilatedScope *in = form && form->varFind(field_names[f]) ? form : scope;
+			if (!bind_field(in, field_names[f], entries[id], &r->tlb[id][f], msg, msglen))
 				return MMU_EINVAL;
+		}
+		// An SRAM form's invalidations in flight (its T8 drop and VA clears, one edge after the contract's).
+		for (unsigned k = 0; k < 2; k++) {
+			VerilatedVar *v = form ? form->varFind(k ? "fpend_q" : "s1_q") : nullptr;
+			r->in_flight[id][k] = v ? static_cast<const uint8_t *>(v->datap()) : nullptr;
+		}
 	}
 	const VerilatedScope *top = r->ctx->scopeFind("TOP.mmu_top");
 	if (!top || !bind_field(top, "cr3_q", 1, &r->cr3, msg, msglen)) {
@@ -379,17 +443,33 @@ void cosim_rtl_pwc_entry(const cosim_rtl_t *r, unsigned level, unsigned slot, mm
 void cosim_rtl_tlb_entry(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot, mmu_tlb_entry_t *e)
 {
 	const field_ref *f = r->tlb[id];
+	// The SRAM form's fields share one row layout: the row and way are worked out once.
+	const unsigned per = f[F_VPN].per_row, row = slot / per, way = slot % per;
+	auto get = [&](unsigned k) { return per > 1 && f[k].per_row == per ? f[k].get_in_row(row, way) : f[k].get(slot); };
 	e->valid = f[F_VALID].get(slot) & 1;
-	e->vpn = f[F_VPN].get(slot);
-	e->level = uint8_t(f[F_LEVEL].get(slot));
-	e->base = f[F_BASE].get(slot);
-	e->pcid = uint16_t(f[F_PCID].get(slot));
-	e->global = f[F_GLOBAL].get(slot) & 1;
-	e->writable = f[F_WRITABLE].get(slot) & 1;
-	e->user = f[F_USER].get(slot) & 1;
-	e->nx = f[F_NX].get(slot) & 1;
-	e->dirty = f[F_DIRTY].get(slot) & 1;
-	e->readable = f[F_READABLE].get(slot) & 1;
+	e->vpn = get(F_VPN);
+	e->level = uint8_t(get(F_LEVEL));
+	e->base = get(F_BASE);
+	e->pcid = uint16_t(get(F_PCID));
+	e->global = get(F_GLOBAL) & 1;
+	e->writable = get(F_WRITABLE) & 1;
+	e->user = get(F_USER) & 1;
+	e->nx = get(F_NX) & 1;
+	e->dirty = get(F_DIRTY) & 1;
+	e->readable = get(F_READABLE) & 1;
+}
+
+const char *cosim_rtl_tlb_form(const cosim_rtl_t *r, mmu_tlb_id_t id)
+{
+	return r->form[id];
+}
+
+bool cosim_rtl_tlb_settled(const cosim_rtl_t *r, mmu_tlb_id_t id)
+{
+	for (const uint8_t *p : r->in_flight[id])
+		if (p && (*p & 1))
+			return false;
+	return true;
 }
 
 bool cosim_rtl_tlb_valid(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot)

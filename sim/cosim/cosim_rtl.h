@@ -50,6 +50,14 @@ void cosim_rtl_trace_close(cosim_rtl_t *r);
  */
 int cosim_rtl_bind_state(cosim_rtl_t *r, const unsigned entries[3], char *msg, size_t msglen);
 void cosim_rtl_tlb_entry(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot, mmu_tlb_entry_t *e);
+/*
+ * Whether the TLB's state is the contract's now: false for one edge after a lookup or a VA flush of an L2 whose
+ * entries are in synchronous-read memories, which applies the lookup's T8 drop and the flush's clears one edge later
+ * (rtl/mmu_tlb.sv; nothing at the ports shows it). The state checks wait for it.
+ */
+bool cosim_rtl_tlb_settled(const cosim_rtl_t *r, mmu_tlb_id_t id);
+/* The generate block that holds the TLB's fields but valid, global and PCID: ".g_flops", ".g_sram" or "". */
+const char *cosim_rtl_tlb_form(const cosim_rtl_t *r, mmu_tlb_id_t id);
 bool cosim_rtl_tlb_valid(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot);
 uint64_t cosim_rtl_cr3(const cosim_rtl_t *r);
 

@@ -201,7 +201,12 @@ static bool note_responses(cosim_env_t *env, const mmu_out_t *exp, counts_t *c, 
 		c->set_checks++;
 		bad = bad ||
 		      cosim_check_tlb_sets(env, p == MMU_REQ_I ? MMU_TLB_L1I : MMU_TLB_L1D, env->inflight_vaddr[p], mm);
-		bad = bad || cosim_check_tlb_sets(env, MMU_TLB_L2, env->inflight_vaddr[p], mm);
+		if (env->l2_unsettled && env->l2_owed < COSIM_L2_OWED_MAX)
+			env->l2_owed_vaddr[env->l2_owed++] = env->inflight_vaddr[p];
+		else if (env->l2_unsettled)
+			env->l2_owed_all = env->l2_owed_fields = true;
+		else
+			bad = bad || cosim_check_tlb_sets(env, MMU_TLB_L2, env->inflight_vaddr[p], mm);
 		if (exp->resp_level[p] == MMU_LEVEL_WALK) /* W11: a walk fills the page-walk caches as it ends */
 			bad = bad || cosim_check_pwc(env, mm);
 	}
@@ -277,12 +282,25 @@ typedef struct loop {
 	bool interrupted; /* a signal stopped the run after a whole cycle */
 } loop_t;
 
-/* Full comparison after the edges that can change any entry: flushes and CR3 writes (T11, T12), and now and then. */
-static bool state_check_due(const loop_t *l, const mmu_in_t *in)
+/* The L2 checks put off while the RTL's L2 had an invalidation in flight, now that it has none. */
+static bool owed_l2_checks(cosim_env_t *env, cosim_mismatch_t *mm)
 {
-	if (in->cr3_we || in->flush_valid || l->o->tlb_check_all)
-		return true;
-	return l->o->tlb_full_every && l->env->cycle % l->o->tlb_full_every == 0;
+	bool bad = env->l2_owed_all && cosim_check_tlb(env, MMU_TLB_L2, !env->l2_owed_fields, mm);
+	for (unsigned i = 0; i < env->l2_owed && !bad && !(env->l2_owed_all && env->l2_owed_fields); i++)
+		bad = cosim_check_tlb_sets(env, MMU_TLB_L2, env->l2_owed_vaddr[i], mm);
+	env->l2_owed = 0;
+	env->l2_owed_all = env->l2_owed_fields = false;
+	return bad;
+}
+
+/* Full comparison now and then (and after every edge with --tlb-check all); after the edges of flushes and CR3
+ * writes (T11, T12), which change only valid bits, of every entry's valid bit. */
+enum { CHECK_NONE, CHECK_VALIDITY, CHECK_FULL };
+static int state_check_due(const loop_t *l, const mmu_in_t *in)
+{
+	if (l->o->tlb_check_all || (l->o->tlb_full_every && l->env->cycle % l->o->tlb_full_every == 0))
+		return CHECK_FULL;
+	return in->cr3_we || in->flush_valid ? CHECK_VALIDITY : CHECK_NONE;
 }
 
 /* One cycle; returns 1 when the stimulus has ended, 0 to go on, or an error. */
@@ -307,10 +325,16 @@ static int cycle(loop_t *l, char *msg, size_t msglen)
 	cosim_rtl_high(env->rtl);
 	bad = cosim_check_rtl_alive(env, env->cycle, l->mm) || bad;
 	env->cycle++;
-	if (!bad && state_check_due(l, &in)) {
+	env->l2_unsettled = !cosim_rtl_tlb_settled(env->rtl, MMU_TLB_L2);
+	int due = bad ? CHECK_NONE : state_check_due(l, &in);
+	if (due != CHECK_NONE) {
 		l->c.full_checks++;
-		bad = cosim_check_state(env, l->mm);
+		bad = cosim_check_state(env, due == CHECK_VALIDITY, l->mm); /* the L2 only when settled */
+		env->l2_owed_all = env->l2_owed_all || env->l2_unsettled;
+		env->l2_owed_fields = env->l2_owed_fields || (env->l2_unsettled && due == CHECK_FULL);
 	}
+	if (!bad && !env->l2_unsettled && (env->l2_owed || env->l2_owed_all))
+		bad = owed_l2_checks(env, l->mm);
 	return 0;
 }
 
@@ -355,7 +379,7 @@ static int loop_run(loop_t *l, char *msg, size_t msglen)
 	}
 	if (!l->mm->found && !ctl->rerun) {
 		l->c.full_checks++;
-		cosim_check_state(l->env, l->mm); /* the end state */
+		cosim_check_state(l->env, false, l->mm); /* the end state */
 	}
 	if (l->progress.shown)
 		show_progress(l, true);

@@ -98,7 +98,7 @@ Test(cosim_fail, rtl_with_wrong_policy)
 	cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
 	cr_expect_not_null(strstr(out, "deliberately wrong variant"), "%s", out);
 	cr_expect_not_null(strstr(out, "MISMATCH at cycle 221 (TLB contents)"), "%s", out);
-	cr_expect_not_null(strstr(out, "u_l1d.vpn_q[0] (set 0, way 0)"), "%s", out);
+	cr_expect_not_null(strstr(out, "u_l1d.g_flops.vpn_q[0] (set 0, way 0)"), "%s", out);
 	cr_expect_not_null(strstr(out, "  rules of u_l1d (docs/timing.md): R1-R5 (victim)"), "%s", out);
 	cr_expect_eq(count(out, "  rules of "), 1, "%s", out);
 	cr_expect_gt(file_size(wave), 0, "no waveform %s:\n%s", wave, out);

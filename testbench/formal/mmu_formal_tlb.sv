@@ -45,7 +45,7 @@ module mmu_formal_tlb #(
   logic [11:0]       pcid;
 
   mmu_tlb #(.Entries(Entries), .Ways(Ways), .Policy(Policy), .PaBits(PaBits)) u_tlb (
-    .clk_i, .rst_ni, .lkp_en_i, .lkp_drop_i, .lkp_vpn_i, .lkp_pcid_i, .lkp_hit_o(hit), .lkp_vpn_o(vpn),
+    .clk_i, .rst_ni, .rd_en_i(1'b0), .lkp_en_i, .lkp_drop_i, .lkp_vpn_i, .lkp_pcid_i, .lkp_hit_o(hit), .lkp_vpn_o(vpn),
     .lkp_level_o(level), .lkp_base_o(base), .lkp_pcid_o(pcid), .lkp_global_o(glob), .lkp_writable_o(writable),
     .lkp_user_o(user_ok), .lkp_nx_o(nx), .lkp_dirty_o(dirty), .lkp_readable_o(), .fill_i, .fill_vpn_i,
     .fill_level_i, .fill_base_i, .fill_pcid_i, .fill_global_i, .fill_writable_i, .fill_user_i, .fill_nx_i,
