@@ -15,9 +15,11 @@
 //
 // Synchronous-read memories (Sram = 1; an L2 whose hit latency is 2 or more, docs/timing.md "L2 TLB storage"): the
 // VPN, level, frame and rights of the entries are rows of memories, one row per set holding its ways side by side,
-// read only at clock edges; the valid, global and PCID bits stay flip-flops, so that the flushes of kinds ALL,
-// NONGLOBAL and PCID and a CR3 write still clear their entries at their own edge. The contract's order of events
-// is kept, only the hardware's steps move inside the cycles the contract leaves free:
+// read only at clock edges, in one bank per page size (each a copy of every row: a lookup reads a different set at
+// each size, and each memory keeps one read port for lookups, plus one for VA flushes in the VPN and level
+// memories); the valid, global and PCID bits stay flip-flops, so that the flushes of kinds ALL, NONGLOBAL and PCID
+// and a CR3 write still clear their entries at their own edge. The contract's order of events is kept, only the
+// hardware's steps move inside the cycles the contract leaves free:
 // - rd_en_i (the miss unit grants a request) reads the request's set at every page size. With lkp_en_i it is a
 //   lookup: the valid bits of those sets are copied at the same edge (the lookup sees the TLB as during its cycle,
 //   T6) and the hit is known in the next cycle, from then on held until the next read. Its use (R1, R3) and its T8
@@ -367,16 +369,6 @@ module mmu_tlb #(
 `endif
     `MMU_COVER(TlbTwoSizesMatch, lkp_en_i && !$onehot0(probe_any))
   end else begin : g_sram
-    // One row per set, the ways side by side: way w of a row holds its field at bits w*W +: W.
-    logic [Ways*VpnW-1:0]   vpn_q     [Sets] /*verilator public_flat_rd*/;
-    logic [Ways*LevelW-1:0] level_q   [Sets] /*verilator public_flat_rd*/;
-    logic [Ways*PaBits-1:0] base_q    [Sets] /*verilator public_flat_rd*/;
-    logic [Ways-1:0]        writable_q[Sets] /*verilator public_flat_rd*/;
-    logic [Ways-1:0]        user_q    [Sets] /*verilator public_flat_rd*/;
-    logic [Ways-1:0]        nx_q      [Sets] /*verilator public_flat_rd*/;
-    logic [Ways-1:0]        dirty_q   [Sets] /*verilator public_flat_rd*/;
-    logic [Ways-1:0]        readable_q[Sets] /*verilator public_flat_rd*/;
-
     function automatic logic va_kind(input logic [2:0] op);
       va_kind = op == mmu_arch_pkg::FlushVa || op == mmu_arch_pkg::FlushVaPcid || op == mmu_arch_pkg::FlushVaAll;
     endfunction
@@ -408,9 +400,7 @@ module mmu_tlb #(
         f_pcid_q     <= flush_pcid_i;
         f_cur_pcid_q <= flush_cur_pcid_i;
         for (int s = 0; s < Sizes; s++) begin
-          f_set_q[s]       <= SetW'(vpn_at(flush_vpn_i, LevelW'(s + 1))) & SetMask;
-          f_vpn_row_q[s]   <= vpn_q[SetW'(vpn_at(flush_vpn_i, LevelW'(s + 1))) & SetMask];
-          f_level_row_q[s] <= level_q[SetW'(vpn_at(flush_vpn_i, LevelW'(s + 1))) & SetMask];
+          f_set_q[s] <= SetW'(vpn_at(flush_vpn_i, LevelW'(s + 1))) & SetMask;
         end
       end
     end
@@ -472,15 +462,7 @@ module mmu_tlb #(
         rd_vpn_q  <= lkp_vpn_i;
         rd_pcid_q <= lkp_pcid_i;
         for (int s = 0; s < Sizes; s++) begin
-          rd_set_q[s]       <= SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask;
-          rd_vpn_row_q[s]   <= vpn_q[SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask];
-          rd_level_row_q[s] <= level_q[SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask];
-          rd_base_row_q[s]  <= base_q[SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask];
-          rd_w_row_q[s]     <= writable_q[SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask];
-          rd_u_row_q[s]     <= user_q[SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask];
-          rd_nx_row_q[s]    <= nx_q[SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask];
-          rd_d_row_q[s]     <= dirty_q[SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask];
-          rd_r_row_q[s]     <= readable_q[SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask];
+          rd_set_q[s] <= SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask;
         end
       end
       if (lkp_en_i) begin
@@ -491,6 +473,69 @@ module mmu_tlb #(
           end
         end
       end
+    end
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Storage: one bank per page size, each holding every entry, so that every memory has one read port for the
+    // lookups (the set of its page size, read at a grant) and the tag memories a second one for the VA flushes
+    // (the flushed address's set of that size). A fill writes its way in every bank. One row per set, the ways
+    // side by side: way w of a row holds its field at bits w*W +: W. The row registers are the read ports' outputs.
+    for (genvar s = 0; s < Sizes; s++) begin : g_size
+      logic [Ways*VpnW-1:0]   vpn_q     [Sets] /*verilator public_flat_rd*/;
+      logic [Ways*LevelW-1:0] level_q   [Sets] /*verilator public_flat_rd*/;
+      logic [Ways*PaBits-1:0] base_q    [Sets] /*verilator public_flat_rd*/;
+      logic [Ways-1:0]        writable_q[Sets] /*verilator public_flat_rd*/;
+      logic [Ways-1:0]        user_q    [Sets] /*verilator public_flat_rd*/;
+      logic [Ways-1:0]        nx_q      [Sets] /*verilator public_flat_rd*/;
+      logic [Ways-1:0]        dirty_q   [Sets] /*verilator public_flat_rd*/;
+      logic [Ways-1:0]        readable_q[Sets] /*verilator public_flat_rd*/;
+
+      logic [SetW-1:0]        rd_set_now, f_set_now;
+      logic [Ways*VpnW-1:0]   vpn_rd_q, vpn_fl_q;
+      logic [Ways*LevelW-1:0] level_rd_q, level_fl_q;
+      logic [Ways*PaBits-1:0] base_rd_q;
+      logic [Ways-1:0]        w_rd_q, u_rd_q, nx_rd_q, d_rd_q, r_rd_q;
+
+      assign rd_set_now = SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask;
+      assign f_set_now  = SetW'(vpn_at(flush_vpn_i, LevelW'(s + 1))) & SetMask;
+
+      always_ff @(posedge clk_i) begin
+        if (fill_i) begin
+          vpn_q[fill_set][32'(fill_way)*VpnW+:VpnW]       <= fill_vpn_i;
+          level_q[fill_set][32'(fill_way)*LevelW+:LevelW] <= fill_level_i;
+          base_q[fill_set][32'(fill_way)*PaBits+:PaBits]  <= fill_base_i;
+          writable_q[fill_set][fill_way]                  <= fill_writable_i;
+          user_q[fill_set][fill_way]                      <= fill_user_i;
+          nx_q[fill_set][fill_way]                        <= fill_nx_i;
+          dirty_q[fill_set][fill_way]                     <= fill_dirty_i;
+          readable_q[fill_set][fill_way]                  <= fill_readable_i;
+        end
+        if (rd_en_i) begin
+          vpn_rd_q   <= vpn_q[rd_set_now];
+          level_rd_q <= level_q[rd_set_now];
+          base_rd_q  <= base_q[rd_set_now];
+          w_rd_q     <= writable_q[rd_set_now];
+          u_rd_q     <= user_q[rd_set_now];
+          nx_rd_q    <= nx_q[rd_set_now];
+          d_rd_q     <= dirty_q[rd_set_now];
+          r_rd_q     <= readable_q[rd_set_now];
+        end
+        if (flush_va) begin
+          vpn_fl_q   <= vpn_q[f_set_now];
+          level_fl_q <= level_q[f_set_now];
+        end
+      end
+
+      assign rd_vpn_row_q[s]   = vpn_rd_q;
+      assign rd_level_row_q[s] = level_rd_q;
+      assign rd_base_row_q[s]  = base_rd_q;
+      assign rd_w_row_q[s]     = w_rd_q;
+      assign rd_u_row_q[s]     = u_rd_q;
+      assign rd_nx_row_q[s]    = nx_rd_q;
+      assign rd_d_row_q[s]     = d_rd_q;
+      assign rd_r_row_q[s]     = r_rd_q;
+      assign f_vpn_row_q[s]    = vpn_fl_q;
+      assign f_level_row_q[s]  = level_fl_q;
     end
 
     // -------------------------------------------------------------------------------------------------------------
@@ -620,19 +665,6 @@ module mmu_tlb #(
       fill_free  = free;
     end
 
-    always_ff @(posedge clk_i) begin
-      if (fill_i) begin
-        vpn_q[fill_set][32'(fill_way)*VpnW+:VpnW]       <= fill_vpn_i;
-        level_q[fill_set][32'(fill_way)*LevelW+:LevelW] <= fill_level_i;
-        base_q[fill_set][32'(fill_way)*PaBits+:PaBits]  <= fill_base_i;
-        writable_q[fill_set][fill_way]                  <= fill_writable_i;
-        user_q[fill_set][fill_way]                      <= fill_user_i;
-        nx_q[fill_set][fill_way]                        <= fill_nx_i;
-        dirty_q[fill_set][fill_way]                     <= fill_dirty_i;
-        readable_q[fill_set][fill_way]                  <= fill_readable_i;
-      end
-    end
-
     // The verdict of this edge's flushes that need no row (not the VA kinds) on an entry.
     function automatic logic flushes_now(input logic glob, input logic [PcidW-1:0] pcid);
       flushes_now =
@@ -688,7 +720,14 @@ module mmu_tlb #(
     // A VA flush overtakes every request in flight (T13): no fill at its edge or at the edge of its clears.
     `MMU_ASSERT(TlbSramNoFillWithVaFlush, !(fill_i && (flush_va || fpend_q)))
 `ifndef MMU_ASSERT_OFF
-    // R7 after every fill, over the filled set (as the flip-flop form's check).
+    // R7 after every fill, over the filled set (as the flip-flop form's check), read from the first bank.
+    logic            filled_q, duplicate_q;
+    logic [SetW-1:0] filled_set_q;
+    logic [Ways*VpnW-1:0]   chk_vpn_row;
+    logic [Ways*LevelW-1:0] chk_level_row;
+    assign chk_vpn_row   = g_size[0].vpn_q[filled_set_q];
+    assign chk_level_row = g_size[0].level_q[filled_set_q];
+
     function automatic logic set_has_duplicate(input logic check, input logic [SetW-1:0] set);
       logic [SlotW-1:0] a, b;
       set_has_duplicate = 1'b0;
@@ -697,8 +736,9 @@ module mmu_tlb #(
           for (int j = i + 1; j < Ways; j++) begin
             a = slot_of(set, WayW'(i));
             b = slot_of(set, WayW'(j));
-            if (valid_q[a] && valid_q[b] && level_q[set][i*LevelW+:LevelW] == level_q[set][j*LevelW+:LevelW] &&
-                vpn_q[set][i*VpnW+:VpnW] == vpn_q[set][j*VpnW+:VpnW] &&
+            if (valid_q[a] && valid_q[b] &&
+                chk_level_row[i*LevelW+:LevelW] == chk_level_row[j*LevelW+:LevelW] &&
+                chk_vpn_row[i*VpnW+:VpnW] == chk_vpn_row[j*VpnW+:VpnW] &&
                 (global_q[a] || global_q[b] || pcid_q[a] == pcid_q[b]))
               set_has_duplicate = 1'b1;
           end
@@ -706,8 +746,6 @@ module mmu_tlb #(
       end
     endfunction
 
-    logic            filled_q, duplicate_q;
-    logic [SetW-1:0] filled_set_q;
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         filled_q     <= 1'b0;

@@ -119,7 +119,7 @@ static void entry_mismatch(const cosim_env_t *env, mmu_tlb_id_t id, unsigned set
 	/* valid, pcid and global are flip-flops of the TLB itself; the other fields live in its storage form's block,
 	 * as a row per set in the SRAM form (cosim_rtl_tlb_form). */
 	const char *form = cosim_rtl_tlb_form(env->rtl, id);
-	bool rows = !strcmp(form, ".g_sram");
+	bool rows = !strncmp(form, ".g_sram", strlen(".g_sram"));
 #define FIELD(f, in_form)                                                                                              \
 	if (m->f != r->f) {                                                                                            \
 		snprintf(what, sizeof what, "%s%s.%s_q[%u] (set %u, way %u)", tlb_names[id], in_form ? form : "", #f,  \

@@ -375,17 +375,22 @@ int cosim_rtl_bind_state(cosim_rtl_t *r, const unsigned entries[3], char *msg, s
 			         tlb_scopes[id][0], tlb_scopes[id][1]);
 			return MMU_EINVAL;
 		}
-		// The fields but valid, global and PCID live in the block of the TLB's storage form (rtl/mmu_tlb.sv).
-		const VerilatedScope *form = nullptr;
+		// The fields but valid, global and PCID live in the block of the TLB's storage form (rtl/mmu_tlb.sv); the
+		// memory form keeps a copy of every row in the bank of each page size, and the first bank is compared.
+		const VerilatedScope *form = nullptr, *rows = nullptr;
 		for (const char *block : {".g_flops", ".g_sram"}) {
 			std::string name = std::string(scope->name()) + block;
 			if ((form = r->ctx->scopeFind(name.c_str()))) {
 				r->form[id] = block;
+				if ((rows = r->ctx->scopeFind((name + ".g_size[0]").c_str())))
+					r->form[id] = ".g_sram.g_size[0]";
 				break;
 			}
 		}
 		for (unsigned f = 0; f < F_COUNT; f++) {
-			const VerilatedScope *in = form && form->varFind(field_names[f]) ? form : scope;
+			const VerilatedScope *in = rows && rows->varFind(field_names[f])   ? rows
+			                           : form && form->varFind(field_names[f]) ? form
+			                                                                   : scope;
 			if (!bind_field(in, field_names[f], entries[id], &r->tlb[id][f], msg, msglen))
 				return MMU_EINVAL;
 		}

@@ -56,7 +56,8 @@ void cosim_rtl_tlb_entry(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot, m
  * (rtl/mmu_tlb.sv; nothing at the ports shows it). The state checks wait for it.
  */
 bool cosim_rtl_tlb_settled(const cosim_rtl_t *r, mmu_tlb_id_t id);
-/* The generate block that holds the TLB's fields but valid, global and PCID: ".g_flops", ".g_sram" or "". */
+/* The block that holds the TLB's fields but valid, global and PCID: ".g_flops", ".g_sram.g_size[0]" (the first of the
+ * memory form's banks, one per page size, which hold the same rows) or "". */
 const char *cosim_rtl_tlb_form(const cosim_rtl_t *r, mmu_tlb_id_t id);
 bool cosim_rtl_tlb_valid(const cosim_rtl_t *r, mmu_tlb_id_t id, unsigned slot);
 uint64_t cosim_rtl_cr3(const cosim_rtl_t *r);
