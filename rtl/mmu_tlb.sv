@@ -102,12 +102,13 @@ module mmu_tlb #(
 
   localparam logic [SetW-1:0] SetMask = SetW'(Sets - 1);
 
-  // valid_q is a packed vector (bit = slot); global_q and pcid_q are unpacked arrays written one slot per fill. The
-  // other fields live in the storage form's generate block (g_flops or g_sram), under the same names.
-  logic [Entries-1:0] valid_q /*verilator public_flat_rd*/;
-  // (* mem2reg *): registers, not a memory, for Yosys: every entry is compared at once (flushes), as in a CAM.
-  (* mem2reg *) logic [PcidW-1:0] pcid_q  [Entries] /*verilator public_flat_rd*/;
-  (* mem2reg *) logic             global_q[Entries] /*verilator public_flat_rd*/;
+  // valid_q, global_q and pcid_q are registers (every entry is compared at once by the flushes, as in a CAM), packed
+  // vectors indexed by slot: bit slot, or bits slot * PcidW +: PcidW. (Packed, not arrays of elements: Yosys turns
+  // each read of an element at a variable index into a case over every entry, and stalls on a large L2.) The other
+  // fields live in the storage form's generate block (g_flops or g_sram), under the same names.
+  logic [Entries-1:0]       valid_q /*verilator public_flat_rd*/;
+  logic [Entries*PcidW-1:0] pcid_q /*verilator public_flat_rd*/;
+  logic [Entries-1:0]       global_q /*verilator public_flat_rd*/;
 
   // What the storage form's lookup and fill search tell the replacement state (mmu_repl) and the valid bits.
   logic             use_hit;    // a lookup's hit counts as a use at this edge
@@ -179,7 +180,7 @@ module mmu_tlb #(
     function automatic logic holds(input logic [SlotW-1:0] slot, input logic [LevelW-1:0] level,
                                    input logic [VpnW-1:0] vpn, input logic [PcidW-1:0] pcid, input logic glob);
       holds = valid_q[slot] && level_q[slot] == level && vpn_q[slot] == vpn &&
-              (global_q[slot] || glob || pcid_q[slot] == pcid);
+              (global_q[slot] || glob || pcid_q[32'(slot)*PcidW+:PcidW] == pcid);
     endfunction
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -251,7 +252,7 @@ module mmu_tlb #(
     assign lkp_hit_o      = |probe_any;
     assign lkp_vpn_o      = vpn_q[hit_slot];
     assign lkp_level_o    = level_q[hit_slot];
-    assign lkp_pcid_o     = pcid_q[hit_slot];
+    assign lkp_pcid_o     = pcid_q[32'(hit_slot)*PcidW+:PcidW];
     assign lkp_global_o   = global_q[hit_slot];
     assign lkp_writable_o = writable_q[hit_slot];
     assign lkp_user_o     = user_q[hit_slot];
@@ -294,7 +295,7 @@ module mmu_tlb #(
       end else begin
         if (flush_i || cr3_flush_i) begin
           for (int i = 0; i < Entries; i++) begin
-            if (flushes(level_q[i], vpn_q[i], global_q[i], pcid_q[i])) valid_q[i] <= 1'b0;
+            if (flushes(level_q[i], vpn_q[i], global_q[i], pcid_q[32'(i)*PcidW+:PcidW])) valid_q[i] <= 1'b0;
           end
         end
         if (lkp_en_i && lkp_drop_i && lkp_hit_o) valid_q[hit_slot] <= 1'b0;
@@ -345,7 +346,7 @@ module mmu_tlb #(
             a = slot_of(set, WayW'(i));
             b = slot_of(set, WayW'(j));
             if (valid_q[a] && valid_q[b] && level_q[a] == level_q[b] && vpn_q[a] == vpn_q[b] &&
-                (global_q[a] || global_q[b] || pcid_q[a] == pcid_q[b]))
+                (global_q[a] || global_q[b] || pcid_q[32'(a)*PcidW+:PcidW] == pcid_q[32'(b)*PcidW+:PcidW]))
               set_has_duplicate = 1'b1;
           end
         end
@@ -420,7 +421,7 @@ module mmu_tlb #(
             slot          = slot_of(f_set_q[s], WayW'(w));
             p[s*Ways + w] = f_level_row_q[s][w*LevelW+:LevelW] == LevelW'(s + 1) &&
                             flush_hit(f_op_q, LevelW'(s + 1), f_vpn_row_q[s][w*VpnW+:VpnW], global_q[slot],
-                                      pcid_q[slot], f_vpn_q, f_pcid_q, f_cur_pcid_q);
+                                      pcid_q[32'(slot)*PcidW+:PcidW], f_vpn_q, f_pcid_q, f_cur_pcid_q);
           end
         end
       end
@@ -562,7 +563,7 @@ module mmu_tlb #(
             slot = slot_of(rd_set_q[s], WayW'(w));
             m[w] = snap_q[s][w] && rd_level_row_q[s][w*LevelW+:LevelW] == LevelW'(s + 1) &&
                    rd_vpn_row_q[s][w*VpnW+:VpnW] == vpn_at(rd_vpn_q, LevelW'(s + 1)) &&
-                   (global_q[slot] || pcid_q[slot] == rd_pcid_q);
+                   (global_q[slot] || pcid_q[32'(slot)*PcidW+:PcidW] == rd_pcid_q);
           end
         end
         match = m;
@@ -625,7 +626,8 @@ module mmu_tlb #(
     always_comb begin
       if (s1_q) begin
         ent = {rd_vpn_row_q[hit_size][32'(hit_way)*VpnW+:VpnW], rd_level_row_q[hit_size][32'(hit_way)*LevelW+:LevelW],
-               rd_base_row_q[hit_size][32'(hit_way)*PaBits+:PaBits], pcid_q[hit_slot], global_q[hit_slot],
+               rd_base_row_q[hit_size][32'(hit_way)*PaBits+:PaBits], pcid_q[32'(hit_slot)*PcidW+:PcidW],
+               global_q[hit_slot],
                rd_w_row_q[hit_size][hit_way], rd_u_row_q[hit_size][hit_way], rd_nx_row_q[hit_size][hit_way],
                rd_d_row_q[hit_size][hit_way], rd_r_row_q[hit_size][hit_way]};
       end else begin
@@ -657,7 +659,7 @@ module mmu_tlb #(
           slot    = slot_of(fill_set, WayW'(w));
           same[w] = valid_q[slot] && rd_level_row_q[fill_size][w*LevelW+:LevelW] == fill_level_i &&
                     rd_vpn_row_q[fill_size][w*VpnW+:VpnW] == fill_vpn_i &&
-                    (global_q[slot] || fill_global_i || pcid_q[slot] == fill_pcid_i);
+                    (global_q[slot] || fill_global_i || pcid_q[32'(slot)*PcidW+:PcidW] == fill_pcid_i);
           free[w] = !valid_q[slot];
         end
       end
@@ -665,14 +667,49 @@ module mmu_tlb #(
       fill_free  = free;
     end
 
-    // The verdict of this edge's flushes that need no row (not the VA kinds) on an entry.
+    // The verdict of this edge's flushes that need no row (ALL, NONGLOBAL, PCID and a CR3 write; flush_hit's cases
+    // that read no address) on an entry. It is applied to every entry at once, so it is written as a few verdicts of
+    // the edge that each entry combines with its own bits: Yosys inlines a function called in a loop in time that
+    // grows with the square of the loop's length, and flush_hit over the 1536 entries of the default L2 took it
+    // twenty minutes.
+    logic now_all, now_nonglobal, now_pcid, now_cr3_pcid;
+    assign now_all       = (flush_i && !flush_va && flush_op_i == mmu_arch_pkg::FlushAll) ||
+                           (cr3_flush_i && cr3_flush_op_i == mmu_arch_pkg::FlushAll);
+    assign now_nonglobal = (flush_i && !flush_va && flush_op_i == mmu_arch_pkg::FlushNonGlobal) ||
+                           (cr3_flush_i && cr3_flush_op_i == mmu_arch_pkg::FlushNonGlobal);
+    assign now_pcid      = flush_i && !flush_va && flush_op_i == mmu_arch_pkg::FlushPcid;
+    assign now_cr3_pcid  = cr3_flush_i && cr3_flush_op_i == mmu_arch_pkg::FlushPcid;
+
     function automatic logic flushes_now(input logic glob, input logic [PcidW-1:0] pcid);
-      flushes_now =
-          (flush_i && !flush_va &&
-           flush_hit(flush_op_i, '0, '0, glob, pcid, flush_vpn_i, flush_pcid_i, flush_cur_pcid_i)) ||
-          (cr3_flush_i && flush_hit(cr3_flush_op_i, '0, '0, glob, pcid, flush_vpn_i, cr3_flush_pcid_i,
-                                    flush_cur_pcid_i));
+      flushes_now = now_all || (!glob && (now_nonglobal || (now_pcid && pcid == flush_pcid_i) ||
+                                          (now_cr3_pcid && pcid == cr3_flush_pcid_i)));
     endfunction
+
+    // Every entry's verdict, as one vector: the valid bits then change by a single assignment (a conditional write of
+    // each bit would make Yosys carry a copy of the whole vector per entry).
+    logic [Entries-1:0] kill_now;
+    always_comb begin
+      logic [Entries-1:0] k;
+      k = '0;
+      if (now_all || now_nonglobal || now_pcid || now_cr3_pcid) begin
+        for (int i = 0; i < Entries; i++) k[i] = flushes_now(global_q[i], pcid_q[32'(i)*PcidW+:PcidW]);
+      end
+      kill_now = k;
+    end
+
+    // The ways of whole rows that lose their entries at this edge: the pending VA clears (a row per page size) and
+    // the stale copies a fill replaces (R7: no duplicate survives). Each row's ways are shifted into place as one
+    // vector (a decoder in hardware; for Yosys one shift per row, not a write per way).
+    logic [Entries-1:0] clear_rows;
+    always_comb begin
+      logic [Entries-1:0] c;
+      c = '0;
+      if (fpend_q) begin
+        for (int s = 0; s < Sizes; s++) c = c | (Entries'(pclr[s*Ways+:Ways]) << (32'(f_set_q[s]) * Ways));
+      end
+      if (fill_i) c = c | (Entries'(fill_match) << (32'(fill_set) * Ways));
+      clear_rows = c;
+    end
 
     // -------------------------------------------------------------------------------------------------------------
     // Valid bits: the flushes that need no row (ALL, NONGLOBAL, PCID, a CR3 write), the pending VA clears, the T8
@@ -682,25 +719,9 @@ module mmu_tlb #(
       if (!rst_ni) begin
         valid_q <= '0;
       end else begin
-        if ((flush_i && !flush_va) || cr3_flush_i) begin
-          for (int i = 0; i < Entries; i++) begin
-            if (flushes_now(global_q[i], pcid_q[i])) valid_q[i] <= 1'b0;
-          end
-        end
-        if (fpend_q) begin
-          for (int s = 0; s < Sizes; s++) begin
-            for (int w = 0; w < Ways; w++) begin
-              if (pclr[s*Ways + w]) valid_q[slot_of(f_set_q[s], WayW'(w))] <= 1'b0;
-            end
-          end
-        end
+        valid_q <= valid_q & ~kill_now & ~clear_rows;
         if (s1_q && lkp_drop_i && lkp_hit_o) valid_q[hit_slot] <= 1'b0;
-        if (fill_i) begin
-          for (int w = 0; w < Ways; w++) begin
-            if (fill_match[w]) valid_q[slot_of(fill_set, WayW'(w))] <= 1'b0;  // R7: no duplicate survives
-          end
-          valid_q[fill_slot] <= !flushes_now(fill_global_i, fill_pcid_i);
-        end
+        if (fill_i) valid_q[fill_slot] <= !flushes_now(fill_global_i, fill_pcid_i);
       end
     end
 
@@ -739,7 +760,7 @@ module mmu_tlb #(
             if (valid_q[a] && valid_q[b] &&
                 chk_level_row[i*LevelW+:LevelW] == chk_level_row[j*LevelW+:LevelW] &&
                 chk_vpn_row[i*VpnW+:VpnW] == chk_vpn_row[j*VpnW+:VpnW] &&
-                (global_q[a] || global_q[b] || pcid_q[a] == pcid_q[b]))
+                (global_q[a] || global_q[b] || pcid_q[32'(a)*PcidW+:PcidW] == pcid_q[32'(b)*PcidW+:PcidW]))
               set_has_duplicate = 1'b1;
           end
         end
@@ -790,8 +811,8 @@ module mmu_tlb #(
   // The flip-flop fields of an entry, written like a RAM at a fill.
   always_ff @(posedge clk_i) begin
     if (fill_i) begin
-      pcid_q[fill_slot]   <= fill_pcid_i;
-      global_q[fill_slot] <= fill_global_i;
+      pcid_q[32'(fill_slot)*PcidW+:PcidW] <= fill_pcid_i;
+      global_q[fill_slot]                 <= fill_global_i;
     end
   end
 

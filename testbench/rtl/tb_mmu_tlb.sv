@@ -173,7 +173,7 @@ module tb_mmu_tlb;
     `TB_EQ(u_dut.g_flops.vpn_q[3], 36'h00005, "R7: C untouched")
     // D: same page in PCID 2 does not match A; set full, LRU victim C (slot 3).
     do_fill(36'h12345, 2'd1, 46'h0dddd000, 12'd2, 1'b0);
-    `TB_EQ(u_dut.pcid_q[3], 12'd2, "D in slot 3")
+    `TB_EQ(u_dut.pcid_q[3*12+:12], 12'd2, "D in slot 3")
     `TB_EQ(valid_at(2), 1'b1, "A and D coexist")
     // E: global, matches both: overwrites the lowest (slot 2) and drops the other.
     do_fill(36'h12345, 2'd1, 46'h0eeee000, 12'd3, 1'b1);
