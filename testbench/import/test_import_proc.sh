@@ -46,11 +46,11 @@ checked=$(sed -nE 's/^[[:space:]]*"check.pages":[[:space:]]*([0-9]+),?$/\1/p' "$
 [ "${checked:-x}" = "${pages:-y}" ] || fail "checked $checked pages of $pages"
 [ "$(grep -vc '^#' "$tmp/dump")" = "$pages" ] || fail "the dump does not hold the $pages imported pages"
 
-# 2. the child's 256 pages, read from pagemap here: 0..127 written (own frames, rw-), 128..191 read (the shared zero
-#    page, r--), 192..255 untouched (absent from the dump).
+# 2. the child's 256 pages, read from pagemap here: 0..127 written (own frames, rw-), 128..191 one page of a memory
+#    file mapped 64 times (one frame, r--), 192..255 untouched (absent from the dump).
 dd if="/proc/$child_pid/pagemap" bs=8 skip=$((base / 4096)) count=256 status=none | od -An -v -t x8 -w8 >"$tmp/pm"
 [ "$(wc -l <"$tmp/pm")" -eq 256 ] || fail "could not read the child's pagemap"
-i=0 zero_pfn=""
+i=0 shared_pfn=""
 while read -r e; do
   e=$((0x$e))
   va=$(printf '%x' $((base + i * 4096)))
@@ -62,8 +62,8 @@ while read -r e; do
     [ "$present" -eq 1 ] || fail "page $i of the child is not present"
     [ "$line" = "$va $pfn $want" ] || fail "page $i: dump has '$line', pagemap says '$va $pfn $want'"
     if [ "$i" -ge 128 ]; then
-      [ -z "$zero_pfn" ] && zero_pfn=$pfn
-      [ "$pfn" = "$zero_pfn" ] || fail "page $i: read-only zero pages on different frames ($pfn, $zero_pfn)"
+      [ -z "$shared_pfn" ] && shared_pfn=$pfn
+      [ "$pfn" = "$shared_pfn" ] || fail "page $i: the pages of one shared frame on different frames ($pfn, $shared_pfn)"
     fi
   else
     [ -z "$line" ] || fail "untouched page $i imported: '$line'"

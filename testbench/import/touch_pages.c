@@ -1,9 +1,10 @@
 /*
- * A process for the import-proc test: maps 256 pages, writes pages 0..127, reads pages 128..191 (Linux maps its
- * shared zero page there) and makes them read-only, leaves 192..255 untouched, writes the region's address to the
- * file named by argv[1] and sleeps until it is killed.
+ * A process for the import-proc test: maps 256 pages, writes pages 0..127, maps one page of a memory file read-only
+ * at each of pages 128..191 and reads them (64 virtual pages on one frame), leaves 192..255 untouched, writes the
+ * region's address to the file named by argv[1] and sleeps until it is killed. (The shared frame is made, not left
+ * to the kernel: whether a read fault maps the shared zero page is the kernel's choice, and some kernels do not.)
  */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -24,10 +25,14 @@ int main(int argc, char **argv)
 	unsigned sum = 0;
 	for (int i = 0; i < 128; i++)
 		p[i * PAGE] = (char)(i + 1);
-	for (int i = 128; i < 192; i++)
-		sum += (unsigned char)p[i * PAGE];
-	if (mprotect((void *)(p + 128 * PAGE), 64 * PAGE, PROT_READ) != 0)
+	int fd = memfd_create("touch_pages", 0);
+	if (fd < 0 || pwrite(fd, "s", 1, 0) != 1)
 		return 1;
+	for (int i = 128; i < 192; i++) {
+		if (mmap((void *)(p + i * PAGE), PAGE, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED)
+			return 1;
+		sum += (unsigned char)p[i * PAGE];
+	}
 	/* Written under another name and renamed: the test never reads a half-written file. */
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s.tmp", argv[1]);
