@@ -374,18 +374,18 @@ module mmu_tlb #(
       va_kind = op == mmu_arch_pkg::FlushVa || op == mmu_arch_pkg::FlushVaPcid || op == mmu_arch_pkg::FlushVaAll;
     endfunction
 
+    localparam int SizeW = (Sizes > 1) ? $clog2(Sizes) : 1;
+
     // -------------------------------------------------------------------------------------------------------------
     // Flushes of the VA kinds: the rows of the flushed address's sets, read at the flush's edge; the entries they
     // match are cleared at the next edge (fpend_q). The other kinds need only flip-flops and clear at their edge.
-    logic                   flush_va;
-    logic                   fpend_q /*verilator public_flat_rd*/;
-    logic [2:0]             f_op_q;
-    logic [VpnW-1:0]        f_vpn_q;
-    logic [PcidW-1:0]       f_pcid_q, f_cur_pcid_q;
-    logic [SetW-1:0]        f_set_q[Sizes];
-    logic [Ways*VpnW-1:0]   f_vpn_row_q[Sizes];
-    logic [Ways*LevelW-1:0] f_level_row_q[Sizes];
-    logic [Sizes*Ways-1:0]  pclr;  // bit s * Ways + w: way w of f_set_q[s] is cleared at this edge
+    logic                  flush_va;
+    logic                  fpend_q /*verilator public_flat_rd*/;
+    logic [2:0]            f_op_q;
+    logic [VpnW-1:0]       f_vpn_q;
+    logic [PcidW-1:0]      f_pcid_q, f_cur_pcid_q;
+    logic [SetW-1:0]       f_set_q[Sizes];
+    logic [Sizes*Ways-1:0] pclr;  // bit s * Ways + w: way w of f_set_q[s] is cleared at this edge (from bank s)
 
     assign flush_va = flush_i && va_kind(flush_op_i);
 
@@ -406,28 +406,6 @@ module mmu_tlb #(
       end
     end
 
-    // An entry of leaf level s + 1 lives in the set of its own VPN, so the set read for size s holds every entry of
-    // that size the flush can match (T12, "of any page size").
-    // (Formed in a block-local vector and written whole: Icarus 11 re-runs without end an always_comb that writes
-    // single bits of a vector outside it.)
-    always_comb begin
-      logic [SlotW-1:0]      slot;
-      logic [Sizes*Ways-1:0] p;
-      slot = '0;
-      p    = '0;
-      if (fpend_q) begin
-        for (int s = 0; s < Sizes; s++) begin
-          for (int w = 0; w < Ways; w++) begin
-            slot          = slot_of(f_set_q[s], WayW'(w));
-            p[s*Ways + w] = f_level_row_q[s][w*LevelW+:LevelW] == LevelW'(s + 1) &&
-                            flush_hit(f_op_q, LevelW'(s + 1), f_vpn_row_q[s][w*VpnW+:VpnW], global_q[slot],
-                                      pcid_q[32'(slot)*PcidW+:PcidW], f_vpn_q, f_pcid_q, f_cur_pcid_q);
-          end
-        end
-      end
-      pclr = p;
-    end
-
     // Whether a pending clear removes way w of set `set` at this edge (sets of two sizes may coincide).
     function automatic logic pending_clear(input logic [SetW-1:0] set, input logic [WayW-1:0] w);
       pending_clear = 1'b0;
@@ -439,19 +417,11 @@ module mmu_tlb #(
     // -------------------------------------------------------------------------------------------------------------
     // Reads at a grant: the request's set at every page size. A lookup also copies the sets' valid bits as they are
     // during its cycle, less what a pending flush clears at the same edge.
-    logic [SetW-1:0]        rd_set_q[Sizes];
-    logic [VpnW-1:0]        rd_vpn_q;
-    logic [PcidW-1:0]       rd_pcid_q;
-    logic [Ways*VpnW-1:0]   rd_vpn_row_q[Sizes];
-    logic [Ways*LevelW-1:0] rd_level_row_q[Sizes];
-    logic [Ways*PaBits-1:0] rd_base_row_q[Sizes];
-    logic [Ways-1:0]        rd_w_row_q[Sizes];
-    logic [Ways-1:0]        rd_u_row_q[Sizes];
-    logic [Ways-1:0]        rd_nx_row_q[Sizes];
-    logic [Ways-1:0]        rd_d_row_q[Sizes];
-    logic [Ways-1:0]        rd_r_row_q[Sizes];
-    logic [Ways-1:0]        snap_q[Sizes];
-    logic                   s1_q /*verilator public_flat_rd*/;  // the lookup was at the previous edge
+    logic [SetW-1:0]  rd_set_q[Sizes];
+    logic [VpnW-1:0]  rd_vpn_q;
+    logic [PcidW-1:0] rd_pcid_q;
+    logic [Ways-1:0]  snap_q[Sizes];
+    logic             s1_q /*verilator public_flat_rd*/;  // the lookup was at the previous edge
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) s1_q <= 1'b0;
@@ -476,11 +446,31 @@ module mmu_tlb #(
       end
     end
 
+    // What the banks tell the rest: per page size, the lookup's match (R6 picks among them), the hit way's fields
+    // (zero but in the cycle after a lookup), the fill's stale copies (zero but in the bank of the fill's size).
+    logic [Sizes-1:0]      probe_any;
+    logic [Sizes*WayW-1:0] probe_way;
+`ifndef MMU_ASSERT_OFF
+    logic [Sizes-1:0]      probe_single;
+`endif
+    logic [SizeW-1:0]      hit_size;  // page size index (leaf level - 1) of the hit
+    logic [VpnW-1:0]       bank_vpn   [Sizes];
+    logic [LevelW-1:0]     bank_level [Sizes];
+    logic [PaBits-1:0]     bank_base  [Sizes];
+    logic [4:0]            bank_rights[Sizes];  // writable, user, nx, dirty, readable
+    logic [Ways-1:0]       bank_same  [Sizes];
+    logic [SizeW-1:0]      fill_size;
+
+    assign fill_size = SizeW'(fill_level_i - 1'b1);
+    assign fill_set  = SetW'(fill_vpn_i) & SetMask;
+
     // -------------------------------------------------------------------------------------------------------------
     // Storage: one bank per page size, each holding every entry, so that every memory has one read port for the
     // lookups (the set of its page size, read at a grant) and the tag memories a second one for the VA flushes
     // (the flushed address's set of that size). A fill writes its way in every bank. One row per set, the ways
-    // side by side: way w of a row holds its field at bits w*W +: W. The row registers are the read ports' outputs.
+    // side by side: way w of a row holds its field at bits w*W +: W. The row registers are the read ports' outputs,
+    // and each bank compares its own rows (the lookup at its size, the VA flush, the fill's search at its size), so
+    // that only a few bits per bank leave it.
     for (genvar s = 0; s < Sizes; s++) begin : g_size
       logic [Ways*VpnW-1:0]   vpn_q     [Sets] /*verilator public_flat_rd*/;
       logic [Ways*LevelW-1:0] level_q   [Sets] /*verilator public_flat_rd*/;
@@ -527,32 +517,32 @@ module mmu_tlb #(
         end
       end
 
-      assign rd_vpn_row_q[s]   = vpn_rd_q;
-      assign rd_level_row_q[s] = level_rd_q;
-      assign rd_base_row_q[s]  = base_rd_q;
-      assign rd_w_row_q[s]     = w_rd_q;
-      assign rd_u_row_q[s]     = u_rd_q;
-      assign rd_nx_row_q[s]    = nx_rd_q;
-      assign rd_d_row_q[s]     = d_rd_q;
-      assign rd_r_row_q[s]     = r_rd_q;
-      assign f_vpn_row_q[s]    = vpn_fl_q;
-      assign f_level_row_q[s]  = level_fl_q;
-    end
+      // The VA flush's clears in this bank: an entry of leaf level s + 1 lives in the set of its own VPN, so the
+      // set read for size s holds every entry of that size the flush can match (T12, "of any page size").
+      // (Block-local vectors written whole: Icarus 11 re-runs without end an always_comb that writes single bits
+      // of a vector outside it.)
+      logic [Ways-1:0] clr;
+      always_comb begin
+        logic [Ways-1:0]  c;
+        logic [SlotW-1:0] slot;
+        c    = '0;
+        slot = '0;
+        if (fpend_q) begin
+          for (int w = 0; w < Ways; w++) begin
+            slot = slot_of(f_set_q[s], WayW'(w));
+            c[w] = level_fl_q[w*LevelW+:LevelW] == LevelW'(s + 1) &&
+                   flush_hit(f_op_q, LevelW'(s + 1), vpn_fl_q[w*VpnW+:VpnW], global_q[slot],
+                             pcid_q[32'(slot)*PcidW+:PcidW], f_vpn_q, f_pcid_q, f_cur_pcid_q);
+          end
+        end
+        clr = c;
+      end
+      assign pclr[s*Ways+:Ways] = clr;
 
-    // -------------------------------------------------------------------------------------------------------------
-    // The lookup's result, from the rows and the copied valid bits (R6: smallest size, then lowest way), formed in
-    // the cycle after the lookup edge and held from the next edge on (so the comparators work once per lookup). PCID
-    // and global come from the flip-flops: only a fill changes them, and none comes before the result.
-    logic [Sizes-1:0]      probe_any;
-    logic [Sizes*WayW-1:0] probe_way;
-`ifndef MMU_ASSERT_OFF
-    logic [Sizes-1:0]      probe_single;
-`endif
-    for (genvar s = 0; s < Sizes; s++) begin : g_probe
+      // The lookup at this size, in the cycle after its edge, from the rows and the copied valid bits.
       logic [Ways-1:0] match;
       logic [WayW-1:0] way;
       logic            any;
-
       always_comb begin
         logic [Ways-1:0]  m;
         logic [SlotW-1:0] slot;
@@ -561,8 +551,8 @@ module mmu_tlb #(
         if (s1_q) begin
           for (int w = 0; w < Ways; w++) begin
             slot = slot_of(rd_set_q[s], WayW'(w));
-            m[w] = snap_q[s][w] && rd_level_row_q[s][w*LevelW+:LevelW] == LevelW'(s + 1) &&
-                   rd_vpn_row_q[s][w*VpnW+:VpnW] == vpn_at(rd_vpn_q, LevelW'(s + 1)) &&
+            m[w] = snap_q[s][w] && level_rd_q[w*LevelW+:LevelW] == LevelW'(s + 1) &&
+                   vpn_rd_q[w*VpnW+:VpnW] == vpn_at(rd_vpn_q, LevelW'(s + 1)) &&
                    (global_q[slot] || pcid_q[32'(slot)*PcidW+:PcidW] == rd_pcid_q);
           end
         end
@@ -582,10 +572,56 @@ module mmu_tlb #(
 `ifndef MMU_ASSERT_OFF
       assign probe_single[s]         = $onehot0(match);
 `endif
+
+      // The hit way's fields, when the hit is of this size. (Field by field: Verilator forms a vector wider than
+      // 64 bits before the condition that guards it, on every evaluation.)
+      logic [VpnW-1:0]   e_vpn;
+      logic [LevelW-1:0] e_level;
+      logic [PaBits-1:0] e_base;
+      logic [4:0]        e_rights;
+      always_comb begin
+        if (s1_q && hit_size == SizeW'(s)) begin
+          e_vpn    = vpn_rd_q[32'(hit_way)*VpnW+:VpnW];
+          e_level  = level_rd_q[32'(hit_way)*LevelW+:LevelW];
+          e_base   = base_rd_q[32'(hit_way)*PaBits+:PaBits];
+          e_rights = {w_rd_q[hit_way], u_rd_q[hit_way], nx_rd_q[hit_way], d_rd_q[hit_way], r_rd_q[hit_way]};
+        end else begin
+          e_vpn    = '0;
+          e_level  = '0;
+          e_base   = '0;
+          e_rights = '0;
+        end
+      end
+      assign bank_vpn[s]    = e_vpn;
+      assign bank_level[s]  = e_level;
+      assign bank_base[s]   = e_base;
+      assign bank_rights[s] = e_rights;
+
+      // The fill's search (R7), when the fill is of this size: the rows its own request read at the grant.
+      logic [Ways-1:0] same;
+      always_comb begin
+        logic [Ways-1:0]  m;
+        logic [SlotW-1:0] slot;
+        m    = '0;
+        slot = '0;
+        if (fill_i && fill_size == SizeW'(s)) begin
+          for (int w = 0; w < Ways; w++) begin
+            slot = slot_of(fill_set, WayW'(w));
+            m[w] = valid_q[slot] && level_rd_q[w*LevelW+:LevelW] == fill_level_i &&
+                   vpn_rd_q[w*VpnW+:VpnW] == fill_vpn_i &&
+                   (global_q[slot] || fill_global_i || pcid_q[32'(slot)*PcidW+:PcidW] == fill_pcid_i);
+          end
+        end
+        same = m;
+      end
+      assign bank_same[s] = same;
     end
 
-    localparam int SizeW = (Sizes > 1) ? $clog2(Sizes) : 1;
-    logic [SizeW-1:0] size_now;  // page size index (leaf level - 1) of the hit
+    // -------------------------------------------------------------------------------------------------------------
+    // The lookup's result (R6: smallest size, then lowest way), formed in the cycle after the lookup edge and held
+    // from the next edge on (so the comparators work once per lookup). PCID and global come from the flip-flops:
+    // only a fill changes them, and none comes before the result.
+    logic [SizeW-1:0] size_now;
     always_comb begin
       logic [SizeW-1:0] z;
       z = SizeW'(Sizes - 1);
@@ -612,7 +648,6 @@ module mmu_tlb #(
       end
     end
 
-    logic [SizeW-1:0]  hit_size;
     assign lkp_hit_o = s1_q ? |probe_any : res_hit_q;
     assign hit_size  = s1_q ? size_now : res_size_q;
     assign hit_way   = s1_q ? probe_way[32'(size_now)*WayW+:WayW] : res_way_q;
@@ -621,95 +656,85 @@ module mmu_tlb #(
     assign use_hit   = s1_q && lkp_hit_o;
 
     // The hit entry's fields: from the rows in the cycle after the lookup, then from registers loaded at its edge.
-    localparam int EntW = VpnW + LevelW + PaBits + PcidW + 6;
-    logic [EntW-1:0] ent, ent_q;
-    always_comb begin
+    logic [VpnW-1:0]   ent_vpn_q;
+    logic [LevelW-1:0] ent_level_q;
+    logic [PaBits-1:0] ent_base_q;
+    logic [4:0]        ent_rights_q;
+    logic [PcidW-1:0]  ent_pcid_q;
+    logic              ent_global_q;
+    always_ff @(posedge clk_i) begin
       if (s1_q) begin
-        ent = {rd_vpn_row_q[hit_size][32'(hit_way)*VpnW+:VpnW], rd_level_row_q[hit_size][32'(hit_way)*LevelW+:LevelW],
-               rd_base_row_q[hit_size][32'(hit_way)*PaBits+:PaBits], pcid_q[32'(hit_slot)*PcidW+:PcidW],
-               global_q[hit_slot],
-               rd_w_row_q[hit_size][hit_way], rd_u_row_q[hit_size][hit_way], rd_nx_row_q[hit_size][hit_way],
-               rd_d_row_q[hit_size][hit_way], rd_r_row_q[hit_size][hit_way]};
-      end else begin
-        ent = ent_q;
+        ent_vpn_q    <= lkp_vpn_o;
+        ent_level_q  <= lkp_level_o;
+        ent_base_q   <= lkp_base_o;
+        ent_rights_q <= {lkp_writable_o, lkp_user_o, lkp_nx_o, lkp_dirty_o, lkp_readable_o};
+        ent_pcid_q   <= lkp_pcid_o;
+        ent_global_q <= lkp_global_o;
       end
     end
 
-    always_ff @(posedge clk_i) begin
-      if (s1_q) ent_q <= ent;
-    end
-
-    assign {lkp_vpn_o, lkp_level_o, lkp_base_o, lkp_pcid_o, lkp_global_o, lkp_writable_o, lkp_user_o, lkp_nx_o,
-            lkp_dirty_o, lkp_readable_o} = ent;
+    assign lkp_vpn_o    = s1_q ? bank_vpn[hit_size] : ent_vpn_q;
+    assign lkp_level_o  = s1_q ? bank_level[hit_size] : ent_level_q;
+    assign lkp_base_o   = s1_q ? bank_base[hit_size] : ent_base_q;
+    assign lkp_pcid_o   = s1_q ? pcid_q[32'(hit_slot)*PcidW+:PcidW] : ent_pcid_q;
+    assign lkp_global_o = s1_q ? global_q[hit_slot] : ent_global_q;
+    assign {lkp_writable_o, lkp_user_o, lkp_nx_o, lkp_dirty_o, lkp_readable_o} =
+        s1_q ? bank_rights[hit_size] : ent_rights_q;
 
     // -------------------------------------------------------------------------------------------------------------
     // Fill: the set at the entry's size is one of the rows the request read at its grant.
-    logic [SizeW-1:0] fill_size;
-    assign fill_size = SizeW'(fill_level_i - 1'b1);
-    assign fill_set  = SetW'(fill_vpn_i) & SetMask;
-
     always_comb begin
-      logic [Ways-1:0]  same, free;
-      logic [SlotW-1:0] slot;
+      logic [Ways-1:0] same, free;
       same = '0;
       free = '0;
-      slot = '0;
       if (fill_i) begin
-        for (int w = 0; w < Ways; w++) begin
-          slot    = slot_of(fill_set, WayW'(w));
-          same[w] = valid_q[slot] && rd_level_row_q[fill_size][w*LevelW+:LevelW] == fill_level_i &&
-                    rd_vpn_row_q[fill_size][w*VpnW+:VpnW] == fill_vpn_i &&
-                    (global_q[slot] || fill_global_i || pcid_q[32'(slot)*PcidW+:PcidW] == fill_pcid_i);
-          free[w] = !valid_q[slot];
-        end
+        for (int s = 0; s < Sizes; s++) same = same | bank_same[s];
+        for (int w = 0; w < Ways; w++) free[w] = !valid_q[slot_of(fill_set, WayW'(w))];
       end
       fill_match = same;
       fill_free  = free;
     end
 
     // The verdict of this edge's flushes that need no row (ALL, NONGLOBAL, PCID and a CR3 write; flush_hit's cases
-    // that read no address) on an entry. It is applied to every entry at once, so it is written as a few verdicts of
-    // the edge that each entry combines with its own bits: Yosys inlines a function called in a loop in time that
-    // grows with the square of the loop's length, and flush_hit over the 1536 entries of the default L2 took it
-    // twenty minutes.
-    logic now_all, now_nonglobal, now_pcid, now_cr3_pcid;
+    // that read no address) on an entry. It is applied to every entry (row_clear, below), so it is written as a few
+    // verdicts of the edge that each entry combines with its own bits: Yosys inlines a function called in a loop in
+    // time that grows with the square of the loop's length, and flush_hit over the 1536 entries of the default L2
+    // took it twenty minutes.
+    logic now_all, now_nonglobal, now_pcid, now_cr3_pcid, now_any;
     assign now_all       = (flush_i && !flush_va && flush_op_i == mmu_arch_pkg::FlushAll) ||
                            (cr3_flush_i && cr3_flush_op_i == mmu_arch_pkg::FlushAll);
     assign now_nonglobal = (flush_i && !flush_va && flush_op_i == mmu_arch_pkg::FlushNonGlobal) ||
                            (cr3_flush_i && cr3_flush_op_i == mmu_arch_pkg::FlushNonGlobal);
     assign now_pcid      = flush_i && !flush_va && flush_op_i == mmu_arch_pkg::FlushPcid;
     assign now_cr3_pcid  = cr3_flush_i && cr3_flush_op_i == mmu_arch_pkg::FlushPcid;
+    assign now_any       = now_all || now_nonglobal || now_pcid || now_cr3_pcid;
 
     function automatic logic flushes_now(input logic glob, input logic [PcidW-1:0] pcid);
       flushes_now = now_all || (!glob && (now_nonglobal || (now_pcid && pcid == flush_pcid_i) ||
                                           (now_cr3_pcid && pcid == cr3_flush_pcid_i)));
     endfunction
 
-    // Every entry's verdict, as one vector: the valid bits then change by a single assignment (a conditional write of
-    // each bit would make Yosys carry a copy of the whole vector per entry).
-    logic [Entries-1:0] kill_now;
-    always_comb begin
-      logic [Entries-1:0] k;
-      k = '0;
-      if (now_all || now_nonglobal || now_pcid || now_cr3_pcid) begin
-        for (int i = 0; i < Entries; i++) k[i] = flushes_now(global_q[i], pcid_q[32'(i)*PcidW+:PcidW]);
+    // The ways of row r that lose their valid bit at this edge: the row-free flushes' verdicts, the pending VA clears
+    // (a row per page size; the rows of two sizes may coincide) and the stale copies a fill replaces (R7: no
+    // duplicate survives). The valid bits change a row at a time, and only at the edges that change them: a write
+    // of each bit would make Yosys carry a copy of the whole vector per entry, and a mask of every entry formed each
+    // cycle would cost the simulators a pass over the whole vector per cycle.
+    function automatic logic [Ways-1:0] row_clear(input logic [SetW-1:0] r);
+      logic [SlotW-1:0] slot;
+      row_clear = '0;
+      if (now_any) begin
+        for (int w = 0; w < Ways; w++) begin
+          slot         = slot_of(r, WayW'(w));
+          row_clear[w] = flushes_now(global_q[slot], pcid_q[32'(slot)*PcidW+:PcidW]);
+        end
       end
-      kill_now = k;
-    end
-
-    // The ways of whole rows that lose their entries at this edge: the pending VA clears (a row per page size) and
-    // the stale copies a fill replaces (R7: no duplicate survives). Each row's ways are shifted into place as one
-    // vector (a decoder in hardware; for Yosys one shift per row, not a write per way).
-    logic [Entries-1:0] clear_rows;
-    always_comb begin
-      logic [Entries-1:0] c;
-      c = '0;
       if (fpend_q) begin
-        for (int s = 0; s < Sizes; s++) c = c | (Entries'(pclr[s*Ways+:Ways]) << (32'(f_set_q[s]) * Ways));
+        for (int s = 0; s < Sizes; s++) begin
+          if (f_set_q[s] == r) row_clear = row_clear | pclr[s*Ways+:Ways];
+        end
       end
-      if (fill_i) c = c | (Entries'(fill_match) << (32'(fill_set) * Ways));
-      clear_rows = c;
-    end
+      if (fill_i && fill_set == r) row_clear = row_clear | fill_match;
+    endfunction
 
     // -------------------------------------------------------------------------------------------------------------
     // Valid bits: the flushes that need no row (ALL, NONGLOBAL, PCID, a CR3 write), the pending VA clears, the T8
@@ -719,7 +744,13 @@ module mmu_tlb #(
       if (!rst_ni) begin
         valid_q <= '0;
       end else begin
-        valid_q <= valid_q & ~kill_now & ~clear_rows;
+        if (now_any || fpend_q) begin
+          for (int r = 0; r < Sets; r++) begin
+            valid_q[r*Ways+:Ways] <= valid_q[r*Ways+:Ways] & ~row_clear(SetW'(r));
+          end
+        end else if (fill_i) begin
+          valid_q[32'(fill_set)*Ways+:Ways] <= valid_q[32'(fill_set)*Ways+:Ways] & ~fill_match;
+        end
         if (s1_q && lkp_drop_i && lkp_hit_o) valid_q[hit_slot] <= 1'b0;
         if (fill_i) valid_q[fill_slot] <= !flushes_now(fill_global_i, fill_pcid_i);
       end
@@ -835,16 +866,21 @@ module mmu_tlb #(
   /* verilator lint_on CMPCONST */
 `ifndef MMU_ASSERT_OFF
   // T12: a flush of everything leaves nothing valid, whatever was filled at the same edge. The verdict is formed in
-  // the clocked block and only a bit reaches the property (no copy of the valid bits per cycle).
+  // the clocked block and only a bit reaches the property (no copy of the valid bits per cycle), a row at a time
+  // (Verilator turns `flushed_all_q && valid_q != '0` into an AND that reads the whole vector on every edge).
   logic flushed_all_q, left_after_flush_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       flushed_all_q      <= 1'b0;
       left_after_flush_q <= 1'b0;
     end else begin
-      flushed_all_q <= flush_i && flush_op_i == mmu_arch_pkg::FlushAll;
-      if (flushed_all_q) left_after_flush_q <= valid_q != '0;
-      else left_after_flush_q <= 1'b0;
+      flushed_all_q      <= flush_i && flush_op_i == mmu_arch_pkg::FlushAll;
+      left_after_flush_q <= 1'b0;
+      if (flushed_all_q) begin
+        for (int r = 0; r < Sets; r++) begin
+          if (valid_q[r*Ways+:Ways] != '0) left_after_flush_q <= 1'b1;
+        end
+      end
     end
   end
   `MMU_ASSERT(TlbFlushAllEmpties, !left_after_flush_q)
