@@ -113,9 +113,9 @@ module mmu_tlb #(
   logic [Entries-1:0]                  valid_q /*verilator public_flat_rd*/;
   (* mem2reg *) logic [Ways*PcidW-1:0] pcid_q  [Sets] /*verilator public_flat_rd*/;
   (* mem2reg *) logic [Ways-1:0]       global_q[Sets] /*verilator public_flat_rd*/;
-  // A field of a row is read from a copy of the row (global_at, pcid_at), never as pcid_q[set][way*PcidW +: PcidW]:
-  // Yosys 0.23 reads such a select of an element of a mem2reg array at offset zero, whatever the offset (the TLB's
-  // proof found it).
+  // A field of a row is read from a copy of the row at a constant offset (a loop's), or from a signal: never as
+  // pcid_q[set][way*PcidW +: PcidW], nor at a variable offset into a function's or block's variable. Yosys 0.23 reads
+  // those at offset zero, whatever the offset (the TLB's proof found both).
 
   // What the storage form's lookup and fill search tell the replacement state (mmu_repl) and the valid bits.
   logic             use_hit;    // a lookup's hit counts as a use at this edge
@@ -140,19 +140,6 @@ module mmu_tlb #(
   // The set that holds the page of vaddr[VaBits-1:12] at page size s (leaf level s + 1).
   function automatic logic [SetW-1:0] set_at(input logic [VpnW-1:0] vpn4k, input int s);
     set_at = SetW'(vpn_at(vpn4k, LevelW'(s + 1))) & SetMask;
-  endfunction
-
-  // The global bit and the PCID of way w of set `set`.
-  function automatic logic global_at(input logic [SetW-1:0] set, input logic [WayW-1:0] w);
-    logic [Ways-1:0] row;
-    row       = global_q[set];
-    global_at = row[w];
-  endfunction
-
-  function automatic logic [PcidW-1:0] pcid_at(input logic [SetW-1:0] set, input logic [WayW-1:0] w);
-    logic [Ways*PcidW-1:0] row;
-    row     = pcid_q[set];
-    pcid_at = row[32'(w)*PcidW+:PcidW];
   endfunction
 
   // T12 table; a CR3 write uses kinds 1 and 2.
@@ -195,19 +182,20 @@ module mmu_tlb #(
     (* mem2reg *) logic              readable_q[Entries] /*verilator public_flat_rd*/;
     logic               unused_rd_en;
     logic [SlotW-1:0]   hit_slot, fill_slot;
+    logic [Ways*PcidW-1:0] hit_pcid_row;
+    logic [Ways-1:0]       hit_global_row;
 
     assign unused_rd_en = rd_en_i;
     assign use_hit      = lkp_en_i && lkp_hit_o;
 
-    // Whether slot holds a valid entry of leaf level `level` for `vpn` that `pcid` may use: its own PCID, or either
-    // side global (a global entry serves every PCID; a global fill replaces the entry of any PCID, R7).
-    function automatic logic holds(input logic [SetW-1:0] set, input logic [WayW-1:0] way,
-                                   input logic [LevelW-1:0] level, input logic [VpnW-1:0] vpn,
-                                   input logic [PcidW-1:0] pcid, input logic glob);
-      logic [SlotW-1:0] slot;
-      slot  = slot_of(set, way);
+    // Whether way w of a set (slot) holds a valid entry of leaf level `level` for `vpn` that `pcid` may use: its own
+    // PCID, or either side global (a global entry serves every PCID; a global fill replaces the entry of any PCID,
+    // R7). The set's PCID and global rows are the caller's copies, w a constant of its loop (see pcid_q).
+    function automatic logic holds(input logic [SlotW-1:0] slot, input int w, input logic [Ways*PcidW-1:0] pcid_row,
+                                   input logic [Ways-1:0] global_row, input logic [LevelW-1:0] level,
+                                   input logic [VpnW-1:0] vpn, input logic [PcidW-1:0] pcid, input logic glob);
       holds = valid_q[slot] && level_q[slot] == level && vpn_q[slot] == vpn &&
-              (global_at(set, way) || glob || pcid_at(set, way) == pcid);
+              (global_row[w] || glob || pcid_row[w*PcidW+:PcidW] == pcid);
     endfunction
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -233,10 +221,18 @@ module mmu_tlb #(
       // the comparators on the many cycles without a lookup. The block-local vector matters: Icarus 11 re-runs an
       // always_comb that writes single bits of a module-level vector forever.
       always_comb begin
-        logic [Ways-1:0] m;
-        m = '0;
+        logic [Ways-1:0]       m;
+        logic [Ways*PcidW-1:0] pcid_row;
+        logic [Ways-1:0]       global_row;
+        m          = '0;
+        pcid_row   = '0;
+        global_row = '0;
         if (lkp_en_i) begin
-          for (int w = 0; w < Ways; w++) m[w] = holds(set, WayW'(w), LevelW'(s + 1), vpn, lkp_pcid_i, 1'b0);
+          pcid_row   = pcid_q[set];
+          global_row = global_q[set];
+          for (int w = 0; w < Ways; w++) begin
+            m[w] = holds(slot_of(set, WayW'(w)), w, pcid_row, global_row, LevelW'(s + 1), vpn, lkp_pcid_i, 1'b0);
+          end
         end
         match = m;
       end
@@ -275,8 +271,10 @@ module mmu_tlb #(
     assign lkp_hit_o      = |probe_any;
     assign lkp_vpn_o      = vpn_q[hit_slot];
     assign lkp_level_o    = level_q[hit_slot];
-    assign lkp_pcid_o     = pcid_at(hit_set, hit_way);
-    assign lkp_global_o   = global_at(hit_set, hit_way);
+    assign hit_pcid_row   = pcid_q[hit_set];
+    assign hit_global_row = global_q[hit_set];
+    assign lkp_pcid_o     = hit_pcid_row[32'(hit_way)*PcidW+:PcidW];
+    assign lkp_global_o   = hit_global_row[hit_way];
     assign lkp_writable_o = writable_q[hit_slot];
     assign lkp_user_o     = user_q[hit_slot];
     assign lkp_nx_o       = nx_q[hit_slot];
@@ -289,31 +287,25 @@ module mmu_tlb #(
 
     // Searched only at a fill, for the same reasons as the probes.
     always_comb begin
-      logic [Ways-1:0] same, free;
-      same = '0;
-      free = '0;
+      logic [Ways-1:0]       same, free;
+      logic [Ways*PcidW-1:0] pcid_row;
+      logic [Ways-1:0]       global_row;
+      same       = '0;
+      free       = '0;
+      pcid_row   = '0;
+      global_row = '0;
       if (fill_i) begin
+        pcid_row   = pcid_q[fill_set];
+        global_row = global_q[fill_set];
         for (int w = 0; w < Ways; w++) begin
-          same[w] = holds(fill_set, WayW'(w), fill_level_i, fill_vpn_i, fill_pcid_i, fill_global_i);
+          same[w] = holds(slot_of(fill_set, WayW'(w)), w, pcid_row, global_row, fill_level_i, fill_vpn_i,
+                          fill_pcid_i, fill_global_i);
           free[w] = !valid_q[slot_of(fill_set, WayW'(w))];
         end
       end
       fill_match = same;
       fill_free  = free;
     end
-
-    // The ways of row r this edge's flushes invalidate (the row's PCID and global bits copied once: see global_at).
-    function automatic logic [Ways-1:0] flushed_row(input logic [SetW-1:0] r);
-      logic [Ways*PcidW-1:0] pcid_row;
-      logic [Ways-1:0]       global_row;
-      logic [SlotW-1:0]      slot;
-      pcid_row   = pcid_q[r];
-      global_row = global_q[r];
-      for (int w = 0; w < Ways; w++) begin
-        slot           = slot_of(r, WayW'(w));
-        flushed_row[w] = flushes(level_q[slot], vpn_q[slot], global_row[w], pcid_row[w*PcidW+:PcidW]);
-      end
-    endfunction
 
     // ---------------------------------------------------------------------------------------------------------------
     // Valid bits, updated at the edge with the model's result: lookup invalidation (T8), fill (R7), then flushes (T12,
@@ -323,12 +315,19 @@ module mmu_tlb #(
     // an edge that needs them, and no vector of all the valid bits is copied in every evaluation.
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
+      logic [Ways*PcidW-1:0] pcid_row;
+      logic [Ways-1:0]       global_row;
       if (!rst_ni) begin
         valid_q <= '0;
       end else begin
         if (flush_i || cr3_flush_i) begin
           for (int r = 0; r < Sets; r++) begin
-            valid_q[r*Ways+:Ways] <= valid_q[r*Ways+:Ways] & ~flushed_row(SetW'(r));
+            pcid_row   = pcid_q[r];
+            global_row = global_q[r];
+            for (int w = 0; w < Ways; w++) begin
+              if (flushes(level_q[r*Ways+w], vpn_q[r*Ways+w], global_row[w], pcid_row[w*PcidW+:PcidW]))
+                valid_q[r*Ways+w] <= 1'b0;
+            end
           end
         end
         if (lkp_en_i && lkp_drop_i && lkp_hit_o) valid_q[hit_slot] <= 1'b0;
@@ -371,16 +370,19 @@ module mmu_tlb #(
     // The comparisons sit inside `if (check)`, not behind a branch around the call: Verilator evaluates a function
     // called from either side of a branch before taking it.
     function automatic logic set_has_duplicate(input logic check, input logic [SetW-1:0] set);
-      logic [SlotW-1:0] a, b;
+      logic [SlotW-1:0]      a, b;
+      logic [Ways*PcidW-1:0] pcid_row;
+      logic [Ways-1:0]       global_row;
       set_has_duplicate = 1'b0;
+      pcid_row          = pcid_q[set];
+      global_row        = global_q[set];
       if (check) begin
         for (int i = 0; i < Ways; i++) begin
           for (int j = i + 1; j < Ways; j++) begin
             a = slot_of(set, WayW'(i));
             b = slot_of(set, WayW'(j));
             if (valid_q[a] && valid_q[b] && level_q[a] == level_q[b] && vpn_q[a] == vpn_q[b] &&
-                (global_at(set, WayW'(i)) || global_at(set, WayW'(j)) ||
-                 pcid_at(set, WayW'(i)) == pcid_at(set, WayW'(j))))
+                (global_row[i] || global_row[j] || pcid_row[i*PcidW+:PcidW] == pcid_row[j*PcidW+:PcidW]))
               set_has_duplicate = 1'b1;
           end
         end
@@ -760,7 +762,7 @@ module mmu_tlb #(
 
     // The ways of row r the flushes clear at this edge: the verdicts of the kinds that need no row (ALL, NONGLOBAL,
     // PCID, a CR3 write) and the pending VA clears (a row per page size; the rows of two sizes may coincide). The
-    // row's PCID and global bits are copied once (see global_at).
+    // row's PCID and global bits are copied once (see pcid_q).
     function automatic logic [Ways-1:0] row_clear(input logic [SetW-1:0] r);
       logic [Ways*PcidW-1:0] pcid_row;
       logic [Ways-1:0]       global_row;
