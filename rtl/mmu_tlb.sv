@@ -14,12 +14,13 @@
 //   same edge, as in the model.
 //
 // Synchronous-read memories (Sram = 1; an L2 whose hit latency is 2 or more, docs/timing.md "L2 TLB storage"): the
-// VPN, level, frame and rights of the entries are rows of memories, one row per set holding its ways side by side,
-// read only at clock edges, in one bank per page size (each a copy of every row: a lookup reads a different set at
-// each size, and each memory keeps one read port for lookups, plus one for VA flushes in the VPN and level
-// memories); the valid, global and PCID bits stay flip-flops, so that the flushes of kinds ALL, NONGLOBAL and PCID
-// and a CR3 write still clear their entries at their own edge. The contract's order of events is kept, only the
-// hardware's steps move inside the cycles the contract leaves free:
+// VPN, level, frame, rights, global and PCID of the entries are rows of memories, one row per set holding its ways
+// side by side, read only at clock edges, in one bank per page size (each a copy of every row: a lookup reads a
+// different set at each size, and each memory keeps one read port for lookups, plus one for VA flushes in the
+// memories a VA flush compares); the valid, global and PCID bits are also flip-flops, so that the flushes of kinds
+// ALL, NONGLOBAL and PCID and a CR3 write still clear their entries at their own edge (those flip-flops are only
+// compared, all at once, and written at fills). The contract's order of events is kept, only the hardware's steps
+// move inside the cycles the contract leaves free:
 // - rd_en_i (the miss unit grants a request) reads the request's set at every page size. With lkp_en_i it is a
 //   lookup: the valid bits of those sets are copied at the same edge (the lookup sees the TLB as during its cycle,
 //   T6) and the hit is known in the next cycle, from then on held until the next read. Its use (R1, R3) and its T8
@@ -102,26 +103,30 @@ module mmu_tlb #(
 
   localparam logic [SetW-1:0] SetMask = SetW'(Sets - 1);
 
-  // valid_q, global_q and pcid_q are registers (every entry is compared at once by the flushes, as in a CAM), packed
-  // vectors indexed by slot: bit slot, or bits slot * PcidW +: PcidW. (Packed, not arrays of elements: Yosys turns
-  // each read of an element at a variable index into a case over every entry, and stalls on a large L2.) The other
-  // fields live in the storage form's generate block (g_flops or g_sram), under the same names.
-  logic [Entries-1:0]       valid_q /*verilator public_flat_rd*/;
-  logic [Entries*PcidW-1:0] pcid_q /*verilator public_flat_rd*/;
-  logic [Entries-1:0]       global_q /*verilator public_flat_rd*/;
+  // valid_q, global_q and pcid_q are registers: every entry is compared at once by the flushes, as in a CAM. valid_q
+  // is a packed vector indexed by slot; global_q and pcid_q, written only at a fill, are rows of a set's ways side
+  // by side (way w at bit w, or bits w * PcidW +: PcidW), so that a write at a fill's set is a row select. (Not one
+  // vector of every entry: Yosys makes a write at a variable part-select a shifter as wide as the vector, 18432 bits
+  // of PCID in the default L2, and its techmap stalls on it. Not arrays of single entries either: Yosys turns each
+  // read of an element at a variable index into a case over every entry.) The other fields live in the storage
+  // form's generate block (g_flops or g_sram), under the same names.
+  logic [Entries-1:0]                  valid_q /*verilator public_flat_rd*/;
+  (* mem2reg *) logic [Ways*PcidW-1:0] pcid_q  [Sets] /*verilator public_flat_rd*/;
+  (* mem2reg *) logic [Ways-1:0]       global_q[Sets] /*verilator public_flat_rd*/;
+  // A field of a row is read from a copy of the row at a constant offset (a loop's), or from a signal: never as
+  // pcid_q[set][way*PcidW +: PcidW], nor at a variable offset into a function's or block's variable. Yosys 0.23 reads
+  // those at offset zero, whatever the offset (the TLB's proof found both).
 
   // What the storage form's lookup and fill search tell the replacement state (mmu_repl) and the valid bits.
   logic             use_hit;    // a lookup's hit counts as a use at this edge
   logic [SetW-1:0]  hit_set;
   logic [WayW-1:0]  hit_way;
-  logic [SlotW-1:0] hit_slot;
   logic [SetW-1:0]  fill_set;
   logic [Ways-1:0]  fill_match, fill_free;
   /* verilator lint_off UNUSEDSIGNAL */
   logic             match_any, to_victim;  // what the fill chose: read by the cover points
   /* verilator lint_on UNUSEDSIGNAL */
   logic [WayW-1:0]  fill_way;
-  logic [SlotW-1:0] fill_slot;
 
   function automatic logic [SlotW-1:0] slot_of(input logic [SetW-1:0] set, input logic [WayW-1:0] way);
     slot_of = SlotW'(32'(set) * Ways + 32'(way));
@@ -130,6 +135,11 @@ module mmu_tlb #(
   // The VPN of vaddr[VaBits-1:12] at the page size of leaf level `level`.
   function automatic logic [VpnW-1:0] vpn_at(input logic [VpnW-1:0] vpn4k, input logic [LevelW-1:0] level);
     vpn_at = vpn4k >> (9 * (32'(level) - 1));
+  endfunction
+
+  // The set that holds the page of vaddr[VaBits-1:12] at page size s (leaf level s + 1).
+  function automatic logic [SetW-1:0] set_at(input logic [VpnW-1:0] vpn4k, input int s);
+    set_at = SetW'(vpn_at(vpn4k, LevelW'(s + 1))) & SetMask;
   endfunction
 
   // T12 table; a CR3 write uses kinds 1 and 2.
@@ -171,16 +181,21 @@ module mmu_tlb #(
     (* mem2reg *) logic              dirty_q   [Entries] /*verilator public_flat_rd*/;
     (* mem2reg *) logic              readable_q[Entries] /*verilator public_flat_rd*/;
     logic               unused_rd_en;
+    logic [SlotW-1:0]   hit_slot, fill_slot;
+    logic [Ways*PcidW-1:0] hit_pcid_row;
+    logic [Ways-1:0]       hit_global_row;
 
     assign unused_rd_en = rd_en_i;
     assign use_hit      = lkp_en_i && lkp_hit_o;
 
-    // Whether slot holds a valid entry of leaf level `level` for `vpn` that `pcid` may use: its own PCID, or either
-    // side global (a global entry serves every PCID; a global fill replaces the entry of any PCID, R7).
-    function automatic logic holds(input logic [SlotW-1:0] slot, input logic [LevelW-1:0] level,
+    // Whether way w of a set (slot) holds a valid entry of leaf level `level` for `vpn` that `pcid` may use: its own
+    // PCID, or either side global (a global entry serves every PCID; a global fill replaces the entry of any PCID,
+    // R7). The set's PCID and global rows are the caller's copies, w a constant of its loop (see pcid_q).
+    function automatic logic holds(input logic [SlotW-1:0] slot, input int w, input logic [Ways*PcidW-1:0] pcid_row,
+                                   input logic [Ways-1:0] global_row, input logic [LevelW-1:0] level,
                                    input logic [VpnW-1:0] vpn, input logic [PcidW-1:0] pcid, input logic glob);
       holds = valid_q[slot] && level_q[slot] == level && vpn_q[slot] == vpn &&
-              (global_q[slot] || glob || pcid_q[32'(slot)*PcidW+:PcidW] == pcid);
+              (global_row[w] || glob || pcid_row[w*PcidW+:PcidW] == pcid);
     endfunction
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -206,14 +221,17 @@ module mmu_tlb #(
       // the comparators on the many cycles without a lookup. The block-local vector matters: Icarus 11 re-runs an
       // always_comb that writes single bits of a module-level vector forever.
       always_comb begin
-        logic [Ways-1:0]  m;
-        logic [SlotW-1:0] slot;
-        m    = '0;
-        slot = '0;
+        logic [Ways-1:0]       m;
+        logic [Ways*PcidW-1:0] pcid_row;
+        logic [Ways-1:0]       global_row;
+        m          = '0;
+        pcid_row   = '0;
+        global_row = '0;
         if (lkp_en_i) begin
+          pcid_row   = pcid_q[set];
+          global_row = global_q[set];
           for (int w = 0; w < Ways; w++) begin
-            slot = slot_of(set, WayW'(w));
-            m[w] = holds(slot, LevelW'(s + 1), vpn, lkp_pcid_i, 1'b0);
+            m[w] = holds(slot_of(set, WayW'(w)), w, pcid_row, global_row, LevelW'(s + 1), vpn, lkp_pcid_i, 1'b0);
           end
         end
         match = m;
@@ -249,11 +267,14 @@ module mmu_tlb #(
     end
 
     assign hit_slot       = slot_of(hit_set, hit_way);
+    assign fill_slot      = slot_of(fill_set, fill_way);
     assign lkp_hit_o      = |probe_any;
     assign lkp_vpn_o      = vpn_q[hit_slot];
     assign lkp_level_o    = level_q[hit_slot];
-    assign lkp_pcid_o     = pcid_q[32'(hit_slot)*PcidW+:PcidW];
-    assign lkp_global_o   = global_q[hit_slot];
+    assign hit_pcid_row   = pcid_q[hit_set];
+    assign hit_global_row = global_q[hit_set];
+    assign lkp_pcid_o     = hit_pcid_row[32'(hit_way)*PcidW+:PcidW];
+    assign lkp_global_o   = hit_global_row[hit_way];
     assign lkp_writable_o = writable_q[hit_slot];
     assign lkp_user_o     = user_q[hit_slot];
     assign lkp_nx_o       = nx_q[hit_slot];
@@ -266,16 +287,20 @@ module mmu_tlb #(
 
     // Searched only at a fill, for the same reasons as the probes.
     always_comb begin
-      logic [Ways-1:0]  same, free;
-      logic [SlotW-1:0] slot;
-      same = '0;
-      free = '0;
-      slot = '0;
+      logic [Ways-1:0]       same, free;
+      logic [Ways*PcidW-1:0] pcid_row;
+      logic [Ways-1:0]       global_row;
+      same       = '0;
+      free       = '0;
+      pcid_row   = '0;
+      global_row = '0;
       if (fill_i) begin
+        pcid_row   = pcid_q[fill_set];
+        global_row = global_q[fill_set];
         for (int w = 0; w < Ways; w++) begin
-          slot    = slot_of(fill_set, WayW'(w));
-          same[w] = holds(slot, fill_level_i, fill_vpn_i, fill_pcid_i, fill_global_i);
-          free[w] = !valid_q[slot];
+          same[w] = holds(slot_of(fill_set, WayW'(w)), w, pcid_row, global_row, fill_level_i, fill_vpn_i,
+                          fill_pcid_i, fill_global_i);
+          free[w] = !valid_q[slot_of(fill_set, WayW'(w))];
         end
       end
       fill_match = same;
@@ -290,12 +315,19 @@ module mmu_tlb #(
     // an edge that needs them, and no vector of all the valid bits is copied in every evaluation.
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
+      logic [Ways*PcidW-1:0] pcid_row;
+      logic [Ways-1:0]       global_row;
       if (!rst_ni) begin
         valid_q <= '0;
       end else begin
         if (flush_i || cr3_flush_i) begin
-          for (int i = 0; i < Entries; i++) begin
-            if (flushes(level_q[i], vpn_q[i], global_q[i], pcid_q[32'(i)*PcidW+:PcidW])) valid_q[i] <= 1'b0;
+          for (int r = 0; r < Sets; r++) begin
+            pcid_row   = pcid_q[r];
+            global_row = global_q[r];
+            for (int w = 0; w < Ways; w++) begin
+              if (flushes(level_q[r*Ways+w], vpn_q[r*Ways+w], global_row[w], pcid_row[w*PcidW+:PcidW]))
+                valid_q[r*Ways+w] <= 1'b0;
+            end
           end
         end
         if (lkp_en_i && lkp_drop_i && lkp_hit_o) valid_q[hit_slot] <= 1'b0;
@@ -338,15 +370,19 @@ module mmu_tlb #(
     // The comparisons sit inside `if (check)`, not behind a branch around the call: Verilator evaluates a function
     // called from either side of a branch before taking it.
     function automatic logic set_has_duplicate(input logic check, input logic [SetW-1:0] set);
-      logic [SlotW-1:0] a, b;
+      logic [SlotW-1:0]      a, b;
+      logic [Ways*PcidW-1:0] pcid_row;
+      logic [Ways-1:0]       global_row;
       set_has_duplicate = 1'b0;
+      pcid_row          = pcid_q[set];
+      global_row        = global_q[set];
       if (check) begin
         for (int i = 0; i < Ways; i++) begin
           for (int j = i + 1; j < Ways; j++) begin
             a = slot_of(set, WayW'(i));
             b = slot_of(set, WayW'(j));
             if (valid_q[a] && valid_q[b] && level_q[a] == level_q[b] && vpn_q[a] == vpn_q[b] &&
-                (global_q[a] || global_q[b] || pcid_q[32'(a)*PcidW+:PcidW] == pcid_q[32'(b)*PcidW+:PcidW]))
+                (global_row[i] || global_row[j] || pcid_row[i*PcidW+:PcidW] == pcid_row[j*PcidW+:PcidW]))
               set_has_duplicate = 1'b1;
           end
         end
@@ -401,16 +437,16 @@ module mmu_tlb #(
         f_pcid_q     <= flush_pcid_i;
         f_cur_pcid_q <= flush_cur_pcid_i;
         for (int s = 0; s < Sizes; s++) begin
-          f_set_q[s] <= SetW'(vpn_at(flush_vpn_i, LevelW'(s + 1))) & SetMask;
+          f_set_q[s] <= set_at(flush_vpn_i, s);
         end
       end
     end
 
-    // Whether a pending clear removes way w of set `set` at this edge (sets of two sizes may coincide).
-    function automatic logic pending_clear(input logic [SetW-1:0] set, input logic [WayW-1:0] w);
-      pending_clear = 1'b0;
+    // The ways of set `set` a pending clear removes at this edge (the sets of two sizes may coincide).
+    function automatic logic [Ways-1:0] pending_row(input logic [SetW-1:0] set);
+      pending_row = '0;
       for (int s = 0; s < Sizes; s++) begin
-        pending_clear = pending_clear || (pclr[s*Ways+32'(w)] && f_set_q[s] == set);
+        if (f_set_q[s] == set) pending_row = pending_row | pclr[s*Ways+:Ways];
       end
     endfunction
 
@@ -433,15 +469,12 @@ module mmu_tlb #(
         rd_vpn_q  <= lkp_vpn_i;
         rd_pcid_q <= lkp_pcid_i;
         for (int s = 0; s < Sizes; s++) begin
-          rd_set_q[s] <= SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask;
+          rd_set_q[s] <= set_at(lkp_vpn_i, s);
         end
       end
       if (lkp_en_i) begin
         for (int s = 0; s < Sizes; s++) begin
-          for (int w = 0; w < Ways; w++) begin
-            snap_q[s][w] <= valid_q[slot_of(SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask, WayW'(w))] &&
-                            !pending_clear(SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask, WayW'(w));
-          end
+          snap_q[s] <= valid_q[32'(set_at(lkp_vpn_i, s))*Ways+:Ways] & ~pending_row(set_at(lkp_vpn_i, s));
         end
       end
     end
@@ -458,11 +491,15 @@ module mmu_tlb #(
     logic [LevelW-1:0]     bank_level [Sizes];
     logic [PaBits-1:0]     bank_base  [Sizes];
     logic [4:0]            bank_rights[Sizes];  // writable, user, nx, dirty, readable
+    logic [PcidW-1:0]      bank_pcid  [Sizes];
+    logic                  bank_global[Sizes];
     logic [Ways-1:0]       bank_same  [Sizes];
     logic [SizeW-1:0]      fill_size;
+    logic [Ways-1:0]       fill_valid;  // the valid bits of the fill's set (zero but at a fill)
 
-    assign fill_size = SizeW'(fill_level_i - 1'b1);
-    assign fill_set  = SetW'(fill_vpn_i) & SetMask;
+    assign fill_size  = SizeW'(fill_level_i - 1'b1);
+    assign fill_set   = SetW'(fill_vpn_i) & SetMask;
+    assign fill_valid = fill_i ? valid_q[32'(fill_set)*Ways+:Ways] : '0;
 
     // -------------------------------------------------------------------------------------------------------------
     // Storage: one bank per page size, each holding every entry, so that every memory has one read port for the
@@ -480,15 +517,21 @@ module mmu_tlb #(
       logic [Ways-1:0]        nx_q      [Sets] /*verilator public_flat_rd*/;
       logic [Ways-1:0]        dirty_q   [Sets] /*verilator public_flat_rd*/;
       logic [Ways-1:0]        readable_q[Sets] /*verilator public_flat_rd*/;
+      // The flip-flops' PCID and global bits, copied: the flushes that need no address compare the flip-flops, the
+      // lookups, fills and VA flushes read the copies with the rest of their rows.
+      logic [Ways*PcidW-1:0]  pcid_copy_q  [Sets];
+      logic [Ways-1:0]        global_copy_q[Sets];
 
       logic [SetW-1:0]        rd_set_now, f_set_now;
       logic [Ways*VpnW-1:0]   vpn_rd_q, vpn_fl_q;
       logic [Ways*LevelW-1:0] level_rd_q, level_fl_q;
       logic [Ways*PaBits-1:0] base_rd_q;
+      logic [Ways*PcidW-1:0]  pcid_rd_q, pcid_fl_q;
+      logic [Ways-1:0]        g_rd_q, g_fl_q;
       logic [Ways-1:0]        w_rd_q, u_rd_q, nx_rd_q, d_rd_q, r_rd_q;
 
-      assign rd_set_now = SetW'(vpn_at(lkp_vpn_i, LevelW'(s + 1))) & SetMask;
-      assign f_set_now  = SetW'(vpn_at(flush_vpn_i, LevelW'(s + 1))) & SetMask;
+      assign rd_set_now = set_at(lkp_vpn_i, s);
+      assign f_set_now  = set_at(flush_vpn_i, s);
 
       always_ff @(posedge clk_i) begin
         if (fill_i) begin
@@ -500,6 +543,8 @@ module mmu_tlb #(
           nx_q[fill_set][fill_way]                        <= fill_nx_i;
           dirty_q[fill_set][fill_way]                     <= fill_dirty_i;
           readable_q[fill_set][fill_way]                  <= fill_readable_i;
+          pcid_copy_q[fill_set][32'(fill_way)*PcidW+:PcidW] <= fill_pcid_i;
+          global_copy_q[fill_set][fill_way]                 <= fill_global_i;
         end
         if (rd_en_i) begin
           vpn_rd_q   <= vpn_q[rd_set_now];
@@ -510,10 +555,14 @@ module mmu_tlb #(
           nx_rd_q    <= nx_q[rd_set_now];
           d_rd_q     <= dirty_q[rd_set_now];
           r_rd_q     <= readable_q[rd_set_now];
+          pcid_rd_q  <= pcid_copy_q[rd_set_now];
+          g_rd_q     <= global_copy_q[rd_set_now];
         end
         if (flush_va) begin
           vpn_fl_q   <= vpn_q[f_set_now];
           level_fl_q <= level_q[f_set_now];
+          pcid_fl_q  <= pcid_copy_q[f_set_now];
+          g_fl_q     <= global_copy_q[f_set_now];
         end
       end
 
@@ -523,16 +572,13 @@ module mmu_tlb #(
       // of a vector outside it.)
       logic [Ways-1:0] clr;
       always_comb begin
-        logic [Ways-1:0]  c;
-        logic [SlotW-1:0] slot;
-        c    = '0;
-        slot = '0;
+        logic [Ways-1:0] c;
+        c = '0;
         if (fpend_q) begin
           for (int w = 0; w < Ways; w++) begin
-            slot = slot_of(f_set_q[s], WayW'(w));
             c[w] = level_fl_q[w*LevelW+:LevelW] == LevelW'(s + 1) &&
-                   flush_hit(f_op_q, LevelW'(s + 1), vpn_fl_q[w*VpnW+:VpnW], global_q[slot],
-                             pcid_q[32'(slot)*PcidW+:PcidW], f_vpn_q, f_pcid_q, f_cur_pcid_q);
+                   flush_hit(f_op_q, LevelW'(s + 1), vpn_fl_q[w*VpnW+:VpnW], g_fl_q[w],
+                             pcid_fl_q[w*PcidW+:PcidW], f_vpn_q, f_pcid_q, f_cur_pcid_q);
           end
         end
         clr = c;
@@ -544,16 +590,13 @@ module mmu_tlb #(
       logic [WayW-1:0] way;
       logic            any;
       always_comb begin
-        logic [Ways-1:0]  m;
-        logic [SlotW-1:0] slot;
-        m    = '0;
-        slot = '0;
+        logic [Ways-1:0] m;
+        m = '0;
         if (s1_q) begin
           for (int w = 0; w < Ways; w++) begin
-            slot = slot_of(rd_set_q[s], WayW'(w));
             m[w] = snap_q[s][w] && level_rd_q[w*LevelW+:LevelW] == LevelW'(s + 1) &&
                    vpn_rd_q[w*VpnW+:VpnW] == vpn_at(rd_vpn_q, LevelW'(s + 1)) &&
-                   (global_q[slot] || pcid_q[32'(slot)*PcidW+:PcidW] == rd_pcid_q);
+                   (g_rd_q[w] || pcid_rd_q[w*PcidW+:PcidW] == rd_pcid_q);
           end
         end
         match = m;
@@ -579,37 +622,42 @@ module mmu_tlb #(
       logic [LevelW-1:0] e_level;
       logic [PaBits-1:0] e_base;
       logic [4:0]        e_rights;
+      logic [PcidW-1:0]  e_pcid;
+      logic              e_global;
       always_comb begin
         if (s1_q && hit_size == SizeW'(s)) begin
           e_vpn    = vpn_rd_q[32'(hit_way)*VpnW+:VpnW];
           e_level  = level_rd_q[32'(hit_way)*LevelW+:LevelW];
           e_base   = base_rd_q[32'(hit_way)*PaBits+:PaBits];
           e_rights = {w_rd_q[hit_way], u_rd_q[hit_way], nx_rd_q[hit_way], d_rd_q[hit_way], r_rd_q[hit_way]};
+          e_pcid   = pcid_rd_q[32'(hit_way)*PcidW+:PcidW];
+          e_global = g_rd_q[hit_way];
         end else begin
           e_vpn    = '0;
           e_level  = '0;
           e_base   = '0;
           e_rights = '0;
+          e_pcid   = '0;
+          e_global = 1'b0;
         end
       end
       assign bank_vpn[s]    = e_vpn;
       assign bank_level[s]  = e_level;
       assign bank_base[s]   = e_base;
       assign bank_rights[s] = e_rights;
+      assign bank_pcid[s]   = e_pcid;
+      assign bank_global[s] = e_global;
 
       // The fill's search (R7), when the fill is of this size: the rows its own request read at the grant.
       logic [Ways-1:0] same;
       always_comb begin
-        logic [Ways-1:0]  m;
-        logic [SlotW-1:0] slot;
-        m    = '0;
-        slot = '0;
+        logic [Ways-1:0] m;
+        m = '0;
         if (fill_i && fill_size == SizeW'(s)) begin
           for (int w = 0; w < Ways; w++) begin
-            slot = slot_of(fill_set, WayW'(w));
-            m[w] = valid_q[slot] && level_rd_q[w*LevelW+:LevelW] == fill_level_i &&
+            m[w] = fill_valid[w] && level_rd_q[w*LevelW+:LevelW] == fill_level_i &&
                    vpn_rd_q[w*VpnW+:VpnW] == fill_vpn_i &&
-                   (global_q[slot] || fill_global_i || pcid_q[32'(slot)*PcidW+:PcidW] == fill_pcid_i);
+                   (g_rd_q[w] || fill_global_i || pcid_rd_q[w*PcidW+:PcidW] == fill_pcid_i);
           end
         end
         same = m;
@@ -619,8 +667,7 @@ module mmu_tlb #(
 
     // -------------------------------------------------------------------------------------------------------------
     // The lookup's result (R6: smallest size, then lowest way), formed in the cycle after the lookup edge and held
-    // from the next edge on (so the comparators work once per lookup). PCID and global come from the flip-flops:
-    // only a fill changes them, and none comes before the result.
+    // from the next edge on (so the comparators work once per lookup).
     logic [SizeW-1:0] size_now;
     always_comb begin
       logic [SizeW-1:0] z;
@@ -652,7 +699,6 @@ module mmu_tlb #(
     assign hit_size  = s1_q ? size_now : res_size_q;
     assign hit_way   = s1_q ? probe_way[32'(size_now)*WayW+:WayW] : res_way_q;
     assign hit_set   = rd_set_q[hit_size];
-    assign hit_slot  = slot_of(hit_set, hit_way);
     assign use_hit   = s1_q && lkp_hit_o;
 
     // The hit entry's fields: from the rows in the cycle after the lookup, then from registers loaded at its edge.
@@ -676,8 +722,8 @@ module mmu_tlb #(
     assign lkp_vpn_o    = s1_q ? bank_vpn[hit_size] : ent_vpn_q;
     assign lkp_level_o  = s1_q ? bank_level[hit_size] : ent_level_q;
     assign lkp_base_o   = s1_q ? bank_base[hit_size] : ent_base_q;
-    assign lkp_pcid_o   = s1_q ? pcid_q[32'(hit_slot)*PcidW+:PcidW] : ent_pcid_q;
-    assign lkp_global_o = s1_q ? global_q[hit_slot] : ent_global_q;
+    assign lkp_pcid_o   = s1_q ? bank_pcid[hit_size] : ent_pcid_q;
+    assign lkp_global_o = s1_q ? bank_global[hit_size] : ent_global_q;
     assign {lkp_writable_o, lkp_user_o, lkp_nx_o, lkp_dirty_o, lkp_readable_o} =
         s1_q ? bank_rights[hit_size] : ent_rights_q;
 
@@ -689,7 +735,7 @@ module mmu_tlb #(
       free = '0;
       if (fill_i) begin
         for (int s = 0; s < Sizes; s++) same = same | bank_same[s];
-        for (int w = 0; w < Ways; w++) free[w] = !valid_q[slot_of(fill_set, WayW'(w))];
+        free = ~fill_valid;
       end
       fill_match = same;
       fill_free  = free;
@@ -714,32 +760,45 @@ module mmu_tlb #(
                                           (now_cr3_pcid && pcid == cr3_flush_pcid_i)));
     endfunction
 
-    // The ways of row r that lose their valid bit at this edge: the row-free flushes' verdicts, the pending VA clears
-    // (a row per page size; the rows of two sizes may coincide) and the stale copies a fill replaces (R7: no
-    // duplicate survives). The valid bits change a row at a time, and only at the edges that change them: a write
-    // of each bit would make Yosys carry a copy of the whole vector per entry, and a mask of every entry formed each
-    // cycle would cost the simulators a pass over the whole vector per cycle.
+    // The ways of row r the flushes clear at this edge: the verdicts of the kinds that need no row (ALL, NONGLOBAL,
+    // PCID, a CR3 write) and the pending VA clears (a row per page size; the rows of two sizes may coincide). The
+    // row's PCID and global bits are copied once (see pcid_q).
     function automatic logic [Ways-1:0] row_clear(input logic [SetW-1:0] r);
-      logic [SlotW-1:0] slot;
+      logic [Ways*PcidW-1:0] pcid_row;
+      logic [Ways-1:0]       global_row;
       row_clear = '0;
       if (now_any) begin
-        for (int w = 0; w < Ways; w++) begin
-          slot         = slot_of(r, WayW'(w));
-          row_clear[w] = flushes_now(global_q[slot], pcid_q[32'(slot)*PcidW+:PcidW]);
-        end
+        pcid_row   = pcid_q[r];
+        global_row = global_q[r];
+        for (int w = 0; w < Ways; w++) row_clear[w] = flushes_now(global_row[w], pcid_row[w*PcidW+:PcidW]);
       end
-      if (fpend_q) begin
-        for (int s = 0; s < Sizes; s++) begin
-          if (f_set_q[s] == r) row_clear = row_clear | pclr[s*Ways+:Ways];
-        end
+      if (fpend_q) row_clear = row_clear | pending_row(r);
+    endfunction
+
+    // The T8 drop of the lookup at the previous edge, and the one row a drop or a fill changes (never both at one
+    // edge: the properties below).
+    logic            drop;
+    logic [SetW-1:0] row_set;
+    assign drop    = s1_q && lkp_drop_i && lkp_hit_o;
+    assign row_set = fill_i ? fill_set : hit_set;
+
+    // That row after this edge: the flushes' clears, the drop, the stale copies a fill replaces (R7: no duplicate
+    // survives); the filled way then gets the immediate flushes' verdict on the new entry (only a fill ever sets a
+    // bit, and a fill never shares an edge with a VA flush or its clears).
+    function automatic logic [Ways-1:0] changed_row(input logic [SetW-1:0] set);
+      changed_row = valid_q[32'(set)*Ways+:Ways] & ~row_clear(set);
+      if (drop) changed_row[hit_way] = 1'b0;
+      if (fill_i) begin
+        changed_row           = changed_row & ~fill_match;
+        changed_row[fill_way] = !flushes_now(fill_global_i, fill_pcid_i);
       end
-      if (fill_i && fill_set == r) row_clear = row_clear | fill_match;
     endfunction
 
     // -------------------------------------------------------------------------------------------------------------
-    // Valid bits: the flushes that need no row (ALL, NONGLOBAL, PCID, a CR3 write), the pending VA clears, the T8
-    // drop of the lookup at the previous edge, the fill (R7). Only the filled slot is ever set; a fill never shares
-    // an edge with a VA flush or its clears (the properties below), so the immediate kinds judge the new entry.
+    // Valid bits: a row at a time, and only at the edges that change them: with a flush every row (its own constant
+    // part of the vector), then the one row of a drop or a fill (the later write wins). A write of each bit would
+    // make Yosys carry a copy of the whole vector per entry, and a mask of every entry formed each cycle would cost
+    // the simulators a pass over the whole vector per cycle.
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         valid_q <= '0;
@@ -748,11 +807,8 @@ module mmu_tlb #(
           for (int r = 0; r < Sets; r++) begin
             valid_q[r*Ways+:Ways] <= valid_q[r*Ways+:Ways] & ~row_clear(SetW'(r));
           end
-        end else if (fill_i) begin
-          valid_q[32'(fill_set)*Ways+:Ways] <= valid_q[32'(fill_set)*Ways+:Ways] & ~fill_match;
         end
-        if (s1_q && lkp_drop_i && lkp_hit_o) valid_q[hit_slot] <= 1'b0;
-        if (fill_i) valid_q[fill_slot] <= !flushes_now(fill_global_i, fill_pcid_i);
+        if (fill_i || drop) valid_q[32'(row_set)*Ways+:Ways] <= changed_row(row_set);
       end
     end
 
@@ -779,6 +835,10 @@ module mmu_tlb #(
     logic [Ways*LevelW-1:0] chk_level_row;
     assign chk_vpn_row   = g_size[0].vpn_q[filled_set_q];
     assign chk_level_row = g_size[0].level_q[filled_set_q];
+    logic [Ways*PcidW-1:0]  chk_pcid_row;
+    logic [Ways-1:0]        chk_global_row;
+    assign chk_pcid_row   = pcid_q[filled_set_q];
+    assign chk_global_row = global_q[filled_set_q];
 
     function automatic logic set_has_duplicate(input logic check, input logic [SetW-1:0] set);
       logic [SlotW-1:0] a, b;
@@ -791,7 +851,8 @@ module mmu_tlb #(
             if (valid_q[a] && valid_q[b] &&
                 chk_level_row[i*LevelW+:LevelW] == chk_level_row[j*LevelW+:LevelW] &&
                 chk_vpn_row[i*VpnW+:VpnW] == chk_vpn_row[j*VpnW+:VpnW] &&
-                (global_q[a] || global_q[b] || pcid_q[32'(a)*PcidW+:PcidW] == pcid_q[32'(b)*PcidW+:PcidW]))
+                (chk_global_row[i] || chk_global_row[j] ||
+                 chk_pcid_row[i*PcidW+:PcidW] == chk_pcid_row[j*PcidW+:PcidW]))
               set_has_duplicate = 1'b1;
           end
         end
@@ -837,13 +898,11 @@ module mmu_tlb #(
     .fill_victim_o  (to_victim)
   );
 
-  assign fill_slot = slot_of(fill_set, fill_way);
-
   // The flip-flop fields of an entry, written like a RAM at a fill.
   always_ff @(posedge clk_i) begin
     if (fill_i) begin
-      pcid_q[32'(fill_slot)*PcidW+:PcidW] <= fill_pcid_i;
-      global_q[fill_slot]                 <= fill_global_i;
+      pcid_q[fill_set][32'(fill_way)*PcidW+:PcidW] <= fill_pcid_i;
+      global_q[fill_set][fill_way]                 <= fill_global_i;
     end
   end
 

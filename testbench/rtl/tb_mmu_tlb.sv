@@ -173,12 +173,12 @@ module tb_mmu_tlb;
     `TB_EQ(u_dut.g_flops.vpn_q[3], 36'h00005, "R7: C untouched")
     // D: same page in PCID 2 does not match A; set full, LRU victim C (slot 3).
     do_fill(36'h12345, 2'd1, 46'h0dddd000, 12'd2, 1'b0);
-    `TB_EQ(u_dut.pcid_q[3*12+:12], 12'd2, "D in slot 3")
+    `TB_EQ(u_dut.pcid_q[1][1*12+:12], 12'd2, "D in slot 3 (set 1, way 1)")
     `TB_EQ(valid_at(2), 1'b1, "A and D coexist")
     // E: global, matches both: overwrites the lowest (slot 2) and drops the other.
     do_fill(36'h12345, 2'd1, 46'h0eeee000, 12'd3, 1'b1);
     `TB_EQ(valid_at(2), 1'b1, "R7: E in slot 2")
-    `TB_EQ(u_dut.global_q[2], 1'b1, "R7: E global")
+    `TB_EQ(u_dut.global_q[1][0], 1'b1, "R7: E global (slot 2: set 1, way 0)")
     `TB_EQ(valid_at(3), 1'b0, "R7: the duplicate D is dropped")
     probe(48'h12345abc, 12'd9, 1'b0);
     `TB_EQ(hit_base, 46'h0eeee000, "a global entry matches any PCID")
