@@ -131,7 +131,9 @@ module mmu_tlb #(
   (* mem2reg *) logic [Ways-1:0]       global_q[Sets] /*verilator public_flat_rd*/;
   // A field of a row is read from a copy of the row at a constant offset (a loop's), or from a signal: never as
   // pcid_q[set][way*PcidW +: PcidW], nor at a variable offset into a function's or block's variable. Yosys 0.23 reads
-  // those at offset zero, whatever the offset (the TLB's proof found both).
+  // those at offset zero, whatever the offset (the TLB's proof found both). A row number computed in a loop is handed
+  // to a function as an int, not through a size cast: Yosys 0.23 dropped the top bit of SetW'(k) for a loop's k in
+  // the groups of valid bits below (half the rows' PCID flip-flops went unread; a flip-flop count showed it).
 
   // What the storage form's lookup and fill search tell the replacement state (mmu_repl) and the valid bits.
   logic             use_hit;    // a lookup's hit counts as a use at this edge
@@ -478,10 +480,10 @@ module mmu_tlb #(
     end
 
     // The ways of set `set` a pending clear removes at this edge (the sets of two sizes may coincide).
-    function automatic logic [Ways-1:0] pending_row(input logic [SetW-1:0] set);
+    function automatic logic [Ways-1:0] pending_row(input int set);
       pending_row = '0;
       for (int s = 0; s < Sizes; s++) begin
-        if (f_set_q[s] == set) pending_row = pending_row | pclr[s*Ways+:Ways];
+        if (32'(f_set_q[s]) == set) pending_row = pending_row | pclr[s*Ways+:Ways];
       end
     endfunction
 
@@ -509,7 +511,7 @@ module mmu_tlb #(
       end
       if (lkp_en_i) begin
         for (int s = 0; s < Sizes; s++) begin
-          snap_q[s] <= valid_q[32'(set_at(lkp_vpn_i, s))*Ways+:Ways] & ~pending_row(set_at(lkp_vpn_i, s));
+          snap_q[s] <= valid_q[32'(set_at(lkp_vpn_i, s))*Ways+:Ways] & ~pending_row(32'(set_at(lkp_vpn_i, s)));
         end
       end
     end
@@ -798,7 +800,7 @@ module mmu_tlb #(
     // The ways of row r the flushes clear at this edge: the verdicts of the kinds that need no row (ALL, NONGLOBAL,
     // PCID, a CR3 write) and the pending VA clears (a row per page size; the rows of two sizes may coincide). The
     // row's PCID and global bits are copied once (see pcid_q).
-    function automatic logic [Ways-1:0] row_clear(input logic [SetW-1:0] r);
+    function automatic logic [Ways-1:0] row_clear(input int r);
       logic [Ways*PcidW-1:0] pcid_row;
       logic [Ways-1:0]       global_row;
       row_clear = '0;
@@ -841,7 +843,7 @@ module mmu_tlb #(
           valid_q[Row0*Ways+:GroupRows*Ways] <= '0;
         end else if (now_any || fpend_q || ((fill_i || drop) && 32'(row_set) / GroupRows == g)) begin
           for (int k = 0; k < GroupRows; k++) begin
-            valid_q[(Row0+k)*Ways+:Ways] <= (valid_q[(Row0+k)*Ways+:Ways] & ~row_clear(SetW'(Row0 + k)) &
+            valid_q[(Row0+k)*Ways+:Ways] <= (valid_q[(Row0+k)*Ways+:Ways] & ~row_clear(Row0 + k) &
                                              ~((32'(row_set) == Row0 + k) ? row_off : '0)) |
                                             ((32'(row_set) == Row0 + k) ? row_on : '0);
           end
