@@ -103,6 +103,22 @@ module mmu_tlb #(
 
   localparam logic [SetW-1:0] SetMask = SetW'(Sets - 1);
 
+  // The valid, global and PCID flip-flops are written by one process per group of GroupRows rows (a power of two;
+  // a process per row in a flip-flop TLB of 16 ways or more, about 16 entries a process in a smaller one, 8 rows in
+  // the memory form, whose flushes compare fewer fields). Yosys handles the decision tree of a process in time
+  // that grows with the square of its size, and stalled for minutes on one process over every row; a simulator still
+  // tests one condition per group at an edge, and skips the group's work at the edges that leave it alone.
+  function automatic int group_rows(input int sram);
+    int rows;
+    rows = 1;
+    for (int k = 0; k < 16; k++) begin
+      if (2 * rows <= Sets && ((sram != 0) ? 2 * rows <= 8 : 2 * rows * Ways <= 16)) rows = 2 * rows;
+    end
+    group_rows = rows;
+  endfunction
+  localparam int GroupRows = group_rows(Sram);
+  localparam int Groups    = Sets / GroupRows;
+
   // valid_q, global_q and pcid_q are registers: every entry is compared at once by the flushes, as in a CAM. valid_q
   // is a packed vector indexed by slot; global_q and pcid_q, written only at a fill, are rows of a set's ways side
   // by side (way w at bit w, or bits w * PcidW +: PcidW), so that a write at a fill's set is a row select. (Not one
@@ -115,7 +131,9 @@ module mmu_tlb #(
   (* mem2reg *) logic [Ways-1:0]       global_q[Sets] /*verilator public_flat_rd*/;
   // A field of a row is read from a copy of the row at a constant offset (a loop's), or from a signal: never as
   // pcid_q[set][way*PcidW +: PcidW], nor at a variable offset into a function's or block's variable. Yosys 0.23 reads
-  // those at offset zero, whatever the offset (the TLB's proof found both).
+  // those at offset zero, whatever the offset (the TLB's proof found both). A row number computed in a loop is handed
+  // to a function as an int, not through a size cast: Yosys 0.23 dropped the top bit of SetW'(k) for a loop's k in
+  // the groups of valid bits below (half the rows' PCID flip-flops went unread; a flip-flop count showed it).
 
   // What the storage form's lookup and fill search tell the replacement state (mmu_repl) and the valid bits.
   logic             use_hit;    // a lookup's hit counts as a use at this edge
@@ -132,9 +150,14 @@ module mmu_tlb #(
     slot_of = SlotW'(32'(set) * Ways + 32'(way));
   endfunction
 
-  // The VPN of vaddr[VaBits-1:12] at the page size of leaf level `level`.
+  // The VPN of vaddr[VaBits-1:12] at the page size of leaf level `level` (zero at level 0). A choice among constant
+  // shifts rather than one shift by a variable: the flip-flop form compares a flushed address at each entry's own
+  // level, and Yosys' resource sharing spends many minutes on a hundred variable shifters.
   function automatic logic [VpnW-1:0] vpn_at(input logic [VpnW-1:0] vpn4k, input logic [LevelW-1:0] level);
-    vpn_at = vpn4k >> (9 * (32'(level) - 1));
+    vpn_at = '0;
+    for (int l = 1; l < 2 ** LevelW; l++) begin
+      if (level == LevelW'(l)) vpn_at = vpn4k >> (9 * (l - 1));
+    end
   endfunction
 
   // The set that holds the page of vaddr[VaBits-1:12] at page size s (leaf level s + 1).
@@ -310,32 +333,46 @@ module mmu_tlb #(
     // ---------------------------------------------------------------------------------------------------------------
     // Valid bits, updated at the edge with the model's result: lookup invalidation (T8), fill (R7), then flushes (T12,
     // T11). Only the filled slot is ever set, so the flushes clear the old entries first and the filled slot gets the
-    // verdict of the flushes on the new entry (a later write to a bit wins). Written in the clocked block rather than
-    // as a next-state vector: the per-entry flush comparators and the fill's invalidations are then evaluated only at
-    // an edge that needs them, and no vector of all the valid bits is copied in every evaluation.
+    // verdict of the flushes on the new entry. A drop and a fill never share an edge (a fill never comes with a
+    // lookup, below), so they change one row between them: row_set, by clearing row_off and setting row_on.
+    logic            drop;
+    logic [SetW-1:0] row_set;
+    logic [Ways-1:0] row_off, row_on;
+    assign drop    = lkp_en_i && lkp_drop_i && lkp_hit_o;
+    assign row_set = fill_i ? fill_set : hit_set;
+    always_comb begin
+      row_off = '0;
+      row_on  = '0;
+      if (drop) row_off = Ways'(1) << hit_way;
+      if (fill_i) begin
+        // R7: no duplicate survives; the filled way gets the flushes' verdict on the new entry.
+        row_off = fill_match | (Ways'(1) << fill_way);
+        row_on  = Ways'(!flushes(fill_level_i, fill_vpn_i, fill_global_i, fill_pcid_i)) << fill_way;
+      end
+    end
 
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      logic [Ways*PcidW-1:0] pcid_row;
-      logic [Ways-1:0]       global_row;
-      if (!rst_ni) begin
-        valid_q <= '0;
-      end else begin
-        if (flush_i || cr3_flush_i) begin
-          for (int r = 0; r < Sets; r++) begin
-            pcid_row   = pcid_q[r];
-            global_row = global_q[r];
+    // Written a group of rows at a time (GroupRows), each row at its own constant part of the vector, and only at
+    // the edges that change the group: Yosys turns a write at a variable slot into a decision per bit of the whole
+    // vector; a simulator skips the per-entry flush comparators at the many edges without a flush.
+    for (genvar g = 0; g < Groups; g++) begin : g_valid
+      localparam int Row0 = g * GroupRows;  // (constant row numbers: Yosys does not fold a variable's into an index)
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        logic [Ways*PcidW-1:0] pcid_row;
+        logic [Ways-1:0]       global_row, row;
+        if (!rst_ni) begin
+          valid_q[Row0*Ways+:GroupRows*Ways] <= '0;
+        end else if (flush_i || cr3_flush_i || ((fill_i || drop) && 32'(row_set) / GroupRows == g)) begin
+          for (int k = 0; k < GroupRows; k++) begin
+            row        = valid_q[(Row0+k)*Ways+:Ways];
+            pcid_row   = pcid_q[Row0+k];
+            global_row = global_q[Row0+k];
             for (int w = 0; w < Ways; w++) begin
-              if (flushes(level_q[r*Ways+w], vpn_q[r*Ways+w], global_row[w], pcid_row[w*PcidW+:PcidW]))
-                valid_q[r*Ways+w] <= 1'b0;
+              row[w] = row[w] && !flushes(level_q[(Row0+k)*Ways+w], vpn_q[(Row0+k)*Ways+w], global_row[w],
+                                          pcid_row[w*PcidW+:PcidW]);
             end
+            if (32'(row_set) == Row0 + k) row = (row & ~row_off) | row_on;
+            valid_q[(Row0+k)*Ways+:Ways] <= row;
           end
-        end
-        if (lkp_en_i && lkp_drop_i && lkp_hit_o) valid_q[hit_slot] <= 1'b0;
-        if (fill_i) begin
-          for (int w = 0; w < Ways; w++) begin
-            if (fill_match[w]) valid_q[slot_of(fill_set, WayW'(w))] <= 1'b0;  // R7: no duplicate survives
-          end
-          valid_q[fill_slot] <= !flushes(fill_level_i, fill_vpn_i, fill_global_i, fill_pcid_i);
         end
       end
     end
@@ -443,10 +480,10 @@ module mmu_tlb #(
     end
 
     // The ways of set `set` a pending clear removes at this edge (the sets of two sizes may coincide).
-    function automatic logic [Ways-1:0] pending_row(input logic [SetW-1:0] set);
+    function automatic logic [Ways-1:0] pending_row(input int set);
       pending_row = '0;
       for (int s = 0; s < Sizes; s++) begin
-        if (f_set_q[s] == set) pending_row = pending_row | pclr[s*Ways+:Ways];
+        if (32'(f_set_q[s]) == set) pending_row = pending_row | pclr[s*Ways+:Ways];
       end
     endfunction
 
@@ -474,7 +511,7 @@ module mmu_tlb #(
       end
       if (lkp_en_i) begin
         for (int s = 0; s < Sizes; s++) begin
-          snap_q[s] <= valid_q[32'(set_at(lkp_vpn_i, s))*Ways+:Ways] & ~pending_row(set_at(lkp_vpn_i, s));
+          snap_q[s] <= valid_q[32'(set_at(lkp_vpn_i, s))*Ways+:Ways] & ~pending_row(32'(set_at(lkp_vpn_i, s)));
         end
       end
     end
@@ -763,7 +800,7 @@ module mmu_tlb #(
     // The ways of row r the flushes clear at this edge: the verdicts of the kinds that need no row (ALL, NONGLOBAL,
     // PCID, a CR3 write) and the pending VA clears (a row per page size; the rows of two sizes may coincide). The
     // row's PCID and global bits are copied once (see pcid_q).
-    function automatic logic [Ways-1:0] row_clear(input logic [SetW-1:0] r);
+    function automatic logic [Ways-1:0] row_clear(input int r);
       logic [Ways*PcidW-1:0] pcid_row;
       logic [Ways-1:0]       global_row;
       row_clear = '0;
@@ -776,39 +813,41 @@ module mmu_tlb #(
     endfunction
 
     // The T8 drop of the lookup at the previous edge, and the one row a drop or a fill changes (never both at one
-    // edge: the properties below).
+    // edge: the properties below): its ways cleared (the drop; the stale copies a fill replaces, R7: no duplicate
+    // survives) and the filled way set to the immediate flushes' verdict on the new entry (only a fill ever sets a
+    // bit, and a fill never shares an edge with a VA flush or its clears).
     logic            drop;
     logic [SetW-1:0] row_set;
+    logic [Ways-1:0] row_off, row_on;
     assign drop    = s1_q && lkp_drop_i && lkp_hit_o;
     assign row_set = fill_i ? fill_set : hit_set;
-
-    // That row after this edge: the flushes' clears, the drop, the stale copies a fill replaces (R7: no duplicate
-    // survives); the filled way then gets the immediate flushes' verdict on the new entry (only a fill ever sets a
-    // bit, and a fill never shares an edge with a VA flush or its clears).
-    function automatic logic [Ways-1:0] changed_row(input logic [SetW-1:0] set);
-      changed_row = valid_q[32'(set)*Ways+:Ways] & ~row_clear(set);
-      if (drop) changed_row[hit_way] = 1'b0;
+    always_comb begin
+      row_off = '0;
+      row_on  = '0;
+      if (drop) row_off = Ways'(1) << hit_way;
       if (fill_i) begin
-        changed_row           = changed_row & ~fill_match;
-        changed_row[fill_way] = !flushes_now(fill_global_i, fill_pcid_i);
+        row_off = fill_match | (Ways'(1) << fill_way);
+        row_on  = Ways'(!flushes_now(fill_global_i, fill_pcid_i)) << fill_way;
       end
-    endfunction
+    end
 
     // -------------------------------------------------------------------------------------------------------------
-    // Valid bits: a row at a time, and only at the edges that change them: with a flush every row (its own constant
-    // part of the vector), then the one row of a drop or a fill (the later write wins). A write of each bit would
-    // make Yosys carry a copy of the whole vector per entry, and a mask of every entry formed each cycle would cost
-    // the simulators a pass over the whole vector per cycle.
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) begin
-        valid_q <= '0;
-      end else begin
-        if (now_any || fpend_q) begin
-          for (int r = 0; r < Sets; r++) begin
-            valid_q[r*Ways+:Ways] <= valid_q[r*Ways+:Ways] & ~row_clear(SetW'(r));
+    // Valid bits: a group of rows at a time (GroupRows), each row at its own constant part of the vector, and only
+    // at the edges that change the group (a flush: every row; a drop or a fill: row_set's group). A write at a
+    // variable row would make Yosys decide each bit of the whole vector in every branch, and a mask of every entry
+    // formed each cycle would cost the simulators a pass over the whole vector per cycle.
+    for (genvar g = 0; g < Groups; g++) begin : g_valid
+      localparam int Row0 = g * GroupRows;  // (constant row numbers: Yosys does not fold a variable's into an index)
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          valid_q[Row0*Ways+:GroupRows*Ways] <= '0;
+        end else if (now_any || fpend_q || ((fill_i || drop) && 32'(row_set) / GroupRows == g)) begin
+          for (int k = 0; k < GroupRows; k++) begin
+            valid_q[(Row0+k)*Ways+:Ways] <= (valid_q[(Row0+k)*Ways+:Ways] & ~row_clear(Row0 + k) &
+                                             ~((32'(row_set) == Row0 + k) ? row_off : '0)) |
+                                            ((32'(row_set) == Row0 + k) ? row_on : '0);
           end
         end
-        if (fill_i || drop) valid_q[32'(row_set)*Ways+:Ways] <= changed_row(row_set);
       end
     end
 
@@ -898,11 +937,21 @@ module mmu_tlb #(
     .fill_victim_o  (to_victim)
   );
 
-  // The flip-flop fields of an entry, written like a RAM at a fill.
-  always_ff @(posedge clk_i) begin
-    if (fill_i) begin
-      pcid_q[fill_set][32'(fill_way)*PcidW+:PcidW] <= fill_pcid_i;
-      global_q[fill_set][fill_way]                 <= fill_global_i;
+  // The flip-flop fields of an entry, written at a fill: a write enable per row and way, by groups of rows as the
+  // valid bits.
+  for (genvar g = 0; g < Groups; g++) begin : g_fields
+    localparam int Row0 = g * GroupRows;
+    always_ff @(posedge clk_i) begin
+      if (fill_i && 32'(fill_set) / GroupRows == g) begin
+        for (int k = 0; k < GroupRows; k++) begin
+          for (int w = 0; w < Ways; w++) begin
+            if (32'(fill_set) == Row0 + k && 32'(fill_way) == w) begin
+              pcid_q[Row0+k][w*PcidW+:PcidW] <= fill_pcid_i;
+              global_q[Row0+k][w]            <= fill_global_i;
+            end
+          end
+        end
+      end
     end
   end
 
