@@ -931,16 +931,10 @@ module mmu_tlb #(
     end
   end
 
+  // (Continuous assignments: Icarus 11 re-ran an always_comb here without end in the PLRU configurations.)
   assign row_set = fill_i ? fill_set : hit_set;
-  always_comb begin
-    row_off = '0;
-    row_on  = '0;
-    if (drop) row_off = Ways'(1) << hit_way;
-    if (fill_i) begin
-      row_off = fill_match | (Ways'(1) << fill_way);
-      row_on  = Ways'(fill_kept) << fill_way;
-    end
-  end
+  assign row_off = fill_i ? fill_match | (Ways'(1) << fill_way) : drop ? Ways'(1) << hit_way : '0;
+  assign row_on  = fill_i ? Ways'(fill_kept) << fill_way : '0;
 
 `ifdef MMU_SIM
   // The geometry the model accepts (mmu_tlb_create): sets a power of two, PLRU ways a power of two.
