@@ -145,6 +145,13 @@ module mmu_tlb #(
   logic             match_any, to_victim;  // what the fill chose: read by the cover points
   /* verilator lint_on UNUSEDSIGNAL */
   logic [WayW-1:0]  fill_way;
+  // What the storage form tells its valid bits: a hit entry dropped at this edge (T8), and whether the flushes of
+  // this edge leave the filled entry valid.
+  logic             drop, fill_kept;
+  // The one row a drop or a fill changes (never both at one edge: a fill never comes with a lookup), its ways
+  // cleared (the drop; the stale copies a fill replaces, R7: no duplicate survives) and set (the filled way).
+  logic [SetW-1:0]  row_set;
+  logic [Ways-1:0]  row_off, row_on;
 
   function automatic logic [SlotW-1:0] slot_of(input logic [SetW-1:0] set, input logic [WayW-1:0] way);
     slot_of = SlotW'(32'(set) * Ways + 32'(way));
@@ -333,23 +340,9 @@ module mmu_tlb #(
     // ---------------------------------------------------------------------------------------------------------------
     // Valid bits, updated at the edge with the model's result: lookup invalidation (T8), fill (R7), then flushes (T12,
     // T11). Only the filled slot is ever set, so the flushes clear the old entries first and the filled slot gets the
-    // verdict of the flushes on the new entry. A drop and a fill never share an edge (a fill never comes with a
-    // lookup, below), so they change one row between them: row_set, by clearing row_off and setting row_on.
-    logic            drop;
-    logic [SetW-1:0] row_set;
-    logic [Ways-1:0] row_off, row_on;
-    assign drop    = lkp_en_i && lkp_drop_i && lkp_hit_o;
-    assign row_set = fill_i ? fill_set : hit_set;
-    always_comb begin
-      row_off = '0;
-      row_on  = '0;
-      if (drop) row_off = Ways'(1) << hit_way;
-      if (fill_i) begin
-        // R7: no duplicate survives; the filled way gets the flushes' verdict on the new entry.
-        row_off = fill_match | (Ways'(1) << fill_way);
-        row_on  = Ways'(!flushes(fill_level_i, fill_vpn_i, fill_global_i, fill_pcid_i)) << fill_way;
-      end
-    end
+    // verdict of the flushes on the new entry (row_off and row_on, below the storage forms).
+    assign drop      = lkp_en_i && lkp_drop_i && lkp_hit_o;
+    assign fill_kept = !flushes(fill_level_i, fill_vpn_i, fill_global_i, fill_pcid_i);
 
     // Written a group of rows at a time (GroupRows), each row at its own constant part of the vector, and only at
     // the edges that change the group: Yosys turns a write at a variable slot into a decision per bit of the whole
@@ -812,24 +805,10 @@ module mmu_tlb #(
       if (fpend_q) row_clear = row_clear | pending_row(r);
     endfunction
 
-    // The T8 drop of the lookup at the previous edge, and the one row a drop or a fill changes (never both at one
-    // edge: the properties below): its ways cleared (the drop; the stale copies a fill replaces, R7: no duplicate
-    // survives) and the filled way set to the immediate flushes' verdict on the new entry (only a fill ever sets a
-    // bit, and a fill never shares an edge with a VA flush or its clears).
-    logic            drop;
-    logic [SetW-1:0] row_set;
-    logic [Ways-1:0] row_off, row_on;
-    assign drop    = s1_q && lkp_drop_i && lkp_hit_o;
-    assign row_set = fill_i ? fill_set : hit_set;
-    always_comb begin
-      row_off = '0;
-      row_on  = '0;
-      if (drop) row_off = Ways'(1) << hit_way;
-      if (fill_i) begin
-        row_off = fill_match | (Ways'(1) << fill_way);
-        row_on  = Ways'(!flushes_now(fill_global_i, fill_pcid_i)) << fill_way;
-      end
-    end
+    // The T8 drop of the lookup at the previous edge; the filled way gets the immediate flushes' verdict on the new
+    // entry (only a fill ever sets a bit, and a fill never shares an edge with a VA flush or its clears).
+    assign drop      = s1_q && lkp_drop_i && lkp_hit_o;
+    assign fill_kept = !flushes_now(fill_global_i, fill_pcid_i);
 
     // -------------------------------------------------------------------------------------------------------------
     // Valid bits: a group of rows at a time (GroupRows), each row at its own constant part of the vector, and only
@@ -937,23 +916,25 @@ module mmu_tlb #(
     .fill_victim_o  (to_victim)
   );
 
-  // The flip-flop fields of an entry, written at a fill: a write enable per row and way, by groups of rows as the
-  // valid bits.
-  for (genvar g = 0; g < Groups; g++) begin : g_fields
-    localparam int Row0 = g * GroupRows;
-    always_ff @(posedge clk_i) begin
-      if (fill_i && 32'(fill_set) / GroupRows == g) begin
-        for (int k = 0; k < GroupRows; k++) begin
-          for (int w = 0; w < Ways; w++) begin
-            if (32'(fill_set) == Row0 + k && 32'(fill_way) == w) begin
-              pcid_q[Row0+k][w*PcidW+:PcidW] <= fill_pcid_i;
-              global_q[Row0+k][w]            <= fill_global_i;
-            end
-          end
+  // The flip-flop fields of an entry, written at a fill: at a variable row, each way at its constant offset (a
+  // write enable per row and way, no shifter). One process, so a simulator keeps one pending write per way, not one
+  // per row and way: Verilator tests each of those at every edge (3072 in the default L2, written by groups of rows,
+  // made the co-simulation 14 times slower).
+  always_ff @(posedge clk_i) begin
+    if (fill_i) begin
+      for (int w = 0; w < Ways; w++) begin
+        if (32'(fill_way) == w) begin
+          pcid_q[fill_set][w*PcidW+:PcidW] <= fill_pcid_i;
+          global_q[fill_set][w]            <= fill_global_i;
         end
       end
     end
   end
+
+  // (Continuous assignments: Icarus 11 re-ran an always_comb here without end in the PLRU configurations.)
+  assign row_set = fill_i ? fill_set : hit_set;
+  assign row_off = fill_i ? fill_match | (Ways'(1) << fill_way) : drop ? Ways'(1) << hit_way : '0;
+  assign row_on  = fill_i ? Ways'(fill_kept) << fill_way : '0;
 
 `ifdef MMU_SIM
   // The geometry the model accepts (mmu_tlb_create): sets a power of two, PLRU ways a power of two.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # usage: scripts/cosim-bench.sh BUILD_DIR
 # Co-simulation speed (a benchmark, not a test: it prints figures and never fails on them). mmucosim-default runs
-# the RTL (Verilator) and the C model in lockstep on the constrained-random stimulus with tracing off; then the same
+# the RTL (Verilator) and the C model in lockstep on the constrained-random stimulus with tracing off, as built in
+# BUILD_DIR and as built with profile-guided optimisation (scripts/cosim-pgo.sh, minutes); then the same
 # RTL runs under Icarus Verilog on the same stimulus, recorded by mmucosim (--record-stimulus: every cycle's inputs
 # and the model's outputs, which the Icarus testbench checks). Icarus start-up (elaboration) is timed apart.
 set -euo pipefail
@@ -21,11 +22,23 @@ fi
 mkdir -p "$work"
 
 # Best of $runs: the cycle rate mmucosim reports itself (set-up excluded).
-best_rate=""
-for _ in $(seq "$runs"); do
-  rate=$("$cosim" --random "$cycles" --seed 1 | awk '/speed/ { print $4 }')
-  if [ -z "$best_rate" ] || awk -v a="$rate" -v b="$best_rate" 'BEGIN { exit !(a > b) }'; then best_rate=$rate; fi
-done
+best_of() {
+  local best="" rate
+  for _ in $(seq "$runs"); do
+    rate=$("$1" --random "$cycles" --seed 1 | awk '/speed/ { print $4 }')
+    if [ -z "$best" ] || awk -v a="$rate" -v b="$best" 'BEGIN { exit !(a > b) }'; then best=$rate; fi
+  done
+  echo "$best"
+}
+best_rate=$(best_of "$cosim")
+
+# The same program built with profile-guided optimisation (scripts/cosim-pgo.sh, its own build directory, trained
+# on another seed); COSIM_BENCH_PGO=0 skips it.
+pgo_rate=""
+if [ "${COSIM_BENCH_PGO:-1}" != 0 ]; then
+  "$root"/scripts/cosim-pgo.sh "$work/pgo-build" >&2
+  pgo_rate=$(best_of "$work/pgo-build/sim/cosim/mmucosim-default")
+fi
 
 icarus=""
 if command -v iverilog >/dev/null && command -v vvp >/dev/null; then
@@ -46,9 +59,11 @@ if command -v iverilog >/dev/null && command -v vvp >/dev/null; then
   icarus="$t_start $t_run"
 fi
 
-awk -v cyc="$cycles" -v rate="$best_rate" -v icyc="$icycles" -v ic="$icarus" 'BEGIN {
+awk -v cyc="$cycles" -v rate="$best_rate" -v prate="$pgo_rate" -v icyc="$icycles" -v ic="$icarus" 'BEGIN {
   printf "bench: co-simulation, configuration default (constrained-random stimulus, seed 1, tracing off)\n"
   printf "  mmucosim (Verilator RTL + C model, lockstep)  %9d cycles  %8.3f M cycles/s   (target >= 2)\n", cyc, rate
+  if (prate != "")
+    printf "  the same, profile-guided build (cosim-pgo.sh) %9d cycles  %8.3f M cycles/s   (target >= 2)\n", cyc, prate
   if (ic == "") { print "  Icarus: iverilog/vvp not installed, skipped"; exit }
   split(ic, t, " ")
   run = t[2] - t[1]; if (run <= 0) run = t[2]
