@@ -14,11 +14,16 @@ cosim=$build/sim/cosim/mmucosim-default
 
 step() { printf 'cosim-pgo: %s\n' "$*"; }
 
+profiles=$build/pgo-profiles
+# Another build directory is left alone: configuring it here would leave it a profile-guided build.
+if [ -f "$build/CMakeCache.txt" ] && ! grep -qE '^MMU_PGO:STRING=(generate|use)$' "$build/CMakeCache.txt"; then
+	echo "cosim-pgo: $build is a build directory without MMU_PGO: give a directory of its own" >&2
+	exit 2
+fi
 mkdir -p "$build"
 step "instrumented build in $build (configuring verilates every co-simulated configuration: minutes)"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DMMU_PGO=generate >"$build/pgo-configure.log" 2>&1 ||
-	{ cat "$build/pgo-configure.log" >&2; exit 1; }
-profiles=$(awk -F= '/^MMU_PGO_DIR:/ {print $2}' "$build/CMakeCache.txt")
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DMMU_PGO=generate -DMMU_PGO_DIR="$profiles" \
+	>"$build/pgo-configure.log" 2>&1 || { cat "$build/pgo-configure.log" >&2; exit 1; }
 cmake --build "$build" -j "$jobs" --target mmucosim-default >"$build/pgo-build.log" 2>&1 ||
 	{ tail -n 40 "$build/pgo-build.log" >&2; exit 1; }
 
