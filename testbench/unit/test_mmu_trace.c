@@ -3,6 +3,7 @@
  * names. Inputs are written to temporary files; expected records are written out by hand.
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1017,6 +1018,31 @@ Test(mmu_trace, default_workload_reads_cleanly)
 	cr_expect_gt(kinds[MMU_REF_MODIFY], 0);
 	cr_expect_eq(mmu_trace_bytes(t), mmu_trace_file_size(t));
 	mmu_trace_close(t);
+}
+
+/*
+ * Standard input may be a regular file opened by the shell and already read in part (`(head -n 1; mmusim ...) <
+ * trace`): the rest of the file is the whole trace, not a file cut short.
+ */
+Test(mmu_trace, stdin_file_read_from_its_middle)
+{
+	const char text[] = " L 1000,4\n L 2000,4\n S 3000,8\n";
+	char path[32], msg[512] = "";
+	write_file(path, text, sizeof text - 1);
+	int fd = open(path, O_RDONLY);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(lseek(fd, 10, SEEK_SET), 10); /* past the first line */
+	cr_assert_eq(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+	close(fd);
+	mmu_trace_t *t;
+	cr_assert_eq(mmu_trace_open("-", MMU_TRACE_LACKEY, &t, msg, sizeof msg), 0, "%s", msg);
+	mmu_trace_rec_t r[4];
+	cr_expect_eq(mmu_trace_read(t, r, 4, msg, sizeof msg), 2, "%s", msg);
+	cr_expect_eq(r[0].vaddr, 0x2000);
+	cr_expect_eq(r[1].vaddr, 0x3000);
+	cr_expect_eq(mmu_trace_read(t, r, 4, msg, sizeof msg), 0, "%s", msg);
+	mmu_trace_close(t);
+	unlink(path);
 }
 
 /*
