@@ -79,7 +79,7 @@ awk -v refs="$references" -v tr="$translations" -v precs="$probe_records" -v tra
 # the first eighth of them (libbz2 is some twenty times slower than the others). Both sides of a comparison are made
 # alike: gzip at level 6 and xz at preset 2, as `mmusim convert` writes them (the recorded lackey trace is gzip -9, so
 # a level-6 copy is made for the comparison), bzip2 -9. Beside each ChampSim reader, its floor
-# (build/sim/trace-codec-only): the codec alone into a reused block, or the mapped scan of the plain file, which no
+# (build/sim/trace-codec-only): the codec alone into a reused block, or the plain file read into one, which no
 # reader of those bytes can go below. All the commands are interleaved run by run; each figure is a median.
 champ=$build/bench/bench-$refs.champsim
 for codec in xz gz; do
@@ -131,7 +131,7 @@ printf "  %-14s %8s %9s %8s   %-27s %8s   %s\n" compression lackey ChampSim rati
 for c in none gzip xz bzip2; do
   n=$references
   case $c in
-  none) what="mapped scan" ;;
+  none) what="read, no parse" ;;
   gzip) what="ISA-L inflate" ;;
   xz) what="liblzma" ;;
   bzip2) what="libbz2" n=$bz_refs ;;

@@ -8,9 +8,8 @@
 
 #include "mmu/mmu_error.h"
 
-#define SLOTS        4
-#define BATCH        16384
-#define INLINE_BATCH 2048 /* records read at a time without the thread: they stay in the core's cache */
+#define SLOTS 4
+#define BATCH 16384
 
 typedef struct slot {
 	mmu_trace_rec_t recs[BATCH];
@@ -28,7 +27,6 @@ struct prefetch {
 	bool stop;
 	unsigned head, tail; /* producer fills slot[head % SLOTS], consumer takes slot[tail % SLOTS] */
 	bool consumer_holds; /* the consumer still reads the slot it took last */
-	bool in_place;       /* no thread: the trace is in memory (mmu_trace_in_memory), read in the caller's */
 	slot_t slot[SLOTS];
 };
 
@@ -62,10 +60,6 @@ int prefetch_start(mmu_trace_t *t, prefetch_t **out)
 	if (!p)
 		return MMU_ENOMEM;
 	p->trace = t;
-	if ((p->in_place = mmu_trace_in_memory(t))) {
-		*out = p;
-		return 0;
-	}
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->changed, NULL);
 	if (pthread_create(&p->thread, NULL, reader, p) != 0) {
@@ -80,13 +74,6 @@ int prefetch_start(mmu_trace_t *t, prefetch_t **out)
 
 long prefetch_next(prefetch_t *p, const mmu_trace_rec_t **recs, uint64_t *bytes, char *msg, size_t msglen)
 {
-	if (p->in_place) {
-		slot_t *s = &p->slot[0];
-		long n = mmu_trace_read(p->trace, s->recs, INLINE_BATCH, msg, msglen);
-		*bytes = mmu_trace_bytes(p->trace);
-		*recs = s->recs;
-		return n;
-	}
 	pthread_mutex_lock(&p->lock);
 	if (p->consumer_holds) { /* hand the previous batch's slot back to the reader */
 		p->slot[p->tail % SLOTS].full = false;
@@ -113,10 +100,6 @@ void prefetch_stop(prefetch_t *p)
 {
 	if (!p)
 		return;
-	if (p->in_place) {
-		free(p);
-		return;
-	}
 	pthread_mutex_lock(&p->lock);
 	p->stop = true;
 	pthread_cond_broadcast(&p->changed);

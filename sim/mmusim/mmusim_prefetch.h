@@ -8,9 +8,7 @@
 
 /*
  * Reads a trace ahead in a second thread: decompression and parsing overlap with simulation. Batches come out in
- * trace order, so results do not depend on the thread (determinism is untouched). A trace already in memory (a mapped
- * file: no I/O and no decompression to overlap) is read in the caller's thread, small batches at a time: handing
- * records from one core to another costs more CPU time than the overlap saves.
+ * trace order, so results do not depend on the thread (determinism is untouched).
  */
 typedef struct prefetch prefetch_t;
 

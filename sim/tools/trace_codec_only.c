@@ -2,8 +2,9 @@
  * trace-codec-only: the least any reader of a trace file must do, for `make bench` to set each trace reader beside:
  * a compressed file decompressed by the codec the model's reader uses (gzip: ISA-L's inflate, its trailer's CRC-32
  * checked; xz: liblzma's LZMA2 decoding, the block checks skipped; bzip2: libbz2) into one reused block, an
- * uncompressed file mapped and released as the model's reader does, and in both one word read of every 64 bytes (so
- * that the content is really brought to the processor). It parses nothing, and shares no code with the model's reader.
+ * uncompressed file read into that block as the model's reader reads it, and in both one word read of every 64 bytes
+ * (so that the content is really brought to the processor). It parses nothing, and shares no code with the model's
+ * reader.
  *
  * usage: trace-codec-only FILE
  */
@@ -19,14 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 enum {
 	IN_BLOCK = 1 << 18,  /* compressed bytes read at a time */
 	OUT_BLOCK = 1 << 18, /* decompressed bytes at a time, as the model's reader (ALT_BLOCK) */
-	MAP_STEP = 1 << 22,  /* a mapped file's bytes released at a time, as the model's reader */
 };
 
 typedef struct {
@@ -149,21 +148,12 @@ static int bzip2_floor(floor_t *f, unsigned char *out)
 	return r != BZ_OK && r != BZ_STREAM_END;
 }
 
-static int mapped_floor(floor_t *f, size_t size)
+static int plain_floor(floor_t *f, unsigned char *out)
 {
-	if (size == 0)
-		return 0;
-	unsigned char *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, f->fd, 0);
-	if (p == MAP_FAILED)
-		return 1;
-	posix_madvise(p, size, POSIX_MADV_SEQUENTIAL);
-	for (size_t off = 0; off < size; off += MAP_STEP) {
-		size_t n = size - off < MAP_STEP ? size - off : MAP_STEP;
-		touch(f, p + off, n);
-		madvise(p + off, n & ~(size_t)4095, MADV_DONTNEED);
-	}
-	munmap(p, size);
-	return 0;
+	ssize_t k;
+	while ((k = read(f->fd, out, OUT_BLOCK)) > 0)
+		touch(f, out, (size_t)k);
+	return k < 0;
 }
 
 int main(int argc, char **argv)
@@ -196,7 +186,7 @@ int main(int argc, char **argv)
 		codec = "bzip2";
 		rc = bzip2_floor(&f, out);
 	} else {
-		rc = mapped_floor(&f, (size_t)st.st_size);
+		rc = plain_floor(&f, out);
 	}
 	if (rc) {
 		fprintf(stderr, "trace-codec-only: %s: cannot be read as %s\n", argv[1], codec);

@@ -469,9 +469,8 @@ Test(mmu_trace_champsim, din_nul_and_long_lines)
 	free(longl);
 }
 
-/* A plain ChampSim file is parsed where it is mapped: truncated by another program while it is read, it is an error,
- * not the end of the process (SIGBUS). */
-Test(mmu_trace_champsim, mapped_file_truncated_while_read)
+/* A plain ChampSim file truncated by another program while it is read is an error, not a shorter trace. */
+Test(mmu_trace_champsim, file_truncated_while_read)
 {
 	enum { RECORDS = 100000 }; /* 6.4 MB */
 	unsigned char *buf = malloc((size_t)RECORDS * 64);
@@ -550,11 +549,11 @@ Test(mmu_trace_champsim, records_with_one_load_and_one_store_slot)
 	}
 }
 
-/* A mapped file's CRC-32 is taken piece by piece as it is parsed: over several pieces it is still zlib's crc32 of the
+/* A plain file's CRC-32 is taken block by block as it is read: over several blocks it is still zlib's crc32 of the
  * whole content, whatever the sizes of the reads. */
-Test(mmu_trace_champsim, mapped_file_crc_over_many_pieces)
+Test(mmu_trace_champsim, file_crc_over_many_blocks)
 {
-	enum { RECORDS = 20011 }; /* 1.28 MB: many pieces of the CRC, and a last one that is not whole */
+	enum { RECORDS = 20011 }; /* 1.28 MB: several blocks, and a last one that is not whole */
 	unsigned char *buf = malloc((size_t)RECORDS * 64);
 	cr_assert(buf);
 	for (unsigned i = 0; i < RECORDS; i++)

@@ -72,11 +72,6 @@ uint64_t mmu_trace_unterminated(const mmu_trace_t *t);
  * by reading the file again up to that record (an error path only), or "FILE: record N" for standard input ("-").
  */
 void mmu_trace_locate(const char *path, mmu_trace_format_t fmt, uint64_t n, char *buf, size_t buflen);
-/*
- * Whether the trace is read from memory (an uncompressed regular file, mapped): reading costs no I/O wait and no
- * decompression, only parsing.
- */
-bool mmu_trace_in_memory(const mmu_trace_t *t);
 /* Total size of the file in bytes (compressed, as on disk), or 0 if unknown (stdin, pipe). */
 uint64_t mmu_trace_file_size(const mmu_trace_t *t);
 /*

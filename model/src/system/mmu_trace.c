@@ -7,14 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "mmu/mmu_error.h"
 #include "mmu_trace_alt.h"
 #include "mmu_crc32.h"
-#include "mmu_trace_guard.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -23,41 +21,32 @@
 /*
  * The reader decompresses big blocks and parses complete lines in place. Every line handed to a parser ends in '\n'
  * inside the buffer, so the scanners need no bounds checks: '\n' stops each of them. A line cut by the end of a block
- * is moved to the front of the buffer before the next block is read behind it. An uncompressed regular file is not
- * read at all but mapped, and its lines parsed where they are: only a last line without its newline is copied to the
- * buffer, to be given one.
+ * is moved to the front of the buffer before the next block is read behind it. An uncompressed file is read the same
+ * way (mmu_trace_stream.h says why it is not mapped).
  */
 enum {
 	TRACE_BLOCK = 1 << 20,
 	TRACE_MAX_LINE = 4096, /* bytes, newline excluded */
 	TRACE_MSG = 512,
 	TRACE_PAD = 32, /* bytes after the buffer's end that may be read (never used): a word-wide scan may overshoot */
-	TRACE_MAP_STEP = 1 << 22, /* parsed bytes of a mapped file between two releases (release_mapped) */
 };
 #define TOO_LONG "line too long (more than 4096 bytes)"
 
 struct mmu_trace {
 	trace_alt_t *alt;  /* the reader of a ChampSim or din trace, which every call is handed to; else NULL */
-	trace_stream_t *s; /* the file's content, decompressed (gzip, xz, bzip2 or none), when it is not mapped */
+	trace_stream_t *s; /* the file's content, decompressed (gzip, xz, bzip2 or none) */
 	char *name;        /* as shown in messages: the path, or "<stdin>" */
 	mmu_trace_format_t fmt;
 	uint64_t line;
-	uint64_t file_size;
-	char *buf;        /* TRACE_MAX_LINE + TRACE_BLOCK + 1 bytes */
-	const char *text; /* what [pos, lim) index: buf, or the mapped file */
-	const char *map;  /* an uncompressed regular file, mapped whole (then s is NULL), or NULL */
-	size_t map_size;
-	size_t released; /* the map's bytes before this (a multiple of the page size) are parsed, in crc, and dropped */
-	size_t pos;      /* next line to parse */
-	size_t lim;      /* one past the last '\n' of the buffer: [pos, lim) holds complete lines */
-	size_t len;      /* bytes in the buffer; [lim, len) is a line still missing its end */
+	char *buf;  /* TRACE_MAX_LINE + TRACE_BLOCK + 1 bytes, and TRACE_PAD more that are never written */
+	size_t pos; /* next line to parse */
+	size_t lim; /* one past the last '\n' of the buffer: [pos, lim) holds complete lines */
+	size_t len; /* bytes in the buffer; [lim, len) is a line still missing its end */
 	bool eof;
-	uint64_t cut_line; /* a last line without its newline: its number */
-	int err;           /* sticky: once a read failed, every later read fails the same way */
-	char *err_msg;     /* TRACE_MSG bytes */
-	/* Provenance: the size and CRC-32 of the content (a mapped file's here; a read one's from its stream). */
-	uint64_t content_bytes;
-	uint32_t crc;
+	uint64_t cut_line;      /* a last line without its newline: its number */
+	int err;                /* sticky: once a read failed, every later read fails the same way */
+	char *err_msg;          /* TRACE_MSG bytes */
+	uint64_t content_bytes; /* provenance: the size of the content (its CRC-32 is the stream's) */
 };
 
 /* Hex digit value + 1; 0 for every byte that is not a hex digit (including '\n', which ends every scan). */
@@ -117,13 +106,6 @@ static int fail_line(mmu_trace_t *t, const char *what, bool show, char c)
 	return t->err;
 }
 
-static int fail_file(mmu_trace_t *t, int code, const char *what)
-{
-	snprintf(t->err_msg, TRACE_MSG, "%s: %s", t->name, what);
-	t->err = code;
-	return code;
-}
-
 /* ---- block reading ---- */
 
 static void find_lim(mmu_trace_t *t, size_t from)
@@ -135,19 +117,6 @@ static void find_lim(mmu_trace_t *t, size_t from)
 		}
 	}
 }
-
-/* Compressed formats the stream reads, by their magic bytes: such a file is read through it, not mapped. */
-static const struct {
-	const char *magic;
-	size_t len;
-} compressed[] = {
-    {"\x1f\x8b", 2},
-    {"BZh", 3},
-    {"\xfd"
-     "7zXZ\0",
-     6},
-    {"\x28\xb5\x2f\xfd", 4}, /* zstd: refused by the stream, by name */
-};
 
 /*
  * The first bytes of the content (n of them, at the start of the buffer): a UTF-8 byte-order mark, which editors on
@@ -193,48 +162,9 @@ static int finish_input(mmu_trace_t *t)
 	return 1;
 }
 
-/*
- * The whole pages of a mapped file before offset upto, which are parsed: added to the CRC while they are still in the
- * cache, then dropped from the process (they stay in the page cache), so that its memory does not grow with the trace.
- */
-static void release_mapped(mmu_trace_t *t, size_t upto)
-{
-	size_t end = upto & ~((size_t)sysconf(_SC_PAGESIZE) - 1);
-	if (end <= t->released)
-		return;
-	t->crc = mmu_crc32(t->crc, t->map + t->released, end - t->released);
-	madvise((void *)(t->map + t->released), end - t->released, MADV_DONTNEED);
-	t->released = end;
-}
-
-/*
- * The end of a mapped file: a last line without its newline is copied to the buffer and given one (as finish_input
- * does); the CRC gets the rest of the content.
- */
-static int refill_mapped(mmu_trace_t *t)
-{
-	if (t->eof)
-		return 0;
-	t->eof = true;
-	t->crc = mmu_crc32(t->crc, t->map + t->released, t->map_size - t->released);
-	t->released = t->map_size;
-	size_t tail = t->map_size - t->lim;
-	if (tail > TRACE_MAX_LINE) {
-		t->line++;
-		return fail_line(t, TOO_LONG, false, 0);
-	}
-	memcpy(t->buf, t->map + t->lim, tail);
-	t->text = t->buf;
-	t->pos = t->lim = 0;
-	t->len = tail;
-	return finish_input(t);
-}
-
 /* Makes [pos, lim) non-empty. Returns 1, 0 at the end of the input, or a negative error. */
 static int refill(mmu_trace_t *t)
 {
-	if (t->map)
-		return refill_mapped(t);
 	size_t tail = t->len - t->lim;
 	memmove(t->buf, t->buf + t->lim, tail);
 	t->pos = t->lim = 0;
@@ -624,7 +554,7 @@ static int line_failure(mmu_trace_t *t, uint64_t line, const line_err_t *e)
 #define PARSE_LINES(name, parse_line)                                                                                  \
 	static size_t name(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max)                                          \
 	{                                                                                                              \
-		const char *p = t->text + t->pos, *lim = t->text + t->lim;                                             \
+		const char *p = t->buf + t->pos, *lim = t->buf + t->lim;                                               \
 		uint64_t line = t->line;                                                                               \
 		size_t n = 0;                                                                                          \
 		line_err_t e;                                                                                          \
@@ -639,33 +569,24 @@ static int line_failure(mmu_trace_t *t, uint64_t line, const line_err_t *e)
 			n += k == LINE_REC;                                                                            \
 			p = next;                                                                                      \
 		}                                                                                                      \
-		t->pos = (size_t)(p - t->text);                                                                        \
+		t->pos = (size_t)(p - t->buf);                                                                         \
 		t->line = line;                                                                                        \
 		return n;                                                                                              \
 	}
 PARSE_LINES(parse_lackey_lines_slow, lackey_line)
 
-/* Where the lines lackey_fast may read stop: TRACE_PAD bytes before the end of what is readable. */
-static const char *fast_limit(const mmu_trace_t *t)
-{
-	if (t->text == t->buf)
-		return t->buf + t->lim; /* the buffer has TRACE_PAD bytes more */
-	return t->map_size > TRACE_PAD ? t->map + t->map_size - TRACE_PAD : t->map;
-}
-
 /* As parse_lackey_lines_slow, the common lines word by word first (lackey_fast). */
 static size_t parse_lackey_lines(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max)
 {
-	const char *p = t->text + t->pos, *lim = t->text + t->lim, *fast = fast_limit(t);
-	if (fast > lim)
-		fast = lim;
+	/* the buffer has TRACE_PAD readable bytes after lim, so lackey_fast may overshoot the last line */
+	const char *p = t->buf + t->pos, *fast = t->buf + t->lim;
 	uint64_t line = t->line;
 	size_t n = 0;
 	while (n < max && p < fast && lackey_fast(p, &recs[n], &p)) {
 		n++;
 		line++;
 	}
-	t->pos = (size_t)(p - t->text);
+	t->pos = (size_t)(p - t->buf);
 	t->line = line;
 	return n;
 }
@@ -689,8 +610,6 @@ static long read_records(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char
 		if (!got && n < max && t->pos < t->lim)
 			n += parse_lackey_lines_slow(t, recs + n, 1);
 	}
-	if (t->map && t->text == t->map && t->pos - t->released >= TRACE_MAP_STEP)
-		release_mapped(t, t->pos);
 	/* Records before a bad line are delivered first; the error comes with the next call. */
 	if (t->err && n == 0) {
 		set_msg(msg, msglen, "%s", t->err_msg);
@@ -699,36 +618,9 @@ static long read_records(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char
 	return (long)n;
 }
 
-struct read_call {
-	mmu_trace_t *t;
-	mmu_trace_rec_t *recs;
-	size_t max;
-	char *msg;
-	size_t msglen;
-};
-
-static long read_records_call(void *p)
-{
-	struct read_call *c = p;
-	return read_records(c->t, c->recs, c->max, c->msg, c->msglen);
-}
-
 long mmu_trace_read(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char *msg, size_t msglen)
 {
-	if (!t->map && !(t->alt && t->alt->mapped))
-		return read_records(t, recs, max, msg, msglen);
-	/* A mapped file: another program may truncate it under the reader (mmu_trace_guard.h). */
-	struct read_call c = {t, recs, max, msg, msglen};
-	long got = trace_guard_call(read_records_call, &c);
-	if (got != TRACE_GUARD_TRUNCATED)
-		return got;
-	static const char why[] = "the file became shorter while it was read (another program truncated or rewrote it)";
-	if (t->alt)
-		trace_alt_fail(t->alt, MMU_EIO, "%s: %s", trace_stream_name(t->alt->s), why);
-	else
-		fail_file(t, MMU_EIO, why);
-	set_msg(msg, msglen, "%s", t->alt ? t->alt->err_msg : t->err_msg);
-	return MMU_EIO;
+	return read_records(t, recs, max, msg, msglen);
 }
 
 /* ---- opening ---- */
@@ -759,7 +651,7 @@ static int detect_format(mmu_trace_t *t)
 				return 0;
 			}
 		}
-		const char *p = t->text + t->pos, *lim = t->text + t->lim;
+		const char *p = t->buf + t->pos, *lim = t->buf + t->lim;
 		if (looks_lackey(p) || looks_text(p)) {
 			t->fmt = looks_lackey(p) ? MMU_TRACE_LACKEY : MMU_TRACE_TEXT;
 			return 0;
@@ -773,28 +665,8 @@ static int detect_format(mmu_trace_t *t)
 		if (!next)
 			return line_failure(t, t->line + 1, &e);
 		t->line++;
-		t->pos = (size_t)(next - t->text);
+		t->pos = (size_t)(next - t->buf);
 	}
-}
-
-static int open_fd(const char *path, int *fd, uint64_t *size, char *msg, size_t msglen)
-{
-	bool std = !strcmp(path, "-");
-	*fd = std ? dup(STDIN_FILENO) : open(path, O_RDONLY);
-	struct stat st;
-	if (*fd < 0 || fstat(*fd, &st) != 0) {
-		set_msg(msg, msglen, "%s: %s", std ? "<stdin>" : path, strerror(errno));
-		if (*fd >= 0)
-			close(*fd);
-		return MMU_EIO;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		set_msg(msg, msglen, "%s: %s", std ? "<stdin>" : path, strerror(EISDIR));
-		close(*fd);
-		return MMU_EIO;
-	}
-	*size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
-	return 0;
 }
 
 static int alloc_trace(const char *path, mmu_trace_format_t fmt, mmu_trace_t **out)
@@ -805,7 +677,6 @@ static int alloc_trace(const char *path, mmu_trace_format_t fmt, mmu_trace_t **o
 	t->fmt = fmt;
 	t->name = strdup(strcmp(path, "-") ? path : "<stdin>");
 	t->buf = malloc(TRACE_MAX_LINE + TRACE_BLOCK + 1 + TRACE_PAD);
-	t->text = t->buf;
 	t->err_msg = malloc(TRACE_MSG);
 	*out = t;
 	return t->name && t->buf && t->err_msg ? 0 : MMU_ENOMEM;
@@ -829,38 +700,6 @@ static int open_alt(const char *path, mmu_trace_format_t fmt, mmu_trace_t **out,
 	return 0;
 }
 
-/*
- * An uncompressed regular file is mapped instead of read. Read through the stream: a file that starts like a
- * compressed one (the stream decides from the same magic bytes), or one that cannot be mapped. A UTF-8 byte-order
- * mark is skipped, as check_start drops it.
- */
-static bool map_file(mmu_trace_t *t, int fd, uint64_t size)
-{
-	unsigned char head[6];
-	size_t n = size < sizeof head ? (size_t)size : sizeof head;
-	if (size == 0 || size > SIZE_MAX || pread(fd, head, n, 0) != (ssize_t)n)
-		return false;
-	for (size_t i = 0; i < sizeof compressed / sizeof compressed[0]; i++)
-		if (n >= compressed[i].len && memcmp(head, compressed[i].magic, compressed[i].len) == 0)
-			return false;
-	void *p = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (p == MAP_FAILED)
-		return false;
-	posix_madvise(p, (size_t)size, POSIX_MADV_SEQUENTIAL);
-	t->map = t->text = p;
-	t->map_size = t->len = (size_t)size;
-	t->pos = n >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-	t->lim = t->pos;
-	for (size_t i = t->map_size; i > t->pos; i--) {
-		if (t->map[i - 1] == '\n') {
-			t->lim = i;
-			break;
-		}
-	}
-	t->content_bytes = t->map_size; /* its CRC is taken as it is parsed (release_mapped, refill_mapped) */
-	return true;
-}
-
 int mmu_trace_open(const char *path, mmu_trace_format_t fmt, mmu_trace_t **out, char *msg, size_t msglen)
 {
 	*out = NULL;
@@ -876,25 +715,17 @@ int mmu_trace_open(const char *path, mmu_trace_format_t fmt, mmu_trace_t **out, 
 	}
 	if (trace_alt_handles(fmt))
 		return open_alt(path, fmt, out, msg, msglen);
-	int fd;
-	uint64_t size;
-	int rc = open_fd(path, &fd, &size, msg, msglen);
-	if (rc)
-		return rc;
 	mmu_trace_t *t = NULL;
-	rc = alloc_trace(path, fmt, &t);
-	bool mapped = !rc && map_file(t, fd, size);
-	close(fd);
+	int rc = alloc_trace(path, fmt, &t);
 	if (rc) {
 		mmu_trace_close(t);
 		set_msg(msg, msglen, "%s: out of memory", strcmp(path, "-") ? path : "<stdin>");
 		return rc;
 	}
-	if (!mapped && (rc = trace_stream_open(path, &t->s, msg, msglen)) != 0) {
+	if ((rc = trace_stream_open(path, &t->s, msg, msglen)) != 0) {
 		mmu_trace_close(t);
 		return rc;
 	}
-	t->file_size = size;
 	if (fmt == MMU_TRACE_AUTO && detect_format(t) < 0) {
 		set_msg(msg, msglen, "%s", t->err_msg);
 		rc = t->err;
@@ -911,8 +742,6 @@ void mmu_trace_close(mmu_trace_t *t)
 		return;
 	trace_alt_close(t->alt);
 	trace_stream_close(t->s);
-	if (t->map)
-		munmap((void *)t->map, t->map_size);
 	free(t->name);
 	free(t->buf);
 	free(t->err_msg);
@@ -961,28 +790,21 @@ uint64_t mmu_trace_bytes(const mmu_trace_t *t)
 {
 	if (t->alt)
 		return trace_stream_in_bytes(t->alt->s);
-	if (t->map)
-		return t->text == t->map ? t->pos : t->map_size;
 	return trace_stream_in_bytes(t->s);
-}
-
-bool mmu_trace_in_memory(const mmu_trace_t *t)
-{
-	return t->map != NULL;
 }
 
 uint64_t mmu_trace_file_size(const mmu_trace_t *t)
 {
 	if (t->alt)
 		return trace_stream_file_size(t->alt->s);
-	return t->file_size;
+	return trace_stream_file_size(t->s);
 }
 
 uint32_t mmu_trace_crc32(const mmu_trace_t *t)
 {
 	if (t->alt)
 		return trace_stream_crc32(t->alt->s);
-	return t->s ? trace_stream_crc32(t->s) : t->crc;
+	return trace_stream_crc32(t->s);
 }
 
 uint64_t mmu_trace_content_bytes(const mmu_trace_t *t)

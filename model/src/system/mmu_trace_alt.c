@@ -87,18 +87,6 @@ int trace_alt_open(const char *path, mmu_trace_format_t fmt, trace_alt_t **out, 
 		trace_alt_close(a);
 		return rc;
 	}
-	/*
-	 * A plain ChampSim file is parsed where it is mapped: reading it would copy three times the bytes of a lackey
-	 * trace per reference. din is not (its parser ends each line in the buffer).
-	 */
-	const unsigned char *base;
-	size_t size;
-	if (fmt != MMU_TRACE_DIN && trace_stream_map(a->s, &base, &size)) {
-		free(a->buf);
-		a->buf = (unsigned char *)(uintptr_t)base;
-		a->len = size;
-		a->eof = a->mapped = true;
-	}
 	*out = a;
 	return 0;
 }
@@ -107,18 +95,13 @@ void trace_alt_close(trace_alt_t *a)
 {
 	if (!a)
 		return;
-	if (!a->mapped)
-		free(a->buf);
+	free(a->buf);
 	trace_stream_close(a->s);
 	free(a);
 }
 
 int trace_alt_refill(trace_alt_t *a, size_t want)
 {
-	if (a->mapped) {
-		trace_stream_mapped_parsed(a->s, a->len - a->pos < want ? a->len : a->pos);
-		return 0;
-	}
 	size_t tail = a->len - a->pos;
 	memmove(a->buf, a->buf + a->pos, tail);
 	a->consumed += a->pos;

@@ -24,9 +24,8 @@ enum {
 typedef struct trace_alt {
 	trace_stream_t *s;
 	mmu_trace_format_t fmt;
-	unsigned char *buf; /* ALT_CARRY + ALT_BLOCK + 1 bytes; or the whole content of a mapped file, not written */
+	unsigned char *buf; /* ALT_CARRY + ALT_BLOCK + 1 bytes */
 	size_t pos, len;    /* unread content is [pos, len) */
-	bool mapped;        /* ChampSim from a plain file: parsed in place (trace_stream_map) */
 	bool eof;
 	uint64_t consumed; /* content bytes before buf[0] */
 	uint64_t units;    /* records (ChampSim) or lines (din) read so far */
@@ -54,7 +53,7 @@ void trace_alt_locate(const char *path, mmu_trace_format_t fmt, uint64_t n, char
 
 /*
  * Moves the unread bytes to the front and reads more behind them until at least want bytes are unread or the input
- * ends. Returns 0 or an error (sticky, in err_msg). For a mapped file, only reports the progress.
+ * ends. Returns 0 or an error (sticky, in err_msg).
  */
 int trace_alt_refill(trace_alt_t *a, size_t want);
 int trace_alt_fail(trace_alt_t *a, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -20,9 +19,7 @@
 #include "mmu/mmu_error.h"
 
 enum {
-	IN_BUF = 1 << 18,   /* compressed bytes read at a time */
-	MAP_STEP = 1 << 22, /* parsed bytes of a mapped file between two releases (trace_stream_mapped_parsed) */
-	CRC_STEP = 1 << 16  /* parsed bytes of a mapped file added to its CRC at a time */
+	IN_BUF = 1 << 18, /* compressed bytes read at a time */
 };
 
 typedef enum { CODEC_NONE, CODEC_GZIP, CODEC_XZ, CODEC_BZIP2 } codec_t;
@@ -36,6 +33,7 @@ struct trace_stream {
 	bool in_eof;
 	bool done; /* the last compressed stream ended and no input follows */
 	uint64_t in_bytes, file_size, out_bytes;
+	uint64_t expect_bytes; /* a regular file: the bytes from where it was opened to its end then (else 0) */
 	/*
 	 * CRC-32 of the content. ISA-L computes a gzip member's CRC itself (to check it against the trailer): it is
 	 * combined in when the member ends (member_bytes long) and not computed a second time.
@@ -50,9 +48,6 @@ struct trace_stream {
 	lzma_stream x;
 	bz_stream b;
 	bool b_live;
-	/* a mapped file (trace_stream_map): its bytes before crc_upto are in crc, its pages before released dropped */
-	const unsigned char *map;
-	size_t map_size, crc_upto, released;
 };
 
 static int fail(const trace_stream_t *s, int code, char *msg, size_t msglen, const char *what)
@@ -169,6 +164,8 @@ int trace_stream_open(const char *path, trace_stream_t **out, char *msg, size_t 
 	}
 	s->fd = fd;
 	s->file_size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	off_t at = S_ISREG(st.st_mode) ? lseek(fd, 0, SEEK_CUR) : -1; /* standard input may start inside a file */
+	s->expect_bytes = at >= 0 && (uint64_t)at < s->file_size ? s->file_size - (uint64_t)at : 0;
 	s->crc = (uint32_t)crc32(0, Z_NULL, 0);
 	s->x = (lzma_stream)LZMA_STREAM_INIT;
 	int rc = start_codec(s, msg, msglen);
@@ -188,8 +185,6 @@ void trace_stream_close(trace_stream_t *s)
 	lzma_end(&s->x);
 	if (s->b_live)
 		BZ2_bzDecompressEnd(&s->b);
-	if (s->map)
-		munmap((void *)(uintptr_t)s->map, s->map_size);
 	if (s->in)
 		close(s->fd);
 	free(s->in);
@@ -215,6 +210,11 @@ static long read_plain(trace_stream_t *s, unsigned char *out, size_t n, char *ms
 	while (k < 0 && errno == EINTR);
 	if (k < 0)
 		return fail(s, MMU_EIO, msg, msglen, strerror(errno));
+	/* A regular file that ends before the size it had when opened was cut while it was read: its end is not the
+	 * trace's, and a shorter trace must not pass for the whole one. */
+	if (k == 0 && s->in_bytes < s->expect_bytes)
+		return fail(s, MMU_EIO, msg, msglen,
+		            "the file became shorter while it was read (another program truncated or rewrote it)");
 	if (k == 0)
 		s->in_eof = true;
 	s->in_bytes += (uint64_t)k;
@@ -404,39 +404,6 @@ long trace_stream_read(trace_stream_t *s, void *buf, size_t n, char *msg, size_t
 		s->crc = mmu_crc32(s->crc, out, got);
 	s->out_bytes += got;
 	return (long)got;
-}
-
-bool trace_stream_map(trace_stream_t *s, const unsigned char **base, size_t *size)
-{
-	if (s->codec != CODEC_NONE || s->file_size == 0 || s->file_size > SIZE_MAX || s->out_bytes || s->map)
-		return false;
-	void *p = mmap(NULL, (size_t)s->file_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
-	if (p == MAP_FAILED)
-		return false;
-	posix_madvise(p, (size_t)s->file_size, POSIX_MADV_SEQUENTIAL);
-	s->map = p;
-	s->map_size = (size_t)s->file_size;
-	*base = s->map;
-	*size = s->map_size;
-	return true;
-}
-
-void trace_stream_mapped_parsed(trace_stream_t *s, size_t upto)
-{
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	size_t end = upto >= s->map_size ? s->map_size : upto & ~(page - 1);
-	/* the CRC in small steps, of bytes the reader has just parsed and the cache still holds */
-	if (end > s->crc_upto && (end == s->map_size || end - s->crc_upto >= CRC_STEP)) {
-		s->crc = mmu_crc32(s->crc, s->map + s->crc_upto, end - s->crc_upto);
-		s->crc_upto = end;
-	}
-	if (end <= s->released || (end < s->map_size && end - s->released < MAP_STEP))
-		return;
-	size_t drop = end & ~(page - 1);
-	if (drop > s->released)
-		madvise((void *)(uintptr_t)(s->map + s->released), drop - s->released, MADV_DONTNEED);
-	s->released = end;
-	s->out_bytes = s->in_bytes = end;
 }
 
 const char *trace_stream_name(const trace_stream_t *s)
