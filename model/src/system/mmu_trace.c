@@ -1,18 +1,13 @@
 #include "mmu/mmu_trace.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "mmu/mmu_error.h"
 #include "mmu_trace_alt.h"
-#include "mmu_crc32.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -592,7 +587,7 @@ static size_t parse_lackey_lines(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t m
 }
 PARSE_LINES(parse_text_lines, text_line)
 
-static long read_records(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char *msg, size_t msglen)
+long mmu_trace_read(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char *msg, size_t msglen)
 {
 	if (t->alt)
 		return trace_alt_read(t->alt, recs, max, msg, msglen);
@@ -616,11 +611,6 @@ static long read_records(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char
 		return t->err;
 	}
 	return (long)n;
-}
-
-long mmu_trace_read(mmu_trace_t *t, mmu_trace_rec_t *recs, size_t max, char *msg, size_t msglen)
-{
-	return read_records(t, recs, max, msg, msglen);
 }
 
 /* ---- opening ---- */

@@ -5,7 +5,7 @@
  * The bytes of a trace file, decompressed: gzip (ISA-L), xz (liblzma), bzip2 (libbz2) or none, decided from the
  * first bytes of the file, never from its name. Concatenated streams (pigz, pxz, pbzip2 output) are read whole. Every
  * reader reads through it, in blocks into a buffer of its own that it reuses: an uncompressed file too (read rather
- * than mapped: on a virtual machine, mapping each page of a file costs more than copying it, README "Trace files").
+ * than mapped: on a virtual machine, mapping each page of a file costs more than copying it, README "Speed").
  */
 #include <stdbool.h>
 #include <stddef.h>
