@@ -102,6 +102,38 @@ Test(mmusim_cli, ticked_engine_gives_the_same_report)
 	cr_assert_str_eq(strchr(ea, '\n'), strchr(eb, '\n'), "everything after the engine line must match");
 }
 
+/* The reader thread changes only the speed: the same report, and a bad line far into the trace the same error. */
+Test(mmusim_cli, read_ahead_gives_the_same_report_and_errors)
+{
+	static run_t a, b;
+	mmusim(&a, "run --json");
+	mmusim(&b, "run --json --read-ahead");
+	cr_assert_eq(a.status, 0, "%s", a.err);
+	cr_assert_eq(b.status, 0, "%s", b.err);
+	cr_assert_str_eq(a.out, b.out);
+
+	/* many batches of records before the bad line, in either way of reading */
+	enum { GOOD = 50000 };
+	static char text[GOOD * 16 + 64];
+	size_t n = 0;
+	for (int i = 0; i < GOOD; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "R %x\n", 0x400000 + (i % 64) * 0x1000);
+	snprintf(text + n, sizeof text - n, "R 40zz00\nR 400000\n");
+	char *trace = write_temp(text);
+	char args[256];
+	static run_t c, d;
+	snprintf(args, sizeof args, "run --format text --trace %s", trace);
+	mmusim(&c, args);
+	strcat(args, " --read-ahead");
+	mmusim(&d, args);
+	unlink(trace);
+	cr_assert_eq(c.status, 2, "%s", c.err);
+	cr_assert_eq(d.status, 2, "%s", d.err);
+	cr_assert(strstr(c.err, ":50001: invalid address"), "%s", c.err);
+	cr_assert_str_eq(c.err, d.err);
+	cr_assert_str_eq(c.out, d.out);
+}
+
 Test(mmusim_cli, pid_changes_are_context_switches_and_pcid_keeps_entries)
 {
 	/* two processes ping-pong over the same 4 pages: without PCIDs each switch flushes the TLBs */
