@@ -42,7 +42,7 @@ static int simulate(amat_t *a, const char *path, const char *format, mmu_engine_
 		mmu_trace_close(t);
 		return cli_fail("%s", msg);
 	}
-	int rc = drive_trace(sim, t, path, false);
+	int rc = drive_trace(sim, t, path, false, false);
 	a->format = mmu_trace_format_name(mmu_trace_format(t));
 	mmu_stats_read(mmu_sim_mmu(sim), &a->st);
 	a->ss = *mmu_sim_stats(sim);

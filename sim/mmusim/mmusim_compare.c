@@ -111,7 +111,7 @@ static int run_one(const cmp_opts_t *o, const mmu_cfg_t *cfg, mmu_engine_t engin
 		mmu_trace_close(t);
 		return cli_fail("%s", msg);
 	}
-	int rc = drive_trace(sim, t, path, false);
+	int rc = drive_trace(sim, t, path, false, false);
 	if (!rc) {
 		run_info_t info = {
 		    .trace = path,

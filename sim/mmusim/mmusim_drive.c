@@ -50,10 +50,10 @@ static int batches(prefetch_t *pf, const mmu_trace_t *t, mmu_sim_t *sim, const c
 	return 0;
 }
 
-int drive_trace(mmu_sim_t *sim, mmu_trace_t *t, const char *path, bool timing)
+int drive_trace(mmu_sim_t *sim, mmu_trace_t *t, const char *path, bool timing, bool read_ahead)
 {
 	prefetch_t *pf;
-	if (prefetch_start(t, &pf) != 0)
+	if (prefetch_start(t, read_ahead, &pf) != 0)
 		return cli_fail("cannot start the trace reader thread");
 	int rc = batches(pf, t, sim, path, timing);
 	prefetch_stop(pf);

@@ -275,7 +275,7 @@ static int run_trace(const imp_opts_t *o, mmu_sim_t *sim)
 	mmu_trace_t *t;
 	if (cli_trace_open(o->trace, o->format, &t, msg, sizeof msg))
 		return cli_fail("%s", msg);
-	int rc = drive_trace(sim, t, o->trace, false);
+	int rc = drive_trace(sim, t, o->trace, false, false);
 	if (!rc) {
 		run_info_t info = {
 		    .trace = o->trace, .format = mmu_trace_format_name(mmu_trace_format(t)), .engine = "fast"};

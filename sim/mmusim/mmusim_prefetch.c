@@ -10,6 +10,8 @@
 
 #define SLOTS 4
 #define BATCH 16384
+/* Read in the caller's thread: a batch that stays in the cache between being parsed and being simulated. */
+#define BATCH_INLINE 2048
 
 typedef struct slot {
 	mmu_trace_rec_t recs[BATCH];
@@ -21,6 +23,7 @@ typedef struct slot {
 
 struct prefetch {
 	mmu_trace_t *trace;
+	bool ahead; /* a reader thread; otherwise every batch is read by prefetch_next in the caller's thread */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
@@ -54,12 +57,17 @@ static void *reader(void *arg)
 	}
 }
 
-int prefetch_start(mmu_trace_t *t, prefetch_t **out)
+int prefetch_start(mmu_trace_t *t, bool ahead, prefetch_t **out)
 {
 	prefetch_t *p = calloc(1, sizeof *p);
 	if (!p)
 		return MMU_ENOMEM;
 	p->trace = t;
+	p->ahead = ahead;
+	if (!ahead) {
+		*out = p;
+		return 0;
+	}
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->changed, NULL);
 	if (pthread_create(&p->thread, NULL, reader, p) != 0) {
@@ -72,8 +80,20 @@ int prefetch_start(mmu_trace_t *t, prefetch_t **out)
 	return 0;
 }
 
+/* A batch read here and now; an error repeats on every later call, as mmu_trace_read's errors do. */
+static long read_inline(prefetch_t *p, const mmu_trace_rec_t **recs, uint64_t *bytes, char *msg, size_t msglen)
+{
+	slot_t *s = &p->slot[0];
+	long n = mmu_trace_read(p->trace, s->recs, BATCH_INLINE, msg, msglen);
+	*bytes = mmu_trace_bytes(p->trace);
+	*recs = s->recs;
+	return n;
+}
+
 long prefetch_next(prefetch_t *p, const mmu_trace_rec_t **recs, uint64_t *bytes, char *msg, size_t msglen)
 {
+	if (!p->ahead)
+		return read_inline(p, recs, bytes, msg, msglen);
 	pthread_mutex_lock(&p->lock);
 	if (p->consumer_holds) { /* hand the previous batch's slot back to the reader */
 		p->slot[p->tail % SLOTS].full = false;
@@ -100,6 +120,10 @@ void prefetch_stop(prefetch_t *p)
 {
 	if (!p)
 		return;
+	if (!p->ahead) {
+		free(p);
+		return;
+	}
 	pthread_mutex_lock(&p->lock);
 	p->stop = true;
 	pthread_cond_broadcast(&p->changed);

@@ -64,7 +64,8 @@ static void walk_cache_rows(FILE *out, const mmu_cfg_t *cfg, const mmu_stats_t *
 	}
 	if (cfg->mem.dcache.entries) {
 		tlb_row(out, "dcache", &cfg->mem.dcache, st->dcache_accesses, st->dcache_hits, st->dcache_misses);
-		fprintf(out, "  dcache (model-only) lines of %u bytes; a miss costs mem.latency\n", cfg->mem.dcache_line_bytes);
+		fprintf(out, "  dcache (model-only) lines of %u bytes; a miss costs mem.latency\n",
+		        cfg->mem.dcache_line_bytes);
 	}
 	if (st->walks)
 		fprintf(out,

@@ -195,7 +195,7 @@ int sweep_reader_open(sweep_reader_t **out, mmu_trace_t *t, unsigned page_bits, 
                       size_t msglen)
 {
 	sweep_reader_t *rd = calloc(1, sizeof *rd);
-	if (!rd || prefetch_start(t, &rd->pf) != 0) {
+	if (!rd || prefetch_start(t, true, &rd->pf) != 0) {
 		free(rd);
 		snprintf(msg, msglen, "cannot start the trace reader thread");
 		return MMU_ENOMEM;

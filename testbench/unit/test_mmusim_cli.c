@@ -27,6 +27,18 @@ static char *write_temp(const char *text)
 	return path;
 }
 
+/* Runs `mmusim ARGS --trace T` into a and the same with EXTRA appended into b, T a temporary file holding text. */
+static void run_pair(const char *text, const char *args, const char *extra, run_t *a, run_t *b)
+{
+	char *trace = write_temp(text);
+	char line[512];
+	snprintf(line, sizeof line, "%s --trace %s", args, trace);
+	mmusim(a, line);
+	snprintf(line, sizeof line, "%s --trace %s %s", args, trace, extra);
+	mmusim(b, line);
+	unlink(trace);
+}
+
 static double num(cJSON *j, const char *name)
 {
 	cJSON *item = cJSON_GetObjectItemCaseSensitive(j, name);
@@ -84,13 +96,8 @@ Test(mmusim_cli, same_config_trace_and_seed_give_identical_reports)
 Test(mmusim_cli, ticked_engine_gives_the_same_report)
 {
 	static run_t a, b;
-	char *trace = write_temp("R 400000\nW 400008\nX 401000\nR 7fff0000 2\nW 400010 2\nR 400000 1\nR 600000 1\n");
-	char args[256];
-	snprintf(args, sizeof args, "run --format text --trace %s --json", trace);
-	mmusim(&a, args);
-	strcat(args, " --engine ticked");
-	mmusim(&b, args);
-	unlink(trace);
+	run_pair("R 400000\nW 400008\nX 401000\nR 7fff0000 2\nW 400010 2\nR 400000 1\nR 600000 1\n",
+	         "run --format text --json", "--engine ticked", &a, &b);
 	cr_assert_eq(a.status, 0, "%s", a.err);
 	char *ea = strstr(a.out, "\"engine\""), *eb = strstr(b.out, "\"engine\"");
 	cr_assert(ea && eb);
@@ -102,6 +109,32 @@ Test(mmusim_cli, ticked_engine_gives_the_same_report)
 	cr_assert_str_eq(strchr(ea, '\n'), strchr(eb, '\n'), "everything after the engine line must match");
 }
 
+/* The reader thread changes only the speed: the same report, and a bad line far into the trace the same error. */
+Test(mmusim_cli, read_ahead_gives_the_same_report_and_errors)
+{
+	static run_t a, b;
+	mmusim(&a, "run --json");
+	mmusim(&b, "run --json --read-ahead");
+	cr_assert_eq(a.status, 0, "%s", a.err);
+	cr_assert_eq(b.status, 0, "%s", b.err);
+	cr_assert_str_eq(a.out, b.out);
+
+	/* many batches of records before the bad line, in either way of reading */
+	enum { GOOD = 50000 };
+	static char text[GOOD * 16 + 64];
+	size_t n = 0;
+	for (int i = 0; i < GOOD; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "R %x\n", 0x400000 + (i % 64) * 0x1000);
+	snprintf(text + n, sizeof text - n, "R 40zz00\nR 400000\n");
+	static run_t c, d;
+	run_pair(text, "run --format text", "--read-ahead", &c, &d);
+	cr_assert_eq(c.status, 2, "%s", c.err);
+	cr_assert_eq(d.status, 2, "%s", d.err);
+	cr_assert(strstr(c.err, ":50001: invalid address"), "%s", c.err);
+	cr_assert_str_eq(c.err, d.err);
+	cr_assert_str_eq(c.out, d.out);
+}
+
 Test(mmusim_cli, pid_changes_are_context_switches_and_pcid_keeps_entries)
 {
 	/* two processes ping-pong over the same 4 pages: without PCIDs each switch flushes the TLBs */
@@ -110,14 +143,8 @@ Test(mmusim_cli, pid_changes_are_context_switches_and_pcid_keeps_entries)
 	for (int i = 0; i < 200; i++)
 		n += (size_t)snprintf(text + n, sizeof text - n, "R %x %d\n", 0x400000 + (i % 4) * 0x1000,
 		                      1 + (i / 4) % 2);
-	char *trace = write_temp(text);
-	char args[256];
 	static run_t off, on;
-	snprintf(args, sizeof args, "run --format text --trace %s --json --set os.populate=1", trace);
-	mmusim(&off, args);
-	strcat(args, " --set cr3.pcid=1");
-	mmusim(&on, args);
-	unlink(trace);
+	run_pair(text, "run --format text --json --set os.populate=1", "--set cr3.pcid=1", &off, &on);
 	cJSON *joff = cJSON_Parse(off.out), *jon = cJSON_Parse(on.out);
 	cr_assert(joff && jon, "%s %s", off.err, on.err);
 	/* 200 references in blocks of 4 alternate pid 1, 2: 49 switches; 4 pages x 2 processes */
