@@ -54,7 +54,8 @@ int drive_trace(mmu_sim_t *sim, mmu_trace_t *t, const char *path, bool timing, b
 {
 	prefetch_t *pf;
 	if (prefetch_start(t, read_ahead, &pf) != 0)
-		return cli_fail("cannot start the trace reader thread");
+		return cli_fail(read_ahead ? "cannot start the trace reader thread"
+		                           : "out of memory for the trace's batches");
 	int rc = batches(pf, t, sim, path, timing);
 	prefetch_stop(pf);
 	return rc;
