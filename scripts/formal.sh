@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# Bounded proofs of the RTL's properties (rtl/mmu_assert.sv) with Yosys's SAT solver, one harness of
-# testbench/formal at a time: every assertion of the harness and of the modules under it holds in every cycle of
-# every run of DEPTH cycles from reset, under the harness's assumptions (the memory port's protocol, the inputs'
-# encodings); then each cover point is searched for, and the first cycle that reaches it is reported with its trace.
+# Proofs of the RTL's properties (rtl/mmu_assert.sv), one harness of testbench/formal at a time: every assertion of
+# the harness and of the modules under it holds under the harness's assumptions (the memory port's protocol, the
+# inputs' encodings), by one of two engines:
+#   pdr  every reachable state, however long after reset: ABC's property-directed reachability (IC3) on the design as
+#        an AIGER netlist, which either finds an inductive invariant (the proof) or a counterexample
+#   bmc  every run of DEPTH cycles from reset: Yosys's sat on the design unrolled DEPTH times (a bounded proof), for
+#        the harnesses whose data-heavy state PDR does not finish on
+# Then each cover point is searched for with sat, and the first cycle that reaches it is reported with its trace.
 #
 #   scripts/formal.sh [--quick] [--broken] [--only NAME] OUTDIR
 #
 # --quick   the depths of CI (a few minutes on 2 cores) instead of the full ones
 # --only    one harness: ptw, tlb or top
-# --broken  prove a deliberately broken walker (its A/D write-back drops the bits it read): the proof must fail and
-#           leave its counterexample in OUTDIR/broken.cex.vcd; exits 0 only when it does
+# --broken  prove a deliberately broken walker (its A/D write-back toggles the bits it read) with the walker's engine:
+#           the proof must fail and leave its counterexample in OUTDIR/broken.cex.vcd; exits 0 only when it does
 #
 # Yosys-smtbmc with z3 4.8.12 (Debian 12) does not finish even two steps of these harnesses, and Debian's boolector
-# is too old for it, so the proofs use `sat`, which bit-blasts the unrolled design into one SAT problem per proof.
-# Results: OUTDIR/summary.txt (also printed), a log and, for a failure or a reached cover, a VCD per proof.
+# is too old for it, so the bounded proofs use `sat`, which bit-blasts the unrolled design into one SAT problem per
+# proof. PDR is yosys-abc's `pdr`, both from Debian's yosys package. A counterexample of PDR is replayed by sat to the
+# cycle it names, for its VCD. Results: OUTDIR/summary.txt (also printed), a log and, for a failure or a reached
+# cover, a VCD per proof.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 quick=0 broken=0 only="" out=""
@@ -32,7 +38,9 @@ case $only in
 "" | ptw | tlb | top) ;;
 *) echo "formal: --only '$only': not a harness (ptw, tlb or top)" >&2; exit 2 ;;
 esac
-command -v yosys >/dev/null || { echo "formal: yosys not found (scripts/install-deps.sh installs it)" >&2; exit 1; }
+for tool in yosys yosys-abc; do
+  command -v $tool >/dev/null || { echo "formal: $tool not found (scripts/install-deps.sh installs it)" >&2; exit 1; }
+done
 mkdir -p "$out"
 
 rtl=$root/rtl
@@ -47,14 +55,17 @@ fi
 mapfile -t sources < <("$root/scripts/rtl-sources.sh" "$rtl")
 harness=$root/testbench/formal
 
-# name  top module  proof depth (full, quick)  cover depth (full, quick)  covers searched at CI's depth (a regular
-# expression; the whole MMU's harness holds every module's covers, most of them searched by the smaller harnesses)
+# name  top module  engine  proof depth (full, quick; bmc)  cover depth (full, quick)  covers searched at CI's depth
+# (a regular expression; the whole MMU's harness holds every module's covers, most of them searched by the smaller
+# harnesses)
 proofs=(
-  "ptw mmu_formal_ptw 36 36 18 18 ."
-  "tlb mmu_formal_tlb 12 8 8 6 ."
-  "top mmu_formal_top 46 16 22 14 u_miss.Miss(ControlDuringWalk|StaleWalk|L2Hit|DirtyRewalkFromL1)|u_port_d.Port|TopCr3"
+  "ptw mmu_formal_ptw pdr - - 18 18 ."
+  "tlb mmu_formal_tlb bmc 12 8 8 6 ."
+  "top mmu_formal_top bmc 46 16 22 14 u_miss.Miss(ControlDuringWalk|StaleWalk|L2Hit|DirtyRewalkFromL1)|u_port_d.Port|TopCr3"
 )
-[ "$broken" -eq 1 ] && proofs=("broken mmu_formal_ptw 12 12 0 0 .")
+[ "$broken" -eq 1 ] && proofs=("broken mmu_formal_ptw pdr - - 0 0 .")
+# PDR's time limit per proof, in seconds: it runs until it has an invariant or a counterexample.
+pdr_limit=1200
 
 summary=$out/summary.txt
 : >"$summary"
@@ -71,34 +82,78 @@ design_script() {
 # The cycle-by-cycle reset: low in step 1, high afterwards (sat's steps count from 1).
 reset_args() { printf -- '-set rst_ni 1 -set-at 1 rst_ni 0'; }
 
+# The Yosys lines that write the prepared design as an AIGER netlist of and-gates for ABC: assertions become bad-state
+# outputs, assumptions constraints, registers start at zero or, without an initial value, at any value.
+aiger_script() {
+  printf '%s\n' "delete t:\$cover" techmap "opt -fast" dffunmap "abc -g AND -fast" opt_clean
+  echo "write_aiger -I -B -zinit $1"
+}
+
+# A bounded proof of DEPTH cycles from reset, writing its counterexample, if any, to VCD.
+bmc_script() {
+  echo "sat -seq $1 -prove-asserts -set-assumes $(reset_args) -dump_vcd $2"
+}
+
 for p in "${proofs[@]}"; do
-  read -r name top depth_full depth_quick cdepth_full cdepth_quick quick_covers <<<"$p"
+  read -r name top engine depth_full depth_quick cdepth_full cdepth_quick quick_covers <<<"$p"
   [ -z "$only" ] || [ "$only" = "$name" ] || continue
   depth=$depth_full cdepth=$cdepth_full
   [ "$quick" -eq 1 ] && depth=$depth_quick cdepth=$cdepth_quick
-  ys=$out/$name.ys log=$out/$name.log
+  ys=$out/$name.ys log=$out/$name.log cex=$out/$name.cex.vcd
+  rm -f "$cex"
   {
     design_script "$top"
     echo "tee -o $out/$name.asserts.txt select -count t:\$assert"
     echo "select -list w:*_reach_q"
     echo "delete t:\$cover"
-    echo "sat -seq $depth -prove-asserts -set-assumes $(reset_args) -dump_vcd $out/$name.cex.vcd"
+    if [ "$engine" = pdr ]; then aiger_script "$out/$name.aig"; else bmc_script "$depth" "$cex"; fi
   } >"$ys"
   t0=$(date +%s)
   yosys -q -l "$log" "$ys" >/dev/null 2>&1 || true
+  verdict=none
+  if [ "$engine" = pdr ]; then
+    # One output: any assertion failing (orpos), after the constraints are folded into the transition relation.
+    plog=$out/$name.pdr.log
+    if [ -s "$out/$name.aig" ]; then
+      yosys-abc -c "read_aiger $out/$name.aig; fold; strash; orpos; pdr -T $pdr_limit" >"$plog" 2>&1 || true
+    fi
+    frame=$(sed -n 's/.*was asserted in frame \([0-9]*\).*/\1/p' "$plog" 2>/dev/null | head -n 1)
+    if grep -q '^Property proved' "$plog" 2>/dev/null; then
+      verdict=holds what="hold in every reachable state (PDR)"
+    elif [ -n "$frame" ]; then
+      # Frame F is the (F+1)-th cycle; sat replays it from reset for the trace and the name of the assertion.
+      depth=$((frame + 1))
+      { design_script "$top"; echo "delete t:\$cover"; bmc_script "$depth" "$cex"; } >"$out/$name.cex.ys"
+      yosys -q -l "$out/$name.cex.log" "$out/$name.cex.ys" >/dev/null 2>&1 || true
+      verdict=fails
+    fi
+    cat "$plog" >>"$log" 2>/dev/null || true
+  elif grep -q 'SAT proof finished - no model found: SUCCESS' "$log"; then
+    verdict=holds what="hold for $depth cycles from reset"
+  elif grep -q 'SAT proof finished - model found: FAIL' "$log"; then
+    verdict=fails
+  fi
   secs=$(($(date +%s) - t0))
   asserts=$(grep -Eo '[0-9]+ objects' "$out/$name.asserts.txt" 2>/dev/null | grep -Eo '[0-9]+' || echo "?")
-  if grep -q 'SAT proof finished - no model found: SUCCESS' "$log"; then
-    rm -f "$out/$name.cex.vcd"
-    say "proof $name ($top): $asserts assertions hold for $depth cycles from reset ($secs s)"
+  case $verdict in
+  holds)
+    rm -f "$cex"
+    say "proof $name ($top): $asserts assertions $what ($secs s)"
     [ "$broken" -eq 1 ] && { say "formal: the broken variant was proved: the properties cannot see its bug"; status=1; }
-  elif grep -q 'SAT proof finished - model found: FAIL' "$log"; then
-    say "proof $name ($top): FAILS within $depth cycles ($secs s); counterexample: $out/$name.cex.vcd"
+    ;;
+  fails)
+    say "proof $name ($top): FAILS within $depth cycles ($secs s); counterexample: $cex"
+    if [ ! -s "$cex" ]; then
+      say "formal: no trace of it from reset (did PDR start from a register's power-up value?)"
+      status=1
+    fi
     [ "$broken" -eq 1 ] || status=1
-  else
+    ;;
+  *)
     say "proof $name ($top): no verdict ($secs s); see $log"
     status=1
-  fi
+    ;;
+  esac
   [ "$cdepth" -gt 0 ] || continue
 
   # Covers: each MMU_COVER leaves a register <name>_reach_q set in the cycle after its condition held; a cover is
