@@ -4,22 +4,24 @@
 # inputs' encodings), by one of two engines:
 #   pdr  every reachable state, however long after reset: ABC's property-directed reachability (IC3) on the design as
 #        an AIGER netlist, which either finds an inductive invariant (the proof) or a counterexample
-#   bmc  every run of DEPTH cycles from reset: Yosys's sat on the design unrolled DEPTH times (a bounded proof), for
-#        the harnesses whose data-heavy state PDR does not finish on
-# Then each cover point is searched for with sat, and the first cycle that reaches it is reported with its trace.
+#   bmc  every run of DEPTH cycles from reset: ABC's incremental bounded model checker (bmc3) on the same netlist
+#        unrolled DEPTH times, for the harnesses whose data-heavy state PDR does not finish on
+# Then each cover point is searched for with Yosys's sat, and the first cycle that reaches it is reported with its
+# trace.
 #
 #   scripts/formal.sh [--quick] [--broken] [--only NAME] OUTDIR
 #
 # --quick   the depths of CI (a few minutes on 2 cores) instead of the full ones
 # --only    one harness: ptw, tlb or top
-# --broken  prove a deliberately broken walker (its A/D write-back toggles the bits it read) with the walker's engine:
-#           the proof must fail and leave its counterexample in OUTDIR/broken.cex.vcd; exits 0 only when it does
+# --broken  prove a deliberately broken walker (its A/D write-back toggles the bits it read) with each engine: both
+#           proofs must fail and leave their counterexamples in OUTDIR/broken.cex.vcd and broken_bmc.cex.vcd; exits 0
+#           only when they do
 #
-# Yosys-smtbmc with z3 4.8.12 (Debian 12) does not finish even two steps of these harnesses, and Debian's boolector
-# is too old for it, so the bounded proofs use `sat`, which bit-blasts the unrolled design into one SAT problem per
-# proof. PDR is yosys-abc's `pdr`, both from Debian's yosys package. A counterexample of PDR is replayed by sat to the
-# cycle it names, for its VCD. Results: OUTDIR/summary.txt (also printed), a log and, for a failure or a reached
-# cover, a VCD per proof.
+# Both engines are yosys-abc's (Debian's yosys package). Yosys-smtbmc with z3 4.8.12 (Debian 12) does not finish even
+# two steps of these harnesses, Debian's boolector is too old for it, and Yosys's own `sat`, which bit-blasts the
+# unrolled design unsimplified into one problem, took 219 s for 16 cycles of the whole MMU where bmc3 takes 30. A
+# counterexample is replayed by sat from reset to the cycle ABC names, for its VCD and the failing assertion's name.
+# Results: OUTDIR/summary.txt (also printed), a log and, for a failure or a reached cover, a VCD per proof.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 quick=0 broken=0 only="" out=""
@@ -60,12 +62,12 @@ harness=$root/testbench/formal
 # harnesses)
 proofs=(
   "ptw mmu_formal_ptw pdr - - 18 18 ."
-  "tlb mmu_formal_tlb bmc 12 8 8 6 ."
-  "top mmu_formal_top bmc 46 16 22 14 u_miss.Miss(ControlDuringWalk|StaleWalk|L2Hit|DirtyRewalkFromL1)|u_port_d.Port|TopCr3"
+  "tlb mmu_formal_tlb bmc 20 16 8 6 ."
+  "top mmu_formal_top bmc 23 20 22 14 u_miss.Miss(ControlDuringWalk|StaleWalk|L2Hit|DirtyRewalkFromL1)|u_port_d.Port|TopCr3"
 )
-[ "$broken" -eq 1 ] && proofs=("broken mmu_formal_ptw pdr - - 0 0 .")
-# PDR's time limit per proof, in seconds: it runs until it has an invariant or a counterexample.
-pdr_limit=1200
+[ "$broken" -eq 1 ] && proofs=("broken mmu_formal_ptw pdr - - 0 0 ." "broken_bmc mmu_formal_ptw bmc 12 12 0 0 .")
+# ABC's time limit per proof, in seconds (PDR runs until it has an invariant or a counterexample).
+abc_limit=1500
 
 summary=$out/summary.txt
 : >"$summary"
@@ -89,7 +91,7 @@ aiger_script() {
   echo "write_aiger -I -B -zinit $1"
 }
 
-# A bounded proof of DEPTH cycles from reset, writing its counterexample, if any, to VCD.
+# Yosys's bounded proof of DEPTH cycles from reset, writing its counterexample, if any, to VCD.
 bmc_script() {
   echo "sat -seq $1 -prove-asserts -set-assumes $(reset_args) -dump_vcd $2"
 }
@@ -106,31 +108,33 @@ for p in "${proofs[@]}"; do
     echo "tee -o $out/$name.asserts.txt select -count t:\$assert"
     echo "select -list w:*_reach_q"
     echo "delete t:\$cover"
-    if [ "$engine" = pdr ]; then aiger_script "$out/$name.aig"; else bmc_script "$depth" "$cex"; fi
+    aiger_script "$out/$name.aig"
   } >"$ys"
   t0=$(date +%s)
   yosys -q -l "$log" "$ys" >/dev/null 2>&1 || true
+  # One output: any assertion failing (orpos), after the constraints are folded into the transition relation.
+  case $engine in
+  pdr) run="pdr -T $abc_limit" ;;
+  *) run="bmc3 -F $depth -T $abc_limit" ;;
+  esac
+  alog=$out/$name.abc.log
+  : >"$alog"
+  if [ -s "$out/$name.aig" ]; then
+    yosys-abc -c "read_aiger $out/$name.aig; fold; strash; orpos; $run" >"$alog" 2>&1 || true
+  fi
+  cat "$alog" >>"$log"
   verdict=none
-  if [ "$engine" = pdr ]; then
-    # One output: any assertion failing (orpos), after the constraints are folded into the transition relation.
-    plog=$out/$name.pdr.log
-    if [ -s "$out/$name.aig" ]; then
-      yosys-abc -c "read_aiger $out/$name.aig; fold; strash; orpos; pdr -T $pdr_limit" >"$plog" 2>&1 || true
-    fi
-    frame=$(sed -n 's/.*was asserted in frame \([0-9]*\).*/\1/p' "$plog" 2>/dev/null | head -n 1)
-    if grep -q '^Property proved' "$plog" 2>/dev/null; then
-      verdict=holds what="hold in every reachable state (PDR)"
-    elif [ -n "$frame" ]; then
-      # Frame F is the (F+1)-th cycle; sat replays it from reset for the trace and the name of the assertion.
-      depth=$((frame + 1))
-      { design_script "$top"; echo "delete t:\$cover"; bmc_script "$depth" "$cex"; } >"$out/$name.cex.ys"
-      yosys -q -l "$out/$name.cex.log" "$out/$name.cex.ys" >/dev/null 2>&1 || true
-      verdict=fails
-    fi
-    cat "$plog" >>"$log" 2>/dev/null || true
-  elif grep -q 'SAT proof finished - no model found: SUCCESS' "$log"; then
+  frame=$(sed -n 's/.*was asserted in frame \([0-9]*\).*/\1/p' "$alog" | head -n 1)
+  checked=$(sed -n 's/^No output asserted in \([0-9]*\) frames.*/\1/p' "$alog" | head -n 1)
+  if [ "$engine" = pdr ] && grep -q '^Property proved' "$alog"; then
+    verdict=holds what="hold in every reachable state (PDR)"
+  elif [ "$engine" = bmc ] && [ -n "$checked" ] && [ "$checked" -ge "$depth" ]; then
     verdict=holds what="hold for $depth cycles from reset"
-  elif grep -q 'SAT proof finished - model found: FAIL' "$log"; then
+  elif [ -n "$frame" ]; then
+    # Frame F is the (F+1)-th cycle; sat replays it from reset for the trace and the name of the assertion.
+    depth=$((frame + 1))
+    { design_script "$top"; echo "delete t:\$cover"; bmc_script "$depth" "$cex"; } >"$out/$name.cex.ys"
+    yosys -q -l "$out/$name.cex.log" "$out/$name.cex.ys" >/dev/null 2>&1 || true
     verdict=fails
   fi
   secs=$(($(date +%s) - t0))
