@@ -11,7 +11,7 @@
 //   `MMU_COVER(Name, expr)             expr is reachable (a cover of the formal proofs)
 //   `MMU_ASSUME_RESET_FIRST            (proof harnesses) the first cycle is a reset
 //
-// Yosys read_verilog -formal (make formal): immediate assertions in a clocked process, which yosys-smtbmc proves
+// Yosys read_verilog -formal (make formal): immediate assertions in a clocked process, which scripts/formal.sh proves
 // (Yosys 0.23 has no SVA clocking syntax). Simulators (Verilator with --assert, Icarus 11): the same clocked immediate
 // assertions, reported with $error. Synthesis: nothing.
 //
@@ -56,8 +56,8 @@
   always @(posedge clk_i) if (rst_ni && name``_cond_q) name: assert (expr);
 `define MMU_ASSUME(name, expr) \
   always @(posedge clk_i) if (rst_ni) name: assume (expr);
-// A harness's first cycle is a reset. The bounded proofs set that themselves; a proof over every reachable state (PDR)
-// starts from any value its registers may power up with, so the harness assumes it.
+// A harness's first cycle is a reset: ABC's engines (scripts/formal.sh) start a register without a reset value at any
+// value, and Yosys's sat, which replays their counterexamples and searches the covers, is told so besides.
 `define MMU_ASSUME_RESET_FIRST \
   logic formal_started_q = 1'b0; \
   always @(posedge clk_i) formal_started_q <= 1'b1; \

@@ -56,8 +56,9 @@ module mmu_formal_ptw #(
     .clk_i, .rst_ni, .req_valid_i(mem_req_valid), .req_ready_i(mem_req_ready_i), .resp_valid_i(mem_resp_valid_i)
   );
 
-  // The miss unit's side: a walk starts only while the walker is idle, for a load, store or fetch.
   `MMU_ASSUME_RESET_FIRST
+
+  // The miss unit's side: a walk starts only while the walker is idle, for a load, store or fetch.
   `MMU_ASSUME(EnvStartWhenIdle, !start_i || idle)
   `MMU_ASSUME(EnvOpKnown, op_i != 2'd3)
 

@@ -70,6 +70,7 @@ module mmu_formal_top #(
   );
 
   `MMU_ASSUME_RESET_FIRST
+
   `MMU_ASSUME(EnvOpKnownI, ireq_op_i != 2'd3)
   `MMU_ASSUME(EnvOpKnownD, dreq_op_i != 2'd3)
   `MMU_ASSUME(EnvFlushKind, flush_op_i <= mmu_arch_pkg::FlushVaPcid)
