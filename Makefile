@@ -53,7 +53,8 @@ wave: configure
 	  echo "(cd $(CURDIR) && gtkwave $(abspath $(BUILD))/waves/$$s.fst waveforms/mmu.gtkw)"; \
 	done
 
-# Bounded proofs of the RTL's properties at full depth, with their covers (ctest -L formal runs CI's depths).
+# Proofs of the RTL's properties at full depth (the walker's unbounded, by PDR), with their covers (ctest -L formal
+# runs CI's depths).
 formal: deps
 	@scripts/formal.sh $(BUILD)/formal
 

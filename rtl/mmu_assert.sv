@@ -9,8 +9,9 @@
 //                                      the proof harnesses (testbench/formal) assume, so that a property of one
 //                                      module never constrains the module that drives it in a larger proof.
 //   `MMU_COVER(Name, expr)             expr is reachable (a cover of the formal proofs)
+//   `MMU_ASSUME_RESET_FIRST            (proof harnesses) the first cycle is a reset
 //
-// Yosys read_verilog -formal (make formal): immediate assertions in a clocked process, which yosys-smtbmc proves
+// Yosys read_verilog -formal (make formal): immediate assertions in a clocked process, which scripts/formal.sh proves
 // (Yosys 0.23 has no SVA clocking syntax). Simulators (Verilator with --assert, Icarus 11): the same clocked immediate
 // assertions, reported with $error. Synthesis: nothing.
 //
@@ -44,6 +45,7 @@
 `define MMU_ASSERT_NEXT(name, cond, expr)
 `define MMU_ASSUME(name, expr)
 `define MMU_COVER(name, expr)
+`define MMU_ASSUME_RESET_FIRST
 
 `elsif FORMAL
 
@@ -54,6 +56,12 @@
   always @(posedge clk_i) if (rst_ni && name``_cond_q) name: assert (expr);
 `define MMU_ASSUME(name, expr) \
   always @(posedge clk_i) if (rst_ni) name: assume (expr);
+// A harness's first cycle is a reset: ABC's engines (scripts/formal.sh) start a register without a reset value at any
+// value, and Yosys's sat, which replays their counterexamples and searches the covers, is told so besides.
+`define MMU_ASSUME_RESET_FIRST \
+  logic formal_started_q = 1'b0; \
+  always @(posedge clk_i) formal_started_q <= 1'b1; \
+  always @* if (!formal_started_q) assume (!rst_ni);
 // Besides the cover cell, a register that holds the condition of the last cycle: scripts/formal.sh searches for each
 // cover by disproving that it stays 0 (Yosys's sat has no cover mode).
 `define MMU_COVER(name, expr) \
@@ -87,6 +95,7 @@
 `define MMU_ASSUME(name, expr) `MMU_ASSERT(name, expr)
 `define MMU_COVER(name, expr) \
   name: cover property (@(posedge clk_i) disable iff (!rst_ni) (expr));
+`define MMU_ASSUME_RESET_FIRST
 
 `else
 
@@ -99,6 +108,7 @@
     else $error("assertion %s failed: %s, the cycle after %s", `"name`", `"expr`", `"cond`");
 `define MMU_ASSUME(name, expr) `MMU_ASSERT(name, expr)
 `define MMU_COVER(name, expr)
+`define MMU_ASSUME_RESET_FIRST
 
 `endif
 

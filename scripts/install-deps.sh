@@ -14,7 +14,7 @@ packages=(
   libsystemc-dev                   # the SystemC/TLM-2.0 component and platform (sim/systemc)
   verilator                        # RTL lint, lockstep co-simulation (sim/cosim), the RTL in SystemC
   iverilog                         # RTL compile check, Icarus testbenches, the co-sim speed comparison
-  yosys                            # RTL synthesis check, cell counts, the bounded proofs (make formal)
+  yosys                            # RTL synthesis check, cell counts, the proofs (make formal; yosys-abc's pdr, bmc3)
   valgrind                         # recording workloads (lackey), memcheck
   gnuplot-nox                      # mmusim sweep's plots (PNG and SVG), the example studies (scripts/experiment.sh)
   clang libclang-rt-14-dev         # fuzz targets: clang, libFuzzer and its sanitizer runtimes (testbench/fuzz)

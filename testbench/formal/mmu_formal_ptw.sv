@@ -2,8 +2,8 @@
 // mmu_formal_mem, keeps the walker's properties (rtl/mmu_ptw.sv) and ends within a bound: at most 8 accesses (a read
 // and an A/D write-back per level), each presented, accepted within StallMax cycles and answered within LatMax, and
 // 8 more when another agent changes an entry between its read and its write-back (M9: the write-back is refused and
-// the walk starts again), which the environment does at most once per walk. The proof depth (scripts/formal.sh)
-// covers the bound of a walk without a refusal; that of a walk with one lies beyond it.
+// the walk starts again), which the environment does at most once per walk. scripts/formal.sh proves this harness by
+// PDR, for every reachable state, so both bounds hold however long after reset a walk starts.
 `ifndef MMU_ASSERT_SV
 `include "mmu_assert.sv"
 `endif
@@ -55,6 +55,8 @@ module mmu_formal_ptw #(
   mmu_formal_mem #(.StallMax(StallMax), .LatMax(LatMax)) u_mem (
     .clk_i, .rst_ni, .req_valid_i(mem_req_valid), .req_ready_i(mem_req_ready_i), .resp_valid_i(mem_resp_valid_i)
   );
+
+  `MMU_ASSUME_RESET_FIRST
 
   // The miss unit's side: a walk starts only while the walker is idle, for a load, store or fetch.
   `MMU_ASSUME(EnvStartWhenIdle, !start_i || idle)

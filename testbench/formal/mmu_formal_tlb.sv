@@ -53,6 +53,8 @@ module mmu_formal_tlb #(
     .cr3_flush_i, .cr3_flush_op_i, .cr3_flush_pcid_i
   );
 
+  `MMU_ASSUME_RESET_FIRST
+
   // The miss unit's side: never a fill with a lookup; a fill is a leaf of level 1-3 with its VPN at its page size;
   // invalidation kinds are those of T12 (a CR3 write's are 1 and 2).
   `MMU_ASSUME(EnvNoFillWithLookup, !(fill_i && lkp_en_i))

@@ -69,6 +69,8 @@ module mmu_formal_top #(
     .clk_i, .rst_ni, .req_valid_i(mem_req_valid), .req_ready_i(mem_req_ready_i), .resp_valid_i(mem_resp_valid_i)
   );
 
+  `MMU_ASSUME_RESET_FIRST
+
   `MMU_ASSUME(EnvOpKnownI, ireq_op_i != 2'd3)
   `MMU_ASSUME(EnvOpKnownD, dreq_op_i != 2'd3)
   `MMU_ASSUME(EnvFlushKind, flush_op_i <= mmu_arch_pkg::FlushVaPcid)
