@@ -87,7 +87,7 @@ reset_args() { printf -- '-set rst_ni 1 -set-at 1 rst_ni 0'; }
 # The Yosys lines that write the prepared design as an AIGER netlist of and-gates for ABC: assertions become bad-state
 # outputs, assumptions constraints, registers start at zero or, without an initial value, at any value.
 aiger_script() {
-  printf '%s\n' "delete t:\$cover" techmap "opt -fast" dffunmap "abc -g AND -fast" opt_clean
+  printf '%s\n' techmap "opt -fast" dffunmap "abc -g AND -fast" opt_clean
   echo "write_aiger -I -B -zinit $1"
 }
 
@@ -148,7 +148,7 @@ for p in "${proofs[@]}"; do
   fails)
     say "proof $name ($top): FAILS within $depth cycles ($secs s); counterexample: $cex"
     if [ ! -s "$cex" ]; then
-      say "formal: no trace of it from reset (did PDR start from a register's power-up value?)"
+      say "formal: no trace of it from reset (did ABC start from a register's power-up value?)"
       status=1
     fi
     [ "$broken" -eq 1 ] || status=1
